@@ -1,0 +1,67 @@
+# cqkg - run `make help` for the targets. A newcomer needs only `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help run build view serve test lint format docs bench clean browser-deps
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "cqkg needs Python >= 3.11"'
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3 -m venv failed; installing Debian's python3-venv"; \
+	  apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+build: $(STAMP) ## Build the graph into build/ (validated; previous build kept on failure)
+	$(BIN)/cqkg build
+
+view: build ## Write the offline network viewer to build/viewer.html
+	$(BIN)/cqkg view
+
+run: view ## Install, build, write the viewer and serve everything on http://$(HOST):$(PORT)/
+	$(BIN)/cqkg serve --host $(HOST) --port $(PORT)
+
+serve: $(STAMP) ## Serve an existing build (SPARQL endpoint, query page, viewer)
+	$(BIN)/cqkg serve --host $(HOST) --port $(PORT)
+
+browser-deps: ## Install Debian's chromium (for the browser tests) when missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium and CJK fonts (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: $(STAMP) browser-deps ## Install test deps and run the whole suite (lint included)
+	$(BIN)/ruff check graph tests scripts
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check graph tests scripts
+	$(BIN)/ruff format --check graph tests scripts
+	$(BIN)/mypy
+
+format: $(STAMP) ## Apply ruff's formatter and safe fixes
+	$(BIN)/ruff check --fix graph tests scripts
+	$(BIN)/ruff format graph tests scripts
+
+docs: $(STAMP) ## Render the ontology documentation (pyLODE) into build/docs/
+	$(BIN)/pip install -q -e '.[docs]'
+	$(BIN)/python scripts/make_docs.py
+
+bench: build ## Run the benchmarks (build, query, view)
+	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_query.py
+	$(BIN)/python scripts/bench_view.py
+
+clean: ## Remove build output and caches (keeps .venv)
+	rm -rf build .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Extraction stages: entities (registry matching), metrics (rules), relations (rules)."""

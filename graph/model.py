@@ -1,0 +1,223 @@
+"""Plain typed objects handed between pipeline stages.
+
+Every stage takes and returns these dataclasses (never rdflib objects, except
+``assemble`` which produces the graph), so each stage can be tested alone and the
+interchange between stages is documented in one place.
+
+Offsets are Python ``str`` indices (code points) into ``CleanText.text`` unless the
+name says ``raw``; raw offsets are code-point indices into the decoded raw text.
+All spans are half-open ``[begin, end)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    """Severity of a build finding (KGX-style enum rather than free text)."""
+
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One message for the build report, always tied to a place in a source."""
+
+    level: Level
+    stage: str
+    code: str
+    message: str
+    source_id: str = ""
+    begin: int | None = None  # clean offset, if known
+    end: int | None = None
+    raw_begin: int | None = None
+    raw_end: int | None = None
+
+
+class InputError(Exception):
+    """Bad input: the CLI prints ``str(self)`` as one line and exits non-zero.
+
+    The message always starts with the file name, e.g. ``raw.txt: empty (0 bytes)``.
+    """
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A vendored raw document plus its manifest (``graph/sources/<id>/source.toml``)."""
+
+    id: str
+    path: str  # path of the raw file, for error messages
+    raw_bytes: bytes
+    sha256: str
+    title: str
+    publisher: str
+    date: str  # ISO date
+    language: str = "zh-Hant"
+    url: str = ""
+    title_en: str = ""
+    publisher_en: str = ""
+    publisher_url: str = ""
+    published: str = ""
+    authors: tuple[str, ...] = ()
+    author_roles: tuple[str, ...] = ()
+    editor: str = ""
+    licence: str = ""
+    report: str = ""
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change made by the cleaner, in raw coordinates.
+
+    ``kind`` is one of: ``pinyin-tag``, ``injected-punctuation``, ``mojibake``,
+    ``correction`` (from the reviewed corrections file), ``bom``, ``newline``.
+    """
+
+    kind: str
+    raw_begin: int
+    raw_end: int
+    removed: str
+    inserted: str
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class CleaningReport:
+    edits: list[Edit] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # kind -> number of edits
+    suspicious: list[Finding] = field(default_factory=list)  # characters left that look wrong
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """Output of ``ingest``: cleaned text and a map back to the raw text.
+
+    ``offset_map[i]`` is the raw offset of clean character ``i``; it has
+    ``len(text) + 1`` entries, the last being ``len(raw_text)``, so a clean span
+    ``[b, e)`` maps to the raw span ``[offset_map[b], offset_map[e - 1] + 1)``.
+    """
+
+    source_id: str
+    raw_text: str
+    text: str
+    offset_map: tuple[int, ...]
+    report: CleaningReport
+
+    def raw_span(self, begin: int, end: int) -> tuple[int, int]:
+        if end <= begin:
+            raw = self.offset_map[begin]
+            return raw, raw
+        return self.offset_map[begin], self.offset_map[end - 1] + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    id: str  # stable: "<source>/s<paragraph>.<n>" e.g. "hualong.../s012.02"
+    section_id: str
+    paragraph: int
+    begin: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading of the report and the paragraphs under it (becomes a skos:Concept)."""
+
+    id: str  # stable slug
+    heading: str  # as written (zh-Hant); "" for the front matter
+    begin: int  # offset of the heading (or of the first paragraph)
+    end: int
+    heading_begin: int | None = None
+    heading_end: int | None = None
+    level: int = 1  # 0 front matter, 1 report theme, 2 topical briefing
+
+
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    source_id: str
+    sections: tuple[Section, ...]
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    entity_id: str  # registry id, e.g. "platform/yukuaiban"
+    begin: int
+    end: int
+    surface: str  # the exact clean text
+    sentence_id: str
+    alias: str  # the registry alias that matched
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One figure as stated in one place. ``assemble`` merges equal figures."""
+
+    indicator: str  # indicator label as written (zh-Hant), e.g. "網民數量"
+    stated_value: str  # literal text, e.g. "2362萬人"
+    value: Decimal | None  # normalized: 23620000; None for tiers
+    unit: str  # surface unit, e.g. "人", "%", "億元", "" if none
+    qualifier: str  # exact | more-than | at-least | approximately | more-than-approx | less-than ...
+    kind: str  # quantity | rank | tier | growth | ratio
+    begin: int  # span of the whole statement (indicator .. value)
+    end: int
+    value_begin: int
+    value_end: int
+    sentence_id: str
+    period: str = "2023"
+    area: str = "place/chongqing"  # registry id
+    about: str | None = None  # registry id of the entity measured
+    rank: int | None = None
+    rank_scope: str | None = None  # registry id, e.g. "place/china"
+    growth_of: int | None = None  # index (in the same list) of the observation it grows
+    refines: int | None = None
+    tier: str | None = None
+    duration_years: int | None = None  # 連續10年
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A binary fact between two registry entities, with its evidence span."""
+
+    subject: str  # registry id
+    predicate: str  # local name in cqo: or a CURIE such as "org:holds"
+    object: str  # registry id, or a post id "post/<agency>/<title-slug>"
+    begin: int
+    end: int
+    sentence_id: str
+    rule: str  # name of the rule that produced it
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """An org:Post: a title held in an agency (e.g. 市委網信辦 主任)."""
+
+    id: str
+    title: str  # zh-Hant as written
+    agency: str  # registry id
+    holder: str  # registry id of the person
+    begin: int
+    end: int
+    sentence_id: str
+
+
+@dataclass(slots=True)
+class Extraction:
+    source_id: str
+    mentions: list[Mention] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
