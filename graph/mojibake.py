@@ -1,0 +1,232 @@
+"""GBK mojibake: detection, derivation by re-encoding, and verification of reviewed repairs.
+
+The scraped page has spots where GBK bytes were decoded one byte out of step: the lead
+byte of the first character fell off, every following byte pair straddles two original
+characters, some pairs that are not valid GBK were lost (as ``?`` or silently), fullwidth
+forms were NFKC-folded to ASCII (``！`` -> ``!``, ``Ｊ`` -> ``J``, ``？`` -> ``?``), and an
+injected pinyin tag may have lost its ``(`` so only ``shù)`` remains.
+
+What the surviving characters still encode can be *derived*: encode them back to GBK,
+drop the orphan byte, decode again. What was lost cannot be derived, so it comes from the
+reviewed ``graph/curation/corrections.tsv``; this module *verifies* every such row: the
+GBK bytes of the replacement, shifted by one byte, must contain the bytes that survive in
+the mojibake, in order. Nothing here guesses a lost byte.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from graph.text import is_han, to_hans
+
+# Lower-case Latin letters as used in pinyin with tone marks (precomposed or combining).
+PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ\u0300\u0301\u0304\u030c\u0308"
+_TONED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ\u0300\u0301\u0304\u030c]")
+# A pinyin tag whose "(" was swallowed by the mojibake run ("shù)").
+_REMNANT = re.compile(rf"[{PINYIN_LETTERS}]+\)")
+
+
+def has_tone_mark(text: str) -> bool:
+    return bool(_TONED.search(text))
+
+
+@lru_cache(maxsize=65536)
+def gbk_bytes(ch: str) -> bytes | None:
+    """GBK encoding of one character, or None if GBK cannot encode it."""
+    try:
+        return ch.encode("gbk")
+    except UnicodeEncodeError:
+        return None
+
+
+@lru_cache(maxsize=65536)
+def is_traditional_compatible(ch: str) -> bool:
+    """True if a Han character can appear in Traditional text (it is in Big5-HKSCS).
+
+    Characters outside Big5-HKSCS are Simplified-only (导, 压, 闳, 闭): inside a Traditional
+    document they are a strong mojibake signal.
+    """
+    try:
+        ch.encode("big5hkscs")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_traditional_text(text: str) -> bool:
+    """Whether the document is written in Traditional script (majority vote over Han chars)."""
+    trad = simp = 0
+    for ch in text:
+        if not is_han(ch):
+            continue
+        if to_hans(ch) != ch:
+            trad += 1
+        elif not is_traditional_compatible(ch):
+            simp += 1
+    return trad > simp
+
+
+def suspicious_char(text: str, i: int, traditional: bool) -> str | None:
+    """Why ``text[i]`` looks like damage, or None. Context-sensitive for ``?``."""
+    ch = text[i]
+    if ch == "\ufffd":
+        return "replacement character U+FFFD"
+    if ch == "?":
+        near = text[max(0, i - 2) : i + 3]
+        if any(is_han(c) for c in near):
+            return "'?' next to Han text (a byte lost in decoding)"
+        return None
+    if has_tone_mark(ch):
+        return f"stray Latin letter with tone mark {ch!r}"
+    if traditional and is_han(ch) and not is_traditional_compatible(ch):
+        return f"Simplified-only character {ch!r} in a Traditional text"
+    return None
+
+
+def derive_by_shift(run: str) -> str:
+    """Re-encode ``run`` to GBK, drop the orphan first byte, decode: what the bytes still say.
+
+    Lost characters (``?``) and swallowed pinyin remnants are skipped. An ASCII character
+    may be itself or the NFKC fold of a fullwidth form; every reading (at most 2**8) is
+    tried and the one decoding to the most Traditional-compatible Han text wins.
+    Undecodable pairs come back as U+FFFD so the caller sees what is not derivable.
+    """
+    options = [_alternatives(ch) for ch in _REMNANT.sub("", run) if ch != "?"]
+    options = [o for o in options if o]
+    ambiguous = [i for i, o in enumerate(options) if len(o) > 1][:8]
+    best, best_score = "", -1
+    for mask in range(2 ** len(ambiguous)):
+        pick = [o[0] for o in options]
+        for bit, i in enumerate(ambiguous):
+            pick[i] = options[i][(mask >> bit) & 1]
+        text = b"".join(pick)[1:].decode("gbk", errors="replace")
+        score = sum(1 for c in text if is_han(c) and is_traditional_compatible(c))
+        score -= 2 * text.count("\ufffd")
+        if score > best_score:
+            best, best_score = text, score
+    return best
+
+
+def _alternatives(ch: str) -> list[bytes]:
+    """GBK readings of one surviving character: itself, and its fullwidth form if ASCII."""
+    out = []
+    for cand in dict.fromkeys((ch, _unfold(ch))):
+        b = gbk_bytes(cand)
+        if b:
+            out.append(b)
+    return out
+
+
+def _unfold(ch: str) -> str:
+    """ASCII that NFKC produced from a fullwidth form goes back to the fullwidth form."""
+    if len(ch) == 1 and "!" <= ch <= "~":
+        return chr(ord(ch) - 0x21 + 0xFF01)
+    return ch
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """Outcome of checking a reviewed repair against the bytes that survive in the raw text."""
+
+    ok: bool
+    attested: int  # bytes of the shifted replacement that a surviving character attests
+    total: int  # bytes in the shifted replacement
+    lost: int  # characters lost as '?'
+    remnants: tuple[str, ...]  # swallowed pinyin tag remnants ignored by the check
+    derived: str  # what re-encoding the run yields on its own
+    prefix: int  # characters shared unchanged at the start (kept, not repaired)
+    suffix: int  # ... and at the end
+
+    @property
+    def byte_for_byte(self) -> bool:
+        return self.ok and self.attested == self.total
+
+    def describe(self) -> str:
+        if not self.ok:
+            return "NOT verified: surviving GBK bytes are not found in the replacement"
+        how = (
+            f"verified byte-for-byte ({self.attested}/{self.total} bytes)"
+            if self.byte_for_byte
+            else f"verified partially ({self.attested}/{self.total} bytes attested)"
+        )
+        parts = [how, f"{self.lost} char(s) lost as '?'"]
+        if self.derived:
+            parts.append(f"re-encoding alone derives {self.derived!r}")
+        if self.remnants:
+            parts.append("swallowed pinyin remnant " + ", ".join(repr(r) for r in self.remnants))
+        return "; ".join(parts)
+
+
+def verify_repair(raw: str, replacement: str) -> Verification:
+    """Check that ``replacement`` is what ``raw`` was before a one-byte-shifted GBK decode.
+
+    Shared leading/trailing characters (decoded in step) are set aside; of the rest, the
+    GBK bytes of the replacement minus their first byte (the lead byte that fell off)
+    must contain, in order, the bytes of every surviving character of the mojibake. An
+    ASCII character may stand for itself or for the fullwidth form NFKC folded into it.
+    """
+    p = 0
+    while p < min(len(raw), len(replacement)) and raw[p] == replacement[p]:
+        p += 1
+    s = 0
+    while (
+        s < min(len(raw), len(replacement)) - p
+        and raw[len(raw) - 1 - s] == replacement[len(replacement) - 1 - s]
+    ):
+        s += 1
+    run = raw[p : len(raw) - s]
+    orig = replacement[p : len(replacement) - s]
+    try:
+        target = orig.encode("gbk")[1:]
+    except UnicodeEncodeError:
+        return Verification(False, 0, 0, 0, (), "", p, s)
+    remnants = tuple(m.group() for m in _REMNANT.finditer(run))
+    tokens = list(_REMNANT.sub("", run))
+    lost = tokens.count("?")
+    attested = _match_in_order(tokens, target)
+    derived = derive_by_shift(run)
+    if sum(c in run for c in derived) * 2 > len(derived):
+        derived = ""  # re-encoding gave nothing new (bytes lost mid-run)
+    if attested is None or not attested:
+        return Verification(False, 0, len(target), lost, remnants, derived, p, s)
+    return Verification(True, attested, len(target), lost, remnants, derived, p, s)
+
+
+def _match_in_order(tokens: list[str], target: bytes) -> int | None:
+    """Place each token's GBK bytes (or its fullwidth form's) in order inside ``target``.
+
+    A ``?`` token is optional: it may be a lost byte (attests nothing) or the NFKC fold of
+    a fullwidth ``？``. Returns the most target bytes attested, or None if some surviving
+    character cannot be placed. Small dynamic programme over (token, byte position).
+    """
+
+    @cache
+    def best(i: int, pos: int) -> int | None:
+        if i == len(tokens):
+            return 0
+        tok = tokens[i]
+        results: list[int] = []
+        if tok == "?":
+            rest = best(i + 1, pos)
+            if rest is not None:
+                results.append(rest)
+        for b in _alternatives(tok):
+            at = target.find(b, pos)
+            while at >= 0:
+                rest = best(i + 1, at + len(b))
+                if rest is not None:
+                    results.append(rest + len(b))
+                    break
+                at = target.find(b, at + 1)
+        return max(results) if results else None
+
+    return best(0, 0)
+
+
+def looks_like_mojibake(text: str, traditional: bool = True) -> bool:
+    """Whether a snippet contains any character ``suspicious_char`` would flag."""
+    norm = unicodedata.normalize("NFC", text)
+    return any(suspicious_char(norm, i, traditional) for i in range(len(norm)))

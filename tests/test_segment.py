@@ -1,0 +1,108 @@
+"""Segmentation: headings by rule, stable sentence ids, exact spans, golden TSV."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from graph import ingest, segment
+from graph.model import CleaningReport, CleanText, Segmentation
+from graph.sources import load_sources
+
+GOLDEN = Path(__file__).parent / "golden" / "segments.tsv"
+UPDATE = os.environ.get("CQKG_UPDATE_GOLDEN") == "1"  # CQKG_UPDATE_GOLDEN=1 pytest ... refreshes
+
+
+@pytest.fixture(scope="module")
+def clean() -> CleanText:
+    return ingest.run(load_sources()[0])
+
+
+@pytest.fixture(scope="module")
+def seg(clean: CleanText) -> Segmentation:
+    return segment.run(clean)
+
+
+def _tsv(seg: Segmentation) -> str:
+    sections = {s.id: s for s in seg.sections}
+    lines = ["section_id\tlevel\theading\tsentence_id\tbegin\tend"]
+    for s in seg.sentences:
+        sec = sections[s.section_id]
+        lines.append(f"{sec.id}\t{sec.level}\t{sec.heading}\t{s.id}\t{s.begin}\t{s.end}")
+    return "\n".join(lines) + "\n"
+
+
+def test_golden_segments(seg: Segmentation) -> None:
+    actual = _tsv(seg)
+    if UPDATE:
+        GOLDEN.write_text(actual, encoding="utf-8")
+    assert actual == GOLDEN.read_text(encoding="utf-8"), "CQKG_UPDATE_GOLDEN=1 pytest to refresh"
+
+
+def test_structure(seg: Segmentation) -> None:
+    levels = [(s.level, s.id) for s in seg.sections]
+    assert levels[0] == (0, "front-matter") and levels[-1] == (0, "byline")
+    assert [lv for lv, _ in levels[1:-1]] == [1] * 9 + [2] * 4
+    assert seg.sections[1].heading == "網絡信息技術創新活躍"
+    assert seg.sections[-2].heading == "大力建設“3443”數字素養發展格局"
+    assert len({s.id for s in seg.sections}) == len(seg.sections)
+
+
+def test_spans_exact_and_ids_stable(clean: CleanText, seg: Segmentation) -> None:
+    ids = [s.id for s in seg.sentences]
+    assert len(set(ids)) == len(ids)
+    for s in seg.sentences:
+        assert clean.text[s.begin : s.end] == s.text == s.text.strip()
+        assert s.id == f"{clean.source_id}/p{s.paragraph:03d}s{s.id[-2:]}"
+    assert seg.sentences[0].text == "《重慶市互聯網發展報告(2023)》發布"
+
+
+def test_sections_cover_their_sentences(seg: Segmentation) -> None:
+    sections = {s.id: s for s in seg.sections}
+    for s in seg.sentences:
+        sec = sections[s.section_id]
+        assert sec.begin <= s.begin and s.end <= sec.end
+    for sec in seg.sections:
+        if sec.heading:
+            assert sec.heading_begin == sec.begin
+
+
+def test_briefings_end_with_an_official(clean: CleanText, seg: Segmentation) -> None:
+    for sec in seg.sections:
+        if sec.level == 2:
+            last = [s for s in seg.sentences if s.section_id == sec.id][-1]
+            para = [s for s in seg.sentences if s.paragraph == last.paragraph]
+            assert "表示" in para[0].text
+
+
+def _mini(text: str) -> Segmentation:
+    return segment.run(CleanText("x", text, text, tuple(range(len(text) + 1)), CleaningReport()))
+
+
+def test_no_split_inside_quotes_or_brackets() -> None:
+    text = "標題\n日期\n他說“好。很好。”然後走了。《書。名》出版(注。釋)完。"
+    got = [s.text for s in _mini(text).sentences]
+    assert got == ["標題", "日期", "他說“好。很好。”然後走了。", "《書。名》出版(注。釋)完。"]
+
+
+def test_unbalanced_bracket_keeps_rest_of_line() -> None:
+    text = "標題\n日期\n前文(未閉合。後文。\n下一段。"
+    got = [s.text for s in _mini(text).sentences]
+    assert got == ["標題", "日期", "前文(未閉合。後文。", "下一段。"]
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("互聯網賦能高品質生活", True),
+        ("大力建設“3443”數字素養發展格局", True),
+        ("建成智慧醫院67家", False),
+        ("重慶市網民數量達2362萬人", False),
+        ("據國家網信辦顯示,重慶", False),
+        ("記者 吳禮霜/文 李文科/圖", False),
+    ],
+)
+def test_heading_rule(line: str, heading: bool) -> None:
+    assert segment.is_heading(line) is heading
