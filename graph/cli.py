@@ -12,7 +12,10 @@ from graph import __version__
 
 app = typer.Typer(
     name="cqkg",
-    help="Knowledge graph of the Chongqing Internet Development Report 2023 (重慶市互聯網發展報告(2023)).",
+    help=(
+        "Knowledge graph of the Chongqing Internet Development Report 2023 "
+        "(重慶市互聯網發展報告(2023))."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -43,3 +46,7 @@ def _register() -> None:
 
 
 _register()
+
+
+if __name__ == "__main__":
+    app()

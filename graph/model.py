@@ -169,7 +169,7 @@ class Observation:
     stated_value: str  # literal text, e.g. "2362萬人"
     value: Decimal | None  # normalized: 23620000; None for tiers
     unit: str  # surface unit, e.g. "人", "%", "億元", "" if none
-    qualifier: str  # exact | more-than | at-least | approximately | more-than-approx | less-than ...
+    qualifier: str  # id in graph/curation/qualifiers.yaml: exact, more-than, at-least, ...
     kind: str  # quantity | rank | tier | growth | ratio
     begin: int  # span of the whole statement (indicator .. value)
     end: int
