@@ -1,0 +1,715 @@
+"""Rule-based extraction of the report's figures into ``Observation`` objects.
+
+``run(clean, seg, mentions) -> (observations, findings)``. Rules, not a table of expected
+numbers: the number grammar lives in :mod:`graph.extract.numbers` (units, multipliers and
+qualifier markers from ``graph/curation/units.yaml`` and ``qualifiers.yaml``); indicator
+English labels come from ``graph/curation/indicators.yaml``.
+
+What counts as a figure
+    Every Arabic-digit number not excluded below becomes an observation: a quantity
+    (``2362萬人``, ``10省市`` - a number directly before a counted noun counts even with no
+    measure word), a growth (``增長/同比增長/提高/增速 + N``), a rank (``第N`` after a scope
+    全國/西部/中西部/全球 or after a rank verb 排名/位居/保持/蟬聯; ``榜首`` = rank 1, its scope
+    the first scope word in the list's name, 國家 = national: 位居國家公共文化云…榜首 ->
+    place/china; ``第一`` is read as 1) or a tier (``第N梯隊``; value None, ``tier`` = N).
+
+Values and units
+    ``value`` is a Decimal with the multiplier applied (2296.6億元 -> 229660000000, unit 元);
+    percentages stay percent numbers. ``unit`` is the measure word as written, without the
+    multiplier; a figure written with no measure word keeps unit "" rather than a guessed one
+    (43萬 users, 266.3億 resolutions, 農產品網絡零售額突破208億 - yuan is implied, not written).
+    ``stated_value`` is the literal from the first non-exact qualifier marker to the unit or
+    suffix marker (超 5000款, 3000余萬張, 90%以上); 達 is grammar and stays outside it.
+
+What does not count (each a documented exclusion, never a silent drop)
+    * dates and times: ``2023年``, ``(12)日``, ``2024-10-12 18:08:15``, and a bare 4-digit
+      year 1900-2099 with no unit or multiplier (``2023中國國際智能產業博覽會``);
+    * names: digits inside 《…》 titles (``(2023)``, ``100問``), digits joined to Latin letters
+      (5G, IPv6, GPT-4, V2V, 5G-A) and a quotation that is only digits (“33618”, “3443”);
+    * enumeration counts: a count that equals the number of 、-joined items written right
+      before it (``適應力、勝任力、創造力3種能力``, ``4大應用場景``): the items are the facts;
+    * ``連續N年`` is not a figure of its own: it becomes ``duration_years`` of the rank it
+      qualifies;
+    * Chinese numerals are read only in ranks/tiers (第一, 第一梯隊) and in ``N項指標``; elsewhere
+      in this genre they are parts of names (一網兩線, 天目一號, 二十大, 兩級管理, 三級貫通, 五級).
+    Any digit run left over after observations and exclusions is a ``Finding`` WARNING with
+    its span.
+
+Clauses and indicator labels
+    A sentence (split on 。；;!?！？ and newlines) is cut into clauses at ,，、;；
+    outside “…”, 《…》 and (…). The indicator label is the clause text with the value removed:
+    the part before the value (the subject) and, when the number is followed by a counted noun
+    (``10個國家級“千兆城市”``), the noun after it, joined. From the subject we drop, at the
+    start: everything up to ``對`` (``重慶市民對X滿意度`` -> X滿意度), area words (重慶全市,
+    重慶市 - but not the 重慶 of 重慶市民 -, 全市, 重慶), adverbs and light verbs that only
+    state creation or existence (依法, 及時, 建成, 新建, 創建, 建設, 培育, 部署, 打造, 發放, 開展,
+    推廣應用); at the end: linking verbs (達, 為), ``均``, the postposition 中, and for
+    ranks everything from the rank verb on (scope, 連續N年). Verbs that name the measured
+    activity stay (約談網站 and 關停網站 are two indicators, not one "網站"); names stay in the
+    label (“渝快辦”服務) so a label never depends on the entity registry. Quotation marks
+    around the value itself are dropped (成渝“5毫秒”城市圈 -> 成渝城市圈).
+
+Shared statements
+    * ``A、B,兩項指標排名全國第1``: one observation per named indicator (the N value-less
+      clauses before it), all with the same value span.
+    * ``A、B均達 100%``: the same for the value-less 、-joined clauses before ``均``.
+    * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) takes the
+      indicator of the previous observation of the sentence; a subject that is only
+      ``占比`` or ``增速`` is prefixed with it (``IPv6用戶連接總數占比``, ``標識解析量增速``).
+    * ``X和Y`` inside one clause: Y shares X's subject (``賦能300余家金融機構和1.9億用戶``).
+
+Growth, repetitions, refinements, about
+    * A growth clause without its own subject grows the nearest preceding quantity of the
+      sentence: ``growth_of`` = its index and the indicator is the same; with its own subject
+      (``軟件著作權量增長超26%``) ``growth_of`` is None.
+    * The same figure stated twice (網民數量 2362萬人) gives two observations with their own
+      spans; ``assemble`` merges them (same indicator, kind, value, unit, qualifier, rank,
+      scope).
+    * A later exact figure of the same indicator, kind and unit that is consistent with an
+      earlier bounded one (超74% then 74.01%) gets ``refines`` = the earlier one's index.
+    * ``about`` = the platform/project/company/product mention nearest before the value in
+      its clause, else the first one in the counted noun after it.
+
+Output is sorted by (begin, value_begin, indicator); ``growth_of``/``refines`` are indexes
+into that sorted list. ``begin``/``end`` span the statement (indicator .. value).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from graph.extract import numbers
+from graph.model import (
+    CleanText,
+    Finding,
+    InputError,
+    Level,
+    Mention,
+    Observation,
+    Segmentation,
+)
+
+STAGE = "extract.metrics"
+INDICATORS_FILE = numbers.CURATION / "indicators.yaml"
+
+# Grammar words: Chinese function words and scope words, not facts of the report, so they
+# live here rather than in graph/curation/ (a new article needs no change to them).
+SCOPES = {
+    "全國": "place/china",
+    "中西部": "place/central-western-china",
+    "西部": "place/western-china",
+    "全球": "place/world",
+}
+LIST_SCOPES = {**SCOPES, "國家": "place/china"}  # a national list (國家公共文化云) ranks nationally
+LIST_SCOPE_RE = re.compile("|".join(sorted(LIST_SCOPES, key=len, reverse=True)))
+RANK_VERBS = ("排名", "位居", "保持", "蟬聯")
+GROWTH_VERBS = ("同比增長", "增長", "提高", "增速")
+GENERIC_LABELS = ("占比", "增速")
+LEADING_DROP = re.compile(
+    r"(?:重慶全市|重慶市(?!民)|全市|重慶|依法|及時|推廣應用|建成|新建|創建|建設|培育|部署|打造|發放|開展)"
+)
+TRAILING_DROP = re.compile(r"(?:均|達到|達|為|中)$")
+CONJUNCTIONS = ("和", "及", "與")
+ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
+SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
+CLAUSE_SEPS = ",，、;；。"
+OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」"}
+SPACES = " \t\u3000"
+
+_SCOPE_ALT = "|".join(sorted(SCOPES, key=len, reverse=True))
+RANK_RE = re.compile(
+    rf"(?:(?P<scope>{_SCOPE_ALT}){numbers.SPACE})?第{numbers.SPACE}"
+    rf"(?P<n>\d+|{numbers.CN_NUMERAL})(?P<tier>梯隊)?|(?P<top>榜首)"
+)
+ITEMS_RE = re.compile(rf"^(?P<n>\d+|{numbers.CN_NUMERAL})項指標$")
+DURATION_RE = re.compile(r"連續(?P<n>\d+)年$")
+DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(slots=True)
+class _Clause:
+    begin: int
+    end: int
+    sep_before: str  # the separator that opened this clause ("" at sentence start)
+    has_value: bool = False
+
+
+@dataclass(slots=True)
+class _Value:
+    kind: str  # quantity | rank | tier
+    begin: int  # stated value span
+    end: int
+    match_begin: int  # incl. grammar consumed before the value (達)
+    stated: str
+    value: Decimal | None
+    unit: str = ""
+    qualifier: str = "exact"
+    rank: int | None = None
+    scope: str | None = None
+    tier: str | None = None
+    digits: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(slots=True)
+class _Draft:
+    indicator: str
+    val: _Value
+    kind: str
+    begin: int
+    end: int
+    right_end: int
+    clause_begin: int
+    growth_of: _Draft | None = None
+    refines: _Draft | None = None
+    duration: int | None = None
+    about_end: int = 0  # mentions in [clause_begin, about_end) may be what is measured
+    about_from: _Draft | None = None  # inherited statement: measure the same entity
+    extra_digits: list[tuple[int, int]] = field(default_factory=list)
+
+
+def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, dict[str, str]]:
+    """zh-Hant indicator label -> {en, definition?}."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path.name}: cannot read ({exc})") from exc
+    if not isinstance(data, list):
+        raise InputError(f"{path.name}: expected a list of indicator rows")
+    out: dict[str, dict[str, str]] = {}
+    for row in data:
+        if not isinstance(row, dict) or "zh" not in row or "en" not in row:
+            raise InputError(f"{path.name}: row {row!r} needs 'zh' and 'en'")
+        out[str(row["zh"])] = {k: str(v) for k, v in row.items()}
+    return out
+
+
+# ---------------------------------------------------------------- exclusions
+
+
+def _bracket_ranges(text: str, open_ch: str, close_ch: str) -> list[tuple[int, int]]:
+    out, start = [], None
+    for i, ch in enumerate(text):
+        if ch == open_ch and start is None:
+            start = i
+        elif ch == close_ch and start is not None:
+            out.append((start, i + 1))
+            start = None
+    return out
+
+
+def exclusions(text: str, g: numbers.Grammar) -> dict[int, str]:
+    """Digit-run start -> reason, for every number that is documented as not a figure."""
+    out: dict[int, str] = {}
+    titles = _bracket_ranges(text, "《", "》")
+    unit_alt = sorted((u.surface for u in g.units), key=len, reverse=True)
+    for m in DIGIT_RUN.finditer(text):
+        b, e = m.start(), m.end()
+        before, after = text[max(0, b - 2) : b], text[e : e + 6]
+        if any(tb < b < te for tb, te in titles):
+            out[b] = "title"
+        elif re.search(r"[A-Za-z]-?$", before) or (
+            re.match(r"[A-Za-z]", after)
+            and not any(
+                after.startswith(u) and not re.match(r"[A-Za-z0-9]", after[len(u) : len(u) + 1])
+                for u in unit_alt
+            )
+        ):
+            out[b] = "name (joined to Latin letters)"
+        elif before.endswith("“") and after.startswith("”"):
+            out[b] = "name (a quotation of digits only)"
+        elif re.match(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}", text[b : b + 10]) or re.search(
+            r"(?:\d{4}-\d{1,2}-|\d{4}-|\d{1,2}:)$", text[max(0, b - 8) : b]
+        ):
+            out[b] = "date or time"
+        elif re.match(r"\)?[年月日]", after) and not text[max(0, b - 2) : b].endswith("連續"):
+            out[b] = "date"
+        elif re.fullmatch(r"(?:19|20)\d\d", m.group()) and not re.match(
+            numbers.SPACE + r"(?:[萬億%]|" + "|".join(map(re.escape, unit_alt)) + ")", after
+        ):
+            out[b] = "year"
+        elif _is_enumeration_count(text, b, m.group()):
+            out[b] = "enumeration count"
+    return out
+
+
+def _is_enumeration_count(text: str, begin: int, digits: str) -> bool:
+    if "." in digits or begin == 0 or text[begin - 1] in CLAUSE_SEPS + SPACES:
+        return False
+    seg_start = max(text.rfind(ch, 0, begin) for ch in ",，;；。\n") + 1
+    items = text[seg_start:begin].split("、")
+    return len(items) >= 2 and len(items) == int(digits)
+
+
+# ---------------------------------------------------------------- clauses
+
+
+def _sentence_units(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in SENTENCE_BREAK.finditer(text):
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
+    out: list[_Clause] = []
+    stack: list[str] = []
+    start, sep = begin, ""
+    for i in range(begin, end):
+        ch = text[i]
+        if stack and ch == stack[-1]:
+            stack.pop()
+        elif ch in OPEN_CLOSE:
+            stack.append(OPEN_CLOSE[ch])
+        elif not stack and ch in CLAUSE_SEPS:
+            out.append(_Clause(start, i, sep))
+            start, sep = i + 1, ch
+    out.append(_Clause(start, end, sep))
+    return [c for c in out if c.end > c.begin]
+
+
+# ---------------------------------------------------------------- values
+
+
+def _values(
+    text: str, clause: _Clause, g: numbers.Grammar, excluded: dict[int, str]
+) -> list[_Value]:
+    vals: list[_Value] = []
+    taken: list[tuple[int, int]] = []
+    for m in RANK_RE.finditer(text, clause.begin, clause.end):
+        if m.group("top"):
+            vals.append(
+                _Value(
+                    "rank",
+                    m.start(),
+                    m.end(),
+                    m.start(),
+                    m.group(),
+                    Decimal(1),
+                    rank=1,
+                    scope=_list_scope(text, clause.begin, m.start()),
+                )
+            )
+            taken.append((m.start(), m.end()))
+            continue
+        n_text = m.group("n")
+        n = int(n_text) if n_text.isdigit() else numbers.parse_cn_int(n_text)
+        if n is None:
+            continue
+        head = text[clause.begin : m.start()].rstrip(SPACES)
+        scope = m.group("scope")
+        digits = ((m.start("n"), m.end("n")),) if n_text.isdigit() else ()
+        vb = text.rfind("第", m.start(), m.start("n"))
+        if m.group("tier"):
+            vals.append(
+                _Value(
+                    "tier",
+                    vb,
+                    m.end(),
+                    m.start(),
+                    text[vb : m.end()],
+                    None,
+                    tier=str(n),
+                    digits=digits,
+                )
+            )
+        elif scope or head.endswith(RANK_VERBS):
+            vals.append(
+                _Value(
+                    "rank",
+                    vb,
+                    m.end(),
+                    m.start(),
+                    text[vb : m.end()],
+                    Decimal(n),
+                    rank=n,
+                    scope=SCOPES[scope] if scope else None,
+                    digits=digits,
+                )
+            )
+        # else: an ordinal with no scope and no rank verb (第3章) is not a figure; its digits
+        # stay unused and surface as a WARNING for review.
+        taken.append((m.start(), m.end()))
+    for nm in numbers.find_all(text, g, clause.begin, clause.end):
+        if nm.digits_begin in excluded:
+            continue
+        if any(b <= nm.digits_begin < e for b, e in taken):
+            continue
+        if (
+            DURATION_RE.search(text[clause.begin : nm.digits_end + 1])
+            and text[nm.digits_end : nm.digits_end + 1] == "年"
+        ):
+            continue  # 連續N年: read by the rank rule as duration_years
+        mb = max(nm.match_begin, clause.begin)
+        vals.append(
+            _Value(
+                "quantity",
+                nm.begin,
+                nm.end,
+                mb,
+                text[nm.begin : nm.end],
+                nm.value,
+                unit=nm.unit,
+                qualifier=nm.qualifier,
+                digits=((nm.digits_begin, nm.digits_end),),
+            )
+        )
+    vals.sort(key=lambda v: v.begin)
+    return vals
+
+
+def _list_scope(text: str, begin: int, end: int) -> str | None:
+    """Scope of 位居<list>榜首: the first scope word in the list's name (國家 = national)."""
+    verb = max((text.rfind(w, begin, end) for w in RANK_VERBS), default=-1)
+    m = LIST_SCOPE_RE.search(text, verb + 1 if verb >= 0 else begin, end)
+    return LIST_SCOPES[m.group()] if m else None
+
+
+# ---------------------------------------------------------------- labels
+
+
+def _strip(text: str, b: int, e: int) -> tuple[int, int]:
+    while b < e and text[b] in SPACES:
+        b += 1
+    while e > b and text[e - 1] in SPACES:
+        e -= 1
+    return b, e
+
+
+def _clean_left(text: str, b: int, e: int) -> tuple[int, int]:
+    b, e = _strip(text, b, e)
+    dui = text.find("對", b, e)
+    if dui >= 0:
+        b = dui + 1
+    changed = True
+    while changed and b < e:
+        changed = False
+        m = LEADING_DROP.match(text, b, e)
+        if m and m.end() > b:
+            b, changed = m.end(), True
+        b, e = _strip(text, b, e)
+        t = TRAILING_DROP.search(text, b, e)
+        if t and t.start() >= b:
+            e, changed = t.start(), True
+        b, e = _strip(text, b, e)
+    return b, e
+
+
+def _clean_right(text: str, b: int, e: int) -> tuple[int, int]:
+    b, e = _strip(text, b, e)
+    if b < e and text[e - 1] in CONJUNCTIONS:
+        e -= 1
+    if b < e and text[e - 1] == "中":
+        e -= 1
+    b, e = _strip(text, b, e)
+    if not re.search(r"[\u4e00-\u9fff]", text[b:e]):
+        return b, b
+    return b, e
+
+
+# ---------------------------------------------------------------- run
+
+
+def run(
+    clean: CleanText, seg: Segmentation, mentions: list[Mention]
+) -> tuple[list[Observation], list[Finding]]:
+    """Extract every figure of ``clean.text`` (see the module docstring for the rules)."""
+    text = clean.text
+    g = numbers.grammar()
+    excluded = exclusions(text, g)
+    findings: list[Finding] = []
+    drafts: list[_Draft] = []
+    for ub, ue in _sentence_units(text):
+        drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings))
+
+    # refinements: a later exact figure consistent with an earlier bounded one
+    for j, d in enumerate(drafts):
+        if d.kind != "quantity" or d.val.qualifier != "exact":
+            continue
+        for i in range(j - 1, -1, -1):
+            e = drafts[i]
+            if (
+                e.indicator == d.indicator
+                and e.kind == d.kind
+                and e.val.unit == d.val.unit
+                and e.val.qualifier != "exact"
+                and e.val.value != d.val.value
+                and _consistent(e.val, d.val)
+            ):
+                d.refines = e
+                break
+
+    findings = [f if f.source_id else replace(f, source_id=clean.source_id) for f in findings]
+    observations = _finish(clean, seg, mentions, drafts)
+    findings.extend(_leftover_findings(clean, drafts, excluded))
+    findings.extend(_indicator_findings(clean.source_id, observations))
+    return observations, findings
+
+
+def _consistent(bound: _Value, exact: _Value) -> bool:
+    assert bound.value is not None and exact.value is not None
+    if bound.qualifier in ("more-than", "more-than-approximately"):
+        return exact.value > bound.value
+    if bound.qualifier == "at-least":
+        return exact.value >= bound.value
+    if bound.qualifier == "nearly":
+        return exact.value < bound.value
+    return True
+
+
+def _unit_drafts(
+    text: str,
+    ub: int,
+    ue: int,
+    g: numbers.Grammar,
+    excluded: dict[int, str],
+    findings: list[Finding],
+) -> list[_Draft]:
+    clauses = _clauses(text, ub, ue)
+    out: list[_Draft] = []
+    for ci, clause in enumerate(clauses):
+        vals = _values(text, clause, g, excluded)
+        clause.has_value = bool(vals)
+        prev_left: tuple[int, int] | None = None
+        prev_right_end = clause.begin
+        for k, v in enumerate(vals):
+            right_limit = vals[k + 1].match_begin if k + 1 < len(vals) else clause.end
+            lb, le = prev_right_end, min(v.match_begin, v.begin)
+            between = text[lb:le].strip(SPACES)
+            if k > 0 and between in CONJUNCTIONS and prev_left is not None:
+                lb, le = prev_left
+            rb, re_ = v.end, right_limit
+            if text[lb:le].rstrip(SPACES).endswith("“") and text[rb:re_].startswith("”"):
+                le = text.rfind("“", lb, le)
+                rb += 1
+            duration = None
+            dm: re.Match[str] | None = None
+            kind = v.kind
+            if v.kind in ("rank", "tier"):
+                cut = max((text.rfind(w, lb, le) for w in RANK_VERBS), default=-1)
+                if cut >= 0:
+                    le = cut
+                dm = DURATION_RE.search(text[lb:le].rstrip(SPACES))
+                if dm:
+                    duration = int(dm.group("n"))
+                    le = lb + dm.start()
+            left = _clean_left(text, lb, le)
+            if v.kind == "quantity":
+                seg_text = text[left[0] : left[1]]
+                for w in GROWTH_VERBS:
+                    if seg_text.endswith(w):
+                        kind = "growth"
+                        left = _clean_left(text, left[0], left[1] - len(w))
+                        break
+            right = _clean_right(text, rb, re_)
+            label = text[left[0] : left[1]] + text[right[0] : right[1]]
+            d = _Draft(
+                indicator=label,
+                val=v,
+                kind=kind,
+                begin=left[0] if left[1] > left[0] else v.begin,
+                end=max(v.end, right[1]),
+                right_end=right[1],
+                clause_begin=clause.begin,
+                duration=duration,
+                about_end=le if v.kind in ("rank", "tier") else v.match_begin,
+            )
+            if dm is not None:
+                db = lb + dm.start("n")
+                d.extra_digits.append((db, db + len(dm.group("n"))))
+            prev_left = (lb, le)
+            prev_right_end = right[1] if right[1] > right[0] else v.end
+            out.extend(_resolve(text, d, out, clauses, ci, findings))
+    return out
+
+
+def _resolve(
+    text: str,
+    d: _Draft,
+    earlier: list[_Draft],
+    clauses: list[_Clause],
+    ci: int,
+    findings: list[Finding],
+) -> list[_Draft]:
+    """Apply the shared-statement rules; returns the drafts this value yields."""
+    label = d.indicator
+    items = ITEMS_RE.match(label)
+    if items:
+        n_text = items.group("n")
+        n = int(n_text) if n_text.isdigit() else numbers.parse_cn_int(n_text) or 0
+        named = [c for c in clauses[:ci] if not c.has_value]
+        if n == 0 or len(named) < n:
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    STAGE,
+                    "indicators-not-named",
+                    f"{label!r} but only {len(named)} indicator clauses precede it",
+                    "",
+                    d.begin,
+                    d.end,
+                )
+            )
+            return []
+        out = []
+        for c in named[-n:]:
+            b, e = _clean_left(text, c.begin, c.end)
+            out.append(
+                replace(
+                    d,
+                    indicator=text[b:e],
+                    begin=b,
+                    clause_begin=c.begin,
+                    about_end=e,
+                    extra_digits=list(d.extra_digits),
+                )
+            )
+        return out
+    raw_left = text[d.clause_begin : d.val.match_begin].rstrip(SPACES)
+    if d.val.kind == "quantity" and raw_left.endswith("均"):
+        out = []
+        i = ci
+        while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
+            i -= 1
+            b, e = _clean_left(text, clauses[i].begin, clauses[i].end)
+            out.insert(
+                0,
+                replace(
+                    d,
+                    indicator=text[b:e],
+                    begin=b,
+                    clause_begin=clauses[i].begin,
+                    about_end=e,
+                    extra_digits=[],
+                ),
+            )
+        return [*out, d]
+    prev = earlier[-1] if earlier else None
+    if d.kind == "growth" and not label:
+        target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
+        if target is not None:
+            d.indicator, d.growth_of, d.about_from = target.indicator, target, target
+        d.begin = d.val.match_begin
+        return [d]
+    if not label and prev is not None:
+        d.indicator, d.about_from = prev.indicator, prev
+        d.begin = _clause_start(text, d)
+    elif label in GENERIC_LABELS and prev is not None:
+        d.indicator = prev.indicator + label
+    return [d]
+
+
+def _clause_start(text: str, d: _Draft) -> int:
+    b, _ = _strip(text, d.clause_begin, d.val.begin)
+    return b
+
+
+def _finish(
+    clean: CleanText, seg: Segmentation, mentions: list[Mention], drafts: list[_Draft]
+) -> list[Observation]:
+    order = sorted(
+        range(len(drafts)),
+        key=lambda i: (drafts[i].begin, drafts[i].val.begin, drafts[i].indicator),
+    )
+    pos = {id(drafts[i]): n for n, i in enumerate(order)}
+    about_mentions = sorted(
+        (m for m in mentions if m.entity_id.startswith(ABOUT_CLASSES)),
+        key=lambda m: (m.begin, m.end),
+    )
+    out: list[Observation] = []
+    for i in order:
+        d = drafts[i]
+        v = d.val
+        out.append(
+            Observation(
+                indicator=d.indicator,
+                stated_value=v.stated,
+                value=v.value,
+                unit=v.unit,
+                qualifier=v.qualifier,
+                kind=d.kind,
+                begin=d.begin,
+                end=d.end,
+                value_begin=v.begin,
+                value_end=v.end,
+                sentence_id=_sentence_id(seg, v.begin),
+                about=_about(about_mentions, d),
+                rank=v.rank,
+                rank_scope=v.scope,
+                growth_of=pos[id(d.growth_of)] if d.growth_of is not None else None,
+                refines=pos[id(d.refines)] if d.refines is not None else None,
+                tier=v.tier,
+                duration_years=d.duration,
+            )
+        )
+    return out
+
+
+def _sentence_id(seg: Segmentation, offset: int) -> str:
+    for s in seg.sentences:
+        if s.begin <= offset < s.end:
+            return s.id
+    return ""
+
+
+def _about(mentions: list[Mention], d: _Draft) -> str | None:
+    while d.about_from is not None:
+        d = d.about_from
+    before = [m for m in mentions if d.clause_begin <= m.begin and m.end <= d.about_end]
+    if before:
+        return max(before, key=lambda m: (m.end, m.begin)).entity_id
+    after = [m for m in mentions if d.val.end <= m.begin and m.end <= d.right_end]
+    return after[0].entity_id if after else None
+
+
+def _leftover_findings(
+    clean: CleanText, drafts: list[_Draft], excluded: dict[int, str]
+) -> list[Finding]:
+    used = {b for d in drafts for b, _ in (*d.val.digits, *d.extra_digits)}
+    out = []
+    for m in DIGIT_RUN.finditer(clean.text):
+        if m.start() in used or m.start() in excluded:
+            continue
+        rb, re_ = clean.raw_span(m.start(), m.end())
+        out.append(
+            Finding(
+                Level.WARNING,
+                STAGE,
+                "number-not-extracted",
+                f"number {m.group()!r} matched no figure rule and no exclusion rule",
+                clean.source_id,
+                m.start(),
+                m.end(),
+                rb,
+                re_,
+            )
+        )
+    return out
+
+
+def _indicator_findings(source_id: str, observations: list[Observation]) -> list[Finding]:
+    known = load_indicators()
+    out = []
+    for label in sorted({o.indicator for o in observations} - set(known)):
+        first = next(o for o in observations if o.indicator == label)
+        out.append(
+            Finding(
+                Level.ERROR,
+                STAGE,
+                "indicator-unlabelled",
+                f"indicator {label!r} has no row in graph/curation/{INDICATORS_FILE.name}"
+                " (every indicator needs an @en label)",
+                source_id,
+                first.begin,
+                first.end,
+            )
+        )
+    return out
