@@ -13,7 +13,9 @@ The scraped page carries three kinds of damage, each undone here and recorded as
   each verified against the bytes that survive (see ``graph.mojibake``).
 
 Offsets: ``CleanText.offset_map[i]`` is the index, in code points of the *decoded* raw
-text (``CleanText.raw_text``, a leading BOM included), of clean character ``i``.
+text (``CleanText.raw_text``), of clean character ``i``. A UTF-8 byte order mark is part of
+the *encoding* (Python's ``utf-8-sig``), not of the text: it is dropped while decoding, so a
+file with a BOM yields byte-identical output, raw offsets included, to the same file without.
 Characters that come from a repair map monotonically into the raw run they replace.
 
 Anything that still looks damaged after cleaning is reported as a WARNING ``Finding``
@@ -46,7 +48,7 @@ from graph.text import han_count, is_han
 
 STAGE = "ingest"
 DEFAULT_CORRECTIONS = Path(__file__).resolve().parent / "curation" / "corrections.tsv"
-CORRECTION_COLUMNS = ("id", "raw_text", "replacement", "reason")
+CORRECTION_COLUMNS = ("id", "source", "raw_text", "replacement", "reason")
 GB_ENCODINGS = frozenset({"gb18030", "gbk", "gb2312"})
 MIN_HAN_SHARE = 0.01  # below this share of non-space characters a text is not Chinese
 MAX_CONTROL_SHARE = 0.3  # above this share of control characters the input is binary
@@ -65,6 +67,7 @@ class Correction:
     raw_text: str
     replacement: str
     reason: str
+    source: str = ""  # the source id the row belongs to; corrections are per document
 
 
 # ---------------------------------------------------------------- entry points
@@ -73,9 +76,21 @@ class Correction:
 def run(doc: SourceDocument, corrections_path: Path | None = None) -> CleanText:
     """Decode ``doc`` and clean it with the reviewed corrections."""
     raw_text, encoding = decode(doc.raw_bytes, doc.path, doc.encoding)
-    corrections = load_corrections(corrections_path or DEFAULT_CORRECTIONS)
+    had_bom = raw_text.startswith("\ufeff")
+    if had_bom:
+        raw_text = raw_text[1:]
+    corrections = [
+        c
+        for c in load_corrections(corrections_path or DEFAULT_CORRECTIONS)
+        if c.source in ("", doc.id)
+    ]
     text, offsets, report = clean(raw_text, corrections)
     report.encoding = encoding
+    if had_bom:
+        report.counts["bom"] = 1
+        report.suspicious.insert(
+            0, Finding(Level.INFO, STAGE, "bom", "UTF-8 byte order mark dropped while decoding")
+        )
     if encoding != "utf-8":
         report.suspicious.insert(
             0,
@@ -141,9 +156,12 @@ def load_corrections(path: Path) -> list[Correction]:
     for n, row in enumerate(rows[1:], start=2):
         if not row:
             continue
-        if len(row) != len(CORRECTION_COLUMNS) or not all(row[:3]):
-            raise InputError(f"{name}: line {n}: expected 4 tab-separated fields, id/raw_text set")
-        out.append(Correction(*row))
+        if len(row) != len(CORRECTION_COLUMNS) or not all(row[:4]):
+            raise InputError(
+                f"{name}: line {n}: expected 5 tab-separated fields, id/source/raw_text set"
+            )
+        rid, source, raw_text, replacement, reason = row
+        out.append(Correction(rid, raw_text, replacement, reason, source))
     ids = [c.id for c in out]
     if len(set(ids)) != len(ids):
         raise InputError(f"{name}: duplicate ids")

@@ -1,0 +1,262 @@
+"""The build: sources -> ingest -> segment -> extract -> assemble -> validate -> export.
+
+``run`` is what ``cqkg build`` (and ``make build``) calls. It either publishes a complete,
+validated ``build/`` or raises, leaving the previous build untouched:
+
+* ``InputError`` for bad input (one line naming the file; exit code 2, or 3 for non-Chinese);
+* ``BuildError`` when validation fails (the full report goes to ``<out>.failed.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, RDFS, XSD
+
+from graph import __version__, assemble, export, ingest, segment, sources, validate
+from graph.assemble import Bundle, source_iri
+from graph.curation import Curation, load_curation
+from graph.extract import entities, metrics, relations
+from graph.model import Extraction, Finding, InputError, Level
+from graph.namespaces import CQR, PROV, bind_all
+from graph.registry import load_registry
+
+_VERSIONED = ("rdflib", "pyshacl", "pyoxigraph", "networkx", "opencc", "pypinyin")
+
+
+class BuildError(Exception):
+    """Validation failed; ``str(self)`` is a short summary, the report path is attached."""
+
+    def __init__(self, message: str, report_path: Path | None = None) -> None:
+        super().__init__(message)
+        self.report_path = report_path
+
+
+@dataclass(slots=True)
+class BuildResult:
+    out_dir: Path
+    version_dir: Path
+    stats: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
+    """Run the per-document stages; everything is plain data until ``assemble``."""
+    clean = ingest.run(doc)
+    seg = segment.run(clean)
+    extraction = Extraction(source_id=doc.id)
+    extraction.findings.extend(clean.report.suspicious)
+    mentions, found = entities.run(clean, seg, registry)
+    extraction.mentions = mentions
+    extraction.findings.extend(found)
+    observations, found = metrics.run(clean, seg, mentions)
+    if not observations:
+        # A report article without a single figure is almost certainly the wrong file;
+        # publishing an empty dataset for it would be a quiet failure.
+        raise InputError(f"{doc.path}: no figures found (no quantities, rankings or growth rates)")
+    extraction.observations = observations
+    extraction.findings.extend(found)
+    rels, posts, found = relations.run(clean, seg, mentions, registry)
+    extraction.relations = rels
+    extraction.posts = posts
+    extraction.findings.extend(found)
+    return Bundle(doc=doc, clean=clean, seg=seg, extraction=extraction)
+
+
+def _unmentioned(bundles: Sequence[Bundle], registry: Any) -> list[Finding]:
+    """Every registry entity needs a mention in at least one source (else the build fails)."""
+    seen = {m.entity_id for b in bundles for m in b.extraction.mentions}
+    return [
+        Finding(
+            Level.ERROR,
+            "extract.entities",
+            "entity-unmentioned",
+            f"{eid}: mentioned in no source; fix graph/curation/entities.yaml",
+        )
+        for eid in sorted(set(registry) - seen)
+    ]
+
+
+def _stats(bundles: Sequence[Bundle], assembled: assemble.Assembled, report: Any) -> dict[str, Any]:
+    data = assembled.data
+    per_class = Counter(str(t).rsplit("#", 1)[-1] for _, t in data.subject_objects(RDF.type))
+    cleaning: Counter[str] = Counter()
+    for b in bundles:
+        cleaning.update(b.clean.report.counts)
+    kinds: Counter[str] = Counter()
+    for b, iris in zip(bundles, assembled.observation_iris, strict=True):
+        first = {}
+        for obs, iri in zip(b.extraction.observations, iris, strict=True):
+            first.setdefault(iri, obs.kind)
+        kinds.update(first.values())
+    findings = [f for b in bundles for f in b.extraction.findings]
+    return {
+        "sources": [b.doc.id for b in bundles],
+        "triples": len(data),
+        "counts": assembled.counts,
+        "instances_per_class": dict(sorted(per_class.items())),
+        "observations_per_kind": dict(sorted(kinds.items())),
+        "cleaning_changes": dict(sorted(cleaning.items())),
+        "findings": dict(sorted(Counter(f.level.value for f in findings).items())),
+        "spans_checked": report.checked_spans,
+        "shacl_conforms": report.shacl_conforms,
+    }
+
+
+def _report_md(stats: dict[str, Any], bundles: Sequence[Bundle]) -> str:
+    lines = ["# cqkg build report", ""]
+    lines.append(f"Sources: {', '.join(stats['sources'])}  ")
+    lines.append(f"Triples: {stats['triples']}  ")
+    lines.append(
+        f"SHACL conforms: {stats['shacl_conforms']}; spans checked: {stats['spans_checked']}"
+    )
+    for title, key in (
+        ("Counts", "counts"),
+        ("Instances per class", "instances_per_class"),
+        ("Observations per kind", "observations_per_kind"),
+        ("Cleaning changes (by kind)", "cleaning_changes"),
+    ):
+        lines += ["", f"## {title}", "", "| key | n |", "|---|---:|"]
+        lines += [f"| {k} | {v} |" for k, v in stats[key].items()]
+    lines += ["", "## Findings", ""]
+    rows = []
+    for b in bundles:
+        for f in b.extraction.findings:
+            span = ""
+            if f.begin is not None:
+                quote = b.clean.text[f.begin : f.end].replace("|", "\\|").replace("\n", " ")
+                span = f"[{f.begin}, {f.end}) “{quote}”"
+            rows.append(f"| {f.level.value} | {f.stage} | {f.code} | {f.message} | {span} |")
+    if rows:
+        lines += ["| level | stage | code | message | span |", "|---|---|---|---|---|", *rows]
+    else:
+        lines.append("None.")
+    return "\n".join(lines) + "\n"
+
+
+def _quarantine(bundles: Sequence[Bundle]) -> str:
+    rows = []
+    for b in bundles:
+        for f in b.clean.report.suspicious:
+            if f.code.startswith("quarantine"):
+                rows.append(
+                    json.dumps(
+                        {
+                            "source": b.doc.id,
+                            "raw_begin": f.raw_begin,
+                            "raw_end": f.raw_end,
+                            "reason": f.message,
+                        },
+                        ensure_ascii=False,
+                        sort_keys=True,
+                    )
+                )
+    return "".join(r + "\n" for r in rows)
+
+
+def _metadata(bundles: Sequence[Bundle], started: datetime, ended: datetime, triples: int) -> Graph:
+    g = bind_all(Graph())
+    activity = CQR[f"build/{started.strftime('%Y%m%dT%H%M%SZ')}"]
+    g.add((activity, RDF.type, PROV.Activity))
+    g.add((activity, RDFS.label, Literal("cqkg build", lang="en")))
+    g.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
+    g.add((activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
+    agent = CQR[f"software/cqkg/{__version__}"]
+    g.add((agent, RDF.type, PROV.SoftwareAgent))
+    g.add((agent, RDFS.label, Literal(f"cqkg {__version__}")))
+    g.add((activity, PROV.wasAssociatedWith, agent))
+    versions = [f"python {platform.python_version()}"]
+    for name in _VERSIONED:
+        try:
+            versions.append(f"{name} {importlib_metadata.version(name)}")
+        except importlib_metadata.PackageNotFoundError:
+            continue
+    for v in versions:
+        g.add((agent, RDFS.comment, Literal(v)))
+    for b in bundles:
+        src = source_iri(b.doc.id)
+        g.add((activity, PROV.used, src))
+        g.add((src, CQR["sha256"], Literal(b.doc.sha256)))
+        g.add((CQR[f"dataset/{b.doc.id}"], PROV.wasGeneratedBy, activity))
+    g.add((activity, RDFS.comment, Literal(f"{triples} triples in the data graph")))
+    return g
+
+
+def expected_counts(doc: Any, sources_root: Path | None = None) -> dict[str, int]:
+    """The ``[expected]`` table of a source manifest: minimum counts a build must reach.
+
+    Kept in the manifest (data, next to the document it describes) so a silently shrunken
+    graph fails the build instead of shipping (koza's ``min_edge_count`` habit).
+    """
+    manifest = Path(doc.path).parent / "source.toml"
+    with open(manifest, "rb") as fh:
+        table = tomllib.load(fh).get("expected", {})
+    return {str(k): int(v) for k, v in sorted(table.items())}
+
+
+def run(
+    out_dir: Path = Path("build"),
+    sources_root: Path | None = None,
+    registry_path: Path | None = None,
+) -> BuildResult:
+    t0 = time.perf_counter()
+    started = datetime.now(UTC).replace(microsecond=0)
+    docs = sources.load_sources(sources_root)
+    registry = load_registry(registry_path)
+    curation = load_curation()
+    bundles = [extract_bundle(doc, registry, curation) for doc in docs]
+    assembled = assemble.run(bundles, registry, curation)
+    findings = [f for b in bundles for f in b.extraction.findings] + _unmentioned(bundles, registry)
+    expected: dict[str, int] = {}
+    for doc in docs:
+        for key, minimum in expected_counts(doc, sources_root).items():
+            expected[key] = expected.get(key, 0) + minimum
+    report = validate.run(
+        assembled.data,
+        {b.doc.id: b.clean for b in bundles},
+        assembled.counts,
+        expected,
+        findings,
+    )
+    if not report.ok:
+        failed = Path(out_dir).parent / f"{Path(out_dir).name}.failed.md"
+        failed.write_text(
+            "# cqkg build FAILED validation\n\n```\n"
+            + report.summary(limit=10_000)
+            + "\n```\n\n## pySHACL\n\n```\n"
+            + report.shacl_text
+            + "\n```\n",
+            encoding="utf-8",
+        )
+        raise BuildError(report.summary(), failed)
+    stats = _stats(bundles, assembled, report)
+    ended = datetime.now(UTC).replace(microsecond=0)
+    files = export.render_files(
+        assembled.data,
+        _metadata(bundles, started, ended, len(assembled.data)),
+        stats,
+        _report_md(stats, bundles),
+        _quarantine(bundles),
+    )
+    version_dir = export.publish(Path(out_dir), files)
+    failed = Path(out_dir).parent / f"{Path(out_dir).name}.failed.md"
+    failed.unlink(missing_ok=True)
+    return BuildResult(
+        out_dir=Path(out_dir),
+        version_dir=version_dir,
+        stats=stats,
+        findings=findings,
+        seconds=time.perf_counter() - t0,
+    )

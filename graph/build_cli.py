@@ -1,0 +1,50 @@
+"""``cqkg build``: run the pipeline and publish ``build/`` (or fail, leaving it intact)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def build(
+    out: Path = typer.Option(
+        Path("build"), "--out", "-o", help="Output directory (a symlink to the current version)."
+    ),
+    sources_dir: Path | None = typer.Option(
+        None, "--sources", help="Folder of source folders (default: the vendored ones)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
+) -> None:
+    """Build the graph: ingest, extract, assemble, validate (SHACL + quotes), export."""
+    from graph.build import BuildError, run
+    from graph.model import InputError
+
+    try:
+        result = run(out_dir=out, sources_root=sources_dir)
+    except InputError as exc:
+        typer.echo(f"cqkg build: error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except BuildError as exc:
+        typer.echo(f"cqkg build: validation failed; {out} left unchanged.\n{exc}", err=True)
+        if exc.report_path:
+            typer.echo(f"full report: {exc.report_path}", err=True)
+        raise typer.Exit(1) from None
+    if quiet:
+        return
+    s = result.stats
+    c = s["counts"]
+    warnings = s["findings"].get("WARNING", 0)
+    typer.echo(
+        f"built {out}/ in {result.seconds:.2f} s: {s['triples']} triples, "
+        f"{c.get('entities', 0)} entities, {c.get('observations', 0)} observations, "
+        f"{c.get('relations', 0) + c.get('posts', 0) * 2} relations, {c.get('spans', 0)} spans; "
+        f"SHACL conforms, {s['spans_checked']} quotes verified; {warnings} warning(s) "
+        f"(see {out}/report.md)"
+    )
+    changes = ", ".join(f"{k} {v}" for k, v in s["cleaning_changes"].items())
+    typer.echo(f"cleaning: {changes}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build)

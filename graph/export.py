@@ -1,0 +1,243 @@
+"""Export: write a validated graph to ``build/`` atomically and byte-reproducibly.
+
+Atomicity: the files are written into a fresh directory ``.<out>.versions/<digest>`` (fsync'd),
+then the path ``<out>`` - a symlink - is swapped to it with ``os.replace``, which is atomic on
+POSIX. At every instant ``build/`` is either the previous complete build or the new one, so a
+crash (or SIGKILL) mid-build leaves the previous build intact; stale temporary directories are
+removed by the next successful run. Only the current and the previous version are kept.
+
+Reproducibility: N-Triples lines are sorted; Turtle is rdflib's ``longturtle`` (subjects and
+predicates sorted, no blank nodes in our graphs); JSON-LD is compacted with our published
+context and then canonicalised (keys and arrays sorted); GraphML nodes and edges are added in
+sorted order. Nothing volatile goes into these files; the build time lives only in
+``build-metadata.ttl``, which ``MANIFEST.sha256`` leaves out on purpose.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from graph.namespaces import PREFIXES, PROV, bind_all
+from graph.vocab import CQO, ontology_dir
+
+VOLATILE = frozenset({"build-metadata.ttl", "MANIFEST.sha256"})
+DATA_FILES = ("cqkg.ttl", "cqkg.nt", "cqkg.jsonld", "context.jsonld", "cqkg.graphml")
+
+
+def ntriples(g: Graph) -> str:
+    """Sorted N-Triples (rdflib's own order depends on PYTHONHASHSEED)."""
+    text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "\n".join(lines) + "\n"
+
+
+def turtle(g: Graph) -> str:
+    out = bind_all(Graph())
+    for t in g:
+        out.add(t)
+    return out.serialize(format="longturtle")
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The published ``@context``: our prefixes plus typed shortcuts for common properties."""
+    ctx: dict[str, Any] = dict(PREFIXES)
+    ctx.update(
+        {
+            "label": {"@id": "rdfs:label", "@container": "@language"},
+            "value": {"@id": "cqo:value", "@type": "xsd:decimal"},
+            "rank": {"@id": "cqo:rank", "@type": "xsd:integer"},
+            "period": {"@id": "cqo:period", "@type": "xsd:gYear"},
+            "statedValue": "cqo:statedValue",
+            "indicator": {"@id": "cqo:indicator", "@type": "@id"},
+            "about": {"@id": "cqo:about", "@type": "@id"},
+            "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+        }
+    )
+    return {"@context": dict(sorted(ctx.items()))}
+
+
+def _canonical(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _canonical(v) for k, v in sorted(obj.items())}
+    if isinstance(obj, list):
+        items = [_canonical(v) for v in obj]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return obj
+
+
+def jsonld(g: Graph) -> str:
+    ctx = jsonld_context()["@context"]
+    text = g.serialize(format="json-ld", context=ctx, auto_compact=False)
+    doc = json.loads(text)
+    if isinstance(doc, list):
+        doc = {"@context": ctx, "@graph": doc}
+    doc["@context"] = "context.jsonld"
+    graph_nodes = doc.get("@graph", [])
+    doc["@graph"] = sorted(
+        (_canonical(n) for n in graph_nodes), key=lambda n: str(n.get("@id", ""))
+    )
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _label(g: Graph, node: URIRef, lang: str) -> str:
+    for lit in sorted(g.objects(node, RDFS.label), key=str):
+        if isinstance(lit, Literal) and lit.language == lang:
+            return str(lit)
+    return ""
+
+
+def entity_network(g: Graph) -> nx.MultiDiGraph:
+    """Entities (things with a mention span) as nodes, asserted relations as edges."""
+    net = nx.MultiDiGraph()
+    entities = sorted({o for o in g.objects(None, CQO.refersTo) if isinstance(o, URIRef)}, key=str)
+    for node in entities:
+        types = sorted(str(t).rsplit("#", 1)[-1] for t in g.objects(node, RDF.type))
+        n_obs = len(set(g.subjects(CQO.about, node)))
+        net.add_node(
+            str(node),
+            label=_label(g, node, "zh-Hant"),
+            label_hans=_label(g, node, "zh-Hans"),
+            label_en=_label(g, node, "en"),
+            types=" ".join(types),
+            observations=n_obs,
+        )
+    known = set(net.nodes)
+    edges = []
+    for a in g.subjects(RDF.type, CQO.Assertion):
+        s, p, o = g.value(a, RDF.subject), g.value(a, RDF.predicate), g.value(a, RDF.object)
+        if str(s) in known and str(o) in known:
+            edges.append((str(s), str(o), str(p), str(g.value(a, PROV.wasDerivedFrom))))
+    for s, o, p, ev in sorted(set(edges)):
+        net.add_edge(s, o, key=p, predicate=p, evidence=ev)
+    return net
+
+
+def graphml(g: Graph) -> str:
+    lines = nx.generate_graphml(entity_network(g), encoding="utf-8", prettyprint=True)
+    return "\n".join(lines) + "\n"
+
+
+def _write(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest(directory: Path) -> str:
+    rows = [
+        f"{sha256_file(p)}  {p.name}"
+        for p in sorted(directory.iterdir())
+        if p.is_file() and p.name not in VOLATILE
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def render_files(
+    data: Graph, metadata: Graph, stats: Mapping[str, Any], report_md: str, quarantine: str
+) -> dict[str, Callable[[], str]]:
+    """Name -> producer of every file in build/ (produced lazily, written in sorted order)."""
+    return {
+        "cqkg.ttl": lambda: turtle(data),
+        "cqkg.nt": lambda: ntriples(data),
+        "cqkg.jsonld": lambda: jsonld(data),
+        "context.jsonld": lambda: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
+        "cqkg.graphml": lambda: graphml(data),
+        "ontology.ttl": lambda: (ontology_dir() / "cqkg.ttl").read_text(encoding="utf-8"),
+        "shapes.ttl": lambda: (ontology_dir() / "shapes.ttl").read_text(encoding="utf-8"),
+        "stats.json": lambda: (
+            json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        ),
+        "report.md": lambda: report_md,
+        "quarantine.jsonl": lambda: quarantine,
+        "build-metadata.ttl": lambda: turtle(metadata),
+    }
+
+
+def publish(out: Path, files: Mapping[str, Callable[[], str]]) -> Path:
+    """Write ``files`` into a new version directory and atomically point ``out`` at it."""
+    out = Path(out)
+    versions = out.parent / f".{out.name}.versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    with open(versions / "LOCK", "w") as lock:  # one publisher at a time per output path
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _publish_locked(out, versions, files)
+
+
+def _publish_locked(out: Path, versions: Path, files: Mapping[str, Callable[[], str]]) -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=versions))
+    try:
+        for name in sorted(files):
+            _write(tmp / name, files[name]())
+        _write(tmp / "MANIFEST.sha256", manifest(tmp))
+        _fsync_dir(tmp)
+        digest = hashlib.sha256(
+            b"".join((tmp / n).read_bytes() for n in sorted(files))
+        ).hexdigest()[:16]
+        final = versions / digest
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+        _fsync_dir(versions)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_link(out, final)
+    _prune(versions, keep={final.name, *_previous(out)})
+    return final
+
+
+def _previous(out: Path) -> set[str]:
+    marker = out.parent / f".{out.name}.versions" / "PREVIOUS"
+    return {marker.read_text().strip()} if marker.exists() else set()
+
+
+def _swap_link(out: Path, target: Path) -> None:
+    rel = os.path.relpath(target, out.parent)
+    versions = target.parent
+    if out.is_symlink():
+        (versions / "PREVIOUS").write_text(Path(os.readlink(out)).name + "\n")
+    elif out.exists():
+        # A real directory from an older layout or made by hand: keep it aside, never delete it.
+        aside = versions / "legacy-build"
+        if aside.exists():
+            shutil.rmtree(aside)
+        os.replace(out, aside)
+    for stale in out.parent.glob(f".{out.name}.link-*"):  # left by a killed build
+        stale.unlink(missing_ok=True)
+    link_tmp = out.parent / f".{out.name}.link-{os.getpid()}"
+    os.symlink(rel, link_tmp)
+    os.replace(link_tmp, out)
+    _fsync_dir(out.parent)
+
+
+def _prune(versions: Path, keep: set[str]) -> None:
+    for child in versions.iterdir():
+        if child.name in keep or child.name in {"PREVIOUS", "LOCK", "legacy-build"}:
+            continue
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)

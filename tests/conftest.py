@@ -1,0 +1,27 @@
+"""Shared fixtures: one real build of the vendored report per test session.
+
+Tests that need the built graph use ``built`` (a ``BuildResult`` in a temporary directory), so
+the suite never reads or writes the developer's ``build/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.build import BuildResult, run
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = REPO / "graph" / "sources"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    out = tmp_path_factory.mktemp("session-build") / "build"
+    return run(out_dir=out)
+
+
+@pytest.fixture(scope="session")
+def built_dir(built: BuildResult) -> Path:
+    return built.out_dir

@@ -1,0 +1,212 @@
+"""End to end: `cqkg build` publishes a validated, reproducible graph, or fails cleanly.
+
+Bad inputs are exercised through the real command (a copy of the vendored sources, broken one
+way per test) and must give one line naming the file, a non-zero exit, and leave the previous
+build byte-for-byte intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from graph.build import BuildResult
+
+CQKG = [sys.executable, "-m", "graph.cli"]
+SOURCE_ID = "hualong-2024-10-12-cq-internet-report-2023"
+
+
+def cqkg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CQKG, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+
+
+def test_build_outputs_every_format(built: BuildResult) -> None:
+    names = {p.name for p in built.out_dir.iterdir()}
+    assert {
+        "cqkg.ttl",
+        "cqkg.nt",
+        "cqkg.jsonld",
+        "context.jsonld",
+        "cqkg.graphml",
+        "ontology.ttl",
+        "stats.json",
+        "report.md",
+        "quarantine.jsonl",
+        "build-metadata.ttl",
+        "MANIFEST.sha256",
+    } <= names
+    stats = json.loads((built.out_dir / "stats.json").read_text(encoding="utf-8"))
+    assert stats["shacl_conforms"] is True
+    assert stats["triples"] > 5000
+    assert stats["cleaning_changes"]["pinyin-tag"] == 689
+
+
+def test_serializations_are_the_same_graph(built: BuildResult) -> None:
+    from pyoxigraph import RdfFormat, parse
+
+    nt = Graph().parse(built.out_dir / "cqkg.nt", format="nt")
+    ttl = Graph().parse(built.out_dir / "cqkg.ttl", format="turtle")
+    assert isomorphic(nt, ttl)
+    doc = json.loads((built.out_dir / "cqkg.jsonld").read_text(encoding="utf-8"))
+    doc["@context"] = json.loads((built.out_dir / "context.jsonld").read_text())["@context"]
+    jl = Graph().parse(data=json.dumps(doc), format="json-ld")
+    assert isomorphic(nt, jl)
+    # and pyoxigraph reads the same triples
+    quads = list(parse(path=str(built.out_dir / "cqkg.nt"), format=RdfFormat.N_TRIPLES))
+    assert len(quads) == len(nt)
+
+
+def test_manifest_matches_files(built: BuildResult) -> None:
+    from graph.export import manifest
+
+    assert (built.out_dir / "MANIFEST.sha256").read_text() == manifest(built.out_dir)
+
+
+def test_build_metadata_is_kept_apart(built: BuildResult) -> None:
+    data = (built.out_dir / "cqkg.nt").read_text(encoding="utf-8")
+    assert "startedAtTime" not in data
+    meta = (built.out_dir / "build-metadata.ttl").read_text(encoding="utf-8")
+    assert "prov:startedAtTime" in meta and "rdflib" in meta
+
+
+@pytest.mark.slow
+def test_two_builds_are_byte_identical_across_hash_seed_tz_and_locale(tmp_path: Path) -> None:
+    outs = []
+    for i, (seed, tz, lang) in enumerate(
+        [("1", "UTC", "C.UTF-8"), ("4242", "Asia/Chongqing", "C")]
+    ):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz, "LANG": lang, "LC_ALL": lang}
+        out = tmp_path / f"b{i}"
+        res = cqkg("build", "--quiet", "--out", str(out), env=env)
+        assert res.returncode == 0, res.stderr
+        outs.append(snapshot(out))
+    a, b = outs
+    a.pop("build-metadata.ttl")
+    b.pop("build-metadata.ttl")
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name] == b[name], f"{name} differs between builds"
+
+
+def _copy_sources(tmp_path: Path) -> Path:
+    root = tmp_path / "sources"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "graph" / "sources", root)
+    return root
+
+
+@pytest.fixture()
+def good_build(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    out = tmp_path / "build"
+    res = cqkg("build", "--quiet", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    return out, snapshot(out)
+
+
+def _set_sha(manifest: Path, raw: Path) -> None:
+    import hashlib
+    import re
+
+    sha = hashlib.sha256(raw.read_bytes()).hexdigest()
+    text = re.sub(r'^sha256 = ".*"$', f'sha256 = "{sha}"', manifest.read_text(), flags=re.M)
+    manifest.write_text(text)
+
+
+def _break(kind: str, src: Path) -> str:
+    """Break the copied source one way; return a substring the error line must contain."""
+    raw, manifest = src / "raw.txt", src / "source.toml"
+    if kind == "empty":
+        raw.write_bytes(b"")
+        _set_sha(manifest, raw)
+        return "empty"
+    if kind == "binary":
+        raw.write_bytes(b"\x00\x01\x02binary\x00" * 100)
+        _set_sha(manifest, raw)
+        return "binary"
+    if kind == "gbk":
+        raw.write_bytes(raw.read_bytes().decode("utf-8").encode("gb18030"))
+        _set_sha(manifest, raw)
+        return "not UTF-8"
+    if kind == "missing":
+        raw.unlink()
+        return "raw.txt"
+    if kind == "corrupt-manifest":
+        manifest.write_text("id = [unclosed\n")
+        return "source.toml"
+    if kind == "sha-mismatch":
+        raw.write_bytes(raw.read_bytes() + b"\n")
+        return "sha256"
+    if kind == "no-figures":
+        # another document (its own id, so the reviewed corrections of the report do not apply)
+        raw.write_text("《某報告》發布\n\n今日,某單位舉行活動,介紹相關情況。\n", encoding="utf-8")
+        _set_sha(manifest, raw)
+        manifest.write_text(manifest.read_text().replace(f'"{SOURCE_ID}"', '"another-article"'))
+        src.rename(src.parent / "another-article")
+        return "no figures"
+    if kind == "english":
+        raw.write_text("An English text with no Chinese at all.\n" * 20, encoding="utf-8")
+        _set_sha(manifest, raw)
+        return "Han"
+    raise AssertionError(kind)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [
+        ("empty", 2),
+        ("binary", 2),
+        ("gbk", 2),
+        ("missing", 2),
+        ("corrupt-manifest", 2),
+        ("sha-mismatch", 2),
+        ("english", 3),
+        ("no-figures", 2),
+    ],
+)
+def test_bad_input_fails_cleanly_and_keeps_previous_build(
+    kind: str, code: int, tmp_path: Path, good_build: tuple[Path, dict[str, bytes]]
+) -> None:
+    out, before = good_build
+    root = _copy_sources(tmp_path)
+    expect = _break(kind, root / SOURCE_ID)
+    res = cqkg("build", "--out", str(out), "--sources", str(root))
+    assert res.returncode == code, res.stderr
+    assert "Traceback" not in res.stderr
+    if code == 2 or code == 3:
+        lines = res.stderr.strip().splitlines()
+        assert len(lines) == 1, res.stderr
+        assert expect in lines[0]
+    assert snapshot(out) == before  # previous build untouched
+
+
+@pytest.mark.slow
+def test_bom_gives_identical_output(
+    tmp_path: Path, good_build: tuple[Path, dict[str, bytes]]
+) -> None:
+    _, before = good_build
+    root = _copy_sources(tmp_path)
+    raw = root / SOURCE_ID / "raw.txt"
+    raw.write_bytes(b"\xef\xbb\xbf" + raw.read_bytes())
+    _set_sha(root / SOURCE_ID / "source.toml", raw)
+    out = tmp_path / "bom-build"
+    res = cqkg("build", "--quiet", "--out", str(out), "--sources", str(root))
+    assert res.returncode == 0, res.stderr
+    after = snapshot(out)
+    for name in ("cqkg.nt", "cqkg.ttl", "cqkg.jsonld", "cqkg.graphml"):
+        # the data graph differs only where the source's hash is recorded (metadata, not data)
+        assert after[name] == before[name], name
+    assert "\ufeff" not in after["cqkg.nt"].decode("utf-8")
