@@ -1,0 +1,1026 @@
+"""SPARQL over the built graph: load, pre-check, execute (in-process or killable worker), format.
+
+Why this shape:
+
+* **One neutral result type.** Both engines (pyoxigraph, the default; rdflib, the cross-check)
+  return a :class:`Result` of plain :class:`Term` values, and every output format (terminal
+  table, Markdown, the four W3C result formats, RDF for graph results) is written from it. So the
+  two engines can be compared row by row, and the row cap is applied while iterating, before
+  anything is materialised beyond ``max_rows + 1`` rows.
+* **Pre-checks before any parser runs.** pyoxigraph segfaults on deeply nested queries and both
+  engines will follow ``SERVICE`` (pyoxigraph through a Rust HTTP client no Python audit hook can
+  see), so size, nesting depth, Update forms, ``SERVICE``/``LOAD`` and ``FROM`` IRIs are decided
+  by a lexical scan first (:func:`precheck`).
+* **Killable execution.** Neither engine can cancel a running query, so the endpoint runs each
+  query in a pre-started worker process (:class:`WorkerPool`) that is killed and respawned on
+  timeout. Workers install an audit hook denying sockets and file access outside the build and
+  the Python installation (:func:`install_guard`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from graph.model import InputError
+from graph.namespaces import PREFIXES
+
+__all__ = [
+    "DATA_GRAPH",
+    "GRAPH_FORMATS",
+    "MAX_NESTING",
+    "MAX_QUERY_BYTES",
+    "ONTOLOGY_GRAPH",
+    "QUERIES_DIR",
+    "RESULT_FORMATS",
+    "EngineCrashed",
+    "QueryError",
+    "QueryRejected",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "QueryTooLarge",
+    "Result",
+    "ShippedQuery",
+    "Term",
+    "TooManyRows",
+    "WorkerPool",
+    "format_result",
+    "install_guard",
+    "list_queries",
+    "load_query",
+    "open_engine",
+    "precheck",
+    "run_query",
+]
+
+DATA_GRAPH = "https://w3id.org/cqkg/id/graph/data"
+"""Named graph holding ``cqkg.nt``; the default graph is the union of all named graphs."""
+ONTOLOGY_GRAPH = "https://w3id.org/cqkg/id/graph/ontology"
+"""Named graph holding ``ontology.ttl`` (so queries can join class and property labels)."""
+MAX_QUERY_BYTES = 64 * 1024
+MAX_NESTING = 64
+QUERIES_DIR = Path(__file__).parent / "queries"
+
+EngineName = Literal["oxigraph", "rdflib"]
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+GRAPH_FORMATS = ("turtle", "nt", "jsonld")
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+# ---------------------------------------------------------------- errors
+
+
+class QueryError(Exception):
+    """A query that cannot be answered; ``status`` is the HTTP status the endpoint returns."""
+
+    status = 400
+    code = "bad-query"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.code, "message": str(self)}
+
+
+class QueryTooLarge(QueryError):
+    status = 413
+    code = "too-large"
+
+
+class QueryRejected(QueryError):
+    """Refused by policy (read-only, SERVICE, unknown FROM graph, nesting)."""
+
+    code = "rejected"
+
+
+class QuerySyntaxError(QueryError):
+    code = "syntax"
+
+
+class TooManyRows(QueryError):
+    code = "too-many-rows"
+
+    def __init__(self, max_rows: int) -> None:
+        super().__init__(f"add LIMIT (max {max_rows})")
+        self.max_rows = max_rows
+
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses the worker pipe intact
+        return (TooManyRows, (self.max_rows,))
+
+
+class QueryTimeout(QueryError):
+    status = 503
+    code = "timeout"
+
+    def __init__(self, limit_s: float, pid: int | None = None) -> None:
+        super().__init__(f"query exceeded the time limit of {limit_s:g} s")
+        self.limit_s = limit_s
+        self.pid = pid
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (QueryTimeout, (self.limit_s, self.pid))
+
+    def to_json(self) -> dict[str, Any]:
+        limit: float | int = (
+            int(self.limit_s) if self.limit_s == int(self.limit_s) else self.limit_s
+        )
+        return {"error": "timeout", "limit_s": limit}
+
+
+class EngineCrashed(QueryError):
+    status = 500
+    code = "engine-crashed"
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """An RDF term in SPARQL-JSON terms: kind is ``uri``, ``bnode``, ``literal`` or ``triple``."""
+
+    kind: str
+    value: str
+    datatype: str | None = None  # None for xsd:string and language-tagged literals
+    lang: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        out = {"type": self.kind, "value": self.value}
+        if self.lang:
+            out["xml:lang"] = self.lang
+        elif self.datatype:
+            out["datatype"] = self.datatype
+        return out
+
+    def n3(self) -> str:
+        """N-Triples/Turtle form (used by TSV and for comparisons)."""
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        if self.kind == "triple":
+            return self.value
+        text = (
+            self.value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+        if self.lang:
+            return f'"{text}"@{self.lang}'
+        if self.datatype:
+            return f'"{text}"^^<{self.datatype}>'
+        return f'"{text}"'
+
+    def short(self) -> str:
+        """Compact display for terminal and Markdown tables (prefixed names, plain literals)."""
+        if self.kind == "uri":
+            for prefix, ns in _PREFIXES_LONGEST_FIRST:
+                if self.value.startswith(ns) and len(self.value) > len(ns):
+                    return f"{prefix}:{self.value[len(ns) :]}"
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        return self.value
+
+
+_PREFIXES_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+@dataclass(slots=True)
+class Result:
+    """Answer of one query: ``kind`` is ``select``, ``ask`` or ``graph``."""
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+    engine_ms: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.triples) if self.kind == "graph" else len(self.rows)
+
+
+# ---------------------------------------------------------------- shipped queries
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedQuery:
+    """A named ``.rq`` file of ``graph/queries`` with its ``#+ summary:`` header."""
+
+    name: str
+    path: Path
+    summary: str
+    description: str
+    text: str
+
+
+def _header(text: str, key: str) -> str:
+    values = [
+        line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith(f"#+ {key}:")
+    ]
+    return " ".join(values)
+
+
+def list_queries(directory: Path = QUERIES_DIR) -> list[ShippedQuery]:
+    """Every shipped query, sorted by name."""
+    out = []
+    for path in sorted(directory.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        out.append(
+            ShippedQuery(
+                path.stem, path, _header(text, "summary"), _header(text, "description"), text
+            )
+        )
+    return out
+
+
+def load_query(spec: str) -> str:
+    """Query text from a shipped name, an ``.rq`` path, or the inline query itself."""
+    named = QUERIES_DIR / f"{spec}.rq"
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec) and named.is_file():
+        return named.read_text(encoding="utf-8")
+    if spec.endswith((".rq", ".sparql")) and "\n" not in spec:
+        path = Path(spec)
+        if not path.is_file():
+            raise InputError(f"{spec}: not found")
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{spec}: not UTF-8 at byte {exc.start}") from exc
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec):
+        names = ", ".join(q.name for q in list_queries())
+        raise InputError(f"{spec}: no shipped query of that name (try one of: {names})")
+    return spec
+
+
+# ---------------------------------------------------------------- lexical pre-check
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00c0-\uffff]*)?:
+      (?:[\w\-.%:\\\u00c0-\uffff]*[\w\-:%\u00c0-\uffff])?)
+  | (?P<word>[A-Za-z_][\w\-]*)
+  | (?P<open>[({\[])
+  | (?P<close>[)}\]])
+  | (?P<space>\s+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH", "USING"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str
+    text: str
+    pos: int
+
+
+def _tokens(query: str) -> Iterator[_Token]:
+    for m in _TOKEN.finditer(query):
+        kind = m.lastgroup or "other"
+        if kind in ("space", "comment"):
+            continue
+        yield _Token(kind, m.group(), m.start())
+
+
+def _line_col(query: str, pos: int) -> str:
+    line = query.count("\n", 0, pos) + 1
+    col = pos - (query.rfind("\n", 0, pos) + 1) + 1
+    return f"{line}:{col}"
+
+
+def precheck(query: str, graphs: Iterable[str] = (DATA_GRAPH, ONTOLOGY_GRAPH)) -> bool:
+    """Refuse hazardous queries before any parser runs; raise a :class:`QueryError` subclass.
+
+    Returns True when the query has a ``FROM``/``FROM NAMED`` clause (all IRIs checked), so the
+    engine knows not to impose the union default graph over the query's own dataset.
+
+    Order matters: size first (cheap), then one linear scan for nesting depth, Update forms,
+    ``SERVICE`` (plain, ``SILENT`` and variable forms are all the keyword), ``LOAD`` and
+    ``FROM``/``FROM NAMED`` IRIs not among ``graphs``. Strings, comments and IRIs are skipped
+    so a label that says "SERVICE" or "((((" is harmless.
+    """
+    size = len(query.encode("utf-8", "surrogatepass"))
+    if size > MAX_QUERY_BYTES:
+        raise QueryTooLarge(f"query exceeds {MAX_QUERY_BYTES // 1024} KiB ({size} bytes)")
+    if "\x00" in query:
+        raise QueryRejected("query contains a NUL character")
+    allowed = set(graphs)
+    prefixes = dict(PREFIXES)
+    depth = 0
+    has_from = False
+    toks = list(_tokens(query))
+    for tok in toks:
+        if tok.kind == "open":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryRejected(
+                    f"query too deeply nested (max {MAX_NESTING}) at {_line_col(query, tok.pos)}"
+                )
+        elif tok.kind == "close":
+            depth = max(0, depth - 1)
+    for i, tok in enumerate(toks):
+        if tok.kind != "word":
+            continue
+        word = tok.text.upper()
+        if word == "SERVICE":
+            raise QueryRejected("SERVICE is disabled on this endpoint")
+        if word in _UPDATE_WORDS:
+            raise QueryRejected(
+                f"read-only endpoint: {word} at {_line_col(query, tok.pos)} is a SPARQL Update "
+                "operation"
+            )
+        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 2].kind == "iri":
+            prefixes[toks[i + 1].text.rstrip(":")] = toks[i + 2].text[1:-1]
+        if word == "FROM":
+            has_from = True
+            j = i + 1
+            if j < len(toks) and toks[j].text.upper() == "NAMED":
+                j += 1
+            target = toks[j] if j < len(toks) else None
+            iri = _resolve(target, prefixes)
+            if iri is None or iri not in allowed:
+                shown = target.text if target else "(nothing)"
+                raise QueryRejected(
+                    f"FROM {shown}: not a graph of this store (available: "
+                    + ", ".join(f"<{g}>" for g in sorted(allowed))
+                    + ")"
+                )
+    return has_from
+
+
+def _resolve(tok: _Token | None, prefixes: dict[str, str]) -> str | None:
+    if tok is None:
+        return None
+    if tok.kind == "iri":
+        return tok.text[1:-1]
+    if tok.kind == "pname":
+        prefix, _, local = tok.text.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    return None
+
+
+def _has_from(query: str) -> bool:
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in _tokens(query))
+
+
+def _syntax_error(query: str, message: str) -> QuerySyntaxError:
+    """The parser's message (with line:col), plus a hint when a prefix is undeclared."""
+    prefixes = set(PREFIXES)
+    toks = list(_tokens(query))
+    for i, tok in enumerate(toks):
+        if tok.kind == "word" and tok.text.upper() == "PREFIX" and i + 1 < len(toks):
+            prefixes.add(toks[i + 1].text.rstrip(":"))
+    for tok in toks:
+        if tok.kind == "pname":
+            prefix = tok.text.partition(":")[0]
+            if prefix not in prefixes:
+                return QuerySyntaxError(
+                    f"{message} (unknown prefix '{prefix}:' at {_line_col(query, tok.pos)})"
+                )
+    return QuerySyntaxError(message)
+
+
+# ---------------------------------------------------------------- engines
+
+
+class _Engine:
+    name: EngineName
+    graphs: tuple[str, ...] = (DATA_GRAPH, ONTOLOGY_GRAPH)
+
+    def execute(self, query: str, *, max_rows: int) -> Result:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _build_files(build_dir: Path) -> tuple[Path, Path | None]:
+    data = build_dir / "cqkg.nt"
+    if not data.is_file():
+        raise InputError(f"{data}: not found; run `cqkg build` first")
+    onto = build_dir / "ontology.ttl"
+    return data, onto if onto.is_file() else None
+
+
+class OxigraphEngine(_Engine):
+    """pyoxigraph in-memory store; never exposed for writing (only ``Store.query`` is called)."""
+
+    name: EngineName = "oxigraph"
+
+    def __init__(self, build_dir: Path) -> None:
+        import pyoxigraph as ox
+
+        data, onto = _build_files(build_dir)
+        self._ox = ox
+        self.store = ox.Store()
+        try:
+            self.store.bulk_load(
+                path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(DATA_GRAPH)
+            )
+            if onto is not None:
+                self.store.bulk_load(
+                    path=str(onto),
+                    format=ox.RdfFormat.TURTLE,
+                    to_graph=ox.NamedNode(ONTOLOGY_GRAPH),
+                )
+        except (SyntaxError, ValueError) as exc:
+            raise InputError(f"{build_dir}: cannot load the build: {exc}") from exc
+
+    def _term(self, t: Any) -> Term:
+        ox = self._ox
+        if isinstance(t, ox.NamedNode):
+            return Term("uri", t.value)
+        if isinstance(t, ox.BlankNode):
+            return Term("bnode", t.value)
+        if isinstance(t, ox.Literal):
+            dt = t.datatype.value
+            lang = t.language
+            return Term(
+                "literal", t.value, None if dt in (XSD_STRING, RDF_LANGSTRING) else dt, lang
+            )
+        return Term("triple", str(t))
+
+    def execute(self, query: str, *, max_rows: int) -> Result:
+        ox = self._ox
+        start = time.perf_counter()
+        union = not _has_from(query)
+        try:
+            res = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=union)
+        except SyntaxError as exc:
+            raise _syntax_error(query, str(exc)) from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        if isinstance(res, ox.QueryBoolean):
+            out = Result("ask", boolean=bool(res))
+        elif isinstance(res, ox.QuerySolutions):
+            variables = [v.value for v in res.variables]
+            rows: list[tuple[Term | None, ...]] = []
+            for sol in res:
+                if len(rows) >= max_rows:
+                    raise TooManyRows(max_rows)
+                rows.append(
+                    tuple(None if sol[v] is None else self._term(sol[v]) for v in variables)
+                )
+            out = Result("select", variables=variables, rows=rows)
+        else:
+            triples: list[tuple[Term, Term, Term]] = []
+            for t in res:  # type: ignore[union-attr]
+                if len(triples) >= max_rows:
+                    raise TooManyRows(max_rows)
+                triples.append(
+                    (self._term(t.subject), self._term(t.predicate), self._term(t.object))
+                )
+            out = Result("graph", triples=triples)
+        out.engine_ms = (time.perf_counter() - start) * 1000
+        return out
+
+
+class RdflibEngine(_Engine):
+    """rdflib ``Dataset`` with a union default graph; remote graph loading switched off."""
+
+    name: EngineName = "rdflib"
+
+    def __init__(self, build_dir: Path) -> None:
+        import rdflib
+        import rdflib.plugins.sparql as rsparql
+        from rdflib.plugins.sparql.processor import prepareQuery  # noqa: F401 - warm import
+
+        # FROM <iri> must never fetch anything; the union default graph matches pyoxigraph.
+        rsparql.SPARQL_LOAD_GRAPHS = False
+        rsparql.SPARQL_DEFAULT_GRAPH_UNION = True
+        if rsparql.SPARQL_LOAD_GRAPHS:  # pragma: no cover - guard against a changed rdflib
+            raise RuntimeError("rdflib SPARQL_LOAD_GRAPHS must be False")
+        data, onto = _build_files(build_dir)
+        self._rdflib = rdflib
+        self.dataset = rdflib.Dataset(default_union=True)
+        try:
+            self.dataset.graph(rdflib.URIRef(DATA_GRAPH)).parse(str(data), format="nt")
+            if onto is not None:
+                self.dataset.graph(rdflib.URIRef(ONTOLOGY_GRAPH)).parse(str(onto), format="turtle")
+        except Exception as exc:
+            raise InputError(f"{build_dir}: cannot load the build: {exc}") from exc
+        self._ns = {k: rdflib.Namespace(v) for k, v in PREFIXES.items()}
+
+    def _term(self, t: Any) -> Term:
+        rdflib = self._rdflib
+        if isinstance(t, rdflib.URIRef):
+            return Term("uri", str(t))
+        if isinstance(t, rdflib.BNode):
+            return Term("bnode", str(t))
+        if isinstance(t, rdflib.Literal):
+            dt = str(t.datatype) if t.datatype is not None else None
+            if dt in (XSD_STRING, RDF_LANGSTRING):
+                dt = None
+            return Term("literal", str(t), dt, t.language)
+        return Term("triple", str(t))
+
+    def execute(self, query: str, *, max_rows: int) -> Result:
+        import warnings
+
+        from pyparsing import ParseException
+
+        start = time.perf_counter()
+        try:
+            with warnings.catch_warnings():  # rdflib 7.6 warns on its own Dataset internals
+                warnings.simplefilter("ignore", DeprecationWarning)
+                res = self.dataset.query(query, initNs=self._ns)
+        except ParseException as exc:
+            message = f"error at {exc.lineno}:{exc.col}: {exc.msg}"
+            raise _syntax_error(query, message) from None
+        except RecursionError:
+            raise QueryRejected(f"query too deeply nested for rdflib (max {MAX_NESTING})") from None
+        except Exception as exc:
+            if "Unknown namespace prefix" in str(exc):
+                raise _syntax_error(query, f"error: {exc}") from None
+            raise QueryError(f"query failed: {exc}") from None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                out = self._materialize(res, max_rows)
+        except QueryError:
+            raise
+        except RecursionError:
+            raise QueryRejected(f"query too deeply nested for rdflib (max {MAX_NESTING})") from None
+        except Exception as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        out.engine_ms = (time.perf_counter() - start) * 1000
+        return out
+
+    def _materialize(self, res: Any, max_rows: int) -> Result:
+        """Rows or triples of an rdflib result, stopping at ``max_rows + 1``."""
+        if res.type == "ASK":
+            return Result("ask", boolean=bool(res.askAnswer))
+        if res.type == "SELECT":
+            variables = [str(v) for v in res.vars or []]
+            rows: list[tuple[Term | None, ...]] = []
+            for row in res:
+                if len(rows) >= max_rows:
+                    raise TooManyRows(max_rows)
+                rows.append(tuple(None if x is None else self._term(x) for x in row))
+            return Result("select", variables=variables, rows=rows)
+        triples: list[tuple[Term, Term, Term]] = []
+        for s, p, o in res.graph or []:
+            if len(triples) >= max_rows:
+                raise TooManyRows(max_rows)
+            triples.append((self._term(s), self._term(p), self._term(o)))
+        triples.sort(key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+        return Result("graph", triples=triples)
+
+
+def open_engine(engine: EngineName | str, build_dir: Path) -> _Engine:
+    """Load ``build_dir`` (``cqkg.nt`` + ``ontology.ttl``) into the chosen engine."""
+    if engine == "oxigraph":
+        return OxigraphEngine(Path(build_dir))
+    if engine == "rdflib":
+        return RdflibEngine(Path(build_dir))
+    raise InputError(f"--engine {engine}: unknown engine (use oxigraph or rdflib)")
+
+
+def run_query(engine: _Engine, query: str, *, max_rows: int = 10_000) -> Result:
+    """Pre-check then execute ``query`` in this process (the CLI path: no timeout)."""
+    precheck(query, engine.graphs)
+    return engine.execute(query, max_rows=max_rows)
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def _width(text: str) -> int:
+    """Terminal columns: East Asian wide/fullwidth characters take two."""
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _cell(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return term.short().replace("\n", "⏎").replace("\t", " ")
+
+
+_NUMERIC = (
+    "http://www.w3.org/2001/XMLSchema#integer",
+    "http://www.w3.org/2001/XMLSchema#decimal",
+    "http://www.w3.org/2001/XMLSchema#double",
+    "http://www.w3.org/2001/XMLSchema#float",
+    "http://www.w3.org/2001/XMLSchema#nonNegativeInteger",
+)
+
+
+def _is_number(term: Term | None) -> bool:
+    return term is None or (term.datatype or "") in _NUMERIC
+
+
+def _table(result: Result) -> str:
+    headers = result.variables
+    cells = [[_cell(t) for t in row] for row in result.rows]
+    numeric = [
+        bool(result.rows) and all(_is_number(row[i]) for row in result.rows)
+        for i in range(len(headers))
+    ]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("─" * w for w in widths))
+    for r in cells:
+        line = "  ".join(
+            _pad(c, w, numeric[i]) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        lines.append(line.rstrip())
+    n = len(result.rows)
+    lines.append(f"({n} row{'s' if n != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(result: Result) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(result.variables) + " |"]
+    lines.append("|" + "|".join("---" for _ in result.variables) + "|")
+    for row in result.rows:
+        lines.append("| " + " | ".join(esc(_cell(t)) for t in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _csv(result: Result) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if t is None else _csv_value(t) for t in row])
+    return buf.getvalue()
+
+
+def _csv_value(term: Term) -> str:
+    return f"_:{term.value}" if term.kind == "bnode" else term.value
+
+
+def _tsv(result: Result) -> str:
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join("" if t is None else t.n3() for t in row))
+    return "\n".join(lines) + "\n"
+
+
+def _json(result: Result) -> str:
+    if result.kind == "ask":
+        return json.dumps({"head": {}, "boolean": result.boolean})
+    bindings = [
+        {v: t.to_json() for v, t in zip(result.variables, row, strict=True) if t is not None}
+        for row in result.rows
+    ]
+    return json.dumps(
+        {"head": {"vars": result.variables}, "results": {"bindings": bindings}},
+        ensure_ascii=False,
+    )
+
+
+def _xml(result: Result) -> str:
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+        "<head>",
+    ]
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("</head>")
+    if result.kind == "ask":
+        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in result.rows:
+            out.append("<result>")
+            for v, t in zip(result.variables, row, strict=True):
+                if t is None:
+                    continue
+                out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+def _xml_term(t: Term) -> str:
+    if t.kind == "uri":
+        return f"<uri>{xml_escape(t.value)}</uri>"
+    if t.kind == "bnode":
+        return f"<bnode>{xml_escape(t.value)}</bnode>"
+    attrs = ""
+    if t.lang:
+        attrs = f" xml:lang={quoteattr(t.lang)}"
+    elif t.datatype:
+        attrs = f" datatype={quoteattr(t.datatype)}"
+    return f"<literal{attrs}>{xml_escape(t.value)}</literal>"
+
+
+def _ox_term(t: Term) -> Any:
+    import pyoxigraph as ox
+
+    if t.kind == "uri":
+        return ox.NamedNode(t.value)
+    if t.kind == "bnode":
+        return ox.BlankNode(t.value)
+    if t.lang:
+        return ox.Literal(t.value, language=t.lang)
+    if t.datatype:
+        return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
+    return ox.Literal(t.value)
+
+
+def _graph(result: Result, fmt: str) -> str:
+    import pyoxigraph as ox
+
+    triples = [ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in result.triples]
+    if fmt == "nt":
+        lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in result.triples)
+        return "".join(line + "\n" for line in lines)
+    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    # cqr: local names contain '/', which Turtle would have to escape (cqr:obs\/...), so
+    # resource IRIs stay in full and only vocabulary prefixes are declared.
+    used = {
+        p: ns
+        for p, ns in PREFIXES.items()
+        if p != "cqr"
+        and any(t.value.startswith(ns) for tr in result.triples for t in tr if t.kind == "uri")
+    }
+    data = ox.serialize(triples, format=rdf_format, prefixes=used if fmt == "turtle" else None)
+    return data.decode("utf-8") if data else ""
+
+
+def format_result(result: Result, fmt: str) -> str:
+    """Render ``result`` as ``table``/``md``/``csv``/``tsv``/``json``/``xml`` (SELECT, ASK) or
+    ``turtle``/``nt``/``jsonld`` (CONSTRUCT, DESCRIBE). Raises ``ValueError`` on a mismatch."""
+    if result.kind == "graph":
+        if fmt == "table":
+            fmt = "turtle"
+        if fmt not in GRAPH_FORMATS:
+            raise ValueError(
+                f"--format {fmt}: a CONSTRUCT/DESCRIBE result needs one of "
+                + ", ".join(GRAPH_FORMATS)
+            )
+        return _graph(result, fmt)
+    if fmt in GRAPH_FORMATS:
+        raise ValueError(
+            f"--format {fmt}: a SELECT/ASK result needs one of {', '.join(RESULT_FORMATS)}"
+        )
+    if result.kind == "ask" and fmt in ("table", "md", "csv", "tsv"):
+        if fmt == "csv":
+            return f"_askResult\r\n{'true' if result.boolean else 'false'}\r\n"
+        return ("true" if result.boolean else "false") + "\n"
+    writer = {
+        "table": _table,
+        "md": _markdown,
+        "csv": _csv,
+        "tsv": _tsv,
+        "json": _json,
+        "xml": _xml,
+    }.get(fmt)
+    if writer is None:
+        raise ValueError(f"--format {fmt}: unknown format")
+    return writer(result)
+
+
+# ---------------------------------------------------------------- isolation
+
+
+def install_guard(build_dir: Path) -> None:
+    """Audit hook for a worker: no sockets, no URL requests, no writes, and reads only under
+    ``build_dir`` or the Python installation (lazy imports still need to read ``.py`` files).
+
+    This is defence in depth for rdflib; pyoxigraph's Rust HTTP client bypasses Python, which is
+    why :func:`precheck` rejects ``SERVICE`` and ``LOAD`` lexically.
+    """
+    roots = {
+        os.path.realpath(str(p))
+        for p in (
+            build_dir,
+            sys.prefix,
+            sys.base_prefix,
+            sys.exec_prefix,
+            *[p for p in sys.path if p and os.path.isdir(p)],
+        )
+    }
+    roots_t = tuple(r.rstrip(os.sep) + os.sep for r in sorted(roots))
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request", "socket.bind"):
+            raise PermissionError(f"cqkg query worker: {event} denied")
+        if event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn"):
+            raise PermissionError(f"cqkg query worker: {event} denied")
+        if event == "open":
+            path, mode, flags = [*list(args), None, None, None][:3]
+            if isinstance(path, int) or path is None:
+                return
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & write_flags
+            )
+            real = os.path.realpath(os.fsdecode(path))
+            if writing or not (real + os.sep).startswith(roots_t):
+                raise PermissionError(f"cqkg query worker: open {real!r} denied")
+
+    sys.addaudithook(hook)
+
+
+def _limit_memory(max_bytes: int) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - platform dependent
+        pass
+
+
+def _worker_main(conn: Any, build_dir: str, engine_name: str, mem_limit: int) -> None:
+    """Worker loop: load once, guard, then answer ``(query, max_rows, checked)`` jobs."""
+    try:
+        engine = open_engine(engine_name, Path(build_dir))
+        if engine_name == "rdflib":  # warm the lazy SPARQL machinery before the guard
+            engine.execute("ASK { ?s ?p ?o }", max_rows=1)
+            engine.execute("SELECT * { ?s ?p ?o } LIMIT 1", max_rows=1)
+            engine.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", max_rows=1)
+        _limit_memory(mem_limit)
+        install_guard(Path(build_dir))
+    except BaseException as exc:
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        query, max_rows, checked = job
+        try:
+            if checked:
+                precheck(query, engine.graphs)
+            conn.send(("ok", engine.execute(query, max_rows=max_rows)))
+        except QueryError as exc:
+            conn.send(("error", exc))
+        except MemoryError:
+            conn.send(("error", QueryError("query ran out of memory")))
+        except Exception as exc:
+            conn.send(("error", QueryError(f"query failed: {type(exc).__name__}: {exc}")))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    pid: int
+
+
+class WorkerPool:
+    """``size`` pre-started worker processes, each holding the store; thread-safe ``submit``.
+
+    The 'forkserver' context keeps workers free of the parent's threads and sockets (the server
+    runs uvicorn); each worker loads the build once, so a normal query costs one pipe round trip.
+    """
+
+    def __init__(
+        self,
+        build_dir: Path,
+        *,
+        size: int = 2,
+        engine: str = "oxigraph",
+        mem_limit: int = 4 * 1024**3,
+        start_timeout: float = 120.0,
+    ) -> None:
+        import multiprocessing as mp
+        import queue
+
+        _build_files(Path(build_dir))  # fail fast with the one-line message
+        self.build_dir = Path(build_dir).resolve()
+        self.engine = engine
+        self.size = size
+        self.mem_limit = mem_limit
+        self.start_timeout = start_timeout
+        self._ctx = mp.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["graph.query", "pyoxigraph"])
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._all: dict[int, _Worker] = {}
+        self._closed = False
+        starters = [threading.Thread(target=self._spawn) for _ in range(size)]
+        for t in starters:
+            t.start()
+        for t in starters:
+            t.join()
+        if self._idle.qsize() < size:
+            self.close()
+            raise InputError(f"{self.build_dir}: query workers failed to start")
+
+    def _spawn(self) -> None:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(
+            target=_worker_main,
+            args=(child, str(self.build_dir), self.engine, self.mem_limit),
+            daemon=True,
+        )
+        proc.start()
+        child.close()
+        if not parent.poll(self.start_timeout):
+            proc.kill()
+            return
+        try:
+            status, info = parent.recv()
+        except (EOFError, OSError):
+            return
+        if status != "ready":
+            sys.stderr.write(f"cqkg: query worker failed to start: {info}\n")
+            return
+        worker = _Worker(proc, parent, int(info))
+        with self._lock:
+            if self._closed:
+                proc.kill()
+                return
+            self._all[worker.pid] = worker
+        self._idle.put(worker)
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return sorted(self._all)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker and start its replacement in the background."""
+        worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        with self._lock:
+            self._all.pop(worker.pid, None)
+            closed = self._closed
+        if not closed:
+            threading.Thread(target=self._spawn, daemon=True).start()
+
+    def submit(self, query: str, *, timeout: float, max_rows: int, checked: bool = True) -> Result:
+        """Run ``query`` in an idle worker; kill it if it takes longer than ``timeout`` s.
+
+        ``checked=False`` skips the in-worker pre-check (tests use it to prove the audit hook).
+        """
+        import queue
+
+        if checked:
+            precheck(query)
+        try:
+            worker = self._idle.get(timeout=max(timeout, self.start_timeout))
+        except queue.Empty:
+            raise QueryTimeout(timeout) from None
+        try:
+            worker.conn.send((query, max_rows, checked))
+            if not worker.conn.poll(timeout):
+                self._retire(worker)
+                raise QueryTimeout(timeout, worker.pid)
+            status, payload = worker.conn.recv()
+        except QueryTimeout:
+            raise
+        except (EOFError, OSError, BrokenPipeError):
+            self._retire(worker)
+            raise EngineCrashed("the query engine crashed on this query") from None
+        self._idle.put(worker)
+        if status == "ok":
+            return payload  # type: ignore[no-any-return]
+        raise payload
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all.values())
+            self._all.clear()
+        for w in workers:
+            w.process.kill()
+            w.process.join(5)
+            w.conn.close()

@@ -1,0 +1,141 @@
+"""``cqkg query``, ``cqkg serve`` and ``cqkg push``.
+
+Imports are lazy: ``cqkg query`` must start in well under a second, and importing rdflib,
+starlette or httpx at CLI start would cost most of that budget for commands that never use them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+BUILD_DIR_HELP = "Build output directory holding cqkg.nt and ontology.ttl."
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"cqkg: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def query(
+    query: str = typer.Argument(
+        None,
+        help="Inline SPARQL, a path to a .rq file, or the name of a shipped query (see --list).",
+    ),
+    list_: bool = typer.Option(False, "--list", help="List the shipped queries and exit."),
+    fmt: str = typer.Option(
+        "table",
+        "--format",
+        "-f",
+        help="table, csv, tsv, json, xml, md (SELECT/ASK); turtle, nt, jsonld (graph results).",
+    ),
+    engine: str = typer.Option("oxigraph", "--engine", help="oxigraph (default) or rdflib."),
+    build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_DIR_HELP),
+    max_rows: int = typer.Option(10_000, "--max-rows", help="Refuse results with more rows."),
+) -> None:
+    """Run a SPARQL query against the built graph (prefixes cqo:, cqr:, rdfs:, ... predeclared)."""
+    from graph.model import InputError
+    from graph.query import (
+        GRAPH_FORMATS,
+        RESULT_FORMATS,
+        QueryError,
+        format_result,
+        list_queries,
+        load_query,
+        open_engine,
+        run_query,
+    )
+
+    if list_:
+        queries = list_queries()
+        width = max(len(q.name) for q in queries)
+        for q in queries:
+            typer.echo(f"{q.name.ljust(width)}  {q.summary}")
+        return
+    if not query:
+        _fail("give a query, a .rq file or a shipped query name (cqkg query --list)")
+    if fmt not in RESULT_FORMATS + GRAPH_FORMATS:
+        _fail(f"--format {fmt}: unknown (use {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})")
+    try:
+        text = load_query(query)
+        eng = open_engine(engine, build_dir)
+        result = run_query(eng, text, max_rows=max_rows)
+        out = format_result(result, fmt)
+    except InputError as exc:
+        _fail(str(exc), exc.exit_code)
+    except QueryError as exc:
+        _fail(str(exc), 2)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    sys.stdout.write(out)
+
+
+def serve(
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Interface to bind (loopback by default)."
+    ),
+    port: int = typer.Option(8000, "--port"),
+    build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_DIR_HELP),
+    timeout: float = typer.Option(10.0, "--timeout", help="Per-query time limit in s (max 30)."),
+    max_rows: int = typer.Option(10_000, "--max-rows", help="Refuse results with more rows."),
+    workers: int = typer.Option(2, "--workers", help="Query worker processes."),
+    cors: bool = typer.Option(False, "--cors", help="Send Access-Control-Allow-Origin: *."),
+    engine: str = typer.Option("oxigraph", "--engine", help="oxigraph (default) or rdflib."),
+    allow_host: list[str] = typer.Option(
+        [], "--allow-host", help="Extra Host header value to accept (DNS-rebinding guard)."
+    ),
+) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint, entity pages and a query page."""
+    from graph.model import InputError
+    from graph.server import ServerConfig, run
+
+    if not 0 < timeout <= 30:
+        _fail(f"--timeout {timeout:g}: must be > 0 and at most 30 s")
+    config = ServerConfig(
+        build_dir=build_dir,
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        cors=cors,
+        engine=engine,
+        extra_hosts=tuple(allow_host),
+    )
+    try:
+        run(config)
+    except InputError as exc:
+        _fail(str(exc), exc.exit_code)
+
+
+def push(
+    endpoint: str = typer.Option(
+        ..., "--endpoint", help="Graph Store Protocol URL, e.g. http://localhost:7878/store"
+    ),
+    graph: str = typer.Option(
+        None, "--graph", help="Target named graph IRI (default graph if omitted)."
+    ),
+    build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_DIR_HELP),
+    include_ontology: bool = typer.Option(
+        True, "--ontology/--no-ontology", help="Also upload ontology.ttl into the same graph."
+    ),
+) -> None:
+    """Upload the build to a triple store (SPARQL 1.1 Graph Store HTTP Protocol, PUT)."""
+    from graph.model import InputError
+    from graph.push import PushError
+    from graph.push import push as do_push
+
+    try:
+        report = do_push(endpoint, build_dir, graph=graph, include_ontology=include_ontology)
+    except (InputError, PushError) as exc:
+        _fail(str(exc), getattr(exc, "exit_code", 1))
+    typer.echo(report.summary())
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``query``, ``serve`` and ``push`` to the main app."""
+    app.command("query")(query)
+    app.command("serve")(serve)
+    app.command("push")(push)

@@ -1,0 +1,706 @@
+"""``cqkg serve``: a read-only SPARQL 1.1 endpoint, entity pages and a query page.
+
+Starlette for routing, uvicorn for HTTP (no hand-rolled parsing). The process that speaks HTTP
+never runs a query: every query goes to a :class:`graph.query.WorkerPool` process that can be
+killed on timeout. The defences follow ``SECURITY.md`` B and C: loopback bind, Host allow-list,
+no CORS unless asked, lexical pre-checks, body and query size caps, bounded concurrency (429),
+per-query timeout (503), row cap (400), and error bodies that are JSON or escaped text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from graph.model import InputError
+from graph.namespaces import PREFIXES
+from graph.query import (
+    MAX_QUERY_BYTES,
+    QueryError,
+    Result,
+    WorkerPool,
+    format_result,
+    list_queries,
+)
+
+MAX_BODY = 64 * 1024
+MAX_TIMEOUT = 30.0
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 10.0
+CQR = PREFIXES["cqr"]
+PACKAGE = Path(__file__).parent
+
+RESULT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+}
+FORMAT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """Options of ``cqkg serve`` (defaults are the safe ones from SECURITY.md section 6)."""
+
+    build_dir: Path = Path("build")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    workers: int = 2
+    queue: int = 8
+    cors: bool = False
+    engine: str = "oxigraph"
+    extra_hosts: tuple[str, ...] = ()
+
+
+def allowed_hosts(config: ServerConfig) -> list[str]:
+    """Host header values accepted (port stripped by Starlette): loopback names + the bind host."""
+    hosts = {"127.0.0.1", "localhost", "[::1]", "::1", *config.extra_hosts}
+    if config.host not in ("0.0.0.0", "::"):
+        hosts.add(config.host)
+    return sorted(hosts)
+
+
+# ---------------------------------------------------------------- middleware
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over ``MAX_BODY`` (413) before reading them; refuse chunked bodies (400).
+
+    A declared ``Content-Length`` over the cap is rejected at once; the received bytes are
+    counted too, so a lying length cannot smuggle more than the cap into the app.
+    """
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v for k, v in scope["headers"]}
+        if b"chunked" in headers.get("transfer-encoding", b"").lower():
+            await _plain(send, 400, "chunked request bodies are not accepted; send Content-Length")
+            return
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                await _plain(send, 400, "invalid Content-Length")
+                return
+            if int(length) > self.max_body:
+                await _plain(send, 413, f"request body exceeds {self.max_body // 1024} KiB")
+                return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _BodyTooLarge:
+            await _plain(send, 413, f"request body exceeds {self.max_body // 1024} KiB")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-content-type-options", b"nosniff"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeadersMiddleware:
+    """nosniff on everything, CSP on HTML, and CORS only when ``--cors`` was given."""
+
+    def __init__(self, app: ASGIApp, cors: bool) -> None:
+        self.app = app
+        self.cors = cors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                headers.append((b"referrer-policy", b"no-referrer"))
+                if self.cors:
+                    headers.append((b"access-control-allow-origin", b"*"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+class SlowlorisH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol plus a deadline for the first request's headers.
+
+    uvicorn arms its keep-alive timer only after a response, so a client trickling the first
+    request's headers would hold the socket forever; here it is closed after ``HEADER_TIMEOUT``.
+    """
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._header_deadline = self.loop.call_later(HEADER_TIMEOUT, self._header_timeout)
+
+    def _header_timeout(self) -> None:
+        if self.cycle is None and not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._header_deadline.cancel()
+        super().connection_lost(exc)
+
+
+# ---------------------------------------------------------------- the app
+
+
+class Endpoint:
+    """State shared by the routes: the worker pool, the admission counter, cached metadata."""
+
+    def __init__(self, config: ServerConfig, pool: WorkerPool) -> None:
+        self.config = config
+        self.pool = pool
+        self.capacity = config.workers + config.queue
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._void: dict[str, int] | None = None
+
+    def _admit(self) -> bool:
+        with self._lock:
+            if self._in_flight >= self.capacity:
+                return False
+            self._in_flight += 1
+            return True
+
+    def _release(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    async def run(self, query: str, timeout: float | None = None) -> Result:
+        """Execute through the pool; raises :class:`QueryError` (with HTTP status) or _Busy."""
+        if not self._admit():
+            raise _Busy
+        try:
+            limit = self.config.timeout if timeout is None else min(timeout, self.config.timeout)
+            return await anyio.to_thread.run_sync(
+                lambda: self.pool.submit(query, timeout=limit, max_rows=self.config.max_rows)
+            )
+        finally:
+            self._release()
+
+    async def void_counts(self) -> dict[str, int]:
+        if self._void is None:
+            q = (
+                "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) "
+                "(COUNT(DISTINCT ?p) AS ?properties) WHERE { ?s ?p ?o }"
+            )
+            res = await self.run(q)
+            row = res.rows[0]
+            self._void = {
+                v: int(t.value) if t else 0 for v, t in zip(res.variables, row, strict=True)
+            }
+        return self._void
+
+
+class _Busy(Exception):
+    pass
+
+
+def _error(exc: QueryError) -> JSONResponse:
+    return JSONResponse(exc.to_json(), status_code=exc.status)
+
+
+def _busy() -> JSONResponse:
+    return JSONResponse(
+        {"error": "busy", "message": "all query workers are busy; retry shortly"},
+        status_code=429,
+        headers={"Retry-After": "1"},
+    )
+
+
+def _bad(message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": "bad-request", "message": message}, status_code=status)
+
+
+def _accepted(accept: str) -> list[str]:
+    """Media types from an Accept header, best first (q-values honoured, q=0 dropped)."""
+    items = []
+    for i, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            items.append((-q, i, media))
+    return [m for _, _, m in sorted(items)]
+
+
+def negotiate(accept: str | None, kind: str) -> tuple[str, str] | None:
+    """(format, media type) for a result kind (``select``/``ask``/``graph``), or None -> 406."""
+    table = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
+    default = "text/turtle" if kind == "graph" else "application/sparql-results+json"
+    if not accept:
+        return table[default], default
+    for media in _accepted(accept):
+        if media in table:
+            return table[media], media
+        if media in ("*/*", "application/*", "text/*") or (
+            media == "text/html" and kind != "graph"
+        ):
+            if media == "text/*" and kind != "graph":
+                return "csv", "text/csv"
+            return table[default], default
+    return None
+
+
+def _all_supported(accept: str | None) -> bool:
+    if not accept:
+        return True
+    return any(
+        m in RESULT_TYPES
+        or m in GRAPH_TYPES
+        or m in ("*/*", "application/*", "text/*", "text/html")
+        for m in _accepted(accept)
+    )
+
+
+async def _read_body(request: Request) -> bytes:
+    try:
+        return await asyncio.wait_for(request.body(), BODY_TIMEOUT)
+    except TimeoutError:
+        raise _BodyTimeout from None
+
+
+class _BodyTimeout(Exception):
+    pass
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ValueError(f"parameter '{name}' must be given at most once")
+    return values[0] if values else None
+
+
+async def _query_params(request: Request) -> tuple[str | None, str | None, str | None, str | None]:
+    """(query, timeout, format, update) from GET params, a POST form or a sparql-query body."""
+    params = request.query_params
+    query = _single(params.getlist("query"), "query")
+    timeout = _single(params.getlist("timeout"), "timeout")
+    fmt = _single(params.getlist("format"), "format")
+    update = _single(params.getlist("update"), "update")
+    if request.method == "POST":
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await _read_body(request)
+        if ctype == "application/sparql-update":
+            update = body.decode("utf-8", "replace") or "(empty)"
+        elif ctype == "application/sparql-query":
+            if query is not None:
+                raise ValueError("parameter 'query' must be given at most once")
+            try:
+                query = body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"query body is not UTF-8 at byte {exc.start}") from None
+        elif ctype == "application/x-www-form-urlencoded":
+            from urllib.parse import parse_qs
+
+            try:
+                form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"form body is not UTF-8 at byte {exc.start}") from None
+            for name in ("query", "timeout", "format", "update"):
+                values = form.get(name, [])
+                if values:
+                    current = {"query": query, "timeout": timeout, "format": fmt, "update": update}[
+                        name
+                    ]
+                    if current is not None or len(values) > 1:
+                        raise ValueError(f"parameter '{name}' must be given at most once")
+                    value = values[0]
+                    if name == "query":
+                        query = value
+                    elif name == "timeout":
+                        timeout = value
+                    elif name == "format":
+                        fmt = value
+                    else:
+                        update = value
+        elif body:
+            raise _Unsupported(ctype or "(none)")
+    return query, timeout, fmt, update
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlette:
+    """The ASGI app; ``pool`` may be injected by tests (else one is started from ``config``)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    if pool is None:
+        pool = WorkerPool(config.build_dir, size=config.workers, engine=config.engine)
+    ep = Endpoint(config, pool)
+    env = Environment(
+        loader=FileSystemLoader(PACKAGE / "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+
+    async def sparql(request: Request) -> Response:
+        try:
+            query, timeout_s, fmt, update = await _query_params(request)
+        except ValueError as exc:
+            return _bad(str(exc))
+        except _BodyTimeout:
+            return _bad("request body not received in time", 408)
+        except _Unsupported as exc:
+            return _bad(f"unsupported Content-Type {exc}", 415)
+        if update is not None:
+            return JSONResponse(
+                {"error": "read-only", "message": "read-only endpoint: SPARQL Update is disabled"},
+                status_code=400,
+            )
+        if query is None:
+            return await service_description(request)
+        if len(query.encode("utf-8", "surrogatepass")) > MAX_QUERY_BYTES:
+            return JSONResponse(
+                {"error": "too-large", "message": f"query exceeds {MAX_QUERY_BYTES // 1024} KiB"},
+                status_code=413,
+            )
+        timeout: float | None = None
+        if timeout_s is not None:
+            try:
+                timeout = float(timeout_s)
+            except ValueError:
+                return _bad("timeout must be a number of seconds")
+            if not timeout > 0:
+                return _bad("timeout must be > 0")
+        accept = request.headers.get("accept")
+        if fmt is not None and fmt not in FORMAT_TYPES:
+            return _bad(f"format must be one of {', '.join(FORMAT_TYPES)}")
+        if fmt is None and not _all_supported(accept):
+            return JSONResponse(
+                {
+                    "error": "not-acceptable",
+                    "message": "supported: " + ", ".join(FORMAT_TYPES.values()),
+                },
+                status_code=406,
+            )
+        try:
+            result = await ep.run(query, timeout)
+        except _Busy:
+            return _busy()
+        except QueryError as exc:
+            return _error(exc)
+        if fmt is not None:
+            chosen: tuple[str, str] | None = (fmt, FORMAT_TYPES[fmt])
+            if (result.kind == "graph") != (fmt in ("turtle", "nt", "jsonld")):
+                chosen = None
+        else:
+            chosen = negotiate(accept, result.kind)
+        if chosen is None:
+            return JSONResponse(
+                {
+                    "error": "not-acceptable",
+                    "message": f"no acceptable format for a {result.kind} result",
+                },
+                status_code=406,
+            )
+        body = format_result(result, chosen[0])
+        return Response(
+            body,
+            media_type=f"{chosen[1]}; charset=utf-8",
+            headers={"X-Engine-Time-Ms": f"{result.engine_ms:.3f}", "Vary": "Accept"},
+        )
+
+    async def service_description(request: Request) -> Response:
+        try:
+            counts = await ep.void_counts()
+        except _Busy:
+            return _busy()
+        except QueryError as exc:
+            return _error(exc)
+        base = f"{request.url.scheme}://{request.url.netloc}"
+        ttl = _service_description_ttl(base, counts)
+        return Response(ttl, media_type="text/turtle; charset=utf-8")
+
+    async def void(request: Request) -> Response:
+        return await service_description(request)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "workers": len(pool.pids())})
+
+    async def query_page(request: Request) -> Response:
+        examples = [{"name": q.name, "summary": q.summary, "text": q.text} for q in list_queries()]
+        page = env.get_template("query.html").render(examples=examples, prefixes=PREFIXES)
+        return HTMLResponse(page)
+
+    async def entity(request: Request) -> Response:
+        path = request.path_params["path"]
+        if not re.fullmatch(r"[A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*", path):
+            return PlainTextResponse("not found", status_code=404)
+        iri = CQR + path
+        accept = request.headers.get("accept", "")
+        wanted = next(
+            (m for m in _accepted(accept) if m in GRAPH_TYPES or m in ("text/html", "*/*")),
+            "text/html",
+        )
+        try:
+            if wanted in GRAPH_TYPES:
+                res = await ep.run(_describe_query(iri))
+                if not res.triples:
+                    return PlainTextResponse("not found", status_code=404)
+                return Response(
+                    format_result(res, GRAPH_TYPES[wanted]),
+                    media_type=f"{wanted}; charset=utf-8",
+                    headers={"Vary": "Accept"},
+                )
+            facts = await ep.run(_facts_query(iri))
+            if not facts.rows:
+                return PlainTextResponse("not found", status_code=404)
+            quotes = await ep.run(_quotes_query(iri))
+            obs = await ep.run(_observations_query(iri))
+        except _Busy:
+            return _busy()
+        except QueryError as exc:
+            return _error(exc)
+        page = env.get_template("entity.html").render(
+            iri=iri,
+            facts=[_fact(r) for r in facts.rows],
+            quotes=[r[0].value for r in quotes.rows if r[0]],
+            observations=[[t.short() if t else "" for t in r] for r in obs.rows],
+            labels=[
+                r[1].value for r in facts.rows if r[0] and r[0].value.endswith("#label") and r[1]
+            ],
+        )
+        return HTMLResponse(page, headers={"Vary": "Accept"})
+
+    async def root(request: Request) -> Response:
+        view = _view_module()
+        if view is None or not hasattr(view, "render_full_html"):
+            return RedirectResponse("/query", status_code=307)
+        page = await anyio.to_thread.run_sync(view.render_full_html, config.build_dir)
+        return HTMLResponse(page)
+
+    async def view_focus(request: Request) -> Response:
+        view = _view_module()
+        if view is None or not hasattr(view, "render_focus_html"):
+            return RedirectResponse("/query", status_code=307)
+        focus = request.query_params.get("focus", "")
+        try:
+            hops = max(0, min(int(request.query_params.get("hops", "1")), 3))
+        except ValueError:
+            return _bad("hops must be an integer")
+        try:
+            page = await anyio.to_thread.run_sync(
+                view.render_focus_html, config.build_dir, focus, hops
+            )
+        except (InputError, KeyError, ValueError) as exc:
+            return PlainTextResponse(f"cannot focus: {exc}", status_code=404)
+        return HTMLResponse(page)
+
+    routes = [
+        Route("/", root),
+        Route("/view", view_focus),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/.well-known/void", void),
+        Route("/health", health),
+        Route("/query", query_page),
+        Route("/id/{path:path}", entity),
+        Mount("/static", app=StaticFiles(directory=PACKAGE / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, cors=config.cors),
+        Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(config)),
+        Middleware(BodyLimitMiddleware),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        pool.close()
+
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.pool = pool
+    app.state.endpoint = ep
+    return app
+
+
+def _view_module() -> Any:
+    try:
+        import graph.view as view
+    except ImportError:
+        return None
+    return view
+
+
+def _fact(row: tuple[Any, ...]) -> dict[str, str]:
+    p, o = row
+    return {
+        "p": p.short() if p else "",
+        "o": o.short() if o else "",
+        "href": "/id/" + o.value[len(CQR) :]
+        if o and o.kind == "uri" and o.value.startswith(CQR)
+        else "",
+    }
+
+
+def _facts_query(iri: str) -> str:
+    return f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} ORDER BY ?p ?o"
+
+
+def _quotes_query(iri: str) -> str:
+    return (
+        f"SELECT DISTINCT ?quote WHERE {{ ?span cqo:refersTo <{iri}> ; nif:anchorOf ?quote }} "
+        "ORDER BY ?quote"
+    )
+
+
+def _observations_query(iri: str) -> str:
+    return (
+        "SELECT ?indicator ?stated ?value WHERE { "
+        f"?obs cqo:about <{iri}> ; cqo:indicator ?i ; cqo:statedValue ?stated . "
+        "OPTIONAL { ?obs cqo:value ?value } "
+        "OPTIONAL { ?i rdfs:label ?indicator FILTER(langMatches(lang(?indicator), 'zh-Hant')) } "
+        "} ORDER BY ?indicator ?stated"
+    )
+
+
+def _describe_query(iri: str) -> str:
+    return f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}"
+
+
+def _service_description_ttl(base: str, counts: dict[str, int]) -> str:
+    """SPARQL 1.1 Service Description with a VoID dataset description (counts from the store)."""
+    formats = "\n".join(
+        f"    sd:resultFormat <http://www.w3.org/ns/formats/{f}> ;"
+        for f in (
+            "SPARQL_Results_JSON",
+            "SPARQL_Results_XML",
+            "SPARQL_Results_CSV",
+            "SPARQL_Results_TSV",
+            "Turtle",
+            "N-Triples",
+            "JSON-LD",
+        )
+    )
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<{base}/sparql> a sd:Service ;
+    sd:endpoint <{base}/sparql> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph ;
+{formats}
+    sd:defaultDataset <{base}/.well-known/void#dataset> .
+
+<{base}/.well-known/void#dataset> a sd:Dataset, void:Dataset ;
+    dcterms:title "cqkg: Chongqing Internet Development Report 2023 knowledge graph"@en ;
+    void:sparqlEndpoint <{base}/sparql> ;
+    void:uriSpace "{CQR}" ;
+    void:triples {counts.get("triples", 0)} ;
+    void:distinctSubjects {counts.get("subjects", 0)} ;
+    void:properties {counts.get("properties", 0)} .
+"""
+
+
+def run(config: ServerConfig) -> None:
+    """Start the pool and uvicorn; print the URL; block until interrupted."""
+    app = create_app(config)
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    url = f"http://{host}:{config.port}/"
+    print(
+        f"cqkg: serving {config.build_dir} at {url} (SPARQL at {url}sparql, query page {url}query)"
+    )
+    uv = uvicorn.Config(
+        app,
+        host=config.host,
+        port=config.port,
+        http=SlowlorisH11Protocol,
+        timeout_keep_alive=5,
+        log_level="warning",
+        server_header=False,
+    )
+    uvicorn.Server(uv).run()
+
+
+__all__ = ["ServerConfig", "allowed_hosts", "create_app", "negotiate", "run"]

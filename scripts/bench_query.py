@@ -1,0 +1,199 @@
+"""Benchmark cqkg query paths and print a Markdown table.
+
+Measures (see docs/query.md for the last numbers):
+* cold ``cqkg query`` wall time (a subprocess, interpreter start included);
+* per-query latency p50/p95 of every shipped query on pyoxigraph and rdflib, on the report
+  graph and on a deterministic synthetic graph of the same shape (the report graph replicated
+  with per-copy IRIs and seeded perturbed values; ~1M triples by default);
+* endpoint throughput with 4 concurrent clients against ``cqkg serve``'s app (uvicorn on
+  loopback, worker pool of 2).
+
+Usage: .venv/bin/python scripts/bench_query.py [--build-dir build] [--triples 1000000]
+       [--rdflib-synthetic] [--seconds 5]
+Without a real ``build/`` the hand-written fixture graph (tests/data/fixture_graph.ttl) is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+SHARED = ("theme/", "qualifier/", "unit/", "place/", "scheme/", "graph/")
+CQR_IRI = re.compile(r"<https://w3id\.org/cqkg/id/([^>]*)>")
+DECIMAL = re.compile(r'"([0-9.]+)"\^\^<http://www\.w3\.org/2001/XMLSchema#decimal>')
+
+
+def report_build(build_dir: Path | None, tmp: Path) -> Path:
+    if build_dir is not None and (build_dir / "cqkg.nt").is_file():
+        return build_dir
+    from query_support import make_build_dir
+
+    return make_build_dir(tmp / "report")
+
+
+def synthetic_build(report: Path, triples: int, tmp: Path, seed: int = 20231012) -> Path:
+    """Replicate the report graph until ``triples``; shared vocabulary nodes stay shared."""
+    rng = random.Random(seed)
+    lines = (report / "cqkg.nt").read_text(encoding="utf-8").splitlines()
+    copies = max(1, triples // max(1, len(lines)))
+    out = tmp / "synthetic"
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "cqkg.nt").open("w", encoding="utf-8") as fh:
+        for i in range(copies):
+
+            def iri(m: re.Match[str], i: int = i) -> str:
+                local = m.group(1)
+                if local.startswith(SHARED) or i == 0:
+                    return m.group(0)
+                return f"<https://w3id.org/cqkg/id/{local}-c{i}>"
+
+            def dec(m: re.Match[str]) -> str:
+                v = float(m.group(1)) * rng.uniform(0.5, 1.5)
+                return f'"{v:.2f}"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+
+            for line in lines:
+                fh.write(DECIMAL.sub(dec, CQR_IRI.sub(iri, line)) + "\n")
+    if (report / "ontology.ttl").is_file():
+        shutil.copyfile(report / "ontology.ttl", out / "ontology.ttl")
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def latency(
+    engine_name: str, build: Path, reps: int
+) -> tuple[dict[str, tuple[float, float]], float]:
+    from graph.query import list_queries, open_engine, run_query
+
+    t0 = time.perf_counter()
+    engine = open_engine(engine_name, build)
+    load_s = time.perf_counter() - t0
+    out = {}
+    for q in list_queries():
+        times = []
+        for _ in range(reps):
+            start = time.perf_counter()
+            run_query(engine, q.text, max_rows=10_000_000)
+            times.append((time.perf_counter() - start) * 1000)
+        out[q.name] = (statistics.median(times), pct(times, 95))
+    return out, load_s
+
+
+def cold_cli(build: Path, runs: int = 5) -> float:
+    cqkg = str(Path(sys.executable).parent / "cqkg")
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [cqkg, "query", "organizers", "--build-dir", str(build)],
+            check=True,
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def throughput(build: Path, seconds: float, clients: int = 4) -> tuple[float, float]:
+    import httpx
+    from query_support import ThreadServer
+
+    from graph.query import WorkerPool, list_queries
+    from graph.server import ServerConfig, create_app
+
+    pool = WorkerPool(build, size=2)
+    server = ThreadServer(create_app(ServerConfig(build_dir=build), pool))
+    queries = [q.text for q in list_queries()]
+    done: list[float] = []
+    errors = [0]
+    stop = time.perf_counter() + seconds
+
+    def client(k: int) -> None:
+        with httpx.Client(timeout=30) as c:
+            i = k
+            while time.perf_counter() < stop:
+                start = time.perf_counter()
+                r = c.post(f"{server.url}/sparql", data={"query": queries[i % len(queries)]})
+                if r.status_code != 200:
+                    errors[0] += 1
+                done.append((time.perf_counter() - start) * 1000)
+                i += 1
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    server.stop()
+    pool.close()
+    return len(done) / seconds, statistics.median(done)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build-dir", type=Path, default=ROOT / "build")
+    ap.add_argument("--triples", type=int, default=1_000_000)
+    ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--rdflib-synthetic", action="store_true", help="also time rdflib at 1M (slow)")
+    ap.add_argument("--seconds", type=float, default=5.0)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cqkg-bench-") as tmpname:
+        tmp = Path(tmpname)
+        report = report_build(args.build_dir, tmp)
+        n_report = sum(1 for _ in (report / "cqkg.nt").open(encoding="utf-8"))
+        synth = synthetic_build(report, args.triples, tmp)
+        n_synth = sum(1 for _ in (synth / "cqkg.nt").open(encoding="utf-8"))
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+        print(f"report graph: {report} ({n_report} triples); synthetic: {n_synth} triples\n")
+        cold = cold_cli(report)
+        ox_r, _ = latency("oxigraph", report, args.reps)
+        rd_r, _ = latency("rdflib", report, max(3, args.reps // 4))
+        ox_s, ox_load = latency("oxigraph", synth, 5)
+        rd_s: dict[str, tuple[float, float]] = {}
+        if args.rdflib_synthetic:
+            rd_s, _ = latency("rdflib", synth, 1)
+        rps, p50 = throughput(report, args.seconds)
+        print(f"cold `cqkg query organizers` (subprocess, median of 5): {cold * 1000:.0f} ms\n")
+        print(f"synthetic store load (pyoxigraph): {ox_load:.1f} s\n")
+        head = (
+            "| query | oxigraph report p50/p95 ms | rdflib report p50/p95 ms "
+            "| oxigraph 1M p50/p95 ms |"
+        )
+        if rd_s:
+            head += " rdflib 1M p50 ms |"
+        print(head)
+        print("|---|---|---|---|" + ("---|" if rd_s else ""))
+        for name in ox_r:
+            row = (
+                f"| {name} | {ox_r[name][0]:.2f} / {ox_r[name][1]:.2f} "
+                f"| {rd_r[name][0]:.1f} / {rd_r[name][1]:.1f} "
+                f"| {ox_s[name][0]:.1f} / {ox_s[name][1]:.1f} |"
+            )
+            if rd_s:
+                row += f" {rd_s[name][0]:.0f} |"
+            print(row)
+        print(
+            f"\nendpoint, 4 concurrent clients, shipped queries round-robin: {rps:.0f} req/s, "
+            f"median latency {p50:.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
