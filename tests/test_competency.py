@@ -255,7 +255,6 @@ def test_real_yukuaiban_users(real) -> None:  # type: ignore[no-untyped-def]
     assert "2637萬人" in col(real, "yukuaiban", 1)
 
 
-@pytest.mark.xfail(strict=True, reason="build: 2.7億件 is not linked to 渝快辦 by cqo:about yet")
 def test_real_yukuaiban_has_both_figures(real) -> None:  # type: ignore[no-untyped-def]
     assert sorted(col(real, "yukuaiban", 1)) == ["2.7億件", "2637萬人"]
 

@@ -68,7 +68,9 @@ Growth, repetitions, refinements, about
     * A later exact figure of the same indicator, kind and unit that is consistent with an
       earlier bounded one (超74% then 74.01%) gets ``refines`` = the earlier one's index.
     * ``about`` = the platform/project/company/product mention nearest before the value in
-      its clause, else the first one in the counted noun after it.
+      its clause, else the first one in the counted noun after it, else (when only a 、
+      separates it from the previous figure of the sentence) the previous figure's ``about``:
+      a 、-list continues with the same subject (渝快辦 … 2637萬人、辦件量達2.7億件).
 
 Output is sorted by (begin, value_begin, indicator); ``growth_of``/``refines`` are indexes
 into that sorted list. ``begin``/``end`` span the statement (indicator .. value).
@@ -625,9 +627,16 @@ def _finish(
         key=lambda m: (m.begin, m.end),
     )
     out: list[Observation] = []
+    previous: dict[str, tuple[int, str | None]] = {}  # sentence id -> (value end, about)
     for i in order:
         d = drafts[i]
         v = d.val
+        sentence_id = _sentence_id(seg, v.begin)
+        about = _about(about_mentions, d)
+        prev_end, prev_about = previous.get(sentence_id, (-1, None))
+        if about is None and prev_end >= 0 and _list_continuation(clean.text, prev_end, d.begin):
+            about = prev_about
+        previous[sentence_id] = (v.end, about)
         out.append(
             Observation(
                 indicator=d.indicator,
@@ -640,8 +649,8 @@ def _finish(
                 end=d.end,
                 value_begin=v.begin,
                 value_end=v.end,
-                sentence_id=_sentence_id(seg, v.begin),
-                about=_about(about_mentions, d),
+                sentence_id=sentence_id,
+                about=about,
                 rank=v.rank,
                 rank_scope=v.scope,
                 growth_of=pos[id(d.growth_of)] if d.growth_of is not None else None,
@@ -651,6 +660,15 @@ def _finish(
             )
         )
     return out
+
+
+def _list_continuation(text: str, prev_end: int, begin: int) -> bool:
+    """True when only an enumeration comma separates this statement from the previous one.
+
+    ``“渝快辦”服務2637萬人、辦件量達2.7億件``: a 、-joined statement continues the list about
+    the same subject, so a figure with no entity of its own measures the previous one's.
+    """
+    return prev_end <= begin and text[prev_end:begin].strip(SPACES) == "、"
 
 
 def _sentence_id(seg: Segmentation, offset: int) -> str:

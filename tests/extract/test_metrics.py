@@ -219,7 +219,8 @@ def test_about_takes_the_nearest_platform_before_the_figure(
     assert about[("西部數據交易中心數據產品", "超 5000款")] == "platform/western-data-exchange"
     assert about[("“渝快辦”服務", "2637萬人")] == "platform/yukuaiban"
     assert about[("“渝快政”日活用戶", "43萬")] == "platform/yukuaizheng"
-    assert about[("交易金額", "突破5億元")] is None  # another clause
+    # another clause, but a 、-continuation of the exchange's list of figures
+    assert about[("交易金額", "突破5億元")] == "platform/western-data-exchange"
     assert about[("基層數字化治理滿意度", "第1")] is None
     # 西部第 1 inherits the subject of 第6, and so the entity it measures
     assert about[("國家(渝北區)數字鄉村試點", "第 1")] == "project/yubei-digital-village-pilot"
