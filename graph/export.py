@@ -44,10 +44,8 @@ def ntriples(g: Graph) -> str:
 
 
 def turtle(g: Graph) -> str:
-    out = bind_all(Graph())
-    for t in g:
-        out.add(t)
-    return out.serialize(format="longturtle")
+    """Deterministic Turtle: rdflib's longturtle sorts subjects and predicates."""
+    return bind_all(g).serialize(format="longturtle")
 
 
 def jsonld_context() -> dict[str, Any]:
