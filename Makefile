@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run build view serve test lint format docs bench clean browser-deps
+.PHONY: help run build view serve test lint format docs bench screenshots clean browser-deps
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,14 +54,16 @@ format: $(STAMP) ## Apply ruff's formatter and safe fixes
 	$(BIN)/ruff check --fix graph tests scripts
 	$(BIN)/ruff format graph tests scripts
 
-docs: $(STAMP) ## Render the ontology documentation (pyLODE) into build/docs/
-	$(BIN)/pip install -q -e '.[docs]'
+docs: $(STAMP) ## Render the ontology documentation (pyLODE) into docs/_build/
 	$(BIN)/python scripts/make_docs.py
 
-bench: build ## Run the benchmarks (build, query, view)
+bench: build browser-deps ## Run the benchmarks (build, query, view); numbers go in the README
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_query.py
 	$(BIN)/python scripts/bench_view.py
 
+screenshots: build browser-deps ## Refresh docs/screenshots/*.png (full view and a focus view)
+	$(BIN)/python scripts/screenshots.py
+
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf build .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf build .build.versions build.failed.md docs/_build .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -189,6 +189,7 @@ def publish(out: Path, files: Mapping[str, Callable[[], str]]) -> Path:
 def _publish_locked(out: Path, versions: Path, files: Mapping[str, Callable[[], str]]) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=versions))
     try:
+        os.chmod(tmp, 0o755)  # mkdtemp makes 0700; a published build is world-readable
         for name in sorted(files):
             _write(tmp / name, files[name]())
         _write(tmp / "MANIFEST.sha256", manifest(tmp))

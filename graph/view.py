@@ -886,6 +886,7 @@ def write_html(html: str, out: Path) -> None:
             fh.write(html)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the page is meant to be read by anyone
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

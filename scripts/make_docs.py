@@ -1,10 +1,10 @@
-"""Render HTML documentation of the cqkg ontology with pyLODE: build/docs/ontology.html.
+"""Render HTML documentation of the cqkg ontology with pyLODE: docs/_build/ontology.html.
 
 Why a script and not a build stage: the HTML is for people, optional, and pyLODE is a docs
 extra (``pip install -e '.[docs]'``), so the graph build never depends on it. The output is
 written atomically (temp file, then rename) so a failed run leaves no half-written page.
 
-Usage: ``.venv/bin/python scripts/make_docs.py [--out build/docs/ontology.html]``
+Usage: ``.venv/bin/python scripts/make_docs.py [--out docs/_build/ontology.html]``
 Exit codes: 0 written, 1 pyLODE failed on the ontology, 2 pyLODE not installed.
 """
 
@@ -19,7 +19,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = ROOT / "build" / "docs" / "ontology.html"
+DEFAULT_OUT = ROOT / "docs" / "_build" / "ontology.html"
 INSTALL_HINT = "pip install 'pylode>=3.3.3,<3.4'  (or: pip install -e '.[docs]')"
 
 
