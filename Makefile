@@ -41,8 +41,7 @@ browser-deps: ## Install Debian's chromium (for the browser tests) when missing
 	  echo "installing chromium and CJK fonts (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-test: $(STAMP) browser-deps ## Install test deps and run the whole suite (lint included)
-	$(BIN)/ruff check graph tests scripts
+test: $(STAMP) browser-deps lint ## Install test deps and run the whole suite (lint and types first)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy

@@ -97,7 +97,7 @@ def _stats(bundles: Sequence[Bundle], assembled: assemble.Assembled, report: Any
         cleaning.update(b.clean.report.counts)
     kinds: Counter[str] = Counter()
     for b, iris in zip(bundles, assembled.observation_iris, strict=True):
-        first = {}
+        first: dict[object, str] = {}
         for obs, iri in zip(b.extraction.observations, iris, strict=True):
             first.setdefault(iri, obs.kind)
         kinds.update(first.values())

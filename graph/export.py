@@ -112,13 +112,13 @@ def entity_network(g: Graph) -> nx.MultiDiGraph:
             observations=n_obs,
         )
     known = set(net.nodes)
-    edges = []
+    edges: list[tuple[str, str, str, str]] = []
     for a in g.subjects(RDF.type, CQO.Assertion):
-        s, p, o = g.value(a, RDF.subject), g.value(a, RDF.predicate), g.value(a, RDF.object)
-        if str(s) in known and str(o) in known:
-            edges.append((str(s), str(o), str(p), str(g.value(a, PROV.wasDerivedFrom))))
-    for s, o, p, ev in sorted(set(edges)):
-        net.add_edge(s, o, key=p, predicate=p, evidence=ev)
+        subj, pred, obj = (str(g.value(a, p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+        if subj in known and obj in known:
+            edges.append((subj, obj, pred, str(g.value(a, PROV.wasDerivedFrom))))
+    for subj, obj, pred, ev in sorted(set(edges)):
+        net.add_edge(subj, obj, key=pred, predicate=pred, evidence=ev)
     return net
 
 

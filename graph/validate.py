@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from graph.model import CleanText, Finding, Level
@@ -83,6 +83,11 @@ def shacl(data: Graph) -> tuple[bool, list[Problem], str]:
     return bool(conforms) or not problems, problems, str(text)
 
 
+def _int(node: object) -> int:
+    """An offset literal as int; -1 when missing (SHACL reports the missing value itself)."""
+    return int(str(node)) if isinstance(node, Literal) else -1
+
+
 def quotes(data: Graph, cleans: Mapping[str, CleanText]) -> tuple[int, list[Problem]]:
     """Every span: quote == clean text at offsets; raw offsets == the offset map's."""
     from graph.assemble import source_iri
@@ -96,8 +101,8 @@ def quotes(data: Graph, cleans: Mapping[str, CleanText]) -> tuple[int, list[Prob
         if clean is None:
             problems.append(Problem("quote", str(span), f"unknown reference context {ctx}"))
             continue
-        begin = int(data.value(span, NIF.beginIndex))  # type: ignore[arg-type]
-        end = int(data.value(span, NIF.endIndex))  # type: ignore[arg-type]
+        begin = _int(data.value(span, NIF.beginIndex))
+        end = _int(data.value(span, NIF.endIndex))
         quote = str(data.value(span, NIF.anchorOf))
         checked += 1
         if not 0 <= begin < end <= len(clean.text) or clean.text[begin:end] != quote:
@@ -105,8 +110,8 @@ def quotes(data: Graph, cleans: Mapping[str, CleanText]) -> tuple[int, list[Prob
                 Problem("quote", str(span), f"quote {quote!r} != source text [{begin}, {end})")
             )
             continue
-        raw_b = int(data.value(span, CQO.rawBeginIndex))  # type: ignore[arg-type]
-        raw_e = int(data.value(span, CQO.rawEndIndex))  # type: ignore[arg-type]
+        raw_b = _int(data.value(span, CQO.rawBeginIndex))
+        raw_e = _int(data.value(span, CQO.rawEndIndex))
         if (raw_b, raw_e) != clean.raw_span(begin, end):
             problems.append(
                 Problem("raw-offset", str(span), f"raw [{raw_b}, {raw_e}) != offset map")

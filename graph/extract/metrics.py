@@ -420,10 +420,36 @@ def _clean_right(text: str, b: int, e: int) -> tuple[int, int]:
 # ---------------------------------------------------------------- run
 
 
+@dataclass(frozen=True, slots=True)
+class Accounting:
+    """Where every number of the text went: ``digit_runs == in_figures + excluded + warned``.
+
+    The build prints this reconciliation so "nothing silently dropped" is a checked sum, not
+    a promise (SECURITY.md #26: input units == emitted + quarantined).
+    """
+
+    digit_runs: int
+    in_figures: int
+    excluded: dict[str, int]  # reason -> count
+    warned: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.digit_runs == self.in_figures + sum(self.excluded.values()) + self.warned
+
+
 def run(
     clean: CleanText, seg: Segmentation, mentions: list[Mention]
 ) -> tuple[list[Observation], list[Finding]]:
     """Extract every figure of ``clean.text`` (see the module docstring for the rules)."""
+    observations, findings, _ = run_with_accounting(clean, seg, mentions)
+    return observations, findings
+
+
+def run_with_accounting(
+    clean: CleanText, seg: Segmentation, mentions: list[Mention]
+) -> tuple[list[Observation], list[Finding], Accounting]:
+    """``run`` plus the reconciliation of every digit run in the text."""
     text = clean.text
     g = numbers.grammar()
     excluded = exclusions(text, g)
@@ -451,9 +477,22 @@ def run(
 
     findings = [f if f.source_id else replace(f, source_id=clean.source_id) for f in findings]
     observations = _finish(clean, seg, mentions, drafts)
-    findings.extend(_leftover_findings(clean, drafts, excluded))
+    leftovers = _leftover_findings(clean, drafts, excluded)
+    findings.extend(leftovers)
     findings.extend(_indicator_findings(clean.source_id, observations))
-    return observations, findings
+    used = {b for d in drafts for b, _ in (*d.val.digits, *d.extra_digits)}
+    runs = [m.start() for m in DIGIT_RUN.finditer(text)]
+    reasons: dict[str, int] = {}
+    for b in runs:
+        if b not in used and b in excluded:
+            reasons[excluded[b]] = reasons.get(excluded[b], 0) + 1
+    accounting = Accounting(
+        digit_runs=len(runs),
+        in_figures=sum(1 for b in runs if b in used),
+        excluded=dict(sorted(reasons.items())),
+        warned=len(leftovers),
+    )
+    return observations, findings, accounting
 
 
 def _consistent(bound: _Value, exact: _Value) -> bool:

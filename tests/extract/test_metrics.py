@@ -349,3 +349,26 @@ def test_full_pipeline_matches_the_golden_run(
     assert not [f for f in findings if f.level is not Level.INFO]
     about = {(o.indicator, o.stated_value): o.about for o in obs}
     assert about[("“渝快辦”服務", "2637萬人")] == "platform/yukuaiban"
+
+
+# ---------------------------------------------------------------- reconciliation
+
+
+def test_every_number_of_the_report_is_accounted_for(clean: CleanText, seg: Segmentation) -> None:
+    _, findings, acc = metrics.run_with_accounting(clean, seg, [])
+    assert acc.balanced
+    assert acc.digit_runs == sum(1 for _ in metrics.DIGIT_RUN.finditer(clean.text))
+    assert acc.warned == 0 and not [f for f in findings if f.code == "number-not-extracted"]
+    assert acc.excluded["title"] == 4  # 2023 twice, 2023 once more, 100 in 《…100問》
+    assert acc.in_figures >= 90
+
+
+def test_an_unexplained_number_is_warned_and_still_balances() -> None:
+    text = "重慶市網民數量2362萬人。第3屆會議召開。\n"  # 第3屆: an ordinal no rule covers
+    clean = _clean_from(text)
+    _, findings, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
+    assert acc.balanced
+    assert acc.warned == 1
+    [warning] = [f for f in findings if f.code == "number-not-extracted"]
+    assert text[warning.begin : warning.end] == "3"
+    assert acc.digit_runs == 2 and acc.in_figures == 1
