@@ -21,17 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from graph import view
+from graph.browser import launch
 
 CLASSES = ["Agency", "Company", "Platform", "Product", "Project", "Person", "Place", "Indicator"]
 PREDICATES = ["operatedBy", "madeBy", "locatedIn", "partOf", "organizer", "cites"]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def synthetic(out: Path, n: int, seed: int = 0) -> Path:
@@ -102,7 +95,7 @@ def main() -> None:
 
             report = tmp / "build"
             run(report)
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        browser = launch(p)
         bench("report", report, tmp, browser)
         bench(f"synthetic-{args.nodes}", synthetic(tmp / "syn", args.nodes), tmp, browser)
         browser.close()

@@ -16,15 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from graph import view  # noqa: E402
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from graph.browser import launch  # noqa: E402
 
 
 def main() -> None:
@@ -49,7 +41,7 @@ def main() -> None:
             "full": view.render_full_html(build),
             "focus": view.render_focus_html(build, args.focus, args.hops),
         }
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        browser = launch(p)
         for name, html in pages.items():
             path = tmp / f"{name}.html"
             view.write_html(html, path)
