@@ -8,7 +8,6 @@ and any request that is not ``file://`` (the route aborts it, so nothing ever le
 from __future__ import annotations
 
 import os
-
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
