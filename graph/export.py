@@ -194,13 +194,17 @@ def _publish_locked(out: Path, versions: Path, files: Mapping[str, Callable[[], 
             _write(tmp / name, files[name]())
         _write(tmp / "MANIFEST.sha256", manifest(tmp))
         _fsync_dir(tmp)
-        digest = hashlib.sha256(
-            b"".join((tmp / n).read_bytes() for n in sorted(files))
-        ).hexdigest()[:16]
-        final = versions / digest
+        digest = hashlib.sha256()
+        for name in sorted(files):
+            digest.update(name.encode() + b"\0" + (tmp / name).read_bytes() + b"\0")
+        final = versions / digest.hexdigest()[:16]
         if final.exists():
-            shutil.rmtree(final)
-        os.replace(tmp, final)
+            # The same bytes are already published. A digest-named directory only ever comes
+            # into being whole (by rename) and only ever leaves whole (renamed to trash first),
+            # so it is complete; never delete it: it may be what build/ points at right now.
+            shutil.rmtree(tmp)
+        else:
+            os.replace(tmp, final)
         _fsync_dir(versions)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -235,8 +239,15 @@ def _swap_link(out: Path, target: Path) -> None:
 
 
 def _prune(versions: Path, keep: set[str]) -> None:
-    for child in versions.iterdir():
+    """Remove old versions; each is renamed to ``trash-…`` first, so a kill mid-delete never
+    leaves a half-deleted directory under a version name that a later build could reuse."""
+    for child in sorted(versions.iterdir()):
         if child.name in keep or child.name in {"PREVIOUS", "LOCK", "legacy-build"}:
             continue
-        if child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
+        if not child.is_dir():
+            continue
+        if not child.name.startswith("trash-"):
+            trash = versions / f"trash-{child.name}-{os.getpid()}"
+            os.replace(child, trash)
+            child = trash
+        shutil.rmtree(child, ignore_errors=True)

@@ -155,3 +155,24 @@ def test_graphml_has_entities_and_edges() -> None:
     assert sorted(net.nodes) == sorted([str(a), str(b)])
     assert net.number_of_edges() == 1
     assert "<graphml" in export.graphml(g)
+
+
+def test_republishing_identical_content_never_touches_the_live_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the same bytes give the same version name; the old code deleted that
+    directory (the live build) before renaming the new copy onto it, so a crash in between
+    left build/ dangling. Simulate that crash: the live version must survive untouched."""
+    out = tmp_path / "build"
+    live = export.publish(out, _files("same"))  # type: ignore[arg-type]
+    real_replace = os.replace
+
+    def crash_on_live(src: object, dst: object) -> None:
+        if Path(str(dst)) == live:
+            raise OSError("simulated crash while replacing the live version")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export.os, "replace", crash_on_live)
+    assert export.publish(out, _files("same")) == live  # type: ignore[arg-type]
+    assert (out / "a.txt").read_text() == "A same\n"
+    assert (out / "MANIFEST.sha256").read_text() == export.manifest(out)
