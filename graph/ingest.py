@@ -12,11 +12,39 @@ The scraped page carries three kinds of damage, each undone here and recorded as
 * GBK mojibake, repaired only from reviewed rows of ``graph/curation/corrections.tsv``,
   each verified against the bytes that survive (see ``graph.mojibake``).
 
+Before those rules, a character pass makes equivalent inputs equal (SECURITY.md A5), each
+change again an ``Edit``:
+
+* ``invisible``: format characters (Unicode category Cf: U+200B..U+200D, U+2060, U+FEFF
+  inside the text, U+00AD soft hyphen, bidi controls...) are removed. Kept, because they
+  change what is shown: U+200D between two pictographic symbols (an emoji ZWJ sequence),
+  U+200C/U+200D between two Arabic or Indic letters (orthography), and emoji tag
+  characters U+E0020..U+E007F after the flag U+1F3F4. None of these occur in Chinese prose;
+* ``control``: control characters (Cc) other than ``\n`` and ``\t`` are removed, except
+  the ones Python counts as line ends (VT, FF, FS, GS, RS, NEL) which become ``\n``
+  (kind ``newline``, like ``\r``, U+2028 and U+2029) so no line is glued to the next;
+* ``nfkc``: every character cluster (a character and the combining marks after it) is
+  replaced by its NFKC form, so fullwidth ``２３６２萬人`` ``（ＡＩＧＣ）`` ``，`` read as
+  the halfwidth text the page uses (the vendored page is NFKC-stable, so this never fires
+  on it). Space separators (U+00A0, U+3000, ...) are kept as they are: they are layout,
+  and the number grammar reads them; so is ``？`` (an ASCII ``?`` means a lost byte here,
+  see ``graph.mojibake``). Consequences: a fullwidth ``，`` becomes ``,``, so
+  quotes show the page's ASCII commas whatever the input width, and fullwidth brackets
+  ``（…）`` become subject to the pinyin-tag rule like ASCII ones. Characters NFKC maps
+  into Han (Kangxi radicals ⼀ -> 一, ㈱ -> (株)) raise the Han count; no rule removes Han.
+
+The rules and the corrections then run on that normalised text (a correction's
+``raw_text`` is matched there, so a zero-width character inside a mojibake spot does not
+hide it), and an edit that removes a span swallows the character edits inside it, so
+edits never overlap and ``raw[e.raw_begin:e.raw_end] == e.removed`` always holds.
+
 Offsets: ``CleanText.offset_map[i]`` is the index, in code points of the *decoded* raw
 text (``CleanText.raw_text``), of clean character ``i``. A UTF-8 byte order mark is part of
 the *encoding* (Python's ``utf-8-sig``), not of the text: it is dropped while decoding, so a
 file with a BOM yields byte-identical output, raw offsets included, to the same file without.
-Characters that come from a repair map monotonically into the raw run they replace.
+Characters that come from a repair map monotonically into the raw run they replace; an
+NFKC expansion (``⑴`` -> ``(1)``) maps all its characters to its one raw character, and a
+composition (``u`` + U+0300 -> ``ù``) maps to the raw index of the base character.
 
 Anything that still looks damaged after cleaning is reported as a WARNING ``Finding``
 with clean and raw offsets (the build writes them to ``quarantine.jsonl``).
@@ -54,9 +82,20 @@ MIN_HAN_SHARE = 0.01  # below this share of non-space characters a text is not C
 MAX_CONTROL_SHARE = 0.3  # above this share of control characters the input is binary
 
 # Punctuation the page uses, weakest first; a run with commas keeps its strongest mark.
+# ``!`` is the NFKC form of ``！`` (the cleaner folds before collapsing).
 PUNCT_RANK = {",": 0, "，": 0, "、": 1, ":": 2, "：": 2, ";": 3, "；": 3, "。": 4, "！": 4, "？": 4}
+PUNCT_RANK |= {"!": 4}
+# Kept out of NFKC: to this cleaner an ASCII '?' is a byte lost in decoding (mojibake), so a
+# genuine question mark must not turn into one.
+NFKC_KEEP = frozenset("？﹖")
 COMMAS = frozenset({",", "，"})
 _TAG = re.compile(rf"\(([{PINYIN_LETTERS}]{{1,8}})\)")
+# Line ends for ``str.splitlines`` besides \n and \r; the cleaner makes each one a \n.
+LINE_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+ZWNJ, ZWJ = "\u200c", "\u200d"
+BLACK_FLAG, CANCEL_TAG = "\U0001f3f4", "\U000e007f"
+# Edits of single characters; a later edit removing a span takes over the ones inside it.
+CHAR_KINDS = frozenset({"invisible", "control", "nfkc"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +170,9 @@ def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
     if controls and len(controls) > MAX_CONTROL_SHARE * len(text):
         at = len(text[: controls[0]].encode(encoding))
         raise InputError(f"{name}: binary data at byte {at}; not a text document")
-    visible = sum(1 for ch in text if not ch.isspace() and ch != "\ufeff")
+    visible = sum(
+        1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+    )
     share = han_count(text) / visible if visible else 0.0
     if share < MIN_HAN_SHARE:
         raise InputError(
@@ -174,7 +215,11 @@ def load_corrections(path: Path) -> list[Correction]:
 
 
 class _Stream:
-    """The text being cleaned: characters, their raw offsets, and whether a repair made them."""
+    """The text being cleaned: characters, their raw offsets, and whether a repair made them.
+
+    ``repaired`` characters have no raw character of their own (a repair, a synthetic
+    ``\n``, an NFKC expansion): the rules never remove them or build on them.
+    """
 
     def __init__(self) -> None:
         self.chars: list[str] = []
@@ -195,56 +240,133 @@ class _Stream:
     def text(self) -> str:
         return "".join(self.chars)
 
+    def raw_span(self, b: int, e: int) -> tuple[int, int]:
+        """Raw span of stream characters ``[b, e)``, ``e > b``."""
+        return self.src[b], self.src[e - 1] + 1
+
+
+class _Edits:
+    """The report's edits while cleaning; character edits are kept by raw offset."""
+
+    def __init__(self, raw_text: str) -> None:
+        self.raw = raw_text
+        self.spans: list[Edit] = []
+        self.chars: dict[int, Edit] = {}
+
+    def char(self, kind: str, b: int, e: int, inserted: str, reason: str) -> None:
+        self.chars[b] = Edit(kind, b, e, self.raw[b:e], inserted, reason)
+
+    def span(self, kind: str, b: int, e: int, inserted: str, reason: str) -> None:
+        """An edit replacing raw ``[b, e)``; it takes over the character edits inside."""
+        for pos in range(b, e):
+            inner = self.chars.get(pos)
+            if inner is not None and inner.raw_end <= e:
+                del self.chars[pos]
+        self.spans.append(Edit(kind, b, e, self.raw[b:e], inserted, reason))
+
+    def all(self) -> list[Edit]:
+        return sorted(
+            [*self.spans, *self.chars.values()], key=lambda e: (e.raw_begin, e.raw_end, e.kind)
+        )
+
 
 def clean(
     raw_text: str, corrections: list[Correction]
 ) -> tuple[str, tuple[int, ...], CleaningReport]:
     """Pure cleaner: ``(clean text, offset map, report)``; see the module docstring."""
     report = CleaningReport()
-    stream = _Stream()
-    starts = _locate_corrections(raw_text, corrections)
-    traditional = is_traditional_text(raw_text)
-    i = 0
-    while i < len(raw_text):
-        ch = raw_text[i]
-        if i in starts:
-            corr = starts[i]
-            _apply_correction(raw_text, i, corr, stream, report, traditional)
-            i += len(corr.raw_text)
-            continue
-        if ch == "\ufeff" and i == 0:
-            report.edits.append(Edit("bom", 0, 1, ch, "", "UTF-8 byte order mark"))
-        elif ch == "\r":
-            if raw_text[i + 1 : i + 2] == "\n":
-                report.edits.append(Edit("newline", i, i + 1, ch, "", "CRLF -> LF"))
-            else:
-                report.edits.append(Edit("newline", i, i + 1, ch, "\n", "CR -> LF"))
-                stream.add("\n", i, repaired=True)
-        else:
-            stream.add(ch, i)
-        i += 1
-    _strip_pinyin_tags(stream, report)
-    _collapse_punctuation(stream, report)
+    edits = _Edits(raw_text)
+    stream = _normalise_chars(raw_text, edits)
+    traditional = is_traditional_text(stream.text())
+    stream = _apply_corrections(stream, corrections, edits, traditional)
+    _strip_pinyin_tags(stream, edits, report)
+    _collapse_punctuation(stream, edits)
     text = stream.text()
     offsets = (*stream.src, len(raw_text))
-    report.edits.sort(key=lambda e: (e.raw_begin, e.raw_end, e.kind))
+    report.edits = edits.all()
     report.counts = dict(sorted(Counter(e.kind for e in report.edits).items()))
     report.suspicious.extend(_leftovers(text, offsets, traditional))
     return text, offsets, report
 
 
-def _locate_corrections(raw_text: str, corrections: list[Correction]) -> dict[int, Correction]:
+def _normalise_chars(raw_text: str, edits: _Edits) -> _Stream:
+    """The character pass: BOM, line ends, invisible and control characters, NFKC."""
+    stream = _Stream()
+    i, n = 0, len(raw_text)
+    while i < n:
+        ch = raw_text[i]
+        cat = unicodedata.category(ch)
+        if ch == "\ufeff" and i == 0:
+            edits.char("bom", 0, 1, "", "UTF-8 byte order mark")
+        elif ch == "\r":
+            if raw_text[i + 1 : i + 2] == "\n":
+                edits.char("newline", i, i + 1, "", "CRLF -> LF")
+            else:
+                edits.char("newline", i, i + 1, "\n", "CR -> LF")
+                stream.add("\n", i, repaired=True)
+        elif ch in LINE_BREAKS:
+            edits.char("newline", i, i + 1, "\n", f"U+{ord(ch):04X} line end -> LF")
+            stream.add("\n", i, repaired=True)
+        elif cat == "Cf" and not _format_has_role(raw_text, i):
+            edits.char("invisible", i, i + 1, "", f"format character U+{ord(ch):04X}")
+        elif cat == "Cc" and ch not in "\n\t":
+            edits.char("control", i, i + 1, "", f"control character U+{ord(ch):04X}")
+        else:
+            j = i + 1
+            while j < n and unicodedata.combining(raw_text[j]):
+                j += 1
+            cluster = raw_text[i:j]
+            keep = cat == "Zs" or ch in NFKC_KEEP
+            norm = cluster if keep else unicodedata.normalize("NFKC", cluster)
+            if norm == cluster:
+                for k, c in enumerate(cluster):
+                    stream.add(c, i + k)
+            else:
+                edits.char("nfkc", i, j, norm, "NFKC compatibility form")
+                for c in norm:
+                    stream.add(c, i, repaired=len(norm) > 1)
+            i = j
+            continue
+        i += 1
+    return stream
+
+
+def _format_has_role(text: str, i: int) -> bool:
+    """Whether the format character ``text[i]`` changes what is shown (kept, not removed)."""
+    ch = text[i]
+    if "\U000e0020" <= ch <= CANCEL_TAG:  # emoji tag sequence: 🏴 + tags + cancel tag
+        k = i - 1
+        while k >= 0 and i - k <= 32 and "\U000e0020" <= text[k] < CANCEL_TAG:
+            k -= 1
+        return k >= 0 and text[k] == BLACK_FLAG
+    if ch not in (ZWNJ, ZWJ) or i == 0 or i + 1 >= len(text):
+        return False
+    k = i - 1
+    while k > 0 and (text[k] == "\ufe0f" or "\U0001f3fb" <= text[k] <= "\U0001f3ff"):
+        k -= 1  # variation selector 16 and skin-tone modifiers belong to the emoji
+    before, after = text[k], text[i + 1]
+    if ch == ZWJ and unicodedata.category(before) == unicodedata.category(after) == "So":
+        return True
+    return _joining_script(before) and _joining_script(after)
+
+
+def _joining_script(ch: str) -> bool:
+    """Arabic, Syriac, Thaana, NKo and Indic letters: scripts where ZWJ/ZWNJ are spelling."""
+    return "\u0600" <= ch <= "\u0dff" and unicodedata.category(ch)[0] in "LM"
+
+
+def _locate_corrections(text: str, corrections: list[Correction]) -> dict[int, Correction]:
     """Start offset -> correction; each raw snippet must occur exactly once, without overlap."""
     starts: dict[int, Correction] = {}
     taken: list[tuple[int, int, str]] = []
     for corr in corrections:
-        count = raw_text.count(corr.raw_text)
+        count = text.count(corr.raw_text)
         if count != 1:
             raise InputError(
                 f"corrections.tsv: row {corr.id}: raw_text found {count} times in the raw "
                 "text; it must occur exactly once"
             )
-        at = raw_text.index(corr.raw_text)
+        at = text.index(corr.raw_text)
         end = at + len(corr.raw_text)
         for b, e, other in taken:
             if at < e and b < end:
@@ -254,12 +376,37 @@ def _locate_corrections(raw_text: str, corrections: list[Correction]) -> dict[in
     return starts
 
 
+def _apply_corrections(
+    stream: _Stream, corrections: list[Correction], edits: _Edits, traditional: bool
+) -> _Stream:
+    """A new stream with every correction applied (snippets matched on the normalised text)."""
+    if not corrections:
+        return stream
+    starts = _locate_corrections(stream.text(), corrections)
+    out = _Stream()
+    j = 0
+    while j < len(stream.chars):
+        corr = starts.get(j)
+        if corr is None:
+            out.add(stream.chars[j], stream.src[j], stream.repaired[j])
+            j += 1
+            continue
+        if any(stream.repaired[j : j + len(corr.raw_text)]):
+            raise InputError(
+                f"corrections.tsv: row {corr.id}: raw_text overlaps a line end or an NFKC "
+                "expansion; quote the raw characters instead"
+            )
+        _apply_correction(stream, j, corr, out, edits, traditional)
+        j += len(corr.raw_text)
+    return out
+
+
 def _apply_correction(
-    raw_text: str,
+    stream: _Stream,
     at: int,
     corr: Correction,
-    stream: _Stream,
-    report: CleaningReport,
+    out: _Stream,
+    edits: _Edits,
     traditional: bool,
 ) -> None:
     """Emit the replacement; shared head/tail characters keep exact offsets."""
@@ -272,18 +419,20 @@ def _apply_correction(
                 f"GBK bytes of {corr.raw_text!r}"
             )
         kind, note = "mojibake", f"{ver.describe()}; corrections.tsv {corr.id}: {corr.reason}"
-    end = at + len(corr.raw_text)
-    report.edits.append(Edit(kind, at, end, corr.raw_text, corr.replacement, note))
+    size = len(corr.raw_text)
+    raw_b, raw_e = stream.raw_span(at, at + size)
+    edits.span(kind, raw_b, raw_e, corr.replacement, note)
     head, tail = ver.prefix, ver.suffix
     rep = corr.replacement
     for k in range(head):
-        stream.add(rep[k], at + k)
+        out.add(rep[k], stream.src[at + k])
     mid = rep[head : len(rep) - tail]
-    lo, hi = at + head, end - tail
+    lo = stream.src[at + head] if head < size else raw_e
+    hi = stream.src[at + size - tail] if tail else raw_e
     for k, ch in enumerate(mid):
-        stream.add(ch, lo + (k * (hi - lo)) // len(mid), repaired=True)
+        out.add(ch, lo + (k * (hi - lo)) // len(mid), repaired=True)
     for k in range(tail):
-        stream.add(rep[len(rep) - tail + k], hi + k)
+        out.add(rep[len(rep) - tail + k], stream.src[at + size - tail + k])
 
 
 @lru_cache(maxsize=1)
@@ -300,7 +449,7 @@ def readings(ch: str) -> frozenset[str]:
     return frozenset(marked | {to_normal(s) for s in marked})
 
 
-def _strip_pinyin_tags(stream: _Stream, report: CleaningReport) -> None:
+def _strip_pinyin_tags(stream: _Stream, edits: _Edits, report: CleaningReport) -> None:
     """Remove ``(syllable)`` right after a Han character, repeating until nothing changes.
 
     Repeating makes the cleaner idempotent when removing one tag exposes another
@@ -330,9 +479,7 @@ def _strip_pinyin_tags(stream: _Stream, report: CleaningReport) -> None:
                 )
                 continue
             reason = f"reading of {host}" if fits else f"NOT a pypinyin reading of {host}"
-            report.edits.append(
-                Edit("pinyin-tag", stream.src[b], stream.src[e - 1] + 1, m.group(), "", reason)
-            )
+            edits.span("pinyin-tag", *stream.raw_span(b, e), "", reason)
             if not fits:
                 report.suspicious.append(
                     _finding(
@@ -345,7 +492,7 @@ def _strip_pinyin_tags(stream: _Stream, report: CleaningReport) -> None:
         stream.drop(drop)
 
 
-def _collapse_punctuation(stream: _Stream, report: CleaningReport) -> None:
+def _collapse_punctuation(stream: _Stream, edits: _Edits) -> None:
     """A run of the page's marks that contains commas keeps only its strongest mark.
 
     Only commas are ever removed (and only ones the raw text holds); a run without
@@ -362,16 +509,8 @@ def _collapse_punctuation(stream: _Stream, report: CleaningReport) -> None:
         for k, ch in enumerate(run):
             if k != keep and ch in COMMAS and not stream.repaired[b + k]:
                 src = stream.src[b + k]
-                report.edits.append(
-                    Edit(
-                        "injected-punctuation",
-                        src,
-                        src + 1,
-                        ch,
-                        "",
-                        f"run {run!r} -> {run[keep]!r}",
-                    )
-                )
+                reason = f"run {run!r} -> {run[keep]!r}"
+                edits.span("injected-punctuation", src, src + 1, "", reason)
                 drop.add(b + k)
     stream.drop(drop)
 

@@ -80,7 +80,10 @@ class Edit:
     """One change made by the cleaner, in raw coordinates.
 
     ``kind`` is one of: ``pinyin-tag``, ``injected-punctuation``, ``mojibake``,
-    ``correction`` (from the reviewed corrections file), ``bom``, ``newline``.
+    ``correction`` (from the reviewed corrections file), ``bom``, ``newline`` (CR, CRLF and
+    the other line ends Python knows: VT, FF, FS, GS, RS, NEL, U+2028, U+2029),
+    ``invisible`` (format characters such as U+200B), ``control`` and ``nfkc`` (a character
+    folded to its compatibility form, e.g. fullwidth ２ -> 2).
     """
 
     kind: str

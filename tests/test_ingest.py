@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from graph import ingest
 from graph.ingest import DEFAULT_CORRECTIONS, Correction, clean, decode, load_corrections
-from graph.model import CleanText, InputError, SourceDocument
+from graph.model import CleanText, Edit, InputError, SourceDocument
 from graph.sources import load_sources
 from graph.text import han_count
 
@@ -240,12 +241,137 @@ def test_crlf_normalised_with_edit() -> None:
     assert offsets == (0, 1, 3, 4, 5, 6)
 
 
+# ------------------------------------------------------------------ the character pass
+
+
+def test_invisible_characters_removed_with_raw_offsets() -> None:
+    raw = "重\u200b慶\u00ad市\u2060\ufeff互\u200c聯\u200d網\u202e"
+    text, offsets, report = clean(raw, [])
+    assert text == "重慶市互聯網"
+    assert report.counts == {"invisible": 7}
+    assert offsets == (0, 2, 4, 7, 9, 11, 13)
+    assert [(e.raw_begin, e.removed) for e in report.edits][:2] == [(1, "\u200b"), (3, "\u00ad")]
+
+
+def test_bom_only_at_start_is_a_bom() -> None:
+    _, _, report = clean("\ufeff重慶\ufeff市", [])
+    assert [(e.kind, e.raw_begin) for e in report.edits] == [("bom", 0), ("invisible", 3)]
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "👨\u200d👩\u200d👧",  # emoji ZWJ sequence
+        "👍🏽\u200d👍",  # a skin-tone modifier before the joiner
+        "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # flag tags
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian ZWNJ
+        "\u0915\u094d\u200d\u0937",  # Devanagari half-form ZWJ
+    ],
+)
+def test_format_characters_with_a_role_are_kept(kept: str) -> None:
+    raw = "重慶" + kept + "市"
+    assert clean(raw, [])[0] == raw
+
+
+def test_joiner_between_han_or_latin_is_removed() -> None:
+    assert clean("重\u200d慶 a\u200cb \U000e0067", [])[0] == "重慶 ab "
+
+
+def test_controls_removed_and_line_ends_become_lf() -> None:
+    text, offsets, report = clean("重\x07慶\x1b市\x0c互\x85聯\u2028網\u2029\t", [])
+    assert text == "重慶市\n互\n聯\n網\n\t"
+    assert report.counts == {"control": 2, "newline": 4}
+    assert offsets[3] == 5  # the \n that replaced the form feed maps to it
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("２３６２萬人", "2362萬人"),
+        ("（ＡＩＧＣ）", "(AIGC)"),
+        ("（２０２３）", "(2023)"),
+        ("報告，發布：內容；完成！", "報告,發布:內容;完成!"),
+        ("\uf969據", "數據"),  # CJK compatibility ideograph (a canonical singleton)
+        ("u\u0300", "ù"),  # composition of a decomposed pinyin vowel
+    ],
+)
+def test_nfkc_forms(raw: str, expected: str) -> None:
+    text, _, report = clean(raw, [])
+    assert text == expected
+    assert set(report.counts) == {"nfkc"}
+
+
+def test_nfkc_offsets() -> None:
+    text, offsets, report = clean("第２名⑴e\u0301!", [])
+    assert text == "第2名(1)é!"
+    assert offsets == (0, 1, 2, 3, 3, 3, 4, 6, 7)  # expansion -> its raw char; é -> its base
+    assert [(e.raw_begin, e.raw_end, e.inserted) for e in report.edits] == [
+        (1, 2, "2"), (3, 4, "(1)"), (4, 6, "é"),
+    ]  # fmt: skip
+
+
+def test_spaces_and_question_mark_are_not_folded() -> None:
+    raw = "網民2362\u00a0萬人,\u3000網站12\u202f個。嗎？"
+    text, _, report = clean(raw, [])
+    assert text == raw and report.edits == [] and report.suspicious == []
+
+
+def test_fullwidth_tag_removed_as_one_edit() -> None:
+    text, offsets, report = clean("聯（ｌｉáｎ）網", [])
+    assert text == "聯網" and offsets == (0, 7, 8)
+    (e,) = report.edits
+    assert (e.kind, e.raw_begin, e.raw_end, e.removed) == ("pinyin-tag", 1, 7, "（ｌｉáｎ）")
+
+
+def test_zero_width_inside_tag_is_part_of_the_tag_edit() -> None:
+    text, _, report = clean("聯(li\u200bán)網", [])
+    assert text == "聯網"
+    assert [(e.kind, e.removed) for e in report.edits] == [("pinyin-tag", "(li\u200bán)")]
+
+
+def test_fullwidth_comma_collapses_like_ascii() -> None:
+    text, _, report = clean("委，、市，，水", [])
+    assert text == "委、市,水"  # the surviving fullwidth comma is shown as the page's ASCII one
+    assert [(e.kind, e.removed) for e in report.edits] == [
+        ("injected-punctuation", "，"), ("nfkc", "，"), ("injected-punctuation", "，"),
+    ]  # fmt: skip
+
+
+def test_expansion_is_never_taken_apart() -> None:
+    # ⒜ -> "(a)" after a Han character whose reading is "a": not an injected tag
+    assert clean("啊⒜🄁。", [])[0] == "啊(a)0,。"
+
+
+def test_correction_found_through_a_zero_width_character() -> None:
+    raw = "報告??导压\u200b怆娙嵝燥@示"
+    rows = [Correction("x-01", "??导压怆娙嵝燥@示", "康佳光電柔性顯示", "test")]
+    text, _, report = clean(raw, rows)
+    assert text == "報告康佳光電柔性顯示"
+    (e,) = report.edits
+    assert (e.kind, e.removed) == ("mojibake", raw[2:])
+
+
+def test_correction_over_an_expansion_is_refused() -> None:
+    rows = [Correction("x-01", "(1", "一", "test")]
+    with pytest.raises(InputError, match=r"row x-01: raw_text overlaps .* NFKC expansion"):
+        clean("報告⑴", rows)
+
+
+def test_invisible_characters_are_not_visible_for_the_han_share() -> None:
+    text, _ = decode("重慶".encode() + "\u200b".encode() * 300, "raw.txt")
+    assert text.startswith("重慶")
+
+
 # ------------------------------------------------------------------ properties
 
 TOKENS = [
     "重", "慶", "市", "聯", "網", "數", "據", "區", "中", "國", "a", "b", "2", "0", " ", "\n",
     "(", ")", "（", "）", ",", "，", "、", "。", ";", ":", "?", "!", "“", "”", "《", "》",
     "(lián)", "(wǎng)", "(shù)", "(de)", "(zhōng)", "(2023)", "(兼)", "(AIGC)", "ù", "\r",
+    # the character pass: invisible, control, line ends, fullwidth, NFKC, kept spaces
+    "\u200b", "\u200d", "\u00ad", "\ufeff", "\u202e", "\x07", "\x1b", "\x0c", "\u2028",
+    "（", "）", "，", "！", "？", "２", "ａ", "（ｌｉáｎ）", "u\u0300", "\u0301", "⑴", "…",
+    "\u00a0", "\u3000", "👨\u200d👩",
 ]  # fmt: skip
 texts = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 PROPS = settings(max_examples=200, deadline=5000)
@@ -265,15 +391,33 @@ def test_prop_keeps_every_han_char(raw: str) -> None:
     assert han_count(text) == han_count(raw)
 
 
+def _made_by_edits(text: str, offsets: tuple[int, ...], edits: list[Edit]) -> set[int]:
+    """Clean indices whose character an edit inserted (a line end, an NFKC form)."""
+    inserted = {e.raw_begin: e.inserted for e in edits if e.kind in ("newline", "nfkc")}
+    return {i for i, ch in enumerate(text) if ch in inserted.get(offsets[i], "")}
+
+
 @PROPS
 @given(texts)
 def test_prop_offset_map_exact_and_accounted(raw: str) -> None:
     text, offsets, report = clean(raw, [])
-    synthetic = {i for i, ch in enumerate(text) if ch == "\n" and raw[offsets[i]] == "\r"}
-    _check_offset_map(raw, text, offsets, synthetic)
+    _check_offset_map(raw, text, offsets, _made_by_edits(text, offsets, report.edits))
     removed = sum(len(e.removed) for e in report.edits)
     inserted = sum(len(e.inserted) for e in report.edits)
     assert len(raw) - removed + inserted == len(text)
+    for e in report.edits:
+        assert raw[e.raw_begin : e.raw_end] == e.removed, e
+    for a, b in itertools.pairwise(report.edits):
+        assert a.raw_end <= b.raw_begin, (a, b)  # edits never overlap
+
+
+@PROPS
+@given(texts)
+def test_prop_no_control_or_invisible_left(raw: str) -> None:
+    text = clean(raw, [])[0]
+    left = [ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t"]
+    assert set(left) <= {"\u200d"}  # only inside the emoji ZWJ sequence token
+    assert all(ch not in text for ch in "\r\x0c\u2028")
 
 
 @PROPS
@@ -282,10 +426,10 @@ def test_prop_offset_map_exact_and_accounted(raw: str) -> None:
        st.text(alphabet="重慶市聯網數據2023 abc", max_size=15))  # fmt: skip
 def test_prop_unbalanced_bracket_loses_nothing(head: str, bracket: str, tail: str) -> None:
     raw = head + bracket + tail
-    assert clean(raw, [])[0] == raw
+    assert clean(raw, [])[0] == raw.replace("（", "(")  # NFKC folds the fullwidth bracket
 
 
-@PROPS
+@settings(max_examples=500, deadline=5000)  # SECURITY.md A9 (CI part): 500 examples, 5 s each
 @given(st.binary(max_size=200), st.sampled_from(["utf-8", "gb18030"]))
 def test_prop_ingest_raises_only_input_error(
     no_corrections: Path, data: bytes, encoding: str
@@ -296,6 +440,22 @@ def test_prop_ingest_raises_only_input_error(
         assert str(exc).startswith("raw.txt: ")
     else:
         assert "\ufffd" not in out.text or "\ufffd" in out.raw_text
+        assert all(unicodedata.category(ch) != "Cc" or ch in "\n\t" for ch in out.text)
+        assert len(out.offset_map) == len(out.text) + 1
+
+
+@settings(max_examples=500, deadline=5000)
+@given(st.text(max_size=200), st.sampled_from(["utf-8", "gb18030"]))
+def test_prop_ingest_on_decodable_text(no_corrections: Path, tail: str, encoding: str) -> None:
+    """Random bytes rarely decode; arbitrary text after some Han reaches the cleaner."""
+    raw = ("重慶" + tail).encode(encoding)  # text() has no surrogates; GB18030 covers the rest
+    try:
+        out = ingest.run(_doc(raw, encoding), no_corrections)
+    except InputError as exc:
+        assert str(exc).startswith("raw.txt: ")
+    else:
+        assert out.text.startswith("重慶")
+        assert all(unicodedata.category(ch) != "Cc" or ch in "\n\t" for ch in out.text)
 
 
 def test_decode_never_replaces() -> None:

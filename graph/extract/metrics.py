@@ -121,7 +121,7 @@ ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
 SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
 CLAUSE_SEPS = ",，、;；。"
 OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」"}
-SPACES = " \t\u3000"
+SPACES = numbers.SPACE_CHARS
 
 _SCOPE_ALT = "|".join(sorted(SCOPES, key=len, reverse=True))
 RANK_RE = re.compile(

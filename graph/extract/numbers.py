@@ -27,7 +27,10 @@ CURATION = Path(__file__).resolve().parent.parent / "curation"
 UNITS_FILE = CURATION / "units.yaml"
 QUALIFIERS_FILE = CURATION / "qualifiers.yaml"
 
-SPACE = "[ \t\u3000]*"  # spaces the report puts inside figures (never newlines)
+SPACE_CHARS = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+"""Horizontal spaces that may stand inside a figure (2362 萬人): every Unicode space
+separator the cleaner keeps (it never folds spaces), plus tab; never a newline."""
+SPACE = f"[{SPACE_CHARS}]*"
 DIGITS = r"\d+(?:\.\d+)?"
 
 
@@ -171,7 +174,7 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
 
 def _trim(text: str, begin: int, end: int) -> tuple[int, int]:
     """Drop spaces the optional groups swallowed at the end of a match."""
-    while end > begin and text[end - 1] in " \t\u3000":
+    while end > begin and text[end - 1] in SPACE_CHARS:
         end -= 1
     return begin, end
 

@@ -129,3 +129,10 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
 def test_never_raises_on_any_unicode(text: str) -> None:
     numbers.find_all(text)
     numbers.parse_number(text)
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f", "\u2009", "\u3000", "\t"])
+def test_any_horizontal_space_inside_a_figure(space: str) -> None:
+    """The cleaner keeps every space separator (it never folds spaces), so the grammar must
+    read 2362<space>萬人 whatever the space is."""
+    assert numbers.parse_number(f"2362{space}萬人") == Decimal("23620000")
