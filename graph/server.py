@@ -36,6 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from graph import resource_page
 from graph.model import InputError
 from graph.namespaces import PREFIXES
 from graph.query import (
@@ -75,6 +76,12 @@ FORMAT_TYPES = {
     "turtle": "text/turtle",
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
+}
+ENTITY_FORMATS = {
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "html": "text/html",
 }
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -512,16 +519,33 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
         page = env.get_template("query.html").render(examples=examples, prefixes=PREFIXES)
         return HTMLResponse(page)
 
-    async def entity(request: Request) -> Response:
-        path = request.path_params["path"]
-        if not re.fullmatch(r"[A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*", path):
-            return PlainTextResponse("not found", status_code=404)
-        iri = CQR + path
-        accept = request.headers.get("accept", "")
-        wanted = next(
-            (m for m in _accepted(accept) if m in GRAPH_TYPES or m in ("text/html", "*/*")),
-            "text/html",
+    page_csp = _page_csp(PACKAGE / "templates" / "entity.html")
+
+    def entity_html(path: str, page: Any, status: int = 200) -> HTMLResponse:
+        html = env.get_template("entity.html").render(
+            page=page, path=path, csp=page_csp, max_rows=resource_page.MAX_ROWS
         )
+        headers = {"Vary": "Accept", "Content-Security-Policy": page_csp}
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    async def entity(request: Request) -> Response:
+        """``/id/{path}``: HTML page, or Turtle / N-Triples / JSON-LD by ``format=`` or Accept."""
+        path = request.path_params["path"]
+        iri = resource_page.resource_iri(path)
+        # Starlette's route regex ends in `$`, which also matches before a trailing newline
+        if iri is None or request.scope["path"] != "/id/" + path:
+            return entity_html(path, None, 404)
+        fmt = request.query_params.get("format")
+        if fmt is not None and fmt not in ENTITY_FORMATS:
+            return _bad(f"format must be one of {', '.join(ENTITY_FORMATS)}")
+        if fmt is not None:
+            wanted = ENTITY_FORMATS[fmt]
+        else:
+            accept = request.headers.get("accept", "")
+            wanted = next(
+                (m for m in _accepted(accept) if m in GRAPH_TYPES or m in ("text/html", "*/*")),
+                "text/html",
+            )
         try:
             if wanted in GRAPH_TYPES:
                 res = await ep.run(_describe_query(iri))
@@ -532,25 +556,14 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
                     media_type=f"{wanted}; charset=utf-8",
                     headers={"Vary": "Accept"},
                 )
-            facts = await ep.run(_facts_query(iri))
-            if not facts.rows:
-                return PlainTextResponse("not found", status_code=404)
-            quotes = await ep.run(_quotes_query(iri))
-            obs = await ep.run(_observations_query(iri))
+            page = await resource_page.gather_page(ep.run, iri)
         except _Busy:
             return _busy()
         except QueryError as exc:
             return _error(exc)
-        page = env.get_template("entity.html").render(
-            iri=iri,
-            facts=[_fact(r) for r in facts.rows],
-            quotes=[r[0].value for r in quotes.rows if r[0]],
-            observations=[[t.short() if t else "" for t in r] for r in obs.rows],
-            labels=[
-                r[1].value for r in facts.rows if r[0] and r[0].value.endswith("#label") and r[1]
-            ],
-        )
-        return HTMLResponse(page, headers={"Vary": "Accept"})
+        if page is None:
+            return entity_html(path, None, 404)
+        return entity_html(path, page)
 
     async def root(request: Request) -> Response:
         view = _view_module()
@@ -611,35 +624,24 @@ def _view_module() -> Any:
     return view
 
 
-def _fact(row: tuple[Any, ...]) -> dict[str, str]:
-    p, o = row
-    return {
-        "p": p.short() if p else "",
-        "o": o.short() if o else "",
-        "href": "/id/" + o.value[len(CQR) :]
-        if o and o.kind == "uri" and o.value.startswith(CQR)
-        else "",
-    }
+def _page_csp(template: Path) -> str:
+    """CSP for resource pages: no script at all, and only the template's own inline style.
 
+    The style block is static text in the template, so its sha256 is fixed at startup; a
+    style injected by data (impossible under autoescape anyway) would not match it.
+    """
+    import base64
+    import hashlib
 
-def _facts_query(iri: str) -> str:
-    return f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} ORDER BY ?p ?o"
-
-
-def _quotes_query(iri: str) -> str:
-    return (
-        f"SELECT DISTINCT ?quote WHERE {{ ?span cqo:refersTo <{iri}> ; nif:anchorOf ?quote }} "
-        "ORDER BY ?quote"
+    styles = re.findall(r"<style>(.*?)</style>", template.read_text(encoding="utf-8"), re.S)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in styles
     )
-
-
-def _observations_query(iri: str) -> str:
+    style = hashes or "'none'"
     return (
-        "SELECT ?indicator ?stated ?value WHERE { "
-        f"?obs cqo:about <{iri}> ; cqo:indicator ?i ; cqo:statedValue ?stated . "
-        "OPTIONAL { ?obs cqo:value ?value } "
-        "OPTIONAL { ?i rdfs:label ?indicator FILTER(langMatches(lang(?indicator), 'zh-Hant')) } "
-        "} ORDER BY ?indicator ?stated"
+        f"default-src 'none'; style-src {style}; img-src 'self' data:; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 
 
