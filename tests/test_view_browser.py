@@ -38,6 +38,7 @@ def browser() -> Iterator[object]:
             pytest.fail(reason)  # in CI a missing browser is a broken install, not a skip
         pytest.skip(reason)
     from playwright import sync_api
+
     with sync_api.sync_playwright() as p:
         b = launch(p)
         yield b
