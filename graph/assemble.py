@@ -28,6 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from graph.curation import Curation
+from graph.extract.metrics import Accounting
 from graph.model import (
     CleanText,
     Extraction,
@@ -70,6 +71,7 @@ class Bundle:
     clean: CleanText
     seg: Segmentation
     extraction: Extraction
+    numbers: Accounting | None = None  # where every digit run of the text went
 
 
 @dataclass(slots=True)
@@ -122,6 +124,8 @@ class _Builder:
         self.cur = curation
         self.registry = registry
         self.counts: dict[str, int] = defaultdict(int)
+        self.assertions: set[URIRef] = set()  # distinct evidence nodes
+        self.relations: set[tuple[URIRef, URIRef, URIRef]] = set()  # distinct asserted triples
 
     # -- labels -------------------------------------------------------------------------
     def labels(
@@ -251,7 +255,8 @@ class _Builder:
         g.add((node, RDF.object, o))
         g.add((node, PROV.wasDerivedFrom, evidence))
         g.add((node, CQO.rule, Literal(rule)))
-        self.counts["assertions"] += 1
+        self.assertions.add(node)
+        self.relations.add((s, p, o))
 
     def predicate(self, curie: str) -> URIRef:
         prefix, _, local = curie.partition(":")
@@ -288,7 +293,6 @@ class _Builder:
         self.assertion(
             entity_iri(rel.subject), self.predicate(rel.predicate), obj, evidence, rel.rule
         )
-        self.counts["relations"] += 1
 
     # -- observations ---------------------------------------------------------------------
     def indicator(self, label: str) -> URIRef:
@@ -399,7 +403,8 @@ class _Builder:
         stated = obs.stated_value if obs.kind != "rank" else f"第{obs.rank}"
         g.add((node, RDFS.label, Literal(f"{obs.indicator} {stated}", lang="zh-Hant")))
         g.add((node, RDFS.label, Literal(to_hans(f"{obs.indicator} {stated}"), lang="zh-Hans")))
-        if obs.value is not None:
+        if obs.value is not None and obs.kind != "rank":
+            # a rank is ordinal: it is cqo:rank, not a value to sum or sort with quantities
             g.add((node, CQO.value, _lit_decimal(obs.value)))
         if obs.unit:
             unit = self.cur.unit(obs.unit)
@@ -453,6 +458,8 @@ def run(bundles: Sequence[Bundle], registry: Mapping[str, Entity], curation: Cur
     """Build the data graph for all sources; deterministic for the same inputs."""
     builder = _Builder(curation, registry)
     obs_iris = [builder.bundle(b) for b in bundles]
+    builder.counts["assertions"] = len(builder.assertions)
+    builder.counts["relations"] = len(builder.relations)
     counts = dict(sorted(builder.counts.items()))
     counts["triples"] = len(builder.g)
     return Assembled(data=builder.g, observation_iris=obs_iris, counts=counts)

@@ -61,7 +61,7 @@ def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
     mentions, found = entities.run(clean, seg, registry)
     extraction.mentions = mentions
     extraction.findings.extend(found)
-    observations, found = metrics.run(clean, seg, mentions)
+    observations, found, numbers = metrics.run_with_accounting(clean, seg, mentions)
     if not observations:
         # A report article without a single figure is almost certainly the wrong file;
         # publishing an empty dataset for it would be a quiet failure.
@@ -72,7 +72,7 @@ def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
     extraction.relations = rels
     extraction.posts = posts
     extraction.findings.extend(found)
-    return Bundle(doc=doc, clean=clean, seg=seg, extraction=extraction)
+    return Bundle(doc=doc, clean=clean, seg=seg, extraction=extraction, numbers=numbers)
 
 
 def _unmentioned(bundles: Sequence[Bundle], registry: Any) -> list[Finding]:
@@ -89,9 +89,83 @@ def _unmentioned(bundles: Sequence[Bundle], registry: Any) -> list[Finding]:
     ]
 
 
-def _stats(bundles: Sequence[Bundle], assembled: assemble.Assembled, report: Any) -> dict[str, Any]:
+def reconcile(bundles: Sequence[Bundle]) -> tuple[dict[str, Any], list[Finding]]:
+    """Input units == emitted + dropped, per source, for characters and for numbers.
+
+    Characters: raw - removed + inserted == clean (every cleaning edit is accounted for).
+    Numbers: digit runs == in figures + excluded by a named rule + warned. A sum that does not
+    balance is an ERROR finding, so the build cannot silently drop input.
+    """
+    out: dict[str, Any] = {}
+    errors: list[Finding] = []
+    for b in bundles:
+        edits = b.clean.report.edits
+        removed = sum(len(e.removed) for e in edits)
+        inserted = sum(len(e.inserted) for e in edits)
+        chars = {
+            "raw": len(b.clean.raw_text),
+            "removed": removed,
+            "inserted": inserted,
+            "clean": len(b.clean.text),
+            "balanced": len(b.clean.raw_text) - removed + inserted == len(b.clean.text),
+        }
+        entry: dict[str, Any] = {"characters": chars}
+        if b.numbers is not None:
+            entry["numbers"] = {
+                "digit_runs": b.numbers.digit_runs,
+                "in_figures": b.numbers.in_figures,
+                "excluded": b.numbers.excluded,
+                "warned": b.numbers.warned,
+                "balanced": b.numbers.balanced,
+            }
+        for what, table in entry.items():
+            if not table["balanced"]:
+                errors.append(
+                    Finding(
+                        Level.ERROR,
+                        "build",
+                        f"unbalanced-{what}",
+                        f"{what} do not reconcile: {table}",
+                        b.doc.id,
+                    )
+                )
+        out[b.doc.id] = entry
+    return out, errors
+
+
+def cleaning_log(bundles: Sequence[Bundle]) -> str:
+    """Every change the cleaner made, one JSON object per line, in raw-text order."""
+    rows = []
+    for b in bundles:
+        for e in sorted(b.clean.report.edits, key=lambda e: (e.raw_begin, e.raw_end, e.kind)):
+            rows.append(
+                json.dumps(
+                    {
+                        "source": b.doc.id,
+                        "kind": e.kind,
+                        "raw_begin": e.raw_begin,
+                        "raw_end": e.raw_end,
+                        "removed": e.removed,
+                        "inserted": e.inserted,
+                        "reason": e.reason,
+                    },
+                    ensure_ascii=False,
+                    sort_keys=True,
+                )
+            )
+    return "".join(r + "\n" for r in rows)
+
+
+def _stats(
+    bundles: Sequence[Bundle],
+    assembled: assemble.Assembled,
+    report: Any,
+    reconciliation: dict[str, Any],
+) -> dict[str, Any]:
     data = assembled.data
-    per_class = Counter(str(t).rsplit("#", 1)[-1] for _, t in data.subject_objects(RDF.type))
+    per_class = Counter(
+        data.namespace_manager.curie(str(t)) for _, t in data.subject_objects(RDF.type)
+    )
     cleaning: Counter[str] = Counter()
     for b in bundles:
         cleaning.update(b.clean.report.counts)
@@ -112,6 +186,7 @@ def _stats(bundles: Sequence[Bundle], assembled: assemble.Assembled, report: Any
         "findings": dict(sorted(Counter(f.level.value for f in findings).items())),
         "spans_checked": report.checked_spans,
         "shacl_conforms": report.shacl_conforms,
+        "reconciliation": reconciliation,
     }
 
 
@@ -218,7 +293,12 @@ def run(
     curation = load_curation()
     bundles = [extract_bundle(doc, registry, curation) for doc in docs]
     assembled = assemble.run(bundles, registry, curation)
-    findings = [f for b in bundles for f in b.extraction.findings] + _unmentioned(bundles, registry)
+    reconciliation, unbalanced = reconcile(bundles)
+    findings = [
+        *(f for b in bundles for f in b.extraction.findings),
+        *_unmentioned(bundles, registry),
+        *unbalanced,
+    ]
     expected: dict[str, int] = {}
     for doc in docs:
         for key, minimum in expected_counts(doc, sources_root).items():
@@ -241,7 +321,7 @@ def run(
             encoding="utf-8",
         )
         raise BuildError(report.summary(), failed)
-    stats = _stats(bundles, assembled, report)
+    stats = _stats(bundles, assembled, report, reconciliation)
     ended = datetime.now(UTC).replace(microsecond=0)
     files = export.render_files(
         assembled.data,
@@ -249,6 +329,7 @@ def run(
         stats,
         _report_md(stats, bundles),
         _quarantine(bundles),
+        cleaning_log(bundles),
     )
     version_dir = export.publish(Path(out_dir), files)
     failed = Path(out_dir).parent / f"{Path(out_dir).name}.failed.md"

@@ -38,7 +38,7 @@ def build(
     typer.echo(
         f"built {out}/ in {result.seconds:.2f} s: {s['triples']} triples, "
         f"{c.get('entities', 0)} entities, {c.get('observations', 0)} observations, "
-        f"{c.get('relations', 0) + c.get('posts', 0) * 2} relations, {c.get('spans', 0)} spans; "
+        f"{c.get('relations', 0)} relations, {c.get('spans', 0)} spans; "
         f"SHACL conforms, {s['spans_checked']} quotes verified; {warnings} warning(s) "
         f"(see {out}/report.md)"
     )

@@ -156,7 +156,12 @@ def manifest(directory: Path) -> str:
 
 
 def render_files(
-    data: Graph, metadata: Graph, stats: Mapping[str, Any], report_md: str, quarantine: str
+    data: Graph,
+    metadata: Graph,
+    stats: Mapping[str, Any],
+    report_md: str,
+    quarantine: str,
+    cleaning: str = "",
 ) -> dict[str, Callable[[], str]]:
     """Name -> producer of every file in build/ (produced lazily, written in sorted order)."""
     return {
@@ -172,6 +177,7 @@ def render_files(
         ),
         "report.md": lambda: report_md,
         "quarantine.jsonl": lambda: quarantine,
+        "cleaning.jsonl": lambda: cleaning,
         "build-metadata.ttl": lambda: turtle(metadata),
     }
 

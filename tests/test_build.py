@@ -46,6 +46,7 @@ def test_build_outputs_every_format(built: BuildResult) -> None:
         "stats.json",
         "report.md",
         "quarantine.jsonl",
+        "cleaning.jsonl",
         "build-metadata.ttl",
         "MANIFEST.sha256",
     } <= names
@@ -53,6 +54,20 @@ def test_build_outputs_every_format(built: BuildResult) -> None:
     assert stats["shacl_conforms"] is True
     assert stats["triples"] > 5000
     assert stats["cleaning_changes"]["pinyin-tag"] == 689
+
+
+def test_every_input_unit_is_accounted_for(built: BuildResult) -> None:
+    """SECURITY.md #26: input units == emitted + dropped, for characters and numbers."""
+    stats = json.loads((built.out_dir / "stats.json").read_text(encoding="utf-8"))
+    rec = stats["reconciliation"][SOURCE_ID]
+    chars, nums = rec["characters"], rec["numbers"]
+    assert chars["raw"] - chars["removed"] + chars["inserted"] == chars["clean"]
+    excluded = sum(nums["excluded"].values())
+    assert nums["digit_runs"] == nums["in_figures"] + excluded + nums["warned"]
+    log = (built.out_dir / "cleaning.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(log) == sum(stats["cleaning_changes"].values())  # every change is listed
+    first = json.loads(log[0])
+    assert (first["kind"], first["removed"]) == ("pinyin-tag", "(lián)")
 
 
 def test_serializations_are_the_same_graph(built: BuildResult) -> None:
