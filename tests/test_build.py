@@ -235,3 +235,19 @@ def test_bom_gives_identical_output(
         # the data graph differs only where the source's hash is recorded (metadata, not data)
         assert after[name] == before[name], name
     assert "\ufeff" not in after["cqkg.nt"].decode("utf-8")
+
+
+@pytest.mark.slow
+def test_a_shrunken_graph_fails_the_count_bounds(tmp_path: Path) -> None:
+    """The manifest's [expected] minimums bite: ask for one figure more than the text has."""
+    root = _copy_sources(tmp_path)
+    manifest = root / SOURCE_ID / "source.toml"
+    text = manifest.read_text(encoding="utf-8")
+    assert "observations = 91" in text
+    manifest.write_text(text.replace("observations = 91", "observations = 92"), encoding="utf-8")
+    out = tmp_path / "build"
+    res = cqkg("build", "--out", str(out), "--sources", str(root))
+    assert res.returncode == 1
+    assert "[count-bound] observations: 91 < expected minimum 92" in res.stderr
+    assert not out.exists()  # nothing published
+    assert (tmp_path / "build.failed.md").is_file()

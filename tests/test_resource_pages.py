@@ -85,9 +85,10 @@ def test_agency_page_incoming_organizer_and_posts_with_quotes(client: TestClient
     assert "新聞發布會 ← 主辦方 ← 市委網信辦" in _text(org)
     assert "<mark>市委網信辦聯合市經濟信息委、市大數據發展局、重慶通信管理局召開" in org
     # posts in this agency, who holds them, and the quote naming them
-    posts = _text(page[page.index("post in") : page.index("主辦方")])
-    assert "市委網信辦主任 ← post in ← 市委網信辦 · held by 吳勇軍" in posts
-    assert "市委網信辦副主任 ← post in ← 市委網信辦 · held by 雷志宇" in posts
+    # (org: terms are labelled in ontology/cqkg.ttl: post in = 職位所屬機構, held by = 任職者)
+    posts = _text(page[page.index("職位所屬機構") : page.index("主辦方")])
+    assert "市委網信辦主任 ← 職位所屬機構 ← 市委網信辦 · 任職者 吳勇軍" in posts
+    assert "市委網信辦副主任 ← 職位所屬機構 ← 市委網信辦 · 任職者 雷志宇" in posts
     assert "市委網信辦主任、市委宣傳部副部長(兼)吳勇軍" in posts
     assert "市委網信辦副主任雷志宇" in posts
     assert page.count('href="/id/person/wu-yongjun"') >= 1
@@ -96,8 +97,8 @@ def test_agency_page_incoming_organizer_and_posts_with_quotes(client: TestClient
 
 def test_person_page_posts_via_holds_and_post_in(client: TestClient) -> None:
     text = _text(client.get("/id/person/wu-yongjun").text)
-    assert "吳勇軍 → holds → 市委網信辦主任 · post in 市委網信辦" in text
-    assert "吳勇軍 → holds → 市委宣傳部副部長 · post in 市委宣傳部" in text
+    assert "吳勇軍 → 擔任 → 市委網信辦主任 · 職位所屬機構 市委網信辦" in text
+    assert "吳勇軍 → 擔任 → 市委宣傳部副部長 · 職位所屬機構 市委宣傳部" in text
     assert "新聞發布會 ← 發言人 ← 吳勇軍" in text and "吳勇軍介紹" in text
 
 
