@@ -60,6 +60,10 @@ KIND_CLASS: dict[str, URIRef] = {
     "growth": CQO.GrowthObservation,
     "tier": CQO.TierObservation,
 }
+DATASET = CQR["dataset/figures"]
+"""One qb:DataSet for every figure of every source: the same figure stated in two sources is
+one observation (Data Cube IC-1 wants exactly one dataset per observation); which source said
+it is in the observation's spans, not in its dataset."""
 FRONT_MATTER_LABELS = {"zh-Hant": "導語", "zh-Hans": "导语", "en": "Lead"}
 
 
@@ -125,6 +129,8 @@ class _Builder:
         self.registry = registry
         self.counts: dict[str, int] = defaultdict(int)
         self.assertions: set[URIRef] = set()  # distinct evidence nodes
+        self.entities: set[URIRef] = set()
+        self.obs_by_key: dict[tuple[object, ...], URIRef] = {}  # across sources
         self.relations: set[tuple[URIRef, URIRef, URIRef]] = set()  # distinct asserted triples
 
     # -- labels -------------------------------------------------------------------------
@@ -156,11 +162,10 @@ class _Builder:
         if doc.licence:
             g.add((node, DCTERMS.rights, Literal(doc.licence, lang="en")))
         g.add((node, NIF.isString, Literal(b.clean.text)))
-        dataset = CQR[f"dataset/{doc.id}"]
-        g.add((dataset, RDF.type, QB.DataSet))
-        g.add((dataset, QB.structure, CQO.dsd))
-        g.add((dataset, RDFS.label, Literal(f"Figures stated in {doc.id}", lang="en")))
-        g.add((dataset, PROV.wasDerivedFrom, node))
+        g.add((DATASET, RDF.type, QB.DataSet))
+        g.add((DATASET, QB.structure, CQO.dsd))
+        self.labels(DATASET, "報告所述數據", "Figures stated in the sources")
+        g.add((DATASET, PROV.wasDerivedFrom, node))
         return node
 
     def span(self, b: Bundle, begin: int, end: int, sentence: URIRef | None = None) -> URIRef:
@@ -231,6 +236,9 @@ class _Builder:
     # -- entities -------------------------------------------------------------------------
     def entity(self, entity: Entity) -> URIRef:
         node = entity_iri(entity.id)
+        if node in self.entities:  # already added for an earlier source
+            return node
+        self.entities.add(node)
         g = self.g
         g.add((node, RDF.type, CLASS_IRI[entity.cls]))
         if entity.subclass:
@@ -360,7 +368,7 @@ class _Builder:
     def observations(self, b: Bundle, sentences: Mapping[str, URIRef]) -> list[URIRef]:
         g = self.g
         obs_list = b.extraction.observations
-        by_key: dict[tuple[object, ...], URIRef] = {}
+        by_key = self.obs_by_key
         iris: list[URIRef] = []
         for obs in obs_list:
             key = self.observation_key(obs)
@@ -390,7 +398,7 @@ class _Builder:
                 g.add((node, CQO.growthOf, target))
             if obs.refines is not None and iris[obs.refines] != node:
                 g.add((node, CQO.refines, iris[obs.refines]))
-        self.counts["observations"] = len(set(iris)) + self.counts.get("observations", 0)
+        self.counts["observations"] = len(set(by_key.values()))
         return iris
 
     def _observation_node(self, node: URIRef, obs: Observation) -> None:
@@ -398,7 +406,7 @@ class _Builder:
         g.add((node, RDF.type, CQO.Observation))
         if obs.kind in KIND_CLASS:
             g.add((node, RDF.type, KIND_CLASS[obs.kind]))
-        g.add((node, QB.dataSet, CQR[f"dataset/{self._source_id}"]))
+        g.add((node, QB.dataSet, DATASET))
         g.add((node, CQO.indicator, self.indicator(obs.indicator)))
         stated = obs.stated_value if obs.kind != "rank" else f"第{obs.rank}"
         g.add((node, RDFS.label, Literal(f"{obs.indicator} {stated}", lang="zh-Hant")))
@@ -428,11 +436,8 @@ class _Builder:
         if obs.duration_years is not None:
             g.add((node, CQO.consecutiveYears, Literal(obs.duration_years, datatype=XSD.integer)))
 
-    _source_id = ""
-
     # -- the whole bundle -------------------------------------------------------------------
     def bundle(self, b: Bundle) -> list[URIRef]:
-        self._source_id = b.doc.id
         source = self.source(b)
         sentences = self.sections(b)
         title_end = b.clean.text.find("\n")

@@ -29,7 +29,7 @@ from graph.assemble import Bundle, source_iri
 from graph.curation import Curation, load_curation
 from graph.extract import entities, metrics, relations
 from graph.model import Extraction, Finding, InputError, Level
-from graph.namespaces import CQR, PROV, bind_all
+from graph.namespaces import CQR, DCTERMS, PROV, bind_all
 from graph.registry import load_registry
 
 _VERSIONED = ("rdflib", "pyshacl", "pyoxigraph", "networkx", "opencc", "pypinyin")
@@ -205,7 +205,12 @@ def _report_md(stats: dict[str, Any], bundles: Sequence[Bundle]) -> str:
     ):
         lines += ["", f"## {title}", "", "| key | n |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in stats[key].items()]
-    lines += ["", "## Findings", ""]
+    lines += ["", "## Findings", "", *_findings_table(bundles)]
+    return "\n".join(lines) + "\n"
+
+
+def _findings_table(bundles: Sequence[Bundle]) -> list[str]:
+    """Every finding of every stage with its source and quoted span (markdown rows)."""
     rows = []
     for b in bundles:
         for f in b.extraction.findings:
@@ -213,12 +218,13 @@ def _report_md(stats: dict[str, Any], bundles: Sequence[Bundle]) -> str:
             if f.begin is not None:
                 quote = b.clean.text[f.begin : f.end].replace("|", "\\|").replace("\n", " ")
                 span = f"[{f.begin}, {f.end}) “{quote}”"
-            rows.append(f"| {f.level.value} | {f.stage} | {f.code} | {f.message} | {span} |")
-    if rows:
-        lines += ["| level | stage | code | message | span |", "|---|---|---|---|---|", *rows]
-    else:
-        lines.append("None.")
-    return "\n".join(lines) + "\n"
+            rows.append(
+                f"| {f.level.value} | {b.doc.id} | {f.stage} | {f.code} | {f.message} | {span} |"
+            )
+    if not rows:
+        return ["None."]
+    header = "| level | source | stage | code | message | span |"
+    return [header, "|---|---|---|---|---|---|", *rows]
 
 
 def _quarantine(bundles: Sequence[Bundle]) -> str:
@@ -263,8 +269,8 @@ def _metadata(bundles: Sequence[Bundle], started: datetime, ended: datetime, tri
     for b in bundles:
         src = source_iri(b.doc.id)
         g.add((activity, PROV.used, src))
-        g.add((src, CQR["sha256"], Literal(b.doc.sha256)))
-        g.add((CQR[f"dataset/{b.doc.id}"], PROV.wasGeneratedBy, activity))
+        g.add((src, DCTERMS.identifier, Literal(f"sha256:{b.doc.sha256}")))
+    g.add((assemble.DATASET, PROV.wasGeneratedBy, activity))
     g.add((activity, RDFS.comment, Literal(f"{triples} triples in the data graph")))
     return g
 
@@ -317,7 +323,9 @@ def run(
             + report.summary(limit=10_000)
             + "\n```\n\n## pySHACL\n\n```\n"
             + report.shacl_text
-            + "\n```\n",
+            + "\n```\n\n## Findings of the stages (root causes are often here)\n\n"
+            + "\n".join(_findings_table(bundles))
+            + "\n",
             encoding="utf-8",
         )
         raise BuildError(report.summary(), failed)

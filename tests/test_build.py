@@ -251,3 +251,41 @@ def test_a_shrunken_graph_fails_the_count_bounds(tmp_path: Path) -> None:
     assert "[count-bound] observations: 91 < expected minimum 92" in res.stderr
     assert not out.exists()  # nothing published
     assert (tmp_path / "build.failed.md").is_file()
+
+
+@pytest.mark.slow
+def test_a_second_source_merges_with_the_first(tmp_path: Path) -> None:
+    """Sources are a list: a second article stating the same figures adds evidence to the same
+    observations (one dataset, one node per figure, spans from both documents)."""
+    import hashlib
+
+    root = _copy_sources(tmp_path)
+    second = root / "second-article"
+    second.mkdir()
+    raw = "重慶發布《報告》\n\n據《報告》顯示,全市網民數量達2362萬人,“渝快辦”服務2637萬人。\n"
+    (second / "raw.txt").write_text(raw, encoding="utf-8")
+    sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    (second / "source.toml").write_text(
+        f'id = "second-article"\nfile = "raw.txt"\nsha256 = "{sha}"\n'
+        'title = "重慶發布《報告》"\npublisher = "測試"\ndate = "2024-10-13"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "build"
+    res = cqkg("build", "--quiet", "--out", str(out), "--sources", str(root))
+    assert res.returncode == 0, res.stderr
+    g = Graph().parse(out / "cqkg.nt", format="nt")
+    rows = g.query(
+        """SELECT ?obs (COUNT(DISTINCT ?ctx) AS ?docs) (COUNT(DISTINCT ?ds) AS ?sets) WHERE {
+             ?obs <https://w3id.org/cqkg/ontology#statedValue> ?v ;
+                  <http://purl.org/linked-data/cube#dataSet> ?ds ;
+                  <http://www.w3.org/ns/prov#wasDerivedFrom>/
+                  <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext>
+                  ?ctx .
+             FILTER(CONTAINS(?v, "2362") || CONTAINS(?v, "2637"))
+           } GROUP BY ?obs"""
+    )
+    got = sorted((str(r[0]).rsplit("/", 2)[-2], int(r[1]), int(r[2])) for r in rows)
+    assert got == [("wang-min-shu-liang", 2, 1), ("yu-kuai-ban-fu-wu", 2, 1)]
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    assert stats["sources"] == [SOURCE_ID, "second-article"]
+    assert stats["counts"]["entities"] == 114  # shared entities are not counted twice

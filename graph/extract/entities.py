@@ -189,7 +189,7 @@ def run(
                 STAGE,
                 "entity-unmentioned",
                 f"{eid}: no mention of {ent.label!r} ({fold(ent.label)}) or its aliases in "
-                f"the text; fix graph/curation/entities.yaml",
+                f"this source",
                 clean.source_id,
             )
         )
