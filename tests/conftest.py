@@ -8,12 +8,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
 
 from graph.build import BuildResult, run
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "graph" / "sources"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/* from the current output (review the diff before committing)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # one switch for every golden test; the older ones read the environment variable
+    if config.getoption("--update-golden"):
+        os.environ["CQKG_UPDATE_GOLDEN"] = "1"
 
 
 @pytest.fixture(scope="session")
