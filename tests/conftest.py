@@ -6,9 +6,8 @@ the suite never reads or writes the developer's ``build/``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import pytest
 
