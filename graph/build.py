@@ -231,13 +231,19 @@ def _quarantine(bundles: Sequence[Bundle]) -> str:
     rows = []
     for b in bundles:
         for f in b.clean.report.suspicious:
-            if f.code.startswith("quarantine"):
+            if f.level == Level.WARNING:  # what the cleaner could not repair or explain
                 rows.append(
                     json.dumps(
                         {
                             "source": b.doc.id,
+                            "code": f.code,
+                            "begin": f.begin,
+                            "end": f.end,
                             "raw_begin": f.raw_begin,
                             "raw_end": f.raw_end,
+                            "raw_text": b.clean.raw_text[f.raw_begin : f.raw_end]
+                            if f.raw_begin is not None and f.raw_end is not None
+                            else None,
                             "reason": f.message,
                         },
                         ensure_ascii=False,

@@ -262,7 +262,10 @@ def test_a_second_source_merges_with_the_first(tmp_path: Path) -> None:
     root = _copy_sources(tmp_path)
     second = root / "second-article"
     second.mkdir()
-    raw = "重慶發布《報告》\n\n據《報告》顯示,全市網民數量達2362萬人,“渝快辦”服務2637萬人。\n"
+    raw = (
+        "重慶發布《報告》\n\n據《報告》顯示,全市網民數量達2362萬人,“渝快辦”服務2637萬人。\n"
+        "據介紹,??导压怆娙嵝燥@示技術領先。\n"  # mojibake with no reviewed correction
+    )
     (second / "raw.txt").write_text(raw, encoding="utf-8")
     sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
     (second / "source.toml").write_text(
@@ -289,3 +292,8 @@ def test_a_second_source_merges_with_the_first(tmp_path: Path) -> None:
     stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
     assert stats["sources"] == [SOURCE_ID, "second-article"]
     assert stats["counts"]["entities"] == 114  # shared entities are not counted twice
+    # what the cleaner could not repair is quarantined with its raw offsets, not dropped
+    [row] = [json.loads(x) for x in (out / "quarantine.jsonl").read_text().splitlines()]
+    assert row["source"] == "second-article" and row["code"] == "unrepaired-mojibake"
+    assert row["raw_text"] == raw[row["raw_begin"] : row["raw_end"]]
+    assert "??导压怆娙嵝燥@示".startswith(row["raw_text"][:2])
