@@ -205,8 +205,9 @@ class _Builder:
             g.add((node, SKOS.inScheme, scheme))
             g.add((node, SKOS.notation, Literal(f"{order:02d}")))
             if section.heading:
-                self.labels(node, section.heading)
-                self.labels(node, section.heading, pred=SKOS.prefLabel)
+                en = self.cur.theme_en(section.heading)
+                self.labels(node, section.heading, en)
+                self.labels(node, section.heading, en, pred=SKOS.prefLabel)
                 if section.heading_begin is not None and section.heading_end is not None:
                     heading = self.span(b, section.heading_begin, section.heading_end)
                     g.add((node, PROV.wasDerivedFrom, heading))

@@ -1,9 +1,9 @@
 """Read-only view of the curated vocabularies the assembler needs (units, qualifiers,
-indicator names in English, post titles in English).
+indicator names, post titles and section headings in English).
 
 The files are owned by the stages that use them (``graph/curation/units.yaml``,
-``qualifiers.yaml``, ``indicators.yaml``, ``titles.yaml``); this module only exposes the few
-lookups ``assemble`` needs, so the assembler does not depend on their layout.
+``qualifiers.yaml``, ``indicators.yaml``, ``titles.yaml``, ``themes.yaml``); this module only
+exposes the few lookups ``assemble`` needs, so the assembler does not depend on their layout.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ class Curation:
             for r in _rows(_load("indicators.yaml"), "indicators")
         }
         self._titles = {str(r["label"]): r for r in _rows(_load("titles.yaml"), "titles")}
+        self._themes = {str(r["heading"]): r for r in _rows(_load("themes.yaml"), "themes")}
 
     def unit(self, surface: str) -> UnitInfo:
         row = self._units.get(surface)
@@ -96,6 +97,10 @@ class Curation:
 
     def indicator_en(self, label: str) -> str | None:
         row = self._indicators.get(label)
+        return str(row["en"]) if row and row.get("en") else None
+
+    def theme_en(self, heading: str) -> str | None:
+        row = self._themes.get(heading)
         return str(row["en"]) if row and row.get("en") else None
 
     def title_en(self, title: str) -> str | None:
