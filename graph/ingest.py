@@ -323,8 +323,15 @@ def _normalise_chars(raw_text: str, edits: _Edits) -> _Stream:
                     stream.add(c, i + k)
             else:
                 edits.char("nfkc", i, j, norm, "NFKC compatibility form")
-                for c in norm:
-                    stream.add(c, i, repaired=len(norm) > 1)
+                if len(norm) == len(cluster):
+                    # a one-to-one fold (fullwidth ， + an accent -> , + the accent): each
+                    # character keeps its own offset and stays subject to the rules, exactly
+                    # as the already-folded text would be on a second pass (idempotence)
+                    for k, c in enumerate(norm):
+                        stream.add(c, i + k)
+                else:
+                    for c in norm:
+                        stream.add(c, i, repaired=len(norm) > 1)
             i = j
             continue
         i += 1
