@@ -6,6 +6,7 @@ starlette or httpx at CLI start would cost most of that budget for commands that
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -19,12 +20,45 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _source(spec: str) -> str:
+    """How error messages name the query: its shipped name or path, else 'the inline query'."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec) or (
+        spec.endswith((".rq", ".sparql")) and "\n" not in spec
+    ):
+        return spec
+    return "the inline query"
+
+
+def _list_queries() -> None:
+    """One line per shipped query, then one indented line per parameter with its default."""
+    from graph.query import list_queries
+
+    queries = list_queries()
+    width = max(len(q.name) for q in queries)
+    for q in queries:
+        typer.echo(f"{q.name.ljust(width)}  {q.summary}")
+        for p in q.params:
+            typer.echo(
+                f"{'':{width}}    --bind {p.name}=VALUE  {p.description} (default: {p.default})"
+            )
+
+
 def query(
     query: str = typer.Argument(
         None,
         help="Inline SPARQL, a path to a .rq file, or the name of a shipped query (see --list).",
     ),
-    list_: bool = typer.Option(False, "--list", help="List the shipped queries and exit."),
+    list_: bool = typer.Option(
+        False, "--list", help="List the shipped queries with their parameters and exit."
+    ),
+    bind: list[str] = typer.Option(
+        [],
+        "--bind",
+        "-b",
+        metavar="NAME=VALUE",
+        help="Set a declared parameter (repeatable; a repeated NAME gives several values). "
+        "The value is passed as a string literal with the default's language tag.",
+    ),
     fmt: str = typer.Option(
         "table",
         "--format",
@@ -41,25 +75,22 @@ def query(
         GRAPH_FORMATS,
         RESULT_FORMATS,
         QueryError,
+        bind_args,
         format_result,
-        list_queries,
         load_query,
         open_engine,
         run_query,
     )
 
     if list_:
-        queries = list_queries()
-        width = max(len(q.name) for q in queries)
-        for q in queries:
-            typer.echo(f"{q.name.ljust(width)}  {q.summary}")
+        _list_queries()
         return
     if not query:
         _fail("give a query, a .rq file or a shipped query name (cqkg query --list)")
     if fmt not in RESULT_FORMATS + GRAPH_FORMATS:
         _fail(f"--format {fmt}: unknown (use {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})")
     try:
-        text = load_query(query)
+        text = bind_args(load_query(query), bind, _source(query))
         eng = open_engine(engine, build_dir)
         result = run_query(eng, text, max_rows=max_rows)
         out = format_result(result, fmt)
