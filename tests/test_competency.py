@@ -187,3 +187,11 @@ def test_every_query_is_covered_here() -> None:
     }
     tested |= {aliases.get(t, t) for t in tested}
     assert {q.name for q in list_queries()} <= tested
+
+
+def test_glossary(engine) -> None:  # type: ignore[no-untyped-def]
+    got = rows(engine, "glossary")
+    assert ("Platform", "渝快辦", "渝快办", "Yukuaiban") in [r[:4] for r in got]
+    # a pilot is listed under its most specific class only
+    assert ("Pilot", "國家(渝中區)區塊鏈創新應用試點") in [r[:2] for r in got]
+    assert not [r for r in got if r[0] == "Project" and "試點" in r[1] and "國家(" in r[1]]

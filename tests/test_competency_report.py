@@ -211,6 +211,22 @@ def test_neighbourhood_construct(engine) -> None:  # type: ignore[no-untyped-def
     assert len(about) == 2  # the two figures: 2637萬人 and 2.7億件
 
 
+def test_glossary(engine) -> None:  # type: ignore[no-untyped-def]
+    got = rows(engine, "glossary")
+    per_class: dict[str, int] = {}
+    for r in got:
+        per_class[r[0]] = per_class.get(r[0], 0) + 1
+    # 114 registry entities (7 of the 32 projects are pilots) + the article itself + 83 indicators
+    assert per_class == {
+        "Agency": 9, "Company": 10, "Document": 4, "Event": 5, "Indicator": 83, "Person": 10,
+        "Pilot": 7, "Place": 8, "Platform": 20, "Product": 17, "Project": 25,
+    }  # fmt: skip
+    assert ("Platform", "渝快辦", "渝快办", "Yukuaiban") in [r[:4] for r in got]
+    assert ("Indicator", "互聯網普及率", "互联网普及率", "Internet penetration rate") in [
+        r[:4] for r in got
+    ]
+
+
 TESTED = {
     "organizers": test_organizers,
     "speakers": test_speakers_with_agency_and_title,
@@ -231,6 +247,7 @@ TESTED = {
     "indicators-by-unit": test_indicators_by_unit,
     "class-counts": test_class_counts,
     "neighbourhood": test_neighbourhood_construct,
+    "glossary": test_glossary,
 }
 
 
