@@ -514,8 +514,23 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "workers": len(pool.pids())})
 
+    async def favicon(request: Request) -> Response:
+        # browsers ask for it on every page; an empty answer keeps their consoles clean
+        return Response(status_code=204)
+
     async def query_page(request: Request) -> Response:
-        examples = [{"name": q.name, "summary": q.summary, "text": q.text} for q in list_queries()]
+        examples = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "text": q.text,
+                "params": [
+                    {"name": p.name, "description": p.description, "default": p.default}
+                    for p in q.params
+                ],
+            }
+            for q in list_queries()
+        ]
         page = env.get_template("query.html").render(examples=examples, prefixes=PREFIXES)
         return HTMLResponse(page)
 
@@ -523,7 +538,11 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
 
     def entity_html(path: str, page: Any, status: int = 200) -> HTMLResponse:
         html = env.get_template("entity.html").render(
-            page=page, path=path, csp=page_csp, max_rows=resource_page.MAX_ROWS
+            page=page,
+            path=path,
+            # frame-ancestors is only honoured in the header; browsers log an error for it in a meta
+            csp=page_csp.replace("; frame-ancestors 'none'", ""),
+            max_rows=resource_page.MAX_ROWS,
         )
         headers = {"Vary": "Accept", "Content-Security-Policy": page_csp}
         return HTMLResponse(html, status_code=status, headers=headers)
@@ -570,7 +589,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
         if view is None or not hasattr(view, "render_full_html"):
             return RedirectResponse("/query", status_code=307)
         page = await anyio.to_thread.run_sync(view.render_full_html, config.build_dir)
-        return HTMLResponse(page)
+        return _viewer_response(view, page)
 
     async def view_focus(request: Request) -> Response:
         view = _view_module()
@@ -587,7 +606,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
             )
         except (InputError, KeyError, ValueError) as exc:
             return PlainTextResponse(f"cannot focus: {exc}", status_code=404)
-        return HTMLResponse(page)
+        return _viewer_response(view, page)
 
     routes = [
         Route("/", root),
@@ -595,6 +614,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/.well-known/void", void),
         Route("/health", health),
+        Route("/favicon.ico", favicon),
         Route("/query", query_page),
         Route("/id/{path:path}", entity),
         Mount("/static", app=StaticFiles(directory=PACKAGE / "static"), name="static"),
@@ -622,6 +642,13 @@ def _view_module() -> Any:
     except ImportError:
         return None
     return view
+
+
+def _viewer_response(view: Any, page: str) -> Response:
+    """The viewer is one self-contained page: all its script and style are inline, so it
+    carries its own CSP (the same one as its meta tag: inline only, nothing fetched) instead
+    of the endpoint's default ``script-src 'self'``, which would block it from drawing."""
+    return HTMLResponse(page, headers={"Content-Security-Policy": view.CSP})
 
 
 def _page_csp(template: Path) -> str:

@@ -104,6 +104,16 @@ def test_query_page_is_offline_and_lists_examples(server: ThreadServer) -> None:
     assert "content-security-policy" in page.headers
     js = httpx.get(f"{server.url}/static/query.js", timeout=5)
     assert js.status_code == 200 and "innerHTML" not in js.text
+    # each example carries its --bind parameters, shown as a hint when it is chosen
+    import json
+    import re
+
+    blob = re.search(r'<script type="application/json" id="example-data">(.*?)</script>', page.text)
+    assert blob is not None
+    examples = {e["name"]: e for e in json.loads(blob.group(1))}
+    assert [p["name"] for p in examples["figure-source"]["params"]] == ["stated"]
+    assert examples["organizers"]["params"] == []
+    assert httpx.get(f"{server.url}/favicon.ico", timeout=5).status_code == 204
 
 
 def test_health_and_root(server: ThreadServer) -> None:

@@ -7,9 +7,18 @@
   const area = document.getElementById("query");
   const status = document.getElementById("status");
   const out = document.getElementById("results");
+  const params = document.getElementById("params");
   select.addEventListener("change", function () {
     const found = examples.find(function (q) { return q.name === select.value; });
-    if (found) { area.value = found.text; }
+    params.textContent = "";
+    if (!found) { return; }
+    area.value = found.text;
+    if (found.params.length) {
+      // same parameters as `cqkg query NAME --bind NAME=VALUE`: here, edit the VALUES row
+      params.textContent = "Parameters (edit the VALUES row): " + found.params.map(function (p) {
+        return "?" + p.name + " = " + p.description + " (default " + p.default + ")";
+      }).join("; ");
+    }
   });
   function cell(term) {
     if (!term) { return ""; }
