@@ -307,20 +307,33 @@ def _normalise_chars(raw_text: str, edits: _Edits) -> _Stream:
         elif ch in LINE_BREAKS:
             edits.char("newline", i, i + 1, "\n", f"U+{ord(ch):04X} line end -> LF")
             stream.add("\n", i, repaired=True)
-        elif cat == "Cf" and not _format_has_role(raw_text, i):
-            edits.char("invisible", i, i + 1, "", f"format character U+{ord(ch):04X}")
-        elif cat == "Cc" and ch not in "\n\t":
-            edits.char("control", i, i + 1, "", f"control character U+{ord(ch):04X}")
+        elif _removable(raw_text, i):
+            _remove_char(raw_text, i, edits)
         else:
-            j = i + 1
-            while j < n and unicodedata.combining(raw_text[j]):
-                j += 1
+            # the cluster: this character and the combining marks after it, looking through
+            # removable invisibles between them (a + U+200B + U+0301 is the cluster á once the
+            # U+200B is gone; folding it only on a second pass would break idempotence)
+            j = k = i + 1
+            while k < n and (unicodedata.combining(raw_text[k]) or _removable(raw_text, k)):
+                k += 1
+                if unicodedata.combining(raw_text[k - 1]):
+                    j = k
             cluster = raw_text[i:j]
+            inside = [k for k in range(i, j) if _removable(raw_text, k)]
+            visible = "".join(raw_text[k] for k in range(i, j) if k not in inside)
             keep = cat == "Zs" or ch in NFKC_KEEP
-            norm = cluster if keep else unicodedata.normalize("NFKC", cluster)
-            if norm == cluster:
-                for k, c in enumerate(cluster):
-                    stream.add(c, i + k)
+            norm = visible if keep else unicodedata.normalize("NFKC", visible)
+            if norm == visible:
+                for k in range(i, j):
+                    if k in inside:
+                        _remove_char(raw_text, k, edits)
+                    else:
+                        stream.add(raw_text[k], k)
+            elif inside:
+                # one edit for the whole cluster, invisibles included (edits never overlap)
+                edits.char("nfkc", i, j, norm, "NFKC compatibility form (invisibles dropped)")
+                for c in norm:
+                    stream.add(c, i, repaired=len(norm) > 1)
             else:
                 edits.char("nfkc", i, j, norm, "NFKC compatibility form")
                 if len(norm) == len(cluster):
@@ -336,6 +349,23 @@ def _normalise_chars(raw_text: str, edits: _Edits) -> _Stream:
             continue
         i += 1
     return stream
+
+
+def _removable(text: str, i: int) -> bool:
+    """An invisible format character without a role, or a control character that is not a
+    line end: removed by the character pass."""
+    ch = text[i]
+    cat = unicodedata.category(ch)
+    if cat == "Cf":
+        return not (ch == "\ufeff" and i == 0) and not _format_has_role(text, i)
+    return cat == "Cc" and ch not in "\n\t\r" and ch not in LINE_BREAKS
+
+
+def _remove_char(text: str, i: int, edits: _Edits) -> None:
+    ch = text[i]
+    kind = "invisible" if unicodedata.category(ch) == "Cf" else "control"
+    label = "format" if kind == "invisible" else "control"
+    edits.char(kind, i, i + 1, "", f"{label} character U+{ord(ch):04X}")
 
 
 def _format_has_role(text: str, i: int) -> bool:

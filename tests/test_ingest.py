@@ -380,6 +380,7 @@ PROPS = settings(max_examples=200, deadline=5000)
 @PROPS
 @given(texts)
 @example(",，\u0301")  # regression: a folded ， + accent was protected from the comma rule
+@example("a\u200b\u0301")  # regression: a + ZWSP + accent composed only on the second pass
 def test_prop_idempotent(raw: str) -> None:
     once = clean(raw, [])[0]
     assert clean(once, [])[0] == once
