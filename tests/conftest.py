@@ -10,8 +10,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from graph.build import BuildResult, run
+
+# Locally, Hypothesis explores new examples on every run (that is how it finds bugs); in CI
+# (CI=true) it replays a fixed, derandomized set so a red build always means a regression.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "graph" / "sources"
