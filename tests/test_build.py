@@ -297,3 +297,18 @@ def test_a_second_source_merges_with_the_first(tmp_path: Path) -> None:
     assert row["source"] == "second-article" and row["code"] == "unrepaired-mojibake"
     assert row["raw_text"] == raw[row["raw_begin"] : row["raw_end"]]
     assert "??导压怆娙嵝燥@示".startswith(row["raw_text"][:2])
+
+
+def test_an_entity_mentioned_in_no_source_fails_the_build(tmp_path: Path) -> None:
+    """Per source an unmentioned entity is INFO; across all sources it is an ERROR."""
+    import shutil as sh
+
+    from graph.build import BuildError, run
+
+    registry = tmp_path / "entities.yaml"
+    sh.copy(Path(__file__).resolve().parents[1] / "graph" / "curation" / "entities.yaml", registry)
+    with open(registry, "a", encoding="utf-8") as fh:
+        fh.write("\n- id: project/zzz-nowhere\n  class: project\n  label: 不存在的項目\n")
+    with pytest.raises(BuildError, match="project/zzz-nowhere: mentioned in no source"):
+        run(out_dir=tmp_path / "build", registry_path=registry)
+    assert not (tmp_path / "build").exists()
