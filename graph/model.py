@@ -73,6 +73,12 @@ class SourceDocument:
     licence: str = ""
     report: str = ""
     encoding: str = "utf-8"
+    #: default ``cqo:refArea`` of the article's figures (registry id); the text may override
+    #: it per figure (全國, 西部 ...). From the manifest key ``area``.
+    area: str = "place/chongqing"
+    #: the report edition the article covers (a year, "2023"), from the manifest key
+    #: ``edition``; "" = read it from the title or body (graph.extract.period).
+    edition: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,11 +185,18 @@ class Observation:
     value_begin: int
     value_end: int
     sentence_id: str
-    period: str = "2023"
-    area: str = "place/chongqing"  # registry id
+    #: xsd:gYear (or gYearMonth "2023-06") the figure refers to, read from the text
+    #: (截至2022年底, 2023年, 去年/今年 relative to the article's date) or, failing that, the
+    #: edition the article covers. Never defaulted here: "" is refused by assemble.
+    period: str = ""
+    #: registry/candidate id of the area the figure covers; "" = the source's default area
+    #: (``SourceDocument.area``).
+    area: str = ""
     about: str | None = None  # registry id of the entity measured
     rank: int | None = None
     rank_scope: str | None = None  # registry id, e.g. "place/china"
+    rank_of: int | None = None  # population ranked: 在全國31個省(區、市)中排名第9 -> 31
+    value_max: Decimal | None = None  # upper end of a range (10-20個): value is the lower end
     growth_of: int | None = None  # index (in the same list) of the observation it grows
     refines: int | None = None
     tier: str | None = None
@@ -216,6 +229,25 @@ class Post:
     sentence_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An open-world entity: a name the curated registry does not know, found by a rule.
+
+    ``id`` has the registry's shape (``<class>/<ascii-slug>``, the slug from pinyin of the
+    script-folded label) so that promoting a candidate is a paste into
+    ``graph/curation/entities.yaml`` plus an English name. Mentions of a candidate use its
+    ``id`` as ``Mention.entity_id``. The graph marks it ``cqo:curationStatus cqo:Candidate``;
+    a curated entry with the same folded label always wins.
+    """
+
+    id: str
+    cls: str  # registry class: agency, company, person, platform, project, document, place, ...
+    label: str  # as written in the source
+    lang: str  # language tag of ``label`` (the source's script): zh-Hant or zh-Hans
+    rule: str  # name of the rule that found it, e.g. "agency-suffix", "title-person"
+    edition: str = ""  # for documents: the edition year written with the title ((2023))
+
+
 @dataclass(slots=True)
 class Extraction:
     source_id: str
@@ -223,4 +255,5 @@ class Extraction:
     observations: list[Observation] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

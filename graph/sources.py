@@ -32,6 +32,8 @@ _STRING_KEYS = (
     "licence",
     "report",
     "encoding",
+    "area",
+    "edition",
 )
 _LIST_KEYS = ("authors", "author_roles")
 
