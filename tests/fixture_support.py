@@ -282,6 +282,11 @@ def _int(cell: str) -> int | None:
     return int(cell) if cell else None
 
 
+def is_fraction(stated_value: str) -> bool:
+    """A stated fraction (约1/3, 超过三分之一): its value is compared with a tolerance."""
+    return "/" in stated_value or "分之" in stated_value
+
+
 def _same_number(gold: Decimal | None, got: Decimal | None, fraction: bool) -> bool:
     if gold is None or got is None:
         return gold is None and got is None
@@ -308,7 +313,7 @@ def _got(o: Observation, name: str, default_area: str) -> Any:
 
 def field_matches(row: GoldRow, o: Observation, name: str, default_area: str = "") -> bool:
     """Does observation ``o`` agree with gold ``row`` on field ``name``?"""
-    fraction = "/" in row.stated_value
+    fraction = is_fraction(row.stated_value)
     got = _got(o, name, default_area)
     if name == "value":
         return _same_number(_dec(row.value), o.value, fraction)
