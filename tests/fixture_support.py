@@ -29,7 +29,7 @@ from typing import Any
 from graph import ingest, segment, sources
 from graph.build import _with_context
 from graph.extract import entities, metrics
-from graph.model import Finding, Observation, SourceDocument
+from graph.model import Finding, Mention, Observation, SourceDocument
 from graph.registry import load_registry
 from graph.text import fold, to_hans
 
@@ -213,6 +213,7 @@ class Figures:
     text: str
     observations: list[Observation]
     findings: list[Finding] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
 
 
 _REGISTRY: dict[str, Any] = {}
@@ -234,11 +235,16 @@ def extract_figures(source_dir: Path) -> Figures:
     doc = sources.load_source(Path(source_dir))
     clean = ingest.run(doc)
     seg = segment.run(clean)
-    mentions, found = entities.run(clean, seg, _registry())
+    # entities.run may grow a third result (open-world candidates); mentions and findings
+    # stay the first two
+    result: Any = entities.run(clean, seg, _registry())
+    mentions, found = result[0], result[1]
     observations, found_m, _ = metrics.run_with_accounting(clean, seg, mentions)
     observations = _with_context(observations, doc, clean.text)
     findings = [*clean.report.suspicious, *found, *found_m]
-    return Figures(doc=doc, text=clean.text, observations=observations, findings=findings)
+    return Figures(
+        doc=doc, text=clean.text, observations=observations, findings=findings, mentions=mentions
+    )
 
 
 # ---------------------------------------------------------------- alignment
@@ -451,6 +457,60 @@ def score_fixture(fixture: Fixture) -> tuple[Score, Figures]:
         default_area=fixture.doc.area,
     )
     return result, figures
+
+
+# ---------------------------------------------------------------- entities
+
+
+@dataclass(slots=True)
+class EntityScore:
+    """Gold entities found as mentions: by span, and with the right class."""
+
+    n_gold: int
+    found: list[tuple[str, str]]  # (label, class) covered by a mention
+    right_class: list[tuple[str, str]]
+    missing: list[tuple[str, str]]
+
+    @property
+    def recall(self) -> float:
+        return len(self.found) / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def class_recall(self) -> float:
+        return len(self.right_class) / self.n_gold if self.n_gold else 0.0
+
+
+def score_entities(
+    gold: Sequence[tuple[str, str]],
+    mentions: Sequence[Mention],
+    text: str,
+    gold_text: str | None = None,
+) -> EntityScore:
+    """A gold entity is found when some mention covers one of its occurrences in the text.
+
+    Its class is right when that mention's entity id starts with the class (registry and
+    candidate ids are ``<class>/<slug>``).
+    """
+    source = gold_text if gold_text is not None else text
+    to_text = aligner(source, text) if gold_text is not None else (lambda i: i)
+    found: list[tuple[str, str]] = []
+    right: list[tuple[str, str]] = []
+    missing: list[tuple[str, str]] = []
+    for label, cls in gold:
+        covering: list[Mention] = []
+        pos = source.find(label)
+        while pos >= 0:
+            b, e = to_text(pos), to_text(pos + len(label) - 1)
+            if b is not None and e is not None:
+                covering += [m for m in mentions if m.begin <= b and e < m.end]
+            pos = source.find(label, pos + 1)
+        if not covering:
+            missing.append((label, cls))
+            continue
+        found.append((label, cls))
+        if any(m.entity_id.split("/", 1)[0] == cls for m in covering):
+            right.append((label, cls))
+    return EntityScore(len(gold), found, right, missing)
 
 
 # ---------------------------------------------------------------- the simplified seed

@@ -38,12 +38,13 @@ from fixture_support import (
     load_fixture,
     read_gold,
     score,
+    score_entities,
     score_fixture,
     simplified_seed,
 )
 
 from graph import ingest
-from graph.model import Observation
+from graph.model import Mention, Observation
 from graph.text import fold, han_count
 
 IDS = fixture_ids()
@@ -325,3 +326,37 @@ def test_series_checks_are_what_the_gold_figures_give() -> None:
             assert subject.qualifier == "exact", r
             ok = abs(computed - stated) <= _tolerance(subject)
         assert r["status"] == ("consistent" if ok else "inconsistent"), (r, computed)
+
+
+# ---------------------------------------------------------------- entities and the script
+
+
+def test_entity_score_needs_a_covering_mention_and_reads_the_class() -> None:
+    text = "市委网信办副主任周立衡介绍,“山城通办”平台用户突破2000万。"
+    gold = [("市委网信办", "agency"), ("周立衡", "person"), ("山城通办", "platform")]
+    b = text.index("周立衡")
+    mentions = [
+        Mention("agency/cq-cac", 0, 5, "市委网信办", "s", "市委网信办"),
+        Mention("company/zhou", b, b + 3, "周立衡", "s", "周立衡"),
+        Mention("platform/x", text.index("山城"), text.index("山城") + 2, "山城", "s", "山城"),
+    ]
+    es = score_entities(gold, mentions, text)
+    assert es.found == gold[:2] and es.missing == gold[2:]
+    assert es.right_class == gold[:1]
+    assert es.recall == 2 / 3 and es.class_recall == 1 / 3
+
+
+def test_score_script_prints_its_tables() -> None:
+    script = Path(__file__).resolve().parents[1] / "scripts" / "score_fixtures.py"
+    res = subprocess.run(
+        [sys.executable, str(script), "--simplified-seed", IDS[0]],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    assert f"| {IDS[0]} | {len(load_fixture(IDS[0]).gold)} |" in res.stdout
+    assert "| **all** |" in res.stdout and "| indicator |" in res.stdout
+    assert "| article | gold entities |" in res.stdout
+    assert re.search(r"simplified seed: \d+/\d+ of the seed's figures identical", res.stdout)
