@@ -26,9 +26,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from graph import ingest, segment, sources
-from graph.build import _with_context
-from graph.extract import entities, metrics
+from graph import sources
+from graph.build import extract_bundle
+from graph.curation import load_curation
 from graph.model import Finding, Mention, Observation, SourceDocument
 from graph.registry import load_registry
 from graph.text import fold, to_hans
@@ -216,34 +216,34 @@ class Figures:
     mentions: list[Mention] = field(default_factory=list)
 
 
-_REGISTRY: dict[str, Any] = {}
+_LOADED: dict[str, Any] = {}
 
 
-def _registry() -> Any:
-    if "r" not in _REGISTRY:
-        _REGISTRY["r"] = load_registry()
-    return _REGISTRY["r"]
+def _registry_and_curation() -> tuple[Any, Any]:
+    if not _LOADED:
+        _LOADED["registry"] = load_registry()
+        _LOADED["curation"] = load_curation()
+    return _LOADED["registry"], _LOADED["curation"]
 
 
 def extract_figures(source_dir: Path) -> Figures:
-    """Run the per-document stages of the build on one source folder.
+    """Run the build's per-document stages on one source folder.
 
-    sources -> ingest -> segment -> entities -> metrics, then the build's own context step
-    (``graph.build._with_context``: area from the manifest, period from the edition where the
-    extractor left it empty), so what is scored is what the build would publish.
+    sources -> ingest -> segment -> entities -> metrics (-> relations), through
+    ``graph.build.extract_bundle``, the very function the build calls, so the context step
+    (area from the manifest, period from the text or edition) is included and what is scored
+    is what the build would publish, whatever the stages' own signatures become.
     """
     doc = sources.load_source(Path(source_dir))
-    clean = ingest.run(doc)
-    seg = segment.run(clean)
-    # entities.run may grow a third result (open-world candidates); mentions and findings
-    # stay the first two
-    result: Any = entities.run(clean, seg, _registry())
-    mentions, found = result[0], result[1]
-    observations, found_m, _ = metrics.run_with_accounting(clean, seg, mentions)
-    observations = _with_context(observations, doc, clean.text)
-    findings = [*clean.report.suspicious, *found, *found_m]
+    registry, curation = _registry_and_curation()
+    bundle = extract_bundle(doc, registry, curation)
+    x = bundle.extraction
     return Figures(
-        doc=doc, text=clean.text, observations=observations, findings=findings, mentions=mentions
+        doc=doc,
+        text=bundle.clean.text,
+        observations=list(x.observations),
+        findings=list(x.findings),
+        mentions=list(x.mentions),
     )
 
 
