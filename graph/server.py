@@ -771,6 +771,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
             "last_spawn_error": st.last_spawn_error,
             "network_isolated": st.network_isolated,
             "isolation": st.isolation,
+            "builds": [Path(b).name for b in st.builds],  # version(s) the live workers loaded
         }
         return JSONResponse(body, status_code=200 if st.alive else 503)
 

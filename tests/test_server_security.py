@@ -600,6 +600,7 @@ def test_workers_respawn_from_the_live_build_after_two_rebuilds(tmp_path: Path) 
         health = httpx.get(f"{server.url}/health", timeout=5)
         assert health.status_code == 200
         assert health.json()["workers"] == 1 and health.json()["status"] == "ok"
+        assert health.json()["builds"] == [link.resolve().name]
         ask = _get(server, 'ASK { <https://w3id.org/cqkg/id/test/marker> ?p "3" }')
         assert ask.status_code == 200 and ask.json()["boolean"] is True  # the live build
     finally:
