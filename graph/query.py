@@ -1056,8 +1056,16 @@ def _limit_memory(max_bytes: int) -> None:
 
 
 def _worker_main(conn: Any, build_dir: str, engine_name: str, mem_limit: int) -> None:
-    """Worker loop: load once, guard, then answer ``(query, max_rows, checked)`` jobs."""
+    """Worker loop: leave the network, load once, guard, then answer jobs.
+
+    Network isolation comes first, while the process is single-threaded and before any engine
+    exists (a user namespace refuses multi-threaded callers; nothing may connect before it).
+    Jobs are ``(query, max_rows, checked)``; replies ``("ok", Result)`` or ``("error", exc)``.
+    """
+    from graph.sandbox import isolate_network
+
     try:
+        isolation = isolate_network()
         engine = open_engine(engine_name, Path(build_dir))
         if engine_name == "rdflib":  # warm the lazy SPARQL machinery before the guard
             engine.execute("ASK { ?s ?p ?o }", max_rows=1)
@@ -1068,7 +1076,7 @@ def _worker_main(conn: Any, build_dir: str, engine_name: str, mem_limit: int) ->
     except BaseException as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", (os.getpid(), isolation.isolated, isolation.how)))
     while True:
         try:
             job = conn.recv()
@@ -1087,11 +1095,51 @@ def _worker_main(conn: Any, build_dir: str, engine_name: str, mem_limit: int) ->
             conn.send(("error", QueryError(f"query failed: {type(exc).__name__}: {exc}")))
 
 
+class NoWorkers(QueryError):
+    """No worker process is alive or starting (e.g. the build was removed): fail fast."""
+
+    status = 503
+    code = "no-workers"
+
+
+class QueryCancelled(QueryError):
+    """The client went away; the job was dropped from the queue or its worker killed.
+
+    The status is nginx's 499 (client closed request): nobody receives it, it only names
+    the case in logs and tests.
+    """
+
+    status = 499
+    code = "cancelled"
+
+
+POLL_S = 0.05
+"""How often a waiting ``submit`` looks at its deadline and its client (cancellation latency)."""
+RESPAWN_BACKOFF_S = (0.2, 5.0)
+"""First and longest pause between failed respawns (the build may come back)."""
+
+
 @dataclass
 class _Worker:
     process: Any
     conn: Any
     pid: int
+    build: str  # the version directory this worker loaded
+    isolated: bool = False
+    isolation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PoolStatus:
+    """What ``/health`` reports: real liveness, not the size the pool was asked for."""
+
+    size: int
+    alive: int
+    spawning: int
+    last_spawn_error: str | None
+    network_isolated: bool
+    isolation: str
+    builds: tuple[str, ...]
 
 
 class WorkerPool:
@@ -1099,6 +1147,11 @@ class WorkerPool:
 
     The 'forkserver' context keeps workers free of the parent's threads and sockets (the server
     runs uvicorn); each worker loads the build once, so a normal query costs one pipe round trip.
+
+    ``build_dir`` is kept as given (usually the ``build`` symlink) and resolved each time a
+    worker is spawned: a rebuild swaps the link and prunes old versions, so a replacement
+    must load the build that is live *now*, never the directory seen at start-up. A failed
+    spawn is retried in the background with backoff and its error kept for ``/health``.
     """
 
     def __init__(
@@ -1114,7 +1167,7 @@ class WorkerPool:
         import queue
 
         _build_files(Path(build_dir))  # fail fast with the one-line message
-        self.build_dir = Path(build_dir).resolve()
+        self.build_link = Path(os.path.abspath(build_dir))
         self.engine = engine
         self.size = size
         self.mem_limit = mem_limit
@@ -1124,7 +1177,10 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._all: dict[int, _Worker] = {}
+        self._spawning = 0
+        self._healing = False
         self._closed = False
+        self.last_spawn_error: str | None = None
         starters = [threading.Thread(target=self._spawn) for _ in range(size)]
         for t in starters:
             t.start()
@@ -1132,41 +1188,118 @@ class WorkerPool:
             t.join()
         if self._idle.qsize() < size:
             self.close()
-            raise InputError(f"{self.build_dir}: query workers failed to start")
+            reason = f": {self.last_spawn_error}" if self.last_spawn_error else ""
+            raise InputError(f"{self.build_dir}: query workers failed to start{reason}")
+        state = self.status()
+        if not state.network_isolated:
+            sys.stderr.write(
+                "cqkg: WARNING: query workers are NOT network-isolated "
+                f"({state.isolation}); only the query check and the audit hook stand "
+                "between a query and the network. Set CQKG_REQUIRE_NETNS=1 to refuse to start.\n"
+            )
 
-    def _spawn(self) -> None:
+    @property
+    def build_dir(self) -> Path:
+        """The build that is live now (the symlink resolved at this moment)."""
+        return Path(os.path.realpath(self.build_link))
+
+    def _spawn(self) -> bool:
+        """Start one worker on the live build; True when it is ready and idle."""
+        with self._lock:
+            if self._closed:
+                return False
+            self._spawning += 1
+        try:
+            return self._spawn_one()
+        finally:
+            with self._lock:
+                self._spawning -= 1
+
+    def _spawn_one(self) -> bool:
+        live = self.build_dir
+        try:
+            _build_files(live)
+        except InputError as exc:
+            self.last_spawn_error = str(exc)
+            return False
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(
             target=_worker_main,
-            args=(child, str(self.build_dir), self.engine, self.mem_limit),
+            args=(child, str(live), self.engine, self.mem_limit),
             daemon=True,
         )
         proc.start()
         child.close()
         if not parent.poll(self.start_timeout):
             proc.kill()
-            return
+            self.last_spawn_error = f"worker did not start within {self.start_timeout:g} s"
+            return False
         try:
             status, info = parent.recv()
         except (EOFError, OSError):
-            return
+            self.last_spawn_error = "worker died while starting"
+            return False
         if status != "ready":
+            self.last_spawn_error = str(info)
             sys.stderr.write(f"cqkg: query worker failed to start: {info}\n")
-            return
-        worker = _Worker(proc, parent, int(info))
+            return False
+        pid, isolated, how = info
+        worker = _Worker(proc, parent, int(pid), str(live), bool(isolated), str(how))
         with self._lock:
             if self._closed:
                 proc.kill()
-                return
+                return False
             self._all[worker.pid] = worker
+        self.last_spawn_error = None
         self._idle.put(worker)
+        return True
+
+    def _start_healing(self) -> None:
+        """Bring the pool back to ``size`` in the background (one healer at a time)."""
+        with self._lock:
+            if self._healing or self._closed:
+                return
+            self._healing = True
+        threading.Thread(target=self._heal, daemon=True).start()
+
+    def _heal(self) -> None:
+        pause, longest = RESPAWN_BACKOFF_S
+        try:
+            while True:
+                with self._lock:
+                    missing = self.size - len(self._all)
+                    if self._closed or missing <= 0:
+                        return
+                if not self._spawn():
+                    time.sleep(pause)
+                    pause = min(pause * 2, longest)
+        finally:
+            with self._lock:
+                self._healing = False
 
     def pids(self) -> list[int]:
         with self._lock:
             return sorted(self._all)
 
+    def status(self) -> PoolStatus:
+        with self._lock:
+            workers = list(self._all.values())
+            spawning = self._spawning
+        alive = [w for w in workers if w.process.is_alive()]
+        isolated = bool(alive) and all(w.isolated for w in alive)
+        hows = sorted({w.isolation for w in alive})
+        return PoolStatus(
+            size=self.size,
+            alive=len(alive),
+            spawning=spawning,
+            last_spawn_error=self.last_spawn_error,
+            network_isolated=isolated,
+            isolation=", ".join(hows) if hows else "no workers",
+            builds=tuple(sorted({w.build for w in alive})),
+        )
+
     def _retire(self, worker: _Worker) -> None:
-        """Kill a worker and start its replacement in the background."""
+        """Kill a worker and start its replacement (on the live build) in the background."""
         worker.process.kill()
         worker.process.join(5)
         worker.conn.close()
@@ -1174,28 +1307,67 @@ class WorkerPool:
             self._all.pop(worker.pid, None)
             closed = self._closed
         if not closed:
-            threading.Thread(target=self._spawn, daemon=True).start()
+            self._start_healing()
 
-    def submit(self, query: str, *, timeout: float, max_rows: int, checked: bool = True) -> Result:
-        """Run ``query`` in an idle worker; kill it if it takes longer than ``timeout`` s.
-
-        ``checked=False`` skips the in-worker pre-check (tests use it to prove the audit hook).
-        """
+    def _acquire(self, deadline: float, limit: float, cancelled: Any) -> _Worker:
+        """An idle live worker before ``deadline``, unless the client leaves first."""
         import queue
 
+        while True:
+            if cancelled is not None and cancelled():
+                raise QueryCancelled("the client went away while the query was queued")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise QueryTimeout(limit)
+            try:
+                worker = self._idle.get(timeout=min(POLL_S, remaining))
+            except queue.Empty:
+                # Fail fast, not at the deadline, when nothing is alive, nothing is starting
+                # and the last attempt failed (the build is gone): the healer keeps trying.
+                with self._lock:
+                    hopeless = not self._all and not self._spawning
+                error = self.last_spawn_error
+                if hopeless and error is not None:
+                    raise NoWorkers(f"no query worker can serve ({error})") from None
+                continue
+            if worker.process.is_alive():
+                return worker
+            self._retire(worker)  # died while idle (OOM killer, kill -9): replace it
+
+    def submit(
+        self,
+        query: str,
+        *,
+        timeout: float,
+        max_rows: int,
+        checked: bool = True,
+        deadline: float | None = None,
+        cancelled: Any = None,
+    ) -> Result:
+        """Run ``query`` in an idle worker; kill the worker at the deadline or on cancel.
+
+        ``deadline`` (``time.monotonic()``) defaults to now + ``timeout``; the endpoint passes
+        the request's arrival + limit, so time spent queued counts. ``cancelled`` is a
+        callable polled every ``POLL_S``: true means the client left, and the job is dropped
+        from the queue (:class:`QueryCancelled`) or its worker killed. ``checked=False`` skips
+        the in-worker pre-check (tests use it to prove the audit hook and the isolation).
+        """
         if checked:
             precheck(query)
-        try:
-            worker = self._idle.get(timeout=max(timeout, self.start_timeout))
-        except queue.Empty:
-            raise QueryTimeout(timeout) from None
+        if deadline is None:
+            deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline, timeout, cancelled)
         try:
             worker.conn.send((query, max_rows, checked))
-            if not worker.conn.poll(timeout):
-                self._retire(worker)
-                raise QueryTimeout(timeout, worker.pid)
+            while not worker.conn.poll(max(0.0, min(POLL_S, deadline - time.monotonic()))):
+                if cancelled is not None and cancelled():
+                    self._retire(worker)
+                    raise QueryCancelled("the client went away; its query was killed")
+                if time.monotonic() >= deadline:
+                    self._retire(worker)
+                    raise QueryTimeout(timeout, worker.pid)
             status, payload = worker.conn.recv()
-        except QueryTimeout:
+        except QueryError:
             raise
         except (EOFError, OSError, BrokenPipeError):
             self._retire(worker)

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
+import sys
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import anyio
+import h11
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import (
     HTMLResponse,
     JSONResponse,
@@ -41,6 +46,7 @@ from graph.model import InputError
 from graph.namespaces import PREFIXES
 from graph.query import (
     MAX_QUERY_BYTES,
+    QueryCancelled,
     QueryError,
     Result,
     WorkerPool,
@@ -49,9 +55,27 @@ from graph.query import (
 )
 
 MAX_BODY = 64 * 1024
+MAX_URL = 64 * 1024
+"""A request target (path + query string) over this gets 413, like a body over ``MAX_BODY``."""
+MAX_HEAD = MAX_URL + 16 * 1024
+"""Request line + headers buffered before a complete head arrives; beyond it 413 at once."""
 MAX_TIMEOUT = 30.0
+MIN_TIMEOUT = 0.1
+"""``timeout=`` below this is raised to it: a limit shorter than one pipe round trip would only
+kill and respawn a worker on every request (documented in docs/query.md)."""
 HEADER_TIMEOUT = 10.0
+"""Every request's head must arrive within this, counted from the connection's opening or from
+the end of the previous response (so it also holds on kept-alive connections)."""
 BODY_TIMEOUT = 10.0
+KEEP_ALIVE_TIMEOUT = 5.0
+"""Idle time allowed between requests (uvicorn's ``timeout_keep_alive``)."""
+LINGER_S = 2.0
+"""After refusing an oversized head, read and discard for this long before closing, so the
+client reads the 413 instead of a reset."""
+VIEW_RENDERS = 1
+VIEW_QUEUE = 3
+"""Viewer pages render in this process (CPU, GIL): one at a time, a few waiting, else 429."""
+VIEW_CACHE = 16
 CQR = PREFIXES["cqr"]
 PACKAGE = Path(__file__).parent
 
@@ -131,6 +155,10 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        target = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
+        if target > MAX_URL:
+            await _plain(send, 413, f"request URL exceeds {MAX_URL // 1024} KiB")
+            return
         headers = {k.decode("latin-1").lower(): v for k, v in scope["headers"]}
         if b"chunked" in headers.get("transfer-encoding", b"").lower():
             await _plain(send, 400, "chunked request bodies are not accepted; send Content-Length")
@@ -209,31 +237,115 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, wrapped)
 
 
-class SlowlorisH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol plus a deadline for the first request's headers.
+class _H11Connection(h11.Connection):
+    """h11's connection that remembers the protocol error it raised (uvicorn only says 400)."""
 
-    uvicorn arms its keep-alive timer only after a response, so a client trickling the first
-    request's headers would hold the socket forever; here it is closed after ``HEADER_TIMEOUT``.
+    last_error: h11.RemoteProtocolError | None = None
+
+    def next_event(self) -> Any:
+        try:
+            return super().next_event()
+        except h11.RemoteProtocolError as exc:
+            self.last_error = exc
+            raise
+
+
+class SlowlorisH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol plus a deadline for every request's head, and a 413 for heads
+    over ``MAX_HEAD``.
+
+    uvicorn has no header timeout: its keep-alive timer is cancelled by every received byte,
+    so a client trickling a request's headers (the first one, or the next one on a kept-alive
+    connection) would hold the socket forever. Here each request's head must be complete
+    within ``HEADER_TIMEOUT`` of the connection opening or of the previous response ending;
+    otherwise the socket is closed. Idle kept-alive connections still close after
+    ``KEEP_ALIVE_TIMEOUT`` (uvicorn's own timer).
+
+    A head larger than ``MAX_HEAD`` makes h11 give up ("receive buffer too long"), and
+    uvicorn would answer 400 and close with unread data, which the client sees as a reset.
+    Here it is answered 413 and the rest of the request is read and dropped for ``LINGER_S``.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._h11 = _H11Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
+        self.conn = self._h11
+        self._header_deadline: asyncio.TimerHandle | None = None
+        self._discarding = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._header_deadline = self.loop.call_later(HEADER_TIMEOUT, self._header_timeout)
+        self._arm_header_deadline()
 
-    def _header_timeout(self) -> None:
-        if self.cycle is None and not self.transport.is_closing():
-            self.transport.close()
+    def _arm_header_deadline(self) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+        cycle = self.cycle  # the request that was current when the wait for a head began
+        self._header_deadline = self.loop.call_later(HEADER_TIMEOUT, self._header_timeout, cycle)
+
+    def _header_timeout(self, cycle: object) -> None:
+        if self.cycle is cycle and not self.transport.is_closing():
+            self.transport.close()  # no new request head arrived in time
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm_header_deadline()
+
+    def data_received(self, data: bytes) -> None:
+        if self._discarding:
+            return
+        super().data_received(data)
+
+    def send_400_response(self, msg: str) -> None:
+        error = self._h11.last_error
+        if error is None or error.error_status_hint != 431:
+            super().send_400_response(msg)
+            return
+        body = f"request URL exceeds {MAX_URL // 1024} KiB (or headers are too large)".encode()
+        self.transport.write(
+            b"HTTP/1.1 413 Content Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            b"connection: close\r\nx-content-type-options: nosniff\r\ncontent-length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
+        self._discarding = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(LINGER_S, self.transport.close)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._header_deadline.cancel()
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
         super().connection_lost(exc)
+
+
+def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str = "warning") -> Any:
+    """The one uvicorn configuration (``cqkg serve`` and the tests): protocol and timeouts."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=SlowlorisH11Protocol,
+        timeout_keep_alive=int(KEEP_ALIVE_TIMEOUT),
+        h11_max_incomplete_event_size=MAX_HEAD,
+        log_level=log_level,
+        server_header=False,
+    )
 
 
 # ---------------------------------------------------------------- the app
 
 
 class Endpoint:
-    """State shared by the routes: the worker pool, the admission counter, cached metadata."""
+    """State shared by the routes: the worker pool, the admission counter, cached metadata.
+
+    Admission is bounded (``workers + queue`` in flight, beyond that 429). A query's limit
+    counts from the request's arrival (stamped by :class:`ArrivalMiddleware`), so time spent
+    queued is not free; a query whose client hangs up is dropped from the queue or its worker
+    killed, so abandoned work never delays the clients still waiting.
+    """
 
     def __init__(self, config: ServerConfig, pool: WorkerPool) -> None:
         self.config = config
@@ -242,6 +354,7 @@ class Endpoint:
         self._in_flight = 0
         self._lock = threading.Lock()
         self._void: dict[str, int] | None = None
+        self._limiter = anyio.CapacityLimiter(max(1, self.capacity))
 
     def _admit(self) -> bool:
         with self._lock:
@@ -254,15 +367,54 @@ class Endpoint:
         with self._lock:
             self._in_flight -= 1
 
-    async def run(self, query: str, timeout: float | None = None) -> Result:
-        """Execute through the pool; raises :class:`QueryError` (with HTTP status) or _Busy."""
+    def limit(self, timeout: float | None) -> float:
+        """The effective limit: the server's, lowered (never raised) by the client, and never
+        below ``MIN_TIMEOUT``."""
+        limit = self.config.timeout if timeout is None else min(timeout, self.config.timeout)
+        return max(limit, MIN_TIMEOUT)
+
+    async def run(
+        self, query: str, timeout: float | None = None, request: Request | None = None
+    ) -> Result:
+        """Execute through the pool; raises :class:`QueryError` (with HTTP status) or _Busy.
+
+        With ``request``, the deadline is its arrival + the limit, and a disconnect cancels.
+        """
         if not self._admit():
             raise _Busy
         try:
-            limit = self.config.timeout if timeout is None else min(timeout, self.config.timeout)
-            return await anyio.to_thread.run_sync(
-                lambda: self.pool.submit(query, timeout=limit, max_rows=self.config.max_rows)
-            )
+            limit = self.limit(timeout)
+            arrival = time.monotonic()
+            if request is not None:
+                arrival = request.scope.get("cqkg.arrival", arrival)
+            deadline = arrival + limit
+            gone = threading.Event()
+            outcome: list[Result | BaseException] = []
+
+            def submit() -> None:
+                try:
+                    outcome.append(
+                        self.pool.submit(
+                            query,
+                            timeout=limit,
+                            max_rows=self.config.max_rows,
+                            deadline=deadline,
+                            cancelled=gone.is_set,
+                        )
+                    )
+                except Exception as exc:  # re-raised below, outside the task group
+                    outcome.append(exc)
+
+            async with anyio.create_task_group() as tg:
+                if request is not None:
+                    tg.start_soon(_watch_disconnect, request, gone)
+                try:
+                    await anyio.to_thread.run_sync(submit, limiter=self._limiter)
+                finally:
+                    tg.cancel_scope.cancel()
+            if isinstance(outcome[0], BaseException):
+                raise outcome[0]
+            return outcome[0]
         finally:
             self._release()
 
@@ -280,17 +432,104 @@ class Endpoint:
         return self._void
 
 
+async def _watch_disconnect(request: Request, gone: threading.Event) -> None:
+    """Set ``gone`` when the client disconnects (the body, if any, was read before)."""
+    if request.scope.get("cqkg.gone"):
+        gone.set()
+        return
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            request.scope["cqkg.gone"] = True
+            gone.set()
+            return
+
+
+class ViewGate:
+    """Bounded, cached rendering of the viewer pages (``/`` and ``/view``).
+
+    They are rendered in the HTTP process (networkx layout and Jinja2: CPU under the GIL), so
+    unbounded they starve the event loop that also answers SPARQL. One render at a time, at
+    most ``VIEW_QUEUE`` waiting, beyond that 429 + Retry-After; pages are cached by the build
+    version (the resolved version directory is named by its content digest) and parameters.
+    """
+
+    def __init__(self) -> None:
+        self._limiter = anyio.CapacityLimiter(VIEW_RENDERS)
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._cache: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._pending: dict[tuple[Any, ...], anyio.Event] = {}
+
+    @staticmethod
+    def version(build_dir: Path) -> tuple[str, int]:
+        real = os.path.realpath(build_dir)
+        try:
+            mtime = os.stat(os.path.join(real, "cqkg.nt")).st_mtime_ns
+        except OSError:
+            mtime = 0
+        return real, mtime
+
+    async def render(self, key: tuple[Any, ...], fn: Any, *args: Any) -> str:
+        """The cached page for ``key``, else ``fn(*args)`` rendered in a bounded thread.
+
+        Requests for a page already being rendered wait for that render (single flight)
+        instead of taking a place in the queue; raises ``_Busy`` when the queue is full.
+        """
+        while True:
+            with self._lock:
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    return self._cache[key]
+                pending = self._pending.get(key)
+                if pending is None:
+                    if self._waiting >= VIEW_RENDERS + VIEW_QUEUE:
+                        raise _Busy
+                    self._waiting += 1
+                    done = self._pending[key] = anyio.Event()
+                    break
+            await pending.wait()  # then take the cached page, or (if that render failed)
+            # render again in our own right, so each caller gets the real error
+        try:
+            page: str = await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+            with self._lock:
+                self._cache[key] = page
+                while len(self._cache) > VIEW_CACHE:
+                    self._cache.popitem(last=False)
+            return page
+        finally:
+            with self._lock:
+                self._waiting -= 1
+                del self._pending[key]
+            done.set()
+
+
+class ArrivalMiddleware:
+    """Stamp each request with its arrival time: query limits count from here."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["cqkg.arrival"] = time.monotonic()
+        await self.app(scope, receive, send)
+
+
 class _Busy(Exception):
     pass
 
 
-def _error(exc: QueryError) -> JSONResponse:
-    return JSONResponse(exc.to_json(), status_code=exc.status)
+def _error(exc: QueryError) -> Response:
+    if isinstance(exc, QueryCancelled):  # nobody is listening; say nothing more
+        return Response(status_code=exc.status)
+    headers = {"Retry-After": "1"} if exc.status == 503 else None
+    return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers)
 
 
-def _busy() -> JSONResponse:
+def _busy(what: str = "all query workers are busy") -> JSONResponse:
     return JSONResponse(
-        {"error": "busy", "message": "all query workers are busy; retry shortly"},
+        {"error": "busy", "message": f"{what}; retry shortly"},
         status_code=429,
         headers={"Retry-After": "1"},
     )
@@ -354,9 +593,16 @@ async def _read_body(request: Request) -> bytes:
         return await asyncio.wait_for(request.body(), BODY_TIMEOUT)
     except TimeoutError:
         raise _BodyTimeout from None
+    except ClientDisconnect:  # the client left mid-body: not an application error
+        request.scope["cqkg.gone"] = True
+        raise _Gone from None
 
 
 class _BodyTimeout(Exception):
+    pass
+
+
+class _Gone(Exception):
     pass
 
 
@@ -425,6 +671,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
     if pool is None:
         pool = WorkerPool(config.build_dir, size=config.workers, engine=config.engine)
     ep = Endpoint(config, pool)
+    views = ViewGate()
     env = Environment(
         loader=FileSystemLoader(PACKAGE / "templates"),
         autoescape=select_autoescape(["html"]),
@@ -437,6 +684,8 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
             return _bad(str(exc))
         except _BodyTimeout:
             return _bad("request body not received in time", 408)
+        except _Gone:
+            return Response(status_code=499)
         except _Unsupported as exc:
             return _bad(f"unsupported Content-Type {exc}", 415)
         if update is not None:
@@ -471,7 +720,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
                 status_code=406,
             )
         try:
-            result = await ep.run(query, timeout)
+            result = await ep.run(query, timeout, request)
         except _Busy:
             return _busy()
         except QueryError as exc:
@@ -505,14 +754,26 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
         except QueryError as exc:
             return _error(exc)
         base = f"{request.url.scheme}://{request.url.netloc}"
-        ttl = _service_description_ttl(base, counts)
+        ttl = _service_description_ttl(base, counts, pool.status())
         return Response(ttl, media_type="text/turtle; charset=utf-8")
 
     async def void(request: Request) -> Response:
         return await service_description(request)
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "workers": len(pool.pids())})
+        """Real liveness: 503 when no worker process is alive to answer a query."""
+        st = pool.status()
+        body = {
+            "status": "ok" if st.alive else "unavailable",
+            "workers": st.alive,
+            "size": st.size,
+            "spawning": st.spawning,
+            "last_spawn_error": st.last_spawn_error,
+            "network_isolated": st.network_isolated,
+            "isolation": st.isolation,
+            "builds": [Path(b).name for b in st.builds],  # version(s) the live workers loaded
+        }
+        return JSONResponse(body, status_code=200 if st.alive else 503)
 
     async def favicon(request: Request) -> Response:
         # browsers ask for it on every page; an empty answer keeps their consoles clean
@@ -565,9 +826,13 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
                 (m for m in _accepted(accept) if m in GRAPH_TYPES or m in ("text/html", "*/*")),
                 "text/html",
             )
+
+        async def run(query: str) -> Result:
+            return await ep.run(query, None, request)
+
         try:
             if wanted in GRAPH_TYPES:
-                res = await ep.run(_describe_query(iri))
+                res = await run(_describe_query(iri))
                 if not res.triples:
                     return PlainTextResponse("not found", status_code=404)
                 return Response(
@@ -575,7 +840,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
                     media_type=f"{wanted}; charset=utf-8",
                     headers={"Vary": "Accept"},
                 )
-            page = await resource_page.gather_page(ep.run, iri)
+            page = await resource_page.gather_page(run, iri)
         except _Busy:
             return _busy()
         except QueryError as exc:
@@ -588,7 +853,11 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
         view = _view_module()
         if view is None or not hasattr(view, "render_full_html"):
             return RedirectResponse("/query", status_code=307)
-        page = await anyio.to_thread.run_sync(view.render_full_html, config.build_dir)
+        key = ("full", ViewGate.version(config.build_dir), view.render_full_html)
+        try:
+            page = await views.render(key, view.render_full_html, config.build_dir)
+        except _Busy:
+            return _busy("the viewer is busy")
         return _viewer_response(view, page)
 
     async def view_focus(request: Request) -> Response:
@@ -600,10 +869,12 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
             hops = max(0, min(int(request.query_params.get("hops", "1")), 3))
         except ValueError:
             return _bad("hops must be an integer")
+        fn = view.render_focus_html
+        key = ("focus", ViewGate.version(config.build_dir), fn, focus, hops)
         try:
-            page = await anyio.to_thread.run_sync(
-                view.render_focus_html, config.build_dir, focus, hops
-            )
+            page = await views.render(key, fn, config.build_dir, focus, hops)
+        except _Busy:
+            return _busy("the viewer is busy")
         except (InputError, KeyError, ValueError) as exc:
             return PlainTextResponse(f"cannot focus: {exc}", status_code=404)
         return _viewer_response(view, page)
@@ -623,6 +894,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
         Middleware(SecurityHeadersMiddleware, cors=config.cors),
         Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(config)),
         Middleware(BodyLimitMiddleware),
+        Middleware(ArrivalMiddleware),
     ]
 
     @contextlib.asynccontextmanager
@@ -633,6 +905,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
     app.state.endpoint = ep
+    app.state.views = views
     return app
 
 
@@ -676,8 +949,17 @@ def _describe_query(iri: str) -> str:
     return f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}"
 
 
-def _service_description_ttl(base: str, counts: dict[str, int]) -> str:
-    """SPARQL 1.1 Service Description with a VoID dataset description (counts from the store)."""
+def _service_description_ttl(base: str, counts: dict[str, int], status: Any = None) -> str:
+    """SPARQL 1.1 Service Description with a VoID dataset description (counts from the store),
+    and a note of the workers' network isolation (``status``: the pool's :class:`PoolStatus`).
+    """
+    isolation = "unknown"
+    if status is not None:
+        isolation = status.isolation if status.network_isolated else f"NONE ({status.isolation})"
+    note = (
+        "Read-only SPARQL 1.1 endpoint; SERVICE, LOAD and updates are refused; "
+        f"query workers' network isolation: {isolation}"
+    )
     formats = "\n".join(
         f"    sd:resultFormat <http://www.w3.org/ns/formats/{f}> ;"
         for f in (
@@ -699,6 +981,7 @@ def _service_description_ttl(base: str, counts: dict[str, int]) -> str:
     sd:endpoint <{base}/sparql> ;
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:feature sd:UnionDefaultGraph ;
+    dcterms:description "{note}" ;
 {formats}
     sd:defaultDataset <{base}/.well-known/void#dataset> .
 
@@ -720,16 +1003,16 @@ def run(config: ServerConfig) -> None:
     print(
         f"cqkg: serving {config.build_dir} at {url} (SPARQL at {url}sparql, query page {url}query)"
     )
-    uv = uvicorn.Config(
-        app,
-        host=config.host,
-        port=config.port,
-        http=SlowlorisH11Protocol,
-        timeout_keep_alive=5,
-        log_level="warning",
-        server_header=False,
-    )
+    state = app.state.pool.status()
+    if state.network_isolated:
+        print(f"cqkg: query workers are network-isolated ({state.isolation})")
+    else:
+        print(
+            f"cqkg: WARNING: query workers are NOT network-isolated ({state.isolation})",
+            file=sys.stderr,
+        )
+    uv = uvicorn_config(app, config.host, config.port)
     uvicorn.Server(uv).run()
 
 
-__all__ = ["ServerConfig", "allowed_hosts", "create_app", "negotiate", "run"]
+__all__ = ["ServerConfig", "allowed_hosts", "create_app", "negotiate", "run", "uvicorn_config"]

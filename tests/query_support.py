@@ -86,18 +86,11 @@ class ThreadServer:
     def __init__(self, app: object, host: str = "127.0.0.1") -> None:
         import uvicorn
 
-        from graph.server import SlowlorisH11Protocol
+        from graph.server import uvicorn_config
 
         self.port = free_port()
         self.host = host
-        config = uvicorn.Config(
-            app,  # type: ignore[arg-type]
-            host=host,
-            port=self.port,
-            log_level="error",
-            http=SlowlorisH11Protocol,
-            timeout_keep_alive=5,
-        )
+        config = uvicorn_config(app, host, self.port, log_level="error")  # type: ignore[arg-type]
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -385,6 +385,11 @@ def test_cors_only_when_asked(build_dir: Path) -> None:
         def pids(self) -> list[int]:
             return [1]
 
+        def status(self) -> object:
+            from graph.query import PoolStatus
+
+            return PoolStatus(1, 1, 0, None, True, "netns", ())
+
         def close(self) -> None:
             pass
 
@@ -553,3 +558,318 @@ def test_error_bodies_never_echo_html(ox_server: tuple) -> None:
         assert resp.status_code == 400
         assert resp.headers["content-type"].startswith("application/json")
         assert "<script>" not in resp.text
+
+
+# -- Availability (issue 8): rebuilds, keep-alive slowloris, abandoned queries, small items ---
+
+
+def _publish(link: Path, extra: str = "") -> Path:
+    """Publish the fixture build (plus ``extra`` N-Triples) the way ``cqkg build`` does."""
+    from graph.export import publish
+
+    src = make_build_dir(link.parent / f"src-{len(extra)}")
+    data = (src / "cqkg.nt").read_text(encoding="utf-8") + extra
+    onto = (src / "ontology.ttl").read_text(encoding="utf-8")
+    return publish(link, {"cqkg.nt": lambda: data, "ontology.ttl": lambda: onto})
+
+
+MARKER = '<https://w3id.org/cqkg/id/test/marker> <https://w3id.org/cqkg/id/test/p> "{n}" .\n'
+
+
+def _wait_for(predicate: object, limit: float) -> bool:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_workers_respawn_from_the_live_build_after_two_rebuilds(tmp_path: Path) -> None:
+    link = tmp_path / "build"
+    first = _publish(link)
+    gen = _serve(link, workers=1, timeout=5.0)
+    server, pool = next(gen)
+    try:
+        _publish(link, MARKER.format(n=2))
+        _publish(link, MARKER.format(n=3))
+        assert not first.exists()  # the version the pool started from is pruned
+        for _ in range(2):  # two timeouts: each kills the only worker
+            assert _get(server, EXPENSIVE, timeout="0.5").status_code == 503
+            assert _wait_for(lambda: len(pool.pids()) == 1, 10), "worker not respawned"
+        health = httpx.get(f"{server.url}/health", timeout=5)
+        assert health.status_code == 200
+        assert health.json()["workers"] == 1 and health.json()["status"] == "ok"
+        assert health.json()["builds"] == [link.resolve().name]
+        ask = _get(server, 'ASK { <https://w3id.org/cqkg/id/test/marker> ?p "3" }')
+        assert ask.status_code == 200 and ask.json()["boolean"] is True  # the live build
+    finally:
+        gen.close()
+
+
+def test_health_is_503_and_queries_fail_fast_when_no_worker_can_serve(tmp_path: Path) -> None:
+    import shutil
+
+    link = tmp_path / "build"
+    _publish(link)
+    gen = _serve(link, workers=1, timeout=5.0)
+    server, _ = next(gen)
+    try:
+        shutil.rmtree(tmp_path / ".build.versions")  # the build is gone: no respawn can work
+        link.unlink()
+        assert _get(server, EXPENSIVE, timeout="0.5").status_code == 503
+        assert _wait_for(lambda: httpx.get(f"{server.url}/health").status_code == 503, 10)
+        body = httpx.get(f"{server.url}/health", timeout=5).json()
+        assert body["status"] == "unavailable" and body["workers"] == 0
+        assert "not found" in body["last_spawn_error"]
+        start = time.monotonic()
+        resp = _get(server, "ASK {}")
+        assert resp.status_code == 503 and resp.json()["error"] == "no-workers"
+        assert time.monotonic() - start < 1  # not a 120 s wait
+        _publish(link)  # the build comes back: the pool heals by itself
+        assert _wait_for(lambda: httpx.get(f"{server.url}/health").status_code == 200, 15)
+        assert _get(server, "ASK { ?s ?p ?o }").json()["boolean"] is True
+    finally:
+        gen.close()
+
+
+def test_keep_alive_slowloris_is_closed_and_others_served(
+    monkeypatch: pytest.MonkeyPatch, ox_server: tuple
+) -> None:
+    import graph.server as srv
+
+    server = ox_server[0]
+    monkeypatch.setattr(srv, "HEADER_TIMEOUT", 1.0)  # same code path, shorter wait for the test
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=15)
+    s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    first = s.recv(65536)
+    assert first.startswith(b"HTTP/1.1 200")
+    start = time.monotonic()
+    closed_after = None
+    s.settimeout(0.3)
+    for ch in b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n":  # trickled: 1 byte per 0.3 s
+        try:
+            s.sendall(bytes([ch]))
+            if s.recv(100) == b"":
+                closed_after = time.monotonic() - start
+                break
+        except TimeoutError:
+            continue
+        except OSError:
+            closed_after = time.monotonic() - start
+            break
+        if time.monotonic() - start > 12:
+            break
+    t0 = time.monotonic()
+    ok = _get(server, "ASK { ?s ?p ?o }")
+    assert ok.status_code == 200 and time.monotonic() - t0 < 1
+    s.close()
+    assert closed_after is not None and closed_after <= 10
+
+
+def test_queue_time_counts_against_the_limit(build_dir: Path) -> None:
+    gen = _serve(build_dir, workers=1, timeout=1.5)
+    server, _ = next(gen)
+    try:
+        with ThreadPoolExecutor(2) as ex:
+            first = ex.submit(_get, server, EXPENSIVE)
+            time.sleep(0.1)
+            start = time.monotonic()
+            second = ex.submit(_get, server, EXPENSIVE).result()
+            waited = time.monotonic() - start
+            assert first.result().status_code == 503
+        assert second.status_code == 503 and second.json()["error"] == "timeout"
+        assert waited < 1.5 + 0.5  # limit from arrival, not from when a worker was free
+    finally:
+        gen.close()
+
+
+def _abandon(server: ThreadServer, query: str, n: int, after: float) -> None:
+    """Open ``n`` connections that each ask ``query`` and hang up after ``after`` s."""
+    from urllib.parse import quote
+
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        s.sendall(f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        socks.append(s)
+    time.sleep(after)
+    for s in socks:
+        s.close()
+
+
+def test_abandoned_queries_are_cancelled_and_service_recovers(build_dir: Path) -> None:
+    limit = 3.0
+    gen = _serve(build_dir, workers=2, queue=8, timeout=limit)
+    server, pool = next(gen)
+    try:
+        _abandon(server, EXPENSIVE, 10, after=0.3)
+        start = time.monotonic()
+        while time.monotonic() - start < 20:
+            resp = _get(server, "ASK { ?s ?p ?o }")
+            if resp.status_code == 200:
+                break
+            time.sleep(0.05)
+        recovered = time.monotonic() - start
+        assert resp.status_code == 200
+        assert recovered < 2  # well under limit + 2 s: nothing runs for clients that left
+        assert _wait_for(lambda: len(pool.pids()) == 2, 10)
+    finally:
+        gen.close()
+
+
+def test_pool_cancels_queued_and_running_work(build_dir: Path) -> None:
+    from graph.query import QueryCancelled
+
+    pool = WorkerPool(build_dir, size=1)
+    try:
+        busy = threading.Event()
+        out: list[BaseException] = []
+
+        def run_cancelled() -> None:
+            try:
+                pool.submit(EXPENSIVE, timeout=20, max_rows=10, cancelled=busy.is_set)
+            except BaseException as exc:  # recorded for the assertion
+                out.append(exc)
+
+        before = pool.pids()
+        t = threading.Thread(target=run_cancelled)
+        t.start()
+        time.sleep(0.3)  # running in the only worker now
+        queued = threading.Event()
+        queued.set()
+        start = time.monotonic()
+        with pytest.raises(QueryCancelled):  # waiting for a worker, client already gone
+            pool.submit("ASK {}", timeout=20, max_rows=10, cancelled=queued.is_set)
+        assert time.monotonic() - start < 0.5
+        busy.set()
+        t.join(2)
+        assert not t.is_alive() and isinstance(out[0], QueryCancelled)
+        assert before[0] not in pool.pids()  # the running query's worker was killed
+        assert _wait_for(lambda: len(pool.pids()) == 1, 10)
+        assert pool.submit("ASK { ?s ?p ?o }", timeout=5, max_rows=10).boolean is True
+    finally:
+        pool.close()
+
+
+def test_tiny_timeout_is_clamped_and_does_not_churn_workers(ox_server: tuple) -> None:
+    server, pool = ox_server
+    assert _wait_for(lambda: len(pool.pids()) == 2, 10)
+    before = pool.pids()
+    for _ in range(10):
+        resp = _get(server, "ASK { ?s ?p ?o }", timeout="1e-9")
+        assert resp.status_code == 200 and resp.json()["boolean"] is True
+    assert pool.pids() == before  # no worker killed and respawned
+    resp = _get(server, EXPENSIVE, timeout="1e-9")
+    assert resp.status_code == 503 and resp.json()["limit_s"] == 0.1  # the documented minimum
+
+
+def test_viewer_pages_are_admission_controlled(
+    monkeypatch: pytest.MonkeyPatch, ox_server: tuple
+) -> None:
+    import graph.view as view
+
+    server = ox_server[0]
+    running = [0]
+    peak = [0]
+    lock = threading.Lock()
+
+    def slow_render(build_dir: Path, focus: str, hops: int) -> str:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.5)
+        with lock:
+            running[0] -= 1
+        return f"<p>{focus}</p>"
+
+    def page(i: int) -> tuple[int, str | None]:
+        import http.client  # cheap clients: 30 httpx clients would load the test's own GIL
+
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", f"/view?focus=x{i}")
+        resp = conn.getresponse()
+        resp.read()
+        conn.close()
+        return resp.status, resp.getheader("Retry-After")
+
+    monkeypatch.setattr(view, "render_focus_html", slow_render)
+    with ThreadPoolExecutor(30) as ex:
+        pages = ex.map(page, range(30))
+        time.sleep(0.2)
+        start = time.monotonic()
+        ok = _get(server, "ASK { ?s ?p ?o }")
+        latency = time.monotonic() - start
+        replies = list(pages)
+    assert ok.status_code == 200 and latency < 1
+    assert peak[0] <= 2
+    codes = [code for code, _ in replies]
+    assert set(codes) <= {200, 429} and 429 in codes and 200 in codes
+    assert all(retry == "1" for code, retry in replies if code == 429)
+
+
+def _raw_get(server: ThreadServer, target: str) -> bytes:
+    """Send one GET with ``target`` as is and read the whole reply (httpx refuses > 64 KiB)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        chunks = []
+        while True:
+            data = s.recv(65536)
+            if not data:
+                break
+            chunks.append(data)
+        return b"".join(chunks)
+
+
+@pytest.mark.parametrize("size", [70 * 1024, 1024 * 1024])
+def test_get_url_over_64k_is_413_not_a_reset(size: int, ox_server: tuple) -> None:
+    server = ox_server[0]
+    reply = _raw_get(server, "/sparql?query=ASK%20%7B%7D%20%23" + "x" * size)
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    assert b"64 KiB" in reply
+    assert _get(server, "ASK {}").status_code == 200
+
+
+def test_client_disconnect_is_not_logged_as_an_application_error(ox_server: tuple) -> None:
+    import logging
+
+    server = ox_server[0]
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep(level=logging.ERROR)
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(handler)
+    try:
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK"
+        )
+        time.sleep(0.3)
+        s.close()
+        time.sleep(0.5)
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in records] == []
+    assert _get(server, "ASK {}").status_code == 200
+
+
+def test_workers_have_no_network_even_without_the_precheck(ox_server: tuple) -> None:
+    from graph.query import QueryError
+
+    server, pool = ox_server
+    with canary() as c:
+        q = f"SELECT * {{ SERVICE <http://127.0.0.1:{c.port}/> {{ ?s ?p ?o }} }}"
+        with pytest.raises(QueryError):  # refused by the network, not by a check
+            pool.submit(q, timeout=10, max_rows=10, checked=False)
+        time.sleep(0.2)
+        assert c.connections == 0
+    health = httpx.get(f"{server.url}/health", timeout=5).json()
+    assert health["network_isolated"] is True, health
+    assert health["isolation"] in ("netns", "userns+netns")
+    sd = httpx.get(f"{server.url}/sparql", timeout=5).text
+    assert "network isolation: netns" in sd or "network isolation: userns+netns" in sd
