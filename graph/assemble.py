@@ -38,7 +38,7 @@ from itertools import combinations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from graph.curation import Curation
+from graph.curation import Curation, UnitInfo
 from graph.extract.metrics import Accounting
 from graph.model import (
     Candidate,
@@ -652,13 +652,19 @@ class _Builder:
                 hans = min(label for _, label in variants)
                 self.indicator_labels[key] = (to_hant(hans), hans, None, False)
 
+    def unit(self, surface: str) -> UnitInfo:
+        """The curated unit of ``surface``, else a candidate count unit (planning warned)."""
+        if self.cur.has_unit(surface):
+            return self.cur.unit(surface)
+        return self.cur.candidate_unit(surface)
+
     def observation_key(self, obs: Observation) -> tuple[object, ...]:
         return (
             indicator_key(obs.indicator),
             obs.kind,
             obs.value,
             obs.value_max,
-            self.cur.unit(obs.unit).iri if obs.unit else "",
+            self.unit(obs.unit).iri if obs.unit else "",
             obs.qualifier,
             obs.rank,
             obs.rank_scope,
@@ -727,6 +733,15 @@ class _Builder:
                         "rank-without-scope",
                         f"rank {obs.rank} of {obs.indicator!r}: the text names no scope, "
                         "so the observation has none",
+                        b,
+                        obs,
+                    )
+                if obs.unit and not self.cur.has_unit(obs.unit):
+                    self.finding(
+                        Level.WARNING,
+                        "unit-uncurated",
+                        f"unit {obs.unit!r} of {obs.stated_value!r} has no row in "
+                        "graph/curation/units.yaml: minted as a count unit",
                         b,
                         obs,
                     )
@@ -836,7 +851,7 @@ class _Builder:
             if obs.value_max is not None:
                 g.add((node, CQO.valueMax, _lit_decimal(obs.value_max)))
         if obs.unit:
-            unit = self.cur.unit(obs.unit)
+            unit = self.unit(obs.unit)
             unit_node = URIRef(unit.iri)
             self.concept(unit_node, unit.cls, "units", unit.label_zh, unit.label_en)
             g.add((node, CQO.unit, unit_node))
@@ -882,7 +897,7 @@ class _Builder:
             if item.iri not in self.made:
                 continue
             o = item.first
-            unit = self.cur.unit(o.unit).iri if o.unit else ""
+            unit = self.unit(o.unit).iri if o.unit else ""
             group = (indicator_key(o.indicator), o.kind, o.period, o.area, o.about, unit)
             groups[group + ((o.rank_scope,) if o.kind == "rank" else ())].append(item)
         out: list[Conflict] = []

@@ -359,3 +359,21 @@ def test_a_candidate_document_that_is_an_edition_of_the_report_becomes_that_edit
     g = assemble.run([b], REGISTRY, CURATION).data
     assert (CQR["document/report-2022"], None, None) not in g
     assert (None, CQO.refersTo, CQR["document/cq-internet-report-2022"]) in g
+
+
+def test_a_unit_the_curation_does_not_know_is_minted_and_reported_not_a_crash() -> None:
+    b = _hant_bundle()
+    b.extraction.observations[0] = replace(
+        b.extraction.observations[0], unit="咕嚕"
+    )  # no such unit
+    out = assemble.run([b], REGISTRY, CURATION)
+    [f] = [f for f in out.findings if f.code == "unit-uncurated"]
+    assert f.level == Level.WARNING and "咕嚕" in f.message
+    unit = CQR["unit/gu-lu"]
+    assert (None, CQO.unit, unit) in out.data and (unit, RDF.type, CQO.CountUnit) in out.data
+    assert _validate(out.data) == []
+
+
+def test_a_simplified_unit_finds_its_curated_row() -> None:
+    assert CURATION.has_unit("小时") and not CURATION.has_unit("咕嚕")
+    assert CURATION.unit("小时").iri == CURATION.unit("小時").iri
