@@ -572,18 +572,40 @@ class _Builder:
             return URIRef(getattr(ORG, local))
         raise ValueError(f"unknown relation predicate {curie!r}")
 
-    def post(self, b: Bundle, post: Post, sentences: Mapping[str, URIRef]) -> None:
+    def ref(self, entity_id: str, candidates: Mapping[str, URIRef]) -> URIRef:
+        """The node of a registry id, a candidate id of this source (possibly resolved to a
+        curated entry or an edition), or any other resource id such as a post."""
+        return candidates.get(entity_id) or entity_iri(entity_id)
+
+    def _agency_name(self, b: Bundle, agency_id: str) -> tuple[str, str]:
+        """(name in the source's script, English name or "") of a registry or candidate agency."""
+        lang = script_of(b.doc.language)
+        agency = self.registry.get(agency_id)
+        if agency is not None:
+            return (agency.label if lang == "zh-Hant" else to_hans(agency.label)), agency.en
+        for cand in b.extraction.candidates:
+            if cand.id == agency_id:
+                hant, hans = both_scripts(cand.label, script_of(cand.lang))
+                return (hant if lang == "zh-Hant" else hans), ""
+        return "", ""
+
+    def post(
+        self,
+        b: Bundle,
+        post: Post,
+        sentences: Mapping[str, URIRef],
+        candidates: Mapping[str, URIRef],
+    ) -> None:
         g = self.g
         lang = script_of(b.doc.language)
         node = CQR[post.id]
-        agency = self.registry[post.agency]
+        agency_label, agency_en = self._agency_name(b, post.agency)
         title_en = self.cur.title_en(post.title)
         g.add((node, RDF.type, ORG.Post))
-        agency_label = agency.label if lang == "zh-Hant" else to_hans(agency.label)
         self.labels(
             node,
             f"{agency_label}{post.title}",
-            f"{title_en}, {agency.en}" if agency.en and title_en else None,
+            f"{title_en}, {agency_en}" if agency_en and title_en else None,
             lang=lang,
         )
         role = CQR[f"role/{slug(post.title)}"]
@@ -591,16 +613,27 @@ class _Builder:
         self.labels(role, post.title, title_en or None, lang=lang)
         g.add((node, ORG.role, role))
         evidence = self.span(b, post.begin, post.end, sentences.get(post.sentence_id))
-        self.assertion(node, ORG.postIn, entity_iri(post.agency), evidence, "post")
-        self.assertion(entity_iri(post.holder), ORG.holds, node, evidence, "post")
-        g.add((node, ORG.heldBy, entity_iri(post.holder)))
+        agency = self.ref(post.agency, candidates)
+        holder = self.ref(post.holder, candidates)
+        self.assertion(node, ORG.postIn, agency, evidence, "post")
+        self.assertion(holder, ORG.holds, node, evidence, "post")
+        g.add((node, ORG.heldBy, holder))
         self.counts["posts"] += 1
 
-    def relation(self, b: Bundle, rel: Relation, sentences: Mapping[str, URIRef]) -> None:
+    def relation(
+        self,
+        b: Bundle,
+        rel: Relation,
+        sentences: Mapping[str, URIRef],
+        candidates: Mapping[str, URIRef],
+    ) -> None:
         evidence = self.span(b, rel.begin, rel.end, sentences.get(rel.sentence_id))
-        obj = CQR[rel.object]
         self.assertion(
-            entity_iri(rel.subject), self.predicate(rel.predicate), obj, evidence, rel.rule
+            self.ref(rel.subject, candidates),
+            self.predicate(rel.predicate),
+            self.ref(rel.object, candidates),
+            evidence,
+            rel.rule,
         )
 
     # -- observations: planning (identity across sources) ---------------------------------
@@ -973,9 +1006,9 @@ class _Builder:
                 self.g.add((target, CQO.mentionedIn, theme))
             self.counts["mentions"] += 1
         for post in b.extraction.posts:
-            self.post(b, post, sentences)
+            self.post(b, post, sentences, candidates)
         for rel in b.extraction.relations:
-            self.relation(b, rel, sentences)
+            self.relation(b, rel, sentences, candidates)
         return self.observations(b, keys, sentences)
 
 
