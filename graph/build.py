@@ -28,7 +28,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from graph import __version__, assemble, export, ingest, segment, sources, validate
 from graph.assemble import Bundle, source_iri
 from graph.curation import Curation, load_curation
-from graph.extract import entities, metrics, relations
+from graph.extract import candidates, entities, metrics, relations
 from graph.model import Extraction, Finding, InputError, Level, Observation
 from graph.namespaces import CQR, DCTERMS, PROV, bind_all
 from graph.registry import load_registry
@@ -75,6 +75,8 @@ def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
     extraction = Extraction(source_id=doc.id)
     extraction.findings.extend(clean.report.suspicious)
     mentions, found = entities.run(clean, seg, registry)
+    extraction.findings.extend(found)
+    extraction.candidates, mentions, found = candidates.run(clean, seg, registry, mentions)
     extraction.mentions = mentions
     extraction.findings.extend(found)
     observations, found, numbers = metrics.run_with_accounting(clean, seg, mentions)
@@ -84,7 +86,9 @@ def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
         raise InputError(f"{doc.path}: no figures found (no quantities, rankings or growth rates)")
     extraction.observations = _with_context(observations, doc, clean.text)
     extraction.findings.extend(found)
-    rels, posts, found = relations.run(clean, seg, mentions, registry)
+    rels, posts, found = relations.run(
+        clean, seg, mentions, registry, candidates=extraction.candidates
+    )
     extraction.relations = rels
     extraction.posts = posts
     extraction.findings.extend(found)
