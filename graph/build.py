@@ -25,7 +25,7 @@ from typing import Any
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
-from graph import __version__, assemble, export, ingest, segment, sources, validate
+from graph import __version__, assemble, curation_queue, export, ingest, segment, sources, validate
 from graph.assemble import Bundle, source_iri
 from graph.curation import Curation, load_curation
 from graph.extract import candidates, entities, metrics, relations
@@ -392,6 +392,11 @@ def run(
         _report_md(stats, bundles),
         _quarantine(bundles),
         cleaning_log(bundles),
+        curation_queue.render(
+            [b.extraction for b in bundles],
+            {b.doc.id: b.clean.text for b in bundles},
+            lambda label: curation.indicator_en(label) is not None,
+        ),
     )
     version_dir = export.publish(Path(out_dir), files)
     clock.lap("export (5 formats, atomic publish)")

@@ -85,7 +85,7 @@ class Folded:
 @lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     if ch.isspace():
-        return " "
+        return ch if ch == "\n" else " "  # lines matter (bylines); other spaces are one space
     k = fold(ch)
     return k[:1] if k else " "
 
@@ -116,6 +116,8 @@ class Rules:
     agency_suffix_guards: tuple[str, ...]
     agency_not_names: frozenset[str]
     agency_body_max: int
+    agency_units: frozenset[str]
+    agency_unit_max: int
     company_suffixes: tuple[str, ...]
     company_body_min: int
     company_body_max: int
@@ -123,9 +125,15 @@ class Rules:
     company_weak_suffixes: frozenset[str]
     surnames: tuple[str, ...]
     name_followers: tuple[str, ...]
+    byline_roles: tuple[str, ...]
+    outlet_markers: tuple[str, ...]
+    outlet_suffixes: tuple[str, ...]
+    event_heads: tuple[str, ...]
+    event_max_chars: int
     titles: tuple[tuple[str, str], ...]  # (folded label, title id), longest first
     document_min_chars: int
     quote_max_chars: int
+    quote_head_gap: int
     quote_slogan_first: frozenset[str]
     quote_heads: tuple[tuple[str, str], ...]  # (folded head, class), longest head first
     provinces: tuple[str, ...]
@@ -135,6 +143,7 @@ class Rules:
     place_not_names: frozenset[str]
     place_generic_endings: tuple[str, ...]
     place_stop_first: frozenset[str]
+    place_right_guards: tuple[str, ...]
 
 
 def _words(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -186,6 +195,8 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         agency_suffix_guards=w("agency_suffix_guards"),
         agency_not_names=frozenset(w("agency_not_names")),
         agency_body_max=_int(path, data, "agency_body_max"),
+        agency_units=frozenset(w("agency_units")),
+        agency_unit_max=_int(path, data, "agency_unit_max"),
         company_suffixes=w("company_suffixes"),
         company_body_min=_int(path, data, "company_body_min"),
         company_body_max=_int(path, data, "company_body_max"),
@@ -193,9 +204,15 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         company_weak_suffixes=frozenset(w("company_weak_suffixes")),
         surnames=w("surnames"),
         name_followers=w("name_followers"),
+        byline_roles=w("byline_roles"),
+        outlet_markers=w("outlet_markers"),
+        outlet_suffixes=w("outlet_suffixes"),
+        event_heads=w("event_heads"),
+        event_max_chars=_int(path, data, "event_max_chars"),
         titles=tuple(titles),
         document_min_chars=_int(path, data, "document_min_chars"),
         quote_max_chars=_int(path, data, "quote_max_chars"),
+        quote_head_gap=_int(path, data, "quote_head_gap"),
         quote_slogan_first=frozenset(w("quote_slogan_first")),
         quote_heads=tuple(quote_heads),
         provinces=w("provinces"),
@@ -205,6 +222,7 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         place_not_names=frozenset(w("place_not_names")),
         place_generic_endings=w("place_generic_endings"),
         place_stop_first=frozenset(w("place_stop_first")),
+        place_right_guards=w("place_right_guards"),
     )
 
 
@@ -276,7 +294,7 @@ class _Finder:
         for e in range(1, len(n) + 1):
             latest[e] = max(latest[e], latest[e - 1])
         self._word_before = latest
-        self._places: dict[int, list[int]] = {}
+        self._places: dict[tuple[int, bool], list[int]] = {}
 
     # boundaries
     def left_ok(self, p: int) -> bool:
@@ -303,13 +321,17 @@ class _Finder:
         return self._word_before[e] < b
 
     # places
-    def places_at(self, p: int) -> list[int]:
-        """Ends of place names starting at ``p`` (provinces, regions, <X><suffix>)."""
-        if p not in self._places:
-            self._places[p] = self._places_at(p)
-        return self._places[p]
+    def places_at(self, p: int, regions: bool = True) -> list[int]:
+        """Ends of place names starting at ``p`` (provinces, regions, <X><suffix>).
 
-    def _places_at(self, p: int) -> list[int]:
+        Without ``regions``: only administrative places (a region such as 西部 does not
+        start an agency's name: 西部智算中心 is a facility)."""
+        key = (p, regions)
+        if key not in self._places:
+            self._places[key] = self._places_at(p, regions)
+        return self._places[key]
+
+    def _places_at(self, p: int, regions: bool) -> list[int]:
         n, r = self.n, self.r
         ends: list[int] = []
         for prov in r.provinces:
@@ -317,7 +339,7 @@ class _Finder:
                 q = p + len(prov)
                 suf = next((s for s in r.province_suffixes if n.startswith(s, q)), "")
                 ends.append(q + len(suf))
-        for reg in r.regions:
+        for reg in r.regions if regions else ():
             if n.startswith(reg, p):
                 ends.append(p + len(reg))
         if p < len(n) and n[p] not in r.place_stop_first:
@@ -346,7 +368,7 @@ class _Finder:
             if not self.starts(p):
                 continue
             for e in self.places_at(p):
-                if self.right_ok(e) or self._followed_by_suffix(e):
+                if not any(self.n.startswith(g, e) for g in self.r.place_right_guards):
                     hits.append(self._hit(p, e, "place", "place-name", priority=4))
                     break
         return hits
@@ -364,8 +386,10 @@ class _Finder:
             if not self.starts(p):
                 continue
             prefixes = {p + len(w) for w in r.agency_prefixes if n.startswith(w, p)}
-            specific = set(self.places_at(p)) | {
-                e for e, cls in self.begins.get(p, []) if cls == "place"
+            specific = set(self.places_at(p, regions=False)) | {
+                e
+                for e, cls in self.begins.get(p, [])
+                if cls == "place" and n[p:e] not in r.regions
             }
             for q in sorted(prefixes | specific):
                 end = self._agency_end(q, bare=q in specific)
@@ -388,8 +412,26 @@ class _Finder:
                     continue
                 if n[q : s + len(suf)] in r.agency_not_names:
                     continue
-                return self._extend(s + len(suf), r.agency_suffixes)
+                return self._chunk(self._extend(s + len(suf), r.agency_suffixes))
         return None
+
+    def _chunk(self, e: int) -> int:
+        """四川省委 + 網信辦: a short further name (2-4 characters ending in a suffix) goes on,
+        unless a title (局長) or a connector (和) starts there."""
+        n, r = self.n, self.r
+        if any(n.startswith(t, e) for t, _ in r.titles) or any(
+            n.startswith(w, e) for w in r.left_context
+        ):
+            return e
+        for size in range(2, 5):
+            s = e + size
+            if s > len(n) or not all(is_han(c) for c in n[e:s]) or not self.clause_body(e, s):
+                return e
+            if any(n.endswith(suf, 0, s) for suf in r.agency_suffixes) and not any(
+                n.startswith(g, s - 2) for g in r.agency_suffix_guards
+            ):
+                return s
+        return e
 
     def _extend(self, e: int, suffixes: Iterable[str]) -> int:
         """Longer official names go on: …委員會辦公室, …科技有限公司."""
@@ -445,7 +487,12 @@ class _Finder:
         return hits
 
     def _after_agency(self, tb: int, agency_ends: set[int]) -> bool:
-        """An agency ends at ``tb``, possibly before further titles joined by 、."""
+        """An agency ends at ``tb``, possibly before a unit (…電子政務處) or further titles
+        joined by 、."""
+        if tb and tb not in agency_ends and self.n[tb - 1] in self.r.agency_units:
+            for k in range(2, self.r.agency_unit_max + 1):
+                if tb - k in agency_ends and self.clause_body(tb - k, tb):
+                    return all(is_han(c) for c in self.n[tb - k : tb])
         while tb not in agency_ends:
             if tb == 0 or self.n[tb - 1] != "、":
                 return False
@@ -471,6 +518,50 @@ class _Finder:
             if any(n.startswith(w, e) for w in r.name_followers):
                 return e
         return None
+
+    # bylines and events
+    def byline_hits(self) -> list[_Hit]:
+        n, r = self.n, self.r
+        hits: list[_Hit] = []
+        for role in r.byline_roles:
+            for m in re.finditer(re.escape(role) + r"[\s:：]*", n):
+                q = m.end()
+                if q == m.start() + len(role) and q < len(n) and is_han(n[q]):
+                    continue  # 記者招待會: the role word runs on into another word
+                end = self._name_end(q)
+                if end is not None:
+                    hits.append(self._hit(q, end, "person", "byline-person", priority=1))
+        for marker in r.outlet_markers:
+            for m in re.finditer(re.escape(marker) + r"\s*[:：]?\s*", n):
+                hits += self._outlet(m.end())
+        for m in re.finditer(r"(?m)^[ \t]*(?=\S)", n):
+            line_end = n.find("\n", m.end())
+            line = n[m.end() : line_end if line_end >= 0 else len(n)]
+            if re.match(r"^\S{2,12}\s+\d{4}[-年]", line):
+                hits += self._outlet(m.end())
+        return hits
+
+    def _outlet(self, q: int) -> list[_Hit]:
+        e = q
+        while e < len(self.n) and is_han(self.n[e]) and e - q < 12:
+            e += 1
+        name = self.n[q:e]
+        if len(name) < 3 or not any(name.endswith(s) for s in self.r.outlet_suffixes):
+            return []
+        return [self._hit(q, e, "company", "outlet", priority=1)]
+
+    def event_hits(self) -> list[_Hit]:
+        n, r = self.n, self.r
+        hits: list[_Hit] = []
+        for m in re.finditer(r"第[一二三四五六七八九十百\d]+届", n):
+            for e in range(m.end() + 2, min(len(n), m.end() + r.event_max_chars) + 1):
+                ch = n[e - 1]
+                if not (_is_name_char(ch) or ch in "“”「」·+"):
+                    break
+                if any(n.endswith(h, 0, e) for h in r.event_heads):
+                    hits.append(self._hit(m.start(), e, "event", "event-ordinal", priority=0))
+                    break
+        return hits
 
     # documents and quoted names
     def document_hits(self) -> tuple[list[_Hit], list[tuple[int, int, _Hit]]]:
@@ -518,27 +609,27 @@ class _Finder:
                     hits.append(self._hit(b, e, head, "quoted-name", priority=1))
                     continue
                 after = (
-                    None
-                    if head is None and inner[0] in self.r.quote_slogan_first
-                    else (self._head_after(m.end()))
+                    self._head_after(m.end()) if inner[0] not in self.r.quote_slogan_first else None
                 )
-                if after is not None:
-                    end, cls = after
-                    label = text[b:e] + text[m.end() : end]
-                    hits.append(_Hit(m.start(), end, cls, "quoted-name", label, priority=1))
+                if after is not None:  # “山城通辦”平臺: the quoted part is the name
+                    hits.append(self._hit(b, e, after, "quoted-name", priority=1))
                     continue
                 if self.free(b, e):
                     infos.append((b, e, text[b:e]))
         return hits, [self._info(b, e, s) for b, e, s in sorted(set(infos))]
 
-    def _head_after(self, q: int) -> tuple[int, str] | None:
-        for size in range(0, 3):
+    def _head_after(self, q: int) -> str | None:
+        """The class given by a head word within ``quote_head_gap`` characters after a quote."""
+        for size in range(0, self.r.quote_head_gap + 1):
+            s = q + size
+            if not all(is_han(c) for c in self.n[q:s]):
+                return None
             for h, cls in self.r.quote_heads:
-                s = q + size
-                if all(is_han(c) for c in self.n[q:s]) and self.n.startswith(h, s):
+                if self.n.startswith(h, s):
                     end = s + len(h)
-                    if end >= len(self.n) or not is_han(self.n[end]) or self.right_ok(end):
-                        return end, cls
+                    # a one-character head must end a word (網 in 網站 does not)
+                    if len(h) > 1 or end >= len(self.n) or not is_han(self.n[end]):
+                        return cls
         return None
 
     def _info(self, b: int, e: int, surface: str) -> Finding:
@@ -596,6 +687,7 @@ def run(
     quoted, infos = finder.quote_hits()
     agencies = finder.agency_hits()
     hits = [*docs, *quoted, *agencies, *finder.company_hits(), *finder.place_hits()]
+    hits += finder.byline_hits() + finder.event_hits()
     hits += finder.person_hits(agencies)
     keys = _curated_keys(registry)
     sentences = tuple(sorted(seg.sentences, key=lambda s: s.begin))
@@ -662,11 +754,14 @@ def run(
             mention(short_of, b, e, clean.text[b:e])
 
     for key, cid in sorted(by_label.items()):  # later occurrences of the same name
-        if len(key) < 3 or cid not in candidates:
+        person = cid in candidates and candidates[cid].cls == "person"
+        if cid not in candidates or len(key) < (2 if person else 3):
             continue
         for occ in re.finditer(re.escape(_fold_word(key)), folded.norm):
             b, e = occ.start(), occ.end()
             if any(taken[b:e]) or not finder.left_ok(b):
+                continue
+            if person and not finder.right_ok(e):
                 continue
             taken[b:e] = [True] * (e - b)
             mention(cid, b, e, clean.text[b:e])
@@ -699,12 +794,13 @@ def _may_swallow(h: _Hit, inside: Sequence[Mention], registry: dict[str, Entity]
     """
     if not all(h.begin <= m.begin and m.end <= h.end for m in inside):
         return False
-    if h.cls == "document":
+    if h.cls in ("document", "event"):
         return all((m.begin, m.end) != (h.begin, h.end) for m in inside)
     if h.cls not in ("agency", "company"):
         return False
+    allowed = ("place", "agency") if h.cls == "agency" else ("place",)
     return all(
-        m.begin == h.begin and registry[m.entity_id].cls == "place"
+        m.begin == h.begin and m.end < h.end and registry[m.entity_id].cls in allowed
         for m in inside
         if m.entity_id in registry
     )
