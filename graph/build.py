@@ -92,29 +92,40 @@ def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
     extraction.relations = rels
     extraction.posts = posts
     extraction.findings.extend(found)
-    return Bundle(doc=doc, clean=clean, seg=seg, extraction=extraction, numbers=numbers)
+    return Bundle(
+        doc=doc,
+        clean=clean,
+        seg=seg,
+        extraction=extraction,
+        edition=_edition(doc, clean.text),
+        numbers=numbers,
+    )
 
 
 _EDITION_YEAR = re.compile(r"报告[(（]((?:19|20)\d\d)[)）]")
+
+
+def _edition(doc: Any, text: str) -> str:
+    """The report edition an article covers: manifest ``edition``, or the year in
+    ``report``/``title``/body, else the year before the article's date (never a constant)."""
+    if doc.edition:
+        return str(doc.edition)
+    m = None
+    for where in (doc.report or "", doc.title, text):
+        m = _EDITION_YEAR.search(fold(where))
+        if m:
+            break
+    # An annual report released in year Y covers year Y-1 (the 2023 edition: 2024-10-12).
+    return m.group(1) if m else str(int(doc.date[:4]) - 1)
 
 
 def _with_context(observations: list[Observation], doc: Any, text: str) -> list[Observation]:
     """Fill what the text did not say: area from the manifest, period from the edition.
 
     Transitional: the period extractor (issue 7) reads 截至…年底 / 去年 / 今年 from the text;
-    until then a figure's period is the edition the article covers (manifest ``edition``, or
-    the year in ``report``/``title``/body, else the year before the article's date), never a
-    constant.
+    until then a figure's period is the edition the article covers.
     """
-    edition = doc.edition
-    if not edition:
-        m = None
-        for where in (doc.report or "", doc.title, text):
-            m = _EDITION_YEAR.search(fold(where))
-            if m:
-                break
-        # An annual report released in year Y covers year Y-1 (the 2023 edition: 2024-10-12).
-        edition = m.group(1) if m else str(int(doc.date[:4]) - 1)
+    edition = _edition(doc, text)
     return [replace(o, period=o.period or edition, area=o.area or doc.area) for o in observations]
 
 
@@ -213,12 +224,13 @@ def _stats(
     for b in bundles:
         cleaning.update(b.clean.report.counts)
     kinds: Counter[str] = Counter()
+    first: dict[object, str] = {}
     for b, iris in zip(bundles, assembled.observation_iris, strict=True):
-        first: dict[object, str] = {}
         for obs, iri in zip(b.extraction.observations, iris, strict=True):
-            first.setdefault(iri, obs.kind)
-        kinds.update(first.values())
-    findings = [f for b in bundles for f in b.extraction.findings]
+            if iri is not None:
+                first.setdefault(iri, obs.kind)
+    kinds.update(first.values())
+    findings = [*(f for b in bundles for f in b.extraction.findings), *assembled.findings]
     return {
         "sources": [b.doc.id for b in bundles],
         "triples": len(data),
@@ -230,10 +242,40 @@ def _stats(
         "spans_checked": report.checked_spans,
         "shacl_conforms": report.shacl_conforms,
         "reconciliation": reconciliation,
+        "conflicts": [_conflict_json(c) for c in assembled.conflicts],
     }
 
 
-def _report_md(stats: dict[str, Any], bundles: Sequence[Bundle]) -> str:
+def _conflict_json(c: assemble.Conflict) -> dict[str, Any]:
+    """One disagreement between two figures, with every statement (source, offsets, quote)."""
+
+    def side(iri: str, statements: Sequence[assemble.Statement]) -> dict[str, Any]:
+        return {
+            "observation": iri,
+            "statements": [
+                {
+                    "source": s.source_id,
+                    "begin": s.begin,
+                    "end": s.end,
+                    "stated_value": s.stated_value,
+                    "quote": s.quote,
+                }
+                for s in statements
+            ],
+        }
+
+    return {
+        "indicator": c.indicator,
+        "period": c.period,
+        "area": c.area,
+        "first": side(c.first, c.first_statements),
+        "second": side(c.second, c.second_statements),
+    }
+
+
+def _report_md(
+    stats: dict[str, Any], bundles: Sequence[Bundle], extra: Sequence[Finding] = ()
+) -> str:
     lines = ["# cqkg build report", ""]
     lines.append(f"Sources: {', '.join(stats['sources'])}  ")
     lines.append(f"Triples: {stats['triples']}  ")
@@ -248,22 +290,52 @@ def _report_md(stats: dict[str, Any], bundles: Sequence[Bundle]) -> str:
     ):
         lines += ["", f"## {title}", "", "| key | n |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in stats[key].items()]
-    lines += ["", "## Findings", "", *_findings_table(bundles)]
+    lines += ["", "## Conflicts", "", *_conflicts_md(stats["conflicts"])]
+    lines += ["", "## Findings", "", *_findings_table(bundles, extra)]
     return "\n".join(lines) + "\n"
 
 
-def _findings_table(bundles: Sequence[Bundle]) -> list[str]:
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _conflicts_md(conflicts: Sequence[dict[str, Any]]) -> list[str]:
+    """Every pair of disagreeing figures (cqo:conflictsWith), each side with all its quotes."""
+    if not conflicts:
+        return ["None."]
+    rows = [
+        "Figures of one indicator, period and area that cannot both be true; both are kept and",
+        "linked by `cqo:conflictsWith`.",
+        "",
+        "| indicator | period | area | figure | stated | source | span | quote |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c in conflicts:
+        for side in ("first", "second"):
+            obs = c[side]["observation"].rsplit("/id/", 1)[-1]
+            for s in c[side]["statements"]:
+                rows.append(
+                    f"| {_md_cell(c['indicator'])} | {c['period']} | {c['area']} | {obs} "
+                    f"| {_md_cell(s['stated_value'])} | {s['source']} "
+                    f"| [{s['begin']}, {s['end']}) | “{_md_cell(s['quote'])}” |"
+                )
+    return rows
+
+
+def _findings_table(bundles: Sequence[Bundle], extra: Sequence[Finding] = ()) -> list[str]:
     """Every finding of every stage with its source and quoted span (markdown rows)."""
     rows = []
-    for b in bundles:
-        for f in b.extraction.findings:
-            span = ""
-            if f.begin is not None:
-                quote = b.clean.text[f.begin : f.end].replace("|", "\\|").replace("\n", " ")
-                span = f"[{f.begin}, {f.end}) “{quote}”"
-            rows.append(
-                f"| {f.level.value} | {b.doc.id} | {f.stage} | {f.code} | {f.message} | {span} |"
-            )
+    by_id = {b.doc.id: b for b in bundles}
+    pairs = [(b, f) for b in bundles for f in b.extraction.findings]
+    pairs += [(by_id[f.source_id], f) for f in extra if f.source_id in by_id]
+    for b, f in pairs:
+        span = ""
+        if f.begin is not None:
+            quote = _md_cell(b.clean.text[f.begin : f.end])
+            span = f"[{f.begin}, {f.end}) “{quote}”"
+        rows.append(
+            f"| {f.level.value} | {b.doc.id} | {f.stage} | {f.code} | {f.message} | {span} |"
+        )
     if not rows:
         return ["None."]
     header = "| level | source | stage | code | message | span |"
@@ -355,6 +427,7 @@ def run(
     reconciliation, unbalanced = reconcile(bundles)
     findings = [
         *(f for b in bundles for f in b.extraction.findings),
+        *assembled.findings,
         *_unmentioned(bundles, registry),
         *unbalanced,
     ]
@@ -378,7 +451,7 @@ def run(
             + "\n```\n\n## pySHACL\n\n```\n"
             + report.shacl_text
             + "\n```\n\n## Findings of the stages (root causes are often here)\n\n"
-            + "\n".join(_findings_table(bundles))
+            + "\n".join(_findings_table(bundles, assembled.findings))
             + "\n",
             encoding="utf-8",
         )
@@ -389,7 +462,7 @@ def run(
         assembled.data,
         _metadata(bundles, started, ended, len(assembled.data)),
         stats,
-        _report_md(stats, bundles),
+        _report_md(stats, bundles, assembled.findings),
         _quarantine(bundles),
         cleaning_log(bundles),
         curation_queue.render(

@@ -18,6 +18,7 @@ from rdflib import URIRef
 
 from graph.model import InputError
 from graph.namespaces import PREFIXES
+from graph.text import fold
 from graph.vocab import CQO
 
 CURATION_DIR = Path(__file__).resolve().parent / "curation"
@@ -68,6 +69,9 @@ class Curation:
 
     def __init__(self) -> None:
         self._units = {str(r["surface"]): r for r in _rows(_load("units.yaml"), "units")}
+        self._units_fold: dict[str, dict[str, Any]] = {}
+        for surface, unit_row in sorted(self._units.items()):
+            self._units_fold.setdefault(fold(surface), unit_row)
         self._qualifiers = {str(r["id"]): r for r in _rows(_load("qualifiers.yaml"), "qualifiers")}
         self._indicators = {
             str(r.get("label") or r.get("zh")): r
@@ -75,9 +79,16 @@ class Curation:
         }
         self._titles = {str(r["label"]): r for r in _rows(_load("titles.yaml"), "titles")}
         self._themes = {str(r["heading"]): r for r in _rows(_load("themes.yaml"), "themes")}
+        # Script-neutral lookups: a zh-Hans source writes 网民数量 for the curated 網民數量.
+        # The first row of a fold wins (the files are sorted, and tests keep folds unique).
+        self._indicators_fold: dict[str, dict[str, Any]] = {}
+        for label, row in self._indicators.items():
+            self._indicators_fold.setdefault(fold(label), row)
+        self._themes_fold = {fold(k): r for k, r in sorted(self._themes.items())}
+        self._titles_fold = {fold(k): r for k, r in sorted(self._titles.items())}
 
     def unit(self, surface: str) -> UnitInfo:
-        row = self._units.get(surface)
+        row = self._units.get(surface) or self._units_fold.get(fold(surface))
         if row is None:
             raise InputError(f"{CURATION_DIR / 'units.yaml'}: no row for unit {surface!r}")
         iri = expand(str(row["iri"]))
@@ -96,15 +107,25 @@ class Curation:
         return QualifierInfo(qid, str(zh), str(row.get("en", qid)))
 
     def indicator_en(self, label: str) -> str | None:
-        row = self._indicators.get(label)
+        row = self._indicators.get(label) or self._indicators_fold.get(fold(label))
         return str(row["en"]) if row and row.get("en") else None
 
+    def curated_indicator(self, label: str) -> tuple[str, str] | None:
+        """(zh-Hant label, English label) of the curated row whose label folds like ``label``.
+
+        ``None`` means the indicator is a candidate: the text named it, nobody reviewed it.
+        """
+        row = self._indicators_fold.get(fold(label))
+        if row is None or not row.get("en"):
+            return None
+        return str(row.get("label") or row.get("zh")), str(row["en"])
+
     def theme_en(self, heading: str) -> str | None:
-        row = self._themes.get(heading)
+        row = self._themes.get(heading) or self._themes_fold.get(fold(heading))
         return str(row["en"]) if row and row.get("en") else None
 
     def title_en(self, title: str) -> str | None:
-        row = self._titles.get(title)
+        row = self._titles.get(title) or self._titles_fold.get(fold(title))
         return str(row["en"]) if row and row.get("en") else None
 
 

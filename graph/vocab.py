@@ -53,6 +53,7 @@ class CQO(DefinedNamespace):
     Project: URIRef
     # classes: statistics
     CountUnit: URIRef
+    CurationStatus: URIRef
     GrowthObservation: URIRef
     Indicator: URIRef
     Observation: URIRef
@@ -67,6 +68,8 @@ class CQO(DefinedNamespace):
     # object properties
     about: URIRef
     cites: URIRef
+    conflictsWith: URIRef
+    curationStatus: URIRef
     growthOf: URIRef
     indicator: URIRef
     locatedIn: URIRef
@@ -75,6 +78,7 @@ class CQO(DefinedNamespace):
     operatedBy: URIRef
     organizer: URIRef
     partOf: URIRef
+    previousEdition: URIRef
     qualifier: URIRef
     rankScope: URIRef
     refArea: URIRef
@@ -87,15 +91,20 @@ class CQO(DefinedNamespace):
     unit: URIRef
     # datatype properties
     consecutiveYears: URIRef
+    edition: URIRef
     period: URIRef
     rank: URIRef
+    rankOf: URIRef
     rawBeginIndex: URIRef
     rawEndIndex: URIRef
     rule: URIRef
     statedValue: URIRef
     tier: URIRef
     value: URIRef
+    valueMax: URIRef
     # individuals
+    Candidate: URIRef
+    Curated: URIRef
     dsd: URIRef
 
 

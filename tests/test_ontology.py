@@ -36,13 +36,17 @@ CONTRACT_CLASSES = {
     "Agency", "Person", "Company", "Platform", "Project", "Pilot", "Product", "Place",
     "Document", "Event", "Indicator", "Observation", "RankObservation", "GrowthObservation",
     "TierObservation", "Theme", "Span", "Sentence", "Assertion", "CountUnit", "Qualifier",
+    "CurationStatus",
 }  # fmt: skip
 CONTRACT_PROPERTIES = {
     "indicator", "unit", "qualifier", "refArea", "about", "rankScope", "growthOf", "refines",
     "section", "refersTo", "mentionedIn", "organizer", "speaker", "spokeAbout", "madeBy",
     "locatedIn", "operatedBy", "partOf", "releasedAt", "cites", "value", "statedValue",
     "period", "rank", "tier", "consecutiveYears", "rawBeginIndex", "rawEndIndex", "rule",
+    # open world (issue 7) and editions (issue 10)
+    "curationStatus", "conflictsWith", "previousEdition", "edition", "rankOf", "valueMax",
 }  # fmt: skip
+CONTRACT_INDIVIDUALS = {"Curated", "Candidate", "dsd"}
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +108,7 @@ def test_python_terms_equal_declared_terms_both_ways(onto: Graph) -> None:
 
 
 def test_contract_terms_are_declared() -> None:
-    assert CONTRACT_CLASSES | CONTRACT_PROPERTIES <= CQO_TERMS
+    assert CONTRACT_CLASSES | CONTRACT_PROPERTIES | CONTRACT_INDIVIDUALS <= CQO_TERMS
 
 
 def test_typo_raises_attribute_error() -> None:
@@ -150,11 +154,35 @@ def _aligned(onto: Graph, term: URIRef, link: URIRef, seen: frozenset[URIRef]) -
     return False
 
 
-@pytest.mark.parametrize("name", sorted(CQO_TERMS - {"dsd"}))
+@pytest.mark.parametrize("name", sorted(CQO_TERMS - CONTRACT_INDIVIDUALS))
 def test_term_is_aligned_to_a_standard_term(onto: Graph, name: str) -> None:
     term = CQO[name]
     link = RDFS.subClassOf if (term, RDF.type, OWL.Class) in onto else RDFS.subPropertyOf
     assert _aligned(onto, term, link, frozenset()), f"cqo:{name} has no {link} to a standard term"
+
+
+@pytest.mark.parametrize("name", ["Curated", "Candidate"])
+def test_curation_status_individuals_are_concepts_of_their_scheme(onto: Graph, name: str) -> None:
+    """An individual has no super-term to align; it is typed by an aligned cqo: class instead."""
+    term = CQO[name]
+    assert (term, RDF.type, OWL.NamedIndividual) in onto
+    assert (term, RDF.type, CQO.CurationStatus) in onto
+    assert (CQO.CurationStatus, RDFS.subClassOf, SKOS.Concept) in onto
+    assert onto.value(term, SKOS.inScheme) == CQR["scheme/curation-status"]
+
+
+def test_conflicts_with_is_symmetric_between_observations(onto: Graph) -> None:
+    assert (CQO.conflictsWith, RDF.type, OWL.SymmetricProperty) in onto
+    assert onto.value(CQO.conflictsWith, RDFS.domain) == CQO.Observation
+    assert onto.value(CQO.conflictsWith, RDFS.range) == CQO.Observation
+    assert onto.value(CQO.previousEdition, RDFS.range) == CQO.Document
+    assert onto.value(CQO.curationStatus, RDFS.range) == CQO.CurationStatus
+
+
+def test_about_also_links_an_article_to_its_edition(onto: Graph) -> None:
+    """cqo:about has no rdfs:domain (it would make every article an observation by inference)."""
+    assert onto.value(CQO.about, RDFS.domain) is None
+    assert set(onto.objects(CQO.about, rns.SDO.domainIncludes)) == {CQO.Observation, CQO.Document}
 
 
 @pytest.mark.parametrize(
@@ -207,6 +235,11 @@ def test_class_alignment(onto: Graph, term: str, parent: str) -> None:
         ("cqo:refArea", "sdmx-dimension:refArea"),
         ("cqo:period", "sdmx-dimension:refPeriod"),
         ("cqo:value", "sdmx-measure:obsValue"),
+        ("cqo:valueMax", "schema:maxValue"),
+        ("cqo:rankOf", "schema:numberOfItems"),
+        ("cqo:edition", "schema:version"),
+        ("cqo:conflictsWith", "dcterms:relation"),
+        ("cqo:previousEdition", "dcterms:relation"),
     ],
 )
 def test_property_alignment(onto: Graph, term: str, parent: str) -> None:
@@ -225,6 +258,9 @@ def test_property_alignment(onto: Graph, term: str, parent: str) -> None:
         ("rawBeginIndex", rns.XSD.nonNegativeInteger),
         ("rawEndIndex", rns.XSD.nonNegativeInteger),
         ("rule", rns.XSD.string),
+        ("rankOf", rns.XSD.integer),
+        ("valueMax", rns.XSD.decimal),
+        ("edition", rns.XSD.gYear),
     ],
 )
 def test_datatype_property_ranges(onto: Graph, term: str, datatype: URIRef) -> None:

@@ -759,11 +759,11 @@ def _indicator_findings(source_id: str, observations: list[Observation]) -> list
         first = next(o for o in observations if o.indicator == label)
         out.append(
             Finding(
-                Level.ERROR,
+                Level.WARNING,
                 STAGE,
                 "indicator-unlabelled",
-                f"indicator {label!r} has no row in graph/curation/{INDICATORS_FILE.name}"
-                " (every indicator needs an @en label)",
+                f"indicator {label!r} has no row in graph/curation/{INDICATORS_FILE.name}:"
+                " it enters the graph as a cqo:Candidate (add a row with @en to curate it)",
                 source_id,
                 first.begin,
                 first.end,
