@@ -282,6 +282,7 @@ class _Finder:
             for p in range(len(n) + 1)
         ]
         self._starts = [self._left[p] and not word_at[p] for p in range(len(n) + 1)]
+        self._after_word = after_word
         # clause_body in O(1): stop characters counted by prefix sums; for every end offset the
         # latest start of a stop word that ends at or before it
         self._stops = [0]
@@ -452,6 +453,8 @@ class _Finder:
                 s = p + size
                 if s > len(n) or not _is_name_char(n[s - 1]) or not self.clause_body(p, s):
                     break
+                if self._after_word[s - 1] and s - 1 > p:
+                    break  # 活動由華為…: a connector inside; the name starts after it
                 suf = next((x for x in r.company_suffixes if n.startswith(x, s)), None)
                 if suf is None:
                     continue
