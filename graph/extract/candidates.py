@@ -40,7 +40,6 @@ mentions too, so a speaker named with a title once is found again when named alo
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -388,9 +387,7 @@ class _Finder:
                 continue
             prefixes = {p + len(w) for w in r.agency_prefixes if n.startswith(w, p)}
             specific = set(self.places_at(p, regions=False)) | {
-                e
-                for e, cls in self.begins.get(p, [])
-                if cls == "place" and n[p:e] not in r.regions
+                e for e, cls in self.begins.get(p, []) if cls == "place" and n[p:e] not in r.regions
             }
             for q in sorted(prefixes | specific):
                 end = self._agency_end(q, bare=q in specific)
@@ -807,8 +804,3 @@ def _may_swallow(h: _Hit, inside: Sequence[Mention], registry: dict[str, Entity]
         for m in inside
         if m.entity_id in registry
     )
-
-
-def normalize_label(label: str) -> str:
-    """The label as the registry would store it (zh-Hant, NFKC)."""
-    return to_hant(unicodedata.normalize("NFKC", label))

@@ -150,7 +150,7 @@ def test_curated_wins(registry: dict[str, Entity]) -> None:
 
 
 def test_other_edition_is_its_own_document(registry: dict[str, Entity]) -> None:
-    """《…報告(2022)》 is not the curated 2023 report, and 《報告》 defined for it is its mention."""
+    """《…報告(2022)》 is not the curated 2023 report; 《報告》 defined for it is its mention."""
     text = (
         "據《重慶市互聯網發展報告(2022)》(以下簡稱《報告》)顯示,網民數量增長。《報告》指出,"
         "普及率提升。"
