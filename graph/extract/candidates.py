@@ -295,6 +295,9 @@ class _Finder:
             latest[e] = max(latest[e], latest[e - 1])
         self._word_before = latest
         self._places: dict[tuple[int, bool], list[int]] = {}
+        self._by_first: dict[str, list[str]] = {}  # first character -> provinces and regions
+        for word in (*rules.provinces, *rules.regions):
+            self._by_first.setdefault(word[0], []).append(word)
 
     # boundaries
     def left_ok(self, p: int) -> bool:
@@ -334,13 +337,15 @@ class _Finder:
     def _places_at(self, p: int, regions: bool) -> list[int]:
         n, r = self.n, self.r
         ends: list[int] = []
-        for prov in r.provinces:
-            if n.startswith(prov, p):
+        if p >= len(n) or not is_han(n[p]):
+            return ends
+        for prov in self._by_first.get(n[p], ()):
+            if prov in r.provinces and n.startswith(prov, p):
                 q = p + len(prov)
                 suf = next((s for s in r.province_suffixes if n.startswith(s, q)), "")
                 ends.append(q + len(suf))
-        for reg in r.regions if regions else ():
-            if n.startswith(reg, p):
+        for reg in self._by_first.get(n[p], ()) if regions else ():
+            if reg in r.regions and n.startswith(reg, p):
                 ends.append(p + len(reg))
         if p < len(n) and n[p] not in r.place_stop_first:
             for size in (2, 3):
