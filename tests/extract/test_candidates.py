@@ -193,6 +193,15 @@ def test_seed_gives_no_candidate_and_keeps_its_mentions(
     assert all(f.level is Level.INFO for f in findings)
 
 
+def test_simplified_seed_gives_no_candidate_either(registry: dict[str, Entity]) -> None:
+    from .conftest import golden_text
+
+    clean, seg = stand_in(to_hans(golden_text()))
+    curated, _ = entities.run(clean, seg, registry)
+    cands, mentions, _ = candidates.run(clean, seg, registry, curated)
+    assert cands == [] and mentions == curated
+
+
 def test_deterministic(golden: tuple[CleanText, Segmentation], registry: dict[str, Entity]) -> None:
     text = "".join(t for t, *_ in RULES)
     assert _run(text, registry)[:3] == _run(text, registry)[:3]
