@@ -39,9 +39,10 @@ mentions too, so a speaker named with a title once is found again when named alo
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -726,7 +727,10 @@ def run(
         mentions.append(Mention(eid, b, e, clean.text[b:e], sent.id if sent else "", alias))
 
     by_label: dict[str, str] = {}  # folded label -> candidate id
+    short_forms = _short_forms(accepted, rules)
     for h in sorted(accepted, key=lambda h: (h.begin, h.end)):
+        if match_key(h.label) in short_forms:  # 省委網信辦 after 四川省委網信辦: one agency
+            h = replace(h, label=short_forms[match_key(h.label)])
         key = match_key(h.label)
         if key in keys:  # a curated full name (alt_label) or a form the matcher missed
             eid, form = keys[key]
@@ -747,9 +751,10 @@ def run(
                     *clean.raw_span(h.begin, h.end),
                 )
             )
-            cid = f"{cid}-{len([c for c in candidates if c.startswith(cid)])}"
+            cid = f"{cid}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:6]}"
         by_label[key] = cid
-        candidates.setdefault(cid, Candidate(cid, h.cls, h.label, lang, h.rule, h.edition))
+        if cid not in candidates:
+            candidates[cid] = Candidate(cid, h.cls, h.label, lang, h.rule, h.edition)
         mention(cid, h.begin, h.end, clean.text[h.begin : h.end])
 
     for b, e, h in shorts:  # 《報告》 defined as the short name of a candidate document
@@ -788,6 +793,32 @@ def run(
     mentions += [m for i, m in enumerate(curated) if i not in swallowed]
     mentions.sort(key=lambda m: (m.begin, -m.end, m.entity_id))
     return sorted(candidates.values(), key=lambda c: c.id), mentions, findings
+
+
+def _short_forms(accepted: Sequence[_Hit], rules: Rules) -> dict[str, str]:
+    """Folded agency names that are another agency's name without its place (省委網信辦 of
+    四川省委網信辦) -> that full name, when exactly one full name in the text fits."""
+    agencies = {match_key(h.label): h.label for h in accepted if h.cls == "agency"}
+    out: dict[str, str] = {}
+    for short in agencies:
+        if not any(short.startswith(w) for w in rules.agency_prefixes):
+            continue
+        full = [
+            label
+            for key, label in agencies.items()
+            if key != short and key.endswith(short) and _is_place_word(key[: -len(short)], rules)
+        ]
+        if len(full) == 1:
+            out[short] = full[0]
+    return out
+
+
+def _is_place_word(word: str, rules: Rules) -> bool:
+    """四川 / 四川省 / 成都市: a province (with or without its suffix) or <X><place suffix>."""
+    for prov in rules.provinces:
+        if word == prov or any(word == prov + s for s in rules.province_suffixes):
+            return True
+    return 2 <= len(word) <= 5 and any(word.endswith(s) for s in rules.place_suffixes)
 
 
 def _may_swallow(h: _Hit, inside: Sequence[Mention], registry: dict[str, Entity]) -> bool:

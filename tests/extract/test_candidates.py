@@ -172,6 +172,16 @@ def test_same_report_edition_stays_curated(registry: dict[str, Entity]) -> None:
     assert [m.entity_id for m in mentions].count("document/cq-internet-report-2023") == 3
 
 
+def test_short_form_of_a_candidate_agency_is_the_same_agency(registry: dict[str, Entity]) -> None:
+    text = "8月1日,湖南省委網信辦在長沙召開會議。省委網信辦副主任王小明表示,將持續推進。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, _ = _run(t, registry)
+        (agency,) = [c for c in cands if c.cls == "agency"]
+        assert agency.label == ("湖南省委網信辦" if t == text else "湖南省委网信办")
+        assert [m.entity_id for m in mentions].count(agency.id) == 2
+        assert any(c.cls == "person" for c in cands)  # 省委網信辦副主任王小明
+
+
 def test_later_mentions_of_a_candidate(registry: dict[str, Entity]) -> None:
     text = "市委網信辦副主任張明遠介紹了情況。張明遠表示,將持續推進。"
     for t in (text, to_hans(text)):
