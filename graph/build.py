@@ -25,10 +25,10 @@ from typing import Any
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
-from graph import __version__, assemble, export, ingest, segment, sources, validate
+from graph import __version__, assemble, curation_queue, export, ingest, segment, sources, validate
 from graph.assemble import Bundle, source_iri
 from graph.curation import Curation, load_curation
-from graph.extract import entities, metrics, relations
+from graph.extract import candidates, entities, metrics, relations
 from graph.model import Extraction, Finding, InputError, Level, Observation
 from graph.namespaces import CQR, DCTERMS, PROV, bind_all
 from graph.registry import load_registry
@@ -75,6 +75,8 @@ def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
     extraction = Extraction(source_id=doc.id)
     extraction.findings.extend(clean.report.suspicious)
     mentions, found = entities.run(clean, seg, registry)
+    extraction.findings.extend(found)
+    extraction.candidates, mentions, found = candidates.run(clean, seg, registry, mentions)
     extraction.mentions = mentions
     extraction.findings.extend(found)
     observations, found, numbers = metrics.run_with_accounting(clean, seg, mentions)
@@ -84,7 +86,9 @@ def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
         raise InputError(f"{doc.path}: no figures found (no quantities, rankings or growth rates)")
     extraction.observations = _with_context(observations, doc, clean.text)
     extraction.findings.extend(found)
-    rels, posts, found = relations.run(clean, seg, mentions, registry)
+    rels, posts, found = relations.run(
+        clean, seg, mentions, registry, candidates=extraction.candidates
+    )
     extraction.relations = rels
     extraction.posts = posts
     extraction.findings.extend(found)
@@ -461,6 +465,11 @@ def run(
         _report_md(stats, bundles, assembled.findings),
         _quarantine(bundles),
         cleaning_log(bundles),
+        curation_queue.render(
+            [b.extraction for b in bundles],
+            {b.doc.id: b.clean.text for b in bundles},
+            lambda label: curation.indicator_en(label) is not None,
+        ),
     )
     version_dir = export.publish(Path(out_dir), files)
     clock.lap("export (5 formats, atomic publish)")

@@ -162,6 +162,7 @@ def render_files(
     report_md: str,
     quarantine: str,
     cleaning: str = "",
+    curation_queue: str = "",
 ) -> dict[str, Callable[[], str]]:
     """Name -> producer of every file in build/ (produced lazily, written in sorted order)."""
     return {
@@ -178,6 +179,7 @@ def render_files(
         "report.md": lambda: report_md,
         "quarantine.jsonl": lambda: quarantine,
         "cleaning.jsonl": lambda: cleaning,
+        "curation-queue.yaml": lambda: curation_queue,  # graph.curation_queue
         "build-metadata.ttl": lambda: turtle(metadata),
     }
 

@@ -56,7 +56,7 @@ _ID = re.compile(r"^(?P<cls>[a-z]+)/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 _FIELDS = frozenset(
     {"id", "class", "label", "en", "aliases", "alt_labels", "guards", "subclass", "note"}
 )
-_TITLE_FIELDS = frozenset({"id", "label", "en"})
+_TITLE_FIELDS = frozenset({"id", "label", "en", "general"})
 _SPACE = re.compile(r"\s+")
 
 
@@ -112,6 +112,8 @@ class Title:
     id: str
     label: str
     en: str
+    #: kept for other articles (officials of other bodies); not used by the seed text
+    general: bool = False
 
 
 def _load_rows(path: Path) -> list[dict[str, Any]]:
@@ -246,6 +248,9 @@ def load_titles(path: Path | None = None) -> dict[str, Title]:
             raise InputError(f"{path.name}: {where}: duplicate id")
         if tid < previous:
             raise InputError(f"{path.name}: {where}: ids not sorted ({tid} after {previous})")
+        general = row.get("general", False)
+        if not isinstance(general, bool):
+            raise InputError(f"{path.name}: {where}: general must be true or false")
         previous = tid
-        titles[tid] = Title(id=tid, label=label, en=en)
+        titles[tid] = Title(id=tid, label=label, en=en, general=general)
     return titles

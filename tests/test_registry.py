@@ -177,3 +177,13 @@ def test_bad_titles(tmp_path: Path, rows: list, message: str) -> None:
     with pytest.raises(InputError) as err:
         load_titles(path)
     assert str(err.value).startswith("titles.yaml: ") and message in str(err.value)
+
+
+def test_general_titles_are_flagged_and_checked(tmp_path: Path) -> None:
+    """Rows kept for other articles say so (``general: true``); the flag must be a boolean."""
+    titles = load_titles()
+    assert any(t.general for t in titles.values()) and any(not t.general for t in titles.values())
+    bad = tmp_path / "titles.yaml"
+    bad.write_text("- id: ju-zhang\n  label: 局長\n  en: Director\n  general: yes please\n")
+    with pytest.raises(InputError, match=r"^titles.yaml: row 1 \(ju-zhang\): general must be"):
+        load_titles(bad)

@@ -20,6 +20,10 @@ How matching works, and why:
   country" exactly as in 全國第1, so it counts. Word-boundary exceptions (全國產化 = 全 +
   國產化, 重慶市民 = 重慶 + 市民) are curated as ``guards`` in the registry, not coded here.
 * **Latin names** (GPT-4, IPv6, 5G) only match on ASCII word boundaries.
+* **Editions.** A document whose label carries an edition year (重慶市互聯網發展報告(2023)) is
+  one edition, not the series: none of its forms matches inside a 《…》 title that gives a
+  different year (《…報告(2022)》 is another edition, which ``extract.candidates`` finds), and
+  its yearless short names (《報告》) only match in a text that names this edition itself.
 
 An entity with no mention in this text is an INFO finding here; the build turns "mentioned in
 no source at all" into an ERROR (``graph.build``), because with several sources an entity
@@ -41,6 +45,8 @@ __all__ = ["STAGE", "Matcher", "run", "sentence_at"]
 
 STAGE = "extract.entities"
 _PAREN = re.compile(r"[(（]([^()（）]+)[)）]")
+_BOOK_TITLE = re.compile(r"《([^《》\n]{1,80})》")
+_EDITION = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 @lru_cache(maxsize=65536)
@@ -95,6 +101,11 @@ class Matcher:
                 norm_chars.append(k)
                 origin.append(i)
         norm = "".join(norm_chars)
+        titles = [
+            (m.start(), m.end(), set(_EDITION.findall(m.group(1))))
+            for m in _BOOK_TITLE.finditer(text)
+        ]
+        named = self._editions_named(norm)
         found: set[_Candidate] = set()
         for p in range(len(norm)):
             node = self.root
@@ -105,7 +116,9 @@ class Matcher:
                 node = nxt
                 for eid, alias in node.hits:
                     begin, end = origin[p], origin[q] + 1
-                    if self._accept(text, norm, q + 1, begin, end, eid, alias):
+                    if self._accept(text, norm, q + 1, begin, end, eid, alias) and self._edition_ok(
+                        begin, end, eid, alias, titles, named
+                    ):
                         found.add(_Candidate(begin, end, eid, alias))
         return sorted(found, key=lambda c: (c.begin - c.end, c.begin, c.entity_id))
 
@@ -119,6 +132,40 @@ class Matcher:
         return not any(
             norm.startswith(match_key(g), q) for g in self.registry[eid].guard_for(alias)
         )
+
+    def _edition(self, eid: str) -> str:
+        ent = self.registry[eid]
+        years = _EDITION.findall(ent.label) if ent.cls == "document" else []
+        return years[-1] if years else ""
+
+    def _editions_named(self, norm: str) -> set[str]:
+        """Edition documents whose year-bearing label or alias occurs in the (folded) text."""
+        return {
+            ent.id
+            for ent in self.registry.values()
+            if self._edition(ent.id)
+            and any(
+                self._edition(ent.id) in s and any(k in norm for k in _keys(s))
+                for s in ent.surfaces
+            )
+        }
+
+    def _edition_ok(
+        self,
+        begin: int,
+        end: int,
+        eid: str,
+        alias: str,
+        titles: list[tuple[int, int, set[str]]],
+        named: set[str],
+    ) -> bool:
+        year = self._edition(eid)
+        if not year:
+            return True
+        for tb, te, years in titles:
+            if tb <= begin and end <= te and years and year not in years:
+                return False  # inside 《…(2022)》: another edition
+        return year in alias or eid in named
 
     def spans(self, text: str) -> list[tuple[int, int, str, str]]:
         """(begin, end, entity id, alias) of every accepted match, sorted by position."""

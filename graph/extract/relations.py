@@ -39,6 +39,12 @@ rules (predicate, rule name, pattern, evidence span):
     reported event) cites it. The article itself is not a registry entity, so the citing
     document is the report the article is about.
 
+Both scripts, known and unknown names: every word above is data in
+``graph/curation/relations.yaml`` (titles in ``titles.yaml``), compared on the script-folded text,
+and a mention's class comes from the registry or, for an open-world name, from its
+``Candidate`` (``extract.candidates``), so 某廳副廳長王某表示 gives a post and a speaker even
+when neither the agency nor the person is curated.
+
 Not produced: ``org:subOrganizationOf``. The text never states that one body is part of
 another (that 市委宣傳部 belongs to 市委 is encyclopedic, not in a span), and a relation
 without evidence would break the evidence contract.
@@ -51,27 +57,69 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from graph.extract.candidates import Folded
 from graph.model import (
+    Candidate,
     CleanText,
     Finding,
+    InputError,
     Level,
     Mention,
     Post,
     Relation,
     Segmentation,
 )
-from graph.registry import Entity, Title, load_titles, match_key
+from graph.registry import CURATION_DIR, Entity, Title, load_titles, match_key
 
-__all__ = ["STAGE", "run"]
+__all__ = ["RELATIONS_FILE", "STAGE", "Words", "load_words", "run"]
 
 STAGE = "extract.relations"
-
-SPEECH_VERBS = ("介紹", "表示")
-MAKER_LINKS = ("", "首發", "推出", "發布")
+RELATIONS_FILE = CURATION_DIR / "relations.yaml"
 OPEN_QUOTES = '“「『"'
 CLOSE_QUOTES = '”」』"'
 CONCURRENT = re.compile(r"[(（]兼[)）]$")
 _PARENTHETICAL = re.compile(r"^[》」”]?(?:[(（][^()（）]*[)）])?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """``relations.yaml`` folded (each word as it appears in the folded text), longest first."""
+
+    speech_verbs: tuple[str, ...]
+    joint_words: tuple[str, ...]
+    convene_verbs: tuple[str, ...]
+    host_verbs: tuple[str, ...]
+    agency_joiners: tuple[str, ...]
+    maker_links: tuple[str, ...]
+    included_in: tuple[str, ...]
+    according_to_before: tuple[str, ...]
+    according_to_after: tuple[str, ...]
+
+
+def _fold(word: str) -> str:
+    return Folded.of(word).norm
+
+
+def load_words(path: Path | None = None) -> Words:
+    """Load ``relations.yaml``; ``InputError`` names the file and the key."""
+    path = path or RELATIONS_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path.name}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path.name}: not valid YAML ({exc})".replace("\n", " ")) from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path.name}: expected a mapping of word lists")
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in Words.__slots__:
+        value = data.get(key)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise InputError(f"{path.name}: {key} must be a non-empty list of strings")
+        lists[key] = tuple(sorted({_fold(v) for v in value}, key=lambda w: (-len(w), w)))
+    return Words(**lists)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +129,21 @@ class _Ctx:
     registry: dict[str, Entity]
     top: tuple[Mention, ...]  # non-nested mentions, sorted
     nested: tuple[tuple[Mention, Mention], ...]  # (outer, inner)
-    titles: tuple[Title, ...]  # longest label first
+    titles: tuple[tuple[str, Title], ...]  # (folded label, title), longest label first
+    candidates: dict[str, Candidate]
+    words: Words
+    norm: str  # the folded text, offset for offset
 
     @property
     def text(self) -> str:
         return self.clean.text
 
     def cls(self, m: Mention) -> str:
-        return self.registry[m.entity_id].cls
+        ent = self.registry.get(m.entity_id)
+        if ent is not None:
+            return ent.cls
+        cand = self.candidates.get(m.entity_id)
+        return cand.cls if cand is not None else m.entity_id.split("/", 1)[0]
 
     def in_sentence(self, sid: str) -> list[Mention]:
         return [m for m in self.top if m.sentence_id == sid]
@@ -119,7 +174,7 @@ def _split_nested(
 
 # -- posts ------------------------------------------------------------------------------------
 def _posts(ctx: _Ctx) -> tuple[list[Post], list[Relation]]:
-    text = ctx.text
+    text = ctx.norm
     by_end = {(m.end, m.sentence_id): m for m in ctx.top if ctx.cls(m) == "agency"}
     posts: list[Post] = []
     rels: list[Relation] = []
@@ -129,13 +184,14 @@ def _posts(ctx: _Ctx) -> tuple[list[Post], list[Relation]]:
             head = text[:cursor]
             if conc := CONCURRENT.search(head):
                 head = head[: conc.start()]
-            title = next((t for t in ctx.titles if head.endswith(t.label)), None)
-            if title is None:
+            hit = next(((f, t) for f, t in ctx.titles if head.endswith(f)), None)
+            if hit is None:
                 break
-            agency = by_end.get((len(head) - len(title.label), person.sentence_id))
+            folded, title = hit
+            agency = by_end.get((len(head) - len(folded), person.sentence_id))
             if agency is None:
                 break
-            post_id = f"post/{ctx.registry[agency.entity_id].slug}/{title.id}"
+            post_id = f"post/{agency.entity_id.split('/', 1)[1]}/{title.id}"
             posts.append(
                 Post(
                     post_id,
@@ -167,10 +223,16 @@ def _posts(ctx: _Ctx) -> tuple[list[Post], list[Relation]]:
 # -- press conference -------------------------------------------------------------------------
 def _organizers(ctx: _Ctx) -> list[Relation]:
     rels: list[Relation] = []
+    words = ctx.words
     for sent in ctx.seg.sentences:
-        if "聯合" not in sent.text or "召開" not in sent.text:
+        folded = ctx.norm[sent.begin : sent.end]
+        if not any(w in folded for w in words.joint_words):
+            rels += _hosts(ctx, sent.id, sent.begin, folded)
             continue
-        convene = sent.begin + sent.text.index("召開")
+        at = [folded.find(v) for v in words.convene_verbs if v in folded]
+        if not at:
+            continue
+        convene = sent.begin + min(at)
         ms = ctx.in_sentence(sent.id)
         events = [m for m in ms if ctx.cls(m) == "event" and m.begin > convene]
         agencies = [m for m in ms if ctx.cls(m) == "agency" and m.end <= convene]
@@ -192,16 +254,45 @@ def _organizers(ctx: _Ctx) -> list[Relation]:
     return rels
 
 
+def _hosts(ctx: _Ctx, sid: str, begin: int, folded: str) -> list[Relation]:
+    """由A主辦、B承辦的<event>: the agencies right before a host verb organized the event."""
+    ms = ctx.in_sentence(sid)
+    events = [m for m in ms if ctx.cls(m) == "event"]
+    agencies = [m for m in ms if ctx.cls(m) == "agency"]
+    if not events or not any(v in folded for v in ctx.words.host_verbs):
+        return []
+    rels: list[Relation] = []
+    i = 0
+    while i < len(agencies):
+        group = [agencies[i]]
+        while (
+            i + 1 < len(agencies)
+            and ctx.norm[group[-1].end : agencies[i + 1].begin] in ctx.words.agency_joiners
+        ):
+            i += 1
+            group.append(agencies[i])
+        i += 1
+        last = group[-1]
+        verb = next((v for v in ctx.words.host_verbs if ctx.norm.startswith(v, last.end)), None)
+        if verb is None:
+            continue
+        event = next((e for e in events if e.begin >= last.end), events[0])
+        span = (min(group[0].begin, event.begin), max(last.end + len(verb), event.end))
+        for g in group:
+            rels.append(_rel(event.entity_id, "cqo:organizer", g.entity_id, *span, sid, "host"))
+    return rels
+
+
 def _speakers(ctx: _Ctx, event_id: str) -> list[Relation]:
     rels: list[Relation] = []
     sections = {s.id: s for s in ctx.seg.sections}
     sentences = {s.id: s for s in ctx.seg.sentences}
     for person in (m for m in ctx.top if ctx.cls(m) == "person"):
-        after = ctx.text[person.end :].lstrip()
-        verb = next((v for v in SPEECH_VERBS if after.startswith(v)), None)
+        after = ctx.norm[person.end :].lstrip()
+        verb = next((v for v in ctx.words.speech_verbs if after.startswith(v)), None)
         if verb is None:
             continue
-        end = ctx.text.index(verb, person.end) + len(verb)
+        end = ctx.norm.index(verb, person.end) + len(verb)
         sid = person.sentence_id
         rels.append(
             _rel(event_id, "cqo:speaker", person.entity_id, person.begin, end, sid, "speaker")
@@ -251,16 +342,19 @@ def _released(ctx: _Ctx) -> list[Relation]:
 
 def _cites(ctx: _Ctx, citing: str) -> list[Relation]:
     rels: list[Relation] = []
-    text = ctx.text
+    text = ctx.norm
+    words = ctx.words
     for d in (m for m in ctx.top if ctx.cls(m) == "document" and m.entity_id != citing):
-        if text[: d.begin].endswith("據《") and text.startswith("》顯示", d.end):
+        before = next((w for w in words.according_to_before if text[: d.begin].endswith(w)), "")
+        after = next((w for w in words.according_to_after if text.startswith(w, d.end)), "")
+        if before and after:
             rels.append(
                 _rel(
                     citing,
                     "cqo:cites",
                     d.entity_id,
-                    d.begin - 2,
-                    d.end + 3,
+                    d.begin - len(before),
+                    d.end + len(after),
                     d.sentence_id,
                     "according-to",
                 )
@@ -271,7 +365,8 @@ def _cites(ctx: _Ctx, citing: str) -> list[Relation]:
 # -- between adjacent mentions ----------------------------------------------------------------
 def _makers(ctx: _Ctx) -> list[Relation]:
     rels: list[Relation] = []
-    text = ctx.text
+    text = ctx.norm
+    links = ("", *ctx.words.maker_links)
     for c in (m for m in ctx.top if ctx.cls(m) == "company"):
         prev, quoted = c, False
         while (p := ctx.next_mention(prev)) is not None and ctx.cls(p) == "product":
@@ -279,7 +374,7 @@ def _makers(ctx: _Ctx) -> list[Relation]:
             if prev is c:
                 if gap and gap[-1] in OPEN_QUOTES:
                     quoted, gap = True, gap[:-1]
-                if gap not in MAKER_LINKS:
+                if gap not in links:
                     break
             elif not (quoted and gap == "、"):
                 break
@@ -331,13 +426,16 @@ def _operated(ctx: _Ctx) -> list[Relation]:
                 )
             )
     agencies = sorted(
-        (
-            (match_key(s), e.id)
-            for e in ctx.registry.values()
-            if e.cls == "agency"
-            for s in e.surfaces
-        ),
-        key=lambda kv: -len(kv[0]),
+        [
+            *(
+                (match_key(s), e.id)
+                for e in ctx.registry.values()
+                if e.cls == "agency"
+                for s in e.surfaces
+            ),
+            *((match_key(c.label), c.id) for c in ctx.candidates.values() if c.cls == "agency"),
+        ],
+        key=lambda kv: (-len(kv[0]), kv[1]),
     )
     for p in (m for m in ctx.top if ctx.cls(m) == "platform"):
         key = match_key(p.surface)
@@ -363,7 +461,7 @@ def _part_of(ctx: _Ctx) -> list[Relation]:
         y = ctx.next_mention(x)
         if y is None or ctx.cls(y) != "project":
             continue
-        if ctx.text[x.end : y.begin].lstrip(CLOSE_QUOTES) == "納入":
+        if ctx.norm[x.end : y.begin].lstrip(CLOSE_QUOTES) in ctx.words.included_in:
             rels.append(
                 _rel(
                     x.entity_id,
@@ -388,11 +486,31 @@ def run(
     mentions: list[Mention],
     registry: dict[str, Entity],
     titles_path: Path | None = None,
+    candidates: Sequence[Candidate] = (),
+    words_path: Path | None = None,
 ) -> tuple[list[Relation], list[Post], list[Finding]]:
-    """Apply every rule; findings say when the press-conference rules found nothing."""
+    """Apply every rule; findings say when the press-conference rules found nothing.
+
+    ``mentions`` may name ``candidates`` (open-world names) as well as registry entities.
+    """
     top, nested = _split_nested(mentions)
-    titles = tuple(sorted(load_titles(titles_path).values(), key=lambda t: (-len(t.label), t.id)))
-    ctx = _Ctx(clean, seg, registry, tuple(top), tuple(nested), titles)
+    titles = tuple(
+        sorted(
+            ((_fold(t.label), t) for t in load_titles(titles_path).values()),
+            key=lambda ft: (-len(ft[0]), ft[1].id),
+        )
+    )
+    ctx = _Ctx(
+        clean,
+        seg,
+        registry,
+        tuple(top),
+        tuple(nested),
+        titles,
+        {c.id: c for c in candidates},
+        load_words(words_path),
+        Folded.of(clean.text).norm,
+    )
     findings: list[Finding] = []
 
     posts, rels = _posts(ctx)

@@ -228,3 +228,27 @@ def test_property_spans_exact_and_well_nested(pieces: list[str]) -> None:
             if a is not b and a.begin < b.end and b.begin < a.end:
                 outer, inner = (a, b) if a.end - a.begin > b.end - b.begin else (b, a)
                 assert outer.begin < inner.begin and inner.end < outer.end
+
+
+def test_edition_document_does_not_match_another_edition() -> None:
+    """A curated edition (label with a year) never matches inside 《…》 with another year, and
+    its yearless short name (《報告》) only where the text names this edition."""
+    doc = Entity(
+        id="document/report-2023",
+        cls="document",
+        label="湖南省網絡發展報告(2023)",
+        aliases=("湖南省網絡發展報告", "《報告》"),
+    )
+    reg = {doc.id: doc}
+    for text, expected in [
+        ("《湖南省網絡發展報告(2022)》(以下簡稱《報告》)發布。《報告》顯示。", []),
+        ("《湖南省网络发展报告(2022)》(以下简称《报告》)发布。", []),
+        (
+            "《湖南省網絡發展報告(2023)》(以下簡稱《報告》)發布。",
+            ["湖南省網絡發展報告(2023)", "《報告》"],
+        ),
+        ("《湖南省網絡發展報告》發布。", []),  # the series, no edition named: not this one
+        ("據《報告》顯示。", []),  # a short name alone does not say which edition
+    ]:
+        clean, seg = stand_in(text, "t")
+        assert [m.surface for m in entities.run(clean, seg, reg)[0]] == expected, text
