@@ -76,7 +76,7 @@ from graph.text import han_count, is_han
 
 STAGE = "ingest"
 DEFAULT_CORRECTIONS = Path(__file__).resolve().parent / "curation" / "corrections.tsv"
-CORRECTION_COLUMNS = ("id", "source", "raw_text", "replacement", "reason")
+CORRECTION_COLUMNS = ("id", "before", "raw_text", "after", "replacement", "reason")
 GB_ENCODINGS = frozenset({"gb18030", "gbk", "gb2312"})
 MIN_HAN_SHARE = 0.01  # below this share of non-space characters a text is not Chinese
 MAX_CONTROL_SHARE = 0.3  # above this share of control characters the input is binary
@@ -100,13 +100,25 @@ CHAR_KINDS = frozenset({"invisible", "control", "nfkc"})
 
 @dataclass(frozen=True, slots=True)
 class Correction:
-    """One reviewed row of ``corrections.tsv``: exact raw snippet -> replacement."""
+    """One reviewed row of ``corrections.tsv``: exact raw snippet -> replacement.
+
+    A row is keyed by *content*, not by a source id: it applies to every document whose
+    normalised text contains ``before + raw_text + after`` (the context columns are empty
+    when the damaged snippet is unique on its own), so a copy or a re-scrape of the same
+    text under any id is repaired too. Only ``raw_text`` is replaced; the context stays.
+    """
 
     id: str
     raw_text: str
     replacement: str
     reason: str
-    source: str = ""  # the source id the row belongs to; corrections are per document
+    before: str = ""  # unchanged context that must precede raw_text (for uniqueness)
+    after: str = ""  # ... and follow it
+
+    @property
+    def key(self) -> str:
+        """What is searched for in a document's normalised text."""
+        return self.before + self.raw_text + self.after
 
 
 # ---------------------------------------------------------------- entry points
@@ -118,12 +130,13 @@ def run(doc: SourceDocument, corrections_path: Path | None = None) -> CleanText:
     had_bom = raw_text.startswith("\ufeff")
     if had_bom:
         raw_text = raw_text[1:]
-    corrections = [
-        c
-        for c in load_corrections(corrections_path or DEFAULT_CORRECTIONS)
-        if c.source in ("", doc.id)
-    ]
-    text, offsets, report = clean(raw_text, corrections)
+    path = corrections_path or DEFAULT_CORRECTIONS
+    corrections = load_corrections(path)
+    try:
+        text, offsets, report = clean(raw_text, corrections, required=False)
+    except InputError as exc:
+        where = str(exc).replace("corrections.tsv:", f"{path}:", 1)
+        raise InputError(f"{where} (in {doc.path})", exc.exit_code) from None
     report.encoding = encoding
     if had_bom:
         report.counts["bom"] = 1
@@ -182,7 +195,14 @@ def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
 
 
 def load_corrections(path: Path) -> list[Correction]:
-    """Read the reviewed corrections TSV; ids unique and sorted, every field present."""
+    """Read the reviewed corrections TSV, strictly: every problem names the file and row.
+
+    Refused: a header other than ``CORRECTION_COLUMNS`` (the old per-source ``source``
+    column included: a row keyed by directory name stops applying when a source is
+    renamed), a row with missing fields or no reason, duplicate or unsorted ids, two rows
+    with the same key, and a key that contains another row's key (which one applies
+    would depend on the order).
+    """
     name = Path(path).name
     try:
         with open(path, encoding="utf-8", newline="") as fh:
@@ -197,15 +217,28 @@ def load_corrections(path: Path) -> list[Correction]:
     for n, row in enumerate(rows[1:], start=2):
         if not row:
             continue
-        if len(row) != len(CORRECTION_COLUMNS) or not all(row[:4]):
+        if len(row) != len(CORRECTION_COLUMNS) or not (row[0] and row[2] and row[5]):
             raise InputError(
-                f"{name}: line {n}: expected 5 tab-separated fields, id/source/raw_text set"
+                f"{name}: line {n}: expected {len(CORRECTION_COLUMNS)} tab-separated fields "
+                "(id, before, raw_text, after, replacement, reason), id/raw_text/reason set"
             )
-        rid, source, raw_text, replacement, reason = row
-        out.append(Correction(rid, raw_text, replacement, reason, source))
+        rid, before, raw_text, after, replacement, reason = row
+        out.append(Correction(rid, raw_text, replacement, reason, before, after))
+    seen: dict[str, str] = {}
+    for corr in out:
+        if corr.id in seen.values():
+            raise InputError(f"{name}: row {corr.id}: duplicate id")
+        if corr.key in seen:
+            raise InputError(f"{name}: row {corr.id}: same key as row {seen[corr.key]}")
+        seen[corr.key] = corr.id
+    for corr in out:
+        for other in out:
+            if other is not corr and corr.key in other.key:
+                raise InputError(
+                    f"{name}: row {other.id}: its key contains the key of row {corr.id}; "
+                    "ambiguous, add context to one of them"
+                )
     ids = [c.id for c in out]
-    if len(set(ids)) != len(ids):
-        raise InputError(f"{name}: duplicate ids")
     if ids != sorted(ids):
         raise InputError(f"{name}: rows must be sorted by id")
     return out
@@ -271,14 +304,18 @@ class _Edits:
 
 
 def clean(
-    raw_text: str, corrections: list[Correction]
+    raw_text: str, corrections: list[Correction], required: bool = True
 ) -> tuple[str, tuple[int, ...], CleaningReport]:
-    """Pure cleaner: ``(clean text, offset map, report)``; see the module docstring."""
+    """Pure cleaner: ``(clean text, offset map, report)``; see the module docstring.
+
+    ``required``: every correction must apply (a test of one snippet); the build passes
+    False, because a content-keyed row only applies to documents that contain it.
+    """
     report = CleaningReport()
     edits = _Edits(raw_text)
     stream = _normalise_chars(raw_text, edits)
     traditional = is_traditional_text(stream.text())
-    stream = _apply_corrections(stream, corrections, edits, traditional)
+    stream = _apply_corrections(stream, corrections, edits, traditional, required)
     _strip_pinyin_tags(stream, edits, report)
     _collapse_punctuation(stream, edits)
     text = stream.text()
@@ -392,18 +429,27 @@ def _joining_script(ch: str) -> bool:
     return "\u0600" <= ch <= "\u0dff" and unicodedata.category(ch)[0] in "LM"
 
 
-def _locate_corrections(text: str, corrections: list[Correction]) -> dict[int, Correction]:
-    """Start offset -> correction; each raw snippet must occur exactly once, without overlap."""
+def _locate_corrections(
+    text: str, corrections: list[Correction], required: bool
+) -> dict[int, Correction]:
+    """Start of ``raw_text`` -> correction; a key occurs at most once, rows never overlap.
+
+    A key found twice is ambiguous (which occurrence was reviewed?) and refused; a key not
+    found means the row is about another document, unless ``required``.
+    """
     starts: dict[int, Correction] = {}
     taken: list[tuple[int, int, str]] = []
     for corr in corrections:
-        count = text.count(corr.raw_text)
-        if count != 1:
+        count = text.count(corr.key)
+        if count > 1 or (required and count != 1):
             raise InputError(
-                f"corrections.tsv: row {corr.id}: raw_text found {count} times in the raw "
-                "text; it must occur exactly once"
+                f"corrections.tsv: row {corr.id}: raw_text found {count} times (with its "
+                "context) in the raw text; it must occur exactly once"
+                + ("; add context" if count > 1 else "")
             )
-        at = text.index(corr.raw_text)
+        if count == 0:
+            continue
+        at = text.index(corr.key) + len(corr.before)
         end = at + len(corr.raw_text)
         for b, e, other in taken:
             if at < e and b < end:
@@ -414,12 +460,16 @@ def _locate_corrections(text: str, corrections: list[Correction]) -> dict[int, C
 
 
 def _apply_corrections(
-    stream: _Stream, corrections: list[Correction], edits: _Edits, traditional: bool
+    stream: _Stream,
+    corrections: list[Correction],
+    edits: _Edits,
+    traditional: bool,
+    required: bool = True,
 ) -> _Stream:
     """A new stream with every correction applied (snippets matched on the normalised text)."""
     if not corrections:
         return stream
-    starts = _locate_corrections(stream.text(), corrections)
+    starts = _locate_corrections(stream.text(), corrections, required)
     out = _Stream()
     j = 0
     while j < len(stream.chars):

@@ -37,7 +37,7 @@ def _doc(raw: bytes, encoding: str = "utf-8") -> SourceDocument:
 @pytest.fixture(scope="module")
 def no_corrections(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("corr") / "corrections.tsv"
-    path.write_text("id\tsource\traw_text\treplacement\treason\n", encoding="utf-8")
+    path.write_text("\t".join(ingest.CORRECTION_COLUMNS) + "\n", encoding="utf-8")
     return path
 
 
@@ -467,3 +467,81 @@ def test_decode_never_replaces() -> None:
 
 def test_report_is_a_dataclass_copy_safe(real: CleanText) -> None:
     assert dataclasses.is_dataclass(real.report)
+
+
+# ------------------------------------------------- corrections follow content, not the id
+
+
+def _tsv(tmp_path: Path, *rows: tuple[str, ...]) -> Path:
+    path = tmp_path / "corrections.tsv"
+    lines = ["\t".join(ingest.CORRECTION_COLUMNS), *("\t".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_seed_under_another_id_cleans_byte_identically() -> None:
+    """Renaming (or re-scraping) the seed must not lose its reviewed repairs."""
+    doc = load_sources()[0]
+    copy = dataclasses.replace(doc, id="some-other-outlet-2024-10-13-abcdef12", path="copy.txt")
+    out = ingest.run(copy)
+    assert out.text == GOLDEN.read_text(encoding="utf-8")
+    assert out.report.counts["mojibake"] == 5
+    assert out.report.suspicious == []
+    assert "shù)" not in out.text and "ǜ" not in out.text
+
+
+def test_every_correction_row_applies_to_the_seed_exactly_once() -> None:
+    raw = load_sources()[0].raw_bytes.decode("utf-8")
+    for row in load_corrections(DEFAULT_CORRECTIONS):
+        assert row.reason.strip(), row.id
+        assert raw.count(row.key) == 1, f"{row.id}: key not unique in the seed"
+
+
+def test_correction_absent_from_a_document_is_skipped() -> None:
+    rows = [Correction("x-01", "不存在的片段", "替換", "test")]
+    text, _, report = clean("重慶市互聯網", rows, required=False)
+    assert text == "重慶市互聯網" and report.edits == []
+
+
+def test_correction_found_twice_is_ambiguous() -> None:
+    rows = [Correction("x-01", "??导压怆娙嵝燥@示", "康佳光電柔性顯示", "test")]
+    twice = "甲??导压怆娙嵝燥@示乙??导压怆娙嵝燥@示丙"
+    with pytest.raises(InputError, match=r"row x-01: raw_text found 2 times .*add context"):
+        clean(twice, rows, required=False)
+    ctx = [Correction("x-01", "??导压怆娙嵝燥@示", "康佳光電柔性顯示", "test", before="乙")]
+    text, _, _ = clean(twice, ctx, required=False)
+    assert text == "甲??导压怆娙嵝燥@示乙康佳光電柔性顯示丙"  # context kept, only raw_text replaced
+
+
+def test_ambiguous_row_in_a_build_names_the_corrections_file(tmp_path: Path) -> None:
+    path = _tsv(tmp_path, ("x-01", "", "??导压怆娙嵝燥@示", "", "康佳光電柔性顯示", "test"))
+    raw = "報告發布??导压怆娙嵝燥@示,又??导压怆娙嵝燥@示。\n".encode()
+    with pytest.raises(InputError) as err:
+        ingest.run(_doc(raw), path)
+    msg = str(err.value)
+    assert msg.startswith(f"{path}: row x-01: raw_text found 2 times") and "raw.txt" in msg
+    assert "\n" not in msg
+
+
+A = ("a-01", "", "甲乙", "", "丙", "r")
+STRICT = [
+    ([A, ("a-01", "", "丁戊", "", "丙", "r")], "a-01: duplicate id"),
+    ([A, ("a-02", "", "甲乙", "", "丁", "r")], "a-02: same key as row a-01"),
+    ([A, ("a-02", "x", "甲乙", "", "丁", "r")], "a-02: its key contains .* a-01"),
+    ([("a-02", *A[1:]), ("a-01", "", "丁戊", "", "丙", "r")], "sorted by id"),
+    ([(*A[:5], "")], "line 2: expected 6"),
+    ([A[:5]], "line 2: expected 6"),
+]
+
+
+@pytest.mark.parametrize(("rows", "message"), STRICT)
+def test_loader_is_strict(tmp_path: Path, rows: list[tuple[str, ...]], message: str) -> None:
+    with pytest.raises(InputError, match=rf"^corrections\.tsv: .*{message}"):
+        load_corrections(_tsv(tmp_path, *rows))
+
+
+def test_old_per_source_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "corrections.tsv"
+    path.write_text("id\tsource\traw_text\treplacement\treason\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^corrections\.tsv: header must be id / before"):
+        load_corrections(path)
