@@ -72,6 +72,7 @@ from graph.mojibake import (
     suspicious_char,
     verify_repair,
 )
+from graph.sources import codec_name
 from graph.text import han_count, is_han
 
 STAGE = "ingest"
@@ -154,11 +155,15 @@ def run(doc: SourceDocument, corrections_path: Path | None = None) -> CleanText:
 
 
 def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
-    """Strict decoding: UTF-8, or GB18030 only when the manifest declares it. Never U+FFFD.
+    """Strict decoding: UTF-8, else the declared encoding (GB18030 for any GB label).
 
-    Returns ``(text, encoding)``; a UTF-8 BOM stays in the text (the cleaner removes it as
-    an edit, so raw offsets count it).
+    Never U+FFFD. Returns ``(text, encoding)``; a UTF-8 BOM stays in the text (the cleaner
+    removes it as an edit, so raw offsets count it). A declared label Python does not
+    know, or one that is not an ASCII-compatible text codec, is refused, not read as UTF-8.
     """
+    codec = codec_name(declared)
+    if codec is None:
+        raise InputError(f"{name}: unknown or unusable encoding {declared!r}; not decoded")
     if not raw.replace(b"\xef\xbb\xbf", b"").strip():
         detail = "0 bytes" if not raw else f"{len(raw)} bytes, whitespace only"
         raise InputError(f"{name}: empty ({detail}); nothing ingested")
@@ -169,16 +174,17 @@ def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if declared.lower().replace("_", "") not in GB_ENCODINGS:
+        if codec == "utf-8":
             raise InputError(
                 f'{name}: not UTF-8 at byte {exc.start}; set encoding = "gb18030" in '
                 "source.toml if the file is GBK/GB18030"
             ) from None
+        encoding = "gb18030" if codec.replace("_", "") in GB_ENCODINGS else codec
         try:
-            text = raw.decode("gb18030")
+            text = raw.decode(encoding)
         except UnicodeDecodeError as exc2:
-            raise InputError(f"{name}: not GB18030 either, at byte {exc2.start}") from None
-        encoding = "gb18030"
+            label = "GB18030" if encoding == "gb18030" else encoding
+            raise InputError(f"{name}: not {label} either, at byte {exc2.start}") from None
     controls = [i for i, ch in enumerate(text) if _is_control(ch)]
     if controls and len(controls) > MAX_CONTROL_SHARE * len(text):
         at = len(text[: controls[0]].encode(encoding))
@@ -186,7 +192,10 @@ def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
     visible = sum(
         1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
     )
-    share = han_count(text) / visible if visible else 0.0
+    if not visible:
+        # whitespace the byte check cannot see: U+3000, U+00A0, U+200B, a lone BOM ...
+        raise InputError(f"{name}: empty ({len(raw)} bytes, whitespace only); nothing ingested")
+    share = han_count(text) / visible
     if share < MIN_HAN_SHARE:
         raise InputError(
             f"{name}: {share * 100:.1f}% Han characters; not a Chinese document", exit_code=3

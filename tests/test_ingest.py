@@ -196,12 +196,34 @@ def test_doubled_punctuation_left_is_reported() -> None:
         (b" \n\t\r\n", r"raw\.txt: empty \(5 bytes, whitespace only\); nothing ingested"),
         ("重慶".encode() + b"\x00\x01", r"raw\.txt: binary data at byte 6; not a text document"),
         (b"\x01\x02\x03\x04ab", r"raw\.txt: binary data at byte 0"),
+        # U+3000 (ideographic space) is whitespace too: exit 2 "empty", not 3 "not Chinese"
+        ("\u3000\u3000\n\u3000".encode(), r"raw\.txt: empty \(10 bytes, whitespace only\)"),
+        ("\ufeff\u3000\u200b\u00a0\n".encode(), r"raw\.txt: empty \(12 bytes, whitespace only\)"),
     ],
 )
 def test_bad_inputs(raw: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message) as exc:
         ingest.run(_doc(raw))
     assert exc.value.exit_code == 2
+
+
+def test_ideographic_space_only_gb18030_is_empty() -> None:
+    with pytest.raises(InputError, match=r"raw\.txt: empty \(6 bytes, whitespace only\)") as exc:
+        ingest.run(_doc("\u3000\u3000\u3000".encode("gb18030"), "gb18030"))
+    assert exc.value.exit_code == 2
+
+
+@pytest.mark.parametrize("codec", ["no-such-codec", "base64", "utf-16"])
+def test_unknown_or_unusable_encoding_is_refused(codec: str) -> None:
+    with pytest.raises(InputError, match=rf"^raw\.txt: .*encoding {codec!r}") as exc:
+        ingest.run(_doc("重慶市互聯網".encode(), codec))
+    assert exc.value.exit_code == 2 and "\n" not in str(exc.value)
+
+
+def test_declared_big5_decodes(no_corrections: Path) -> None:
+    text = "重慶市互聯網發展報告"
+    out = ingest.run(_doc(text.encode("big5"), "big5"), no_corrections)
+    assert out.text == text and out.report.encoding == "big5"
 
 
 def test_gbk_without_declaration_is_refused() -> None:
