@@ -10,7 +10,13 @@ The scraped page carries three kinds of damage, each undone here and recorded as
 * injected commas next to the page's real punctuation (``,、`` ``,,`` ``,。`` ``。,``):
   a run of punctuation marks that contains commas collapses to its strongest mark;
 * GBK mojibake, repaired only from reviewed rows of ``graph/curation/corrections.tsv``,
-  each verified against the bytes that survive (see ``graph.mojibake``).
+  each verified against the bytes that survive (see ``graph.mojibake``). Rows are keyed
+  by the damaged snippet (plus context when needed), not by source id, so a renamed or
+  re-scraped copy of a text gets the same repairs.
+
+A fourth kind, UTF-8 read as Windows-1252 (``é‡\x8dåº†`` for 重庆), is repaired before
+anything else when the run's bytes decode as UTF-8 exactly (kind ``mojibake``); when a
+byte was lost the run is kept exactly as it is and reported.
 
 Before those rules, a character pass makes equivalent inputs equal (SECURITY.md A5), each
 change again an ``Edit``:
@@ -47,11 +53,13 @@ NFKC expansion (``⑴`` -> ``(1)``) maps all its characters to its one raw chara
 composition (``u`` + U+0300 -> ``ù``) maps to the raw index of the base character.
 
 Anything that still looks damaged after cleaning is reported as a WARNING ``Finding``
-with clean and raw offsets (the build writes them to ``quarantine.jsonl``).
+with clean and raw offsets (the build writes them to ``quarantine.jsonl``), and so is a
+bracket without its partner on its line (with line:col of the raw text; nothing removed).
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 import unicodedata
@@ -66,6 +74,8 @@ from pypinyin.pinyin_dict import pinyin_dict
 from graph.model import CleaningReport, CleanText, Edit, Finding, InputError, Level, SourceDocument
 from graph.mojibake import (
     PINYIN_LETTERS,
+    Cp1252Span,
+    find_cp1252_mojibake,
     has_tone_mark,
     is_traditional_text,
     looks_like_mojibake,
@@ -322,7 +332,8 @@ def clean(
     """
     report = CleaningReport()
     edits = _Edits(raw_text)
-    stream = _normalise_chars(raw_text, edits)
+    cp1252 = find_cp1252_mojibake(raw_text)
+    stream = _normalise_chars(raw_text, edits, {m.begin: m for m in cp1252})
     traditional = is_traditional_text(stream.text())
     stream = _apply_corrections(stream, corrections, edits, traditional, required)
     _strip_pinyin_tags(stream, edits, report)
@@ -331,17 +342,45 @@ def clean(
     offsets = (*stream.src, len(raw_text))
     report.edits = edits.all()
     report.counts = dict(sorted(Counter(e.kind for e in report.edits).items()))
-    report.suspicious.extend(_leftovers(text, offsets, traditional))
+    kept = [m for m in cp1252 if m.fixed is None]
+    report.suspicious.extend(_leftovers(text, offsets, traditional, kept))
+    report.suspicious.extend(_unbalanced_brackets(text, offsets, raw_text))
+    report.suspicious.sort(key=lambda f: (f.begin or 0, f.code))
     return text, offsets, report
 
 
-def _normalise_chars(raw_text: str, edits: _Edits) -> _Stream:
-    """The character pass: BOM, line ends, invisible and control characters, NFKC."""
+def _normalise_chars(raw_text: str, edits: _Edits, cp1252: dict[int, Cp1252Span]) -> _Stream:
+    """The character pass: cp1252 mojibake, BOM, line ends, invisible and control
+    characters, NFKC.
+
+    A run that is UTF-8 read as Windows-1252 is handled first and as a whole: repaired
+    when its bytes decode (an ``Edit`` of kind ``mojibake``, each repaired character mapped
+    to the raw character its first byte became), else kept exactly as it is (no NFKC, no
+    control removal: ``º`` must not silently become ``o``) and reported by ``clean``.
+    """
     stream = _Stream()
     i, n = 0, len(raw_text)
     while i < n:
         ch = raw_text[i]
         cat = unicodedata.category(ch)
+        moji = cp1252.get(i)
+        if moji is not None:
+            if moji.fixed is None:
+                for k in range(moji.begin, moji.end):
+                    if _removable(raw_text, k):  # a C1 control is still not text
+                        _remove_char(raw_text, k, edits)
+                    else:
+                        stream.add(raw_text[k], k)
+            else:
+                reason = (
+                    "UTF-8 read as Windows-1252; the run's bytes decode as UTF-8 exactly "
+                    f"({moji.end - moji.begin} chars -> {moji.fixed!r})"
+                )
+                edits.span("mojibake", moji.begin, moji.end, moji.fixed, reason)
+                for c, at in zip(moji.fixed, moji.starts, strict=True):
+                    stream.add(c, moji.begin + at, repaired=True)
+            i = moji.end
+            continue
         if ch == "\ufeff" and i == 0:
             edits.char("bom", 0, 1, "", "UTF-8 byte order mark")
         elif ch == "\r":
@@ -611,10 +650,40 @@ def _collapse_punctuation(stream: _Stream, edits: _Edits) -> None:
     stream.drop(drop)
 
 
-def _leftovers(text: str, offsets: tuple[int, ...], traditional: bool) -> list[Finding]:
-    """Anything still suspicious after cleaning, grouped into spans (the quarantine)."""
-    flagged = [(i, why) for i in range(len(text)) if (why := suspicious_char(text, i, traditional))]
+def _leftovers(
+    text: str, offsets: tuple[int, ...], traditional: bool, kept: list[Cp1252Span]
+) -> list[Finding]:
+    """Anything still suspicious after cleaning, grouped into spans (the quarantine).
+
+    ``kept``: cp1252 mojibake runs that could not be repaired, each one finding for the
+    whole run (their characters are not flagged a second time).
+    """
     out: list[Finding] = []
+    inside: set[int] = set()
+    for run in kept:
+        b = bisect.bisect_left(offsets, run.begin, hi=len(text))
+        e = bisect.bisect_left(offsets, run.end, lo=b, hi=len(text))
+        if b == e:
+            continue  # only removed controls: nothing of it is left to report
+        inside.update(range(b, e))
+        out.append(
+            Finding(
+                Level.WARNING,
+                STAGE,
+                "unrepaired-mojibake",
+                f"{text[b:e]!r}: UTF-8 read as Windows-1252, but its bytes do not decode "
+                "(a byte was lost); kept as it is",
+                begin=b,
+                end=e,
+                raw_begin=run.begin,
+                raw_end=run.end,
+            )
+        )
+    flagged = [
+        (i, why)
+        for i in range(len(text))
+        if i not in inside and (why := suspicious_char(text, i, traditional))
+    ]
     group: list[tuple[int, str]] = []
     for item in [*flagged, (10**12, "")]:
         if group and item[0] - group[-1][0] > 3:
@@ -650,6 +719,55 @@ def _leftovers(text: str, offsets: tuple[int, ...], traditional: bool) -> list[F
             )
         )
     return sorted(out, key=lambda f: (f.begin or 0, f.code))
+
+
+BRACKETS = {"(": ")", "（": "）", "《": "》", "【": "】", "「": "」", "『": "』"}
+_CLOSERS = {v: k for k, v in BRACKETS.items()} | {"）": "(", ")": "（"}
+
+
+def _unbalanced_brackets(text: str, offsets: tuple[int, ...], raw_text: str) -> list[Finding]:
+    """A WARNING for every bracket without its partner on the same line (SECURITY.md #6).
+
+    Checked on the cleaned text (a pinyin remnant ``shù)`` that a repair removed is not a
+    bracket any more), located by line:col of the raw text. ``(`` and ``（`` close each
+    other (NFKC folds one into the other anyway). Nothing is removed: this only reports.
+    """
+    out: list[Finding] = []
+    stack: list[int] = []
+
+    def report(i: int, what: str) -> None:
+        rb = offsets[i]
+        line = raw_text.count("\n", 0, rb) + 1
+        col = rb - (raw_text.rfind("\n", 0, rb) + 1) + 1
+        out.append(
+            Finding(
+                Level.WARNING,
+                STAGE,
+                "unbalanced-bracket",
+                f"{raw_text[rb]!r} at line {line}:{col} of the raw text {what}; kept",
+                begin=i,
+                end=i + 1,
+                raw_begin=rb,
+                raw_end=rb + 1,
+            )
+        )
+
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            for j in stack:
+                report(j, "is never closed on its line")
+            stack = []
+        elif ch in BRACKETS:
+            stack.append(i)
+        elif ch in _CLOSERS:
+            partners = {_CLOSERS[ch], *(o for o, c in BRACKETS.items() if c == ch)}
+            if stack and text[stack[-1]] in partners:
+                stack.pop()
+            else:
+                report(i, "closes nothing")
+    for j in stack:
+        report(j, "is never closed")
+    return out
 
 
 def _finding(stream: _Stream, b: int, e: int, code: str, message: str) -> Finding:

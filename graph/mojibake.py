@@ -15,6 +15,7 @@ the mojibake, in order. Nothing here guesses a lost byte.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -230,3 +231,75 @@ def looks_like_mojibake(text: str, traditional: bool = True) -> bool:
     """Whether a snippet contains any character ``suspicious_char`` would flag."""
     norm = unicodedata.normalize("NFC", text)
     return any(suspicious_char(norm, i, traditional) for i in range(len(norm)))
+
+
+# ------------------------------------------------------------ UTF-8 read as Windows-1252
+#
+# A different damage from the GBK one above: UTF-8 bytes shown through Windows-1252, so
+# 重庆 (E9 87 8D E5 BA 86) reads ``é‡\x8dåº†``. Every byte >= 0x80 became one character;
+# the five bytes cp1252 leaves undefined (81 8D 8F 90 9D) pass through as C1 controls
+# (what browsers and "sloppy" decoders do) or are lost. Reversing it is exact when the
+# run's bytes decode as UTF-8 again; when a byte was lost they do not, and the run is left
+# as it is and reported. Small enough not to need ftfy, which would not keep offsets.
+
+
+@cache
+def _cp1252_bytes() -> dict[str, int]:
+    """Character -> the byte >= 0x80 it stands for in (sloppy) Windows-1252."""
+    table: dict[str, int] = {}
+    for b in range(0x80, 0x100):
+        try:
+            table[bytes([b]).decode("cp1252")] = b
+        except UnicodeDecodeError:
+            table[chr(b)] = b  # undefined in cp1252: passed through as U+0081 ...
+    return table
+
+
+@cache
+def _cp1252_run() -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(sorted(_cp1252_bytes()))) + "]{2,}")
+
+
+def _is_lead(b: int) -> bool:
+    return 0xC2 <= b <= 0xF4
+
+
+def _is_continuation(b: int) -> bool:
+    return 0x80 <= b <= 0xBF
+
+
+@dataclass(frozen=True, slots=True)
+class Cp1252Span:
+    """A run of text that is UTF-8 read as Windows-1252.
+
+    ``fixed`` is the text the bytes decode to, or None when they do not (a byte was
+    lost); ``starts[k]`` is the offset in the run of the character ``fixed[k]`` came from.
+    """
+
+    begin: int
+    end: int
+    fixed: str | None
+    starts: tuple[int, ...] = ()
+
+
+def find_cp1252_mojibake(text: str) -> list[Cp1252Span]:
+    """Every run of cp1252 characters whose bytes look like UTF-8 (a lead byte followed by
+    a continuation byte); genuine Latin text (``café``, pinyin ``lián``, ``“·”``) has none.
+    """
+    table = _cp1252_bytes()
+    out: list[Cp1252Span] = []
+    for m in _cp1252_run().finditer(text):
+        data = bytes(table[c] for c in m.group())
+        if not any(_is_lead(a) and _is_continuation(b) for a, b in itertools.pairwise(data)):
+            continue
+        try:
+            fixed = data.decode("utf-8")
+        except UnicodeDecodeError:
+            out.append(Cp1252Span(m.start(), m.end(), None))
+            continue
+        starts, pos = [], 0
+        for ch in fixed:
+            starts.append(pos)
+            pos += len(ch.encode("utf-8"))
+        out.append(Cp1252Span(m.start(), m.end(), fixed, tuple(starts)))
+    return out

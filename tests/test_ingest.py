@@ -567,3 +567,83 @@ def test_old_per_source_header_is_refused(tmp_path: Path) -> None:
     path.write_text("id\tsource\traw_text\treplacement\treason\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^corrections\.tsv: header must be id / before"):
         load_corrections(path)
+
+
+# ------------------------------------------- UTF-8 read as cp1252, unbalanced brackets
+
+
+def _cp1252(text: str) -> str:
+    return "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
+    )
+
+
+@pytest.mark.parametrize("city", ["重庆", "重慶"])
+def test_cp1252_mojibake_is_repaired_with_a_record(city: str) -> None:
+    raw = f"截至2023年底,{_cp1252(city)}市網民達2362萬人。"
+    text, offsets, report = clean(raw, [])
+    assert text == f"截至2023年底,{city}市網民達2362萬人。"
+    [edit] = [e for e in report.edits if e.kind == "mojibake"]
+    assert (edit.removed, edit.inserted) == (_cp1252(city), city)
+    assert "Windows-1252" in edit.reason and raw[edit.raw_begin : edit.raw_end] == edit.removed
+    at = text.index(city)
+    assert offsets[at] == edit.raw_begin and offsets[at + 1] == edit.raw_begin + 3
+    assert offsets[at + 2] == edit.raw_end  # 市 keeps its own raw offset
+    assert report.suspicious == []
+
+
+@pytest.mark.parametrize("city", ["重庆", "重慶"])
+def test_cp1252_mojibake_with_a_lost_byte_is_kept_and_quarantined(city: str) -> None:
+    moji = _cp1252(city).replace("\x8d", "")  # the undefined byte 0x8D did not survive
+    raw = f"截至2023年底,{moji}市網民達2362萬人。"
+    text, _, report = clean(raw, [])
+    assert moji in text  # untouched: no NFKC (º would become o), nothing else
+    assert not any(raw.find(moji) <= e.raw_begin < raw.find(moji) + len(moji) for e in report.edits)
+    [finding] = report.suspicious
+    assert finding.code == "unrepaired-mojibake" and finding.level.name == "WARNING"
+    assert (finding.raw_begin, finding.raw_end) == (raw.find(moji), raw.find(moji) + len(moji))
+    assert finding.begin is not None and text[finding.begin : finding.end] == moji
+
+
+def test_cp1252_mojibake_in_a_source_document(no_corrections: Path) -> None:
+    out = ingest.run(_doc(f"報告:{_cp1252('重庆')}互聯網".encode()), no_corrections)
+    assert out.text == "報告:重庆互聯網" and out.report.counts == {"mojibake": 1}
+
+
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        ("全市網民(截至年底達2362萬人", ["'(' at line 1:5"]),
+        ("全市网民（截至年底达2362万人", ["'（' at line 1:5"]),  # fullwidth, simplified
+        ("第一行\n全市網民截至年底)達", ["')' at line 2:9"]),
+        ("《報告》(2023)發布\n「渝快辦", ["'「' at line 2:1"]),
+        ("聯(lián)網(《報告", ["'(' at line 1:9", "'《' at line 1:10"]),
+    ],
+)
+def test_unbalanced_bracket_warns_with_line_and_col(raw: str, where: list[str]) -> None:
+    report = clean(raw, [])[2]
+    found = [f for f in report.suspicious if f.code == "unbalanced-bracket"]
+    assert [f.message.split(" of the raw")[0] for f in found] == where
+    assert all(f.level.name == "WARNING" and f.raw_begin is not None for f in found)
+    assert all(raw[f.raw_begin] in "()（）《》「」" for f in found if f.raw_begin is not None)
+
+
+def test_balanced_brackets_and_the_seed_give_no_bracket_warning(real: CleanText) -> None:
+    assert not [f for f in real.report.suspicious if f.code == "unbalanced-bracket"]
+    assert clean("(2023)（兼）《報告》「渝」(以下簡稱《報告》)", [])[2].suspicious == []
+
+
+ANNOTATIONS = frozenset({"pinyin-tag", "injected-punctuation"})
+
+
+@settings(max_examples=300, deadline=5000)
+@given(st.text(alphabet="重慶市聯網()（）《》,、。 lián1\n", max_size=60))
+def test_prop_no_text_lost_after_a_bracket(body: str) -> None:
+    """Output length >= input length - what the recognised annotations removed, and every
+    raw character outside an edit is in the output (an unbalanced bracket swallows nothing).
+    """
+    text, offsets, report = clean(body, [])
+    removed = sum(len(e.removed) - len(e.inserted) for e in report.edits if e.kind in ANNOTATIONS)
+    assert len(text) >= len(body) - removed
+    edited = {i for e in report.edits for i in range(e.raw_begin, e.raw_end)}
+    assert set(range(len(body))) - edited <= set(offsets[:-1])
