@@ -15,8 +15,14 @@ The scraped page carries three kinds of damage, each undone here and recorded as
   re-scraped copy of a text gets the same repairs.
 
 A fourth kind, UTF-8 read as Windows-1252 (``é‡\x8dåº†`` for 重庆), is repaired before
-anything else when the run's bytes decode as UTF-8 exactly (kind ``mojibake``); when a
-byte was lost the run is kept exactly as it is and reported.
+anything else when the run's bytes decode as UTF-8 exactly (kind ``mojibake``; the decoded
+characters then get the character pass like any other, so ``ï¼Œ`` ends as ``,``); when a
+byte was lost the run is kept exactly as it is (no NFKC: ``º`` stays) and reported. Runs
+look through what the character pass removes (U+200B, controls), and a run the character
+pass itself joins is repaired right after it, so a second cleaning finds nothing new.
+Like every repaired character, decoded ones are exempt from the rules below (a ``,`` that
+was ``ï¼Œ`` is never collapsed; ``(é)`` made of mojibake is not a pinyin tag): cleaning the
+output again could apply a rule to them, the one known gap in idempotence.
 
 Before those rules, a character pass makes equivalent inputs equal (SECURITY.md A5), each
 change again an ``Edit``:
@@ -59,7 +65,6 @@ bracket without its partner on its line (with line:col of the raw text; nothing 
 
 from __future__ import annotations
 
-import bisect
 import csv
 import re
 import unicodedata
@@ -308,13 +313,40 @@ class _Edits:
     def char(self, kind: str, b: int, e: int, inserted: str, reason: str) -> None:
         self.chars[b] = Edit(kind, b, e, self.raw[b:e], inserted, reason)
 
-    def span(self, kind: str, b: int, e: int, inserted: str, reason: str) -> None:
-        """An edit replacing raw ``[b, e)``; it takes over the character edits inside."""
+    def span(
+        self, kind: str, b: int, e: int, inserted: str, reason: str, replace: bool = False
+    ) -> None:
+        """An edit replacing raw ``[b, e)``; it takes over the character edits inside
+        (and, with ``replace``, the span edits inside)."""
+        if replace:
+            self.spans = [x for x in self.spans if not (b <= x.raw_begin and x.raw_end <= e)]
         for pos in range(b, e):
             inner = self.chars.get(pos)
-            if inner is not None and inner.raw_end <= e:
+            if inner is None:
+                continue
+            if inner.raw_end <= e:
                 del self.chars[pos]
+            elif len(inner.removed) == len(inner.inserted):
+                # a one-to-one fold (，+ accent -> , + accent) cut by this edit: it keeps
+                # the part after ``e``, if that part still changes anything
+                del self.chars[pos]
+                cut = e - inner.raw_begin
+                rest = Edit(inner.kind, e, inner.raw_end, inner.removed[cut:],
+                            inner.inserted[cut:], inner.reason)  # fmt: skip
+                if rest.removed != rest.inserted:
+                    self.chars[e] = rest
         self.spans.append(Edit(kind, b, e, self.raw[b:e], inserted, reason))
+
+    def extent(self, first: int, last: int) -> tuple[int, int]:
+        """Raw span from ``first`` to ``last`` (raw offsets of two characters), widened to
+        whole span edits: a repaired character's offset is where its edit begins."""
+        b, e = first, last + 1
+        for x in self.spans:
+            if x.raw_begin <= first < x.raw_end:
+                b = min(b, x.raw_begin)
+            if x.raw_begin <= last < x.raw_end:
+                e = max(e, x.raw_end)
+        return b, e
 
     def all(self) -> list[Edit]:
         return sorted(
@@ -332,8 +364,9 @@ def clean(
     """
     report = CleaningReport()
     edits = _Edits(raw_text)
-    cp1252 = find_cp1252_mojibake(raw_text)
+    cp1252 = find_cp1252_mojibake(raw_text, _removable)
     stream = _normalise_chars(raw_text, edits, {m.begin: m for m in cp1252})
+    _repair_cp1252_in_stream(stream, edits)
     traditional = is_traditional_text(stream.text())
     stream = _apply_corrections(stream, corrections, edits, traditional, required)
     _strip_pinyin_tags(stream, edits, report)
@@ -342,10 +375,11 @@ def clean(
     offsets = (*stream.src, len(raw_text))
     report.edits = edits.all()
     report.counts = dict(sorted(Counter(e.kind for e in report.edits).items()))
-    kept = [m for m in cp1252 if m.fixed is None]
-    report.suspicious.extend(_leftovers(text, offsets, traditional, kept))
-    report.suspicious.extend(_unbalanced_brackets(text, offsets, raw_text))
-    report.suspicious.sort(key=lambda f: (f.begin or 0, f.code))
+    leftovers = [
+        *_leftovers(text, offsets, traditional),
+        *_unbalanced_brackets(text, offsets, raw_text),
+    ]
+    report.suspicious.extend(sorted(leftovers, key=lambda f: (f.begin or 0, f.code)))
     return text, offsets, report
 
 
@@ -369,16 +403,20 @@ def _normalise_chars(raw_text: str, edits: _Edits, cp1252: dict[int, Cp1252Span]
                 for k in range(moji.begin, moji.end):
                     if _removable(raw_text, k):  # a C1 control is still not text
                         _remove_char(raw_text, k, edits)
-                    else:
+                    else:  # verbatim: no NFKC
                         stream.add(raw_text[k], k)
             else:
+                for c, at in _decoded(moji.fixed, moji.starts):
+                    stream.add(c, at, repaired=True)
+                inserted = _decoded_text(moji.fixed)
                 reason = (
                     "UTF-8 read as Windows-1252; the run's bytes decode as UTF-8 exactly "
-                    f"({moji.end - moji.begin} chars -> {moji.fixed!r})"
+                    f"({moji.end - moji.begin} chars -> {moji.fixed!r}"
+                    + ("" if inserted == moji.fixed else f", normalised {inserted!r}")
+                    + (f", {moji.dropped} C1 control(s) left out" if moji.dropped else "")
+                    + ")"
                 )
-                edits.span("mojibake", moji.begin, moji.end, moji.fixed, reason)
-                for c, at in zip(moji.fixed, moji.starts, strict=True):
-                    stream.add(c, moji.begin + at, repaired=True)
+                edits.span("mojibake", moji.begin, moji.end, inserted, reason)
             i = moji.end
             continue
         if ch == "\ufeff" and i == 0:
@@ -414,6 +452,19 @@ def _normalise_chars(raw_text: str, edits: _Edits, cp1252: dict[int, Cp1252Span]
                         _remove_char(raw_text, k, edits)
                     else:
                         stream.add(raw_text[k], k)
+            elif inside and len(norm) == len(visible):
+                # a one-to-one fold with invisibles inside (，+ U+200B + accent): each
+                # visible character keeps its offset and stays subject to the rules, as
+                # it will be on a second pass once the invisibles are gone (idempotence)
+                pos = 0
+                for k in range(i, j):
+                    if k in inside:
+                        _remove_char(raw_text, k, edits)
+                        continue
+                    if norm[pos] != raw_text[k]:
+                        edits.char("nfkc", k, k + 1, norm[pos], "NFKC compatibility form")
+                    stream.add(norm[pos], k)
+                    pos += 1
             elif inside:
                 # one edit for the whole cluster, invisibles included (edits never overlap)
                 edits.char("nfkc", i, j, norm, "NFKC compatibility form (invisibles dropped)")
@@ -434,6 +485,56 @@ def _normalise_chars(raw_text: str, edits: _Edits, cp1252: dict[int, Cp1252Span]
             continue
         i += 1
     return stream
+
+
+def _decoded(fixed: str, starts: tuple[int, ...]) -> list[tuple[str, int]]:
+    """The character pass applied to decoded mojibake (``，`` -> ``,``, ``２`` -> ``2``), as
+    it is applied to every other character: ``(char, offset in the run)`` pairs."""
+    sub = _normalise_chars(fixed, _Edits(fixed), {})
+    return [(c, starts[k]) for c, k in zip(sub.chars, sub.src, strict=True)]
+
+
+def _decoded_text(fixed: str) -> str:
+    return "".join(c for c, _ in _decoded(fixed, tuple(range(len(fixed)))))
+
+
+def _repair_cp1252_in_stream(stream: _Stream, edits: _Edits) -> None:
+    """Repair cp1252 runs that only the character pass put together, until none is left.
+
+    The raw-level pass sees runs as scraped; removing an invisible or control character,
+    or an NFKC composition (``a`` + U+0301 -> ``á``), can join characters into a run whose
+    bytes decode, which a second cleaning would then repair. Doing it here keeps the
+    cleaner idempotent. The edit spans the raw characters of the run and takes over the
+    edits inside it (edits never overlap); a run that would cut an earlier repair in two
+    is left alone.
+    """
+    while True:
+        changed = False
+        out = _Stream()
+        j = 0
+        for run in find_cp1252_mojibake(stream.text()):
+            if run.fixed is None or run.begin < j:
+                continue
+            raw_b, raw_e = edits.extent(stream.src[run.begin], stream.src[run.end - 1])
+            covered = [k for k, s in enumerate(stream.src) if raw_b <= s < raw_e]
+            if covered[0] < run.begin or covered[-1] >= run.end:
+                continue  # an earlier repair's characters reach outside the run
+            for k in range(j, run.begin):
+                out.add(stream.chars[k], stream.src[k], stream.repaired[k])
+            reason = (
+                "UTF-8 read as Windows-1252 (a run joined once invisible or control "
+                f"characters were removed or marks composed); bytes decode exactly -> {run.fixed!r}"
+            )
+            edits.span("mojibake", raw_b, raw_e, _decoded_text(run.fixed), reason, replace=True)
+            for c, at in _decoded(run.fixed, run.starts):
+                out.add(c, stream.src[at], repaired=True)
+            j = run.end
+            changed = True
+        if not changed:
+            return
+        for k in range(j, len(stream.chars)):
+            out.add(stream.chars[k], stream.src[k], stream.repaired[k])
+        stream.chars, stream.src, stream.repaired = out.chars, out.src, out.repaired
 
 
 def _removable(text: str, i: int) -> bool:
@@ -650,21 +751,16 @@ def _collapse_punctuation(stream: _Stream, edits: _Edits) -> None:
     stream.drop(drop)
 
 
-def _leftovers(
-    text: str, offsets: tuple[int, ...], traditional: bool, kept: list[Cp1252Span]
-) -> list[Finding]:
+def _leftovers(text: str, offsets: tuple[int, ...], traditional: bool) -> list[Finding]:
     """Anything still suspicious after cleaning, grouped into spans (the quarantine).
 
-    ``kept``: cp1252 mojibake runs that could not be repaired, each one finding for the
-    whole run (their characters are not flagged a second time).
+    A cp1252 mojibake run that could not be repaired is one finding for the whole run (its
+    characters are not flagged a second time).
     """
     out: list[Finding] = []
     inside: set[int] = set()
-    for run in kept:
-        b = bisect.bisect_left(offsets, run.begin, hi=len(text))
-        e = bisect.bisect_left(offsets, run.end, lo=b, hi=len(text))
-        if b == e:
-            continue  # only removed controls: nothing of it is left to report
+    for run in find_cp1252_mojibake(text):
+        b, e = run.begin, run.end
         inside.update(range(b, e))
         out.append(
             Finding(
@@ -675,8 +771,8 @@ def _leftovers(
                 "(a byte was lost); kept as it is",
                 begin=b,
                 end=e,
-                raw_begin=run.begin,
-                raw_end=run.end,
+                raw_begin=offsets[b],
+                raw_end=offsets[e - 1] + 1,
             )
         )
     flagged = [

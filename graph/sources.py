@@ -5,6 +5,9 @@ Each source lives in ``graph/sources/<id>/`` as the raw file exactly as scraped 
 every span in the graph points back into it, so a raw file whose sha256 differs from the
 manifest is refused rather than silently re-hashed.
 
+An ``encoding`` the manifest declares must be a text codec Python knows (and
+ASCII-compatible); an unknown label is refused here, never read as UTF-8.
+
 Errors are ``InputError`` one-liners that start with the offending file's path.
 """
 

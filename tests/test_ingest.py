@@ -423,6 +423,7 @@ def _made_by_edits(text: str, offsets: tuple[int, ...], edits: list[Edit]) -> se
 
 @PROPS
 @given(texts)
+@example(",，\u0301")  # regression: the comma rule cut a folded ， + accent edit in two
 def test_prop_offset_map_exact_and_accounted(raw: str) -> None:
     text, offsets, report = clean(raw, [])
     _check_offset_map(raw, text, offsets, _made_by_edits(text, offsets, report.edits))
@@ -647,3 +648,36 @@ def test_prop_no_text_lost_after_a_bracket(body: str) -> None:
     assert len(text) >= len(body) - removed
     edited = {i for e in report.edits for i in range(e.raw_begin, e.raw_end)}
     assert set(range(len(body))) - edited <= set(offsets[:-1])
+
+
+CP1252_TOKENS = [
+    _cp1252("重庆"), _cp1252("重慶"), _cp1252("重庆").replace("\x8d", ""), _cp1252("網"),
+    "Ã—", "é", "º", "‡", "†", "\x8d", "\xad", "café",
+]  # fmt: skip
+cp1252_texts = st.lists(st.sampled_from(TOKENS + CP1252_TOKENS), max_size=40).map("".join)
+
+
+def _visible(text: str) -> str:
+    return unicodedata.normalize(
+        "NFKC", "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
+    )
+
+
+@PROPS
+@given(cp1252_texts)
+@example("a\u0301“”")  # an NFKC composition joins a run that decodes (U+14D4)
+@example("é‡\u200b\x8dåº†")  # ZWSP inside a run
+@example("ºé\x8d")  # suspicious only because of the C1 control
+@example(_cp1252(_cp1252("重庆")))  # double encoding
+def test_prop_cp1252_repairs_are_exact_idempotent_and_lose_no_han(raw: str) -> None:
+    text, offsets, report = clean(raw, [])
+    assert clean(text, [])[0] == text
+    assert han_count(text) >= han_count(raw)
+    for e in report.edits:
+        if e.kind == "mojibake":  # round trip: the removed run is the inserted text's bytes
+            # through cp1252 once (or more: double encoding), after the character pass
+            steps = [e.inserted]
+            for _ in range(3):
+                steps.append(_cp1252(steps[-1]))
+            assert e.removed in steps[1:] or _visible(e.removed) in map(_visible, steps[1:]), e
+    assert len(offsets) == len(text) + 1 and list(offsets) == sorted(offsets)

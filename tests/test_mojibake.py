@@ -86,10 +86,30 @@ def as_cp1252(text: str) -> str:
 @pytest.mark.parametrize("original", ["重庆", "重慶", "互联网发展报告", "互聯網發展報告", "“渝”。"])
 def test_cp1252_run_is_found_and_decodes_exactly(original: str) -> None:
     moji = as_cp1252(original)
-    [span] = find_cp1252_mojibake(f"前文{moji}后文")
+    text = f"前文{moji}后文"
+    [span] = find_cp1252_mojibake(text)
     assert (span.begin, span.end, span.fixed) == (2, 2 + len(moji), original)
     # each repaired character points at the character its first byte became
-    assert [moji[k] for k in span.starts] == [as_cp1252(c)[0] for c in original]
+    assert [text[k] for k in span.starts] == [as_cp1252(c)[0] for c in original]
+
+
+def test_cp1252_run_looks_through_what_the_cleaner_removes() -> None:
+    text = "é‡\u200b\x8dåº†"  # a zero-width space inside the run
+    [span] = find_cp1252_mojibake(text, lambda t, i: t[i] == "\u200b")
+    assert (span.begin, span.end, span.fixed, span.starts) == (0, 7, "重庆", (0, 4))
+    assert find_cp1252_mojibake(text)[0].fixed is None  # without: two runs, the first kept
+
+
+def test_cp1252_double_encoding_and_dropped_c1() -> None:
+    [span] = find_cp1252_mojibake(as_cp1252(as_cp1252("重庆")))
+    assert span.fixed == "重庆"
+    [span] = find_cp1252_mojibake("é‡\x8d‡")  # decodes only without the stray control
+    assert (span.fixed, span.dropped) == ("采", 1)
+
+
+def test_cp1252_run_before_a_combining_mark_gives_up_its_last_character() -> None:
+    [span] = find_cp1252_mojibake("é‡åº\u0301")
+    assert (span.begin, span.end, span.fixed) == (0, 3, None)  # º goes with the accent
 
 
 def test_cp1252_runs_stop_at_ascii() -> None:
