@@ -403,6 +403,9 @@ PROPS = settings(max_examples=200, deadline=5000)
 @given(texts)
 @example(",，\u0301")  # regression: a folded ， + accent was protected from the comma rule
 @example("a\u200b\u0301")  # regression: a + ZWSP + accent composed only on the second pass
+@example("!，\ufeff\u0303")  # regression: ，+ invisible + accent was protected on pass 1 only
+@example(";，\u00ad\u0301a")
+@example("慶（ｌｉáｎ）\x07\u0301數")  # ... and so was the ） of a fullwidth pinyin tag
 def test_prop_idempotent(raw: str) -> None:
     once = clean(raw, [])[0]
     assert clean(once, [])[0] == once
