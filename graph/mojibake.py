@@ -287,6 +287,12 @@ class Cp1252Span:
     dropped: int = 0
 
 
+@cache
+def _cp1252_char() -> re.Pattern[str]:
+    """One character that stands for a byte >= 0x80 (a quick way to the candidates)."""
+    return re.compile("[" + re.escape("".join(sorted(_cp1252_bytes()))) + "]")
+
+
 def _has_sequence_start(data: bytes) -> bool:
     return any(_is_lead(a) and _is_continuation(b) for a, b in itertools.pairwise(data))
 
@@ -308,11 +314,11 @@ def find_cp1252_mojibake(
     table = _cp1252_bytes()
     see = transparent or (lambda _t, _i: False)
     out: list[Cp1252Span] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i] not in table:
-            i += 1
-            continue
+    n, i = len(text), 0
+    for hit in _cp1252_char().finditer(text):
+        if hit.start() < i:
+            continue  # inside the previous run
+        i = hit.start()
         members = [i]
         j = i + 1
         while j < n and (text[j] in table or see(text, j)):
@@ -320,6 +326,8 @@ def find_cp1252_mojibake(
                 members.append(j)
             j += 1
         i = j
+        if len(members) < 2:
+            continue
         after = next((k for k in range(members[-1] + 1, n) if not see(text, k)), n)
         # the characters that survive cleaning (a second cleaning sees only these)
         lean = [k for k in members if text[k] not in C1_PASSTHROUGH and not see(text, k)]
