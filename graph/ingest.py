@@ -10,7 +10,19 @@ The scraped page carries three kinds of damage, each undone here and recorded as
 * injected commas next to the page's real punctuation (``,、`` ``,,`` ``,。`` ``。,``):
   a run of punctuation marks that contains commas collapses to its strongest mark;
 * GBK mojibake, repaired only from reviewed rows of ``graph/curation/corrections.tsv``,
-  each verified against the bytes that survive (see ``graph.mojibake``).
+  each verified against the bytes that survive (see ``graph.mojibake``). Rows are keyed
+  by the damaged snippet (plus context when needed), not by source id, so a renamed or
+  re-scraped copy of a text gets the same repairs.
+
+A fourth kind, UTF-8 read as Windows-1252 (``é‡\x8dåº†`` for 重庆), is repaired before
+anything else when the run's bytes decode as UTF-8 exactly (kind ``mojibake``; the decoded
+characters then get the character pass like any other, so ``ï¼Œ`` ends as ``,``); when a
+byte was lost the run is kept exactly as it is (no NFKC: ``º`` stays) and reported. Runs
+look through what the character pass removes (U+200B, controls), and a run the character
+pass itself joins is repaired right after it, so a second cleaning finds nothing new.
+Like every repaired character, decoded ones are exempt from the rules below (a ``,`` that
+was ``ï¼Œ`` is never collapsed; ``(é)`` made of mojibake is not a pinyin tag): cleaning the
+output again could apply a rule to them, the one known gap in idempotence.
 
 Before those rules, a character pass makes equivalent inputs equal (SECURITY.md A5), each
 change again an ``Edit``:
@@ -47,7 +59,8 @@ NFKC expansion (``⑴`` -> ``(1)``) maps all its characters to its one raw chara
 composition (``u`` + U+0300 -> ``ù``) maps to the raw index of the base character.
 
 Anything that still looks damaged after cleaning is reported as a WARNING ``Finding``
-with clean and raw offsets (the build writes them to ``quarantine.jsonl``).
+with clean and raw offsets (the build writes them to ``quarantine.jsonl``), and so is a
+bracket without its partner on its line (with line:col of the raw text; nothing removed).
 """
 
 from __future__ import annotations
@@ -66,17 +79,20 @@ from pypinyin.pinyin_dict import pinyin_dict
 from graph.model import CleaningReport, CleanText, Edit, Finding, InputError, Level, SourceDocument
 from graph.mojibake import (
     PINYIN_LETTERS,
+    Cp1252Span,
+    find_cp1252_mojibake,
     has_tone_mark,
     is_traditional_text,
     looks_like_mojibake,
     suspicious_char,
     verify_repair,
 )
+from graph.sources import codec_name
 from graph.text import han_count, is_han
 
 STAGE = "ingest"
 DEFAULT_CORRECTIONS = Path(__file__).resolve().parent / "curation" / "corrections.tsv"
-CORRECTION_COLUMNS = ("id", "source", "raw_text", "replacement", "reason")
+CORRECTION_COLUMNS = ("id", "before", "raw_text", "after", "replacement", "reason")
 GB_ENCODINGS = frozenset({"gb18030", "gbk", "gb2312"})
 MIN_HAN_SHARE = 0.01  # below this share of non-space characters a text is not Chinese
 MAX_CONTROL_SHARE = 0.3  # above this share of control characters the input is binary
@@ -100,13 +116,25 @@ CHAR_KINDS = frozenset({"invisible", "control", "nfkc"})
 
 @dataclass(frozen=True, slots=True)
 class Correction:
-    """One reviewed row of ``corrections.tsv``: exact raw snippet -> replacement."""
+    """One reviewed row of ``corrections.tsv``: exact raw snippet -> replacement.
+
+    A row is keyed by *content*, not by a source id: it applies to every document whose
+    normalised text contains ``before + raw_text + after`` (the context columns are empty
+    when the damaged snippet is unique on its own), so a copy or a re-scrape of the same
+    text under any id is repaired too. Only ``raw_text`` is replaced; the context stays.
+    """
 
     id: str
     raw_text: str
     replacement: str
     reason: str
-    source: str = ""  # the source id the row belongs to; corrections are per document
+    before: str = ""  # unchanged context that must precede raw_text (for uniqueness)
+    after: str = ""  # ... and follow it
+
+    @property
+    def key(self) -> str:
+        """What is searched for in a document's normalised text."""
+        return self.before + self.raw_text + self.after
 
 
 # ---------------------------------------------------------------- entry points
@@ -118,12 +146,13 @@ def run(doc: SourceDocument, corrections_path: Path | None = None) -> CleanText:
     had_bom = raw_text.startswith("\ufeff")
     if had_bom:
         raw_text = raw_text[1:]
-    corrections = [
-        c
-        for c in load_corrections(corrections_path or DEFAULT_CORRECTIONS)
-        if c.source in ("", doc.id)
-    ]
-    text, offsets, report = clean(raw_text, corrections)
+    path = corrections_path or DEFAULT_CORRECTIONS
+    corrections = load_corrections(path)
+    try:
+        text, offsets, report = clean(raw_text, corrections, required=False)
+    except InputError as exc:
+        where = str(exc).replace("corrections.tsv:", f"{path}:", 1)
+        raise InputError(f"{where} (in {doc.path})", exc.exit_code) from None
     report.encoding = encoding
     if had_bom:
         report.counts["bom"] = 1
@@ -141,11 +170,15 @@ def run(doc: SourceDocument, corrections_path: Path | None = None) -> CleanText:
 
 
 def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
-    """Strict decoding: UTF-8, or GB18030 only when the manifest declares it. Never U+FFFD.
+    """Strict decoding: UTF-8, else the declared encoding (GB18030 for any GB label).
 
-    Returns ``(text, encoding)``; a UTF-8 BOM stays in the text (the cleaner removes it as
-    an edit, so raw offsets count it).
+    Never U+FFFD. Returns ``(text, encoding)``; a UTF-8 BOM stays in the text (the cleaner
+    removes it as an edit, so raw offsets count it). A declared label Python does not
+    know, or one that is not an ASCII-compatible text codec, is refused, not read as UTF-8.
     """
+    codec = codec_name(declared)
+    if codec is None:
+        raise InputError(f"{name}: unknown or unusable encoding {declared!r}; not decoded")
     if not raw.replace(b"\xef\xbb\xbf", b"").strip():
         detail = "0 bytes" if not raw else f"{len(raw)} bytes, whitespace only"
         raise InputError(f"{name}: empty ({detail}); nothing ingested")
@@ -156,16 +189,17 @@ def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if declared.lower().replace("_", "") not in GB_ENCODINGS:
+        if codec == "utf-8":
             raise InputError(
                 f'{name}: not UTF-8 at byte {exc.start}; set encoding = "gb18030" in '
                 "source.toml if the file is GBK/GB18030"
             ) from None
+        encoding = "gb18030" if codec.replace("_", "") in GB_ENCODINGS else codec
         try:
-            text = raw.decode("gb18030")
+            text = raw.decode(encoding)
         except UnicodeDecodeError as exc2:
-            raise InputError(f"{name}: not GB18030 either, at byte {exc2.start}") from None
-        encoding = "gb18030"
+            label = "GB18030" if encoding == "gb18030" else encoding
+            raise InputError(f"{name}: not {label} either, at byte {exc2.start}") from None
     controls = [i for i, ch in enumerate(text) if _is_control(ch)]
     if controls and len(controls) > MAX_CONTROL_SHARE * len(text):
         at = len(text[: controls[0]].encode(encoding))
@@ -173,7 +207,10 @@ def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
     visible = sum(
         1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
     )
-    share = han_count(text) / visible if visible else 0.0
+    if not visible:
+        # whitespace the byte check cannot see: U+3000, U+00A0, U+200B, a lone BOM ...
+        raise InputError(f"{name}: empty ({len(raw)} bytes, whitespace only); nothing ingested")
+    share = han_count(text) / visible
     if share < MIN_HAN_SHARE:
         raise InputError(
             f"{name}: {share * 100:.1f}% Han characters; not a Chinese document", exit_code=3
@@ -182,7 +219,14 @@ def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
 
 
 def load_corrections(path: Path) -> list[Correction]:
-    """Read the reviewed corrections TSV; ids unique and sorted, every field present."""
+    """Read the reviewed corrections TSV, strictly: every problem names the file and row.
+
+    Refused: a header other than ``CORRECTION_COLUMNS`` (the old per-source ``source``
+    column included: a row keyed by directory name stops applying when a source is
+    renamed), a row with missing fields or no reason, duplicate or unsorted ids, two rows
+    with the same key, and a key that contains another row's key (which one applies
+    would depend on the order).
+    """
     name = Path(path).name
     try:
         with open(path, encoding="utf-8", newline="") as fh:
@@ -197,15 +241,28 @@ def load_corrections(path: Path) -> list[Correction]:
     for n, row in enumerate(rows[1:], start=2):
         if not row:
             continue
-        if len(row) != len(CORRECTION_COLUMNS) or not all(row[:4]):
+        if len(row) != len(CORRECTION_COLUMNS) or not (row[0] and row[2] and row[5]):
             raise InputError(
-                f"{name}: line {n}: expected 5 tab-separated fields, id/source/raw_text set"
+                f"{name}: line {n}: expected {len(CORRECTION_COLUMNS)} tab-separated fields "
+                "(id, before, raw_text, after, replacement, reason), id/raw_text/reason set"
             )
-        rid, source, raw_text, replacement, reason = row
-        out.append(Correction(rid, raw_text, replacement, reason, source))
+        rid, before, raw_text, after, replacement, reason = row
+        out.append(Correction(rid, raw_text, replacement, reason, before, after))
+    seen: dict[str, str] = {}
+    for corr in out:
+        if corr.id in seen.values():
+            raise InputError(f"{name}: row {corr.id}: duplicate id")
+        if corr.key in seen:
+            raise InputError(f"{name}: row {corr.id}: same key as row {seen[corr.key]}")
+        seen[corr.key] = corr.id
+    for corr in out:
+        for other in out:
+            if other is not corr and corr.key in other.key:
+                raise InputError(
+                    f"{name}: row {other.id}: its key contains the key of row {corr.id}; "
+                    "ambiguous, add context to one of them"
+                )
     ids = [c.id for c in out]
-    if len(set(ids)) != len(ids):
-        raise InputError(f"{name}: duplicate ids")
     if ids != sorted(ids):
         raise InputError(f"{name}: rows must be sorted by id")
     return out
@@ -256,13 +313,40 @@ class _Edits:
     def char(self, kind: str, b: int, e: int, inserted: str, reason: str) -> None:
         self.chars[b] = Edit(kind, b, e, self.raw[b:e], inserted, reason)
 
-    def span(self, kind: str, b: int, e: int, inserted: str, reason: str) -> None:
-        """An edit replacing raw ``[b, e)``; it takes over the character edits inside."""
+    def span(
+        self, kind: str, b: int, e: int, inserted: str, reason: str, replace: bool = False
+    ) -> None:
+        """An edit replacing raw ``[b, e)``; it takes over the character edits inside
+        (and, with ``replace``, the span edits inside)."""
+        if replace:
+            self.spans = [x for x in self.spans if not (b <= x.raw_begin and x.raw_end <= e)]
         for pos in range(b, e):
             inner = self.chars.get(pos)
-            if inner is not None and inner.raw_end <= e:
+            if inner is None:
+                continue
+            if inner.raw_end <= e:
                 del self.chars[pos]
+            elif len(inner.removed) == len(inner.inserted):
+                # a one-to-one fold (，+ accent -> , + accent) cut by this edit: it keeps
+                # the part after ``e``, if that part still changes anything
+                del self.chars[pos]
+                cut = e - inner.raw_begin
+                rest = Edit(inner.kind, e, inner.raw_end, inner.removed[cut:],
+                            inner.inserted[cut:], inner.reason)  # fmt: skip
+                if rest.removed != rest.inserted:
+                    self.chars[e] = rest
         self.spans.append(Edit(kind, b, e, self.raw[b:e], inserted, reason))
+
+    def extent(self, first: int, last: int) -> tuple[int, int]:
+        """Raw span from ``first`` to ``last`` (raw offsets of two characters), widened to
+        whole span edits: a repaired character's offset is where its edit begins."""
+        b, e = first, last + 1
+        for x in self.spans:
+            if x.raw_begin <= first < x.raw_end:
+                b = min(b, x.raw_begin)
+            if x.raw_begin <= last < x.raw_end:
+                e = max(e, x.raw_end)
+        return b, e
 
     def all(self) -> list[Edit]:
         return sorted(
@@ -271,31 +355,70 @@ class _Edits:
 
 
 def clean(
-    raw_text: str, corrections: list[Correction]
+    raw_text: str, corrections: list[Correction], required: bool = True
 ) -> tuple[str, tuple[int, ...], CleaningReport]:
-    """Pure cleaner: ``(clean text, offset map, report)``; see the module docstring."""
+    """Pure cleaner: ``(clean text, offset map, report)``; see the module docstring.
+
+    ``required``: every correction must apply (a test of one snippet); the build passes
+    False, because a content-keyed row only applies to documents that contain it.
+    """
     report = CleaningReport()
     edits = _Edits(raw_text)
-    stream = _normalise_chars(raw_text, edits)
+    cp1252 = find_cp1252_mojibake(raw_text, _removable)
+    stream = _normalise_chars(raw_text, edits, {m.begin: m for m in cp1252})
+    _repair_cp1252_in_stream(stream, edits)
     traditional = is_traditional_text(stream.text())
-    stream = _apply_corrections(stream, corrections, edits, traditional)
+    stream = _apply_corrections(stream, corrections, edits, traditional, required)
     _strip_pinyin_tags(stream, edits, report)
     _collapse_punctuation(stream, edits)
     text = stream.text()
     offsets = (*stream.src, len(raw_text))
     report.edits = edits.all()
     report.counts = dict(sorted(Counter(e.kind for e in report.edits).items()))
-    report.suspicious.extend(_leftovers(text, offsets, traditional))
+    leftovers = [
+        *_leftovers(text, offsets, traditional),
+        *_unbalanced_brackets(text, offsets, raw_text),
+    ]
+    report.suspicious.extend(sorted(leftovers, key=lambda f: (f.begin or 0, f.code)))
     return text, offsets, report
 
 
-def _normalise_chars(raw_text: str, edits: _Edits) -> _Stream:
-    """The character pass: BOM, line ends, invisible and control characters, NFKC."""
+def _normalise_chars(raw_text: str, edits: _Edits, cp1252: dict[int, Cp1252Span]) -> _Stream:
+    """The character pass: cp1252 mojibake, BOM, line ends, invisible and control
+    characters, NFKC.
+
+    A run that is UTF-8 read as Windows-1252 is handled first and as a whole: repaired
+    when its bytes decode (an ``Edit`` of kind ``mojibake``, each repaired character mapped
+    to the raw character its first byte became), else kept exactly as it is (no NFKC, no
+    control removal: ``º`` must not silently become ``o``) and reported by ``clean``.
+    """
     stream = _Stream()
     i, n = 0, len(raw_text)
     while i < n:
         ch = raw_text[i]
         cat = unicodedata.category(ch)
+        moji = cp1252.get(i)
+        if moji is not None:
+            if moji.fixed is None:
+                for k in range(moji.begin, moji.end):
+                    if _removable(raw_text, k):  # a C1 control is still not text
+                        _remove_char(raw_text, k, edits)
+                    else:  # verbatim: no NFKC
+                        stream.add(raw_text[k], k)
+            else:
+                for c, at in _decoded(moji.fixed, moji.starts):
+                    stream.add(c, at, repaired=True)
+                inserted = _decoded_text(moji.fixed)
+                reason = (
+                    "UTF-8 read as Windows-1252; the run's bytes decode as UTF-8 exactly "
+                    f"({moji.end - moji.begin} chars -> {moji.fixed!r}"
+                    + ("" if inserted == moji.fixed else f", normalised {inserted!r}")
+                    + (f", {moji.dropped} C1 control(s) left out" if moji.dropped else "")
+                    + ")"
+                )
+                edits.span("mojibake", moji.begin, moji.end, inserted, reason)
+            i = moji.end
+            continue
         if ch == "\ufeff" and i == 0:
             edits.char("bom", 0, 1, "", "UTF-8 byte order mark")
         elif ch == "\r":
@@ -329,6 +452,19 @@ def _normalise_chars(raw_text: str, edits: _Edits) -> _Stream:
                         _remove_char(raw_text, k, edits)
                     else:
                         stream.add(raw_text[k], k)
+            elif inside and len(norm) == len(visible):
+                # a one-to-one fold with invisibles inside (，+ U+200B + accent): each
+                # visible character keeps its offset and stays subject to the rules, as
+                # it will be on a second pass once the invisibles are gone (idempotence)
+                pos = 0
+                for k in range(i, j):
+                    if k in inside:
+                        _remove_char(raw_text, k, edits)
+                        continue
+                    if norm[pos] != raw_text[k]:
+                        edits.char("nfkc", k, k + 1, norm[pos], "NFKC compatibility form")
+                    stream.add(norm[pos], k)
+                    pos += 1
             elif inside:
                 # one edit for the whole cluster, invisibles included (edits never overlap)
                 edits.char("nfkc", i, j, norm, "NFKC compatibility form (invisibles dropped)")
@@ -349,6 +485,56 @@ def _normalise_chars(raw_text: str, edits: _Edits) -> _Stream:
             continue
         i += 1
     return stream
+
+
+def _decoded(fixed: str, starts: tuple[int, ...]) -> list[tuple[str, int]]:
+    """The character pass applied to decoded mojibake (``，`` -> ``,``, ``２`` -> ``2``), as
+    it is applied to every other character: ``(char, offset in the run)`` pairs."""
+    sub = _normalise_chars(fixed, _Edits(fixed), {})
+    return [(c, starts[k]) for c, k in zip(sub.chars, sub.src, strict=True)]
+
+
+def _decoded_text(fixed: str) -> str:
+    return "".join(c for c, _ in _decoded(fixed, tuple(range(len(fixed)))))
+
+
+def _repair_cp1252_in_stream(stream: _Stream, edits: _Edits) -> None:
+    """Repair cp1252 runs that only the character pass put together, until none is left.
+
+    The raw-level pass sees runs as scraped; removing an invisible or control character,
+    or an NFKC composition (``a`` + U+0301 -> ``á``), can join characters into a run whose
+    bytes decode, which a second cleaning would then repair. Doing it here keeps the
+    cleaner idempotent. The edit spans the raw characters of the run and takes over the
+    edits inside it (edits never overlap); a run that would cut an earlier repair in two
+    is left alone.
+    """
+    while True:
+        changed = False
+        out = _Stream()
+        j = 0
+        for run in find_cp1252_mojibake(stream.text()):
+            if run.fixed is None or run.begin < j:
+                continue
+            raw_b, raw_e = edits.extent(stream.src[run.begin], stream.src[run.end - 1])
+            covered = [k for k, s in enumerate(stream.src) if raw_b <= s < raw_e]
+            if covered[0] < run.begin or covered[-1] >= run.end:
+                continue  # an earlier repair's characters reach outside the run
+            for k in range(j, run.begin):
+                out.add(stream.chars[k], stream.src[k], stream.repaired[k])
+            reason = (
+                "UTF-8 read as Windows-1252 (a run joined once invisible or control "
+                f"characters were removed or marks composed); bytes decode exactly -> {run.fixed!r}"
+            )
+            edits.span("mojibake", raw_b, raw_e, _decoded_text(run.fixed), reason, replace=True)
+            for c, at in _decoded(run.fixed, run.starts):
+                out.add(c, stream.src[at], repaired=True)
+            j = run.end
+            changed = True
+        if not changed:
+            return
+        for k in range(j, len(stream.chars)):
+            out.add(stream.chars[k], stream.src[k], stream.repaired[k])
+        stream.chars, stream.src, stream.repaired = out.chars, out.src, out.repaired
 
 
 def _removable(text: str, i: int) -> bool:
@@ -392,18 +578,27 @@ def _joining_script(ch: str) -> bool:
     return "\u0600" <= ch <= "\u0dff" and unicodedata.category(ch)[0] in "LM"
 
 
-def _locate_corrections(text: str, corrections: list[Correction]) -> dict[int, Correction]:
-    """Start offset -> correction; each raw snippet must occur exactly once, without overlap."""
+def _locate_corrections(
+    text: str, corrections: list[Correction], required: bool
+) -> dict[int, Correction]:
+    """Start of ``raw_text`` -> correction; a key occurs at most once, rows never overlap.
+
+    A key found twice is ambiguous (which occurrence was reviewed?) and refused; a key not
+    found means the row is about another document, unless ``required``.
+    """
     starts: dict[int, Correction] = {}
     taken: list[tuple[int, int, str]] = []
     for corr in corrections:
-        count = text.count(corr.raw_text)
-        if count != 1:
+        count = text.count(corr.key)
+        if count > 1 or (required and count != 1):
             raise InputError(
-                f"corrections.tsv: row {corr.id}: raw_text found {count} times in the raw "
-                "text; it must occur exactly once"
+                f"corrections.tsv: row {corr.id}: raw_text found {count} times (with its "
+                "context) in the raw text; it must occur exactly once"
+                + ("; add context" if count > 1 else "")
             )
-        at = text.index(corr.raw_text)
+        if count == 0:
+            continue
+        at = text.index(corr.key) + len(corr.before)
         end = at + len(corr.raw_text)
         for b, e, other in taken:
             if at < e and b < end:
@@ -414,12 +609,16 @@ def _locate_corrections(text: str, corrections: list[Correction]) -> dict[int, C
 
 
 def _apply_corrections(
-    stream: _Stream, corrections: list[Correction], edits: _Edits, traditional: bool
+    stream: _Stream,
+    corrections: list[Correction],
+    edits: _Edits,
+    traditional: bool,
+    required: bool = True,
 ) -> _Stream:
     """A new stream with every correction applied (snippets matched on the normalised text)."""
     if not corrections:
         return stream
-    starts = _locate_corrections(stream.text(), corrections)
+    starts = _locate_corrections(stream.text(), corrections, required)
     out = _Stream()
     j = 0
     while j < len(stream.chars):
@@ -553,9 +752,34 @@ def _collapse_punctuation(stream: _Stream, edits: _Edits) -> None:
 
 
 def _leftovers(text: str, offsets: tuple[int, ...], traditional: bool) -> list[Finding]:
-    """Anything still suspicious after cleaning, grouped into spans (the quarantine)."""
-    flagged = [(i, why) for i in range(len(text)) if (why := suspicious_char(text, i, traditional))]
+    """Anything still suspicious after cleaning, grouped into spans (the quarantine).
+
+    A cp1252 mojibake run that could not be repaired is one finding for the whole run (its
+    characters are not flagged a second time).
+    """
     out: list[Finding] = []
+    inside: set[int] = set()
+    for run in find_cp1252_mojibake(text):
+        b, e = run.begin, run.end
+        inside.update(range(b, e))
+        out.append(
+            Finding(
+                Level.WARNING,
+                STAGE,
+                "unrepaired-mojibake",
+                f"{text[b:e]!r}: UTF-8 read as Windows-1252, but its bytes do not decode "
+                "(a byte was lost); kept as it is",
+                begin=b,
+                end=e,
+                raw_begin=offsets[b],
+                raw_end=offsets[e - 1] + 1,
+            )
+        )
+    flagged = [
+        (i, why)
+        for i in range(len(text))
+        if i not in inside and (why := suspicious_char(text, i, traditional))
+    ]
     group: list[tuple[int, str]] = []
     for item in [*flagged, (10**12, "")]:
         if group and item[0] - group[-1][0] > 3:
@@ -591,6 +815,55 @@ def _leftovers(text: str, offsets: tuple[int, ...], traditional: bool) -> list[F
             )
         )
     return sorted(out, key=lambda f: (f.begin or 0, f.code))
+
+
+BRACKETS = {"(": ")", "（": "）", "《": "》", "【": "】", "「": "」", "『": "』"}
+_CLOSERS = {v: k for k, v in BRACKETS.items()} | {"）": "(", ")": "（"}
+
+
+def _unbalanced_brackets(text: str, offsets: tuple[int, ...], raw_text: str) -> list[Finding]:
+    """A WARNING for every bracket without its partner on the same line (SECURITY.md #6).
+
+    Checked on the cleaned text (a pinyin remnant ``shù)`` that a repair removed is not a
+    bracket any more), located by line:col of the raw text. ``(`` and ``（`` close each
+    other (NFKC folds one into the other anyway). Nothing is removed: this only reports.
+    """
+    out: list[Finding] = []
+    stack: list[int] = []
+
+    def report(i: int, what: str) -> None:
+        rb = offsets[i]
+        line = raw_text.count("\n", 0, rb) + 1
+        col = rb - (raw_text.rfind("\n", 0, rb) + 1) + 1
+        out.append(
+            Finding(
+                Level.WARNING,
+                STAGE,
+                "unbalanced-bracket",
+                f"{raw_text[rb]!r} at line {line}:{col} of the raw text {what}; kept",
+                begin=i,
+                end=i + 1,
+                raw_begin=rb,
+                raw_end=rb + 1,
+            )
+        )
+
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            for j in stack:
+                report(j, "is never closed on its line")
+            stack = []
+        elif ch in BRACKETS:
+            stack.append(i)
+        elif ch in _CLOSERS:
+            partners = {_CLOSERS[ch], *(o for o, c in BRACKETS.items() if c == ch)}
+            if stack and text[stack[-1]] in partners:
+                stack.pop()
+            else:
+                report(i, "closes nothing")
+    for j in stack:
+        report(j, "is never closed")
+    return out
 
 
 def _finding(stream: _Stream, b: int, e: int, code: str, message: str) -> Finding:

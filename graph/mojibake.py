@@ -15,8 +15,10 @@ the mojibake, in order. Nothing here guesses a lost byte.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -230,3 +232,149 @@ def looks_like_mojibake(text: str, traditional: bool = True) -> bool:
     """Whether a snippet contains any character ``suspicious_char`` would flag."""
     norm = unicodedata.normalize("NFC", text)
     return any(suspicious_char(norm, i, traditional) for i in range(len(norm)))
+
+
+# ------------------------------------------------------------ UTF-8 read as Windows-1252
+#
+# A different damage from the GBK one above: UTF-8 bytes shown through Windows-1252, so
+# 重庆 (E9 87 8D E5 BA 86) reads ``é‡\x8dåº†``. Every byte >= 0x80 became one character;
+# the five bytes cp1252 leaves undefined (81 8D 8F 90 9D) pass through as C1 controls
+# (what browsers and "sloppy" decoders do) or are lost. Reversing it is exact when the
+# run's bytes decode as UTF-8 again; when a byte was lost they do not, and the run is left
+# as it is and reported. Small enough not to need ftfy, which would not keep offsets.
+
+
+@cache
+def _cp1252_bytes() -> dict[str, int]:
+    """Character -> the byte >= 0x80 it stands for in (sloppy) Windows-1252."""
+    table: dict[str, int] = {}
+    for b in range(0x80, 0x100):
+        try:
+            table[bytes([b]).decode("cp1252")] = b
+        except UnicodeDecodeError:
+            table[chr(b)] = b  # undefined in cp1252: passed through as U+0081 ...
+    return table
+
+
+def _is_lead(b: int) -> bool:
+    return 0xC2 <= b <= 0xF4
+
+
+def _is_continuation(b: int) -> bool:
+    return 0x80 <= b <= 0xBF
+
+
+#: the bytes cp1252 leaves undefined, as the C1 controls a sloppy decoder passes them on as
+C1_PASSTHROUGH = frozenset("\x81\x8d\x8f\x90\x9d")
+
+
+@dataclass(frozen=True, slots=True)
+class Cp1252Span:
+    """A run of text that is UTF-8 read as Windows-1252.
+
+    ``begin``/``end``: the run's extent in the text (it may hold characters the caller
+    removes anyway, such as U+200B). ``members``: offsets of the run's own characters.
+    ``fixed``: what the bytes decode to, or None when they do not (a byte was lost);
+    ``starts[k]``: offset of the character the first byte of ``fixed[k]`` became.
+    ``dropped``: C1 controls left out because the bytes decode only without them.
+    """
+
+    begin: int
+    end: int
+    members: tuple[int, ...]
+    fixed: str | None
+    starts: tuple[int, ...] = ()
+    dropped: int = 0
+
+
+@cache
+def _cp1252_char() -> re.Pattern[str]:
+    """One character that stands for a byte >= 0x80 (a quick way to the candidates)."""
+    return re.compile("[" + re.escape("".join(sorted(_cp1252_bytes()))) + "]")
+
+
+def _has_sequence_start(data: bytes) -> bool:
+    return any(_is_lead(a) and _is_continuation(b) for a, b in itertools.pairwise(data))
+
+
+def find_cp1252_mojibake(
+    text: str, transparent: Callable[[str, int], bool] | None = None
+) -> list[Cp1252Span]:
+    """Every run of cp1252 characters that is UTF-8 read as Windows-1252.
+
+    ``transparent(text, i)``: characters the cleaner removes anyway (U+200B, controls);
+    a run looks through them, so cleaning the output again finds the same runs. A run's
+    last character is left out when a combining mark or a joiner follows it (it belongs to
+    that cluster). A run is repairable (``fixed`` set) when its bytes decode as UTF-8
+    exactly, or do so once its C1 pass-through controls are left out (which the cleaner
+    removes as controls). Otherwise it is reported (``fixed`` None) when it still holds a
+    UTF-8 lead byte followed by a continuation byte; genuine Latin text (``café``, pinyin
+    ``lián``, ``“·”``) has none.
+    """
+    table = _cp1252_bytes()
+    see = transparent or (lambda _t, _i: False)
+    out: list[Cp1252Span] = []
+    n, i = len(text), 0
+    for hit in _cp1252_char().finditer(text):
+        if hit.start() < i:
+            continue  # inside the previous run
+        i = hit.start()
+        members = [i]
+        j = i + 1
+        while j < n and (text[j] in table or see(text, j)):
+            if text[j] in table:  # a byte, even when it is a control or U+00AD
+                members.append(j)
+            j += 1
+        i = j
+        if len(members) < 2:
+            continue
+        after = next((k for k in range(members[-1] + 1, n) if not see(text, k)), n)
+        # the characters that survive cleaning (a second cleaning sees only these)
+        lean = [k for k in members if text[k] not in C1_PASSTHROUGH and not see(text, k)]
+        if (
+            lean
+            and after < n
+            and (unicodedata.combining(text[after]) or text[after] in "\u200c\u200d")
+        ):
+            # the last surviving character belongs to the mark (or joiner) after it
+            members = [k for k in members if k < lean[-1]]
+            lean.pop()
+        span = _judge(text, members, lean, table)
+        if span is not None:
+            out.append(span)
+    return out
+
+
+def _judge(
+    text: str, members: list[int], lean: list[int], table: dict[str, int]
+) -> Cp1252Span | None:
+    """Repair, report or ignore one run (see ``find_cp1252_mojibake``)."""
+    if len(members) < 2:
+        return None
+    begin, end = members[0], members[-1] + 1
+    for used in (members, lean):
+        try:
+            fixed = bytes(table[text[k]] for k in used).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        starts = tuple(used[k] for k in _char_starts(fixed))
+        while len(fixed) > 1 and all(c in table for c in fixed):  # encoded twice (or more)
+            try:
+                again = bytes(table[c] for c in fixed).decode("utf-8")
+            except UnicodeDecodeError:
+                break
+            starts = tuple(starts[k] for k in _char_starts(again))
+            fixed = again
+        return Cp1252Span(begin, end, tuple(members), fixed, starts, len(members) - len(used))
+    if _has_sequence_start(bytes(table[text[k]] for k in lean)):
+        return Cp1252Span(begin, end, tuple(members), None)
+    return None
+
+
+def _char_starts(decoded: str) -> tuple[int, ...]:
+    """Byte offset of each character of a UTF-8 decoding (= its cp1252 character index)."""
+    starts, pos = [], 0
+    for ch in decoded:
+        starts.append(pos)
+        pos += len(ch.encode("utf-8"))
+    return tuple(starts)

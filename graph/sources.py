@@ -5,11 +5,15 @@ Each source lives in ``graph/sources/<id>/`` as the raw file exactly as scraped 
 every span in the graph points back into it, so a raw file whose sha256 differs from the
 manifest is refused rather than silently re-hashed.
 
+An ``encoding`` the manifest declares must be a text codec Python knows (and
+ASCII-compatible); an unknown label is refused here, never read as UTF-8.
+
 Errors are ``InputError`` one-liners that start with the offending file's path.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import tomllib
 from pathlib import Path
@@ -101,11 +105,37 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     for key in (*REQUIRED_KEYS, *_STRING_KEYS):
         if key in data and not isinstance(data[key], str):
             raise InputError(f"{path}: key {key!r} must be a string")
+    if "encoding" in data and codec_name(data["encoding"]) is None:
+        raise InputError(
+            f"{path}: unknown or unusable encoding {data['encoding']!r} "
+            '(use an ASCII-compatible text codec such as "utf-8", "gb18030" or "big5")'
+        )
     for key in _LIST_KEYS:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise InputError(f"{path}: key {key!r} must be a list of strings")
     return data
+
+
+def codec_name(label: str) -> str | None:
+    """Python's canonical name for an encoding label, or None if it cannot decode a source.
+
+    Usable means: a text codec Python knows that is ASCII-compatible (the binary check
+    and the cleaner read bytes below 0x80 as ASCII), so ``base64`` or ``utf-16`` are not.
+    ``utf-8-sig`` is UTF-8 (the BOM is handled by the decoder).
+    """
+    try:
+        info = codecs.lookup(label.strip())
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True):
+        return None
+    try:
+        if "a\n0".encode(info.name) != b"a\n0" or b"a\n0".decode(info.name) != "a\n0":
+            return None
+    except (UnicodeError, LookupError):
+        return None
+    return "utf-8" if info.name == "utf-8-sig" else info.name
 
 
 def _read_capped(path: Path, max_input_bytes: int) -> bytes:

@@ -264,7 +264,9 @@ def test_a_second_source_merges_with_the_first(tmp_path: Path) -> None:
     second.mkdir()
     raw = (
         "重慶發布《報告》\n\n據《報告》顯示,全市網民數量達2362萬人,“渝快辦”服務2637萬人。\n"
-        "據介紹,??导压怆娙嵝燥@示技術領先。\n"  # mojibake with no reviewed correction
+        # mojibake with no reviewed correction: a truncated form of the seed's first spot
+        # (the full spot would now be repaired: corrections follow content, not the source id)
+        "據介紹,??导压怆娙嵝技術領先。\n"
     )
     (second / "raw.txt").write_text(raw, encoding="utf-8")
     sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()

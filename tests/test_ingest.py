@@ -37,7 +37,7 @@ def _doc(raw: bytes, encoding: str = "utf-8") -> SourceDocument:
 @pytest.fixture(scope="module")
 def no_corrections(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("corr") / "corrections.tsv"
-    path.write_text("id\tsource\traw_text\treplacement\treason\n", encoding="utf-8")
+    path.write_text("\t".join(ingest.CORRECTION_COLUMNS) + "\n", encoding="utf-8")
     return path
 
 
@@ -196,12 +196,34 @@ def test_doubled_punctuation_left_is_reported() -> None:
         (b" \n\t\r\n", r"raw\.txt: empty \(5 bytes, whitespace only\); nothing ingested"),
         ("重慶".encode() + b"\x00\x01", r"raw\.txt: binary data at byte 6; not a text document"),
         (b"\x01\x02\x03\x04ab", r"raw\.txt: binary data at byte 0"),
+        # U+3000 (ideographic space) is whitespace too: exit 2 "empty", not 3 "not Chinese"
+        ("\u3000\u3000\n\u3000".encode(), r"raw\.txt: empty \(10 bytes, whitespace only\)"),
+        ("\ufeff\u3000\u200b\u00a0\n".encode(), r"raw\.txt: empty \(12 bytes, whitespace only\)"),
     ],
 )
 def test_bad_inputs(raw: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message) as exc:
         ingest.run(_doc(raw))
     assert exc.value.exit_code == 2
+
+
+def test_ideographic_space_only_gb18030_is_empty() -> None:
+    with pytest.raises(InputError, match=r"raw\.txt: empty \(6 bytes, whitespace only\)") as exc:
+        ingest.run(_doc("\u3000\u3000\u3000".encode("gb18030"), "gb18030"))
+    assert exc.value.exit_code == 2
+
+
+@pytest.mark.parametrize("codec", ["no-such-codec", "base64", "utf-16"])
+def test_unknown_or_unusable_encoding_is_refused(codec: str) -> None:
+    with pytest.raises(InputError, match=rf"^raw\.txt: .*encoding {codec!r}") as exc:
+        ingest.run(_doc("重慶市互聯網".encode(), codec))
+    assert exc.value.exit_code == 2 and "\n" not in str(exc.value)
+
+
+def test_declared_big5_decodes(no_corrections: Path) -> None:
+    text = "重慶市互聯網發展報告"
+    out = ingest.run(_doc(text.encode("big5"), "big5"), no_corrections)
+    assert out.text == text and out.report.encoding == "big5"
 
 
 def test_gbk_without_declaration_is_refused() -> None:
@@ -381,6 +403,9 @@ PROPS = settings(max_examples=200, deadline=5000)
 @given(texts)
 @example(",，\u0301")  # regression: a folded ， + accent was protected from the comma rule
 @example("a\u200b\u0301")  # regression: a + ZWSP + accent composed only on the second pass
+@example("!，\ufeff\u0303")  # regression: ，+ invisible + accent was protected on pass 1 only
+@example(";，\u00ad\u0301a")
+@example("慶（ｌｉáｎ）\x07\u0301數")  # ... and so was the ） of a fullwidth pinyin tag
 def test_prop_idempotent(raw: str) -> None:
     once = clean(raw, [])[0]
     assert clean(once, [])[0] == once
@@ -401,6 +426,7 @@ def _made_by_edits(text: str, offsets: tuple[int, ...], edits: list[Edit]) -> se
 
 @PROPS
 @given(texts)
+@example(",，\u0301")  # regression: the comma rule cut a folded ， + accent edit in two
 def test_prop_offset_map_exact_and_accounted(raw: str) -> None:
     text, offsets, report = clean(raw, [])
     _check_offset_map(raw, text, offsets, _made_by_edits(text, offsets, report.edits))
@@ -467,3 +493,194 @@ def test_decode_never_replaces() -> None:
 
 def test_report_is_a_dataclass_copy_safe(real: CleanText) -> None:
     assert dataclasses.is_dataclass(real.report)
+
+
+# ------------------------------------------------- corrections follow content, not the id
+
+
+def _tsv(tmp_path: Path, *rows: tuple[str, ...]) -> Path:
+    path = tmp_path / "corrections.tsv"
+    lines = ["\t".join(ingest.CORRECTION_COLUMNS), *("\t".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_seed_under_another_id_cleans_byte_identically() -> None:
+    """Renaming (or re-scraping) the seed must not lose its reviewed repairs."""
+    doc = load_sources()[0]
+    copy = dataclasses.replace(doc, id="some-other-outlet-2024-10-13-abcdef12", path="copy.txt")
+    out = ingest.run(copy)
+    assert out.text == GOLDEN.read_text(encoding="utf-8")
+    assert out.report.counts["mojibake"] == 5
+    assert out.report.suspicious == []
+    assert "shù)" not in out.text and "ǜ" not in out.text
+
+
+def test_every_correction_row_applies_to_the_seed_exactly_once() -> None:
+    raw = load_sources()[0].raw_bytes.decode("utf-8")
+    for row in load_corrections(DEFAULT_CORRECTIONS):
+        assert row.reason.strip(), row.id
+        assert raw.count(row.key) == 1, f"{row.id}: key not unique in the seed"
+
+
+def test_correction_absent_from_a_document_is_skipped() -> None:
+    rows = [Correction("x-01", "不存在的片段", "替換", "test")]
+    text, _, report = clean("重慶市互聯網", rows, required=False)
+    assert text == "重慶市互聯網" and report.edits == []
+
+
+def test_correction_found_twice_is_ambiguous() -> None:
+    rows = [Correction("x-01", "??导压怆娙嵝燥@示", "康佳光電柔性顯示", "test")]
+    twice = "甲??导压怆娙嵝燥@示乙??导压怆娙嵝燥@示丙"
+    with pytest.raises(InputError, match=r"row x-01: raw_text found 2 times .*add context"):
+        clean(twice, rows, required=False)
+    ctx = [Correction("x-01", "??导压怆娙嵝燥@示", "康佳光電柔性顯示", "test", before="乙")]
+    text, _, _ = clean(twice, ctx, required=False)
+    assert text == "甲??导压怆娙嵝燥@示乙康佳光電柔性顯示丙"  # context kept, only raw_text replaced
+
+
+def test_ambiguous_row_in_a_build_names_the_corrections_file(tmp_path: Path) -> None:
+    path = _tsv(tmp_path, ("x-01", "", "??导压怆娙嵝燥@示", "", "康佳光電柔性顯示", "test"))
+    raw = "報告發布??导压怆娙嵝燥@示,又??导压怆娙嵝燥@示。\n".encode()
+    with pytest.raises(InputError) as err:
+        ingest.run(_doc(raw), path)
+    msg = str(err.value)
+    assert msg.startswith(f"{path}: row x-01: raw_text found 2 times") and "raw.txt" in msg
+    assert "\n" not in msg
+
+
+A = ("a-01", "", "甲乙", "", "丙", "r")
+STRICT = [
+    ([A, ("a-01", "", "丁戊", "", "丙", "r")], "a-01: duplicate id"),
+    ([A, ("a-02", "", "甲乙", "", "丁", "r")], "a-02: same key as row a-01"),
+    ([A, ("a-02", "x", "甲乙", "", "丁", "r")], "a-02: its key contains .* a-01"),
+    ([("a-02", *A[1:]), ("a-01", "", "丁戊", "", "丙", "r")], "sorted by id"),
+    ([(*A[:5], "")], "line 2: expected 6"),
+    ([A[:5]], "line 2: expected 6"),
+]
+
+
+@pytest.mark.parametrize(("rows", "message"), STRICT)
+def test_loader_is_strict(tmp_path: Path, rows: list[tuple[str, ...]], message: str) -> None:
+    with pytest.raises(InputError, match=rf"^corrections\.tsv: .*{message}"):
+        load_corrections(_tsv(tmp_path, *rows))
+
+
+def test_old_per_source_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "corrections.tsv"
+    path.write_text("id\tsource\traw_text\treplacement\treason\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^corrections\.tsv: header must be id / before"):
+        load_corrections(path)
+
+
+# ------------------------------------------- UTF-8 read as cp1252, unbalanced brackets
+
+
+def _cp1252(text: str) -> str:
+    return "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
+    )
+
+
+@pytest.mark.parametrize("city", ["重庆", "重慶"])
+def test_cp1252_mojibake_is_repaired_with_a_record(city: str) -> None:
+    raw = f"截至2023年底,{_cp1252(city)}市網民達2362萬人。"
+    text, offsets, report = clean(raw, [])
+    assert text == f"截至2023年底,{city}市網民達2362萬人。"
+    [edit] = [e for e in report.edits if e.kind == "mojibake"]
+    assert (edit.removed, edit.inserted) == (_cp1252(city), city)
+    assert "Windows-1252" in edit.reason and raw[edit.raw_begin : edit.raw_end] == edit.removed
+    at = text.index(city)
+    assert offsets[at] == edit.raw_begin and offsets[at + 1] == edit.raw_begin + 3
+    assert offsets[at + 2] == edit.raw_end  # 市 keeps its own raw offset
+    assert report.suspicious == []
+
+
+@pytest.mark.parametrize("city", ["重庆", "重慶"])
+def test_cp1252_mojibake_with_a_lost_byte_is_kept_and_quarantined(city: str) -> None:
+    moji = _cp1252(city).replace("\x8d", "")  # the undefined byte 0x8D did not survive
+    raw = f"截至2023年底,{moji}市網民達2362萬人。"
+    text, _, report = clean(raw, [])
+    assert moji in text  # untouched: no NFKC (º would become o), nothing else
+    assert not any(raw.find(moji) <= e.raw_begin < raw.find(moji) + len(moji) for e in report.edits)
+    [finding] = report.suspicious
+    assert finding.code == "unrepaired-mojibake" and finding.level.name == "WARNING"
+    assert (finding.raw_begin, finding.raw_end) == (raw.find(moji), raw.find(moji) + len(moji))
+    assert finding.begin is not None and text[finding.begin : finding.end] == moji
+
+
+def test_cp1252_mojibake_in_a_source_document(no_corrections: Path) -> None:
+    out = ingest.run(_doc(f"報告:{_cp1252('重庆')}互聯網".encode()), no_corrections)
+    assert out.text == "報告:重庆互聯網" and out.report.counts == {"mojibake": 1}
+
+
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        ("全市網民(截至年底達2362萬人", ["'(' at line 1:5"]),
+        ("全市网民（截至年底达2362万人", ["'（' at line 1:5"]),  # fullwidth, simplified
+        ("第一行\n全市網民截至年底)達", ["')' at line 2:9"]),
+        ("《報告》(2023)發布\n「渝快辦", ["'「' at line 2:1"]),
+        ("聯(lián)網(《報告", ["'(' at line 1:9", "'《' at line 1:10"]),
+    ],
+)
+def test_unbalanced_bracket_warns_with_line_and_col(raw: str, where: list[str]) -> None:
+    report = clean(raw, [])[2]
+    found = [f for f in report.suspicious if f.code == "unbalanced-bracket"]
+    assert [f.message.split(" of the raw")[0] for f in found] == where
+    assert all(f.level.name == "WARNING" and f.raw_begin is not None for f in found)
+    assert all(raw[f.raw_begin] in "()（）《》「」" for f in found if f.raw_begin is not None)
+
+
+def test_balanced_brackets_and_the_seed_give_no_bracket_warning(real: CleanText) -> None:
+    assert not [f for f in real.report.suspicious if f.code == "unbalanced-bracket"]
+    assert clean("(2023)（兼）《報告》「渝」(以下簡稱《報告》)", [])[2].suspicious == []
+
+
+ANNOTATIONS = frozenset({"pinyin-tag", "injected-punctuation"})
+
+
+@settings(max_examples=300, deadline=5000)
+@given(st.text(alphabet="重慶市聯網()（）《》,、。 lián1\n", max_size=60))
+def test_prop_no_text_lost_after_a_bracket(body: str) -> None:
+    """Output length >= input length - what the recognised annotations removed, and every
+    raw character outside an edit is in the output (an unbalanced bracket swallows nothing).
+    """
+    text, offsets, report = clean(body, [])
+    removed = sum(len(e.removed) - len(e.inserted) for e in report.edits if e.kind in ANNOTATIONS)
+    assert len(text) >= len(body) - removed
+    edited = {i for e in report.edits for i in range(e.raw_begin, e.raw_end)}
+    assert set(range(len(body))) - edited <= set(offsets[:-1])
+
+
+CP1252_TOKENS = [
+    _cp1252("重庆"), _cp1252("重慶"), _cp1252("重庆").replace("\x8d", ""), _cp1252("網"),
+    "Ã—", "é", "º", "‡", "†", "\x8d", "\xad", "café",
+]  # fmt: skip
+cp1252_texts = st.lists(st.sampled_from(TOKENS + CP1252_TOKENS), max_size=40).map("".join)
+
+
+def _visible(text: str) -> str:
+    return unicodedata.normalize(
+        "NFKC", "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
+    )
+
+
+@PROPS
+@given(cp1252_texts)
+@example("a\u0301“”")  # an NFKC composition joins a run that decodes (U+14D4)
+@example("é‡\u200b\x8dåº†")  # ZWSP inside a run
+@example("ºé\x8d")  # suspicious only because of the C1 control
+@example(_cp1252(_cp1252("重庆")))  # double encoding
+def test_prop_cp1252_repairs_are_exact_idempotent_and_lose_no_han(raw: str) -> None:
+    text, offsets, report = clean(raw, [])
+    assert clean(text, [])[0] == text
+    assert han_count(text) >= han_count(raw)
+    for e in report.edits:
+        if e.kind == "mojibake":  # round trip: the removed run is the inserted text's bytes
+            # through cp1252 once (or more: double encoding), after the character pass
+            steps = [e.inserted]
+            for _ in range(3):
+                steps.append(_cp1252(steps[-1]))
+            assert e.removed in steps[1:] or _visible(e.removed) in map(_visible, steps[1:]), e
+    assert len(offsets) == len(text) + 1 and list(offsets) == sorted(offsets)

@@ -6,6 +6,7 @@ import pytest
 
 from graph.mojibake import (
     derive_by_shift,
+    find_cp1252_mojibake,
     is_traditional_compatible,
     is_traditional_text,
     suspicious_char,
@@ -70,3 +71,58 @@ def test_script_signals() -> None:
     assert suspicious_char("a?b", 1, True) is None
     assert suspicious_char("報导", 1, True) is not None
     assert suspicious_char("報导", 1, False) is None
+
+
+# ------------------------------------------------------------ UTF-8 read as Windows-1252
+
+
+def as_cp1252(text: str) -> str:
+    """What a browser shows for UTF-8 bytes decoded as Windows-1252 (undefined bytes pass)."""
+    return "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
+    )
+
+
+@pytest.mark.parametrize("original", ["重庆", "重慶", "互联网发展报告", "互聯網發展報告", "“渝”。"])
+def test_cp1252_run_is_found_and_decodes_exactly(original: str) -> None:
+    moji = as_cp1252(original)
+    text = f"前文{moji}后文"
+    [span] = find_cp1252_mojibake(text)
+    assert (span.begin, span.end, span.fixed) == (2, 2 + len(moji), original)
+    # each repaired character points at the character its first byte became
+    assert [text[k] for k in span.starts] == [as_cp1252(c)[0] for c in original]
+
+
+def test_cp1252_run_looks_through_what_the_cleaner_removes() -> None:
+    text = "é‡\u200b\x8dåº†"  # a zero-width space inside the run
+    [span] = find_cp1252_mojibake(text, lambda t, i: t[i] == "\u200b")
+    assert (span.begin, span.end, span.fixed, span.starts) == (0, 7, "重庆", (0, 4))
+    assert find_cp1252_mojibake(text)[0].fixed is None  # without: two runs, the first kept
+
+
+def test_cp1252_double_encoding_and_dropped_c1() -> None:
+    [span] = find_cp1252_mojibake(as_cp1252(as_cp1252("重庆")))
+    assert span.fixed == "重庆"
+    [span] = find_cp1252_mojibake("é‡\x8d‡")  # decodes only without the stray control
+    assert (span.fixed, span.dropped) == ("采", 1)
+
+
+def test_cp1252_run_before_a_combining_mark_gives_up_its_last_character() -> None:
+    [span] = find_cp1252_mojibake("é‡åº\u0301")
+    assert (span.begin, span.end, span.fixed) == (0, 3, None)  # º goes with the accent
+
+
+def test_cp1252_runs_stop_at_ascii() -> None:
+    spans = find_cp1252_mojibake(as_cp1252("5G基站超過1萬個"))
+    assert [s.fixed for s in spans] == ["基站超過", "萬個"]
+
+
+def test_cp1252_run_with_a_lost_byte_is_reported_not_repaired() -> None:
+    assert as_cp1252("重庆") == "é‡\x8dåº†"
+    [span] = find_cp1252_mojibake("截至去年底é‡åº†網民")  # U+008D lost: bytes E9 87 E5 BA 86
+    assert (span.begin, span.end, span.fixed) == (5, 10, None)
+
+
+@pytest.mark.parametrize("genuine", ["café", "聯(lián)網", "“渝悅·根治欠薪”", "naïve", "Â", "±5%"])
+def test_genuine_latin_is_not_cp1252_mojibake(genuine: str) -> None:
+    assert find_cp1252_mojibake(genuine) == []

@@ -105,3 +105,16 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
 def test_copy_of_real_source_loads(tmp_path: Path) -> None:
     shutil.copytree(DEFAULT_ROOT / SOURCE_ID, tmp_path / SOURCE_ID)
     assert load_sources(tmp_path)[0].raw_bytes == load_sources()[0].raw_bytes
+
+
+def test_unknown_encoding_in_manifest_is_refused(tmp_path: Path) -> None:
+    d = _make(tmp_path, encoding="no-such-codec")
+    with pytest.raises(InputError) as exc:
+        load_source(d)
+    msg = str(exc.value)
+    assert msg.startswith(str(d / "source.toml")) and "'no-such-codec'" in msg
+    assert exc.value.exit_code == 2 and "\n" not in msg
+
+
+def test_known_encoding_alias_loads(tmp_path: Path) -> None:
+    assert load_source(_make(tmp_path, encoding="GBK")).encoding == "GBK"
