@@ -593,7 +593,30 @@ class _Finder:
                 key = ab.group(1)
                 for sm in re.finditer("《" + re.escape(key) + "》", text):
                     short.append((sm.start(), sm.end(), hit))
+        short += self._tail_names(hits)
         return hits, [s for s in short if s[1]]
+
+    def _tail_names(self, hits: Sequence[_Hit]) -> list[tuple[int, int, _Hit]]:
+        """A yearless 《報告》 that is the tail of exactly one edition title named in the text.
+
+        Coverage names the edition in full once (《重慶市互聯網發展報告(2022)》) and then writes
+        《報告》 with or without a 以下簡稱 clause; the short form means that edition, never the
+        registry's other edition (which ``extract.entities`` no longer matches here).
+        """
+        titled = {}
+        for h in hits:
+            if h.edition:
+                stem = match_key(_YEAR.sub("", self.n[h.begin : h.end]))
+                titled.setdefault(stem, h)
+        out: list[tuple[int, int, _Hit]] = []
+        for m in _BOOK.finditer(self.n):
+            inner = match_key(m.group(1))
+            if _YEAR.search(m.group(1)) or not inner:
+                continue
+            owners = [h for stem, h in titled.items() if stem.endswith(inner) and stem != inner]
+            if len(owners) == 1:
+                out.append((m.start(), m.end(), owners[0]))
+        return out
 
     def quote_hits(self) -> tuple[list[_Hit], list[Finding]]:
         hits: list[_Hit] = []
