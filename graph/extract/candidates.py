@@ -603,7 +603,7 @@ class _Finder:
         《報告》 with or without a 以下簡稱 clause; the short form means that edition, never the
         registry's other edition (which ``extract.entities`` no longer matches here).
         """
-        titled = {}
+        titled: dict[str, _Hit] = {}
         for h in hits:
             if h.edition:
                 stem = match_key(_YEAR.sub("", self.n[h.begin : h.end]))
