@@ -84,6 +84,7 @@ from pathlib import Path
 
 import yaml
 
+from graph.extract import grammar as gw
 from graph.extract import numbers, values
 from graph.extract.grammar import fold_aligned
 from graph.model import (
@@ -283,7 +284,10 @@ def run_with_accounting(
     excluded = exclusions(text, g, folded)
     findings: list[Finding] = []
     drafts: list[_Draft] = []
+    heads = values.headline_lines(folded, gw.words())
     for ub, ue in _sentence_units(text):
+        if any(hb <= ub < he for hb, he in heads):
+            continue  # a headline repeats the body's figures (its digits: "headline")
         drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))
     for vb, ve in values.vague_ranks(folded):
         rb, re_ = clean.raw_span(vb, ve)
@@ -361,9 +365,13 @@ def _unit_drafts(
     clauses = _clauses(text, ub, ue)
     out: list[_Draft] = []
     pats = values.patterns()
+    pops = values.populations(folded, ub, ue, excluded)
     for ci, clause in enumerate(clauses):
-        vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded)
-        clause.has_value = bool(vals)
+        vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded, pops)
+        # a clause that states a ranked population (在全國31個省中,) names no indicator
+        clause.has_value = bool(vals) or any(
+            clause.begin <= x.begin < clause.end for x in pops
+        )
         prev_left: tuple[int, int] | None = None
         prev_right_end = clause.begin
         for k, v in enumerate(vals):
@@ -386,11 +394,14 @@ def _unit_drafts(
                     duration = int(dm.group("n"))
                     le = lb + dm.start()
             left = _clean_left(text, lb, le)
+            if v.kind == "growth":  # 較2020年翻一番: the base is grammar of the growth
+                left = _clean_left(text, left[0], values.growth_base(folded, left[0], left[1]))
             if v.kind == "quantity":
                 grown = values.growth_word(folded, left[0], left[1])
                 if grown is not None:
                     kind = "growth"
-                    left = _clean_left(text, left[0], grown[0])
+                    base_end = values.growth_base(folded, left[0], grown[0])
+                    left = _clean_left(text, left[0], base_end)
                     if grown[1] and v.value is not None:  # 下降5%: a growth of -5
                         v = replace(
                             v,
