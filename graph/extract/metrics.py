@@ -193,7 +193,7 @@ def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
             stack.pop()
         elif ch in OPEN_CLOSE:
             stack.append(OPEN_CLOSE[ch])
-        elif not stack and ch in CLAUSE_SEPS:
+        elif not stack and ch in CLAUSE_SEPS and not numbers.is_thousands_comma(text, i):
             out.append(_Clause(start, i, sep))
             start, sep = i + 1, ch
     out.append(_Clause(start, end, sep))
@@ -369,9 +369,7 @@ def _unit_drafts(
     for ci, clause in enumerate(clauses):
         vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded, pops)
         # a clause that states a ranked population (在全國31個省中,) names no indicator
-        clause.has_value = bool(vals) or any(
-            clause.begin <= x.begin < clause.end for x in pops
-        )
+        clause.has_value = bool(vals) or any(clause.begin <= x.begin < clause.end for x in pops)
         prev_left: tuple[int, int] | None = None
         prev_right_end = clause.begin
         for k, v in enumerate(vals):

@@ -119,9 +119,7 @@ def patterns() -> Patterns:
             rf"|(?P<top>{alt(list(w.rank_tops))})"
             rf"|{re.escape(w.top_n)}{SP}(?P<tn>{num}){SP}(?P<tsuffix>{alt(list(w.rank_suffixes))})?"
         ),
-        population=re.compile(
-            rf"(?:在{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"
-        ),
+        population=re.compile(rf"(?:在{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
         growth_base=re.compile(
             rf"(?:{alt(list(w.base_words))}){SP}(?:{alt(list(w.base_periods))}"
             rf"|\d{{4}}{SP}(?:{alt(list(w.base_year_suffixes))})){SP}\Z"
@@ -193,9 +191,7 @@ def exclusions(
         fig = _figure_at(f, b, g)
         if any(tb < b < te for tb, te in titles):
             out[b] = "title"
-        elif p.latin_name.search(before) or (
-            re.match(r"[a-z]", after) and not _latin_unit(f, fig)
-        ):
+        elif p.latin_name.search(before) or (re.match(r"[a-z]", after) and not _latin_unit(f, fig)):
             out[b] = "name (joined to Latin letters)"
         elif before.endswith("“") and after.startswith("”"):
             out[b] = "name (a quotation of digits only)"
@@ -451,9 +447,7 @@ def values_in(
     return vals
 
 
-def populations(
-    folded: str, begin: int, end: int, excluded: dict[int, str]
-) -> list[Population]:
+def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> list[Population]:
     """The ranked populations of a sentence: 在全國31個省(區、市)中 followed (in the same
     clause or a later one) by a rank. Their digits become the exclusion ``rank population``
     (the number is ``rank_of``, not a figure)."""
