@@ -81,23 +81,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
 
-import yaml
-
-from graph.extract import numbers
+from graph.extract import indicators, numbers
 from graph.model import (
     CleanText,
     Finding,
-    InputError,
     Level,
     Mention,
     Observation,
     Segmentation,
 )
+from graph.model import InputError as InputError  # re-exported: load_indicators raises it
+from graph.text import fold, to_hant
 
 STAGE = "extract.metrics"
-INDICATORS_FILE = numbers.CURATION / "indicators.yaml"
+INDICATORS_FILE = indicators.INDICATORS_FILE
+load_indicators = indicators.load_indicators
 
 # Grammar words: Chinese function words and scope words, not facts of the report, so they
 # live here rather than in graph/curation/ (a new article needs no change to them).
@@ -111,12 +110,8 @@ LIST_SCOPES = {**SCOPES, "國家": "place/china"}  # a national list (國家公�
 LIST_SCOPE_RE = re.compile("|".join(sorted(LIST_SCOPES, key=len, reverse=True)))
 RANK_VERBS = ("排名", "位居", "保持", "蟬聯")
 GROWTH_VERBS = ("同比增長", "增長", "提高", "增速")
-GENERIC_LABELS = ("占比", "增速")
-LEADING_DROP = re.compile(
-    r"(?:重慶全市|重慶市(?!民)|全市|重慶|依法|及時|推廣應用|建成|新建|創建|建設|培育|部署|打造|發放|開展)"
-)
-TRAILING_DROP = re.compile(r"(?:均|達到|達|為|中)$")
-CONJUNCTIONS = ("和", "及", "與")
+GENERIC_LABELS = tuple(fold(w) for w in ("占比", "增速"))  # matched folded
+CONJUNCTIONS = tuple(fold(w) for w in ("和", "及", "與"))  # matched folded
 ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
 SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
 CLAUSE_SEPS = ",，、;；。"
@@ -128,7 +123,8 @@ RANK_RE = re.compile(
     rf"(?:(?P<scope>{_SCOPE_ALT}){numbers.SPACE})?第{numbers.SPACE}"
     rf"(?P<n>\d+|{numbers.CN_NUMERAL})(?P<tier>梯隊)?|(?P<top>榜首)"
 )
-ITEMS_RE = re.compile(rf"^(?P<n>\d+|{numbers.CN_NUMERAL})項指標$")
+# matched on the folded label (兩/两 both read: the numeral class is folded too)
+ITEMS_RE = re.compile(rf"^(?P<n>\d+|{fold(numbers.CN_NUMERAL)}){fold('項指標')}$")
 DURATION_RE = re.compile(r"連續(?P<n>\d+)年$")
 DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
 
@@ -172,22 +168,6 @@ class _Draft:
     about_end: int = 0  # mentions in [clause_begin, about_end) may be what is measured
     about_from: _Draft | None = None  # inherited statement: measure the same entity
     extra_digits: list[tuple[int, int]] = field(default_factory=list)
-
-
-def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, dict[str, str]]:
-    """zh-Hant indicator label -> {en, definition?}."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})") from exc
-    if not isinstance(data, list):
-        raise InputError(f"{path.name}: expected a list of indicator rows")
-    out: dict[str, dict[str, str]] = {}
-    for row in data:
-        if not isinstance(row, dict) or "zh" not in row or "en" not in row:
-            raise InputError(f"{path.name}: row {row!r} needs 'zh' and 'en'")
-        out[str(row["zh"])] = {k: str(v) for k, v in row.items()}
-    return out
 
 
 # ---------------------------------------------------------------- exclusions
@@ -386,35 +366,50 @@ def _strip(text: str, b: int, e: int) -> tuple[int, int]:
     return b, e
 
 
-def _clean_left(text: str, b: int, e: int) -> tuple[int, int]:
-    b, e = _strip(text, b, e)
-    dui = text.find("對", b, e)
-    if dui >= 0:
-        b = dui + 1
+def _clean_left(ft: str, b: int, e: int) -> tuple[int, int]:
+    """Trim a subject span of ``ft`` (the aligned folded text) with ``labels.yaml``."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    if rules.topic_marker:
+        dui = ft.find(rules.topic_marker, b, e)
+        if dui >= 0:
+            b = dui + len(rules.topic_marker)
     changed = True
     while changed and b < e:
         changed = False
-        m = LEADING_DROP.match(text, b, e)
-        if m and m.end() > b:
-            b, changed = m.end(), True
-        b, e = _strip(text, b, e)
-        t = TRAILING_DROP.search(text, b, e)
-        if t and t.start() >= b:
-            e, changed = t.start(), True
-        b, e = _strip(text, b, e)
+        m = rules.leading.match(ft, b, e) if rules.leading else None
+        if m:
+            b, changed = m[1], True
+        b, e = _strip(ft, b, e)
+        t = rules.trailing.suffix(ft, b, e) if rules.trailing else None
+        if t:
+            e, changed = t[0], True
+        b, e = _strip(ft, b, e)
     return b, e
 
 
-def _clean_right(text: str, b: int, e: int) -> tuple[int, int]:
-    b, e = _strip(text, b, e)
-    if b < e and text[e - 1] in CONJUNCTIONS:
+def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]:
+    """Trim the counted noun after a value (span of the aligned folded text ``ft``)."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    m = rules.right_leading.match(ft, b, e) if rules.right_leading else None
+    if m:
+        # a magnitude the number grammar did not read: it and its unit are not the name
+        b = m[1]
+        unit = next((u for u in _folded_units(g) if ft.startswith(u, b, e)), "")
+        b += len(unit)
+    if b < e and ft[e - 1] in CONJUNCTIONS:
         e -= 1
-    if b < e and text[e - 1] == "中":
+    if b < e and ft[e - 1] == "中":
         e -= 1
-    b, e = _strip(text, b, e)
-    if not re.search(r"[\u4e00-\u9fff]", text[b:e]):
+    b, e = _strip(ft, b, e)
+    if not re.search(r"[\u4e00-\u9fff]", ft[b:e]):
         return b, b
     return b, e
+
+
+def _folded_units(g: numbers.Grammar) -> list[str]:
+    return sorted({fold(u.surface) for u in g.units}, key=lambda u: (-len(u), u))
 
 
 # ---------------------------------------------------------------- run
@@ -453,10 +448,11 @@ def run_with_accounting(
     text = clean.text
     g = numbers.grammar()
     excluded = exclusions(text, g)
+    ft = indicators.aligned_fold(text)  # label rules match here; offsets are the text's
     findings: list[Finding] = []
     drafts: list[_Draft] = []
     for ub, ue in _sentence_units(text):
-        drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings))
+        drafts.extend(_unit_drafts(text, ft, ub, ue, g, excluded, findings))
 
     # refinements: a later exact figure consistent with an earlier bounded one
     for j, d in enumerate(drafts):
@@ -508,6 +504,7 @@ def _consistent(bound: _Value, exact: _Value) -> bool:
 
 def _unit_drafts(
     text: str,
+    ft: str,
     ub: int,
     ue: int,
     g: numbers.Grammar,
@@ -524,7 +521,7 @@ def _unit_drafts(
         for k, v in enumerate(vals):
             right_limit = vals[k + 1].match_begin if k + 1 < len(vals) else clause.end
             lb, le = prev_right_end, min(v.match_begin, v.begin)
-            between = text[lb:le].strip(SPACES)
+            between = ft[lb:le].strip(SPACES)
             if k > 0 and between in CONJUNCTIONS and prev_left is not None:
                 lb, le = prev_left
             rb, re_ = v.end, right_limit
@@ -542,15 +539,15 @@ def _unit_drafts(
                 if dm:
                     duration = int(dm.group("n"))
                     le = lb + dm.start()
-            left = _clean_left(text, lb, le)
+            left = _clean_left(ft, lb, le)
             if v.kind == "quantity":
                 seg_text = text[left[0] : left[1]]
                 for w in GROWTH_VERBS:
                     if seg_text.endswith(w):
                         kind = "growth"
-                        left = _clean_left(text, left[0], left[1] - len(w))
+                        left = _clean_left(ft, left[0], left[1] - len(w))
                         break
-            right = _clean_right(text, rb, re_)
+            right = _clean_right(ft, rb, re_, g)
             label = text[left[0] : left[1]] + text[right[0] : right[1]]
             d = _Draft(
                 indicator=label,
@@ -568,12 +565,13 @@ def _unit_drafts(
                 d.extra_digits.append((db, db + len(dm.group("n"))))
             prev_left = (lb, le)
             prev_right_end = right[1] if right[1] > right[0] else v.end
-            out.extend(_resolve(text, d, out, clauses, ci, findings))
+            out.extend(_resolve(text, ft, d, out, clauses, ci, findings))
     return out
 
 
 def _resolve(
     text: str,
+    ft: str,
     d: _Draft,
     earlier: list[_Draft],
     clauses: list[_Clause],
@@ -582,10 +580,10 @@ def _resolve(
 ) -> list[_Draft]:
     """Apply the shared-statement rules; returns the drafts this value yields."""
     label = d.indicator
-    items = ITEMS_RE.match(label)
+    items = ITEMS_RE.match(indicators.aligned_fold(label))
     if items:
-        n_text = items.group("n")
-        n = int(n_text) if n_text.isdigit() else numbers.parse_cn_int(n_text) or 0
+        n_text = label[items.start("n") : items.end("n")]
+        n = int(n_text) if n_text.isdigit() else _cn_int(n_text) or 0
         named = [c for c in clauses[:ci] if not c.has_value]
         if n == 0 or len(named) < n:
             findings.append(
@@ -602,7 +600,7 @@ def _resolve(
             return []
         out = []
         for c in named[-n:]:
-            b, e = _clean_left(text, c.begin, c.end)
+            b, e = _clean_left(ft, c.begin, c.end)
             out.append(
                 replace(
                     d,
@@ -614,13 +612,13 @@ def _resolve(
                 )
             )
         return out
-    raw_left = text[d.clause_begin : d.val.match_begin].rstrip(SPACES)
-    if d.val.kind == "quantity" and raw_left.endswith("均"):
+    raw_left = ft[d.clause_begin : d.val.match_begin].rstrip(SPACES)
+    if d.val.kind == "quantity" and raw_left.endswith(fold("均")):
         out = []
         i = ci
         while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
             i -= 1
-            b, e = _clean_left(text, clauses[i].begin, clauses[i].end)
+            b, e = _clean_left(ft, clauses[i].begin, clauses[i].end)
             out.insert(
                 0,
                 replace(
@@ -643,9 +641,14 @@ def _resolve(
     if not label and prev is not None:
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
-    elif label in GENERIC_LABELS and prev is not None:
+    elif fold(label) in GENERIC_LABELS and prev is not None:
         d.indicator = prev.indicator + label
     return [d]
+
+
+def _cn_int(n_text: str) -> int | None:
+    """A Chinese numeral in either script (兩 / 两)."""
+    return numbers.parse_cn_int(n_text) or numbers.parse_cn_int(to_hant(n_text))
 
 
 def _clause_start(text: str, d: _Draft) -> int:
@@ -753,20 +756,28 @@ def _leftover_findings(
 
 
 def _indicator_findings(source_id: str, observations: list[Observation]) -> list[Finding]:
-    known = load_indicators()
+    """An indicator with no curated row (by folded label, so either script) is a review item.
+
+    Open world (issue 7): an uncurated indicator never fails the build; it is reported with
+    its first statement's span so the curation queue can offer it for an English label.
+    """
     out = []
-    for label in sorted({o.indicator for o in observations} - set(known)):
-        first = next(o for o in observations if o.indicator == label)
+    seen: set[str] = set()
+    for o in sorted(observations, key=lambda o: (o.begin, o.end, o.indicator)):
+        key = indicators.indicator_key(o.indicator)
+        if key in seen or indicators.curated(o.indicator) is not None:
+            continue
+        seen.add(key)
         out.append(
             Finding(
-                Level.ERROR,
+                Level.WARNING,
                 STAGE,
-                "indicator-unlabelled",
-                f"indicator {label!r} has no row in graph/curation/{INDICATORS_FILE.name}"
-                " (every indicator needs an @en label)",
+                "indicator-uncurated",
+                f"indicator {o.indicator!r} has no row in graph/curation/{INDICATORS_FILE.name}"
+                " (a curation candidate: add its English label)",
                 source_id,
-                first.begin,
-                first.end,
+                o.begin,
+                o.end,
             )
         )
     return out
