@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from graph.extract.grammar import fold_aligned
 from graph.model import InputError
 from graph.text import fold, to_hans
 
@@ -39,20 +40,10 @@ def indicator_key(label: str) -> str:
 def aligned_fold(text: str) -> str:
     """``fold(text)`` with one output character per input character (offsets preserved).
 
-    The phrase fold is used when it keeps the length (the normal case: OpenCC maps CJK one to
-    one); otherwise each character is folded alone and a character whose fold is not a
-    single character (``ß`` -> ``ss``, a ligature) is kept as it is.
+    The same fold the figure grammar matches on (``graph.extract.grammar.fold_aligned``): a
+    character whose fold is not a single character (``ß`` -> ``ss``) is kept as it is.
     """
-    whole = fold(text)
-    if len(whole) == len(text):
-        return whole
-    return "".join(_fold_char(ch) for ch in text)
-
-
-@lru_cache(maxsize=65536)
-def _fold_char(ch: str) -> str:
-    f = fold(ch)
-    return f if len(f) == 1 else ch
+    return fold_aligned(text)
 
 
 def _fold_pattern(pattern: str) -> str:
@@ -61,7 +52,8 @@ def _fold_pattern(pattern: str) -> str:
 
 
 def _alternation(words: list[str], patterns: list[str]) -> Rule | None:
-    alts = [re.escape(w) for w in sorted({fold(w) for w in words}, key=lambda w: (-len(w), w))]
+    folded = {fold_aligned(w) for w in words}
+    alts = [re.escape(w) for w in sorted(folded, key=lambda w: (-len(w), w))]
     alts += [_fold_pattern(p) for p in patterns]
     return Rule(tuple(re.compile(a) for a in alts)) if alts else None
 
@@ -132,7 +124,7 @@ def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
         leading=leading,
         trailing=trailing,
         right_leading=right,
-        topic_marker=fold(str(data.get("topic_marker", ""))),
+        topic_marker=fold_aligned(str(data.get("topic_marker", ""))),
     )
 
 

@@ -80,9 +80,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
-from graph.extract import indicators, numbers
+from graph.extract import indicators, numbers, values
+from graph.extract.grammar import fold_aligned
 from graph.model import (
     CleanText,
     Finding,
@@ -92,40 +92,23 @@ from graph.model import (
     Segmentation,
 )
 from graph.model import InputError as InputError  # re-exported: load_indicators raises it
-from graph.text import fold, to_hant
 
 STAGE = "extract.metrics"
 INDICATORS_FILE = indicators.INDICATORS_FILE
 load_indicators = indicators.load_indicators
 
-# Grammar words: Chinese function words and scope words, not facts of the report, so they
-# live here rather than in graph/curation/ (a new article needs no change to them).
-SCOPES = {
-    "全國": "place/china",
-    "中西部": "place/central-western-china",
-    "西部": "place/western-china",
-    "全球": "place/world",
-}
-LIST_SCOPES = {**SCOPES, "國家": "place/china"}  # a national list (國家公共文化云) ranks nationally
-LIST_SCOPE_RE = re.compile("|".join(sorted(LIST_SCOPES, key=len, reverse=True)))
-RANK_VERBS = ("排名", "位居", "保持", "蟬聯")
-GROWTH_VERBS = ("同比增長", "增長", "提高", "增速")
-GENERIC_LABELS = tuple(fold(w) for w in ("占比", "增速"))  # matched folded
-CONJUNCTIONS = tuple(fold(w) for w in ("和", "及", "與"))  # matched folded
+# The figure grammar's words (scopes, rank/tier/growth words, non-figures) are data in
+# graph/curation/grammar.yaml, matched on the folded text by graph.extract.values.
+# Label words (what is trimmed from an indicator label) are data in graph/curation/labels.yaml
+# (graph.extract.indicators); these few are matched on the folded text too.
+GENERIC_LABELS = tuple(fold_aligned(w) for w in ("占比", "增速"))
+CONJUNCTIONS = tuple(fold_aligned(w) for w in ("和", "及", "與"))
 ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
 SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
 CLAUSE_SEPS = ",，、;；。"
 OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」"}
 SPACES = numbers.SPACE_CHARS
 
-_SCOPE_ALT = "|".join(sorted(SCOPES, key=len, reverse=True))
-RANK_RE = re.compile(
-    rf"(?:(?P<scope>{_SCOPE_ALT}){numbers.SPACE})?第{numbers.SPACE}"
-    rf"(?P<n>\d+|{numbers.CN_NUMERAL})(?P<tier>梯隊)?|(?P<top>榜首)"
-)
-# matched on the folded label (兩/两 both read: the numeral class is folded too)
-ITEMS_RE = re.compile(rf"^(?P<n>\d+|{fold(numbers.CN_NUMERAL)}){fold('項指標')}$")
-DURATION_RE = re.compile(r"連續(?P<n>\d+)年$")
 DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -137,20 +120,7 @@ class _Clause:
     has_value: bool = False
 
 
-@dataclass(slots=True)
-class _Value:
-    kind: str  # quantity | rank | tier
-    begin: int  # stated value span
-    end: int
-    match_begin: int  # incl. grammar consumed before the value (達)
-    stated: str
-    value: Decimal | None
-    unit: str = ""
-    qualifier: str = "exact"
-    rank: int | None = None
-    scope: str | None = None
-    tier: str | None = None
-    digits: tuple[tuple[int, int], ...] = ()
+_Value = values.Value
 
 
 @dataclass(slots=True)
@@ -173,58 +143,9 @@ class _Draft:
 # ---------------------------------------------------------------- exclusions
 
 
-def _bracket_ranges(text: str, open_ch: str, close_ch: str) -> list[tuple[int, int]]:
-    out, start = [], None
-    for i, ch in enumerate(text):
-        if ch == open_ch and start is None:
-            start = i
-        elif ch == close_ch and start is not None:
-            out.append((start, i + 1))
-            start = None
-    return out
-
-
-def exclusions(text: str, g: numbers.Grammar) -> dict[int, str]:
+def exclusions(text: str, g: numbers.Grammar, folded: str | None = None) -> dict[int, str]:
     """Digit-run start -> reason, for every number that is documented as not a figure."""
-    out: dict[int, str] = {}
-    titles = _bracket_ranges(text, "《", "》")
-    unit_alt = sorted((u.surface for u in g.units), key=len, reverse=True)
-    for m in DIGIT_RUN.finditer(text):
-        b, e = m.start(), m.end()
-        before, after = text[max(0, b - 2) : b], text[e : e + 6]
-        if any(tb < b < te for tb, te in titles):
-            out[b] = "title"
-        elif re.search(r"[A-Za-z]-?$", before) or (
-            re.match(r"[A-Za-z]", after)
-            and not any(
-                after.startswith(u) and not re.match(r"[A-Za-z0-9]", after[len(u) : len(u) + 1])
-                for u in unit_alt
-            )
-        ):
-            out[b] = "name (joined to Latin letters)"
-        elif before.endswith("“") and after.startswith("”"):
-            out[b] = "name (a quotation of digits only)"
-        elif re.match(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}", text[b : b + 10]) or re.search(
-            r"(?:\d{4}-\d{1,2}-|\d{4}-|\d{1,2}:)$", text[max(0, b - 8) : b]
-        ):
-            out[b] = "date or time"
-        elif re.match(r"\)?[年月日]", after) and not text[max(0, b - 2) : b].endswith("連續"):
-            out[b] = "date"
-        elif re.fullmatch(r"(?:19|20)\d\d", m.group()) and not re.match(
-            numbers.SPACE + r"(?:[萬億%]|" + "|".join(map(re.escape, unit_alt)) + ")", after
-        ):
-            out[b] = "year"
-        elif _is_enumeration_count(text, b, m.group()):
-            out[b] = "enumeration count"
-    return out
-
-
-def _is_enumeration_count(text: str, begin: int, digits: str) -> bool:
-    if "." in digits or begin == 0 or text[begin - 1] in CLAUSE_SEPS + SPACES:
-        return False
-    seg_start = max(text.rfind(ch, 0, begin) for ch in ",，;；。\n") + 1
-    items = text[seg_start:begin].split("、")
-    return len(items) >= 2 and len(items) == int(digits)
+    return values.exclusions(text, g, folded, CLAUSE_SEPS, SPACES)
 
 
 # ---------------------------------------------------------------- clauses
@@ -259,100 +180,6 @@ def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
 
 
 # ---------------------------------------------------------------- values
-
-
-def _values(
-    text: str, clause: _Clause, g: numbers.Grammar, excluded: dict[int, str]
-) -> list[_Value]:
-    vals: list[_Value] = []
-    taken: list[tuple[int, int]] = []
-    for m in RANK_RE.finditer(text, clause.begin, clause.end):
-        if m.group("top"):
-            vals.append(
-                _Value(
-                    "rank",
-                    m.start(),
-                    m.end(),
-                    m.start(),
-                    m.group(),
-                    Decimal(1),
-                    rank=1,
-                    scope=_list_scope(text, clause.begin, m.start()),
-                )
-            )
-            taken.append((m.start(), m.end()))
-            continue
-        n_text = m.group("n")
-        n = int(n_text) if n_text.isdigit() else numbers.parse_cn_int(n_text)
-        if n is None:
-            continue
-        head = text[clause.begin : m.start()].rstrip(SPACES)
-        scope = m.group("scope")
-        digits = ((m.start("n"), m.end("n")),) if n_text.isdigit() else ()
-        vb = text.rfind("第", m.start(), m.start("n"))
-        if m.group("tier"):
-            vals.append(
-                _Value(
-                    "tier",
-                    vb,
-                    m.end(),
-                    m.start(),
-                    text[vb : m.end()],
-                    None,
-                    tier=str(n),
-                    digits=digits,
-                )
-            )
-        elif scope or head.endswith(RANK_VERBS):
-            vals.append(
-                _Value(
-                    "rank",
-                    vb,
-                    m.end(),
-                    m.start(),
-                    text[vb : m.end()],
-                    Decimal(n),
-                    rank=n,
-                    scope=SCOPES[scope] if scope else None,
-                    digits=digits,
-                )
-            )
-        # else: an ordinal with no scope and no rank verb (第3章) is not a figure; its digits
-        # stay unused and surface as a WARNING for review.
-        taken.append((m.start(), m.end()))
-    for nm in numbers.find_all(text, g, clause.begin, clause.end):
-        if nm.digits_begin in excluded:
-            continue
-        if any(b <= nm.digits_begin < e for b, e in taken):
-            continue
-        if (
-            DURATION_RE.search(text[clause.begin : nm.digits_end + 1])
-            and text[nm.digits_end : nm.digits_end + 1] == "年"
-        ):
-            continue  # 連續N年: read by the rank rule as duration_years
-        mb = max(nm.match_begin, clause.begin)
-        vals.append(
-            _Value(
-                "quantity",
-                nm.begin,
-                nm.end,
-                mb,
-                text[nm.begin : nm.end],
-                nm.value,
-                unit=nm.unit,
-                qualifier=nm.qualifier,
-                digits=((nm.digits_begin, nm.digits_end),),
-            )
-        )
-    vals.sort(key=lambda v: v.begin)
-    return vals
-
-
-def _list_scope(text: str, begin: int, end: int) -> str | None:
-    """Scope of 位居<list>榜首: the first scope word in the list's name (國家 = national)."""
-    verb = max((text.rfind(w, begin, end) for w in RANK_VERBS), default=-1)
-    m = LIST_SCOPE_RE.search(text, verb + 1 if verb >= 0 else begin, end)
-    return LIST_SCOPES[m.group()] if m else None
 
 
 # ---------------------------------------------------------------- labels
@@ -409,7 +236,7 @@ def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]
 
 
 def _folded_units(g: numbers.Grammar) -> list[str]:
-    return sorted({fold(u.surface) for u in g.units}, key=lambda u: (-len(u), u))
+    return sorted({fold_aligned(u.surface) for u in g.units}, key=lambda u: (-len(u), u))
 
 
 # ---------------------------------------------------------------- run
@@ -447,12 +274,27 @@ def run_with_accounting(
     """``run`` plus the reconciliation of every digit run in the text."""
     text = clean.text
     g = numbers.grammar()
-    excluded = exclusions(text, g)
-    ft = indicators.aligned_fold(text)  # label rules match here; offsets are the text's
+    folded = fold_aligned(text)
+    excluded = exclusions(text, g, folded)
     findings: list[Finding] = []
     drafts: list[_Draft] = []
     for ub, ue in _sentence_units(text):
-        drafts.extend(_unit_drafts(text, ft, ub, ue, g, excluded, findings))
+        drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))
+    for vb, ve in values.vague_ranks(folded):
+        rb, re_ = clean.raw_span(vb, ve)
+        findings.append(
+            Finding(
+                Level.INFO,
+                STAGE,
+                "rank-without-number",
+                f"{text[vb:ve]!r} states a position with no number: not a figure",
+                clean.source_id,
+                vb,
+                ve,
+                rb,
+                re_,
+            )
+        )
 
     # refinements: a later exact figure consistent with an earlier bounded one
     for j, d in enumerate(drafts):
@@ -504,24 +346,25 @@ def _consistent(bound: _Value, exact: _Value) -> bool:
 
 def _unit_drafts(
     text: str,
-    ft: str,
     ub: int,
     ue: int,
     g: numbers.Grammar,
     excluded: dict[int, str],
     findings: list[Finding],
+    folded: str,
 ) -> list[_Draft]:
     clauses = _clauses(text, ub, ue)
     out: list[_Draft] = []
+    pats = values.patterns()
     for ci, clause in enumerate(clauses):
-        vals = _values(text, clause, g, excluded)
+        vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded)
         clause.has_value = bool(vals)
         prev_left: tuple[int, int] | None = None
         prev_right_end = clause.begin
         for k, v in enumerate(vals):
             right_limit = vals[k + 1].match_begin if k + 1 < len(vals) else clause.end
             lb, le = prev_right_end, min(v.match_begin, v.begin)
-            between = ft[lb:le].strip(SPACES)
+            between = folded[lb:le].strip(SPACES)
             if k > 0 and between in CONJUNCTIONS and prev_left is not None:
                 lb, le = prev_left
             rb, re_ = v.end, right_limit
@@ -532,22 +375,24 @@ def _unit_drafts(
             dm: re.Match[str] | None = None
             kind = v.kind
             if v.kind in ("rank", "tier"):
-                cut = max((text.rfind(w, lb, le) for w in RANK_VERBS), default=-1)
-                if cut >= 0:
-                    le = cut
-                dm = DURATION_RE.search(text[lb:le].rstrip(SPACES))
+                # the rank verb, scope and ranked population are in v.match_begin already
+                dm = pats.duration_tail.search(folded[lb:le].rstrip(SPACES))
                 if dm:
                     duration = int(dm.group("n"))
                     le = lb + dm.start()
-            left = _clean_left(ft, lb, le)
+            left = _clean_left(folded, lb, le)
             if v.kind == "quantity":
-                seg_text = text[left[0] : left[1]]
-                for w in GROWTH_VERBS:
-                    if seg_text.endswith(w):
-                        kind = "growth"
-                        left = _clean_left(ft, left[0], left[1] - len(w))
-                        break
-            right = _clean_right(ft, rb, re_, g)
+                grown = values.growth_word(folded, left[0], left[1])
+                if grown is not None:
+                    kind = "growth"
+                    left = _clean_left(folded, left[0], grown[0])
+                    if grown[1] and v.value is not None:  # 下降5%: a growth of -5
+                        v = replace(
+                            v,
+                            value=-v.value,
+                            value_max=-v.value_max if v.value_max is not None else None,
+                        )
+            right = _clean_right(folded, rb, re_, g)
             label = text[left[0] : left[1]] + text[right[0] : right[1]]
             d = _Draft(
                 indicator=label,
@@ -565,25 +410,24 @@ def _unit_drafts(
                 d.extra_digits.append((db, db + len(dm.group("n"))))
             prev_left = (lb, le)
             prev_right_end = right[1] if right[1] > right[0] else v.end
-            out.extend(_resolve(text, ft, d, out, clauses, ci, findings))
+            out.extend(_resolve(text, d, out, clauses, ci, findings, folded))
     return out
 
 
 def _resolve(
     text: str,
-    ft: str,
     d: _Draft,
     earlier: list[_Draft],
     clauses: list[_Clause],
     ci: int,
     findings: list[Finding],
+    folded: str,
 ) -> list[_Draft]:
     """Apply the shared-statement rules; returns the drafts this value yields."""
     label = d.indicator
-    items = ITEMS_RE.match(indicators.aligned_fold(label))
+    items = values.patterns().items.match(fold_aligned(label))
     if items:
-        n_text = label[items.start("n") : items.end("n")]
-        n = int(n_text) if n_text.isdigit() else _cn_int(n_text) or 0
+        n = values.cn_or_int(items.group("n")) or 0
         named = [c for c in clauses[:ci] if not c.has_value]
         if n == 0 or len(named) < n:
             findings.append(
@@ -600,7 +444,7 @@ def _resolve(
             return []
         out = []
         for c in named[-n:]:
-            b, e = _clean_left(ft, c.begin, c.end)
+            b, e = _clean_left(folded, c.begin, c.end)
             out.append(
                 replace(
                     d,
@@ -612,13 +456,13 @@ def _resolve(
                 )
             )
         return out
-    raw_left = ft[d.clause_begin : d.val.match_begin].rstrip(SPACES)
-    if d.val.kind == "quantity" and raw_left.endswith(fold("均")):
+    raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
+    if d.val.kind == "quantity" and raw_left.endswith(fold_aligned("均")):
         out = []
         i = ci
         while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
             i -= 1
-            b, e = _clean_left(ft, clauses[i].begin, clauses[i].end)
+            b, e = _clean_left(folded, clauses[i].begin, clauses[i].end)
             out.insert(
                 0,
                 replace(
@@ -641,14 +485,9 @@ def _resolve(
     if not label and prev is not None:
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
-    elif fold(label) in GENERIC_LABELS and prev is not None:
+    elif fold_aligned(label) in GENERIC_LABELS and prev is not None:
         d.indicator = prev.indicator + label
     return [d]
-
-
-def _cn_int(n_text: str) -> int | None:
-    """A Chinese numeral in either script (兩 / 两)."""
-    return numbers.parse_cn_int(n_text) or numbers.parse_cn_int(to_hant(n_text))
 
 
 def _clause_start(text: str, d: _Draft) -> int:
@@ -699,6 +538,8 @@ def _finish(
                 refines=pos[id(d.refines)] if d.refines is not None else None,
                 tier=v.tier,
                 duration_years=d.duration,
+                rank_of=v.rank_of,
+                value_max=v.value_max,
             )
         )
     return out
