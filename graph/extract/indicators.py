@@ -92,8 +92,17 @@ class LabelRules:
 
     leading: Rule | None  # dropped from the start of a subject, repeatedly
     trailing: Rule | None  # dropped from the end of a subject
+    right_magnitudes: Rule | None  # with the unit after it, from the start of a counted noun
     right_leading: Rule | None  # dropped from the start of a counted noun
     topic_marker: str  # 對: what follows is the measured phrase (市民對X滿意度 -> X滿意度)
+    anaphora: frozenset[str]  # a subject that points back (這一數字): the previous statistic
+    relative: Rule | None  # a share or rate of the previous statistic (占比, 占GDP的比重)
+
+    def is_relative(self, folded_label: str) -> bool:
+        """True when the label names a share/rate whose base is the previous figure."""
+        if self.relative is None or not folded_label:
+            return False
+        return any(p.fullmatch(folded_label) for p in self.relative.alternatives)
 
 
 def _section(data: dict[str, Any], key: str) -> tuple[list[str], list[str]]:
@@ -118,12 +127,17 @@ def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
         leading = _alternation(*_section(data, "leading"))
         trailing = _alternation(*_section(data, "trailing"))
         right = _alternation(*_section(data, "right_leading"))
+        magnitudes = _alternation(*_section(data, "right_magnitudes"))
+        relative = _alternation(*_section(data, "relative"))
     except re.error as exc:
         raise InputError(f"{path.name}: bad pattern ({exc})") from exc
     return LabelRules(
         leading=leading,
         trailing=trailing,
+        right_magnitudes=magnitudes,
         right_leading=right,
+        anaphora=frozenset(fold_aligned(str(w)) for w in data.get("anaphora") or []),
+        relative=relative,
         topic_marker=fold_aligned(str(data.get("topic_marker", ""))),
     )
 

@@ -101,7 +101,6 @@ load_indicators = indicators.load_indicators
 # graph/curation/grammar.yaml, matched on the folded text by graph.extract.values.
 # Label words (what is trimmed from an indicator label) are data in graph/curation/labels.yaml
 # (graph.extract.indicators); these few are matched on the folded text too.
-GENERIC_LABELS = tuple(fold_aligned(w) for w in ("占比", "增速"))
 CONJUNCTIONS = tuple(fold_aligned(w) for w in ("和", "及", "與"))
 ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
 SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
@@ -219,12 +218,15 @@ def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]
     """Trim the counted noun after a value (span of the aligned folded text ``ft``)."""
     rules = indicators.label_rules()
     b, e = _strip(ft, b, e)
-    m = rules.right_leading.match(ft, b, e) if rules.right_leading else None
+    m = rules.right_magnitudes.match(ft, b, e) if rules.right_magnitudes else None
     if m:
         # a magnitude the number grammar did not read: it and its unit are not the name
         b = m[1]
         unit = next((u for u in _folded_units(g) if ft.startswith(u, b, e)), "")
         b += len(unit)
+    m = rules.right_leading.match(ft, b, e) if rules.right_leading else None
+    if m:
+        b = m[1]
     if b < e and ft[e - 1] in CONJUNCTIONS:
         e -= 1
     if b < e and ft[e - 1] == "中":
@@ -476,16 +478,17 @@ def _resolve(
             )
         return [*out, d]
     prev = earlier[-1] if earlier else None
-    if d.kind == "growth" and not label:
+    rules = indicators.label_rules()
+    if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
         target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
         if target is not None:
             d.indicator, d.growth_of, d.about_from = target.indicator, target, target
         d.begin = d.val.match_begin
         return [d]
-    if not label and prev is not None:
+    if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
-    elif fold_aligned(label) in GENERIC_LABELS and prev is not None:
+    elif rules.is_relative(fold_aligned(label)) and prev is not None:
         d.indicator = prev.indicator + label
     return [d]
 
