@@ -81,6 +81,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from graph import segment
 from graph.extract import indicators, numbers, values
 from graph.extract.grammar import fold_aligned
 from graph.model import (
@@ -278,9 +279,13 @@ def run_with_accounting(
     g = numbers.grammar()
     folded = fold_aligned(text)
     excluded = exclusions(text, g, folded)
+    skip = segment.non_statements(text)
+    _exclude_non_statements(text, skip, excluded)
     findings: list[Finding] = []
     drafts: list[_Draft] = []
     for ub, ue in _sentence_units(text):
+        if any(b <= ub and ue <= e for b, e, _ in skip):
+            continue  # headline, 原標題, dateline, credits: not statements
         drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))
     for vb, ve in values.vague_ranks(folded):
         rb, re_ = clean.raw_span(vb, ve)
@@ -333,6 +338,34 @@ def run_with_accounting(
         warned=len(leftovers),
     )
     return observations, findings, accounting
+
+
+HEADLINE_KINDS = ("title", "original-title")
+
+
+def _exclude_non_statements(
+    text: str, skip: list[tuple[int, int, str]], excluded: dict[int, str]
+) -> None:
+    """Name the numbers of the lines that are not statements (they are never figures).
+
+    A headline number that the body states too is excluded as a restatement; one the body
+    never states is left unexcluded, so it surfaces as a WARNING for review (a headline
+    figure is not evidence of its own). Dateline and credit numbers are credit lines.
+    """
+    inside = [(b, e, kind) for b, e, kind in skip]
+    body = [
+        m.group()
+        for m in DIGIT_RUN.finditer(text)
+        if not any(b <= m.start() < e for b, e, _ in inside)
+    ]
+    for m in DIGIT_RUN.finditer(text):
+        where = next((kind for b, e, kind in inside if b <= m.start() < e), None)
+        if where is None or m.start() in excluded:
+            continue
+        if where not in HEADLINE_KINDS:
+            excluded[m.start()] = "credit line"
+        elif m.group() in body:
+            excluded[m.start()] = "headline restating a body figure"
 
 
 def _consistent(bound: _Value, exact: _Value) -> bool:
