@@ -125,6 +125,10 @@ def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
         raise InputError(f"{path.name}: expected a mapping")
     try:
         leading = _alternation(*_section(data, "leading"))
+        if leading is not None:  # area words, listed once in periods.yaml, lead a label too
+            from graph.extract import period  # late: period reads its own file
+
+            leading = Rule((*leading.alternatives, period.area_pattern()))
         trailing = _alternation(*_section(data, "trailing"))
         right = _alternation(*_section(data, "right_leading"))
         magnitudes = _alternation(*_section(data, "right_magnitudes"))

@@ -29,6 +29,10 @@ CASES = [
     ("今年以來,已上線政務應用共計88家。", "上線政務應用"),
     ("共享平臺達15家。", "共享平臺"),
     ("全國網站數量達12345家。", "網站數量"),
+    ("全市網站數量較2021年底增長12%。", "網站數量"),
+    ("各區縣已分別打造數字化應用場景15家。", "數字化應用場景"),
+    ("某平臺已匯聚政務數據資源32家。", "政務數據資源"),
+    ("四川省網民規模達1234家。", "網民規模"),
 ]
 
 
@@ -47,6 +51,16 @@ def test_label_is_the_measured_noun_phrase_in_both_scripts(text: str, label: str
     got = _run(hans)
     assert got == [to_hans(label)]  # cut from the source: the source's script
     assert indicators.indicator_key(got[0]) == indicators.indicator_key(label)
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_anaphora_and_shares_take_the_previous_statistic(script: str) -> None:
+    text = "標題\n2024-01-01\n全市網站數量達12345家,而這一數字去年僅為11000家。"
+    text += "軟件業務收入12家,占地區生產總值的比重為7.2%。"
+    text = text if script == "hant" else to_hans(text)
+    got = _run(text)
+    want = ["網站數量", "網站數量", "軟件業務收入", "軟件業務收入占地區生產總值的比重"]
+    assert got == (want if script == "hant" else [to_hans(w) for w in want])
 
 
 def test_a_magnitude_the_grammar_missed_never_enters_the_label() -> None:
