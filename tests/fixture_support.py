@@ -27,8 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import ingest, segment, sources
-from graph.build import _with_context
-from graph.extract import entities, metrics
+from graph.extract import entities, metrics, period
 from graph.model import Finding, Observation, SourceDocument
 from graph.registry import load_registry
 from graph.text import fold, to_hans
@@ -228,15 +227,15 @@ def extract_figures(source_dir: Path) -> Figures:
     """Run the per-document stages of the build on one source folder.
 
     sources -> ingest -> segment -> entities -> metrics, then the build's own context step
-    (``graph.build._with_context``: area from the manifest, period from the edition where the
-    extractor left it empty), so what is scored is what the build would publish.
+    (``graph.extract.period.apply``: period and area of every figure, from the text, the
+    article's date and the manifest), so what is scored is what the build would publish.
     """
     doc = sources.load_source(Path(source_dir))
     clean = ingest.run(doc)
     seg = segment.run(clean)
     mentions, found = entities.run(clean, seg, _registry())
     observations, found_m, _ = metrics.run_with_accounting(clean, seg, mentions)
-    observations = _with_context(observations, doc, clean.text)
+    observations = period.apply(observations, doc, clean.text)
     findings = [*clean.report.suspicious, *found, *found_m]
     return Figures(doc=doc, text=clean.text, observations=observations, findings=findings)
 

@@ -81,15 +81,10 @@ class Words:
     decline: tuple[str, ...]
     doubling: dict[str, int]
     doubling_unit: str
-    base_words: tuple[str, ...]
-    base_periods: tuple[str, ...]
-    base_year_suffixes: tuple[str, ...]
     date_suffixes: tuple[str, ...]
     event_suffixes: tuple[str, ...]
     name_suffixes: tuple[str, ...]
     id_min_digits: int
-    headline_markers: tuple[str, ...]
-    headline_max_chars: int
     items: tuple[str, ...]
     range_separators: tuple[str, ...]
     fraction_separators: tuple[str, ...]
@@ -194,15 +189,10 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         decline=_words(growth, "decline", path),
         doubling=_int_map(growth, "doubling", path),
         doubling_unit=_word(growth, "doubling_unit", path),
-        base_words=_words(growth, "base_words", path),
-        base_periods=_words(growth, "base_periods", path),
-        base_year_suffixes=_words(growth, "base_year_suffixes", path),
         date_suffixes=_words(nf, "date_suffixes", path),
         event_suffixes=_words(nf, "event_suffixes", path),
         name_suffixes=_words(nf, "name_suffixes", path),
         id_min_digits=id_min,
-        headline_markers=_words(nf, "headline_markers", path),
-        headline_max_chars=_need(nf, "headline_max_chars", path, int),
         items=_words(_need(data, "shared", path, dict), "items", path),
         range_separators=_words(data, "range_separators", path),
         fraction_separators=_words(data, "fraction_separators", path),

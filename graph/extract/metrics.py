@@ -39,7 +39,8 @@ What does not count (each a named exclusion, counted in the accounting, never a 
       (5G, IPv6, GPT-4, V2V, 5G-A, 10G-PON), a quotation that is only digits (“33618”) and a
       service number (12345熱線); ids and phone numbers (023-12345678, 7+ bare digits);
     * event ordinals (``第3屆``, 第六屆) and the population of a rank (the 31 above);
-    * headline lines (the title line, 原標題:…): they repeat the body's figures;
+    * headline lines (the title line, 原標題:…, ``segment.non_statements``): a number the
+      body restates is excluded, any other one is a WARNING;
     * enumeration counts: a count that equals the number of 、-joined items written right
       before it (``適應力、勝任力、創造力3種能力``, ``4大應用場景``): the items are the facts;
     * ``連續N年`` is not a figure of its own: it becomes ``duration_years`` of the rank it
@@ -95,34 +96,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-import yaml
-
-from graph.extract import grammar as gw
-from graph.extract import numbers, values
+from graph import segment
+from graph.extract import indicators, numbers, values
 from graph.extract.grammar import fold_aligned
 from graph.model import (
     CleanText,
     Finding,
-    InputError,
     Level,
     Mention,
     Observation,
     Segmentation,
 )
+from graph.model import InputError as InputError  # re-exported: load_indicators raises it
 
 STAGE = "extract.metrics"
-INDICATORS_FILE = numbers.CURATION / "indicators.yaml"
+INDICATORS_FILE = indicators.INDICATORS_FILE
+load_indicators = indicators.load_indicators
 
 # The figure grammar's words (scopes, rank/tier/growth words, non-figures) are data in
 # graph/curation/grammar.yaml, matched on the folded text by graph.extract.values.
-GENERIC_LABELS = ("占比", "增速")
-LEADING_DROP = re.compile(
-    r"(?:重慶全市|重慶市(?!民)|全市|重慶|依法|及時|推廣應用|建成|新建|創建|建設|培育|部署|打造|發放|開展)"
-)
-TRAILING_DROP = re.compile(r"(?:均|達到|達|為|中)$")
-CONJUNCTIONS = ("和", "及", "與")
+# Label words (what is trimmed from an indicator label) are data in graph/curation/labels.yaml
+# (graph.extract.indicators); these few are matched on the folded text too.
+CONJUNCTIONS = tuple(fold_aligned(w) for w in ("和", "及", "與"))
 ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
 SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
 CLAUSE_SEPS = ",，、;；。"
@@ -158,22 +154,6 @@ class _Draft:
     about_end: int = 0  # mentions in [clause_begin, about_end) may be what is measured
     about_from: _Draft | None = None  # inherited statement: measure the same entity
     extra_digits: list[tuple[int, int]] = field(default_factory=list)
-
-
-def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, dict[str, str]]:
-    """zh-Hant indicator label -> {en, definition?}."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})") from exc
-    if not isinstance(data, list):
-        raise InputError(f"{path.name}: expected a list of indicator rows")
-    out: dict[str, dict[str, str]] = {}
-    for row in data:
-        if not isinstance(row, dict) or "zh" not in row or "en" not in row:
-            raise InputError(f"{path.name}: row {row!r} needs 'zh' and 'en'")
-        out[str(row["zh"])] = {k: str(v) for k, v in row.items()}
-    return out
 
 
 # ---------------------------------------------------------------- exclusions
@@ -229,35 +209,53 @@ def _strip(text: str, b: int, e: int) -> tuple[int, int]:
     return b, e
 
 
-def _clean_left(text: str, b: int, e: int) -> tuple[int, int]:
-    b, e = _strip(text, b, e)
-    dui = text.find("對", b, e)
-    if dui >= 0:
-        b = dui + 1
+def _clean_left(ft: str, b: int, e: int) -> tuple[int, int]:
+    """Trim a subject span of ``ft`` (the aligned folded text) with ``labels.yaml``."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    if rules.topic_marker:
+        dui = ft.find(rules.topic_marker, b, e)
+        if dui >= 0:
+            b = dui + len(rules.topic_marker)
     changed = True
     while changed and b < e:
         changed = False
-        m = LEADING_DROP.match(text, b, e)
-        if m and m.end() > b:
-            b, changed = m.end(), True
-        b, e = _strip(text, b, e)
-        t = TRAILING_DROP.search(text, b, e)
-        if t and t.start() >= b:
-            e, changed = t.start(), True
-        b, e = _strip(text, b, e)
+        m = rules.leading.match(ft, b, e) if rules.leading else None
+        if m:
+            b, changed = m[1], True
+        b, e = _strip(ft, b, e)
+        t = rules.trailing.suffix(ft, b, e) if rules.trailing else None
+        if t:
+            e, changed = t[0], True
+        b, e = _strip(ft, b, e)
     return b, e
 
 
-def _clean_right(text: str, b: int, e: int) -> tuple[int, int]:
-    b, e = _strip(text, b, e)
-    if b < e and text[e - 1] in CONJUNCTIONS:
+def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]:
+    """Trim the counted noun after a value (span of the aligned folded text ``ft``)."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    m = rules.right_magnitudes.match(ft, b, e) if rules.right_magnitudes else None
+    if m:
+        # a magnitude the number grammar did not read: it and its unit are not the name
+        b = m[1]
+        unit = next((u for u in _folded_units(g) if ft.startswith(u, b, e)), "")
+        b += len(unit)
+    m = rules.right_leading.match(ft, b, e) if rules.right_leading else None
+    if m:
+        b = m[1]
+    if b < e and ft[e - 1] in CONJUNCTIONS:
         e -= 1
-    if b < e and text[e - 1] == "中":
+    if b < e and ft[e - 1] == "中":
         e -= 1
-    b, e = _strip(text, b, e)
-    if not re.search(r"[\u4e00-\u9fff]", text[b:e]):
+    b, e = _strip(ft, b, e)
+    if not re.search(r"[\u4e00-\u9fff]", ft[b:e]):
         return b, b
     return b, e
+
+
+def _folded_units(g: numbers.Grammar) -> list[str]:
+    return sorted({fold_aligned(u.surface) for u in g.units}, key=lambda u: (-len(u), u))
 
 
 # ---------------------------------------------------------------- run
@@ -297,12 +295,13 @@ def run_with_accounting(
     g = numbers.grammar()
     folded = fold_aligned(text)
     excluded = exclusions(text, g, folded)
+    skip = segment.non_statements(text)
+    _exclude_non_statements(text, skip, excluded)
     findings: list[Finding] = []
     drafts: list[_Draft] = []
-    heads = values.headline_lines(folded, gw.words())
     for ub, ue in _sentence_units(text):
-        if any(hb <= ub < he for hb, he in heads):
-            continue  # a headline repeats the body's figures (its digits: "headline")
+        if any(b <= ub and ue <= e for b, e, _ in skip):
+            continue  # headline, 原標題, dateline, credits: not statements
         drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))
     for vb, ve in values.vague_ranks(folded):
         rb, re_ = clean.raw_span(vb, ve)
@@ -357,6 +356,34 @@ def run_with_accounting(
     return observations, findings, accounting
 
 
+HEADLINE_KINDS = ("title", "original-title")
+
+
+def _exclude_non_statements(
+    text: str, skip: list[tuple[int, int, str]], excluded: dict[int, str]
+) -> None:
+    """Name the numbers of the lines that are not statements (they are never figures).
+
+    A headline number that the body states too is excluded as a restatement; one the body
+    never states is left unexcluded, so it surfaces as a WARNING for review (a headline
+    figure is not evidence of its own). Dateline and credit numbers are credit lines.
+    """
+    inside = [(b, e, kind) for b, e, kind in skip]
+    body = [
+        m.group()
+        for m in DIGIT_RUN.finditer(text)
+        if not any(b <= m.start() < e for b, e, _ in inside)
+    ]
+    for m in DIGIT_RUN.finditer(text):
+        where = next((kind for b, e, kind in inside if b <= m.start() < e), None)
+        if where is None or m.start() in excluded:
+            continue
+        if where not in HEADLINE_KINDS:
+            excluded[m.start()] = "credit line"
+        elif m.group() in body:
+            excluded[m.start()] = "headline restating a body figure"
+
+
 def _consistent(bound: _Value, exact: _Value) -> bool:
     assert bound.value is not None and exact.value is not None
     if bound.qualifier in ("more-than", "more-than-approximately"):
@@ -390,7 +417,7 @@ def _unit_drafts(
         for k, v in enumerate(vals):
             right_limit = vals[k + 1].match_begin if k + 1 < len(vals) else clause.end
             lb, le = prev_right_end, min(v.match_begin, v.begin)
-            between = text[lb:le].strip(SPACES)
+            between = folded[lb:le].strip(SPACES)
             if k > 0 and between in CONJUNCTIONS and prev_left is not None:
                 lb, le = prev_left
             rb, re_ = v.end, right_limit
@@ -406,22 +433,19 @@ def _unit_drafts(
                 if dm:
                     duration = int(dm.group("n"))
                     le = lb + dm.start()
-            left = _clean_left(text, lb, le)
-            if v.kind == "growth":  # 較2020年翻一番: the base is grammar of the growth
-                left = _clean_left(text, left[0], values.growth_base(folded, left[0], left[1]))
+            left = _clean_left(folded, lb, le)
             if v.kind == "quantity":
                 grown = values.growth_word(folded, left[0], left[1])
                 if grown is not None:
                     kind = "growth"
-                    base_end = values.growth_base(folded, left[0], grown[0])
-                    left = _clean_left(text, left[0], base_end)
+                    left = _clean_left(folded, left[0], grown[0])
                     if grown[1] and v.value is not None:  # 下降5%: a growth of -5
                         v = replace(
                             v,
                             value=-v.value,
                             value_max=-v.value_max if v.value_max is not None else None,
                         )
-            right = _clean_right(text, rb, re_)
+            right = _clean_right(folded, rb, re_, g)
             label = text[left[0] : left[1]] + text[right[0] : right[1]]
             d = _Draft(
                 indicator=label,
@@ -473,7 +497,7 @@ def _resolve(
             return []
         out = []
         for c in named[-n:]:
-            b, e = _clean_left(text, c.begin, c.end)
+            b, e = _clean_left(folded, c.begin, c.end)
             out.append(
                 replace(
                     d,
@@ -485,13 +509,13 @@ def _resolve(
                 )
             )
         return out
-    raw_left = text[d.clause_begin : d.val.match_begin].rstrip(SPACES)
-    if d.val.kind == "quantity" and raw_left.endswith("均"):
+    raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
+    if d.val.kind == "quantity" and raw_left.endswith(fold_aligned("均")):
         out = []
         i = ci
         while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
             i -= 1
-            b, e = _clean_left(text, clauses[i].begin, clauses[i].end)
+            b, e = _clean_left(folded, clauses[i].begin, clauses[i].end)
             out.insert(
                 0,
                 replace(
@@ -505,16 +529,17 @@ def _resolve(
             )
         return [*out, d]
     prev = earlier[-1] if earlier else None
-    if d.kind == "growth" and not label:
+    rules = indicators.label_rules()
+    if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
         target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
         if target is not None:
             d.indicator, d.growth_of, d.about_from = target.indicator, target, target
         d.begin = d.val.match_begin
         return [d]
-    if not label and prev is not None:
+    if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
-    elif label in GENERIC_LABELS and prev is not None:
+    elif rules.is_relative(fold_aligned(label)) and prev is not None:
         d.indicator = prev.indicator + label
     return [d]
 
@@ -626,20 +651,28 @@ def _leftover_findings(
 
 
 def _indicator_findings(source_id: str, observations: list[Observation]) -> list[Finding]:
-    known = load_indicators()
+    """An indicator with no curated row (by folded label, so either script) is a review item.
+
+    Open world (issue 7): an uncurated indicator never fails the build; it is reported with
+    its first statement's span so the curation queue can offer it for an English label.
+    """
     out = []
-    for label in sorted({o.indicator for o in observations} - set(known)):
-        first = next(o for o in observations if o.indicator == label)
+    seen: set[str] = set()
+    for o in sorted(observations, key=lambda o: (o.begin, o.end, o.indicator)):
+        key = indicators.indicator_key(o.indicator)
+        if key in seen or indicators.curated(o.indicator) is not None:
+            continue
+        seen.add(key)
         out.append(
             Finding(
-                Level.ERROR,
+                Level.WARNING,
                 STAGE,
-                "indicator-unlabelled",
-                f"indicator {label!r} has no row in graph/curation/{INDICATORS_FILE.name}"
-                " (every indicator needs an @en label)",
+                "indicator-uncurated",
+                f"indicator {o.indicator!r} has no row in graph/curation/{INDICATORS_FILE.name}"
+                " (a curation candidate: add its English label)",
                 source_id,
-                first.begin,
-                first.end,
+                o.begin,
+                o.end,
             )
         )
     return out

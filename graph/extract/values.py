@@ -81,7 +81,6 @@ class Patterns:
 
     rank: re.Pattern[str]
     population: re.Pattern[str]
-    growth_base: re.Pattern[str]
     head: re.Pattern[str]  # the grammar consumed before 第N: 在 scope, population, verb, scope
     top_n_head: re.Pattern[str]
     doubling: re.Pattern[str]
@@ -120,10 +119,6 @@ def patterns() -> Patterns:
             rf"|{re.escape(w.top_n)}{SP}(?P<tn>{num}){SP}(?P<tsuffix>{alt(list(w.rank_suffixes))})?"
         ),
         population=re.compile(rf"(?:在{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
-        growth_base=re.compile(
-            rf"(?:{alt(list(w.base_words))}){SP}(?:{alt(list(w.base_periods))}"
-            rf"|\d{{4}}{SP}(?:{alt(list(w.base_year_suffixes))})){SP}\Z"
-        ),
         head=re.compile(
             rf"(?:(?P<zai>在){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
             rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
@@ -182,7 +177,6 @@ def exclusions(
     out: dict[int, str] = {}
     titles = _bracket_ranges(f, "《", "》")
     phones = [(m.start(), m.end()) for m in p.phone.finditer(f)]
-    heads = headline_lines(f, w)
     date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
     name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
     for m in DIGIT_RUN.finditer(f):
@@ -216,28 +210,6 @@ def exclusions(
             out[b] = "id or phone number"
         elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces):
             out[b] = "enumeration count"
-        elif any(hb <= b < he for hb, he in heads):
-            out[b] = "headline (repeats the body)"
-    return out
-
-
-def headline_lines(folded: str, w: gw.Words) -> list[tuple[int, int]]:
-    """Spans of the lines that are headlines: the first line when it reads as a title, and
-    every line that starts with a 原標題 marker."""
-    out = []
-    pos = 0
-    markers = tuple(w.headline_markers)
-    for i, line in enumerate(folded.split("\n")):
-        stripped = line.strip(numbers.SPACE_CHARS)
-        first_title = (
-            i == 0
-            and "\n" in folded
-            and len(stripped) <= w.headline_max_chars
-            and not re.search(r"[。;；!！?？]", stripped)
-        )
-        if first_title or stripped.startswith(markers):
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
     return out
 
 
@@ -474,12 +446,6 @@ def _population_before(pops: list[Population], begin: int, pos: int) -> Populati
     """The nearest unused population before ``pos`` (in this clause or an earlier one)."""
     before = [x for x in pops if x.end <= pos and not x.used]
     return before[-1] if before else None
-
-
-def growth_base(folded: str, begin: int, end: int) -> int:
-    """End of a label once a growth's comparison base (較2021年底, 比上年) is cut off."""
-    m = patterns().growth_base.search(folded, begin, end)
-    return m.start() if m else end
 
 
 def _counted_ordinal(f: str, m: re.Match[str], w: gw.Words) -> bool:
