@@ -113,6 +113,18 @@ def test_area_from_the_statement_else_the_manifest(script: str) -> None:
     assert obs[0].indicator == ("網民規模" if script == "hant" else "网民规模")
 
 
+@SCRIPTS
+def test_a_continued_statistic_keeps_its_area(script: str) -> None:
+    obs = _figures(
+        "2022年全國數字經濟規模達502家,占國內生產總值的比重為41.5%。"
+        "每萬人擁有5G基站14.6家,全國平均水平為16.4家。",
+        script,
+        _Doc(area="place/sichuan"),
+    )
+    assert [o.area for o in obs] == ["place/china", "place/china", "place/sichuan", "place/china"]
+    assert obs[2].indicator == obs[3].indicator  # 平均水平 is the same statistic
+
+
 def test_every_figure_gets_a_period_and_an_area() -> None:
     obs = _figures("網站數量達12家。", "hant", _Doc(area="place/sichuan", edition="2021"))
     assert [(o.period, o.area) for o in obs] == [("2021", "place/sichuan")]
