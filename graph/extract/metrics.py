@@ -434,7 +434,9 @@ def _unit_drafts(
                     duration = int(dm.group("n"))
                     le = lb + dm.start()
             left = _clean_left(folded, lb, le)
-            if v.kind == "quantity":
+            if v.kind == "quantity" and values.is_multiple_of_earlier(folded, *left):
+                kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
+            elif v.kind == "quantity":
                 grown = values.growth_word(folded, left[0], left[1])
                 if grown is not None:
                     kind = "growth"
