@@ -414,3 +414,16 @@ def test_every_qualifier_has_a_definition_and_the_new_rows_exist() -> None:
     for qid in ("at-most", "cumulative", "nearly", "approximately", "more-than"):
         assert rows[qid].definition and rows[qid].en
     assert "累計" in rows["cumulative"].clause
+
+
+_GRAMMAR_CHARS = (
+    "0123456789.,/-~ 萬万億亿千百第九十一二兩两位名前列梯隊队在全國国個个省中排名"
+    "增長长下降翻番倍分之累計计超約约余以上下、,。\n"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(_GRAMMAR_CHARS), max_size=60))
+def test_any_text_balances_and_never_raises(text: str) -> None:
+    """Whatever the text, every number is accounted for and every span is exact."""
+    _run(text)
