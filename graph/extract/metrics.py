@@ -446,7 +446,11 @@ def _unit_drafts(
                 left, respective = names[0], names[1:]
             elif left[1] <= left[0] and respective and ci > 0 and clause.sep_before == "、":
                 left, respective = respective[0], respective[1:]
-            if v.kind == "quantity":
+            if v.kind == "quantity" and values.is_multiple_of_earlier(
+                folded, *_strip(folded, lb, le)
+            ):
+                kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
+            elif v.kind == "quantity":
                 grown = values.growth_word(folded, left[0], left[1])
                 if grown is not None:
                     kind = "growth"
