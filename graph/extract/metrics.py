@@ -98,7 +98,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from graph import segment
-from graph.extract import indicators, numbers, values
+from graph.extract import indicators, numbers, period, values
 from graph.extract.grammar import fold_aligned
 from graph.model import (
     CleanText,
@@ -573,8 +573,19 @@ def _resolve(
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
-        d.indicator = prev.indicator + label
+        d.indicator = prev.indicator + _without_base_area(label)
     return [d]
+
+
+def _without_base_area(label: str) -> str:
+    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's area is the figure's area.
+
+    The share's label is composed anyway (the previous statistic + the share), so the area
+    word after its first character (占) is left out; the area itself is read by period.py.
+    """
+    folded = fold_aligned(label)
+    m = period.area_pattern().match(folded, 1)
+    return label[:1] + label[m.end() :] if m and len(label) > m.end() else label
 
 
 def _clause_start(text: str, d: _Draft) -> int:

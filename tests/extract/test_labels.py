@@ -70,7 +70,7 @@ def test_label_is_the_measured_noun_phrase_in_both_scripts(text: str, label: str
 @pytest.mark.parametrize("script", ["hant", "hans"])
 def test_anaphora_and_shares_take_the_previous_statistic(script: str) -> None:
     text = "標題\n2024-01-01\n全市網站數量達12345家,而這一數字去年僅為11000家。"
-    text += "軟件業務收入12家,占地區生產總值的比重為7.2%。"
+    text += "軟件業務收入12家,占全市地區生產總值的比重為7.2%。"
     text = text if script == "hant" else to_hans(text)
     got = _run(text)
     want = ["網站數量", "網站數量", "軟件業務收入", "軟件業務收入占地區生產總值的比重"]
