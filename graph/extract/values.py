@@ -413,7 +413,7 @@ def values_in(
             )
         )
         taken.append((nm.begin, nm.end))
-    for cn in numbers.find_cn_counts(text, g, begin, end):
+    for cn in numbers.find_cn_counts(text, g, begin, end, folded=f):
         if any(b < cn.end and cn.begin < e for b, e in taken):
             continue
         vals.append(
