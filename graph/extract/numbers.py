@@ -251,7 +251,8 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     )
     count_units = _alt([fold_aligned(u.surface) for u in units if u.iri.startswith("cqr:")])
     cn_pattern = re.compile(
-        rf"(?<![{re.escape(w.ordinal + w.top_n)}每])(?P<cn>{w.cn_numeral}){SPACE}"
+        rf"(?<![{re.escape(w.ordinal + w.top_n + ''.join(w.numeral_not_after))}])"
+        rf"(?P<cn>{w.cn_numeral}){SPACE}"
         rf"(?P<unit>{count_units})"
     )
     return Grammar(units, mults, quals, pattern, unit_of, multiplier_of, marker_of, cn_pattern)

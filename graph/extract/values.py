@@ -107,6 +107,7 @@ def patterns() -> Patterns:
     num = _num(w)
     verbs = alt([*w.rank_verbs, *w.top_n_verbs])
     adverbs = alt(list(w.rank_adverbs))
+    loc = re.escape(w.locative)
     population = (
         rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
         rf"(?:{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
@@ -119,26 +120,28 @@ def patterns() -> Patterns:
             rf"|(?P<top>{alt(list(w.rank_tops))})"
             rf"|{re.escape(w.top_n)}{SP}(?P<tn>{num}){SP}(?P<tsuffix>{alt(list(w.rank_suffixes))})?"
         ),
-        population=re.compile(rf"(?:在{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
+        population=re.compile(rf"(?:{loc}{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
         head=re.compile(
-            rf"(?:(?P<zai>在){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
             rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
         ),
         top_n_head=re.compile(
-            rf"(?:(?P<zai>在){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<adv>{adverbs}){SP})?"
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<adv>{adverbs}){SP})?"
             rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
         ),
         doubling=re.compile(alt(list(w.doubling))),
         vague=re.compile(alt(list(w.vague))),
         event=re.compile(rf"{SP}(?:{alt(list(w.event_suffixes))})"),
-        duration_tail=re.compile(rf"(?:{alt(list(w.duration))})(?P<n>\d+)年$"),
+        duration_tail=re.compile(
+            rf"(?:{alt(list(w.duration))})(?P<n>\d+){re.escape(w.duration_unit)}$"
+        ),
         duration_before=re.compile(rf"(?:{alt(list(w.duration))})$"),
         list_scope=re.compile(alt([*w.list_scopes, *w.scopes])),
         items=re.compile(rf"^(?P<n>{num})(?:{alt(list(w.items))})$"),
         latin_name=re.compile(r"[a-z]-?$"),
         multiple=re.compile(
-            rf"^(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}年(?:底|末|同期)?"
-            rf"|{alt(list(w.multiple_periods))}){SP}的$"
+            rf"^(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}(?:{alt(list(w.multiple_year_suffixes))})"
+            rf"|{alt(list(w.multiple_periods))}){SP}{re.escape(w.multiple_link)}$"
         ),
         phone=re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|400-\d{3}-\d{4})(?!\d)"),
     )
@@ -385,7 +388,7 @@ def values_in(
             continue
         if any(b <= nm.digits_begin < e for b, e in taken):
             continue
-        if f[nm.digits_end : nm.digits_end + 1] == "年" and p.duration_before.search(
+        if f.startswith(w.duration_unit, nm.digits_end) and p.duration_before.search(
             f[max(begin, nm.digits_begin - 4) : nm.digits_begin]
         ):
             continue  # 連續N年: read by the rank rule as duration_years
