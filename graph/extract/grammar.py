@@ -249,4 +249,5 @@ def is_compound_cn(text: str, w: Words | None = None) -> bool:
     f = fold_aligned(text)
     has_position = any(ch in w.positions for ch in f)
     has_digit = any(ch in w.numerals for ch in f)
-    return has_position and (has_digit or f.startswith(fold_aligned("十")))
+    ten = min(w.positions, key=lambda ch: w.positions[ch])  # 十: 十個, 十二項 read as counts
+    return has_position and (has_digit or f.startswith(ten))
