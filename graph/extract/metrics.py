@@ -392,6 +392,8 @@ def _consistent(bound: _Value, exact: _Value) -> bool:
         return exact.value >= bound.value
     if bound.qualifier == "nearly":
         return exact.value < bound.value
+    if bound.qualifier == "at-most":
+        return exact.value <= bound.value
     return True
 
 

@@ -427,3 +427,11 @@ _GRAMMAR_CHARS = (
 def test_any_text_balances_and_never_raises(text: str) -> None:
     """Whatever the text, every number is accounted for and every span is exact."""
     _run(text)
+
+
+def test_an_exact_figure_refines_an_at_most_bound_it_fits() -> None:
+    for text in _both("平均時延不超過20毫秒。平均時延達18毫秒。平均時延達25毫秒。"):
+        obs, _, _ = _run(text)
+        assert [o.qualifier for o in obs] == ["at-most", "exact", "exact"]
+        assert obs[0].indicator == obs[1].indicator == obs[2].indicator
+        assert obs[1].refines == 0 and obs[2].refines is None  # 25 does not fit <= 20
