@@ -93,6 +93,7 @@ class Words:
     fraction_separators: tuple[str, ...]
     fraction_word: str
     percent_denominator: str
+    tenths: str
     multiple_frame: tuple[str, ...]
     multiple_periods: tuple[str, ...]
     multiple_year_suffixes: tuple[str, ...]
@@ -210,6 +211,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         fraction_separators=_words(data, "fraction_separators", path),
         fraction_word=_word(_need(data, "fraction_words", path, dict), "of", path),
         percent_denominator=_word(_need(data, "fraction_words", path, dict), "percent", path),
+        tenths=_word(_need(data, "fraction_words", path, dict), "tenths", path),
         multiple_frame=_words(growth, "multiple_verbs", path),
         multiple_periods=_words(growth, "multiple_periods", path),
         multiple_year_suffixes=_words(growth, "multiple_year_suffixes", path),

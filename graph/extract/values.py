@@ -380,6 +380,11 @@ def values_in(
         if v is not None:
             vals.append(v)
             taken.append((fm.start(), fm.end()))
+    for tm in _tenths_re().finditer(f, begin, end):
+        if any(b < tm.end() and tm.start() < e for b, e in taken):
+            continue
+        vals.append(_tenths(text, tm, g))
+        taken.append((tm.start(), tm.end()))
     weak = g.clause_markers
     weak_re = re.compile(alt(list(weak))) if weak else None
     prev_end = begin
@@ -472,6 +477,37 @@ def _cn_fraction_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?:(?P<pre>{alt(prefixes)}){SP})?(?P<den>{num}){re.escape(w.fraction_word)}"
         rf"(?P<num>{num})"
+    )
+
+
+@lru_cache(maxsize=1)
+def _tenths_re() -> re.Pattern[str]:
+    """三成 / 超六成 / 八成以上 (tenths, as percent); not 一成不變, 完成, 形成."""
+    g, w = numbers.grammar(), gw.words()
+    digits = "".join(sorted(w.numerals))
+    suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
+    return re.compile(
+        rf"(?:(?P<pre>{alt(sorted(_prefix_markers(g)))}){SP})?"
+        rf"(?<![{re.escape(digits + ''.join(w.positions) + w.ordinal)}])"
+        rf"(?P<n>[{re.escape(digits)}]){re.escape(w.tenths)}(?!不)"
+        rf"(?P<suf>{alt(suffixes)})?"
+    )
+
+
+def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
+    n = gw.parse_cn_int(m.group("n")) or 0
+    found = [x for x in (m.group("pre"), m.group("suf")) if x]
+    qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
+    begin = m.start() if qualifier != "exact" and m.group("pre") else m.start("n")
+    return Value(
+        "quantity",
+        begin,
+        m.end(),
+        m.start(),
+        text[begin : m.end()],
+        Decimal(n * 10),
+        unit=g.unit_of.get("%", "%"),
+        qualifier=qualifier,
     )
 
 
