@@ -203,7 +203,9 @@ def exclusions(
             r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
         ):
             out[b] = "date or time"
-        elif date_after.match(f, e) and not p.duration_before.search(f[max(0, b - 4) : b]):
+        elif p.duration_before.search(f[max(0, b - 4) : b]) and f.startswith(w.duration_unit, e):
+            out[b] = "duration (連續N年)"  # a rank's duration_years when a rank follows
+        elif date_after.match(f, e):
             out[b] = "date"
         elif re.fullmatch(r"(?:19|20)\d\d", m.group()) and not _has_unit(fig):
             out[b] = "year"

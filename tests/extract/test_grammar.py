@@ -353,6 +353,7 @@ def test_growth(text: str, expected: tuple[str, str, str]) -> None:
         ("諮詢電話023-12345678。", {"id or phone number": 2}),
         ("備案編號20231012001。", {"id or phone number": 1}),
         ("《重慶市互聯網發展報告(2022)》發布。", {"title": 1}),
+        ("數字經濟連續3年保持兩位數增長。", {"duration (連續N年)": 1}),
         ("重慶網民達2285萬人\n全市網民數量2285萬人。", {"headline restating a body figure": 1}),
     ],
 )
@@ -454,3 +455,26 @@ def test_an_exact_figure_refines_an_at_most_bound_it_fits() -> None:
         assert [o.qualifier for o in obs] == ["at-most", "exact", "exact"]
         assert obs[0].indicator == obs[1].indicator == obs[2].indicator
         assert obs[1].refines == 0 and obs[2].refines is None  # 25 does not fit <= 20
+
+
+def test_a_list_of_growths_stays_growths() -> None:
+    for text in _both("軟件收入和信息服務收入分別增長8%、9%。"):
+        obs, _, _ = _run(text)
+        assert [(o.kind, o.value) for o in obs] == [
+            ("growth", Decimal(8)),
+            ("growth", Decimal(9)),
+        ]
+
+
+def test_a_change_of_rank_keeps_the_ranked_statistic() -> None:
+    for text in _both("全省基站數居全國第十二位,較上年提升2位。"):
+        rank, change = _run(text)[0]
+        assert (rank.kind, rank.rank, change.kind, change.value) == ("rank", 12, "growth", 2)
+        assert change.indicator == rank.indicator != ""
+
+
+def test_a_ranks_duration_is_in_the_figure_not_excluded() -> None:
+    for text in _both("計算機產量連續10年蟬聯全球第1。"):
+        (o,), _, acc = _run(text)
+        assert (o.rank, o.rank_scope, o.duration_years) == (1, "place/world", 10)
+        assert acc.excluded == {} and acc.in_figures == 2
