@@ -408,6 +408,8 @@ def _consistent(bound: _Value, exact: _Value) -> bool:
         return exact.value >= bound.value
     if bound.qualifier == "nearly":
         return exact.value < bound.value
+    if bound.qualifier == "at-most":
+        return exact.value <= bound.value
     return True
 
 
@@ -471,6 +473,15 @@ def _unit_drafts(
                             value=-v.value,
                             value_max=-v.value_max if v.value_max is not None else None,
                         )
+            if (
+                kind == "quantity"
+                and left[1] <= left[0]
+                and clause.sep_before == "、"
+                and out
+                and out[-1].kind == "growth"
+                and out[-1].val.unit == v.unit
+            ):
+                kind = "growth"  # 分別增長8%、9%: a 、-list of growths stays growths
             right = _clean_right(folded, rb, re_, g)
             label = text[left[0] : left[1]] + text[right[0] : right[1]]
             d = _Draft(
@@ -577,6 +588,8 @@ def _resolve(
         target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
         if target is not None:
             d.indicator, d.growth_of, d.about_from = target.indicator, target, target
+        elif prev is not None:  # 排名第十二位,較上年提升2位: the change of the rank's statistic
+            d.indicator, d.about_from = prev.indicator, prev
         d.begin = d.val.match_begin
         return [d]
     if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
