@@ -597,7 +597,15 @@ def _resolve(
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
         d.indicator = prev.indicator + _without_base_area(label)
+    elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
+        d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
     return [d]
+
+
+def _after_subset(ft: str, d: _Draft) -> bool:
+    """True when the clause opens with a subset marker (其中)."""
+    b, _ = _strip(ft, d.clause_begin, d.val.begin)
+    return any(ft.startswith(w, b) for w in indicators.label_rules().subset_markers)
 
 
 def _without_base_area(label: str) -> str:
