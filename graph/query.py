@@ -69,6 +69,7 @@ __all__ = [
     "QUERIES_DIR",
     "RESULT_FORMATS",
     "EngineCrashed",
+    "OxigraphEngine",
     "ParameterError",
     "QueryError",
     "QueryParam",
@@ -504,7 +505,6 @@ class OxigraphEngine(_Engine):
 
     def execute(self, query: str, *, max_rows: int) -> Result:
         """Run ``query`` as :func:`canonical` spells it: the characters the safety check read."""
-        ox = self._ox
         start = time.perf_counter()
         text = canonical(query)
         union = not _has_from(text)
@@ -514,9 +514,19 @@ class OxigraphEngine(_Engine):
             raise syntax_error(query, str(exc)) from None
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
+        try:  # solutions are computed while iterating: evaluation errors surface here
+            out = self._collect(res, max_rows)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        out.engine_ms = (time.perf_counter() - start) * 1000
+        return out
+
+    def _collect(self, res: Any, max_rows: int) -> Result:
+        """Rows or triples of a pyoxigraph result, stopping at ``max_rows + 1``."""
+        ox = self._ox
         if isinstance(res, ox.QueryBoolean):
-            out = Result("ask", boolean=bool(res))
-        elif isinstance(res, ox.QuerySolutions):
+            return Result("ask", boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
             rows: list[tuple[Term | None, ...]] = []
             for sol in res:
@@ -525,18 +535,13 @@ class OxigraphEngine(_Engine):
                 rows.append(
                     tuple(None if sol[v] is None else self._term(sol[v]) for v in variables)
                 )
-            out = Result("select", variables=variables, rows=rows)
-        else:
-            triples: list[tuple[Term, Term, Term]] = []
-            for t in res:  # type: ignore[union-attr]
-                if len(triples) >= max_rows:
-                    raise TooManyRows(max_rows)
-                triples.append(
-                    (self._term(t.subject), self._term(t.predicate), self._term(t.object))
-                )
-            out = Result("graph", triples=triples)
-        out.engine_ms = (time.perf_counter() - start) * 1000
-        return out
+            return Result("select", variables=variables, rows=rows)
+        triples: list[tuple[Term, Term, Term]] = []
+        for t in res:
+            if len(triples) >= max_rows:
+                raise TooManyRows(max_rows)
+            triples.append((self._term(t.subject), self._term(t.predicate), self._term(t.object)))
+        return Result("graph", triples=triples)
 
 
 class RdflibEngine(_Engine):
