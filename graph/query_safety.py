@@ -423,6 +423,10 @@ def _check(query: str, graphs: tuple[str, ...]) -> Checked:
     if "\x00" in text:
         raise QueryRejected("query contains a NUL character (as a codepoint escape)")
     toks = _depth_check(text, exp, query)
+    # A bare word SERVICE/INSERT/LOAD... is a keyword wherever it stands (variables, prefixed
+    # names, strings, IRIs and comments are other tokens), so refusing it here is only a fast
+    # path that saves a parse; acceptance is always the grammar's.
+    _keyword_refusal(toks, query, exp)
     from pyparsing import ParseException
 
     try:
