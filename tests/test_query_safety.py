@@ -261,3 +261,11 @@ def test_tokenizer_keeps_escapes_strings_iris_and_comments_whole(
 
 def test_line_col_counts_from_one() -> None:
     assert line_col("ab\ncd", 4) == "2:2"
+
+
+def test_positions_map_back_through_the_escape_step() -> None:
+    from graph.query_safety import _expand
+
+    exp = _expand("a\\u0041b\\U00000043d")
+    assert exp.text == "aAbCd"
+    assert [exp.original(i) for i in range(5)] == [0, 1, 7, 8, 18]
