@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +37,28 @@ from xml.sax.saxutils import quoteattr
 
 from graph.model import InputError
 from graph.namespaces import PREFIXES
+from graph.query_errors import (
+    EngineCrashed,
+    QueryError,
+    QueryRejected,
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryTooLarge,
+    TooManyRows,
+)
+from graph.query_safety import (
+    DATA_GRAPH,
+    MAX_NESTING,
+    MAX_QUERY_BYTES,
+    ONTOLOGY_GRAPH,
+    canonical,
+    check,
+    deep,
+    parse_query,
+    syntax_error,
+    tokens,
+    walk_tree,
+)
 
 __all__ = [
     "DATA_GRAPH",
@@ -47,6 +69,7 @@ __all__ = [
     "QUERIES_DIR",
     "RESULT_FORMATS",
     "EngineCrashed",
+    "OxigraphEngine",
     "ParameterError",
     "QueryError",
     "QueryParam",
@@ -72,12 +95,6 @@ __all__ = [
     "sparql_literal",
 ]
 
-DATA_GRAPH = "https://w3id.org/cqkg/id/graph/data"
-"""Named graph holding ``cqkg.nt``; the default graph is the union of all named graphs."""
-ONTOLOGY_GRAPH = "https://w3id.org/cqkg/id/graph/ontology"
-"""Named graph holding ``ontology.ttl`` (so queries can join class and property labels)."""
-MAX_QUERY_BYTES = 64 * 1024
-MAX_NESTING = 64
 QUERIES_DIR = Path(__file__).parent / "queries"
 
 EngineName = Literal["oxigraph", "rdflib"]
@@ -86,69 +103,6 @@ GRAPH_FORMATS = ("turtle", "nt", "jsonld")
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-
-# ---------------------------------------------------------------- errors
-
-
-class QueryError(Exception):
-    """A query that cannot be answered; ``status`` is the HTTP status the endpoint returns."""
-
-    status = 400
-    code = "bad-query"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"error": self.code, "message": str(self)}
-
-
-class QueryTooLarge(QueryError):
-    status = 413
-    code = "too-large"
-
-
-class QueryRejected(QueryError):
-    """Refused by policy (read-only, SERVICE, unknown FROM graph, nesting)."""
-
-    code = "rejected"
-
-
-class QuerySyntaxError(QueryError):
-    code = "syntax"
-
-
-class TooManyRows(QueryError):
-    code = "too-many-rows"
-
-    def __init__(self, max_rows: int) -> None:
-        super().__init__(f"add LIMIT (max {max_rows})")
-        self.max_rows = max_rows
-
-    def __reduce__(self) -> tuple[Any, ...]:  # crosses the worker pipe intact
-        return (TooManyRows, (self.max_rows,))
-
-
-class QueryTimeout(QueryError):
-    status = 503
-    code = "timeout"
-
-    def __init__(self, limit_s: float, pid: int | None = None) -> None:
-        super().__init__(f"query exceeded the time limit of {limit_s:g} s")
-        self.limit_s = limit_s
-        self.pid = pid
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (QueryTimeout, (self.limit_s, self.pid))
-
-    def to_json(self) -> dict[str, Any]:
-        limit: float | int = (
-            int(self.limit_s) if self.limit_s == int(self.limit_s) else self.limit_s
-        )
-        return {"error": "timeout", "limit_s": limit}
-
-
-class EngineCrashed(QueryError):
-    status = 500
-    code = "engine-crashed"
 
 
 # ---------------------------------------------------------------- results
@@ -332,7 +286,11 @@ def sparql_literal(value: str, suffix: str = "") -> str:
     Backslash, double quote, CR and LF are the only characters STRING_LITERAL2 forbids raw, so
     escaping them keeps any value inside the string (``}``, ``#``, ``SERVICE`` are then just
     characters); tab, backspace and form feed are escaped too because rdflib's parser expands
-    raw tabs. Raises ``ValueError`` for what no SPARQL text can carry (NUL, lone surrogates).
+    raw tabs. A ``u``/``U`` right after a backslash is written ``\\u0075``/``\\u0055``: SPARQL
+    1.1 decodes ``\\uXXXX`` before parsing (the text runs as :func:`canonical` spells it), and
+    ``\\\\u0022`` would otherwise turn into ``\\"``; this way the value survives that step
+    and a reader that skips it alike. Raises ``ValueError`` for what no SPARQL text can carry
+    (NUL, lone surrogates).
     """
     if "\x00" in value:
         raise ValueError("contains a NUL character")
@@ -340,7 +298,15 @@ def sparql_literal(value: str, suffix: str = "") -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("is not valid Unicode (undecodable bytes?)") from None
-    return '"' + value.translate(_ESCAPES) + '"' + suffix
+    body = value.translate(_ESCAPES)
+    if "\\u" in value or "\\U" in value:
+        body = _AFTER_BACKSLASH.sub(lambda m: m.group(1) + _U_ESCAPE[m.group(2)], body)
+    return '"' + body + '"' + suffix
+
+
+# an escaped backslash (an even run of them) followed by u or U, in translated text
+_AFTER_BACKSLASH = re.compile(r"((?<!\\)(?:\\\\)+)([uU])")
+_U_ESCAPE = {"u": "\\u0075", "U": "\\u0055"}
 
 
 def _unescape(body: str) -> str:
@@ -352,7 +318,7 @@ def _values_blocks(text: str) -> dict[str, list[tuple[int, int]]]:
 
     Works on tokens, so braces inside strings, IRIs or comments are not mistaken for the end.
     """
-    toks = list(_tokens(text))
+    toks = list(tokens(text))
     out: dict[str, list[tuple[int, int]]] = {}
     for i, tok in enumerate(toks[:-2]):
         var, brace = toks[i + 1], toks[i + 2]
@@ -459,143 +425,22 @@ def bind_args(text: str, args: Sequence[str], source: str = "query") -> str:
     return bind_query(text, bindings, source)
 
 
-# ---------------------------------------------------------------- lexical pre-check
-
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00c0-\uffff]*)?:
-      (?:[\w\-.%:\\\u00c0-\uffff]*[\w\-:%\u00c0-\uffff])?)
-  | (?P<word>[A-Za-z_][\w\-]*)
-  | (?P<open>[({\[])
-  | (?P<close>[)}\]])
-  | (?P<space>\s+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-_UPDATE_WORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH", "USING"}
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str
-    text: str
-    pos: int
-
-
-def _tokens(query: str) -> Iterator[_Token]:
-    for m in _TOKEN.finditer(query):
-        kind = m.lastgroup or "other"
-        if kind in ("space", "comment"):
-            continue
-        yield _Token(kind, m.group(), m.start())
-
-
-def _line_col(query: str, pos: int) -> str:
-    line = query.count("\n", 0, pos) + 1
-    col = pos - (query.rfind("\n", 0, pos) + 1) + 1
-    return f"{line}:{col}"
+# ---------------------------------------------------------------- safety check
 
 
 def precheck(query: str, graphs: Iterable[str] = (DATA_GRAPH, ONTOLOGY_GRAPH)) -> bool:
-    """Refuse hazardous queries before any parser runs; raise a :class:`QueryError` subclass.
+    """Refuse hazardous queries; raise a :class:`QueryError` subclass (see
+    :func:`graph.query_safety.check`: size, NUL and depth before any parser, then the SPARQL
+    1.1 grammar after the codepoint-escape step, walked for SERVICE, Update, FROM).
 
     Returns True when the query has a ``FROM``/``FROM NAMED`` clause (all IRIs checked), so the
     engine knows not to impose the union default graph over the query's own dataset.
-
-    Order matters: size first (cheap), then one linear scan for nesting depth, Update forms,
-    ``SERVICE`` (plain, ``SILENT`` and variable forms are all the keyword), ``LOAD`` and
-    ``FROM``/``FROM NAMED`` IRIs not among ``graphs``. Strings, comments and IRIs are skipped
-    so a label that says "SERVICE" or "((((" is harmless.
     """
-    size = len(query.encode("utf-8", "surrogatepass"))
-    if size > MAX_QUERY_BYTES:
-        raise QueryTooLarge(f"query exceeds {MAX_QUERY_BYTES // 1024} KiB ({size} bytes)")
-    if "\x00" in query:
-        raise QueryRejected("query contains a NUL character")
-    allowed = set(graphs)
-    prefixes = dict(PREFIXES)
-    depth = 0
-    has_from = False
-    toks = list(_tokens(query))
-    for tok in toks:
-        if tok.kind == "open":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise QueryRejected(
-                    f"query too deeply nested (max {MAX_NESTING}) at {_line_col(query, tok.pos)}"
-                )
-        elif tok.kind == "close":
-            depth = max(0, depth - 1)
-    for i, tok in enumerate(toks):
-        if tok.kind != "word":
-            continue
-        word = tok.text.upper()
-        if word == "SERVICE":
-            raise QueryRejected("SERVICE is disabled on this endpoint")
-        if word in _UPDATE_WORDS:
-            raise QueryRejected(
-                f"read-only endpoint: {word} at {_line_col(query, tok.pos)} is a SPARQL Update "
-                "operation"
-            )
-        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 2].kind == "iri":
-            prefixes[toks[i + 1].text.rstrip(":")] = toks[i + 2].text[1:-1]
-        if word == "FROM":
-            has_from = True
-            j = i + 1
-            if j < len(toks) and toks[j].text.upper() == "NAMED":
-                j += 1
-            target = toks[j] if j < len(toks) else None
-            iri = _resolve(target, prefixes)
-            if iri is None or iri not in allowed:
-                shown = target.text if target else "(nothing)"
-                raise QueryRejected(
-                    f"FROM {shown}: not a graph of this store (available: "
-                    + ", ".join(f"<{g}>" for g in sorted(allowed))
-                    + ")"
-                )
-    return has_from
+    return check(query, graphs).has_from
 
 
-def _resolve(tok: _Token | None, prefixes: dict[str, str]) -> str | None:
-    if tok is None:
-        return None
-    if tok.kind == "iri":
-        return tok.text[1:-1]
-    if tok.kind == "pname":
-        prefix, _, local = tok.text.partition(":")
-        if prefix in prefixes:
-            return prefixes[prefix] + local
-    return None
-
-
-def _has_from(query: str) -> bool:
-    return any(t.kind == "word" and t.text.upper() == "FROM" for t in _tokens(query))
-
-
-def _syntax_error(query: str, message: str) -> QuerySyntaxError:
-    """The parser's message (with line:col), plus a hint when a prefix is undeclared."""
-    prefixes = set(PREFIXES)
-    toks = list(_tokens(query))
-    for i, tok in enumerate(toks):
-        if tok.kind == "word" and tok.text.upper() == "PREFIX" and i + 1 < len(toks):
-            prefixes.add(toks[i + 1].text.rstrip(":"))
-    for tok in toks:
-        if tok.kind == "pname":
-            prefix = tok.text.partition(":")[0]
-            if prefix not in prefixes:
-                return QuerySyntaxError(
-                    f"{message} (unknown prefix '{prefix}:' at {_line_col(query, tok.pos)})"
-                )
-    return QuerySyntaxError(message)
+def _has_from(text: str) -> bool:
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(text))
 
 
 # ---------------------------------------------------------------- engines
@@ -610,9 +455,13 @@ class _Engine:
 
 
 def _build_files(build_dir: Path) -> tuple[Path, Path | None]:
+    """``cqkg.nt`` (or a Turtle ``cqkg.ttl``, as the viewer's fixtures are) and the ontology."""
     data = build_dir / "cqkg.nt"
     if not data.is_file():
-        raise InputError(f"{data}: not found; run `cqkg build` first")
+        if (build_dir / "cqkg.ttl").is_file():
+            data = build_dir / "cqkg.ttl"
+        else:
+            raise InputError(f"{data}: not found; run `cqkg build` first")
     onto = build_dir / "ontology.ttl"
     return data, onto if onto.is_file() else None
 
@@ -629,9 +478,8 @@ class OxigraphEngine(_Engine):
         self._ox = ox
         self.store = ox.Store()
         try:
-            self.store.bulk_load(
-                path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(DATA_GRAPH)
-            )
+            fmt = ox.RdfFormat.N_TRIPLES if data.suffix == ".nt" else ox.RdfFormat.TURTLE
+            self.store.bulk_load(path=str(data), format=fmt, to_graph=ox.NamedNode(DATA_GRAPH))
             if onto is not None:
                 self.store.bulk_load(
                     path=str(onto),
@@ -656,18 +504,29 @@ class OxigraphEngine(_Engine):
         return Term("triple", str(t))
 
     def execute(self, query: str, *, max_rows: int) -> Result:
-        ox = self._ox
+        """Run ``query`` as :func:`canonical` spells it: the characters the safety check read."""
         start = time.perf_counter()
-        union = not _has_from(query)
+        text = canonical(query)
+        union = not _has_from(text)
         try:
-            res = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=union)
+            res = self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
         except SyntaxError as exc:
-            raise _syntax_error(query, str(exc)) from None
+            raise syntax_error(query, str(exc)) from None
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
+        try:  # solutions are computed while iterating: evaluation errors surface here
+            out = self._collect(res, max_rows)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        out.engine_ms = (time.perf_counter() - start) * 1000
+        return out
+
+    def _collect(self, res: Any, max_rows: int) -> Result:
+        """Rows or triples of a pyoxigraph result, stopping at ``max_rows + 1``."""
+        ox = self._ox
         if isinstance(res, ox.QueryBoolean):
-            out = Result("ask", boolean=bool(res))
-        elif isinstance(res, ox.QuerySolutions):
+            return Result("ask", boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
             rows: list[tuple[Term | None, ...]] = []
             for sol in res:
@@ -676,18 +535,13 @@ class OxigraphEngine(_Engine):
                 rows.append(
                     tuple(None if sol[v] is None else self._term(sol[v]) for v in variables)
                 )
-            out = Result("select", variables=variables, rows=rows)
-        else:
-            triples: list[tuple[Term, Term, Term]] = []
-            for t in res:  # type: ignore[union-attr]
-                if len(triples) >= max_rows:
-                    raise TooManyRows(max_rows)
-                triples.append(
-                    (self._term(t.subject), self._term(t.predicate), self._term(t.object))
-                )
-            out = Result("graph", triples=triples)
-        out.engine_ms = (time.perf_counter() - start) * 1000
-        return out
+            return Result("select", variables=variables, rows=rows)
+        triples: list[tuple[Term, Term, Term]] = []
+        for t in res:
+            if len(triples) >= max_rows:
+                raise TooManyRows(max_rows)
+            triples.append((self._term(t.subject), self._term(t.predicate), self._term(t.object)))
+        return Result("graph", triples=triples)
 
 
 class RdflibEngine(_Engine):
@@ -729,24 +583,42 @@ class RdflibEngine(_Engine):
             return Term("literal", str(t), dt, t.language)
         return Term("triple", str(t))
 
+    def _prepare(self, text: str) -> Any:
+        """Parse and translate; prefixed names get their ``\\/``-style escapes undone first
+        (rdflib keeps them in the IRI, so ``cqr:graph\\/data`` would name no graph)."""
+        from rdflib.plugins.sparql.algebra import translateQuery
+
+        def run() -> Any:
+            tree = parse_query(text)
+            for node in walk_tree(tree):
+                local = dict.get(node, "localname") if node.name == "pname" else None
+                if isinstance(local, str) and "\\" in local:
+                    node["localname"] = re.sub(r"\\(.)", r"\1", local)
+            return translateQuery(tree, initNs=self._ns)
+
+        return deep(run)
+
     def execute(self, query: str, *, max_rows: int) -> Result:
+        """Parse :func:`canonical` text once more (never rdflib's own second escape pass) and
+        evaluate exactly that parse."""
         import warnings
 
         from pyparsing import ParseException
 
         start = time.perf_counter()
+        text = canonical(query)
         try:
             with warnings.catch_warnings():  # rdflib 7.6 warns on its own Dataset internals
                 warnings.simplefilter("ignore", DeprecationWarning)
-                res = self.dataset.query(query, initNs=self._ns)
+                res = self.dataset.query(self._prepare(text))
         except ParseException as exc:
             message = f"error at {exc.lineno}:{exc.col}: {exc.msg}"
-            raise _syntax_error(query, message) from None
+            raise syntax_error(query, message) from None
         except RecursionError:
             raise QueryRejected(f"query too deeply nested for rdflib (max {MAX_NESTING})") from None
         except Exception as exc:
             if "Unknown namespace prefix" in str(exc):
-                raise _syntax_error(query, f"error: {exc}") from None
+                raise syntax_error(query, f"error: {exc}") from None
             raise QueryError(f"query failed: {exc}") from None
         try:
             with warnings.catch_warnings():

@@ -89,6 +89,12 @@ def query(
         _fail("give a query, a .rq file or a shipped query name (cqkg query --list)")
     if fmt not in RESULT_FORMATS + GRAPH_FORMATS:
         _fail(f"--format {fmt}: unknown (use {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})")
+    from graph import sandbox
+
+    try:
+        sandbox.isolate_cli("query")  # before any engine exists: no query reaches a socket
+    except RuntimeError as exc:
+        _fail(str(exc), 2)
     try:
         text = bind_args(load_query(query), bind, _source(query))
         eng = open_engine(engine, build_dir)

@@ -27,7 +27,7 @@ import socket
 import sys
 from dataclasses import dataclass
 
-__all__ = ["Isolation", "isolate_network", "network_reachable"]
+__all__ = ["Isolation", "isolate_cli", "isolate_network", "network_reachable"]
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -108,3 +108,17 @@ def network_reachable(host: str = "127.0.0.1", port: int = 9) -> bool:
             return True
     except OSError as exc:
         return exc.errno not in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL)
+
+
+def isolate_cli(command: str) -> None:
+    """Isolate a CLI command that is about to open an engine; warn on stderr when it cannot.
+
+    ``RuntimeError`` (``CQKG_REQUIRE_NETNS=1`` and no namespace) is left to the caller, which
+    turns it into a one-line error.
+    """
+    result = isolate_network()
+    if not result.isolated:
+        sys.stderr.write(
+            f"cqkg {command}: warning: {result}; only the query check stands between a query "
+            "and the network\n"
+        )

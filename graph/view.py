@@ -43,6 +43,7 @@ from pyvis.network import Network
 
 from graph.model import InputError
 from graph.namespaces import CQO_IRI, CQR, NIF, PROV, RDF, RDFS, SKOS
+from graph.query import OxigraphEngine, QueryError, open_engine, run_query
 from graph.text import fold, to_hans, to_hant
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "build_network",
     "layout",
     "load_build",
+    "load_engine",
     "load_styles",
     "render_focus_html",
     "render_full_html",
@@ -230,17 +232,13 @@ def _data_file(build_dir: Path) -> Path:
     raise InputError(f"{build_dir}: no cqkg.nt or cqkg.ttl (run `cqkg build` first)")
 
 
-def _load_store(build_dir: Path) -> ox.Store:
-    data = _data_file(build_dir)
-    store = ox.Store()
-    files = [data] + [p for p in (build_dir / "ontology.ttl",) if p.is_file()]
-    for path in files:
-        fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
-        try:
-            store.bulk_load(path=str(path), format=fmt)
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise InputError(f"{path.name}: cannot parse ({exc})") from None
-    return store
+def _load_engine(build_dir: Path) -> OxigraphEngine:
+    """The build in ``graph.query``'s engine, the one every query of every entry point uses
+    (data and ontology in their named graphs, the default graph their union)."""
+    _data_file(build_dir)  # the viewer's own one-line message for a missing build
+    engine = open_engine("oxigraph", build_dir)
+    assert isinstance(engine, OxigraphEngine)
+    return engine
 
 
 def _index(store: ox.Store) -> ResourceIndex:
@@ -269,13 +267,19 @@ def _stamp(build_dir: Path) -> tuple[str, int, int]:
 
 
 @lru_cache(maxsize=4)
-def _cached_build(stamp: tuple[str, int, int]) -> tuple[ox.Store, ResourceIndex]:
-    store = _load_store(Path(stamp[0]).parent)
-    return store, _index(store)
+def _cached_build(stamp: tuple[str, int, int]) -> tuple[OxigraphEngine, ResourceIndex]:
+    engine = _load_engine(Path(stamp[0]).parent)
+    return engine, _index(engine.store)
 
 
 def load_build(build_dir: Path) -> tuple[ox.Store, ResourceIndex]:
     """Load ``build/`` (data graph plus ontology) once per file version (cached by mtime)."""
+    engine, idx = _cached_build(_stamp(Path(build_dir)))
+    return engine.store, idx
+
+
+def load_engine(build_dir: Path) -> tuple[OxigraphEngine, ResourceIndex]:
+    """The cached build as the checked query engine (for ``--query``) and its index."""
     return _cached_build(_stamp(Path(build_dir)))
 
 
@@ -415,25 +419,27 @@ def section_nodes(idx: ResourceIndex, g: nx.MultiDiGraph, section: str) -> tuple
     return theme, keep
 
 
-_FORBIDDEN_QUERY = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+VIEW_MAX_TRIPLES = 1_000_000  # far above any drawable graph; a cap, never a truncation
 
 
 def query_network(
-    store: ox.Store, idx: ResourceIndex, styles: Styles, query: str, name: str = "query"
+    engine: OxigraphEngine, idx: ResourceIndex, styles: Styles, query: str, name: str = "query"
 ) -> nx.MultiDiGraph:
-    """Draw a CONSTRUCT result: its IRIs are nodes (styled from the full graph), its links edges."""
-    if _FORBIDDEN_QUERY.search(query):
-        raise InputError(f"{name}: SERVICE and LOAD are not allowed in viewer queries")
+    """Draw a CONSTRUCT result: its IRIs are nodes (styled from the full graph), its links edges.
+
+    The query goes through :func:`graph.query.run_query`, the checked path of ``cqkg query``
+    and the endpoint (size, depth, parsed SERVICE/Update/FROM check, then the engine).
+    """
     try:
-        result = store.query(query, use_default_graph_as_union=True)
-    except (SyntaxError, ValueError, OSError) as exc:
+        result = run_query(engine, query, max_rows=VIEW_MAX_TRIPLES)
+    except QueryError as exc:
         raise InputError(f"{name}: {exc}") from None
-    if not isinstance(result, ox.QueryTriples):
+    if result.kind != "graph":
         raise InputError(f"{name}: must be a CONSTRUCT (or DESCRIBE) query")
     triples = sorted(
-        (t.subject.value, t.predicate.value, t.object.value)
-        for t in result
-        if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)
+        (s.value, p.value, o.value)
+        for s, p, o in result.triples
+        if s.kind == "uri" and o.kind == "uri"
     )
     g = nx.MultiDiGraph()
     for s, p, o in triples:
@@ -844,10 +850,10 @@ def _heading(idx: ResourceIndex, styles: Styles, spec: ViewSpec, target: str = "
 def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -> str:
     """Everything ``cqkg view`` can draw, as one HTML string."""
     styles = styles or load_styles()
-    store, idx = load_build(Path(build_dir))
+    engine, idx = load_engine(Path(build_dir))
     target = ""
     if spec.query:
-        g = query_network(store, idx, styles, spec.query)
+        g = query_network(engine, idx, styles, spec.query)
     else:
         g = build_network(idx, styles, observations=spec.observations)
         if spec.focus:

@@ -47,6 +47,13 @@ def register(app: typer.Typer) -> None:
 
         if sum(bool(x) for x in (focus, section, query)) > 1:
             _fail(InputError("view: give only one of --focus, --section, --query"))
+        if query is not None:
+            from graph import sandbox
+
+            try:
+                sandbox.isolate_cli("view")  # before the engine is opened
+            except RuntimeError as exc:
+                _fail(InputError(str(exc)))
         try:
             text = ""
             if query is not None:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from netns_support import stub_isolation  # noqa: F401 - autouse fixture
 from query_support import make_build_dir
 from typer.testing import CliRunner
 
@@ -99,3 +100,96 @@ def _timed(cmd: list[str]) -> float:
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert "市委網信辦" in out.stdout
     return time.perf_counter() - start
+
+
+# ---------------------------------------------------------------- network isolation (issue 8)
+
+
+def test_query_isolates_the_network_before_opening_an_engine(
+    build_dir: Path, isolation_calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph import query as q
+
+    opened: list[int] = []
+    real_open = q.open_engine
+
+    def spy(engine: str, path: Path) -> object:
+        opened.append(len(isolation_calls))
+        return real_open(engine, path)
+
+    monkeypatch.setattr(q, "open_engine", spy)
+    res = runner.invoke(app, ["query", "organizers", "--build-dir", str(build_dir)])
+    assert res.exit_code == 0, res.output
+    assert opened == [1]  # isolation came first
+
+
+def test_query_warns_in_one_line_when_isolation_is_unavailable(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph import sandbox
+
+    monkeypatch.setattr(
+        sandbox, "isolate_network", lambda: sandbox.Isolation(False, "unshare failed: EPERM")
+    )
+    res = runner.invoke(app, ["query", "organizers", "--build-dir", str(build_dir)])
+    assert res.exit_code == 0
+    [warning] = res.stderr.splitlines()
+    assert warning.startswith("cqkg query: warning: network NOT isolated (unshare failed: EPERM)")
+
+
+def test_query_refuses_to_run_unisolated_when_isolation_is_required(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph import sandbox
+
+    def required() -> sandbox.Isolation:
+        raise RuntimeError("network NOT isolated (unshare failed: EPERM)")
+
+    monkeypatch.setattr(sandbox, "isolate_network", required)
+    res = runner.invoke(app, ["query", "organizers", "--build-dir", str(build_dir)])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == "cqkg: network NOT isolated (unshare failed: EPERM)"
+
+
+def _cqkg(*args: str) -> subprocess.CompletedProcess[str]:
+    cqkg = str(Path(sys.executable).parent / "cqkg")
+    return subprocess.run([cqkg, *args], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_nesting_bomb_is_a_clean_error_not_a_segfault(build_dir: Path, engine: str) -> None:
+    query = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"
+    res = _cqkg("query", query, "--engine", engine, "--build-dir", str(build_dir))
+    assert res.returncode == 2, res.stderr[-300:]
+    assert res.stderr.startswith("cqkg: query too deeply nested (max 64) at 1:")
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_the_cli_has_no_network_even_if_the_check_were_broken(build_dir: Path, engine: str) -> None:
+    """Defence in depth: with the safety check patched out, SERVICE still reaches nothing."""
+    from query_support import canary
+
+    script = (
+        "import sys, graph.query as q\n"
+        "q.precheck = lambda *a, **k: False\n"
+        "q.check = lambda *a, **k: None\n"
+        "def run(engine, text, max_rows=10000):\n"
+        "    return engine.execute(text, max_rows=max_rows)\n"
+        "q.run_query = run\n"
+        "from graph.cli import app\n"
+        "app(sys.argv[1:])\n"
+    )
+    with canary() as c:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{c.port}/x> {{ ?s ?p ?o }} }}"
+        args = ["query", query, "--engine", engine, "--build-dir", str(build_dir)]
+        res = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        time.sleep(0.2)
+        assert c.connections == 0
+    assert res.returncode != 0
+    assert "Traceback" not in res.stderr

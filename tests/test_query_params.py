@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from netns_support import stub_isolation  # noqa: F401 - autouse fixture
 from query_support import CLEANED
 from typer.testing import CliRunner
 

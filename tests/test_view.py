@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
+from netns_support import stub_isolation  # noqa: F401 - autouse fixture
 from typer.testing import CliRunner
 
 from graph import view
@@ -308,3 +309,57 @@ def test_cli_query_file(build: Path, tmp_path: Path) -> None:
     data = page_data(out.read_text(encoding="utf-8"))
     assert data["lang"] == "en"
     assert "https://w3id.org/cqkg/id/agency/cq-cac" in {n["id"] for n in data["nodes"]}
+
+
+# ---------------------------------------------------------------- one checked engine path (issue 8)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "CONSTRUCT { ?s ?p ?o } WHERE { BIND(cqr:x\\#y AS ?z) SERVICE <http://e/> { } }",
+            "SERVICE",
+        ),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { \\u0053ERVICE <http://e/> { ?s ?p ?o } }", "SERVICE"),
+        ("CONSTRUCT { ?s ?p ?o } FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "not a graph"),
+        ("LOAD <http://e/>", "read-only"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { " + "{ " * 5000 + "} " * 5000 + "}", "too deeply"),
+    ],
+)
+def test_viewer_queries_take_the_checked_path(build: Path, query: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        view.render_view(build, view.ViewSpec(query=query))
+
+
+def test_view_query_isolates_the_network_first(
+    build: Path, tmp_path: Path, isolation_calls: list[str]
+) -> None:
+    q = tmp_path / "q.rq"
+    q.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3", encoding="utf-8")
+    out = tmp_path / "q.html"
+    args = ["view", "--build-dir", str(build), "--out", str(out)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0 and isolation_calls == []  # no query, no engine query: no need
+    res = CliRunner().invoke(app, [*args, "--query", str(q)])
+    assert res.exit_code == 0, res.output
+    assert isolation_calls == ["isolate_network"]
+
+
+def test_view_query_nesting_bomb_is_a_clean_error(build: Path, tmp_path: Path) -> None:
+    q = tmp_path / "bomb.rq"
+    q.write_text(
+        "CONSTRUCT { ?s ?p ?o } WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+        encoding="utf-8",
+    )
+    cqkg = str(Path(sys.executable).parent / "cqkg")
+    args = ["view", "--build-dir", str(build), "--out", str(tmp_path / "b.html"), "--query", str(q)]
+    res = subprocess.run(
+        [cqkg, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.returncode == 2, res.stderr[-300:]
+    assert res.stderr.startswith("query: query too deeply nested (max 64) at 1:")
+    assert not (tmp_path / "b.html").exists()
