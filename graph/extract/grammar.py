@@ -87,6 +87,7 @@ class Words:
     date_suffixes: tuple[str, ...]
     event_suffixes: tuple[str, ...]
     name_suffixes: tuple[str, ...]
+    period_suffixes: tuple[str, ...]
     id_min_digits: int
     items: tuple[str, ...]
     range_separators: tuple[str, ...]
@@ -205,6 +206,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         date_suffixes=_words(nf, "date_suffixes", path),
         event_suffixes=_words(nf, "event_suffixes", path),
         name_suffixes=_words(nf, "name_suffixes", path),
+        period_suffixes=_words(nf, "period_suffixes", path),
         id_min_digits=id_min,
         items=_words(_need(data, "shared", path, dict), "items", path),
         range_separators=_words(data, "range_separators", path),

@@ -305,7 +305,7 @@ def _scaled(num: str, mult: str, g: Grammar) -> Decimal:
 
 def _runs(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
     out = []
-    for grp in ("num", "den", "num2"):
+    for grp in ("num", "den", "num2", "unit"):  # a unit may hold digits (塊/32)
         if m.group(grp):
             base = m.start(grp)
             out += [(base + r.start(), base + r.end()) for r in DIGIT_RUN.finditer(m.group(grp))]

@@ -187,6 +187,9 @@ def exclusions(
     phones = [(m.start(), m.end()) for m in p.phone.finditer(f)]
     date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
     name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
+    period_after = re.compile(rf"{SP}(?:{alt(list(w.period_suffixes))})")
+    seps = alt(list(w.range_separators))
+    date_range_after = re.compile(rf"{SP}(?:{seps}){SP}\d+{SP}(?:{alt(list(w.date_suffixes))})")
     for m in DIGIT_RUN.finditer(f):
         b, e = m.start(), m.end()
         before, after = f[max(0, b - 2) : b], f[e : e + 6]
@@ -198,11 +201,19 @@ def exclusions(
         elif before.endswith("“") and after.startswith("”"):
             out[b] = "name (a quotation of digits only)"
         elif name_after.match(f, e):
-            out[b] = "name (a service number)"
+            out[b] = "name (a service number, list or version)"
         elif re.match(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}", f[b : b + 10]) or re.search(
             r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
         ):
             out[b] = "date or time"
+        elif date_range_after.match(f, e):
+            out[b] = "date"  # 1-9月: the first end of a range of dates
+        elif period_after.match(f, e):
+            out[b] = "period (N個月)"
+        elif _is_counted_ordinal_digits(f, b, e, w):
+            out[b] = "ordinal (第N個)"
+        elif re.fullmatch(r"\d+\.0", m.group()) and not _has_unit(fig):
+            out[b] = "name (a version number)"
         elif p.duration_before.search(f[max(0, b - 4) : b]) and f.startswith(w.duration_unit, e):
             out[b] = "duration (連續N年)"  # a rank's duration_years when a rank follows
         elif date_after.match(f, e):
@@ -235,6 +246,13 @@ def _latin_unit(folded: str, fig: re.Match[str] | None) -> bool:
         return False
     nxt = folded[fig.end("unit") : fig.end("unit") + 1]
     return not re.match(r"[a-z0-9\-]", nxt)
+
+
+def _is_counted_ordinal_digits(f: str, b: int, e: int, w: gw.Words) -> bool:
+    """第3個五年計劃: the ordinal of a counted thing, not a rank and not a count."""
+    head = f[max(0, b - 3) : b].rstrip(numbers.SPACE_CHARS)
+    nxt = f[e : e + 1]
+    return head.endswith(w.ordinal) and bool(nxt) and nxt in w.population_measures
 
 
 def _is_event_ordinal(f: str, b: int, e: int, w: gw.Words, p: Patterns) -> bool:
