@@ -8,22 +8,29 @@ into observations (indicator labels, shared statements, growth targets).
 
 Figures
     * quantity: the number grammar of :mod:`graph.extract.numbers` (2362萬人, 10-20個, 約1/3,
-      1,234.5萬元, 2.5億G), or a compound Chinese-numeral count (三十一個); ``累計`` before
-      the number in its clause makes an otherwise unqualified figure ``cumulative``.
+      1,234.5萬元, 2.5億G, 68055塊/32), a compound Chinese-numeral count (三十一個; not 一個,
+      兩項, 千家萬戶), a fraction in words (超過三分之一; 百分之二十 = 20%) or tenths (超六成 =
+      more than 60%); ``累計`` before the number in its clause makes an otherwise unqualified
+      figure ``cumulative``.
     * rank: ``第N`` / ``第N位`` / ``第N名`` (Arabic or Chinese numeral) right after a scope
-      word (全國第9), after a rank verb (排名第九位, 位列第3), or after a ranked population
-      (在全國31個省(區、市)中排名第9位: rank 9, ``rank_of`` 31, scope from the population).
-      ``榜首`` / ``首位`` = rank 1; ``前十`` / ``前 10 名`` after a scope or verb = rank 10
-      with qualifier ``at-most``.
+      word (全國第9), after a rank verb (排名第九位, 位列第3, 首次進入), or after a ranked
+      population in the same clause or an earlier one of the sentence (在全國31個省(區、市)中,
+      …排名第9位: rank 9, ``rank_of`` 31, scope from the population). ``榜首`` / ``首位`` =
+      rank 1; ``前十`` / ``前 10 名`` after a scope or verb = rank 10 with qualifier
+      ``at-most`` (前三季度 is a period, not a rank). 第一個 / 第3家 are ordinals of things.
     * tier: ``第N梯隊``.
-    * growth without a number: ``翻一番`` = 2 倍, ``翻兩番`` = 4 倍.
+    * growth without a number: ``翻一番`` = 2 倍, ``翻兩番`` = 4 倍. (Growth words before a
+      number, declines and 是2021年底的3倍 are read by :mod:`graph.extract.metrics` with
+      :func:`growth_word` and :func:`is_multiple_of_earlier`.)
 
 Not figures (:func:`exclusions`; the reason is what the number accounting counts)
-    title (inside 《》), name (joined to Latin letters: 5G, IPv6, 10G-PON; a quotation of
-    digits only: “33618”; a service number: 12345熱線), date or time (2024-10-12, 18:08,
-    2023/10/12), date (2023年, 10月, 12日, 今(12)日), year (a bare 19xx/20xx with no unit),
-    event ordinal (第3屆), id or phone number (023-12345678; 7+ digits with no unit),
-    enumeration count (適應力、勝任力、創造力3種能力), and, found with its rank, rank
+    title (inside 《》); name (joined to Latin letters: 5G, IPv6, 10G-PON; a quotation of
+    digits only: “33618”; a service number, list or version: 12345熱線, 100強, 2.0版; a bare
+    version number 2.0); date or time (2024-10-12, 18:08, 2023/10/12); date (2023年, 10月,
+    12日, 今(12)日, the 1 of 1-9月); year (a bare 19xx/20xx with no unit); period (前10個月,
+    100週年); duration (連續3年; a rank's ``duration_years`` when a rank follows); event
+    ordinal (第3屆); ordinal (第3個五年計劃); id or phone number (023-12345678; 7+ digits with
+    no unit); enumeration count (適應力、勝任力、創造力3種能力); and, found with its rank, rank
     population (the 31 of 在全國31個省中排名第9).
 
 A position with no number (位居全國前列, 第一方陣) is not a figure: :func:`vague_ranks`
