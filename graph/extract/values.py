@@ -640,8 +640,15 @@ def list_scope(f: str, begin: int, end: int) -> str | None:
 
 
 def vague_ranks(folded: str) -> list[tuple[int, int]]:
-    """Spans of positions stated without a number (前列, 第一方陣): INFO, not figures."""
-    return [(m.start(), m.end()) for m in patterns().vague.finditer(folded)]
+    """Spans of positions stated without a number (位居全國前列, 進入第一方陣): INFO, not
+    figures. Only right after a scope word or a rank verb, so 前列腺 is not one."""
+    p = patterns()
+    out = []
+    for m in p.vague.finditer(folded):
+        hm = p.top_n_head.search(folded, max(0, m.start() - 12), m.start())
+        if hm is not None and (hm.group("verb") or hm.group("s1") or hm.group("s2")):
+            out.append((m.start(), m.end()))
+    return out
 
 
 def growth_word(folded: str, begin: int, end: int) -> tuple[int, bool] | None:

@@ -247,6 +247,8 @@ def test_cumulative_only_when_no_other_marker() -> None:
         ("算力規模位列西部第3位。", [r("第3位", 3, "place/western-china")]),
         ("数字经济规模位居全国第二。", [r("第二", 2, "place/china")]),
         ("網絡安全指數躍居中西部第1。", [r("第1", 1, "place/central-western-china")]),
+        ("寬帶速率名列全國第3。", [r("第3", 3, "place/china")]),
+        ("網絡安全指數並列全國第一。", [r("第一", 1, "place/china")]),
         ("平板電腦產量位居全國榜首。", [r("榜首", 1, "place/china")]),
         ("用戶數居全國首位。", [r("首位", 1, "place/china")]),
         ("公共數據開放數量在全國位居前十。", [r("前十", 10, "place/china", "at-most")]),
@@ -299,6 +301,12 @@ def test_a_position_without_a_number_is_an_info_not_a_figure(text: str) -> None:
         [info] = [f for f in findings if f.code == "rank-without-number"]
         assert info.level is Level.INFO and info.begin is not None and info.end is not None
         assert fold(variant[info.begin : info.end]) in {"前列", "第一方阵"}
+
+
+def test_a_vague_word_inside_another_word_is_nothing() -> None:
+    for text in _both("開展前列腺疾病篩查。"):
+        obs, findings, _ = _run(text)
+        assert obs == [] and not [f for f in findings if f.code == "rank-without-number"]
 
 
 def test_first_three_quarters_is_a_period_not_a_rank() -> None:
