@@ -82,6 +82,7 @@ class Words:
     locative: str
     growth: tuple[str, ...]
     decline: tuple[str, ...]
+    growth_particles: tuple[str, ...]
     doubling: dict[str, int]
     doubling_unit: str
     date_suffixes: tuple[str, ...]
@@ -201,6 +202,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         locative=_word(rank, "locative", path),
         growth=_words(growth, "words", path),
         decline=_words(growth, "decline", path),
+        growth_particles=_words(growth, "particles", path),
         doubling=_int_map(growth, "doubling", path),
         doubling_unit=_word(growth, "doubling_unit", path),
         date_suffixes=_words(nf, "date_suffixes", path),

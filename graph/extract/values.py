@@ -654,6 +654,10 @@ def vague_ranks(folded: str) -> list[tuple[int, int]]:
 def growth_word(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
     """A growth word ending the label ``folded[begin:end]``: (its start, is a decline)."""
     w = gw.words()
+    for particle in w.growth_particles:  # 增長了12.5%: the particle is part of the verb
+        if folded.endswith(particle, begin, end) and end - len(particle) > begin:
+            end -= len(particle)
+            break
     seg = folded[begin:end]
     for word in sorted([*w.growth, *w.decline], key=len, reverse=True):
         if seg.endswith(word):
