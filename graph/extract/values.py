@@ -501,9 +501,10 @@ def _cn_fraction_re() -> re.Pattern[str]:
     g, w = numbers.grammar(), gw.words()
     prefixes = [m for m in g.marker_of if m in _prefix_markers(g)]
     num = rf"\d+(?:\.\d+)?|{w.cn_numeral}"
+    suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
     return re.compile(
         rf"(?:(?P<pre>{alt(prefixes)}){SP})?(?P<den>{num}){re.escape(w.fraction_word)}"
-        rf"(?P<num>{num})"
+        rf"(?P<num>{num})(?P<suf>{alt(suffixes)})?"
     )
 
 
@@ -556,8 +557,9 @@ def _cn_fraction(text: str, m: re.Match[str], g: numbers.Grammar, w: gw.Words) -
             return None
         value, unit = num / den, ""
     pre = m.group("pre")
-    qualifier = g.marker_of[pre][1] if pre else "exact"
-    begin = m.start() if pre and qualifier != "exact" else m.start("den")
+    found = [x for x in (pre, m.group("suf")) if x]
+    qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
+    begin = m.start() if pre and g.marker_of[pre][1] != "exact" else m.start("den")
     digits = tuple(
         (m.start(x) + r.start(), m.start(x) + r.end())
         for x in ("den", "num")

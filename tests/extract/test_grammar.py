@@ -123,6 +123,7 @@ def test_every_curated_word_folds_one_for_one() -> None:
         ("發布數字應用30款。", [q("30款", "30", "款")]),
         ("人均算力是全國平均水平的1.5倍。", [q("1.5倍", "1.5", "倍")]),
         ("軟件收入1,234.5萬元。", [q("1,234.5萬元", "12345000", "元")]),
+        ("網民規模達6. 88億。", [q("6. 88億", "688000000")]),  # a scrape broke the decimal
         ("建成示範點三十一個。", [q("三十一個", "31", "個")]),
         ("算力總規模達到230EFLOPS。", [q("230EFLOPS", "230", "EFLOPS")]),
         (
@@ -169,6 +170,7 @@ def test_a_bare_position_word_is_an_idiom() -> None:
         ("數字經濟占地區生產總值的比重超過三分之一。", Decimal(1) / Decimal(3), "", "more-than"),
         ("農村寬帶覆蓋率約四分之三。", Decimal("0.75"), "", "approximately"),
         ("移動支付占比達百分之二十。", Decimal(20), "%", "exact"),
+        ("網民已占全球網民的五分之一左右。", Decimal("0.2"), "", "approximately"),
     ],
 )
 def test_fractions_in_words(text: str, value: Decimal, unit: str, qualifier: str) -> None:
