@@ -65,6 +65,7 @@ class Words:
     numeral_not_after: tuple[str, ...]
     scopes: dict[str, str | None]  # folded scope word -> place id (None = the source's area)
     list_scopes: dict[str, str]
+    scope_tails: tuple[str, ...]
     ordinal: str
     rank_suffixes: tuple[str, ...]
     rank_verbs: tuple[str, ...]
@@ -185,6 +186,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         numeral_not_after=_words(numerals, "not_after", path),
         scopes=_place_rows(data, "scopes", path, nullable=True),
         list_scopes=_place_rows(data, "list_scopes", path, nullable=False),
+        scope_tails=_words(data, "scope_tails", path),
         ordinal=_word(rank, "ordinal", path),
         rank_suffixes=_words(rank, "suffixes", path),
         rank_verbs=_words(rank, "verbs", path),

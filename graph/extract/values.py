@@ -115,6 +115,7 @@ def patterns() -> Patterns:
     verbs = alt([*w.rank_verbs, *w.top_n_verbs])
     adverbs = alt(list(w.rank_adverbs))
     loc = re.escape(w.locative)
+    tail = rf"(?:{alt(list(w.scope_tails))})?{SP}"  # 西部地區第一: 地區 belongs to the scope
     population = (
         rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
         rf"(?:{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
@@ -129,12 +130,12 @@ def patterns() -> Patterns:
         ),
         population=re.compile(rf"(?:{loc}{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
         head=re.compile(
-            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
-            rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP}{tail})?(?:(?P<pop>{population}){SP})?"
+            rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP}{tail})?\Z"
         ),
         top_n_head=re.compile(
-            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<adv>{adverbs}){SP})?"
-            rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP}{tail})?(?:(?P<adv>{adverbs}){SP})?"
+            rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP}{tail})?\Z"
         ),
         doubling=re.compile(alt(list(w.doubling))),
         vague=re.compile(alt(list(w.vague))),
