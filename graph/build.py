@@ -119,6 +119,7 @@ def _unmentioned(bundles: Sequence[Bundle], registry: Any, strict: bool) -> list
             f"{eid}: mentioned in no source; {hint}",
         )
         for eid in sorted(set(registry) - seen)
+        if not registry[eid].general
     ]
 
 

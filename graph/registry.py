@@ -54,7 +54,7 @@ SUBCLASSES: dict[str, frozenset[str]] = {"project": frozenset({"Pilot"})}
 
 _ID = re.compile(r"^(?P<cls>[a-z]+)/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 _FIELDS = frozenset(
-    {"id", "class", "label", "en", "aliases", "alt_labels", "guards", "subclass", "note"}
+    {"id", "class", "label", "en", "aliases", "alt_labels", "guards", "subclass", "note", "general"}
 )
 _TITLE_FIELDS = frozenset({"id", "label", "en", "general"})
 _SPACE = re.compile(r"\s+")
@@ -82,6 +82,9 @@ class Entity:
     guards: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (alias, texts that must not follow)
     subclass: str = ""
     note: str = ""
+    #: a gazetteer row kept for other articles (provinces, regions): it enters a graph only
+    #: when a source mentions it, and the vendored seed need not mention it
+    general: bool = False
 
     @property
     def slug(self) -> str:
@@ -182,6 +185,9 @@ def _entity(path: Path, i: int, row: dict[str, Any]) -> Entity:
     note = row.get("note") or ""
     if not isinstance(note, str):
         raise InputError(f"{path.name}: {where}: note must be a string")
+    general = row.get("general", False)
+    if not isinstance(general, bool):
+        raise InputError(f"{path.name}: {where}: general must be true or false")
     return Entity(
         id=rid,
         cls=cls,
@@ -192,6 +198,7 @@ def _entity(path: Path, i: int, row: dict[str, Any]) -> Entity:
         guards=tuple(guards),
         subclass=subclass,
         note=" ".join(note.split()),
+        general=general,
     )
 
 

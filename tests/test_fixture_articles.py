@@ -3,8 +3,8 @@ acceptance numbers of the open-world issue measured against them.
 
 The acceptance tests (precision and recall >= 0.95 on kind, value, unit, qualifier, period and
 indicator, no wrong magnitude; the simplified seed; a build of the seed plus every fixture)
-are ``xfail(strict=False)`` while the open-world extractors are being written: they run and
-print their numbers, and turn into hard assertions once the extractors land.
+are hard assertions. One article falls short and is a strict ``xfail`` naming what is
+missing, so the day it passes the marker must go (see ``BELOW_TARGET``).
 """
 
 from __future__ import annotations
@@ -48,7 +48,11 @@ from graph.model import Mention, Observation
 from graph.text import fold, han_count
 
 IDS = fixture_ids()
-OPEN_WORLD = pytest.mark.xfail(strict=False, reason="open-world extraction in progress")
+#: fixtures below the acceptance bar, with the reason (strict: passing fails the suite)
+BELOW_TARGET = {
+    "fx-e-yuzhou-2024-cq2023-hans": "indicator 0.93: 发布重点应用场景清单 keeps its verb (as the "
+    "seed's 發布信息 must), 接入算力资源 loses the platform that connects it",
+}
 LICENCE = "Fixture written by the cqkg team for tests; invented figures."
 
 
@@ -227,8 +231,15 @@ def test_read_gold_refuses_a_bad_header(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- acceptance (issue 7)
 
 
-@OPEN_WORLD
-@pytest.mark.parametrize("fixture_id", IDS)
+@pytest.mark.parametrize(
+    "fixture_id",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=BELOW_TARGET[i]))
+        if i in BELOW_TARGET
+        else i
+        for i in IDS
+    ],
+)
 def test_extractor_meets_the_gold(fixture_id: str) -> None:
     s, _ = score_fixture(load_fixture(fixture_id))
     table = {n: (round(s.precision(n), 3), round(s.recall(n), 3)) for n in ACCEPTANCE_FIELDS}
@@ -238,7 +249,6 @@ def test_extractor_meets_the_gold(fixture_id: str) -> None:
         assert s.precision(name) >= 0.95 and s.recall(name) >= 0.95, (name, table[name])
 
 
-@OPEN_WORLD
 def test_simplified_seed_gives_the_seeds_figures(tmp_path: Path) -> None:
     seed = extract_figures(SEED_SOURCES / "hualong-2024-10-12-cq-internet-report-2023")
     hans = extract_figures(simplified_seed(tmp_path))
@@ -249,7 +259,6 @@ def test_simplified_seed_gives_the_seeds_figures(tmp_path: Path) -> None:
     assert c.share >= 0.95
 
 
-@OPEN_WORLD
 @pytest.mark.slow
 def test_seed_and_every_fixture_build_together(tmp_path: Path) -> None:
     corpus = copy_sources(tmp_path / "sources", [ARTICLES / i for i in IDS])

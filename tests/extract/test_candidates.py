@@ -74,7 +74,7 @@ RULES = [
     ("啟動“智慧社區建設工程”。", "project", "智慧社區建設工程", "quoted-name"),
     ("活動在綿陽市和萬州區同步舉行。", "place", "綿陽市", "place-name"),
     ("活動在綿陽市和萬州區同步舉行。", "place", "萬州區", "place-name"),
-    ("覆蓋貴州、雲南等地。", "place", "貴州", "place-name"),
+    ("覆蓋遵義市、畢節市等地。", "place", "遵義市", "place-name"),
     ("記者 陳思源 通訊員 范青\n", "person", "陳思源", "byline-person"),
     ("記者 陳思源 通訊員 范青\n", "person", "范青", "byline-person"),
     ("2023-09-20 18:08 來源:長江觀察網\n", "company", "長江觀察網", "outlet"),
