@@ -16,7 +16,7 @@ import time
 import tomllib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -28,8 +28,8 @@ from rdflib.namespace import RDF, RDFS, XSD
 from graph import __version__, assemble, export, ingest, segment, sources, validate
 from graph.assemble import Bundle, source_iri
 from graph.curation import Curation, load_curation
-from graph.extract import entities, metrics, relations
-from graph.model import Extraction, Finding, InputError, Level, Observation
+from graph.extract import entities, metrics, period, relations
+from graph.model import Extraction, Finding, InputError, Level
 from graph.namespaces import CQR, DCTERMS, PROV, bind_all
 from graph.registry import load_registry
 from graph.text import fold
@@ -82,7 +82,7 @@ def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
         # A report article without a single figure is almost certainly the wrong file;
         # publishing an empty dataset for it would be a quiet failure.
         raise InputError(f"{doc.path}: no figures found (no quantities, rankings or growth rates)")
-    extraction.observations = _with_context(observations, doc, clean.text)
+    extraction.observations = period.apply(observations, doc, clean.text)
     extraction.findings.extend(found)
     rels, posts, found = relations.run(clean, seg, mentions, registry)
     extraction.relations = rels
@@ -113,16 +113,6 @@ def _edition(doc: Any, text: str) -> str:
             break
     # An annual report released in year Y covers year Y-1 (the 2023 edition: 2024-10-12).
     return m.group(1) if m else str(int(doc.date[:4]) - 1)
-
-
-def _with_context(observations: list[Observation], doc: Any, text: str) -> list[Observation]:
-    """Fill what the text did not say: area from the manifest, period from the edition.
-
-    Transitional: the period extractor (issue 7) reads 截至…年底 / 去年 / 今年 from the text;
-    until then a figure's period is the edition the article covers.
-    """
-    edition = _edition(doc, text)
-    return [replace(o, period=o.period or edition, area=o.area or doc.area) for o in observations]
 
 
 def _unmentioned(bundles: Sequence[Bundle], registry: Any) -> list[Finding]:

@@ -7,6 +7,11 @@ units, followed by a paragraph; a heading after a blank line opens a topical bri
 (level 2), otherwise a report theme (level 1). The closing credits (``記者 …`` /
 ``責任編輯…``) form a level-0 ``byline`` section.
 
+The line words are data (``graph/curation/layout.yaml``), written once and matched on the
+folded line, so a simplified page segments like a traditional one. ``non_statements(text)``
+gives the lines that are not statements (headline, 原標題, dateline, credits): the metrics
+extractor reads no figure there.
+
 Sentences split after 。；;！？!? and at line ends, never inside “…”, 《…》 or brackets.
 Ids are ``<source>/p<paragraph:03d>s<n:02d>`` where paragraph is the 1-based index of
 the non-empty line, so they only change if the text itself changes.
@@ -16,21 +21,70 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from graph.model import CleanText, Section, Segmentation, Sentence
+import yaml
+
+from graph.extract.grammar import fold_aligned
+from graph.model import CleanText, InputError, Section, Segmentation, Sentence
 from graph.text import slug
+
+LAYOUT_FILE = Path(__file__).resolve().parent / "curation" / "layout.yaml"
 
 FRONT_MATTER = "front-matter"
 BYLINE = "byline"
 MAX_HEADING_CHARS = 40
 _TERMINAL = frozenset("。；;！？!?")
 _NON_HEADING_PUNCT = re.compile(r"[。；;！？!?,，、:：]")
-_FIGURE_WITH_UNIT = re.compile(
-    r"\d[\d.]*\s*(?:[%萬億個家所張顆臺套年月日號人戶元噸條件起類次]|公里|毫秒|小時)"
-)
-_BYLINE = re.compile(
-    r"^(?:記者|记者|責任編輯|责任编辑|編輯|编辑|通訊員|通讯员|攝影|摄影)(?:\s|:|：|$)"
-)
+_DATELINE = re.compile(r"(?:19|20)\d\d[-/年.]\d{1,2}[-/月.]\d{1,2}")
+#: kinds of line that are not statements (what ``non_statements`` reports)
+NON_STATEMENT_KINDS = ("title", "original-title", "dateline", "credit", "byline")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The compiled line rules of ``layout.yaml`` (all matched on the folded line)."""
+
+    byline: re.Pattern[str]
+    credit: re.Pattern[str]
+    headline: re.Pattern[str]
+    figure_with_unit: re.Pattern[str]
+
+
+def _alt(words: list[str]) -> str:
+    folded = sorted({fold_aligned(str(w)) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in folded) or "(?!)"
+
+
+def load_layout(path: Path = LAYOUT_FILE) -> Layout:
+    """Read ``layout.yaml``; a bad file is a one-line ``InputError`` naming it."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path.name}: cannot read ({exc})") from exc
+    keys = ("byline_words", "credit_words", "headline_words", "figure_units")
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in keys):
+        raise InputError(f"{path.name}: expected lists {', '.join(keys)}")
+    colon = r"[:：]"
+    return Layout(
+        byline=re.compile(rf"^(?:{_alt(data['byline_words'])})(?:\s|{colon}|$)"),
+        credit=re.compile(rf"^(?:{_alt(data['credit_words'])})\s*{colon}"),
+        headline=re.compile(rf"^(?:{_alt(data['headline_words'])})\s*{colon}"),
+        figure_with_unit=re.compile(rf"\d[\d.]*\s*(?:{_alt(data['figure_units'])})"),
+    )
+
+
+@lru_cache(maxsize=1)
+def layout() -> Layout:
+    """The shipped line rules, loaded once per process."""
+    return load_layout()
+
+
+def _is_byline(text: str) -> bool:
+    return bool(layout().byline.match(fold_aligned(text)))
+
+
 _OPEN = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」", "『": "』", "[": "]", "【": "】"}
 _CLOSE = frozenset(_OPEN.values())
 
@@ -91,12 +145,37 @@ def run(clean: CleanText) -> Segmentation:
 
 def is_heading(text: str) -> bool:
     """A heading: short, no sentence or clause punctuation, no figure with a unit."""
+    folded = fold_aligned(text)
     return (
         0 < len(text) <= MAX_HEADING_CHARS
         and not _NON_HEADING_PUNCT.search(text)
-        and not _FIGURE_WITH_UNIT.search(text)
-        and not _BYLINE.match(text)
+        and not layout().figure_with_unit.search(folded)
+        and not layout().byline.match(folded)
     )
+
+
+def non_statements(text: str) -> list[tuple[int, int, str]]:
+    """``(begin, end, kind)`` of every line that is not a statement, in text order.
+
+    Kinds: ``title`` (line 1, when the page has a body and the line does not end a sentence),
+    ``dateline`` (line 2 when it carries a date or a credit word), ``original-title``
+    (原標題: …), ``credit`` (來源: …) and ``byline`` (the closing credits).
+    """
+    lines = _lines(text)
+    return [
+        (line.begin, line.end, kind)
+        for line, kind in zip(lines, _classify(lines), strict=True)
+        if kind in NON_STATEMENT_KINDS and _is_non_statement(line, kind, len(lines))
+    ]
+
+
+def _is_non_statement(line: _Line, kind: str, n_lines: int) -> bool:
+    if kind == "title":
+        return n_lines > 1 and line.text[-1] not in _TERMINAL
+    if kind == "dateline":
+        folded = fold_aligned(line.text)
+        return bool(_DATELINE.search(folded) or layout().credit.search(folded))
+    return True
 
 
 def _lines(text: str) -> list[_Line]:
@@ -125,15 +204,19 @@ def _classify(lines: list[_Line]) -> list[str]:
             kinds.append("title")
         elif i == 1:
             kinds.append("dateline")
-        elif in_byline or _BYLINE.match(line.text):
+        elif in_byline or _is_byline(line.text):
             in_byline = True
             kinds.append("byline")
+        elif layout().headline.match(fold_aligned(line.text)):
+            kinds.append("original-title")
+        elif layout().credit.match(fold_aligned(line.text)):
+            kinds.append("credit")
         elif (
             is_heading(line.text)
             and nxt is not None
             and not nxt.after_blank
             and not is_heading(nxt.text)
-            and not _BYLINE.match(nxt.text)
+            and not _is_byline(nxt.text)
         ):
             kinds.append("heading-2" if line.after_blank else "heading-1")
         else:

@@ -106,3 +106,66 @@ def test_unbalanced_bracket_keeps_rest_of_line() -> None:
 )
 def test_heading_rule(line: str, heading: bool) -> None:
     assert segment.is_heading(line) is heading
+
+
+# ---------------------------------------------------------------- non-statement lines
+
+PAGE = (
+    "某市發布年度報告 全市網民達1234萬人\n"
+    "2023-09-20 18:08 來源：某某網\n"
+    "原標題：《某市互聯網發展報告(2022)》發布 網民規模突破1200萬\n"
+    "\n"
+    "截至2022年底,全市網民數量達1234萬人。\n"
+    "記者 張三\n"
+    "責任編輯：李四\n"
+)
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_headline_dateline_original_title_and_credits_are_not_statements(script: str) -> None:
+    from graph.text import to_hans
+
+    text = PAGE if script == "hant" else to_hans(PAGE)
+    kinds = [(text[b:e][:2], kind) for b, e, kind in segment.non_statements(text)]
+    assert [k for _, k in kinds] == ["title", "dateline", "original-title", "byline", "byline"]
+    # the body line is a statement
+    body = text.index("截至")
+    assert not any(b <= body < e for b, e, _ in segment.non_statements(text))
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_headline_figures_are_accounted_not_extracted(script: str) -> None:
+    from graph.extract import metrics
+    from graph.text import to_hans
+
+    text = PAGE if script == "hant" else to_hans(PAGE)
+    clean = CleanText("x", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, findings, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
+    assert [o.stated_value for o in obs] == [
+        to_hans("1234萬人") if script == "hans" else "1234萬人"
+    ]
+    assert acc.balanced
+    # 1234 in the headline restates the body; 1200 (原標題) does not and is flagged for review
+    assert acc.excluded.get("headline restating a body figure") == 1
+    warned = [f for f in findings if f.code == "number-not-extracted"]
+    assert [text[f.begin : f.end] for f in warned if f.begin is not None] == ["1200"]
+
+
+def test_a_one_line_text_or_a_sentence_first_line_is_not_a_headline() -> None:
+    assert segment.non_statements("網民數量2362萬人。") == []
+    assert [k for *_, k in segment.non_statements("網民數量2362萬人。\n下一段。")] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [("建成智慧医院67家", False), ("重庆市网民数量达2362万人", False), ("记者 张三", False)],
+)
+def test_heading_rule_simplified(line: str, heading: bool) -> None:
+    assert segment.is_heading(line) is heading
+
+
+def test_bad_layout_file_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "layout.yaml"
+    bad.write_text("byline_words: 記者\n", encoding="utf-8")
+    with pytest.raises(segment.InputError, match=r"^layout.yaml: expected lists"):
+        segment.load_layout(bad)

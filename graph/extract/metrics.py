@@ -80,56 +80,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
-from pathlib import Path
 
-import yaml
-
-from graph.extract import numbers
+from graph import segment
+from graph.extract import indicators, numbers, values
+from graph.extract.grammar import fold_aligned
 from graph.model import (
     CleanText,
     Finding,
-    InputError,
     Level,
     Mention,
     Observation,
     Segmentation,
 )
+from graph.model import InputError as InputError  # re-exported: load_indicators raises it
 
 STAGE = "extract.metrics"
-INDICATORS_FILE = numbers.CURATION / "indicators.yaml"
+INDICATORS_FILE = indicators.INDICATORS_FILE
+load_indicators = indicators.load_indicators
 
-# Grammar words: Chinese function words and scope words, not facts of the report, so they
-# live here rather than in graph/curation/ (a new article needs no change to them).
-SCOPES = {
-    "全國": "place/china",
-    "中西部": "place/central-western-china",
-    "西部": "place/western-china",
-    "全球": "place/world",
-}
-LIST_SCOPES = {**SCOPES, "國家": "place/china"}  # a national list (國家公共文化云) ranks nationally
-LIST_SCOPE_RE = re.compile("|".join(sorted(LIST_SCOPES, key=len, reverse=True)))
-RANK_VERBS = ("排名", "位居", "保持", "蟬聯")
-GROWTH_VERBS = ("同比增長", "增長", "提高", "增速")
-GENERIC_LABELS = ("占比", "增速")
-LEADING_DROP = re.compile(
-    r"(?:重慶全市|重慶市(?!民)|全市|重慶|依法|及時|推廣應用|建成|新建|創建|建設|培育|部署|打造|發放|開展)"
-)
-TRAILING_DROP = re.compile(r"(?:均|達到|達|為|中)$")
-CONJUNCTIONS = ("和", "及", "與")
+# The figure grammar's words (scopes, rank/tier/growth words, non-figures) are data in
+# graph/curation/grammar.yaml, matched on the folded text by graph.extract.values.
+# Label words (what is trimmed from an indicator label) are data in graph/curation/labels.yaml
+# (graph.extract.indicators); these few are matched on the folded text too.
+CONJUNCTIONS = tuple(fold_aligned(w) for w in ("和", "及", "與"))
 ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
 SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
 CLAUSE_SEPS = ",，、;；。"
 OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」"}
 SPACES = numbers.SPACE_CHARS
 
-_SCOPE_ALT = "|".join(sorted(SCOPES, key=len, reverse=True))
-RANK_RE = re.compile(
-    rf"(?:(?P<scope>{_SCOPE_ALT}){numbers.SPACE})?第{numbers.SPACE}"
-    rf"(?P<n>\d+|{numbers.CN_NUMERAL})(?P<tier>梯隊)?|(?P<top>榜首)"
-)
-ITEMS_RE = re.compile(rf"^(?P<n>\d+|{numbers.CN_NUMERAL})項指標$")
-DURATION_RE = re.compile(r"連續(?P<n>\d+)年$")
 DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -141,20 +120,7 @@ class _Clause:
     has_value: bool = False
 
 
-@dataclass(slots=True)
-class _Value:
-    kind: str  # quantity | rank | tier
-    begin: int  # stated value span
-    end: int
-    match_begin: int  # incl. grammar consumed before the value (達)
-    stated: str
-    value: Decimal | None
-    unit: str = ""
-    qualifier: str = "exact"
-    rank: int | None = None
-    scope: str | None = None
-    tier: str | None = None
-    digits: tuple[tuple[int, int], ...] = ()
+_Value = values.Value
 
 
 @dataclass(slots=True)
@@ -174,77 +140,12 @@ class _Draft:
     extra_digits: list[tuple[int, int]] = field(default_factory=list)
 
 
-def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, dict[str, str]]:
-    """zh-Hant indicator label -> {en, definition?}."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})") from exc
-    if not isinstance(data, list):
-        raise InputError(f"{path.name}: expected a list of indicator rows")
-    out: dict[str, dict[str, str]] = {}
-    for row in data:
-        if not isinstance(row, dict) or "zh" not in row or "en" not in row:
-            raise InputError(f"{path.name}: row {row!r} needs 'zh' and 'en'")
-        out[str(row["zh"])] = {k: str(v) for k, v in row.items()}
-    return out
-
-
 # ---------------------------------------------------------------- exclusions
 
 
-def _bracket_ranges(text: str, open_ch: str, close_ch: str) -> list[tuple[int, int]]:
-    out, start = [], None
-    for i, ch in enumerate(text):
-        if ch == open_ch and start is None:
-            start = i
-        elif ch == close_ch and start is not None:
-            out.append((start, i + 1))
-            start = None
-    return out
-
-
-def exclusions(text: str, g: numbers.Grammar) -> dict[int, str]:
+def exclusions(text: str, g: numbers.Grammar, folded: str | None = None) -> dict[int, str]:
     """Digit-run start -> reason, for every number that is documented as not a figure."""
-    out: dict[int, str] = {}
-    titles = _bracket_ranges(text, "《", "》")
-    unit_alt = sorted((u.surface for u in g.units), key=len, reverse=True)
-    for m in DIGIT_RUN.finditer(text):
-        b, e = m.start(), m.end()
-        before, after = text[max(0, b - 2) : b], text[e : e + 6]
-        if any(tb < b < te for tb, te in titles):
-            out[b] = "title"
-        elif re.search(r"[A-Za-z]-?$", before) or (
-            re.match(r"[A-Za-z]", after)
-            and not any(
-                after.startswith(u) and not re.match(r"[A-Za-z0-9]", after[len(u) : len(u) + 1])
-                for u in unit_alt
-            )
-        ):
-            out[b] = "name (joined to Latin letters)"
-        elif before.endswith("“") and after.startswith("”"):
-            out[b] = "name (a quotation of digits only)"
-        elif re.match(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}", text[b : b + 10]) or re.search(
-            r"(?:\d{4}-\d{1,2}-|\d{4}-|\d{1,2}:)$", text[max(0, b - 8) : b]
-        ):
-            out[b] = "date or time"
-        elif re.match(r"\)?[年月日]", after) and not text[max(0, b - 2) : b].endswith("連續"):
-            out[b] = "date"
-        elif re.fullmatch(r"(?:19|20)\d\d", m.group()) and not re.match(
-            numbers.SPACE + r"(?:[萬億%]|" + "|".join(map(re.escape, unit_alt)) + ")", after
-        ):
-            out[b] = "year"
-        elif _is_enumeration_count(text, b, m.group()):
-            out[b] = "enumeration count"
-    return out
-
-
-def _is_enumeration_count(text: str, begin: int, digits: str) -> bool:
-    if "." in digits or begin == 0 or text[begin - 1] in CLAUSE_SEPS + SPACES:
-        return False
-    seg_start = max(text.rfind(ch, 0, begin) for ch in ",，;；。\n") + 1
-    items = text[seg_start:begin].split("、")
-    return len(items) >= 2 and len(items) == int(digits)
+    return values.exclusions(text, g, folded, CLAUSE_SEPS, SPACES)
 
 
 # ---------------------------------------------------------------- clauses
@@ -281,100 +182,6 @@ def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
 # ---------------------------------------------------------------- values
 
 
-def _values(
-    text: str, clause: _Clause, g: numbers.Grammar, excluded: dict[int, str]
-) -> list[_Value]:
-    vals: list[_Value] = []
-    taken: list[tuple[int, int]] = []
-    for m in RANK_RE.finditer(text, clause.begin, clause.end):
-        if m.group("top"):
-            vals.append(
-                _Value(
-                    "rank",
-                    m.start(),
-                    m.end(),
-                    m.start(),
-                    m.group(),
-                    Decimal(1),
-                    rank=1,
-                    scope=_list_scope(text, clause.begin, m.start()),
-                )
-            )
-            taken.append((m.start(), m.end()))
-            continue
-        n_text = m.group("n")
-        n = int(n_text) if n_text.isdigit() else numbers.parse_cn_int(n_text)
-        if n is None:
-            continue
-        head = text[clause.begin : m.start()].rstrip(SPACES)
-        scope = m.group("scope")
-        digits = ((m.start("n"), m.end("n")),) if n_text.isdigit() else ()
-        vb = text.rfind("第", m.start(), m.start("n"))
-        if m.group("tier"):
-            vals.append(
-                _Value(
-                    "tier",
-                    vb,
-                    m.end(),
-                    m.start(),
-                    text[vb : m.end()],
-                    None,
-                    tier=str(n),
-                    digits=digits,
-                )
-            )
-        elif scope or head.endswith(RANK_VERBS):
-            vals.append(
-                _Value(
-                    "rank",
-                    vb,
-                    m.end(),
-                    m.start(),
-                    text[vb : m.end()],
-                    Decimal(n),
-                    rank=n,
-                    scope=SCOPES[scope] if scope else None,
-                    digits=digits,
-                )
-            )
-        # else: an ordinal with no scope and no rank verb (第3章) is not a figure; its digits
-        # stay unused and surface as a WARNING for review.
-        taken.append((m.start(), m.end()))
-    for nm in numbers.find_all(text, g, clause.begin, clause.end):
-        if nm.digits_begin in excluded:
-            continue
-        if any(b <= nm.digits_begin < e for b, e in taken):
-            continue
-        if (
-            DURATION_RE.search(text[clause.begin : nm.digits_end + 1])
-            and text[nm.digits_end : nm.digits_end + 1] == "年"
-        ):
-            continue  # 連續N年: read by the rank rule as duration_years
-        mb = max(nm.match_begin, clause.begin)
-        vals.append(
-            _Value(
-                "quantity",
-                nm.begin,
-                nm.end,
-                mb,
-                text[nm.begin : nm.end],
-                nm.value,
-                unit=nm.unit,
-                qualifier=nm.qualifier,
-                digits=((nm.digits_begin, nm.digits_end),),
-            )
-        )
-    vals.sort(key=lambda v: v.begin)
-    return vals
-
-
-def _list_scope(text: str, begin: int, end: int) -> str | None:
-    """Scope of 位居<list>榜首: the first scope word in the list's name (國家 = national)."""
-    verb = max((text.rfind(w, begin, end) for w in RANK_VERBS), default=-1)
-    m = LIST_SCOPE_RE.search(text, verb + 1 if verb >= 0 else begin, end)
-    return LIST_SCOPES[m.group()] if m else None
-
-
 # ---------------------------------------------------------------- labels
 
 
@@ -386,35 +193,53 @@ def _strip(text: str, b: int, e: int) -> tuple[int, int]:
     return b, e
 
 
-def _clean_left(text: str, b: int, e: int) -> tuple[int, int]:
-    b, e = _strip(text, b, e)
-    dui = text.find("對", b, e)
-    if dui >= 0:
-        b = dui + 1
+def _clean_left(ft: str, b: int, e: int) -> tuple[int, int]:
+    """Trim a subject span of ``ft`` (the aligned folded text) with ``labels.yaml``."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    if rules.topic_marker:
+        dui = ft.find(rules.topic_marker, b, e)
+        if dui >= 0:
+            b = dui + len(rules.topic_marker)
     changed = True
     while changed and b < e:
         changed = False
-        m = LEADING_DROP.match(text, b, e)
-        if m and m.end() > b:
-            b, changed = m.end(), True
-        b, e = _strip(text, b, e)
-        t = TRAILING_DROP.search(text, b, e)
-        if t and t.start() >= b:
-            e, changed = t.start(), True
-        b, e = _strip(text, b, e)
+        m = rules.leading.match(ft, b, e) if rules.leading else None
+        if m:
+            b, changed = m[1], True
+        b, e = _strip(ft, b, e)
+        t = rules.trailing.suffix(ft, b, e) if rules.trailing else None
+        if t:
+            e, changed = t[0], True
+        b, e = _strip(ft, b, e)
     return b, e
 
 
-def _clean_right(text: str, b: int, e: int) -> tuple[int, int]:
-    b, e = _strip(text, b, e)
-    if b < e and text[e - 1] in CONJUNCTIONS:
+def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]:
+    """Trim the counted noun after a value (span of the aligned folded text ``ft``)."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    m = rules.right_magnitudes.match(ft, b, e) if rules.right_magnitudes else None
+    if m:
+        # a magnitude the number grammar did not read: it and its unit are not the name
+        b = m[1]
+        unit = next((u for u in _folded_units(g) if ft.startswith(u, b, e)), "")
+        b += len(unit)
+    m = rules.right_leading.match(ft, b, e) if rules.right_leading else None
+    if m:
+        b = m[1]
+    if b < e and ft[e - 1] in CONJUNCTIONS:
         e -= 1
-    if b < e and text[e - 1] == "中":
+    if b < e and ft[e - 1] == "中":
         e -= 1
-    b, e = _strip(text, b, e)
-    if not re.search(r"[\u4e00-\u9fff]", text[b:e]):
+    b, e = _strip(ft, b, e)
+    if not re.search(r"[\u4e00-\u9fff]", ft[b:e]):
         return b, b
     return b, e
+
+
+def _folded_units(g: numbers.Grammar) -> list[str]:
+    return sorted({fold_aligned(u.surface) for u in g.units}, key=lambda u: (-len(u), u))
 
 
 # ---------------------------------------------------------------- run
@@ -452,11 +277,31 @@ def run_with_accounting(
     """``run`` plus the reconciliation of every digit run in the text."""
     text = clean.text
     g = numbers.grammar()
-    excluded = exclusions(text, g)
+    folded = fold_aligned(text)
+    excluded = exclusions(text, g, folded)
+    skip = segment.non_statements(text)
+    _exclude_non_statements(text, skip, excluded)
     findings: list[Finding] = []
     drafts: list[_Draft] = []
     for ub, ue in _sentence_units(text):
-        drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings))
+        if any(b <= ub and ue <= e for b, e, _ in skip):
+            continue  # headline, 原標題, dateline, credits: not statements
+        drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))
+    for vb, ve in values.vague_ranks(folded):
+        rb, re_ = clean.raw_span(vb, ve)
+        findings.append(
+            Finding(
+                Level.INFO,
+                STAGE,
+                "rank-without-number",
+                f"{text[vb:ve]!r} states a position with no number: not a figure",
+                clean.source_id,
+                vb,
+                ve,
+                rb,
+                re_,
+            )
+        )
 
     # refinements: a later exact figure consistent with an earlier bounded one
     for j, d in enumerate(drafts):
@@ -495,6 +340,34 @@ def run_with_accounting(
     return observations, findings, accounting
 
 
+HEADLINE_KINDS = ("title", "original-title")
+
+
+def _exclude_non_statements(
+    text: str, skip: list[tuple[int, int, str]], excluded: dict[int, str]
+) -> None:
+    """Name the numbers of the lines that are not statements (they are never figures).
+
+    A headline number that the body states too is excluded as a restatement; one the body
+    never states is left unexcluded, so it surfaces as a WARNING for review (a headline
+    figure is not evidence of its own). Dateline and credit numbers are credit lines.
+    """
+    inside = [(b, e, kind) for b, e, kind in skip]
+    body = [
+        m.group()
+        for m in DIGIT_RUN.finditer(text)
+        if not any(b <= m.start() < e for b, e, _ in inside)
+    ]
+    for m in DIGIT_RUN.finditer(text):
+        where = next((kind for b, e, kind in inside if b <= m.start() < e), None)
+        if where is None or m.start() in excluded:
+            continue
+        if where not in HEADLINE_KINDS:
+            excluded[m.start()] = "credit line"
+        elif m.group() in body:
+            excluded[m.start()] = "headline restating a body figure"
+
+
 def _consistent(bound: _Value, exact: _Value) -> bool:
     assert bound.value is not None and exact.value is not None
     if bound.qualifier in ("more-than", "more-than-approximately"):
@@ -513,18 +386,20 @@ def _unit_drafts(
     g: numbers.Grammar,
     excluded: dict[int, str],
     findings: list[Finding],
+    folded: str,
 ) -> list[_Draft]:
     clauses = _clauses(text, ub, ue)
     out: list[_Draft] = []
+    pats = values.patterns()
     for ci, clause in enumerate(clauses):
-        vals = _values(text, clause, g, excluded)
+        vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded)
         clause.has_value = bool(vals)
         prev_left: tuple[int, int] | None = None
         prev_right_end = clause.begin
         for k, v in enumerate(vals):
             right_limit = vals[k + 1].match_begin if k + 1 < len(vals) else clause.end
             lb, le = prev_right_end, min(v.match_begin, v.begin)
-            between = text[lb:le].strip(SPACES)
+            between = folded[lb:le].strip(SPACES)
             if k > 0 and between in CONJUNCTIONS and prev_left is not None:
                 lb, le = prev_left
             rb, re_ = v.end, right_limit
@@ -535,22 +410,24 @@ def _unit_drafts(
             dm: re.Match[str] | None = None
             kind = v.kind
             if v.kind in ("rank", "tier"):
-                cut = max((text.rfind(w, lb, le) for w in RANK_VERBS), default=-1)
-                if cut >= 0:
-                    le = cut
-                dm = DURATION_RE.search(text[lb:le].rstrip(SPACES))
+                # the rank verb, scope and ranked population are in v.match_begin already
+                dm = pats.duration_tail.search(folded[lb:le].rstrip(SPACES))
                 if dm:
                     duration = int(dm.group("n"))
                     le = lb + dm.start()
-            left = _clean_left(text, lb, le)
+            left = _clean_left(folded, lb, le)
             if v.kind == "quantity":
-                seg_text = text[left[0] : left[1]]
-                for w in GROWTH_VERBS:
-                    if seg_text.endswith(w):
-                        kind = "growth"
-                        left = _clean_left(text, left[0], left[1] - len(w))
-                        break
-            right = _clean_right(text, rb, re_)
+                grown = values.growth_word(folded, left[0], left[1])
+                if grown is not None:
+                    kind = "growth"
+                    left = _clean_left(folded, left[0], grown[0])
+                    if grown[1] and v.value is not None:  # 下降5%: a growth of -5
+                        v = replace(
+                            v,
+                            value=-v.value,
+                            value_max=-v.value_max if v.value_max is not None else None,
+                        )
+            right = _clean_right(folded, rb, re_, g)
             label = text[left[0] : left[1]] + text[right[0] : right[1]]
             d = _Draft(
                 indicator=label,
@@ -568,7 +445,7 @@ def _unit_drafts(
                 d.extra_digits.append((db, db + len(dm.group("n"))))
             prev_left = (lb, le)
             prev_right_end = right[1] if right[1] > right[0] else v.end
-            out.extend(_resolve(text, d, out, clauses, ci, findings))
+            out.extend(_resolve(text, d, out, clauses, ci, findings, folded))
     return out
 
 
@@ -579,13 +456,13 @@ def _resolve(
     clauses: list[_Clause],
     ci: int,
     findings: list[Finding],
+    folded: str,
 ) -> list[_Draft]:
     """Apply the shared-statement rules; returns the drafts this value yields."""
     label = d.indicator
-    items = ITEMS_RE.match(label)
+    items = values.patterns().items.match(fold_aligned(label))
     if items:
-        n_text = items.group("n")
-        n = int(n_text) if n_text.isdigit() else numbers.parse_cn_int(n_text) or 0
+        n = values.cn_or_int(items.group("n")) or 0
         named = [c for c in clauses[:ci] if not c.has_value]
         if n == 0 or len(named) < n:
             findings.append(
@@ -602,7 +479,7 @@ def _resolve(
             return []
         out = []
         for c in named[-n:]:
-            b, e = _clean_left(text, c.begin, c.end)
+            b, e = _clean_left(folded, c.begin, c.end)
             out.append(
                 replace(
                     d,
@@ -614,13 +491,13 @@ def _resolve(
                 )
             )
         return out
-    raw_left = text[d.clause_begin : d.val.match_begin].rstrip(SPACES)
-    if d.val.kind == "quantity" and raw_left.endswith("均"):
+    raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
+    if d.val.kind == "quantity" and raw_left.endswith(fold_aligned("均")):
         out = []
         i = ci
         while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
             i -= 1
-            b, e = _clean_left(text, clauses[i].begin, clauses[i].end)
+            b, e = _clean_left(folded, clauses[i].begin, clauses[i].end)
             out.insert(
                 0,
                 replace(
@@ -634,16 +511,17 @@ def _resolve(
             )
         return [*out, d]
     prev = earlier[-1] if earlier else None
-    if d.kind == "growth" and not label:
+    rules = indicators.label_rules()
+    if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
         target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
         if target is not None:
             d.indicator, d.growth_of, d.about_from = target.indicator, target, target
         d.begin = d.val.match_begin
         return [d]
-    if not label and prev is not None:
+    if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
-    elif label in GENERIC_LABELS and prev is not None:
+    elif rules.is_relative(fold_aligned(label)) and prev is not None:
         d.indicator = prev.indicator + label
     return [d]
 
@@ -696,6 +574,8 @@ def _finish(
                 refines=pos[id(d.refines)] if d.refines is not None else None,
                 tier=v.tier,
                 duration_years=d.duration,
+                rank_of=v.rank_of,
+                value_max=v.value_max,
             )
         )
     return out
@@ -753,20 +633,28 @@ def _leftover_findings(
 
 
 def _indicator_findings(source_id: str, observations: list[Observation]) -> list[Finding]:
-    known = load_indicators()
+    """An indicator with no curated row (by folded label, so either script) is a review item.
+
+    Open world (issue 7): an uncurated indicator never fails the build; it is reported with
+    its first statement's span so the curation queue can offer it for an English label.
+    """
     out = []
-    for label in sorted({o.indicator for o in observations} - set(known)):
-        first = next(o for o in observations if o.indicator == label)
+    seen: set[str] = set()
+    for o in sorted(observations, key=lambda o: (o.begin, o.end, o.indicator)):
+        key = indicators.indicator_key(o.indicator)
+        if key in seen or indicators.curated(o.indicator) is not None:
+            continue
+        seen.add(key)
         out.append(
             Finding(
                 Level.WARNING,
                 STAGE,
-                "indicator-unlabelled",
-                f"indicator {label!r} has no row in graph/curation/{INDICATORS_FILE.name}:"
-                " it enters the graph as a cqo:Candidate (add a row with @en to curate it)",
+                "indicator-uncurated",
+                f"indicator {o.indicator!r} has no row in graph/curation/{INDICATORS_FILE.name}"
+                " (a curation candidate: add its English label)",
                 source_id,
-                first.begin,
-                first.end,
+                o.begin,
+                o.end,
             )
         )
     return out

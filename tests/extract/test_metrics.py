@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from graph import segment
-from graph.extract import metrics, numbers
+from graph.extract import indicators, metrics, numbers
 from graph.model import CleaningReport, CleanText, Level, Mention, Observation, Segmentation
+from graph.text import fold
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 CLEANED = GOLDEN / "cleaned.txt"
@@ -249,12 +250,16 @@ def test_items_without_named_indicators_warn() -> None:
     assert codes == ["indicators-not-named", "number-not-extracted"]
 
 
-def test_unknown_indicator_is_an_error_naming_the_file() -> None:
-    obs, findings = _run_text("全市測試指標量達12個。")
-    assert obs[0].indicator == "測試指標量"
-    errors = [f for f in findings if f.level is Level.ERROR]
-    assert len(errors) == 1 and "indicators.yaml" in errors[0].message
-    assert "測試指標量" in errors[0].message
+@pytest.mark.parametrize("text", ["全市測試指標量達12家。", "全市测试指标量达12家。"])
+def test_unknown_indicator_is_a_review_item_naming_the_file(text: str) -> None:
+    # open world (issue 7): an uncurated indicator is a curation candidate, never an ERROR
+    obs, findings = _run_text(text)
+    assert indicators.indicator_key(obs[0].indicator) == fold("測試指標量")
+    assert [f for f in findings if f.level is Level.ERROR] == []
+    review = [f for f in findings if f.code == "indicator-uncurated"]
+    assert len(review) == 1 and review[0].level is Level.WARNING
+    assert "indicators.yaml" in review[0].message and obs[0].indicator in review[0].message
+    assert (review[0].begin, review[0].end) == (obs[0].begin, obs[0].end)
 
 
 def test_exclusions_are_not_figures() -> None:
@@ -364,7 +369,7 @@ def test_every_number_of_the_report_is_accounted_for(clean: CleanText, seg: Segm
 
 
 def test_an_unexplained_number_is_warned_and_still_balances() -> None:
-    text = "重慶市網民數量2362萬人。第3屆會議召開。\n"  # 第3屆: an ordinal no rule covers
+    text = "重慶市網民數量2362萬人。見第3章附表。\n"  # 第3章: an ordinal no rule covers
     clean = _clean_from(text)
     _, findings, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
     assert acc.balanced

@@ -1,0 +1,462 @@
+"""Value recognition: which characters of a clause state a figure, and which numbers are not
+figures (each by a named rule), for text in either script.
+
+Every pattern is built from the words of ``graph/curation/grammar.yaml``, ``units.yaml`` and
+``qualifiers.yaml`` and matched on ``fold_aligned(text)`` (same length as the text, so every
+offset found is an offset into the source). :mod:`graph.extract.metrics` turns the values
+into observations (indicator labels, shared statements, growth targets).
+
+Figures
+    * quantity: the number grammar of :mod:`graph.extract.numbers` (2362萬人, 10-20個, 約1/3,
+      1,234.5萬元, 2.5億G), or a compound Chinese-numeral count (三十一個); ``累計`` before
+      the number in its clause makes an otherwise unqualified figure ``cumulative``.
+    * rank: ``第N`` / ``第N位`` / ``第N名`` (Arabic or Chinese numeral) right after a scope
+      word (全國第9), after a rank verb (排名第九位, 位列第3), or after a ranked population
+      (在全國31個省(區、市)中排名第9位: rank 9, ``rank_of`` 31, scope from the population).
+      ``榜首`` / ``首位`` = rank 1; ``前十`` / ``前 10 名`` after a scope or verb = rank 10
+      with qualifier ``at-most``.
+    * tier: ``第N梯隊``.
+    * growth without a number: ``翻一番`` = 2 倍, ``翻兩番`` = 4 倍.
+
+Not figures (:func:`exclusions`; the reason is what the number accounting counts)
+    title (inside 《》), name (joined to Latin letters: 5G, IPv6, 10G-PON; a quotation of
+    digits only: “33618”; a service number: 12345熱線), date or time (2024-10-12, 18:08,
+    2023/10/12), date (2023年, 10月, 12日, 今(12)日), year (a bare 19xx/20xx with no unit),
+    event ordinal (第3屆), id or phone number (023-12345678; 7+ digits with no unit),
+    enumeration count (適應力、勝任力、創造力3種能力), and, found with its rank, rank
+    population (the 31 of 在全國31個省中排名第9).
+
+A position with no number (位居全國前列, 第一方陣) is not a figure: :func:`vague_ranks`
+returns their spans for INFO findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from graph.extract import grammar as gw
+from graph.extract import numbers
+from graph.extract.grammar import alt, fold_aligned
+
+SP = numbers.SPACE
+DIGIT_RUN = numbers.DIGIT_RUN
+
+
+@dataclass(slots=True)
+class Value:
+    kind: str  # quantity | rank | tier | growth (a doubling written in words)
+    begin: int  # stated value span
+    end: int
+    match_begin: int  # incl. grammar consumed before the value (達, 排名, 在全國31個省中)
+    stated: str
+    value: Decimal | None
+    unit: str = ""
+    qualifier: str = "exact"
+    rank: int | None = None
+    scope: str | None = None
+    tier: str | None = None
+    digits: tuple[tuple[int, int], ...] = ()
+    rank_of: int | None = None
+    value_max: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    """The compiled rules (all on folded text)."""
+
+    rank: re.Pattern[str]
+    head: re.Pattern[str]  # the grammar consumed before 第N: 在 scope, population, verb, scope
+    top_n_head: re.Pattern[str]
+    doubling: re.Pattern[str]
+    vague: re.Pattern[str]
+    event: re.Pattern[str]
+    duration_tail: re.Pattern[str]  # 連續N年 at the end of a label
+    duration_before: re.Pattern[str]  # 連續 right before the digits of N年
+    list_scope: re.Pattern[str]
+    items: re.Pattern[str]
+    latin_name: re.Pattern[str]
+    phone: re.Pattern[str]
+
+
+def _num(w: gw.Words) -> str:
+    return rf"\d+|{w.cn_numeral}"
+
+
+@lru_cache(maxsize=1)
+def patterns() -> Patterns:
+    """The rules compiled from the curated words (once per process)."""
+    w = gw.words()
+    scopes = alt(list(w.scopes))
+    num = _num(w)
+    verbs = alt(list(w.rank_verbs))
+    population = (
+        rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
+        rf"(?:{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
+        rf"(?:{alt(list(w.population_end))})"
+    )
+    return Patterns(
+        rank=re.compile(
+            rf"{re.escape(w.ordinal)}{SP}(?P<n>{num}){SP}"
+            rf"(?:(?P<tier>{re.escape(w.tier)})|(?P<suffix>{alt(list(w.rank_suffixes))}))?"
+            rf"|(?P<top>{alt(list(w.rank_tops))})"
+            rf"|{re.escape(w.top_n)}{SP}(?P<tn>{num}){SP}(?P<tsuffix>{alt(list(w.rank_suffixes))})?"
+        ),
+        head=re.compile(
+            rf"(?:(?P<zai>在){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
+            rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
+        ),
+        top_n_head=re.compile(
+            rf"(?:(?P<verb>{alt([*w.rank_verbs, *w.top_n_verbs])}){SP})?"
+            rf"(?:(?P<s2>{scopes}){SP})?\Z"
+        ),
+        doubling=re.compile(alt(list(w.doubling))),
+        vague=re.compile(alt(list(w.vague))),
+        event=re.compile(rf"{SP}(?:{alt(list(w.event_suffixes))})"),
+        duration_tail=re.compile(rf"(?:{alt(list(w.duration))})(?P<n>\d+)年$"),
+        duration_before=re.compile(rf"(?:{alt(list(w.duration))})$"),
+        list_scope=re.compile(alt([*w.list_scopes, *w.scopes])),
+        items=re.compile(rf"^(?P<n>{num})(?:{alt(list(w.items))})$"),
+        latin_name=re.compile(r"[a-z]-?$"),
+        phone=re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|400-\d{3}-\d{4})(?!\d)"),
+    )
+
+
+def cn_or_int(text: str) -> int | None:
+    """An Arabic or Chinese integer (9, 九, 十一), else None."""
+    return int(text) if text.isdigit() else gw.parse_cn_int(text)
+
+
+# ---------------------------------------------------------------- exclusions
+
+
+def _bracket_ranges(text: str, open_ch: str, close_ch: str) -> list[tuple[int, int]]:
+    out, start = [], None
+    for i, ch in enumerate(text):
+        if ch == open_ch and start is None:
+            start = i
+        elif ch == close_ch and start is not None:
+            out.append((start, i + 1))
+            start = None
+    return out
+
+
+def _figure_at(folded: str, b: int, g: numbers.Grammar) -> re.Match[str] | None:
+    m = g.pattern.match(folded, b)
+    return m if m and m.start("num") == b else None
+
+
+def exclusions(
+    text: str,
+    g: numbers.Grammar,
+    folded: str | None = None,
+    clause_seps: str = ",，、;；。",
+    spaces: str = numbers.SPACE_CHARS,
+) -> dict[int, str]:
+    """Digit-run start -> reason, for every number that is documented as not a figure."""
+    f = fold_aligned(text) if folded is None else folded
+    w = gw.words()
+    p = patterns()
+    out: dict[int, str] = {}
+    titles = _bracket_ranges(f, "《", "》")
+    phones = [(m.start(), m.end()) for m in p.phone.finditer(f)]
+    date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
+    name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
+    for m in DIGIT_RUN.finditer(f):
+        b, e = m.start(), m.end()
+        before, after = f[max(0, b - 2) : b], f[e : e + 6]
+        fig = _figure_at(f, b, g)
+        if any(tb < b < te for tb, te in titles):
+            out[b] = "title"
+        elif p.latin_name.search(before) or (re.match(r"[a-z]", after) and not _latin_unit(f, fig)):
+            out[b] = "name (joined to Latin letters)"
+        elif before.endswith("“") and after.startswith("”"):
+            out[b] = "name (a quotation of digits only)"
+        elif name_after.match(f, e):
+            out[b] = "name (a service number)"
+        elif re.match(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}", f[b : b + 10]) or re.search(
+            r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
+        ):
+            out[b] = "date or time"
+        elif date_after.match(f, e) and not p.duration_before.search(f[max(0, b - 4) : b]):
+            out[b] = "date"
+        elif re.fullmatch(r"(?:19|20)\d\d", m.group()) and not _has_unit(fig):
+            out[b] = "year"
+        elif _is_event_ordinal(f, b, e, w, p):
+            out[b] = "event ordinal"
+        elif any(pb <= b < pe for pb, pe in phones) or (
+            "." not in m.group()
+            and e - b >= w.id_min_digits
+            and not _has_unit(fig)
+            and (fig is None or not fig.group("rsep"))
+        ):
+            out[b] = "id or phone number"
+        elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces):
+            out[b] = "enumeration count"
+    return out
+
+
+def _has_unit(fig: re.Match[str] | None) -> bool:
+    return fig is not None and bool(
+        fig.group("unit") or fig.group("mult") or fig.group("s1") or fig.group("s3")
+    )
+
+
+def _latin_unit(folded: str, fig: re.Match[str] | None) -> bool:
+    """The Latin letters after the digits are a unit (500 TB, 2.5億G), not part of a name."""
+    if fig is None or not fig.group("unit") or not re.match(r"[a-z]", fig.group("unit")):
+        return False
+    nxt = folded[fig.end("unit") : fig.end("unit") + 1]
+    return not re.match(r"[a-z0-9\-]", nxt)
+
+
+def _is_event_ordinal(f: str, b: int, e: int, w: gw.Words, p: Patterns) -> bool:
+    head = f[max(0, b - 3) : b].rstrip(numbers.SPACE_CHARS)
+    return head.endswith(w.ordinal) and bool(p.event.match(f, e))
+
+
+def _is_enumeration_count(text: str, begin: int, digits: str, seps: str, spaces: str) -> bool:
+    if "." in digits or begin == 0 or text[begin - 1] in seps + spaces:
+        return False
+    seg_start = max(text.rfind(ch, 0, begin) for ch in ",，;；。\n") + 1
+    items = text[seg_start:begin].split("、")
+    return len(items) >= 2 and len(items) == int(digits)
+
+
+# ---------------------------------------------------------------- values
+
+
+def values_in(
+    text: str,
+    folded: str,
+    begin: int,
+    end: int,
+    g: numbers.Grammar,
+    excluded: dict[int, str],
+) -> list[Value]:
+    """Every figure stated in ``text[begin:end]`` (one clause), sorted by position.
+
+    ``excluded`` gains the rank populations found here (reason ``rank population``).
+    """
+    w = gw.words()
+    p = patterns()
+    f = folded
+    vals: list[Value] = []
+    taken: list[tuple[int, int]] = []
+    floor = begin  # grammar consumed before a value never reaches into the previous value
+    for m in p.rank.finditer(f, begin, end):
+        if m.group("top"):
+            vals.append(
+                Value(
+                    "rank",
+                    m.start(),
+                    m.end(),
+                    _verb_start(f, floor, m.start(), w),
+                    text[m.start() : m.end()],
+                    Decimal(1),
+                    rank=1,
+                    scope=list_scope(f, floor, m.start()),
+                )
+            )
+            taken.append((m.start(), m.end()))
+            floor = m.end()
+            continue
+        if m.group("tn") is not None:
+            v = _top_n(text, f, floor, m, w, p)
+            if v is not None:
+                vals.append(v)
+                taken.append((m.start(), m.end()))
+                floor = m.end()
+            continue
+        n_text = m.group("n")
+        n = cn_or_int(n_text)
+        if n is None:
+            continue
+        digits = ((m.start("n"), m.end("n")),) if n_text.isdigit() else ()
+        if n_text.isdigit() and excluded.get(m.start("n")) == "event ordinal":
+            continue
+        if not n_text.isdigit() and p.event.match(f, m.end("n")):
+            continue  # 第六屆: an event's ordinal, not a rank
+        if p.vague.match(f, m.start()) or _counted_ordinal(f, m, w):
+            taken.append((m.start(), m.end()))
+            continue  # 第一方陣 (a vague position), 第一個 (the first of a kind): not ranks
+        hm = p.head.search(f, floor, m.start())
+        assert hm is not None  # every group is optional: it matches at m.start() at least
+        consumed = hm.start() if hm.end() > hm.start() else m.start()
+        if m.group("tier"):
+            vals.append(
+                Value(
+                    "tier",
+                    m.start(),
+                    m.end(),
+                    consumed,
+                    text[m.start() : m.end()],
+                    None,
+                    tier=str(n),
+                    digits=digits,
+                )
+            )
+        elif hm.group("s2") or hm.group("s1") or hm.group("verb") or hm.group("pop"):
+            scope_word = hm.group("s2") or hm.group("s1")
+            rank_of = None
+            digs = digits
+            if hm.group("pop"):
+                rank_of = cn_or_int(hm.group("pn"))
+                if hm.group("pn").isdigit():
+                    excluded[hm.start("pn")] = "rank population"
+            vals.append(
+                Value(
+                    "rank",
+                    m.start(),
+                    m.end(),
+                    consumed,
+                    text[m.start() : m.end()],
+                    Decimal(n),
+                    rank=n,
+                    scope=w.scopes.get(scope_word) if scope_word else None,
+                    digits=digs,
+                    rank_of=rank_of,
+                )
+            )
+            if hm.group("pop"):
+                taken.append((hm.start("pop"), hm.end("pop")))
+        # else: an ordinal with no scope and no rank verb (第3章) is not a figure; its digits
+        # stay unused and surface as a WARNING for review.
+        taken.append((m.start(), m.end()))
+        floor = m.end()
+    for dm in p.doubling.finditer(f, begin, end):
+        if any(b <= dm.start() < e for b, e in taken):
+            continue
+        vals.append(
+            Value(
+                "growth",
+                dm.start(),
+                dm.end(),
+                dm.start(),
+                text[dm.start() : dm.end()],
+                Decimal(w.doubling[dm.group()]),
+                unit=g.unit_of.get(w.doubling_unit, w.doubling_unit),
+            )
+        )
+        taken.append((dm.start(), dm.end()))
+    weak = g.clause_markers
+    weak_re = re.compile(alt(list(weak))) if weak else None
+    prev_end = begin
+    for nm in sorted(numbers.find_all(text, g, begin, end, folded=f), key=lambda x: x.begin):
+        if nm.digits_begin in excluded:
+            continue
+        if any(b <= nm.digits_begin < e for b, e in taken):
+            continue
+        if f[nm.digits_end : nm.digits_end + 1] == "年" and p.duration_before.search(
+            f[max(begin, nm.digits_begin - 4) : nm.digits_begin]
+        ):
+            continue  # 連續N年: read by the rank rule as duration_years
+        mb = max(nm.match_begin, begin)
+        qualifier = nm.qualifier
+        if qualifier == "exact" and weak_re is not None:
+            hit = None
+            for wm in weak_re.finditer(f, prev_end, mb):
+                hit = wm
+            if hit is not None:
+                qualifier = weak[hit.group()]
+        prev_end = nm.end
+        vals.append(
+            Value(
+                "quantity",
+                nm.begin,
+                nm.end,
+                mb,
+                text[nm.begin : nm.end],
+                nm.value,
+                unit=nm.unit,
+                qualifier=qualifier,
+                digits=nm.digit_runs,
+                value_max=nm.value_max,
+            )
+        )
+        taken.append((nm.begin, nm.end))
+    for cn in numbers.find_cn_counts(text, g, begin, end):
+        if any(b < cn.end and cn.begin < e for b, e in taken):
+            continue
+        vals.append(
+            Value(
+                "quantity",
+                cn.begin,
+                cn.end,
+                cn.begin,
+                text[cn.begin : cn.end],
+                Decimal(cn.value),
+                unit=cn.unit,
+            )
+        )
+    vals.sort(key=lambda v: v.begin)
+    return vals
+
+
+def _counted_ordinal(f: str, m: re.Match[str], w: gw.Words) -> bool:
+    """第一個 / 第3家: an ordinal of a counted thing (全國第一個省級基金), not a rank."""
+    if m.group("suffix") or m.group("tier"):
+        return False
+    nxt = f[m.end() : m.end() + 1]
+    return bool(nxt) and nxt in w.population_measures
+
+
+def _verb_start(f: str, floor: int, pos: int, w: gw.Words) -> int:
+    """Start of the last rank verb before 榜首 (位居<list>榜首: the list's name is grammar
+    of the rank, not part of the indicator), else ``pos``."""
+    last = None
+    for m in re.finditer(alt(list(w.rank_verbs)), f[floor:pos]):
+        last = m
+    return floor + last.start() if last is not None else pos
+
+
+def _top_n(
+    text: str, f: str, floor: int, m: re.Match[str], w: gw.Words, p: Patterns
+) -> Value | None:
+    """前十 / 前 10 名 after a scope or a (rank or 進入) verb: rank <= N."""
+    hm = p.top_n_head.search(f, floor, m.start())
+    if hm is None or not (hm.group("verb") or hm.group("s2")):
+        return None
+    n = cn_or_int(m.group("tn"))
+    if not n:
+        return None
+    tn = m.group("tn")
+    return Value(
+        "rank",
+        m.start(),
+        m.end(),
+        hm.start(),
+        text[m.start() : m.end()],
+        Decimal(n),
+        qualifier="at-most",
+        rank=n,
+        scope=w.scopes.get(hm.group("s2")) if hm.group("s2") else None,
+        digits=((m.start("tn"), m.end("tn")),) if tn.isdigit() else (),
+    )
+
+
+def list_scope(f: str, begin: int, end: int) -> str | None:
+    """Scope of 位居<list>榜首: the first scope word in the list's name (國家 = national)."""
+    w = gw.words()
+    verb = max((f.rfind(x, begin, end) for x in w.rank_verbs), default=-1)
+    m = patterns().list_scope.search(f, verb + 1 if verb >= 0 else begin, end)
+    if not m:
+        return None
+    return w.list_scopes.get(m.group()) or w.scopes.get(m.group())
+
+
+def vague_ranks(folded: str) -> list[tuple[int, int]]:
+    """Spans of positions stated without a number (前列, 第一方陣): INFO, not figures."""
+    return [(m.start(), m.end()) for m in patterns().vague.finditer(folded)]
+
+
+def growth_word(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
+    """A growth word ending the label ``folded[begin:end]``: (its start, is a decline)."""
+    w = gw.words()
+    seg = folded[begin:end]
+    for word in sorted([*w.growth, *w.decline], key=len, reverse=True):
+        if seg.endswith(word):
+            return end - len(word), word in w.decline
+    return None

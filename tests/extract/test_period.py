@@ -1,0 +1,127 @@
+"""Period, area and edition of each figure (graph/extract/period.py), both scripts.
+
+Texts are invented for these tests (not the seed). Each case runs in zh-Hant and in its
+OpenCC zh-Hans conversion and must give the same periods and areas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph import segment
+from graph.extract import metrics, period
+from graph.model import CleaningReport, CleanText, InputError, Observation
+from graph.text import to_hans
+
+HEAD = "某網報道\n2023-09-20 10:00\n"
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """The manifest fields period.apply reads."""
+
+    date: str = "2023-09-20"
+    edition: str = ""
+    report: str = ""
+    title: str = "某市網絡發展報告發布"
+    area: str = "place/chongqing"
+
+
+def _figures(body: str, script: str, doc: _Doc | None = None) -> list[Observation]:
+    text = HEAD + body
+    if script == "hans":
+        text = to_hans(text)
+    clean = CleanText("t", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    return period.apply(obs, doc or _Doc(), text)
+
+
+SCRIPTS = pytest.mark.parametrize("script", ["hant", "hans"])
+
+
+@SCRIPTS
+def test_year_end_and_topic_of_a_paragraph(script: str) -> None:
+    obs = _figures(
+        "截至2022年底,全市網站數量達12345家,而2021年底這一數字僅為11000家。全市上線應用達88家。",
+        script,
+    )
+    assert [(o.stated_value[:5], o.period) for o in obs] == [
+        ("12345", "2022"),
+        ("11000", "2021"),  # the nearest in its sentence
+        ("88家", "2022"),  # the paragraph's clause-initial topic, not the contrast
+    ]
+
+
+@SCRIPTS
+def test_relative_years_count_from_the_article_date(script: str) -> None:
+    obs = _figures("去年,全市網站數量達12345家。前年新增企業達300家。", script)
+    assert [o.period for o in obs] == ["2022", "2021"]  # article dated 2023-09-20
+
+
+@SCRIPTS
+def test_part_of_a_year_is_the_month_it_ends(script: str) -> None:
+    obs = _figures(
+        "今年上半年,全市新增企業達300家。2023年前三季度新增網站達120家。截至6月底,平臺達45家。",
+        script,
+    )
+    assert [o.period for o in obs] == ["2023-06", "2023-09", "2023-06"]
+
+
+@SCRIPTS
+def test_comparison_bases_titles_and_event_dates_are_not_periods(script: str) -> None:
+    obs = _figures(
+        "2023年9月20日,《某市報告(2021)》發布。全市網站數量較2021年底增長12%,達12345家。",
+        script,
+        _Doc(report="某市網絡發展報告(2022)"),
+    )
+    assert obs and all(o.period == "2022" for o in obs)  # the edition, from the report name
+
+
+@SCRIPTS
+def test_a_2022_and_a_2023_article_stating_one_number_differ_in_period(script: str) -> None:
+    body = "全市網站數量達12345家。"
+    old = _figures(body, script, _Doc(date="2023-09-20"))
+    new = _figures(body, script, _Doc(date="2024-10-12"))
+    assert [o.indicator for o in old] == [o.indicator for o in new]
+    assert [o.value for o in old] == [o.value for o in new]
+    assert (old[0].period, new[0].period) == ("2022", "2023")  # edition = year before the date
+
+
+@SCRIPTS
+def test_area_from_the_statement_else_the_manifest(script: str) -> None:
+    obs = _figures(
+        "全國網民規模達1234家,同比增長5%。四川省網站數量達345家。全市網站數量達12家。"
+        "重慶信息化發展水平排名全國第9。",
+        script,
+    )
+    got = [(o.kind, o.area) for o in obs]
+    assert got == [
+        ("quantity", "place/china"),
+        ("growth", "place/china"),  # a growth covers the area of what it grows
+        ("quantity", "place/sichuan"),
+        ("quantity", "place/chongqing"),
+        ("rank", "place/chongqing"),  # 全國 is the rank's scope, not its area
+    ]
+    assert obs[0].indicator == ("網民規模" if script == "hant" else "网民规模")
+
+
+def test_every_figure_gets_a_period_and_an_area() -> None:
+    obs = _figures("網站數量達12家。", "hant", _Doc(area="place/sichuan", edition="2021"))
+    assert [(o.period, o.area) for o in obs] == [("2021", "place/sichuan")]
+
+
+def test_edition_from_manifest_title_body_or_date() -> None:
+    assert period.edition(_Doc(edition="2020"), "") == "2020"
+    assert period.edition(_Doc(title="《某市互聯網發展報告(2022)》發布"), "") == "2022"
+    assert period.edition(_Doc(), "正文提到《某市互联网发展报告（2021）》") == "2021"
+    assert period.edition(_Doc(date="2025-01-02"), "") == "2024"
+
+
+def test_bad_periods_file_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "periods.yaml"
+    bad.write_text("relative_years: {}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^periods.yaml: needs"):
+        period.load_rules(bad)

@@ -1,0 +1,249 @@
+"""The team's fixture articles: well-formed gold, a scorer that is itself tested, and the
+acceptance numbers of the open-world issue measured against them.
+
+The acceptance tests (precision and recall >= 0.95 on kind, value, unit, qualifier, period and
+indicator, no wrong magnitude; the simplified seed; a build of the seed plus every fixture)
+are ``xfail(strict=False)`` while the open-world extractors are being written: they run and
+print their numbers, and turn into hard assertions once the extractors land.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fixture_support import (
+    ACCEPTANCE_FIELDS,
+    ARTICLES,
+    ENTITY_CLASSES,
+    FIELDS,
+    KINDS,
+    QUALIFIERS,
+    SEED_SOURCES,
+    Fixture,
+    GoldRow,
+    aligner,
+    compare_seed,
+    copy_sources,
+    extract_figures,
+    fixture_ids,
+    gold_span,
+    is_wrong_magnitude,
+    load_fixture,
+    read_gold,
+    score,
+    score_fixture,
+    simplified_seed,
+)
+
+from graph import ingest
+from graph.model import Observation
+from graph.text import fold, han_count
+
+IDS = fixture_ids()
+OPEN_WORLD = pytest.mark.xfail(strict=False, reason="open-world extraction in progress")
+LICENCE = "Fixture written by the cqkg team for tests; invented figures."
+
+
+@pytest.fixture(scope="module", params=IDS)
+def fixture(request: pytest.FixtureRequest) -> Fixture:
+    return load_fixture(request.param)
+
+
+def observation_from(row: GoldRow, span: tuple[int, int]) -> Observation:
+    """The observation a perfect extractor would emit for a gold row (scorer self-test)."""
+    fraction = "/" in row.stated_value
+    value = Decimal(row.value) if row.value else None
+    return Observation(
+        indicator=row.indicator,
+        stated_value=row.stated_value,
+        value=value if not fraction else Decimal("0.33333333"),
+        unit=row.unit,
+        qualifier=row.qualifier,
+        kind=row.kind,
+        begin=span[0],
+        end=span[1],
+        value_begin=span[0],
+        value_end=span[1],
+        sentence_id="s",
+        period=row.period,
+        area=row.area,
+        rank=int(row.rank) if row.rank else None,
+        rank_scope=row.rank_scope or None,
+        rank_of=int(row.rank_of) if row.rank_of else None,
+        value_max=Decimal(row.value_max) if row.value_max else None,
+        tier=row.tier or None,
+    )
+
+
+# ---------------------------------------------------------------- the set itself
+
+
+def test_manifest_matches_the_folder(fixture: Fixture) -> None:
+    doc = fixture.doc  # load_source already refused a wrong sha256 or id
+    assert doc.id == fixture.directory.name
+    assert doc.language in ("zh-Hans", "zh-Hant")
+    assert doc.licence == LICENCE
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", doc.date)
+    assert re.search(r"报告\((19|20)\d\d\)$", fold(doc.report)), doc.report
+    assert doc.publisher and doc.title
+
+
+def test_article_size_and_figure_count(fixture: Fixture) -> None:
+    assert 1500 <= len(fixture.gold_text) <= 4000, len(fixture.gold_text)
+    assert 15 <= len(fixture.gold) <= 35, len(fixture.gold)
+    assert han_count(fixture.gold_text) > 1000
+
+
+def test_gold_is_well_formed(fixture: Fixture) -> None:
+    ids = [r.id for r in fixture.gold]
+    assert len(ids) == len(set(ids)), "duplicate gold ids"
+    by_id = {r.id: r for r in fixture.gold}
+    spans = set()
+    for r in fixture.gold:
+        where = f"{fixture.id} {r.id}"
+        span = gold_span(fixture.gold_text, r)
+        assert span is not None, f"{where}: {r.stated_value!r} has no occurrence {r.occ}"
+        assert span not in spans, f"{where}: two rows on one span"
+        spans.add(span)
+        assert r.qualifier in QUALIFIERS, where
+        assert r.kind in KINDS, where
+        assert re.fullmatch(r"(19|20)\d\d", r.period), where
+        assert r.area.startswith("place/"), where
+        assert r.indicator and r.indicator == r.indicator.strip(), where
+        if r.kind == "tier":
+            assert r.value == "" and r.tier.isdigit() and not r.rank, where
+        else:
+            assert Decimal(r.value) >= 0 and r.tier == "", where
+        if r.kind == "rank":
+            assert r.rank == r.value and r.rank_scope.startswith("place/"), where
+            assert r.unit == "", where
+        else:
+            assert r.rank == r.rank_scope == r.rank_of == "", where
+        if r.value_max:
+            assert Decimal(r.value_max) > Decimal(r.value), where
+        if "/" in r.stated_value:
+            assert re.fullmatch(r"\d\.\d{4}", r.value), f"{where}: fraction to 4 places"
+        if r.growth_of:
+            assert r.kind == "growth", where
+            assert by_id[r.growth_of].kind == "quantity", where
+            assert fold(by_id[r.growth_of].indicator) == fold(r.indicator), where
+
+
+def test_entities_are_well_formed(fixture: Fixture) -> None:
+    labels = [label for label, _ in fixture.entities]
+    assert len(labels) == len(set(labels))
+    for label, cls in fixture.entities:
+        assert cls in ENTITY_CLASSES, (label, cls)
+        assert label in fixture.gold_text, f"{fixture.id}: {label!r} not in the text"
+
+
+def test_damaged_article_cleans_to_its_expected_text(fixture: Fixture) -> None:
+    if not fixture.damaged:
+        # an undamaged fixture is its own clean text (up to NFKC of the page's punctuation)
+        clean = ingest.run(fixture.doc)
+        assert clean.report.counts.get("pinyin-tag", 0) == 0
+        assert clean.report.counts.get("injected-punctuation", 0) == 0
+        return
+    assert fixture.raw_text != fixture.gold_text
+    assert re.search(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", fixture.raw_text)
+    clean = ingest.run(fixture.doc)
+    assert clean.text == fixture.gold_text
+
+
+# ---------------------------------------------------------------- the scorer
+
+
+def test_perfect_observations_score_one_on_every_field(fixture: Fixture) -> None:
+    obs = [observation_from(r, gold_span(fixture.gold_text, r) or (0, 0)) for r in fixture.gold]
+    s = score(fixture.gold, obs, fixture.gold_text, default_area=fixture.doc.area)
+    assert s.matched == s.n_gold == s.n_obs
+    for name in FIELDS:
+        assert s.precision(name) == s.recall(name) == 1.0, name
+    assert s.exact == s.n_gold and not s.wrong_magnitude
+
+
+def test_scorer_counts_each_kind_of_mistake() -> None:
+    fx = load_fixture(IDS[0])
+    rows = [r for r in fx.gold if r.unit in ("人", "元") and r.kind == "quantity"][:2]
+    assert len(rows) == 2
+    good = [observation_from(r, gold_span(fx.gold_text, r) or (0, 0)) for r in rows]
+    lost_wan = replace(good[0], value=(good[0].value or Decimal(0)) / 10000)
+    moved = replace(good[1], value_begin=0, value_end=1)
+    s = score(rows, [lost_wan, moved], fx.gold_text)
+    assert s.matched == 1 and len(s.unmatched_obs) == 1
+    assert s.pairs[0].wrong == ("value",)
+    assert len(s.wrong_magnitude) == 1
+    assert s.recall("value") == 0.0 and s.recall("unit") == 0.5
+    assert s.precision() == 0.5
+
+
+def test_wrong_magnitude_is_a_power_of_ten_only() -> None:
+    assert is_wrong_magnitude(Decimal(23620000), Decimal(2362))
+    assert is_wrong_magnitude(Decimal("0.74"), Decimal(74))
+    assert not is_wrong_magnitude(Decimal(2362), Decimal(2362))
+    assert not is_wrong_magnitude(Decimal(2362), Decimal(4724))
+    assert not is_wrong_magnitude(None, Decimal(1))
+
+
+def test_aligner_carries_offsets_across_script_and_damage() -> None:
+    gold = "全市網民數量2362萬人、互聯網普及率超74%。"
+    damaged = "全市網(wǎng)民數(shù)量2362萬人,、互聯(lián)網普及率超74%。"
+    to_damaged = aligner(gold, damaged)
+    b = gold.index("2362")
+    assert damaged[to_damaged(b) or 0 :].startswith("2362萬人")
+    to_hans = aligner(gold, "全市网民数量2362万人、互联网普及率超74%。")
+    assert to_hans(gold.index("超74%")) == gold.index("超74%")
+
+
+def test_read_gold_refuses_a_bad_header(tmp_path: Path) -> None:
+    bad = tmp_path / "gold.tsv"
+    bad.write_text("# c\nid\tstated\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="header"):
+        read_gold(bad)
+
+
+# ---------------------------------------------------------------- acceptance (issue 7)
+
+
+@OPEN_WORLD
+@pytest.mark.parametrize("fixture_id", IDS)
+def test_extractor_meets_the_gold(fixture_id: str) -> None:
+    s, _ = score_fixture(load_fixture(fixture_id))
+    table = {n: (round(s.precision(n), 3), round(s.recall(n), 3)) for n in ACCEPTANCE_FIELDS}
+    print(f"\n{fixture_id}: {table}, wrong magnitudes {len(s.wrong_magnitude)}")
+    assert not s.wrong_magnitude, [p.gold.id for p in s.wrong_magnitude]
+    for name in ACCEPTANCE_FIELDS:
+        assert s.precision(name) >= 0.95 and s.recall(name) >= 0.95, (name, table[name])
+
+
+@OPEN_WORLD
+def test_simplified_seed_gives_the_seeds_figures(tmp_path: Path) -> None:
+    seed = extract_figures(SEED_SOURCES / "hualong-2024-10-12-cq-internet-report-2023")
+    hans = extract_figures(simplified_seed(tmp_path))
+    c = compare_seed(seed, hans)
+    print(f"\nsimplified seed: {c.identical}/{c.n_seed} identical ({c.share:.1%}), "
+          f"{len(c.wrong_magnitude)} wrong magnitudes, {c.n_hans} observations")  # fmt: skip
+    assert not c.wrong_magnitude
+    assert c.share >= 0.95
+
+
+@OPEN_WORLD
+@pytest.mark.slow
+def test_seed_and_every_fixture_build_together(tmp_path: Path) -> None:
+    corpus = copy_sources(tmp_path / "sources", [ARTICLES / i for i in IDS])
+    out = tmp_path / "build"
+    res = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "build", "--sources", str(corpus), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert (out / "cqkg.ttl").is_file()
