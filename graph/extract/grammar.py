@@ -67,6 +67,7 @@ class Words:
     ordinal: str
     rank_suffixes: tuple[str, ...]
     rank_verbs: tuple[str, ...]
+    rank_adverbs: tuple[str, ...]
     rank_tops: tuple[str, ...]
     top_n: str
     top_n_verbs: tuple[str, ...]
@@ -80,10 +81,15 @@ class Words:
     decline: tuple[str, ...]
     doubling: dict[str, int]
     doubling_unit: str
+    base_words: tuple[str, ...]
+    base_periods: tuple[str, ...]
+    base_year_suffixes: tuple[str, ...]
     date_suffixes: tuple[str, ...]
     event_suffixes: tuple[str, ...]
     name_suffixes: tuple[str, ...]
     id_min_digits: int
+    headline_markers: tuple[str, ...]
+    headline_max_chars: int
     items: tuple[str, ...]
     range_separators: tuple[str, ...]
     fraction_separators: tuple[str, ...]
@@ -174,6 +180,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         ordinal=_word(rank, "ordinal", path),
         rank_suffixes=_words(rank, "suffixes", path),
         rank_verbs=_words(rank, "verbs", path),
+        rank_adverbs=_words(rank, "adverbs", path),
         rank_tops=_words(rank, "tops", path),
         top_n=_word(rank, "top_n", path),
         top_n_verbs=_words(rank, "top_n_verbs", path),
@@ -187,10 +194,15 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         decline=_words(growth, "decline", path),
         doubling=_int_map(growth, "doubling", path),
         doubling_unit=_word(growth, "doubling_unit", path),
+        base_words=_words(growth, "base_words", path),
+        base_periods=_words(growth, "base_periods", path),
+        base_year_suffixes=_words(growth, "base_year_suffixes", path),
         date_suffixes=_words(nf, "date_suffixes", path),
         event_suffixes=_words(nf, "event_suffixes", path),
         name_suffixes=_words(nf, "name_suffixes", path),
         id_min_digits=id_min,
+        headline_markers=_words(nf, "headline_markers", path),
+        headline_max_chars=_need(nf, "headline_max_chars", path, int),
         items=_words(_need(data, "shared", path, dict), "items", path),
         range_separators=_words(data, "range_separators", path),
         fraction_separators=_words(data, "fraction_separators", path),

@@ -1,37 +1,52 @@
 """Rule-based extraction of the report's figures into ``Observation`` objects.
 
 ``run(clean, seg, mentions) -> (observations, findings)``. Rules, not a table of expected
-numbers: the number grammar lives in :mod:`graph.extract.numbers` (units, multipliers and
-qualifier markers from ``graph/curation/units.yaml`` and ``qualifiers.yaml``); indicator
-English labels come from ``graph/curation/indicators.yaml``.
+numbers, written once for both scripts: the number grammar lives in
+:mod:`graph.extract.numbers` (units, multipliers and qualifier markers from
+``graph/curation/units.yaml`` and ``qualifiers.yaml``), the rank/tier/growth/non-figure rules
+in :mod:`graph.extract.values` (words from ``graph/curation/grammar.yaml``), all matched on
+``fold_aligned(text)`` (same length as the text, so every offset is a source offset);
+indicator English labels come from ``graph/curation/indicators.yaml``.
 
-What counts as a figure
+What counts as a figure (see :mod:`graph.extract.values` for each rule)
     Every Arabic-digit number not excluded below becomes an observation: a quantity
-    (``2362萬人``, ``10省市`` - a number directly before a counted noun counts even with no
-    measure word), a growth (``增長/同比增長/提高/增速 + N``), a rank (``第N`` after a scope
-    全國/西部/中西部/全球 or after a rank verb 排名/位居/保持/蟬聯; ``榜首`` = rank 1, its scope
-    the first scope word in the list's name, 國家 = national: 位居國家公共文化云…榜首 ->
-    place/china; ``第一`` is read as 1) or a tier (``第N梯隊``; value None, ``tier`` = N).
+    (``2362萬人`` / ``2362万人``, ``10省市`` - a number directly before a counted noun counts
+    even with no measure word -, ranges ``10-20個`` with ``value_max``, fractions ``約1/3``,
+    ``1,234.5萬元``, ``500 TB``, ``2.5億G``, and compound Chinese-numeral counts
+    ``三十一個``), a growth (a growth word of grammar.yaml before the number: 增長, 同比增長,
+    增速, 提升, ... ; 下降/減少 give a negative value; ``個百分點`` and ``倍`` are units;
+    ``翻一番`` = 2 倍; a comparison base 較2021年底 is grammar, not the indicator), a rank
+    (``第N`` / ``第N位``, Arabic or Chinese numeral, after a scope word or a rank verb or a
+    ranked population: 在全國31個省(區、市)中排名第9位 -> rank 9, ``rank_of`` 31, scope
+    place/china; ``榜首``/``首位`` = rank 1, its scope the first scope word in the list's name,
+    國家 = national; ``前十`` after a scope or verb = rank 10, qualifier at-most) or a tier
+    (``第N梯隊``; value None, ``tier`` = N). ``累計`` before an unqualified number makes it
+    ``cumulative``. A position with no number (前列, 第一方陣) is an INFO finding.
 
 Values and units
     ``value`` is a Decimal with the multiplier applied (2296.6億元 -> 229660000000, unit 元);
-    percentages stay percent numbers. ``unit`` is the measure word as written, without the
-    multiplier; a figure written with no measure word keeps unit "" rather than a guessed one
-    (43萬 users, 266.3億 resolutions, 農產品網絡零售額突破208億 - yuan is implied, not written).
-    ``stated_value`` is the literal from the first non-exact qualifier marker to the unit or
-    suffix marker (超 5000款, 3000余萬張, 90%以上); 達 is grammar and stays outside it.
+    percentages stay percent numbers. ``unit`` is the curated measure word (``個`` for 个),
+    without the multiplier; a figure written with no measure word keeps unit "" rather than
+    a guessed one (43萬 users, 266.3億 resolutions, 農產品網絡零售額突破208億 - yuan is
+    implied, not written). ``stated_value`` is the literal from the first non-exact qualifier
+    marker to the unit or suffix marker (超 5000款, 3000余萬張, 90%以上); 達 is grammar and
+    stays outside it.
 
-What does not count (each a documented exclusion, never a silent drop)
+What does not count (each a named exclusion, counted in the accounting, never a silent drop)
     * dates and times: ``2023年``, ``(12)日``, ``2024-10-12 18:08:15``, and a bare 4-digit
       year 1900-2099 with no unit or multiplier (``2023中國國際智能產業博覽會``);
     * names: digits inside 《…》 titles (``(2023)``, ``100問``), digits joined to Latin letters
-      (5G, IPv6, GPT-4, V2V, 5G-A) and a quotation that is only digits (“33618”, “3443”);
+      (5G, IPv6, GPT-4, V2V, 5G-A, 10G-PON), a quotation that is only digits (“33618”) and a
+      service number (12345熱線); ids and phone numbers (023-12345678, 7+ bare digits);
+    * event ordinals (``第3屆``, 第六屆) and the population of a rank (the 31 above);
+    * headline lines (the title line, 原標題:…): they repeat the body's figures;
     * enumeration counts: a count that equals the number of 、-joined items written right
       before it (``適應力、勝任力、創造力3種能力``, ``4大應用場景``): the items are the facts;
     * ``連續N年`` is not a figure of its own: it becomes ``duration_years`` of the rank it
       qualifies;
-    * Chinese numerals are read only in ranks/tiers (第一, 第一梯隊) and in ``N項指標``; elsewhere
-      in this genre they are parts of names (一網兩線, 天目一號, 二十大, 兩級管理, 三級貫通, 五級).
+    * a single Chinese digit before a measure word (一個, 兩項) and Chinese numerals outside
+      ranks, tiers, counts and ``N項指標`` are parts of names or prose (一網兩線, 天目一號,
+      二十大, 兩級管理, 三級貫通, 五級).
     Any digit run left over after observations and exclusions is a ``Finding`` WARNING with
     its span.
 
@@ -82,6 +97,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from graph import segment
+from graph.extract import grammar as gw
 from graph.extract import indicators, numbers, values
 from graph.extract.grammar import fold_aligned
 from graph.model import (
@@ -172,7 +188,7 @@ def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
             stack.pop()
         elif ch in OPEN_CLOSE:
             stack.append(OPEN_CLOSE[ch])
-        elif not stack and ch in CLAUSE_SEPS:
+        elif not stack and ch in CLAUSE_SEPS and not numbers.is_thousands_comma(text, i):
             out.append(_Clause(start, i, sep))
             start, sep = i + 1, ch
     out.append(_Clause(start, end, sep))
@@ -283,9 +299,12 @@ def run_with_accounting(
     _exclude_non_statements(text, skip, excluded)
     findings: list[Finding] = []
     drafts: list[_Draft] = []
+    heads = values.headline_lines(folded, gw.words())
     for ub, ue in _sentence_units(text):
         if any(b <= ub and ue <= e for b, e, _ in skip):
             continue  # headline, 原標題, dateline, credits: not statements
+        if any(hb <= ub < he for hb, he in heads):
+            continue  # a headline repeats the body's figures (its digits: "headline")
         drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))
     for vb, ve in values.vague_ranks(folded):
         rb, re_ = clean.raw_span(vb, ve)
@@ -391,9 +410,11 @@ def _unit_drafts(
     clauses = _clauses(text, ub, ue)
     out: list[_Draft] = []
     pats = values.patterns()
+    pops = values.populations(folded, ub, ue, excluded)
     for ci, clause in enumerate(clauses):
-        vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded)
-        clause.has_value = bool(vals)
+        vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded, pops)
+        # a clause that states a ranked population (在全國31個省中,) names no indicator
+        clause.has_value = bool(vals) or any(clause.begin <= x.begin < clause.end for x in pops)
         prev_left: tuple[int, int] | None = None
         prev_right_end = clause.begin
         for k, v in enumerate(vals):
@@ -416,11 +437,14 @@ def _unit_drafts(
                     duration = int(dm.group("n"))
                     le = lb + dm.start()
             left = _clean_left(folded, lb, le)
+            if v.kind == "growth":  # 較2020年翻一番: the base is grammar of the growth
+                left = _clean_left(folded, left[0], values.growth_base(folded, left[0], left[1]))
             if v.kind == "quantity":
                 grown = values.growth_word(folded, left[0], left[1])
                 if grown is not None:
                     kind = "growth"
-                    left = _clean_left(folded, left[0], grown[0])
+                    base_end = values.growth_base(folded, left[0], grown[0])
+                    left = _clean_left(folded, left[0], base_end)
                     if grown[1] and v.value is not None:  # 下降5%: a growth of -5
                         v = replace(
                             v,

@@ -45,6 +45,19 @@ DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 plain. ``,`` is also this genre's clause separator after cleaning; a comma followed by
 exactly three digits and a non-digit is read as a thousands separator."""
 DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(DIGITS)
+
+
+def is_thousands_comma(text: str, i: int) -> bool:
+    """True when the ``,`` at ``i`` separates thousands inside one number (1,234.5), so a
+    clause splitter must not cut there."""
+    if text[i : i + 1] != "," or i == 0 or not text[i - 1].isdigit():
+        return False
+    start = i
+    while start > 0 and (text[start - 1].isdigit() or text[start - 1] == ","):
+        start -= 1
+    m = _THOUSANDS.match(text, start)
+    return m is not None and m.end() > i
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,11 +63,25 @@ class Value:
     value_max: Decimal | None = None
 
 
+@dataclass(slots=True)
+class Population:
+    """在全國31個省(區、市)中: the population a later rank of the sentence is ranked in."""
+
+    begin: int
+    end: int
+    n: int
+    scope: str | None
+    digits_begin: int | None  # None when written in Chinese numerals
+    used: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Patterns:
     """The compiled rules (all on folded text)."""
 
     rank: re.Pattern[str]
+    population: re.Pattern[str]
+    growth_base: re.Pattern[str]
     head: re.Pattern[str]  # the grammar consumed before 第N: 在 scope, population, verb, scope
     top_n_head: re.Pattern[str]
     doubling: re.Pattern[str]
@@ -91,7 +105,8 @@ def patterns() -> Patterns:
     w = gw.words()
     scopes = alt(list(w.scopes))
     num = _num(w)
-    verbs = alt(list(w.rank_verbs))
+    verbs = alt([*w.rank_verbs, *w.top_n_verbs])
+    adverbs = alt(list(w.rank_adverbs))
     population = (
         rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
         rf"(?:{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
@@ -104,13 +119,18 @@ def patterns() -> Patterns:
             rf"|(?P<top>{alt(list(w.rank_tops))})"
             rf"|{re.escape(w.top_n)}{SP}(?P<tn>{num}){SP}(?P<tsuffix>{alt(list(w.rank_suffixes))})?"
         ),
+        population=re.compile(rf"(?:在{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
+        growth_base=re.compile(
+            rf"(?:{alt(list(w.base_words))}){SP}(?:{alt(list(w.base_periods))}"
+            rf"|\d{{4}}{SP}(?:{alt(list(w.base_year_suffixes))})){SP}\Z"
+        ),
         head=re.compile(
             rf"(?:(?P<zai>在){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
-            rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
+            rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
         ),
         top_n_head=re.compile(
-            rf"(?:(?P<verb>{alt([*w.rank_verbs, *w.top_n_verbs])}){SP})?"
-            rf"(?:(?P<s2>{scopes}){SP})?\Z"
+            rf"(?:(?P<zai>在){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<adv>{adverbs}){SP})?"
+            rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
         ),
         doubling=re.compile(alt(list(w.doubling))),
         vague=re.compile(alt(list(w.vague))),
@@ -162,6 +182,7 @@ def exclusions(
     out: dict[int, str] = {}
     titles = _bracket_ranges(f, "《", "》")
     phones = [(m.start(), m.end()) for m in p.phone.finditer(f)]
+    heads = headline_lines(f, w)
     date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
     name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
     for m in DIGIT_RUN.finditer(f):
@@ -195,6 +216,28 @@ def exclusions(
             out[b] = "id or phone number"
         elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces):
             out[b] = "enumeration count"
+        elif any(hb <= b < he for hb, he in heads):
+            out[b] = "headline (repeats the body)"
+    return out
+
+
+def headline_lines(folded: str, w: gw.Words) -> list[tuple[int, int]]:
+    """Spans of the lines that are headlines: the first line when it reads as a title, and
+    every line that starts with a 原標題 marker."""
+    out = []
+    pos = 0
+    markers = tuple(w.headline_markers)
+    for i, line in enumerate(folded.split("\n")):
+        stripped = line.strip(numbers.SPACE_CHARS)
+        first_title = (
+            i == 0
+            and "\n" in folded
+            and len(stripped) <= w.headline_max_chars
+            and not re.search(r"[。;；!！?？]", stripped)
+        )
+        if first_title or stripped.startswith(markers):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
     return out
 
 
@@ -235,16 +278,19 @@ def values_in(
     end: int,
     g: numbers.Grammar,
     excluded: dict[int, str],
+    populations: list[Population] | None = None,
 ) -> list[Value]:
     """Every figure stated in ``text[begin:end]`` (one clause), sorted by position.
 
-    ``excluded`` gains the rank populations found here (reason ``rank population``).
+    ``populations`` are those of the sentence (:func:`populations`): a rank takes the
+    nearest unused one before it.
     """
     w = gw.words()
     p = patterns()
     f = folded
     vals: list[Value] = []
-    taken: list[tuple[int, int]] = []
+    pops = populations or []
+    taken: list[tuple[int, int]] = [(x.begin, x.end) for x in pops]
     floor = begin  # grammar consumed before a value never reaches into the previous value
     for m in p.rank.finditer(f, begin, end):
         if m.group("top"):
@@ -298,14 +344,22 @@ def values_in(
                     digits=digits,
                 )
             )
-        elif hm.group("s2") or hm.group("s1") or hm.group("verb") or hm.group("pop"):
+        elif (
+            hm.group("s2")
+            or hm.group("s1")
+            or hm.group("verb") in w.rank_verbs
+            or hm.group("pop")
+            or _population_before(pops, begin, m.start()) is not None
+        ):
             scope_word = hm.group("s2") or hm.group("s1")
+            scope = w.scopes.get(scope_word) if scope_word else None
             rank_of = None
             digs = digits
-            if hm.group("pop"):
-                rank_of = cn_or_int(hm.group("pn"))
-                if hm.group("pn").isdigit():
-                    excluded[hm.start("pn")] = "rank population"
+            pop = _population_before(pops, begin, m.start())
+            if pop is not None:
+                pop.used = True
+                rank_of = pop.n
+                scope = scope if scope_word else pop.scope
             vals.append(
                 Value(
                     "rank",
@@ -315,13 +369,11 @@ def values_in(
                     text[m.start() : m.end()],
                     Decimal(n),
                     rank=n,
-                    scope=w.scopes.get(scope_word) if scope_word else None,
+                    scope=scope,
                     digits=digs,
                     rank_of=rank_of,
                 )
             )
-            if hm.group("pop"):
-                taken.append((hm.start("pop"), hm.end("pop")))
         # else: an ordinal with no scope and no rank verb (第3章) is not a figure; its digits
         # stay unused and surface as a WARNING for review.
         taken.append((m.start(), m.end()))
@@ -395,6 +447,41 @@ def values_in(
     return vals
 
 
+def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> list[Population]:
+    """The ranked populations of a sentence: 在全國31個省(區、市)中 followed (in the same
+    clause or a later one) by a rank. Their digits become the exclusion ``rank population``
+    (the number is ``rank_of``, not a figure)."""
+    p = patterns()
+    w = gw.words()
+    out = []
+    for m in p.population.finditer(folded, begin, end):
+        if not p.rank.search(folded, m.end(), end):
+            continue  # no rank follows: an ordinary count (31個省), read as a quantity
+        n = cn_or_int(m.group("pn"))
+        if n is None:
+            continue
+        digits_begin = m.start("pn") if m.group("pn").isdigit() else None
+        if digits_begin is not None:
+            if digits_begin in excluded:
+                continue
+            excluded[digits_begin] = "rank population"
+        scope = w.scopes.get(m.group("s1")) if m.group("s1") else None
+        out.append(Population(m.start(), m.end(), n, scope, digits_begin))
+    return out
+
+
+def _population_before(pops: list[Population], begin: int, pos: int) -> Population | None:
+    """The nearest unused population before ``pos`` (in this clause or an earlier one)."""
+    before = [x for x in pops if x.end <= pos and not x.used]
+    return before[-1] if before else None
+
+
+def growth_base(folded: str, begin: int, end: int) -> int:
+    """End of a label once a growth's comparison base (較2021年底, 比上年) is cut off."""
+    m = patterns().growth_base.search(folded, begin, end)
+    return m.start() if m else end
+
+
 def _counted_ordinal(f: str, m: re.Match[str], w: gw.Words) -> bool:
     """第一個 / 第3家: an ordinal of a counted thing (全國第一個省級基金), not a rank."""
     if m.group("suffix") or m.group("tier"):
@@ -417,8 +504,9 @@ def _top_n(
 ) -> Value | None:
     """前十 / 前 10 名 after a scope or a (rank or 進入) verb: rank <= N."""
     hm = p.top_n_head.search(f, floor, m.start())
-    if hm is None or not (hm.group("verb") or hm.group("s2")):
+    if hm is None or not (hm.group("verb") or hm.group("s2") or hm.group("s1")):
         return None
+    scope_word = hm.group("s2") or hm.group("s1")
     n = cn_or_int(m.group("tn"))
     if not n:
         return None
@@ -432,7 +520,7 @@ def _top_n(
         Decimal(n),
         qualifier="at-most",
         rank=n,
-        scope=w.scopes.get(hm.group("s2")) if hm.group("s2") else None,
+        scope=w.scopes.get(scope_word) if scope_word else None,
         digits=((m.start("tn"), m.end("tn")),) if tn.isdigit() else (),
     )
 

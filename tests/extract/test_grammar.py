@@ -1,0 +1,383 @@
+"""The figure grammar, rule by rule, in both scripts, on sentences that are not the seed's.
+
+Each case is written once (zh-Hant or zh-Hans) and run as written and converted to the other
+script with OpenCC (``graph.text.to_hans`` / ``to_hant``): the rules are data written once
+and matched on the folded text, so both scripts must give the same figures, with spans that
+are exact offsets into the text as given.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph import segment
+from graph.extract import grammar, metrics, numbers
+from graph.model import CleaningReport, CleanText, Level, Observation
+from graph.text import fold, to_hans, to_hant
+
+Fig = tuple[object, ...]
+
+
+def _both(text: str) -> list[str]:
+    """The text in zh-Hant and in zh-Hans (whichever it was written in)."""
+    hans, hant = to_hans(text), to_hant(text)
+    assert len(hans) == len(text) == len(hant)
+    return [hant, hans] if hans != hant else [text]
+
+
+def _run(text: str) -> tuple[list[Observation], list, metrics.Accounting]:
+    clean = CleanText("test-source", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, findings, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
+    assert acc.balanced
+    for o in obs:  # spans are offsets into the text as given, in either script
+        assert text[o.value_begin : o.value_end] == o.stated_value
+    return obs, findings, acc
+
+
+def _fig(o: Observation) -> Fig:
+    return (
+        fold(o.stated_value),
+        o.value,
+        o.value_max,
+        o.unit,
+        o.qualifier,
+        o.kind,
+        o.rank,
+        o.rank_scope,
+        o.rank_of,
+        o.tier,
+    )
+
+
+def q(stated: str, value: str, unit: str = "", qualifier: str = "exact", kind: str = "quantity",
+      value_max: str | None = None) -> Fig:  # fmt: skip
+    return (
+        fold(stated),
+        Decimal(value),
+        Decimal(value_max) if value_max is not None else None,
+        unit,
+        qualifier,
+        kind,
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def r(stated: str, rank: int, scope: str | None, qualifier: str = "exact",
+      rank_of: int | None = None) -> Fig:  # fmt: skip
+    return (fold(stated), Decimal(rank), None, "", qualifier, "rank", rank, scope, rank_of, None)
+
+
+def _check(text: str, expected: list[Fig]) -> None:
+    for variant in _both(text):
+        obs, _, _ = _run(variant)
+        assert [_fig(o) for o in obs] == expected, variant
+
+
+# ---------------------------------------------------------------- the fold
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=80))
+def test_fold_aligned_keeps_every_offset(text: str) -> None:
+    folded = grammar.fold_aligned(text)
+    assert len(folded) == len(text)
+    for ch, f in zip(text, folded, strict=True):
+        assert f == (fold(ch) if len(fold(ch)) == 1 else ch)
+
+
+def test_every_curated_word_folds_one_for_one() -> None:
+    """The words the rules rely on fold one character for one (so no offset map is needed)."""
+    raw = (numbers.CURATION / "grammar.yaml").read_text(encoding="utf-8")
+    raw += (numbers.CURATION / "units.yaml").read_text(encoding="utf-8")
+    raw += (numbers.CURATION / "qualifiers.yaml").read_text(encoding="utf-8")
+    for ch in set(raw):
+        if unicodedata.category(ch).startswith(("L", "N")) or ch in "%()/~-—–":
+            assert len(fold(ch)) == 1, ch
+
+
+# ---------------------------------------------------------------- quantities
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全省網民規模達3213萬人。", [q("3213萬人", "32130000", "人")]),
+        ("软件业务收入1.2万亿元。", [q("1.2万亿元", "1200000000000", "元")]),
+        ("服務中小企業5千家。", [q("5千家", "5000", "家")]),
+        ("覆蓋居民3百萬人。", [q("3百萬人", "3000000", "人")]),
+        ("數據存儲容量500 TB。", [q("500 TB", "500", "TB")]),
+        ("移動互聯網接入流量2.5億G。", [q("2.5億G", "250000000", "G")]),
+        ("骨幹網出口帶寬40Gbps。", [q("40Gbps", "40", "Gbps")]),
+        ("千兆寬帶用戶156萬戶。", [q("156萬戶", "1560000", "戶")]),
+        ("上線政務服務12項。", [q("12項", "12", "項")]),
+        ("發布數字應用30款。", [q("30款", "30", "款")]),
+        ("人均算力是全國平均水平的1.5倍。", [q("1.5倍", "1.5", "倍")]),
+        ("軟件收入1,234.5萬元。", [q("1,234.5萬元", "12345000", "元")]),
+        ("建成示範點三十一個。", [q("三十一個", "31", "個")]),
+        ("打造數字化應用場景10-20個。", [q("10-20個", "10", "個", value_max="20")]),
+        ("打造数字化应用场景10至20个。", [q("10至20个", "10", "個", value_max="20")]),
+        ("打造數字化應用場景10~20個。", [q("10~20個", "10", "個", value_max="20")]),
+        ("打造數字化應用場景10～20萬個。", [q("10～20萬個", "100000", "個", value_max="200000")]),
+    ],
+)
+def test_quantities(text: str, expected: list[Fig]) -> None:
+    _check(text, expected)
+
+
+def test_a_fraction_is_its_quotient() -> None:
+    for text in _both("“雲上議事廳”覆蓋社區約1/3。"):
+        (o,), _, acc = _run(text)
+        assert o.value == Decimal(1) / Decimal(3) and o.qualifier == "approximately"
+        assert fold(o.stated_value) == "约1/3" and acc.in_figures == 2
+
+
+def test_a_single_chinese_digit_is_prose() -> None:
+    for text in _both("建設一個平臺,形成兩項機制。"):
+        obs, _, _ = _run(text)
+        assert obs == []
+
+
+# ---------------------------------------------------------------- qualifiers
+
+
+@pytest.mark.parametrize(
+    ("stated", "qualifier"),
+    [
+        ("近20%", "nearly"),
+        ("接近20%", "nearly"),
+        ("將近20%", "nearly"),
+        ("約20%", "approximately"),
+        ("大約20%", "approximately"),
+        ("20%左右", "approximately"),
+        ("超過20%", "more-than"),
+        ("超20%", "more-than"),
+        ("逾20%", "more-than"),
+        ("突破20%", "more-than"),
+        ("20%以上", "at-least"),
+        ("20%及以上", "at-least"),
+        ("不少於20%", "at-least"),
+        ("20%以下", "at-most"),
+        ("20%以內", "at-most"),
+        ("不超過20%", "at-most"),
+        ("20余萬", "more-than-approximately"),
+        ("20多萬", "more-than-approximately"),
+        ("達20%", "exact"),
+    ],
+)
+def test_qualifier_markers(stated: str, qualifier: str) -> None:
+    for text in _both(f"網絡覆蓋率{stated}。"):
+        (o,), _, _ = _run(text)
+        assert o.qualifier == qualifier, text
+        assert fold(o.stated_value) == fold(stated.removeprefix("達"))
+
+
+def test_cumulative_only_when_no_other_marker() -> None:
+    _check("全市累計建成5G基站7.3萬個。", [q("7.3萬個", "73000", "個", "cumulative")])
+    _check("辦件量累計超過1.2億件。", [q("超過1.2億件", "120000000", "件", "more-than")])
+
+
+# ---------------------------------------------------------------- ranks and tiers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("信息化水平排名全國第九。", [r("第九", 9, "place/china")]),
+        ("綜合指數排名第十一位。", [r("第十一位", 11, None)]),
+        ("算力規模位列西部第3位。", [r("第3位", 3, "place/western-china")]),
+        ("数字经济规模位居全国第二。", [r("第二", 2, "place/china")]),
+        ("網絡安全指數躍居中西部第1。", [r("第1", 1, "place/central-western-china")]),
+        ("平板電腦產量位居全國榜首。", [r("榜首", 1, "place/china")]),
+        ("用戶數居全國首位。", [r("首位", 1, "place/china")]),
+        ("公共數據開放數量在全國位居前十。", [r("前十", 10, "place/china", "at-most")]),
+        ("開放指數躋身全國前10名。", [r("前10名", 10, "place/china", "at-most")]),
+    ],
+)
+def test_ranks(text: str, expected: list[Fig]) -> None:
+    _check(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "重慶信息化發展水平在全國31個省(區、市)中排名第9位。",
+        "在全國31個省(區、市)中,重慶信息化發展水平排名第9位。",
+    ],
+)
+def test_rank_population_is_rank_of_not_a_figure(text: str) -> None:
+    for variant in _both(text):
+        obs, _, acc = _run(variant)
+        assert [_fig(o) for o in obs] == [r("第9位", 9, "place/china", rank_of=31)]
+        assert acc.excluded == {"rank population": 1}
+
+
+def test_rank_population_in_chinese_numerals() -> None:
+    _check(
+        "信息化發展水平在全國三十一個省份中排名第九。",
+        [r("第九", 9, "place/china", rank_of=31)],
+    )
+
+
+def test_tiers() -> None:
+    for text in _both("數字政府建設位居全國第二梯隊。"):
+        (o,), _, _ = _run(text)
+        assert (o.kind, o.tier, o.value) == ("tier", "2", None)
+
+
+@pytest.mark.parametrize("text", ["區塊鏈應用位居全國前列。", "數字經濟發展進入第一方陣。"])
+def test_a_position_without_a_number_is_an_info_not_a_figure(text: str) -> None:
+    for variant in _both(text):
+        obs, findings, _ = _run(variant)
+        assert obs == []
+        [info] = [f for f in findings if f.code == "rank-without-number"]
+        assert info.level is Level.INFO and info.begin is not None and info.end is not None
+        assert fold(variant[info.begin : info.end]) in {"前列", "第一方阵"}
+
+
+def test_first_three_quarters_is_a_period_not_a_rank() -> None:
+    for text in _both("前三季度軟件收入增長5%。"):
+        obs, _, _ = _run(text)
+        assert [(o.kind, o.value) for o in obs] == [("growth", Decimal(5))]
+
+
+# ---------------------------------------------------------------- growth
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("軟件業務收入2850億元,同比增長11.3%。", ("growth", "11.3", "%")),
+        ("網絡零售額增速達8.5%。", ("growth", "8.5", "%")),
+        ("數據交易額提升15%。", ("growth", "15", "%")),
+        ("互聯網普及率71.2%,較2021年底提升1.8個百分點。", ("growth", "1.8", "個百分點")),
+        ("移動互聯網接入流量較2020年翻一番。", ("growth", "2", "倍")),
+        ("算力規模增長2倍。", ("growth", "2", "倍")),
+        ("网络诈骗案件同比下降5%。", ("growth", "-5", "%")),
+    ],
+)
+def test_growth(text: str, expected: tuple[str, str, str]) -> None:
+    for variant in _both(text):
+        obs, _, _ = _run(variant)
+        grown = obs[-1]
+        assert (grown.kind, grown.value, grown.unit) == (
+            expected[0],
+            Decimal(expected[1]),
+            expected[2],
+        )
+        if len(obs) == 2:  # a growth with no subject of its own grows the figure before it
+            assert grown.growth_of == 0 and grown.indicator == obs[0].indicator
+
+
+# ---------------------------------------------------------------- not figures
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("2023年10月12日,發布會召開。", {"date": 3}),
+        ("會議於2024-10-12 18:08舉行。", {"date or time": 5}),
+        ("2023中國國際智能產業博覽會開幕。", {"year": 1}),
+        ("第3屆論壇舉行。", {"event ordinal": 1}),
+        ("第六屆、第二十屆論壇舉行。", {}),
+        ("培育適應力、勝任力、創造力3種能力。", {"enumeration count": 1}),
+        ("5G基站、10G-PON端口和IPv6網絡。", {"name (joined to Latin letters)": 3}),
+        ("圍繞“33618”體系。", {"name (a quotation of digits only)": 1}),
+        ("市民可撥打12345熱線。", {"name (a service number)": 1}),
+        ("諮詢電話023-12345678。", {"id or phone number": 2}),
+        ("備案編號20231012001。", {"id or phone number": 1}),
+        ("《重慶市互聯網發展報告(2022)》發布。", {"title": 1}),
+        ("重慶網民達2285萬人\n全市網民數量2285萬人。", {"headline (repeats the body)": 1}),
+    ],
+)
+def test_not_figures(text: str, reasons: dict[str, int]) -> None:
+    for variant in _both(text):
+        obs, findings, acc = _run(variant)
+        non_head = [o for o in obs if o.value_begin > variant.find("\n")]
+        assert obs == non_head, variant  # a headline gives no observation
+        assert all(o.indicator != "" for o in obs)
+        assert acc.excluded == reasons, variant
+        assert acc.warned == 0 and not [f for f in findings if f.code == "number-not-extracted"]
+        assert all(o.kind == "quantity" for o in obs)
+
+
+def test_headline_marker_line_is_not_a_figure() -> None:
+    text = "重慶互聯網發展報告出爐\n原標題:網民規模突破2200萬\n全市網民規模突破2200萬。"
+    for variant in _both(text):
+        obs, _, acc = _run(variant)
+        assert len(obs) == 1 and obs[0].value_begin > variant.rfind("\n")
+        assert acc.excluded == {"headline (repeats the body)": 1}
+
+
+# ---------------------------------------------------------------- strict loaders
+
+
+def _grammar_yaml() -> str:
+    return grammar.GRAMMAR_FILE.read_text(encoding="utf-8")
+
+
+def test_grammar_file_loads_and_every_list_is_folded() -> None:
+    w = grammar.load_words()
+    assert w.scopes["全国"] == "place/china" and "排名" in w.rank_verbs
+    assert w.numerals["两"] == 2 and w.positions["十"] == 10
+    for words in (w.rank_verbs, w.growth, w.decline, w.event_suffixes, w.vague):
+        assert all(grammar.fold_aligned(x) == x for x in words)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("  tier: 梯隊\n", ""), "missing key 'tier'"),
+        (("verbs: [排名,", "verbs: [排名, 排名,"), "lists '排名' twice"),
+        (("verbs: [排名,", "verbs: [排名, 蝉联, 蟬聯,"), "twice"),
+        (("{word: 全國, id: place/china}", "{word: 全國, id: china}"), "id must be place/"),
+        (("id_min_digits: 7", "id_min_digits: x"), "'id_min_digits'"),
+    ],
+)
+def test_grammar_file_is_strict(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
+    raw = _grammar_yaml()
+    assert edit[0] in raw
+    bad = tmp_path / "grammar.yaml"
+    bad.write_text(raw.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(grammar.InputError, match=r"^grammar.yaml: ") as err:
+        grammar.load_words(bad)
+    assert message in str(err.value)
+
+
+def test_grammar_file_not_yaml(tmp_path: Path) -> None:
+    bad = tmp_path / "grammar.yaml"
+    bad.write_text("numerals: [\n", encoding="utf-8")
+    with pytest.raises(grammar.InputError, match=r"^grammar.yaml: cannot read"):
+        grammar.load_words(bad)
+
+
+def test_a_unit_twin_in_the_other_script_is_refused(tmp_path: Path) -> None:
+    raw = numbers.UNITS_FILE.read_text(encoding="utf-8")
+    twin = "  - surface: 个\n    iri: cqr:unit/ge\n    zh: 個\n    en: units\n"
+    bad = tmp_path / "units.yaml"
+    bad.write_text(raw.replace("units:\n", "units:\n" + twin, 1), encoding="utf-8")
+    with pytest.raises(numbers.InputError, match=r"^units.yaml: unit '個' repeats '个'"):
+        numbers.load_units(bad)
+
+
+def test_a_marker_twin_in_the_other_script_is_refused(tmp_path: Path) -> None:
+    raw = numbers.QUALIFIERS_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "qualifiers.yaml"
+    bad.write_text(raw.replace("prefix: [大約, 大概, 約]", "prefix: [大約, 大概, 約, 约]"))
+    with pytest.raises(numbers.InputError, match=r"^qualifiers.yaml: marker '约'"):
+        numbers.load_qualifiers(bad)
+
+
+def test_every_qualifier_has_a_definition_and_the_new_rows_exist() -> None:
+    rows = {x.id: x for x in numbers.load_qualifiers()}
+    for qid in ("at-most", "cumulative", "nearly", "approximately", "more-than"):
+        assert rows[qid].definition and rows[qid].en
+    assert "累計" in rows["cumulative"].clause
