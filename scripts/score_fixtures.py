@@ -3,8 +3,9 @@
 Usage: ``python scripts/score_fixtures.py [--details] [--simplified-seed] [IDS...]``.
 Prints one row per article (gold rows, observations, pairs, figures right on every field,
 overall precision/recall, P/R on each acceptance field of issue 7, wrong magnitudes), then
-precision/recall per field over all articles. ``--details`` lists every gold row the
-extractor missed or got wrong and every observation no gold row accounts for;
+precision/recall per field over all articles, then how many of each article's gold entities
+a mention covers. ``--details`` lists every gold row the extractor missed or got wrong, every
+observation no gold row accounts for and every gold entity not found;
 ``--simplified-seed`` adds the seed-in-simplified-script property (share of the seed's
 figures that come out identical, wrong magnitudes). The numbers come from
 ``tests/fixture_support.py``, the same code the tests assert with.
@@ -30,6 +31,7 @@ from fixture_support import (
     extract_figures,
     fixture_ids,
     load_fixture,
+    score_entities,
     score_fixture,
     simplified_seed,
 )
@@ -71,13 +73,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| article | gold | obs | paired | all fields | P/R | {head} | wrong mag. |")
     print("|---" * (7 + len(ACCEPTANCE_FIELDS)) + "|")
     notes: list[str] = []
+    entity_rows: list[str] = []
     for fid in ids:
         try:
-            s, _ = score_fixture(load_fixture(fid))
+            fixture = load_fixture(fid)
+            s, figures = score_fixture(fixture)
         except Exception as exc:  # report a crash of one article and go on with the rest
             print(f"| {fid} | pipeline failed: {type(exc).__name__}: {exc} |")
             continue
         total = total.merged(s)
+        es = score_entities(fixture.entities, figures.mentions, figures.text, fixture.gold_text)
+        entity_rows.append(
+            f"| {fid} | {es.n_gold} | {len(es.found)} ({es.recall:.2f}) "
+            f"| {len(es.right_class)} ({es.class_recall:.2f}) |"
+        )
+        if args.details and es.missing:
+            notes.append(f"{fid} entities not found: " + ", ".join(lb for lb, _ in es.missing))
         cells = " | ".join(_pr(s, n) for n in ACCEPTANCE_FIELDS)
         print(
             f"| {fid} | {s.n_gold} | {s.n_obs} | {s.matched} | {s.exact} | {_pr(s)} | {cells} "
@@ -95,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|")
     for name in FIELDS:
         print(f"| {name} | {total.precision(name):.3f} | {total.recall(name):.3f} |")
+    print()
+    print("| article | gold entities | found by a mention (recall) | with the right class |")
+    print("|---|---|---|---|")
+    print("\n".join(entity_rows))
     if notes:
         print()
         print("\n".join(notes))

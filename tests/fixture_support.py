@@ -26,9 +26,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from graph import ingest, segment, sources
-from graph.extract import entities, metrics, period
-from graph.model import Finding, Observation, SourceDocument
+from graph import sources
+from graph.build import extract_bundle
+from graph.curation import load_curation
+from graph.model import Finding, Mention, Observation, SourceDocument
 from graph.registry import load_registry
 from graph.text import fold, to_hans
 
@@ -212,32 +213,38 @@ class Figures:
     text: str
     observations: list[Observation]
     findings: list[Finding] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
 
 
-_REGISTRY: dict[str, Any] = {}
+_LOADED: dict[str, Any] = {}
 
 
-def _registry() -> Any:
-    if "r" not in _REGISTRY:
-        _REGISTRY["r"] = load_registry()
-    return _REGISTRY["r"]
+def _registry_and_curation() -> tuple[Any, Any]:
+    if not _LOADED:
+        _LOADED["registry"] = load_registry()
+        _LOADED["curation"] = load_curation()
+    return _LOADED["registry"], _LOADED["curation"]
 
 
 def extract_figures(source_dir: Path) -> Figures:
-    """Run the per-document stages of the build on one source folder.
+    """Run the build's per-document stages on one source folder.
 
-    sources -> ingest -> segment -> entities -> metrics, then the build's own context step
-    (``graph.extract.period.apply``: period and area of every figure, from the text, the
-    article's date and the manifest), so what is scored is what the build would publish.
+    sources -> ingest -> segment -> entities -> metrics (-> relations), through
+    ``graph.build.extract_bundle``, the very function the build calls, so the context step
+    (area from the manifest, period from the text or edition) is included and what is scored
+    is what the build would publish, whatever the stages' own signatures become.
     """
     doc = sources.load_source(Path(source_dir))
-    clean = ingest.run(doc)
-    seg = segment.run(clean)
-    mentions, found = entities.run(clean, seg, _registry())
-    observations, found_m, _ = metrics.run_with_accounting(clean, seg, mentions)
-    observations = period.apply(observations, doc, clean.text)
-    findings = [*clean.report.suspicious, *found, *found_m]
-    return Figures(doc=doc, text=clean.text, observations=observations, findings=findings)
+    registry, curation = _registry_and_curation()
+    bundle = extract_bundle(doc, registry, curation)
+    x = bundle.extraction
+    return Figures(
+        doc=doc,
+        text=bundle.clean.text,
+        observations=list(x.observations),
+        findings=list(x.findings),
+        mentions=list(x.mentions),
+    )
 
 
 # ---------------------------------------------------------------- alignment
@@ -281,6 +288,11 @@ def _int(cell: str) -> int | None:
     return int(cell) if cell else None
 
 
+def is_fraction(stated_value: str) -> bool:
+    """A stated fraction (约1/3, 超过三分之一): its value is compared with a tolerance."""
+    return "/" in stated_value or "分之" in stated_value
+
+
 def _same_number(gold: Decimal | None, got: Decimal | None, fraction: bool) -> bool:
     if gold is None or got is None:
         return gold is None and got is None
@@ -307,7 +319,7 @@ def _got(o: Observation, name: str, default_area: str) -> Any:
 
 def field_matches(row: GoldRow, o: Observation, name: str, default_area: str = "") -> bool:
     """Does observation ``o`` agree with gold ``row`` on field ``name``?"""
-    fraction = "/" in row.stated_value
+    fraction = is_fraction(row.stated_value)
     got = _got(o, name, default_area)
     if name == "value":
         return _same_number(_dec(row.value), o.value, fraction)
@@ -445,6 +457,60 @@ def score_fixture(fixture: Fixture) -> tuple[Score, Figures]:
         default_area=fixture.doc.area,
     )
     return result, figures
+
+
+# ---------------------------------------------------------------- entities
+
+
+@dataclass(slots=True)
+class EntityScore:
+    """Gold entities found as mentions: by span, and with the right class."""
+
+    n_gold: int
+    found: list[tuple[str, str]]  # (label, class) covered by a mention
+    right_class: list[tuple[str, str]]
+    missing: list[tuple[str, str]]
+
+    @property
+    def recall(self) -> float:
+        return len(self.found) / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def class_recall(self) -> float:
+        return len(self.right_class) / self.n_gold if self.n_gold else 0.0
+
+
+def score_entities(
+    gold: Sequence[tuple[str, str]],
+    mentions: Sequence[Mention],
+    text: str,
+    gold_text: str | None = None,
+) -> EntityScore:
+    """A gold entity is found when some mention covers one of its occurrences in the text.
+
+    Its class is right when that mention's entity id starts with the class (registry and
+    candidate ids are ``<class>/<slug>``).
+    """
+    source = gold_text if gold_text is not None else text
+    to_text = aligner(source, text) if gold_text is not None else (lambda i: i)
+    found: list[tuple[str, str]] = []
+    right: list[tuple[str, str]] = []
+    missing: list[tuple[str, str]] = []
+    for label, cls in gold:
+        covering: list[Mention] = []
+        pos = source.find(label)
+        while pos >= 0:
+            b, e = to_text(pos), to_text(pos + len(label) - 1)
+            if b is not None and e is not None:
+                covering += [m for m in mentions if m.begin <= b and e < m.end]
+            pos = source.find(label, pos + 1)
+        if not covering:
+            missing.append((label, cls))
+            continue
+        found.append((label, cls))
+        if any(m.entity_id.split("/", 1)[0] == cls for m in covering):
+            right.append((label, cls))
+    return EntityScore(len(gold), found, right, missing)
 
 
 # ---------------------------------------------------------------- the simplified seed

@@ -33,16 +33,18 @@ from fixture_support import (
     extract_figures,
     fixture_ids,
     gold_span,
+    is_fraction,
     is_wrong_magnitude,
     load_fixture,
     read_gold,
     score,
+    score_entities,
     score_fixture,
     simplified_seed,
 )
 
 from graph import ingest
-from graph.model import Observation
+from graph.model import Mention, Observation
 from graph.text import fold, han_count
 
 IDS = fixture_ids()
@@ -57,12 +59,13 @@ def fixture(request: pytest.FixtureRequest) -> Fixture:
 
 def observation_from(row: GoldRow, span: tuple[int, int]) -> Observation:
     """The observation a perfect extractor would emit for a gold row (scorer self-test)."""
-    fraction = "/" in row.stated_value
+    fraction = is_fraction(row.stated_value)
     value = Decimal(row.value) if row.value else None
     return Observation(
         indicator=row.indicator,
         stated_value=row.stated_value,
-        value=value if not fraction else Decimal("0.33333333"),
+        # a fraction's exact value differs from its 4-place gold in the 5th decimal
+        value=value + Decimal("0.00004") if fraction and value is not None else value,
         unit=row.unit,
         qualifier=row.qualifier,
         kind=row.kind,
@@ -82,6 +85,19 @@ def observation_from(row: GoldRow, span: tuple[int, int]) -> Observation:
 
 
 # ---------------------------------------------------------------- the set itself
+
+
+def test_the_set_covers_both_scripts_both_editions_and_damage() -> None:
+    fixtures = [load_fixture(i) for i in IDS]
+    assert len(fixtures) >= 6
+    langs = {f.doc.language for f in fixtures}
+    assert langs == {"zh-Hans", "zh-Hant"}
+    editions = {f.doc.report for f in fixtures}
+    assert {"重庆市互联网发展报告(2022)", "重慶市互聯網發展報告(2022)"} & editions
+    assert any("2023" in e for e in editions)
+    assert any("重庆" not in fold(f.doc.report) for f in fixtures), "one fixture from elsewhere"
+    damaged = [f for f in fixtures if f.damaged]
+    assert {f.doc.language for f in damaged} == {"zh-Hans", "zh-Hant"}
 
 
 def test_manifest_matches_the_folder(fixture: Fixture) -> None:
@@ -127,7 +143,7 @@ def test_gold_is_well_formed(fixture: Fixture) -> None:
             assert r.rank == r.rank_scope == r.rank_of == "", where
         if r.value_max:
             assert Decimal(r.value_max) > Decimal(r.value), where
-        if "/" in r.stated_value:
+        if is_fraction(r.stated_value):
             assert re.fullmatch(r"\d\.\d{4}", r.value), f"{where}: fraction to 4 places"
         if r.growth_of:
             assert r.kind == "growth", where
@@ -247,3 +263,100 @@ def test_seed_and_every_fixture_build_together(tmp_path: Path) -> None:
     )
     assert res.returncode == 0, res.stderr[-3000:]
     assert (out / "cqkg.ttl").is_file()
+
+
+# ---------------------------------------------------------------- series (issue 10)
+
+
+def _series_rows() -> list[dict[str, str]]:
+    text = (ARTICLES / "series.tsv").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, ln.split("\t"), strict=True)) for ln in lines[1:]]
+
+
+def _row(ref: str) -> GoldRow:
+    letter, gid = ref.split("/")
+    [fid] = [i for i in IDS if i.startswith(f"fx-{letter}-")]
+    [row] = [r for r in load_fixture(fid).gold if r.id == gid]
+    return row
+
+
+def _tolerance(row: GoldRow) -> Decimal:
+    """Half a unit of the last digit written: 24.7% -> 0.05, 77万人 -> 5000."""
+    m = re.search(r"\d+(?:\.(\d+))?", row.stated_value)
+    assert m, row
+    written = Decimal(m.group())
+    places = len(m.group(1) or "")
+    return Decimal("0.5") * Decimal(10) ** -places * (Decimal(row.value) / written)
+
+
+def test_series_checks_are_what_the_gold_figures_give() -> None:
+    """The hand-computed checks of series.tsv agree with the gold values they name."""
+    rows = _series_rows()
+    statuses = {r["status"] for r in rows if r["relation"] == "growth-check"}
+    assert {"consistent", "inconsistent", "uncheckable"} <= statuses
+    for r in rows:
+        subject, obj = _row(r["subject"]), _row(r["object"])
+        if r["relation"] == "same-figure":
+            for name in ("kind", "value", "qualifier", "period", "area", "rank", "tier"):
+                assert getattr(subject, name) == getattr(obj, name), (r, name)
+            assert fold(subject.unit) == fold(obj.unit) and fold(subject.indicator) == fold(
+                obj.indicator
+            ), r
+            continue
+        if r["relation"] == "conflict":
+            assert fold(subject.indicator) == fold(obj.indicator), r
+            assert (subject.period, subject.area) == (obj.period, obj.area), r
+            assert subject.value != obj.value, r
+            continue
+        assert r["relation"] == "growth-check", r
+        base = _row(r["base"])
+        assert subject.kind == "growth" and subject.growth_of == obj.id, r
+        assert fold(base.indicator) == fold(obj.indicator) and int(base.period) < int(obj.period)
+        if {obj.qualifier, base.qualifier} - {"exact", "cumulative"}:
+            assert r["computed"] == "" and r["status"] == "uncheckable", r
+            continue
+        cur, prev, stated = Decimal(obj.value), Decimal(base.value), Decimal(subject.value)
+        computed = (cur / prev - 1) * 100 if subject.unit == "%" else cur - prev
+        assert abs(computed - Decimal(r["computed"])) < Decimal("0.01"), (r, computed)
+        if subject.qualifier == "more-than":
+            ok = computed > stated
+        else:
+            assert subject.qualifier == "exact", r
+            ok = abs(computed - stated) <= _tolerance(subject)
+        assert r["status"] == ("consistent" if ok else "inconsistent"), (r, computed)
+
+
+# ---------------------------------------------------------------- entities and the script
+
+
+def test_entity_score_needs_a_covering_mention_and_reads_the_class() -> None:
+    text = "市委网信办副主任周立衡介绍,“山城通办”平台用户突破2000万。"
+    gold = [("市委网信办", "agency"), ("周立衡", "person"), ("山城通办", "platform")]
+    b = text.index("周立衡")
+    mentions = [
+        Mention("agency/cq-cac", 0, 5, "市委网信办", "s", "市委网信办"),
+        Mention("company/zhou", b, b + 3, "周立衡", "s", "周立衡"),
+        Mention("platform/x", text.index("山城"), text.index("山城") + 2, "山城", "s", "山城"),
+    ]
+    es = score_entities(gold, mentions, text)
+    assert es.found == gold[:2] and es.missing == gold[2:]
+    assert es.right_class == gold[:1]
+    assert es.recall == 2 / 3 and es.class_recall == 1 / 3
+
+
+def test_score_script_prints_its_tables() -> None:
+    script = Path(__file__).resolve().parents[1] / "scripts" / "score_fixtures.py"
+    res = subprocess.run(
+        [sys.executable, str(script), "--simplified-seed", IDS[0]],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    assert f"| {IDS[0]} | {len(load_fixture(IDS[0]).gold)} |" in res.stdout
+    assert "| **all** |" in res.stdout and "| indicator |" in res.stdout
+    assert "| article | gold entities |" in res.stdout
+    assert re.search(r"simplified seed: \d+/\d+ of the seed's figures identical", res.stdout)
