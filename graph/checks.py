@@ -194,7 +194,7 @@ def _is_figure(g: Graph, node: URIRef) -> bool:
 
 def _figures_of(g: Graph, indicator: Node, area: Node | None, period: str) -> list[_Figure]:
     out = []
-    for node in sorted(g.subjects(CQO.indicator, indicator)):
+    for node in sorted(g.subjects(CQO.indicator, indicator), key=str):
         if not isinstance(node, URIRef) or not _is_figure(g, node):
             continue
         fig = _figure(g, node)
@@ -228,11 +228,11 @@ def check_iri(growth: URIRef, current: URIRef, base: URIRef) -> URIRef:
 
 def _span_of(g: Graph, node: URIRef) -> tuple[str, int | None, int | None]:
     """(source id, begin, end) of the first span an observation was stated in."""
-    for span in sorted(g.objects(node, PROV.wasDerivedFrom)):
+    for span in sorted(g.objects(node, PROV.wasDerivedFrom), key=str):
         src = g.value(span, NIF.referenceContext)
         begin, end = g.value(span, NIF.beginIndex), g.value(span, NIF.endIndex)
         if src is not None and begin is not None and end is not None:
-            return str(src).rsplit("/source/", 1)[-1], int(begin), int(end)
+            return str(src).rsplit("/source/", 1)[-1], int(str(begin)), int(str(end))
     return "", None, None
 
 
@@ -296,7 +296,7 @@ def _add_check(g: Graph, growth: _Figure, current: _Figure, base: _Figure, out: 
 def run(g: Graph) -> Checked:
     """Add a ``cqo:ConsistencyCheck`` for every growth whose two figures are in ``g``."""
     out = Checked()
-    for node in sorted(g.subjects(RDF.type, CQO.GrowthObservation)):
+    for node in sorted(g.subjects(RDF.type, CQO.GrowthObservation), key=str):
         if not isinstance(node, URIRef):
             continue
         growth = _figure(g, node)
