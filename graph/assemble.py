@@ -38,7 +38,7 @@ from itertools import combinations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from graph.curation import Curation
+from graph.curation import Curation, UnitInfo
 from graph.extract.metrics import Accounting
 from graph.model import (
     Candidate,
@@ -572,18 +572,40 @@ class _Builder:
             return URIRef(getattr(ORG, local))
         raise ValueError(f"unknown relation predicate {curie!r}")
 
-    def post(self, b: Bundle, post: Post, sentences: Mapping[str, URIRef]) -> None:
+    def ref(self, entity_id: str, candidates: Mapping[str, URIRef]) -> URIRef:
+        """The node of a registry id, a candidate id of this source (possibly resolved to a
+        curated entry or an edition), or any other resource id such as a post."""
+        return candidates.get(entity_id) or entity_iri(entity_id)
+
+    def _agency_name(self, b: Bundle, agency_id: str) -> tuple[str, str]:
+        """(name in the source's script, English name or "") of a registry or candidate agency."""
+        lang = script_of(b.doc.language)
+        agency = self.registry.get(agency_id)
+        if agency is not None:
+            return (agency.label if lang == "zh-Hant" else to_hans(agency.label)), agency.en
+        for cand in b.extraction.candidates:
+            if cand.id == agency_id:
+                hant, hans = both_scripts(cand.label, script_of(cand.lang))
+                return (hant if lang == "zh-Hant" else hans), ""
+        return "", ""
+
+    def post(
+        self,
+        b: Bundle,
+        post: Post,
+        sentences: Mapping[str, URIRef],
+        candidates: Mapping[str, URIRef],
+    ) -> None:
         g = self.g
         lang = script_of(b.doc.language)
         node = CQR[post.id]
-        agency = self.registry[post.agency]
+        agency_label, agency_en = self._agency_name(b, post.agency)
         title_en = self.cur.title_en(post.title)
         g.add((node, RDF.type, ORG.Post))
-        agency_label = agency.label if lang == "zh-Hant" else to_hans(agency.label)
         self.labels(
             node,
             f"{agency_label}{post.title}",
-            f"{title_en}, {agency.en}" if agency.en and title_en else None,
+            f"{title_en}, {agency_en}" if agency_en and title_en else None,
             lang=lang,
         )
         role = CQR[f"role/{slug(post.title)}"]
@@ -591,16 +613,27 @@ class _Builder:
         self.labels(role, post.title, title_en or None, lang=lang)
         g.add((node, ORG.role, role))
         evidence = self.span(b, post.begin, post.end, sentences.get(post.sentence_id))
-        self.assertion(node, ORG.postIn, entity_iri(post.agency), evidence, "post")
-        self.assertion(entity_iri(post.holder), ORG.holds, node, evidence, "post")
-        g.add((node, ORG.heldBy, entity_iri(post.holder)))
+        agency = self.ref(post.agency, candidates)
+        holder = self.ref(post.holder, candidates)
+        self.assertion(node, ORG.postIn, agency, evidence, "post")
+        self.assertion(holder, ORG.holds, node, evidence, "post")
+        g.add((node, ORG.heldBy, holder))
         self.counts["posts"] += 1
 
-    def relation(self, b: Bundle, rel: Relation, sentences: Mapping[str, URIRef]) -> None:
+    def relation(
+        self,
+        b: Bundle,
+        rel: Relation,
+        sentences: Mapping[str, URIRef],
+        candidates: Mapping[str, URIRef],
+    ) -> None:
         evidence = self.span(b, rel.begin, rel.end, sentences.get(rel.sentence_id))
-        obj = CQR[rel.object]
         self.assertion(
-            entity_iri(rel.subject), self.predicate(rel.predicate), obj, evidence, rel.rule
+            self.ref(rel.subject, candidates),
+            self.predicate(rel.predicate),
+            self.ref(rel.object, candidates),
+            evidence,
+            rel.rule,
         )
 
     # -- observations: planning (identity across sources) ---------------------------------
@@ -652,13 +685,19 @@ class _Builder:
                 hans = min(label for _, label in variants)
                 self.indicator_labels[key] = (to_hant(hans), hans, None, False)
 
+    def unit(self, surface: str) -> UnitInfo:
+        """The curated unit of ``surface``, else a candidate count unit (planning warned)."""
+        if self.cur.has_unit(surface):
+            return self.cur.unit(surface)
+        return self.cur.candidate_unit(surface)
+
     def observation_key(self, obs: Observation) -> tuple[object, ...]:
         return (
             indicator_key(obs.indicator),
             obs.kind,
             obs.value,
             obs.value_max,
-            self.cur.unit(obs.unit).iri if obs.unit else "",
+            self.unit(obs.unit).iri if obs.unit else "",
             obs.qualifier,
             obs.rank,
             obs.rank_scope,
@@ -727,6 +766,15 @@ class _Builder:
                         "rank-without-scope",
                         f"rank {obs.rank} of {obs.indicator!r}: the text names no scope, "
                         "so the observation has none",
+                        b,
+                        obs,
+                    )
+                if obs.unit and not self.cur.has_unit(obs.unit):
+                    self.finding(
+                        Level.WARNING,
+                        "unit-uncurated",
+                        f"unit {obs.unit!r} of {obs.stated_value!r} has no row in "
+                        "graph/curation/units.yaml: minted as a count unit",
                         b,
                         obs,
                     )
@@ -836,7 +884,7 @@ class _Builder:
             if obs.value_max is not None:
                 g.add((node, CQO.valueMax, _lit_decimal(obs.value_max)))
         if obs.unit:
-            unit = self.cur.unit(obs.unit)
+            unit = self.unit(obs.unit)
             unit_node = URIRef(unit.iri)
             self.concept(unit_node, unit.cls, "units", unit.label_zh, unit.label_en)
             g.add((node, CQO.unit, unit_node))
@@ -882,7 +930,7 @@ class _Builder:
             if item.iri not in self.made:
                 continue
             o = item.first
-            unit = self.cur.unit(o.unit).iri if o.unit else ""
+            unit = self.unit(o.unit).iri if o.unit else ""
             group = (indicator_key(o.indicator), o.kind, o.period, o.area, o.about, unit)
             groups[group + ((o.rank_scope,) if o.kind == "rank" else ())].append(item)
         out: list[Conflict] = []
@@ -958,9 +1006,9 @@ class _Builder:
                 self.g.add((target, CQO.mentionedIn, theme))
             self.counts["mentions"] += 1
         for post in b.extraction.posts:
-            self.post(b, post, sentences)
+            self.post(b, post, sentences, candidates)
         for rel in b.extraction.relations:
-            self.relation(b, rel, sentences)
+            self.relation(b, rel, sentences, candidates)
         return self.observations(b, keys, sentences)
 
 

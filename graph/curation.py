@@ -18,7 +18,7 @@ from rdflib import URIRef
 
 from graph.model import InputError
 from graph.namespaces import PREFIXES
-from graph.text import fold
+from graph.text import fold, slug
 from graph.vocab import CQO
 
 CURATION_DIR = Path(__file__).resolve().parent / "curation"
@@ -96,6 +96,15 @@ class Curation:
             CQO.CountUnit if iri.startswith(PREFIXES["cqr"]) else URIRef(PREFIXES["qudt"] + "Unit")
         )
         return UnitInfo(surface, iri, cls, str(row.get("zh", surface)), str(row.get("en", "")))
+
+    def has_unit(self, surface: str) -> bool:
+        return surface in self._units or fold(surface) in self._units_fold
+
+    def candidate_unit(self, surface: str) -> UnitInfo:
+        """A unit the file does not know: a count unit minted from its folded surface, so a
+        new article builds (the build reports it) instead of stopping at the first new unit."""
+        key = fold(surface)
+        return UnitInfo(surface, f"{PREFIXES['cqr']}unit/{slug(key)}", CQO.CountUnit, surface, "")
 
     def qualifier(self, qid: str) -> QualifierInfo:
         row = self._qualifiers.get(qid)

@@ -359,3 +359,56 @@ def test_a_candidate_document_that_is_an_edition_of_the_report_becomes_that_edit
     g = assemble.run([b], REGISTRY, CURATION).data
     assert (CQR["document/report-2022"], None, None) not in g
     assert (None, CQO.refersTo, CQR["document/cq-internet-report-2022"]) in g
+
+
+def test_a_unit_the_curation_does_not_know_is_minted_and_reported_not_a_crash() -> None:
+    b = _hant_bundle()
+    b.extraction.observations[0] = replace(
+        b.extraction.observations[0], unit="咕嚕"
+    )  # no such unit
+    out = assemble.run([b], REGISTRY, CURATION)
+    [f] = [f for f in out.findings if f.code == "unit-uncurated"]
+    assert f.level == Level.WARNING and "咕嚕" in f.message
+    unit = CQR["unit/gu-lu"]
+    assert (None, CQO.unit, unit) in out.data and (unit, RDF.type, CQO.CountUnit) in out.data
+    assert _validate(out.data) == []
+
+
+def test_a_simplified_unit_finds_its_curated_row() -> None:
+    assert CURATION.has_unit("小时") and not CURATION.has_unit("咕嚕")
+    assert CURATION.unit("小时").iri == CURATION.unit("小時").iri
+
+
+def test_relations_and_posts_may_name_candidates() -> None:
+    from graph.model import Post, Relation
+
+    text = "重庆发布报告\n\n重庆数谷科技公司总经理王五介绍,重庆互联网普及率72.5%。\n"
+    company, person = "company/shu-gu", "person/wang-wu"
+    mentions = [
+        _mention(text, "重庆", "place/chongqing", "rel"),
+        _mention(text, "重庆数谷科技公司", company, "rel"),
+        _mention(text, "王五", person, "rel"),
+    ]
+    begin, end = text.index("重庆数谷"), text.index("王五") + 2
+    b = _bundle(
+        "rel",
+        text,
+        "zh-Hans",
+        "2022",
+        mentions=mentions,
+        candidates=[
+            Candidate(company, "company", "重庆数谷科技公司", "zh-Hans", "company-suffix"),
+            Candidate(person, "person", "王五", "zh-Hans", "title-person"),
+        ],
+        posts=[Post("post/shu-gu/zong-jing-li", "总经理", company, person, begin, end, "")],
+        relations=[Relation(company, "cqo:locatedIn", "place/chongqing", begin, end, "", "r")],
+        observations=[_obs(text, "互联网普及率72.5%", "互联网普及率", "72.5%", "72.5")],
+    )
+    g = assemble.run([b], REGISTRY, CURATION).data
+    post = CQR["post/shu-gu/zong-jing-li"]
+    assert _labels(g, post) == {
+        "zh-Hans": "重庆数谷科技公司总经理",
+        "zh-Hant": "重慶數谷科技公司總經理",
+    }
+    assert (CQR[person], URIRef("http://www.w3.org/ns/org#holds"), post) in g
+    assert (CQR[company], CQO.locatedIn, CQR["place/chongqing"]) in g
