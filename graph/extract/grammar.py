@@ -81,18 +81,17 @@ class Words:
     decline: tuple[str, ...]
     doubling: dict[str, int]
     doubling_unit: str
-    base_words: tuple[str, ...]
-    base_periods: tuple[str, ...]
-    base_year_suffixes: tuple[str, ...]
     date_suffixes: tuple[str, ...]
     event_suffixes: tuple[str, ...]
     name_suffixes: tuple[str, ...]
     id_min_digits: int
-    headline_markers: tuple[str, ...]
-    headline_max_chars: int
     items: tuple[str, ...]
     range_separators: tuple[str, ...]
     fraction_separators: tuple[str, ...]
+    fraction_word: str
+    percent_denominator: str
+    multiple_frame: tuple[str, ...]
+    multiple_periods: tuple[str, ...]
 
     @property
     def cn_numeral(self) -> str:
@@ -194,18 +193,17 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         decline=_words(growth, "decline", path),
         doubling=_int_map(growth, "doubling", path),
         doubling_unit=_word(growth, "doubling_unit", path),
-        base_words=_words(growth, "base_words", path),
-        base_periods=_words(growth, "base_periods", path),
-        base_year_suffixes=_words(growth, "base_year_suffixes", path),
         date_suffixes=_words(nf, "date_suffixes", path),
         event_suffixes=_words(nf, "event_suffixes", path),
         name_suffixes=_words(nf, "name_suffixes", path),
         id_min_digits=id_min,
-        headline_markers=_words(nf, "headline_markers", path),
-        headline_max_chars=_need(nf, "headline_max_chars", path, int),
         items=_words(_need(data, "shared", path, dict), "items", path),
         range_separators=_words(data, "range_separators", path),
         fraction_separators=_words(data, "fraction_separators", path),
+        fraction_word=_word(_need(data, "fraction_words", path, dict), "of", path),
+        percent_denominator=_word(_need(data, "fraction_words", path, dict), "percent", path),
+        multiple_frame=_words(growth, "multiple_verbs", path),
+        multiple_periods=_words(growth, "multiple_periods", path),
     )
 
 
@@ -234,7 +232,11 @@ def parse_cn_int(text: str, w: Words | None = None) -> int | None:
 
 
 def is_compound_cn(text: str, w: Words | None = None) -> bool:
-    """A numeral with a positional word (十一, 三十一, 一百): read as a count; a single digit
-    (一個, 兩項, 三大) is prose in this genre, not a figure."""
+    """A numeral with a positional word and a digit (十一, 三十一, 一百; 十 alone): read as a
+    count. A single digit (一個, 兩項, 三大) is prose in this genre, and a bare position word
+    is an idiom (千家萬戶, 百家), not a figure."""
     w = w or words()
-    return any(fold_aligned(ch) in w.positions for ch in text)
+    f = fold_aligned(text)
+    has_position = any(ch in w.positions for ch in f)
+    has_digit = any(ch in w.numerals for ch in f)
+    return has_position and (has_digit or f.startswith(fold_aligned("十")))

@@ -39,7 +39,8 @@ What does not count (each a named exclusion, counted in the accounting, never a 
       (5G, IPv6, GPT-4, V2V, 5G-A, 10G-PON), a quotation that is only digits (“33618”) and a
       service number (12345熱線); ids and phone numbers (023-12345678, 7+ bare digits);
     * event ordinals (``第3屆``, 第六屆) and the population of a rank (the 31 above);
-    * headline lines (the title line, 原標題:…): they repeat the body's figures;
+    * headline lines (the title line, 原標題:…, ``segment.non_statements``): a number the
+      body restates is excluded, any other one is a WARNING;
     * enumeration counts: a count that equals the number of 、-joined items written right
       before it (``適應力、勝任力、創造力3種能力``, ``4大應用場景``): the items are the facts;
     * ``連續N年`` is not a figure of its own: it becomes ``duration_years`` of the rank it
@@ -97,7 +98,6 @@ import re
 from dataclasses import dataclass, field, replace
 
 from graph import segment
-from graph.extract import grammar as gw
 from graph.extract import indicators, numbers, values
 from graph.extract.grammar import fold_aligned
 from graph.model import (
@@ -299,12 +299,9 @@ def run_with_accounting(
     _exclude_non_statements(text, skip, excluded)
     findings: list[Finding] = []
     drafts: list[_Draft] = []
-    heads = values.headline_lines(folded, gw.words())
     for ub, ue in _sentence_units(text):
         if any(b <= ub and ue <= e for b, e, _ in skip):
             continue  # headline, 原標題, dateline, credits: not statements
-        if any(hb <= ub < he for hb, he in heads):
-            continue  # a headline repeats the body's figures (its digits: "headline")
         drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))
     for vb, ve in values.vague_ranks(folded):
         rb, re_ = clean.raw_span(vb, ve)
@@ -437,14 +434,13 @@ def _unit_drafts(
                     duration = int(dm.group("n"))
                     le = lb + dm.start()
             left = _clean_left(folded, lb, le)
-            if v.kind == "growth":  # 較2020年翻一番: the base is grammar of the growth
-                left = _clean_left(folded, left[0], values.growth_base(folded, left[0], left[1]))
-            if v.kind == "quantity":
+            if v.kind == "quantity" and values.is_multiple_of_earlier(folded, *left):
+                kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
+            elif v.kind == "quantity":
                 grown = values.growth_word(folded, left[0], left[1])
                 if grown is not None:
                     kind = "growth"
-                    base_end = values.growth_base(folded, left[0], grown[0])
-                    left = _clean_left(folded, left[0], base_end)
+                    left = _clean_left(folded, left[0], grown[0])
                     if grown[1] and v.value is not None:  # 下降5%: a growth of -5
                         v = replace(
                             v,

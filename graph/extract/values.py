@@ -81,7 +81,6 @@ class Patterns:
 
     rank: re.Pattern[str]
     population: re.Pattern[str]
-    growth_base: re.Pattern[str]
     head: re.Pattern[str]  # the grammar consumed before 第N: 在 scope, population, verb, scope
     top_n_head: re.Pattern[str]
     doubling: re.Pattern[str]
@@ -93,6 +92,7 @@ class Patterns:
     items: re.Pattern[str]
     latin_name: re.Pattern[str]
     phone: re.Pattern[str]
+    multiple: re.Pattern[str]  # 是2021年底的 (before N倍): a growth of the previous figure
 
 
 def _num(w: gw.Words) -> str:
@@ -120,10 +120,6 @@ def patterns() -> Patterns:
             rf"|{re.escape(w.top_n)}{SP}(?P<tn>{num}){SP}(?P<tsuffix>{alt(list(w.rank_suffixes))})?"
         ),
         population=re.compile(rf"(?:在{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
-        growth_base=re.compile(
-            rf"(?:{alt(list(w.base_words))}){SP}(?:{alt(list(w.base_periods))}"
-            rf"|\d{{4}}{SP}(?:{alt(list(w.base_year_suffixes))})){SP}\Z"
-        ),
         head=re.compile(
             rf"(?:(?P<zai>在){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
             rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
@@ -140,6 +136,10 @@ def patterns() -> Patterns:
         list_scope=re.compile(alt([*w.list_scopes, *w.scopes])),
         items=re.compile(rf"^(?P<n>{num})(?:{alt(list(w.items))})$"),
         latin_name=re.compile(r"[a-z]-?$"),
+        multiple=re.compile(
+            rf"^(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}年(?:底|末|同期)?"
+            rf"|{alt(list(w.multiple_periods))}){SP}的$"
+        ),
         phone=re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|400-\d{3}-\d{4})(?!\d)"),
     )
 
@@ -182,7 +182,6 @@ def exclusions(
     out: dict[int, str] = {}
     titles = _bracket_ranges(f, "《", "》")
     phones = [(m.start(), m.end()) for m in p.phone.finditer(f)]
-    heads = headline_lines(f, w)
     date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
     name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
     for m in DIGIT_RUN.finditer(f):
@@ -216,28 +215,6 @@ def exclusions(
             out[b] = "id or phone number"
         elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces):
             out[b] = "enumeration count"
-        elif any(hb <= b < he for hb, he in heads):
-            out[b] = "headline (repeats the body)"
-    return out
-
-
-def headline_lines(folded: str, w: gw.Words) -> list[tuple[int, int]]:
-    """Spans of the lines that are headlines: the first line when it reads as a title, and
-    every line that starts with a 原標題 marker."""
-    out = []
-    pos = 0
-    markers = tuple(w.headline_markers)
-    for i, line in enumerate(folded.split("\n")):
-        stripped = line.strip(numbers.SPACE_CHARS)
-        first_title = (
-            i == 0
-            and "\n" in folded
-            and len(stripped) <= w.headline_max_chars
-            and not re.search(r"[。;；!！?？]", stripped)
-        )
-        if first_title or stripped.startswith(markers):
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
     return out
 
 
@@ -393,6 +370,13 @@ def values_in(
             )
         )
         taken.append((dm.start(), dm.end()))
+    for fm in _cn_fraction_re().finditer(f, begin, end):
+        if any(b < fm.end() and fm.start() < e for b, e in taken):
+            continue
+        v = _cn_fraction(text, fm, g, w)
+        if v is not None:
+            vals.append(v)
+            taken.append((fm.start(), fm.end()))
     weak = g.clause_markers
     weak_re = re.compile(alt(list(weak))) if weak else None
     prev_end = begin
@@ -476,10 +460,64 @@ def _population_before(pops: list[Population], begin: int, pos: int) -> Populati
     return before[-1] if before else None
 
 
-def growth_base(folded: str, begin: int, end: int) -> int:
-    """End of a label once a growth's comparison base (較2021年底, 比上年) is cut off."""
-    m = patterns().growth_base.search(folded, begin, end)
-    return m.start() if m else end
+@lru_cache(maxsize=1)
+def _cn_fraction_re() -> re.Pattern[str]:
+    """三分之一 / 超過三分之一 / 百分之二十, with an optional prefix marker."""
+    g, w = numbers.grammar(), gw.words()
+    prefixes = [m for m in g.marker_of if m in _prefix_markers(g)]
+    num = rf"\d+(?:\.\d+)?|{w.cn_numeral}"
+    return re.compile(
+        rf"(?:(?P<pre>{alt(prefixes)}){SP})?(?P<den>{num}){re.escape(w.fraction_word)}"
+        rf"(?P<num>{num})"
+    )
+
+
+def _prefix_markers(g: numbers.Grammar) -> set[str]:
+    return {fold_aligned(m) for q in g.qualifiers for m in q.prefix}
+
+
+def _cn_fraction(text: str, m: re.Match[str], g: numbers.Grammar, w: gw.Words) -> Value | None:
+    """The value of a fraction in words: 三分之一 -> 1/3; 百分之二十 -> 20 (unit %)."""
+    den_text, num_text = m.group("den"), m.group("num")
+    num = Decimal(num_text) if num_text[0].isdigit() else _cn_decimal(num_text)
+    if num is None:
+        return None
+    if den_text == w.percent_denominator:
+        value, unit = num, g.unit_of.get("%", "%")
+    else:
+        den = Decimal(den_text) if den_text[0].isdigit() else _cn_decimal(den_text)
+        if not den:
+            return None
+        value, unit = num / den, ""
+    pre = m.group("pre")
+    qualifier = g.marker_of[pre][1] if pre else "exact"
+    begin = m.start() if pre and qualifier != "exact" else m.start("den")
+    digits = tuple(
+        (m.start(x) + r.start(), m.start(x) + r.end())
+        for x in ("den", "num")
+        for r in DIGIT_RUN.finditer(m.group(x))
+    )
+    return Value(
+        "quantity",
+        begin,
+        m.end(),
+        m.start(),
+        text[begin : m.end()],
+        numbers.clean_decimal(value),
+        unit=unit,
+        qualifier=qualifier,
+        digits=digits,
+    )
+
+
+def _cn_decimal(text: str) -> Decimal | None:
+    n = gw.parse_cn_int(text)
+    return Decimal(n) if n is not None else None
+
+
+def is_multiple_of_earlier(folded: str, begin: int, end: int) -> bool:
+    """The subject of an N倍 is 是<period>的 (是2021年底的3倍): a growth, not a quantity."""
+    return bool(patterns().multiple.match(folded[begin:end]))
 
 
 def _counted_ordinal(f: str, m: re.Match[str], w: gw.Words) -> bool:

@@ -11,32 +11,32 @@ from hypothesis import strategies as st
 
 from graph.extract import numbers
 from graph.model import InputError
+from graph.text import to_hans
+
+STATED = [
+    ("2362萬人", "23620000", "人", "exact"),
+    ("2362 萬人", "23620000", "人", "exact"),
+    ("超74%", "74", "%", "more-than"),
+    ("74.01%", "74.01", "%", "exact"),
+    ("4567.79萬", "45677900", "", "exact"),
+    ("2296.6億元", "229660000000", "元", "exact"),
+    ("1.9億", "190000000", "", "exact"),
+    ("300余家", "300", "家", "more-than-approximately"),
+    ("3000余萬張", "30000000", "張", "more-than-approximately"),
+    ("超 160萬余條", "1600000", "條", "more-than"),
+    ("90%以上", "90", "%", "at-least"),
+    ("突破5億元", "500000000", "元", "more-than"),
+    ("68.25 萬臺(套)", "682500", "臺(套)", "exact"),
+    ("2500P", "2500", "P", "exact"),
+    ("超100萬人次", "1000000", "人次", "more-than"),
+    ("23.3 小時", "23.3", "小時", "exact"),
+    ("400公里", "400", "公里", "exact"),
+    ("5毫秒", "5", "毫秒", "exact"),
+    ("1萬億元", "1000000000000", "元", "exact"),
+]
 
 
-@pytest.mark.parametrize(
-    ("stated", "value", "unit", "qualifier"),
-    [
-        ("2362萬人", "23620000", "人", "exact"),
-        ("2362 萬人", "23620000", "人", "exact"),
-        ("超74%", "74", "%", "more-than"),
-        ("74.01%", "74.01", "%", "exact"),
-        ("4567.79萬", "45677900", "", "exact"),
-        ("2296.6億元", "229660000000", "元", "exact"),
-        ("1.9億", "190000000", "", "exact"),
-        ("300余家", "300", "家", "more-than-approximately"),
-        ("3000余萬張", "30000000", "張", "more-than-approximately"),
-        ("超 160萬余條", "1600000", "條", "more-than"),
-        ("90%以上", "90", "%", "at-least"),
-        ("突破5億元", "500000000", "元", "more-than"),
-        ("68.25 萬臺(套)", "682500", "臺(套)", "exact"),
-        ("2500P", "2500", "P", "exact"),
-        ("超100萬人次", "1000000", "人次", "more-than"),
-        ("23.3 小時", "23.3", "小時", "exact"),
-        ("400公里", "400", "公里", "exact"),
-        ("5毫秒", "5", "毫秒", "exact"),
-        ("1萬億元", "1000000000000", "元", "exact"),
-    ],
-)
+@pytest.mark.parametrize(("stated", "value", "unit", "qualifier"), STATED)
 def test_parse_stated_values(stated: str, value: str, unit: str, qualifier: str) -> None:
     (m,) = numbers.find_all(stated)
     assert m.value == Decimal(value)
@@ -44,6 +44,19 @@ def test_parse_stated_values(stated: str, value: str, unit: str, qualifier: str)
     assert m.unit == unit and m.qualifier == qualifier
     assert stated[m.begin : m.end] == stated
     assert numbers.parse_number(stated) == Decimal(value)
+
+
+@pytest.mark.parametrize(("stated", "value", "unit", "qualifier"), STATED)
+def test_parse_stated_values_in_simplified_script(
+    stated: str, value: str, unit: str, qualifier: str
+) -> None:
+    """The same rows read zh-Hans text (2362万人): the unit is the curated spelling."""
+    hans = to_hans(stated)
+    (m,) = numbers.find_all(hans)
+    assert m.value == Decimal(value) and str(m.value) == value
+    assert m.unit == unit and m.qualifier == qualifier
+    assert hans[m.begin : m.end] == hans
+    assert numbers.parse_number(hans) == Decimal(value)
 
 
 def test_exact_marker_is_consumed_but_not_stated() -> None:
