@@ -97,6 +97,40 @@ class LabelRules:
     topic_marker: str  # 對: what follows is the measured phrase (市民對X滿意度 -> X滿意度)
     anaphora: frozenset[str]  # a subject that points back (這一數字): the previous statistic
     relative: Rule | None  # a share or rate of the previous statistic (占比, 占GDP的比重)
+    respectively: tuple[str, ...]  # A和B分别 x、y: one name per value
+    right_stop: tuple[str, ...]  # a counted noun ends before one of these (…项目纳入…)
+    opening: re.Pattern[str] | None  # actor + an opening verb (新建, 归集) at a subject's start
+    flow_context: Rule | None  # what before an opening verb keeps it (全市, 全年, 累计)
+
+    def opening_end(self, ft: str, begin: int, end: int) -> int:
+        """Where an opening verb (and its actor) ends at ``begin``; ``begin`` if it stays."""
+        m = self.opening.match(ft, begin, end) if self.opening else None
+        if not m:
+            return begin
+        b, e = m.start("actor"), m.end("actor")
+        while b < e and ft[b].isspace():
+            b += 1
+        if b < e and self.flow_context is not None:
+            while b < e:
+                c = self.flow_context.match(ft, b, e)
+                if not c:
+                    break
+                b = c[1]
+            if b == e:
+                return begin  # only an area / period / 累计 before it: the verb names a flow
+        return m.end()
+
+    def leading_end(self, ft: str, begin: int, end: int) -> int:
+        """Where the leading context of ``ft[begin:end]`` ends (dropped repeatedly)."""
+        b = begin
+        while b < end:
+            while b < end and ft[b].isspace():
+                b += 1
+            m = self.leading.match(ft, b, end) if self.leading else None
+            if not m:
+                break
+            b = m[1]
+        return b
 
     def is_relative(self, folded_label: str) -> bool:
         """True when the label names a share/rate whose base is the previous figure."""
@@ -133,6 +167,17 @@ def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
         right = _alternation(*_section(data, "right_leading"))
         magnitudes = _alternation(*_section(data, "right_magnitudes"))
         relative = _alternation(*_section(data, "relative"))
+        verbs = [fold_aligned(str(w)) for w in data.get("opening_verbs") or []]
+        opening = (
+            re.compile(r"(?P<actor>[^,，、;；]{0,30}?)(?:" + "|".join(map(re.escape, verbs)) + ")")
+            if verbs
+            else None
+        )
+        flow = _alternation(*_section(data, "flow_context"))
+        if flow is not None:
+            from graph.extract import period
+
+            flow = Rule((*flow.alternatives, period.area_pattern()))
     except re.error as exc:
         raise InputError(f"{path.name}: bad pattern ({exc})") from exc
     return LabelRules(
@@ -142,6 +187,10 @@ def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
         right_leading=right,
         anaphora=frozenset(fold_aligned(str(w)) for w in data.get("anaphora") or []),
         relative=relative,
+        respectively=tuple(fold_aligned(str(w)) for w in data.get("respectively") or []),
+        right_stop=tuple(fold_aligned(str(w)) for w in data.get("right_stop") or []),
+        opening=opening,
+        flow_context=flow,
         topic_marker=fold_aligned(str(data.get("topic_marker", ""))),
     )
 

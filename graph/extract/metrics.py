@@ -98,7 +98,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from graph import segment
-from graph.extract import indicators, numbers, values
+from graph.extract import indicators, numbers, period, values
 from graph.extract.grammar import fold_aligned
 from graph.model import (
     CleanText,
@@ -217,6 +217,7 @@ def _clean_left(ft: str, b: int, e: int) -> tuple[int, int]:
         dui = ft.find(rules.topic_marker, b, e)
         if dui >= 0:
             b = dui + len(rules.topic_marker)
+    b, e = _strip(ft, rules.opening_end(ft, b, e), e)
     changed = True
     while changed and b < e:
         changed = False
@@ -244,6 +245,9 @@ def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]
     m = rules.right_leading.match(ft, b, e) if rules.right_leading else None
     if m:
         b = m[1]
+    stops = [i for i in (ft.find(w, b, e) for w in rules.right_stop) if i >= 0]
+    if stops:
+        e = min(stops)  # 23個數據中心項目納入國家算力網絡布局: the noun ends at the verb
     if b < e and ft[e - 1] in CONJUNCTIONS:
         e -= 1
     if b < e and ft[e - 1] == "中":
@@ -251,6 +255,8 @@ def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]
     b, e = _strip(ft, b, e)
     if not re.search(r"[\u4e00-\u9fff]", ft[b:e]):
         return b, b
+    if e - b == 1:
+        return b, b  # one character right after a number is a measure word, not a name (9.6萬路)
     return b, e
 
 
@@ -408,6 +414,7 @@ def _unit_drafts(
     out: list[_Draft] = []
     pats = values.patterns()
     pops = values.populations(folded, ub, ue, excluded)
+    respective: list[tuple[int, int]] = []  # A和B分別達到 x、y: the names still to assign
     for ci, clause in enumerate(clauses):
         vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded, pops)
         # a clause that states a ranked population (在全國31個省中,) names no indicator
@@ -434,7 +441,14 @@ def _unit_drafts(
                     duration = int(dm.group("n"))
                     le = lb + dm.start()
             left = _clean_left(folded, lb, le)
-            if v.kind == "quantity" and values.is_multiple_of_earlier(folded, *left):
+            names = _respectively(folded, left)
+            if names:
+                left, respective = names[0], names[1:]
+            elif left[1] <= left[0] and respective and ci > 0 and clause.sep_before == "、":
+                left, respective = respective[0], respective[1:]
+            if v.kind == "quantity" and values.is_multiple_of_earlier(
+                folded, *_strip(folded, lb, le)
+            ):
                 kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
             elif v.kind == "quantity":
                 grown = values.growth_word(folded, left[0], left[1])
@@ -467,6 +481,23 @@ def _unit_drafts(
             prev_right_end = right[1] if right[1] > right[0] else v.end
             out.extend(_resolve(text, d, out, clauses, ci, findings, folded))
     return out
+
+
+def _respectively(ft: str, left: tuple[int, int]) -> list[tuple[int, int]]:
+    """``A和B分別達到144個、958個``: the joined names, one per value in order ([] if not so)."""
+    b, e = left
+    word = next((w for w in indicators.label_rules().respectively if ft.endswith(w, b, e)), "")
+    if not word:
+        return []
+    e -= len(word)
+    out, start = [], b
+    for i in range(b, e + 1):
+        if i == e or ft[i] in CONJUNCTIONS or ft[i] == "、":
+            nb, ne = _clean_left(ft, start, i)
+            if ne > nb:
+                out.append((nb, ne))
+            start = i + 1
+    return out if len(out) >= 2 else []
 
 
 def _resolve(
@@ -542,8 +573,19 @@ def _resolve(
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
-        d.indicator = prev.indicator + label
+        d.indicator = prev.indicator + _without_base_area(label)
     return [d]
+
+
+def _without_base_area(label: str) -> str:
+    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's area is the figure's area.
+
+    The share's label is composed anyway (the previous statistic + the share), so the area
+    word after its first character (占) is left out; the area itself is read by period.py.
+    """
+    folded = fold_aligned(label)
+    m = period.area_pattern().match(folded, 1)
+    return label[:1] + label[m.end() :] if m and len(label) > m.end() else label
 
 
 def _clause_start(text: str, d: _Draft) -> int:

@@ -11,9 +11,12 @@ one earlier in its paragraph (``截至2022年底,`` / ``2023年,`` set the topic
 ``而2021年底這一數字…`` is a contrast and sets nothing); else the edition. ``去年`` / ``今年`` /
 ``前年`` count from the article's date. Not periods: a time expression right after a
 comparison word (較2021年底, 比去年), inside 《…》, or a full date (2023年9月20日: an event).
-A period is ``YYYY`` (xsd:gYear: a year, a year-end stock, a whole year's flow) or ``YYYY-MM``
-(xsd:gYearMonth: the end of a part of a year, 上半年 -> 06, 前三季度 -> 09, 6月底 -> 06), so
-a half-year figure never merges or conflicts with the full year's.
+A period is always a year, ``YYYY`` (xsd:gYear), also for a part of a year: 今年上半年,
+2023年前三季度 and 截至6月底 give the year they fall in. Decided so (the team's fixture gold
+and the graph's xsd:gYear agree on it): the part of the year stays in the quoted statement,
+and a half-year figure that differs from the full year's of the same indicator, period and
+area is reported as a conflict by assemble (a review item), never silently merged. The part
+is still parsed (``TimeExpr.month``) so a finer period can be switched on in one place.
 
 Area of a figure: the manifest's ``area`` unless its statement starts with an area word
 (全國網民規模 -> place/china; 四川省… -> place/sichuan; 全市 / 我市 = the article's own area).
@@ -124,8 +127,9 @@ def area_pattern() -> re.Pattern[str]:
 class TimeExpr:
     begin: int
     end: int
-    period: str
+    period: str  # YYYY
     clause_initial: bool
+    month: int | None = None  # the month a part of a year ends (上半年 -> 6), None = the year
 
 
 def time_expressions(text: str, article_year: int) -> list[TimeExpr]:
@@ -152,9 +156,9 @@ def time_expressions(text: str, article_year: int) -> list[TimeExpr]:
             continue  # 較2021年底: a comparison base
         if m.group("year") and b > 0 and ft[b - 1].isdigit():
             continue
-        period = _period(m, r, article_year)
-        if period:
-            out.append(TimeExpr(b, e, period, _clause_initial(ft, b)))
+        year, month = _year_month(m, r, article_year)
+        if year is not None:
+            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month))
     return out
 
 
@@ -162,7 +166,8 @@ def _month(m: re.Match[str]) -> bool:
     return bool(m.group("m1") and (m.group("asof") or m.group("mend")))
 
 
-def _period(m: re.Match[str], r: Rules, article_year: int) -> str:
+def _year_month(m: re.Match[str], r: Rules, article_year: int) -> tuple[int | None, int | None]:
+    """The year of a time expression and the month its part of the year ends (or None)."""
     if m.group("year"):
         year = int(m.group("year"))
     elif m.group("rel"):
@@ -171,11 +176,9 @@ def _period(m: re.Match[str], r: Rules, article_year: int) -> str:
         year = article_year  # 截至6月底: this year's
     if m.group("m1"):
         month = int(m.group("m2") or m.group("m1"))
-        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else ""
+        return (year, month) if 1 <= month <= 12 else (None, None)
     part = m.group("part")
-    if part and r.parts.get(part):
-        return f"{year:04d}-{r.parts[part]:02d}"
-    return f"{year:04d}"
+    return year, (r.parts.get(part) if part else None)
 
 
 def _clause_initial(ft: str, b: int) -> bool:
@@ -219,10 +222,29 @@ def figure_area(text: str, obs: Observation) -> str:
     ft = fold_aligned(text)
     line_b = text.rfind("\n", 0, obs.value_begin) + 1
     clause_b = max([line_b] + [ft.rfind(ch, line_b, obs.begin) + 1 for ch in _CLAUSE_START])
+    # the area word leads the statement (a label that points back starts at the clause)
+    from graph.extract import indicators  # late: indicators reads this module's words
+
+    lead = indicators.label_rules().leading_end(ft, clause_b, obs.value_begin)
     found = ""
-    for m in rules().area.finditer(ft, clause_b, max(clause_b, obs.begin)):
+    for m in rules().area.finditer(ft, clause_b, max(clause_b, obs.begin, lead)):
         found = rules().area_ids.get(m.group("w")) or ""
     return found
+
+
+def _continued_area(o: Observation, earlier: list[Observation]) -> str:
+    """A statistic continued in its sentence (its share, its rank, 這一數字) keeps its area.
+
+    全國數字經濟規模達50.2萬億元,占國內生產總值的比重為41.5%: the share is national too.
+    """
+    if o.kind in ("rank", "tier"):
+        return ""
+    for prev in reversed(earlier):
+        if prev.sentence_id != o.sentence_id:
+            break
+        if o.indicator.startswith(prev.indicator) and prev.area:
+            return prev.area
+    return ""
 
 
 def apply(observations: list[Observation], doc: Any, text: str) -> list[Observation]:
@@ -232,7 +254,7 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
     out: list[Observation] = []
     for o in observations:
         period = o.period or figure_period(text, exprs, o, default)
-        area = o.area or figure_area(text, o)
+        area = o.area or figure_area(text, o) or _continued_area(o, out)
         out.append(replace(o, period=period, area=area))
     # a growth covers the area of the figure it grows
     out = [

@@ -33,6 +33,20 @@ CASES = [
     ("各區縣已分別打造數字化應用場景15家。", "數字化應用場景"),
     ("某平臺已匯聚政務數據資源32家。", "政務數據資源"),
     ("四川省網民規模達1234家。", "網民規模"),
+    # actor + light verb; an opening verb is narrative at the start, a flow after 全市/全年
+    ("高校和科研院所建成重點實驗室17家。", "重點實驗室"),
+    ("“城市大腦”歸集城市運行數據12家。", "城市運行數據"),
+    ("新建智慧園區20家。", "智慧園區"),
+    ("全年新建光纜線路16家。", "新建光纜線路"),
+    ("全市歸集電子證照46家。", "歸集電子證照"),
+    # a period word between an actor and the statistic
+    ("通信行業全年攔截涉詐電話13家。", "攔截涉詐電話"),
+    # a verb of reaching a level; examples before 等; the base of a multiple
+    ("智能算力占比提升至41%。", "智能算力占比"),
+    ("數據經紀、數據評估等第三方服務機構30家。", "第三方服務機構"),
+    # the counted noun ends before what happened to it; a lone measure word is not a name
+    ("全市已有23家數據中心項目納入國家布局。", "數據中心項目"),
+    ("接入視頻監控點位96路。", "接入視頻監控點位"),
 ]
 
 
@@ -56,11 +70,29 @@ def test_label_is_the_measured_noun_phrase_in_both_scripts(text: str, label: str
 @pytest.mark.parametrize("script", ["hant", "hans"])
 def test_anaphora_and_shares_take_the_previous_statistic(script: str) -> None:
     text = "標題\n2024-01-01\n全市網站數量達12345家,而這一數字去年僅為11000家。"
-    text += "軟件業務收入12家,占地區生產總值的比重為7.2%。"
+    text += "軟件業務收入12家,占全市地區生產總值的比重為7.2%。"
     text = text if script == "hant" else to_hans(text)
     got = _run(text)
     want = ["網站數量", "網站數量", "軟件業務收入", "軟件業務收入占地區生產總值的比重"]
     assert got == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_respectively_gives_one_name_per_value(script: str) -> None:
+    text = "標題\n2024-01-01\n智能工廠和數字化車間分別達到144家、958家。"
+    text = text if script == "hant" else to_hans(text)
+    want = ["智能工廠", "數字化車間"]
+    assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_dimension_of_the_previous_statistic_takes_its_name(script: str) -> None:
+    text = "標題\n2024-01-01\n全省軟件業務收入4810家,規模居全國第8。"
+    text = text if script == "hant" else to_hans(text)
+    got = _run(text)
+    assert len(got) == 2 and got[0] == got[1] == (
+        "軟件業務收入" if script == "hant" else "软件业务收入"
+    )
 
 
 def test_a_magnitude_the_grammar_missed_never_enters_the_label() -> None:

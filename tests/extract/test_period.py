@@ -62,12 +62,17 @@ def test_relative_years_count_from_the_article_date(script: str) -> None:
 
 
 @SCRIPTS
-def test_part_of_a_year_is_the_month_it_ends(script: str) -> None:
-    obs = _figures(
-        "今年上半年,全市新增企業達300家。2023年前三季度新增網站達120家。截至6月底,平臺達45家。",
-        script,
-    )
-    assert [o.period for o in obs] == ["2023-06", "2023-09", "2023-06"]
+def test_part_of_a_year_is_its_year(script: str) -> None:
+    text = "今年上半年,全市新增企業達300家。2022年前三季度新增網站達120家。截至6月底,平臺達45家。"
+    assert [o.period for o in _figures(text, script)] == ["2023", "2022", "2023"]
+    exprs = period.time_expressions(HEAD + text, 2023)
+    assert [x.month for x in exprs if x.month] == [6, 9, 6]  # parsed, not the period
+
+
+@SCRIPTS
+def test_a_multiple_of_an_earlier_year_is_a_base(script: str) -> None:
+    obs = _figures("2023年,全市端口達到41萬個,是2021年底的3倍。", script)
+    assert obs and {o.period for o in obs} == {"2023"}
 
 
 @SCRIPTS
@@ -106,6 +111,18 @@ def test_area_from_the_statement_else_the_manifest(script: str) -> None:
         ("rank", "place/chongqing"),  # 全國 is the rank's scope, not its area
     ]
     assert obs[0].indicator == ("網民規模" if script == "hant" else "网民规模")
+
+
+@SCRIPTS
+def test_a_continued_statistic_keeps_its_area(script: str) -> None:
+    obs = _figures(
+        "2022年全國數字經濟規模達502家,占國內生產總值的比重為41.5%。"
+        "每萬人擁有5G基站14.6家,全國平均水平為16.4家。",
+        script,
+        _Doc(area="place/sichuan"),
+    )
+    assert [o.area for o in obs] == ["place/china", "place/china", "place/sichuan", "place/china"]
+    assert obs[2].indicator == obs[3].indicator  # 平均水平 is the same statistic
 
 
 def test_every_figure_gets_a_period_and_an_area() -> None:
