@@ -91,3 +91,26 @@ def test_chart_text_is_escaped_and_points_are_numbers() -> None:
     assert re.fullmatch(r"[\d.]+,[\d.]+ [\d.]+,[\d.]+", chart.line)
     assert chart.points[0].cy > chart.points[1].cy
     assert series_chart([]) is None
+
+
+@pytest.mark.slow
+def test_viewer_offers_each_edition_and_tags_nodes_and_figures(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The viewer's edition filter: fixture a is about the 2022 edition, c and the seed 2023."""
+    import json
+
+    from graph.view import ViewSpec, render_view
+
+    build = series_build(tmp_path_factory)
+    page = render_view(build.out_dir, ViewSpec())
+    m = re.search(r'<script type="application/json" id="cqkg-data">(.*?)</script>', page, re.S)
+    assert m
+    data = json.loads(m.group(1))
+    assert data["editions"] == ["2022", "2023"]
+    assert '<select id="edition">' in page
+    a01 = gold("a/a01")
+    [fig] = [f for f in data["figures"] if a01.stated_value in f["stated"]]
+    assert fig["ed"] == ["2022"]
+    [users] = [n for n in data["nodes"] if n["id"].endswith("/indicator/wang-min-shu-liang")]
+    assert users["ed"] == ["2022", "2023"]
