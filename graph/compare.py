@@ -186,7 +186,9 @@ def _checked(
             span = (
                 f"[{_fmt(lo) if lo is not None else '-∞'}, {_fmt(hi) if hi is not None else '∞'}]"
             )
-            computed.append(f"{_fmt(value)} {span}" if value is not None else span)
+            if lo is None and hi is None:
+                span = ""  # not computable: the reason is in the check's comment
+            computed.append(f"{_fmt(value)} {span}".strip() if value is not None else span)
             status.append(c["status"].rsplit("#", 1)[-1])
     return "; ".join(stated), "; ".join(computed), "; ".join(status)
 
