@@ -483,11 +483,33 @@ class _Builder:
         self.counts["entities"] += 1
         return node
 
+    def candidate_ids(self, b: Bundle) -> dict[str, tuple[str, str, Candidate | None]]:
+        """Candidate id -> (resolved id, class, the candidate if it stays one) for one source.
+
+        A curated entry with the same id or folded name wins, then the report edition a
+        candidate document names; anything else stays a candidate. Pure: writes no node.
+        """
+        out: dict[str, tuple[str, str, Candidate | None]] = {}
+        for cand in sorted(b.extraction.candidates, key=lambda c: (c.id, c.rule, c.label)):
+            if cand.cls not in CLASS_IRI or cand.id in out:
+                continue
+            curated = self.registry.get(cand.id) or self.registry.get(
+                self.registry_keys.get((cand.cls, match_key(cand.label)), "")
+            )
+            if curated is not None:
+                out[cand.id] = (curated.id, curated.cls, None)
+                continue
+            edition = self._candidate_edition(cand)
+            if edition is not None:
+                out[cand.id] = (edition_id(edition), "document", None)
+                continue
+            out[cand.id] = (cand.id, cand.cls, cand)
+        return out
+
     def resolve_candidates(self, b: Bundle) -> dict[str, URIRef]:
         """Candidate id -> node for one source: a curated entry or the edition wins, else the
         candidate becomes its own node (typed, both scripts, ``cqo:rule``, ``cqo:Candidate``)."""
-        out: dict[str, URIRef] = {}
-        for cand in sorted(b.extraction.candidates, key=lambda c: (c.id, c.rule, c.label)):
+        for cand in b.extraction.candidates:
             if cand.cls not in CLASS_IRI:
                 self.findings.append(
                     Finding(
@@ -498,19 +520,59 @@ class _Builder:
                         b.doc.id,
                     )
                 )
-                continue
-            curated = self.registry.get(cand.id) or self.registry.get(
-                self.registry_keys.get((cand.cls, match_key(cand.label)), "")
-            )
-            if curated is not None:
-                out[cand.id] = self.entity(curated)
-                continue
-            edition = self._candidate_edition(cand)
-            if edition is not None:
-                out[cand.id] = self.edition(edition)
-                continue
-            out[cand.id] = self.candidate(cand)
+        out: dict[str, URIRef] = {}
+        for cid, (target, _cls, kept) in self.candidate_ids(b).items():
+            if kept is not None:
+                out[cid] = self.candidate(kept)
+            elif edition_year(target) is not None and target not in self.registry:
+                out[cid] = self.edition(edition_year(target) or "")
+            else:
+                out[cid] = self.entity(self.registry[target])
+        for cand in b.extraction.candidates:  # every rule that found a kept candidate
+            if out.get(cand.id) == entity_iri(cand.id) and cand.cls in CLASS_IRI:
+                self.g.add((out[cand.id], CQO.rule, Literal(cand.rule)))
         return out
+
+    def _place_id(
+        self, entity_id: str, ids: Mapping[str, tuple[str, str, Candidate | None]]
+    ) -> str:
+        """The place an area or rank scope id names after candidate resolution, or ""."""
+        if entity_id in ids:
+            target, cls, _ = ids[entity_id]
+            return target if cls == "place" else ""
+        entity = self.registry.get(entity_id)
+        return entity_id if entity is not None and entity.cls == "place" else ""
+
+    def _resolve_places(
+        self, b: Bundle, obs: Observation, ids: Mapping[str, tuple[str, str, Candidate | None]]
+    ) -> Observation:
+        """Area, scope and subject of a figure through this source's candidates; an area or
+        scope that is no known place is reported and dropped (area: the source's default)."""
+        area = self._place_id(obs.area, ids) if obs.area else b.doc.area
+        if not area:
+            self.finding(
+                Level.WARNING,
+                "area-unknown",
+                f"area {obs.area!r} of {obs.stated_value!r} is no known place: "
+                f"the source's area {b.doc.area!r} is used",
+                b,
+                obs,
+            )
+            area = b.doc.area
+        scope = obs.rank_scope
+        if scope:
+            scope = self._place_id(scope, ids) or None
+            if scope is None:
+                self.finding(
+                    Level.WARNING,
+                    "scope-unknown",
+                    f"rank scope {obs.rank_scope!r} of {obs.indicator!r} is no known place: "
+                    "the observation has no scope",
+                    b,
+                    obs,
+                )
+        about = ids[obs.about][0] if obs.about and obs.about in ids else obs.about
+        return replace(obs, area=area, rank_scope=scope, about=about)
 
     def _candidate_edition(self, cand: Candidate) -> str | None:
         """The edition year when a candidate document is an edition of the report itself."""
@@ -524,7 +586,6 @@ class _Builder:
     def candidate(self, cand: Candidate) -> URIRef:
         node = entity_iri(cand.id)
         g = self.g
-        g.add((node, CQO.rule, Literal(cand.rule)))
         if node in self.entities:
             return node
         self.entities.add(node)
@@ -745,6 +806,7 @@ class _Builder:
         order: list[tuple[object, ...]] = []
         for b in bundles:
             lang = script_of(b.doc.language)
+            ids = self.candidate_ids(b)
             row: list[tuple[object, ...] | None] = []
             for obs in b.extraction.observations:
                 if not obs.period:
@@ -758,8 +820,7 @@ class _Builder:
                     )
                     row.append(None)
                     continue
-                if not obs.area:
-                    obs = replace(obs, area=b.doc.area)
+                obs = self._resolve_places(b, obs, ids)
                 if obs.kind == "rank" and not obs.rank_scope:
                     self.finding(
                         Level.WARNING,

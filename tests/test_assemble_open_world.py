@@ -412,3 +412,41 @@ def test_relations_and_posts_may_name_candidates() -> None:
     }
     assert (CQR[person], URIRef("http://www.w3.org/ns/org#holds"), post) in g
     assert (CQR[company], CQO.locatedIn, CQR["place/chongqing"]) in g
+
+
+def test_an_area_or_scope_naming_a_candidate_follows_it_or_is_dropped_with_a_warning() -> None:
+    text = "重庆发布报告\n\n西部重庆互联网普及率72.5%,网上办事指数第9。\n"
+    b = _bundle(
+        "area",
+        text,
+        "zh-Hans",
+        "2022",
+        mentions=[
+            _mention(text, "重庆", "place/chongqing", "area"),
+            _mention(text, "西部", "place/xi-bu", "area"),
+        ],
+        # the rule's 西部 is the registry's western China (same folded name): it follows it
+        candidates=[Candidate("place/xi-bu", "place", "西部", "zh-Hans", "place-word")],
+        observations=[
+            _obs(text, "互联网普及率72.5%", "互联网普及率", "72.5%", "72.5", area="place/xi-bu"),
+            _obs(
+                text,
+                "网上办事指数第9",
+                "网上办事指数",
+                "第9",
+                "9",
+                unit="",
+                kind="rank",
+                rank=9,
+                rank_scope="agency/cq-cac",  # not a place
+            ),
+        ],
+    )
+    out = assemble.run([b], REGISTRY, CURATION)
+    g = out.data
+    quantity = next(g.subjects(CQO.indicator, CQR["indicator/hu-lian-wang-pu-ji-lv"]))
+    assert g.value(quantity, CQO.refArea) == CQR["place/western-china"]
+    rank = next(g.subjects(RDF.type, CQO.RankObservation))
+    assert g.value(rank, CQO.rankScope) is None
+    assert {f.code for f in out.findings} == {"scope-unknown", "rank-without-scope"}
+    assert _validate(g) == []
