@@ -62,6 +62,7 @@ class Words:
 
     numerals: dict[str, int]  # digit characters, folded
     positions: dict[str, int]  # 十 百 千
+    numeral_not_after: tuple[str, ...]
     scopes: dict[str, str | None]  # folded scope word -> place id (None = the source's area)
     list_scopes: dict[str, str]
     ordinal: str
@@ -77,6 +78,8 @@ class Words:
     population_end: tuple[str, ...]
     tier: str
     duration: tuple[str, ...]
+    duration_unit: str
+    locative: str
     growth: tuple[str, ...]
     decline: tuple[str, ...]
     doubling: dict[str, int]
@@ -90,8 +93,11 @@ class Words:
     fraction_separators: tuple[str, ...]
     fraction_word: str
     percent_denominator: str
+    tenths: str
     multiple_frame: tuple[str, ...]
     multiple_periods: tuple[str, ...]
+    multiple_year_suffixes: tuple[str, ...]
+    multiple_link: str
 
     @property
     def cn_numeral(self) -> str:
@@ -174,6 +180,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
     return Words(
         numerals=_int_map(numerals, "digits", path),
         positions=_int_map(numerals, "positions", path),
+        numeral_not_after=_words(numerals, "not_after", path),
         scopes=_place_rows(data, "scopes", path, nullable=True),
         list_scopes=_place_rows(data, "list_scopes", path, nullable=False),
         ordinal=_word(rank, "ordinal", path),
@@ -189,6 +196,8 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         population_end=_words(rank, "population_end", path),
         tier=_word(rank, "tier", path),
         duration=_words(rank, "duration", path),
+        duration_unit=_word(rank, "duration_unit", path),
+        locative=_word(rank, "locative", path),
         growth=_words(growth, "words", path),
         decline=_words(growth, "decline", path),
         doubling=_int_map(growth, "doubling", path),
@@ -202,8 +211,11 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         fraction_separators=_words(data, "fraction_separators", path),
         fraction_word=_word(_need(data, "fraction_words", path, dict), "of", path),
         percent_denominator=_word(_need(data, "fraction_words", path, dict), "percent", path),
+        tenths=_word(_need(data, "fraction_words", path, dict), "tenths", path),
         multiple_frame=_words(growth, "multiple_verbs", path),
         multiple_periods=_words(growth, "multiple_periods", path),
+        multiple_year_suffixes=_words(growth, "multiple_year_suffixes", path),
+        multiple_link=_word(growth, "multiple_link", path),
     )
 
 
@@ -239,4 +251,5 @@ def is_compound_cn(text: str, w: Words | None = None) -> bool:
     f = fold_aligned(text)
     has_position = any(ch in w.positions for ch in f)
     has_digit = any(ch in w.numerals for ch in f)
-    return has_position and (has_digit or f.startswith(fold_aligned("十")))
+    ten = min(w.positions, key=lambda ch: w.positions[ch])  # 十: 十個, 十二項 read as counts
+    return has_position and (has_digit or f.startswith(ten))

@@ -99,6 +99,8 @@ class LabelRules:
     relative: Rule | None  # a share or rate of the previous statistic (占比, 占GDP的比重)
     respectively: tuple[str, ...]  # A和B分别 x、y: one name per value
     right_stop: tuple[str, ...]  # a counted noun ends before one of these (…项目纳入…)
+    subset_markers: tuple[str, ...]  # 其中: what follows is a part of the previous statistic
+    subset: Rule | None  # a bare modifier after 其中 (国家级): a part of the previous statistic
     opening: re.Pattern[str] | None  # actor + an opening verb (新建, 归集) at a subject's start
     flow_context: Rule | None  # what before an opening verb keeps it (全市, 全年, 累计)
 
@@ -131,6 +133,12 @@ class LabelRules:
                 break
             b = m[1]
         return b
+
+    def is_subset(self, folded_label: str) -> bool:
+        """True when the label is only a modifier (国家级) naming a part of a statistic."""
+        if self.subset is None or not folded_label:
+            return False
+        return any(p.fullmatch(folded_label) for p in self.subset.alternatives)
 
     def is_relative(self, folded_label: str) -> bool:
         """True when the label names a share/rate whose base is the previous figure."""
@@ -167,6 +175,7 @@ def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
         right = _alternation(*_section(data, "right_leading"))
         magnitudes = _alternation(*_section(data, "right_magnitudes"))
         relative = _alternation(*_section(data, "relative"))
+        subset = _alternation(*_section(data, "subset"))
         verbs = [fold_aligned(str(w)) for w in data.get("opening_verbs") or []]
         opening = (
             re.compile(r"(?P<actor>[^,，、;；]{0,30}?)(?:" + "|".join(map(re.escape, verbs)) + ")")
@@ -189,6 +198,8 @@ def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
         relative=relative,
         respectively=tuple(fold_aligned(str(w)) for w in data.get("respectively") or []),
         right_stop=tuple(fold_aligned(str(w)) for w in data.get("right_stop") or []),
+        subset_markers=tuple(fold_aligned(str(w)) for w in data.get("subset_markers") or []),
+        subset=subset,
         opening=opening,
         flow_context=flow,
         topic_marker=fold_aligned(str(data.get("topic_marker", ""))),

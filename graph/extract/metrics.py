@@ -53,25 +53,35 @@ What does not count (each a named exclusion, counted in the accounting, never a 
 
 Clauses and indicator labels
     A sentence (split on 。；;!?！？ and newlines) is cut into clauses at ,，、;；
-    outside “…”, 《…》 and (…). The indicator label is the clause text with the value removed:
-    the part before the value (the subject) and, when the number is followed by a counted noun
-    (``10個國家級“千兆城市”``), the noun after it, joined. From the subject we drop, at the
-    start: everything up to ``對`` (``重慶市民對X滿意度`` -> X滿意度), area words (重慶全市,
-    重慶市 - but not the 重慶 of 重慶市民 -, 全市, 重慶), adverbs and light verbs that only
-    state creation or existence (依法, 及時, 建成, 新建, 創建, 建設, 培育, 部署, 打造, 發放, 開展,
-    推廣應用); at the end: linking verbs (達, 為), ``均``, the postposition 中, and for
-    ranks everything from the rank verb on (scope, 連續N年). Verbs that name the measured
-    activity stay (約談網站 and 關停網站 are two indicators, not one "網站"); names stay in the
-    label (“渝快辦”服務) so a label never depends on the entity registry. Quotation marks
-    around the value itself are dropped (成渝“5毫秒”城市圈 -> 成渝城市圈).
+    outside “…”, 《…》 and (…). The indicator label is the measured noun phrase: the part
+    of the clause before the value (the subject) and, when the number is followed by a
+    counted noun (``10個國家級“千兆城市”``), the noun after it, joined, each trimmed by the
+    word lists of ``graph/curation/labels.yaml`` (written once, matched on the aligned
+    folded text, cut from the source so the label keeps the source's script; see
+    :mod:`graph.extract.indicators`). Trimmed at the start: everything up to ``對``
+    (``重慶市民對X滿意度`` -> X滿意度), area words (listed with their areas in
+    ``periods.yaml``; not the 重慶 of 重慶市民), time and "as of" context (截至2022年底,
+    2023年, 去年), 據…顯示, discourse and aggregation words (其中, 累計, 已, 共), comparison
+    bases (較2021年底), an actor with a light verb that only states creation or gathering
+    (高校建成X, “城市大腦”歸集X); an opening verb (新建, 歸集) stays when only an area or a
+    period stands before it (全年新建光纜線路 is a flow). Trimmed at the end: linking and
+    standing verbs (達, 為, 保持在, 提升至), 均, 中, and for ranks everything from the rank
+    verb on. The counted noun loses a magnitude the grammar missed, a leading 的, whatever
+    follows 納入/入選, and is dropped when it is a single measure word (9.6萬路). Verbs that
+    name the measured activity stay (約談網站 and 關停網站 are two indicators); names stay in
+    the label (“渝快辦”服務) so a label never depends on the entity registry. Quotation marks
+    around the value itself are dropped (成渝“5毫秒”城市圈 -> 成渝城市圈). Headline, 原標題,
+    dateline and credit lines (``segment.non_statements``) hold no statements.
 
 Shared statements
     * ``A、B,兩項指標排名全國第1``: one observation per named indicator (the N value-less
       clauses before it), all with the same value span.
     * ``A、B均達 100%``: the same for the value-less 、-joined clauses before ``均``.
-    * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) takes the
-      indicator of the previous observation of the sentence; a subject that is only
-      ``占比`` or ``增速`` is prefixed with it (``IPv6用戶連接總數占比``, ``標識解析量增速``).
+    * ``A和B分別達到144個、958個``: one name per value, in order.
+    * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) or one that
+      only points back (這一數字, 規模, 數量, 平均水平) takes the indicator of the previous
+      observation of the sentence; a share or rate of it (``占比``, ``增速``, ``占…的比重``)
+      is prefixed with it (``IPv6用戶連接總數占比``, ``標識解析量增速``).
     * ``X和Y`` inside one clause: Y shares X's subject (``賦能300余家金融機構和1.9億用戶``).
 
 Growth, repetitions, refinements, about
@@ -398,6 +408,8 @@ def _consistent(bound: _Value, exact: _Value) -> bool:
         return exact.value >= bound.value
     if bound.qualifier == "nearly":
         return exact.value < bound.value
+    if bound.qualifier == "at-most":
+        return exact.value <= bound.value
     return True
 
 
@@ -461,6 +473,15 @@ def _unit_drafts(
                             value=-v.value,
                             value_max=-v.value_max if v.value_max is not None else None,
                         )
+            if (
+                kind == "quantity"
+                and left[1] <= left[0]
+                and clause.sep_before == "、"
+                and out
+                and out[-1].kind == "growth"
+                and out[-1].val.unit == v.unit
+            ):
+                kind = "growth"  # 分別增長8%、9%: a 、-list of growths stays growths
             right = _clean_right(folded, rb, re_, g)
             label = text[left[0] : left[1]] + text[right[0] : right[1]]
             d = _Draft(
@@ -567,6 +588,8 @@ def _resolve(
         target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
         if target is not None:
             d.indicator, d.growth_of, d.about_from = target.indicator, target, target
+        elif prev is not None:  # 排名第十二位,較上年提升2位: the change of the rank's statistic
+            d.indicator, d.about_from = prev.indicator, prev
         d.begin = d.val.match_begin
         return [d]
     if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
@@ -574,7 +597,15 @@ def _resolve(
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
         d.indicator = prev.indicator + _without_base_area(label)
+    elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
+        d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
     return [d]
+
+
+def _after_subset(ft: str, d: _Draft) -> bool:
+    """True when the clause opens with a subset marker (其中)."""
+    b, _ = _strip(ft, d.clause_begin, d.val.begin)
+    return any(ft.startswith(w, b) for w in indicators.label_rules().subset_markers)
 
 
 def _without_base_area(label: str) -> str:

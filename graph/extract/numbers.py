@@ -251,7 +251,8 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     )
     count_units = _alt([fold_aligned(u.surface) for u in units if u.iri.startswith("cqr:")])
     cn_pattern = re.compile(
-        rf"(?<![{re.escape(w.ordinal + w.top_n)}每])(?P<cn>{w.cn_numeral}){SPACE}"
+        rf"(?<![{re.escape(w.ordinal + w.top_n + ''.join(w.numeral_not_after))}])"
+        rf"(?P<cn>{w.cn_numeral}){SPACE}"
         rf"(?P<unit>{count_units})"
     )
     return Grammar(units, mults, quals, pattern, unit_of, multiplier_of, marker_of, cn_pattern)
@@ -360,11 +361,18 @@ class CnCount:
 
 
 def find_cn_counts(
-    text: str, g: Grammar | None = None, pos: int = 0, endpos: int | None = None
+    text: str,
+    g: Grammar | None = None,
+    pos: int = 0,
+    endpos: int | None = None,
+    folded: str | None = None,
 ) -> list[CnCount]:
-    """Compound Chinese-numeral counts before a count unit (三十一個, 十二項); not 一個/兩項."""
+    """Compound Chinese-numeral counts before a count unit (三十一個, 十二項); not 一個/兩項.
+
+    ``folded`` is ``fold_aligned(text)`` when the caller already has it (one fold per text).
+    """
     g = g or grammar()
-    folded = fold_aligned(text)
+    folded = fold_aligned(text) if folded is None else folded
     end = len(text) if endpos is None else endpos
     out = []
     for m in g.cn_pattern.finditer(folded, pos, end):

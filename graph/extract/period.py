@@ -132,10 +132,10 @@ class TimeExpr:
     month: int | None = None  # the month a part of a year ends (上半年 -> 6), None = the year
 
 
-def time_expressions(text: str, article_year: int) -> list[TimeExpr]:
+def time_expressions(text: str, article_year: int, ft: str | None = None) -> list[TimeExpr]:
     """Every time expression of ``text`` that can be a figure's period, in text order."""
     r = rules()
-    ft = fold_aligned(text)
+    ft = fold_aligned(text) if ft is None else ft
     titles = _title_ranges(ft)
     out: list[TimeExpr] = []
     pos = 0
@@ -215,11 +215,14 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     return topic[-1].period if topic else default
 
 
-def figure_area(text: str, obs: Observation) -> str:
-    """The area word that opens the figure's statement (its id), "" = the article's area."""
+def figure_area(text: str, obs: Observation, ft: str | None = None) -> str:
+    """The area word that opens the figure's statement (its id), "" = the article's area.
+
+    ``ft`` is ``fold_aligned(text)`` when the caller has it (folded once per document).
+    """
     if obs.kind in ("rank", "tier"):
         return ""
-    ft = fold_aligned(text)
+    ft = fold_aligned(text) if ft is None else ft
     line_b = text.rfind("\n", 0, obs.value_begin) + 1
     clause_b = max([line_b] + [ft.rfind(ch, line_b, obs.begin) + 1 for ch in _CLAUSE_START])
     # the area word leads the statement (a label that points back starts at the clause)
@@ -250,11 +253,12 @@ def _continued_area(o: Observation, earlier: list[Observation]) -> str:
 def apply(observations: list[Observation], doc: Any, text: str) -> list[Observation]:
     """Give every observation a period and an area (neither is ever left "")."""
     default = edition(doc, text)
-    exprs = time_expressions(text, int(doc.date[:4]))
+    ft = fold_aligned(text)
+    exprs = time_expressions(text, int(doc.date[:4]), ft)
     out: list[Observation] = []
     for o in observations:
         period = o.period or figure_period(text, exprs, o, default)
-        area = o.area or figure_area(text, o) or _continued_area(o, out)
+        area = o.area or figure_area(text, o, ft) or _continued_area(o, out)
         out.append(replace(o, period=period, area=area))
     # a growth covers the area of the figure it grows
     out = [

@@ -107,6 +107,7 @@ def patterns() -> Patterns:
     num = _num(w)
     verbs = alt([*w.rank_verbs, *w.top_n_verbs])
     adverbs = alt(list(w.rank_adverbs))
+    loc = re.escape(w.locative)
     population = (
         rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
         rf"(?:{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
@@ -119,26 +120,28 @@ def patterns() -> Patterns:
             rf"|(?P<top>{alt(list(w.rank_tops))})"
             rf"|{re.escape(w.top_n)}{SP}(?P<tn>{num}){SP}(?P<tsuffix>{alt(list(w.rank_suffixes))})?"
         ),
-        population=re.compile(rf"(?:在{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
+        population=re.compile(rf"(?:{loc}{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
         head=re.compile(
-            rf"(?:(?P<zai>在){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
             rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
         ),
         top_n_head=re.compile(
-            rf"(?:(?P<zai>在){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<adv>{adverbs}){SP})?"
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<adv>{adverbs}){SP})?"
             rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
         ),
         doubling=re.compile(alt(list(w.doubling))),
         vague=re.compile(alt(list(w.vague))),
         event=re.compile(rf"{SP}(?:{alt(list(w.event_suffixes))})"),
-        duration_tail=re.compile(rf"(?:{alt(list(w.duration))})(?P<n>\d+)年$"),
+        duration_tail=re.compile(
+            rf"(?:{alt(list(w.duration))})(?P<n>\d+){re.escape(w.duration_unit)}$"
+        ),
         duration_before=re.compile(rf"(?:{alt(list(w.duration))})$"),
         list_scope=re.compile(alt([*w.list_scopes, *w.scopes])),
         items=re.compile(rf"^(?P<n>{num})(?:{alt(list(w.items))})$"),
         latin_name=re.compile(r"[a-z]-?$"),
         multiple=re.compile(
-            rf"^(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}年(?:底|末|同期)?"
-            rf"|{alt(list(w.multiple_periods))}){SP}的$"
+            rf"^(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}(?:{alt(list(w.multiple_year_suffixes))})"
+            rf"|{alt(list(w.multiple_periods))}){SP}{re.escape(w.multiple_link)}$"
         ),
         phone=re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|400-\d{3}-\d{4})(?!\d)"),
     )
@@ -200,7 +203,9 @@ def exclusions(
             r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
         ):
             out[b] = "date or time"
-        elif date_after.match(f, e) and not p.duration_before.search(f[max(0, b - 4) : b]):
+        elif p.duration_before.search(f[max(0, b - 4) : b]) and f.startswith(w.duration_unit, e):
+            out[b] = "duration (連續N年)"  # a rank's duration_years when a rank follows
+        elif date_after.match(f, e):
             out[b] = "date"
         elif re.fullmatch(r"(?:19|20)\d\d", m.group()) and not _has_unit(fig):
             out[b] = "year"
@@ -377,6 +382,11 @@ def values_in(
         if v is not None:
             vals.append(v)
             taken.append((fm.start(), fm.end()))
+    for tm in _tenths_re().finditer(f, begin, end):
+        if any(b < tm.end() and tm.start() < e for b, e in taken):
+            continue
+        vals.append(_tenths(text, tm, g))
+        taken.append((tm.start(), tm.end()))
     weak = g.clause_markers
     weak_re = re.compile(alt(list(weak))) if weak else None
     prev_end = begin
@@ -385,7 +395,7 @@ def values_in(
             continue
         if any(b <= nm.digits_begin < e for b, e in taken):
             continue
-        if f[nm.digits_end : nm.digits_end + 1] == "年" and p.duration_before.search(
+        if f.startswith(w.duration_unit, nm.digits_end) and p.duration_before.search(
             f[max(begin, nm.digits_begin - 4) : nm.digits_begin]
         ):
             continue  # 連續N年: read by the rank rule as duration_years
@@ -413,7 +423,7 @@ def values_in(
             )
         )
         taken.append((nm.begin, nm.end))
-    for cn in numbers.find_cn_counts(text, g, begin, end):
+    for cn in numbers.find_cn_counts(text, g, begin, end, folded=f):
         if any(b < cn.end and cn.begin < e for b, e in taken):
             continue
         vals.append(
@@ -469,6 +479,37 @@ def _cn_fraction_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?:(?P<pre>{alt(prefixes)}){SP})?(?P<den>{num}){re.escape(w.fraction_word)}"
         rf"(?P<num>{num})"
+    )
+
+
+@lru_cache(maxsize=1)
+def _tenths_re() -> re.Pattern[str]:
+    """三成 / 超六成 / 八成以上 (tenths, as percent); not 一成不變, 完成, 形成."""
+    g, w = numbers.grammar(), gw.words()
+    digits = "".join(sorted(w.numerals))
+    suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
+    return re.compile(
+        rf"(?:(?P<pre>{alt(sorted(_prefix_markers(g)))}){SP})?"
+        rf"(?<![{re.escape(digits + ''.join(w.positions) + w.ordinal)}])"
+        rf"(?P<n>[{re.escape(digits)}]){re.escape(w.tenths)}(?!不)"
+        rf"(?P<suf>{alt(suffixes)})?"
+    )
+
+
+def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
+    n = gw.parse_cn_int(m.group("n")) or 0
+    found = [x for x in (m.group("pre"), m.group("suf")) if x]
+    qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
+    begin = m.start() if qualifier != "exact" and m.group("pre") else m.start("n")
+    return Value(
+        "quantity",
+        begin,
+        m.end(),
+        m.start(),
+        text[begin : m.end()],
+        Decimal(n * 10),
+        unit=g.unit_of.get("%", "%"),
+        qualifier=qualifier,
     )
 
 

@@ -123,6 +123,15 @@ def test_every_curated_word_folds_one_for_one() -> None:
         ("人均算力是全國平均水平的1.5倍。", [q("1.5倍", "1.5", "倍")]),
         ("軟件收入1,234.5萬元。", [q("1,234.5萬元", "12345000", "元")]),
         ("建成示範點三十一個。", [q("三十一個", "31", "個")]),
+        ("算力總規模達到230EFLOPS。", [q("230EFLOPS", "230", "EFLOPS")]),
+        (
+            "機架總規模超過810萬標準機架。",
+            [q("超過810萬標準機架", "8100000", "標準機架", "more-than")],
+        ),
+        ("全年舉辦活動1200余場次。", [q("1200余場次", "1200", "場次", "more-than-approximately")]),
+        ("農村網民占比約為三成。", [q("約為三成", "30", "%", "approximately")]),
+        ("超六成企業已上雲。", [q("超六成", "60", "%", "more-than")]),
+        ("八成以上用戶表示滿意。", [q("八成以上", "80", "%", "at-least")]),
         ("打造數字化應用場景10-20個。", [q("10-20個", "10", "個", value_max="20")]),
         ("打造数字化应用场景10至20个。", [q("10至20个", "10", "個", value_max="20")]),
         ("打造數字化應用場景10~20個。", [q("10~20個", "10", "個", value_max="20")]),
@@ -147,7 +156,7 @@ def test_a_single_chinese_digit_is_prose() -> None:
 
 
 def test_a_bare_position_word_is_an_idiom() -> None:
-    for text in _both("讓數字紅利惠及千家萬戶,百家爭鳴。"):
+    for text in _both("讓數字紅利惠及千家萬戶,百家爭鳴,格局一成不變,已完成建設。"):
         obs, _, _ = _run(text)
         assert obs == []
 
@@ -261,6 +270,13 @@ def test_rank_population_is_rank_of_not_a_figure(text: str) -> None:
         assert acc.excluded == {"rank population": 1}
 
 
+def test_rank_population_of_the_provinces_own_cities() -> None:
+    for text in _both("全省17個市(州)中,成都排名第1。"):
+        (o,), _, acc = _run(text)
+        assert (o.kind, o.rank, o.rank_of, o.rank_scope) == ("rank", 1, 17, None)
+        assert acc.excluded == {"rank population": 1}
+
+
 def test_rank_population_in_chinese_numerals() -> None:
     _check(
         "信息化發展水平在全國三十一個省份中排名第九。",
@@ -301,6 +317,7 @@ def test_first_three_quarters_is_a_period_not_a_rank() -> None:
         ("數據交易額提升15%。", ("growth", "15", "%")),
         ("互聯網普及率71.2%,較2021年底提升1.8個百分點。", ("growth", "1.8", "個百分點")),
         ("移動互聯網接入流量較2020年翻一番。", ("growth", "2", "倍")),
+        ("數字經濟規模較2017年翻了一番。", ("growth", "2", "倍")),
         ("算力規模增長2倍。", ("growth", "2", "倍")),
         ("网络诈骗案件同比下降5%。", ("growth", "-5", "%")),
     ],
@@ -336,6 +353,7 @@ def test_growth(text: str, expected: tuple[str, str, str]) -> None:
         ("諮詢電話023-12345678。", {"id or phone number": 2}),
         ("備案編號20231012001。", {"id or phone number": 1}),
         ("《重慶市互聯網發展報告(2022)》發布。", {"title": 1}),
+        ("數字經濟連續3年保持兩位數增長。", {"duration (連續N年)": 1}),
         ("重慶網民達2285萬人\n全市網民數量2285萬人。", {"headline restating a body figure": 1}),
     ],
 )
@@ -404,7 +422,9 @@ def test_a_unit_twin_in_the_other_script_is_refused(tmp_path: Path) -> None:
 def test_a_marker_twin_in_the_other_script_is_refused(tmp_path: Path) -> None:
     raw = numbers.QUALIFIERS_FILE.read_text(encoding="utf-8")
     bad = tmp_path / "qualifiers.yaml"
-    bad.write_text(raw.replace("prefix: [大約, 大概, 約]", "prefix: [大約, 大概, 約, 约]"))
+    bad.write_text(
+        raw.replace("prefix: [大約, 大概, 約為, 約]", "prefix: [大約, 大概, 約為, 約, 约]")
+    )
     with pytest.raises(numbers.InputError, match=r"^qualifiers.yaml: marker '约'"):
         numbers.load_qualifiers(bad)
 
@@ -427,3 +447,34 @@ _GRAMMAR_CHARS = (
 def test_any_text_balances_and_never_raises(text: str) -> None:
     """Whatever the text, every number is accounted for and every span is exact."""
     _run(text)
+
+
+def test_an_exact_figure_refines_an_at_most_bound_it_fits() -> None:
+    for text in _both("平均時延不超過20毫秒。平均時延達18毫秒。平均時延達25毫秒。"):
+        obs, _, _ = _run(text)
+        assert [o.qualifier for o in obs] == ["at-most", "exact", "exact"]
+        assert obs[0].indicator == obs[1].indicator == obs[2].indicator
+        assert obs[1].refines == 0 and obs[2].refines is None  # 25 does not fit <= 20
+
+
+def test_a_list_of_growths_stays_growths() -> None:
+    for text in _both("軟件收入和信息服務收入分別增長8%、9%。"):
+        obs, _, _ = _run(text)
+        assert [(o.kind, o.value) for o in obs] == [
+            ("growth", Decimal(8)),
+            ("growth", Decimal(9)),
+        ]
+
+
+def test_a_change_of_rank_keeps_the_ranked_statistic() -> None:
+    for text in _both("全省基站數居全國第十二位,較上年提升2位。"):
+        rank, change = _run(text)[0]
+        assert (rank.kind, rank.rank, change.kind, change.value) == ("rank", 12, "growth", 2)
+        assert change.indicator == rank.indicator != ""
+
+
+def test_a_ranks_duration_is_in_the_figure_not_excluded() -> None:
+    for text in _both("計算機產量連續10年蟬聯全球第1。"):
+        (o,), _, acc = _run(text)
+        assert (o.rank, o.rank_scope, o.duration_years) == (1, "place/world", 10)
+        assert acc.excluded == {} and acc.in_figures == 2

@@ -95,6 +95,14 @@ def test_a_dimension_of_the_previous_statistic_takes_its_name(script: str) -> No
     )
 
 
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_part_after_qi_zhong_names_the_previous_statistic(script: str) -> None:
+    text = "標題\n2024-01-01\n全市建成重點實驗室17家,其中國家級3家。"
+    text = text if script == "hant" else to_hans(text)
+    want = ["重點實驗室", "國家級重點實驗室"]
+    assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
+
+
 def test_a_magnitude_the_grammar_missed_never_enters_the_label() -> None:
     # simplified 万 is read by the number grammar or not: either way it is not the name
     assert _run("标题\n2024-01-01\n网民数量2362万人。") == ["网民数量"]
