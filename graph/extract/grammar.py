@@ -65,6 +65,7 @@ class Words:
     numeral_not_after: tuple[str, ...]
     scopes: dict[str, str | None]  # folded scope word -> place id (None = the source's area)
     list_scopes: dict[str, str]
+    scope_tails: tuple[str, ...]
     ordinal: str
     rank_suffixes: tuple[str, ...]
     rank_verbs: tuple[str, ...]
@@ -82,11 +83,13 @@ class Words:
     locative: str
     growth: tuple[str, ...]
     decline: tuple[str, ...]
+    growth_particles: tuple[str, ...]
     doubling: dict[str, int]
     doubling_unit: str
     date_suffixes: tuple[str, ...]
     event_suffixes: tuple[str, ...]
     name_suffixes: tuple[str, ...]
+    period_suffixes: tuple[str, ...]
     id_min_digits: int
     items: tuple[str, ...]
     range_separators: tuple[str, ...]
@@ -183,6 +186,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         numeral_not_after=_words(numerals, "not_after", path),
         scopes=_place_rows(data, "scopes", path, nullable=True),
         list_scopes=_place_rows(data, "list_scopes", path, nullable=False),
+        scope_tails=_words(data, "scope_tails", path),
         ordinal=_word(rank, "ordinal", path),
         rank_suffixes=_words(rank, "suffixes", path),
         rank_verbs=_words(rank, "verbs", path),
@@ -200,11 +204,13 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         locative=_word(rank, "locative", path),
         growth=_words(growth, "words", path),
         decline=_words(growth, "decline", path),
+        growth_particles=_words(growth, "particles", path),
         doubling=_int_map(growth, "doubling", path),
         doubling_unit=_word(growth, "doubling_unit", path),
         date_suffixes=_words(nf, "date_suffixes", path),
         event_suffixes=_words(nf, "event_suffixes", path),
         name_suffixes=_words(nf, "name_suffixes", path),
+        period_suffixes=_words(nf, "period_suffixes", path),
         id_min_digits=id_min,
         items=_words(_need(data, "shared", path, dict), "items", path),
         range_separators=_words(data, "range_separators", path),

@@ -40,10 +40,12 @@ separator the cleaner keeps (it never folds spaces), plus tab; never a newline. 
 keeps each of them (NFKC would turn most into U+0020; :func:`fold_aligned` keeps one char)."""
 SPACE = f"[{SPACE_CHARS}]*"
 PLAIN_DIGITS = r"\d+(?:\.\d+)?"
-DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
-"""A number: thousands-separated (1,234.5: only when every group has exactly 3 digits) or
-plain. ``,`` is also this genre's clause separator after cleaning; a comma followed by
-exactly three digits and a non-digit is read as a thousands separator."""
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+\.[ \u00a0\u3000]\d+|\d+(?:\.\d+)?"
+"""A number: thousands-separated (1,234.5: only when every group has exactly 3 digits),
+a decimal a scrape broke with one space after its point (``6. 88億``: a sentence never ends
+with an ASCII point in this genre, so the digits after it are the fraction), or plain.
+``,`` is also this genre's clause separator after cleaning; a comma followed by exactly three
+digits and a non-digit is read as a thousands separator."""
 DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(DIGITS)
 
@@ -295,7 +297,7 @@ def find_all(
 
 
 def _scaled(num: str, mult: str, g: Grammar) -> Decimal:
-    value = Decimal(num.replace(",", ""))
+    value = Decimal(re.sub(r"[,\s]", "", num))
     if mult:
         with localcontext() as ctx:  # exact however long the digit run (no rounding at 28)
             ctx.prec = len(num) + 40
@@ -305,7 +307,7 @@ def _scaled(num: str, mult: str, g: Grammar) -> Decimal:
 
 def _runs(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
     out = []
-    for grp in ("num", "den", "num2"):
+    for grp in ("num", "den", "num2", "unit"):  # a unit may hold digits (塊/32)
         if m.group(grp):
             base = m.start(grp)
             out += [(base + r.start(), base + r.end()) for r in DIGIT_RUN.finditer(m.group(grp))]

@@ -8,22 +8,29 @@ into observations (indicator labels, shared statements, growth targets).
 
 Figures
     * quantity: the number grammar of :mod:`graph.extract.numbers` (2362萬人, 10-20個, 約1/3,
-      1,234.5萬元, 2.5億G), or a compound Chinese-numeral count (三十一個); ``累計`` before
-      the number in its clause makes an otherwise unqualified figure ``cumulative``.
+      1,234.5萬元, 2.5億G, 68055塊/32), a compound Chinese-numeral count (三十一個; not 一個,
+      兩項, 千家萬戶), a fraction in words (超過三分之一; 百分之二十 = 20%) or tenths (超六成 =
+      more than 60%); ``累計`` before the number in its clause makes an otherwise unqualified
+      figure ``cumulative``.
     * rank: ``第N`` / ``第N位`` / ``第N名`` (Arabic or Chinese numeral) right after a scope
-      word (全國第9), after a rank verb (排名第九位, 位列第3), or after a ranked population
-      (在全國31個省(區、市)中排名第9位: rank 9, ``rank_of`` 31, scope from the population).
-      ``榜首`` / ``首位`` = rank 1; ``前十`` / ``前 10 名`` after a scope or verb = rank 10
-      with qualifier ``at-most``.
+      word (全國第9), after a rank verb (排名第九位, 位列第3, 首次進入), or after a ranked
+      population in the same clause or an earlier one of the sentence (在全國31個省(區、市)中,
+      …排名第9位: rank 9, ``rank_of`` 31, scope from the population). ``榜首`` / ``首位`` =
+      rank 1; ``前十`` / ``前 10 名`` after a scope or verb = rank 10 with qualifier
+      ``at-most`` (前三季度 is a period, not a rank). 第一個 / 第3家 are ordinals of things.
     * tier: ``第N梯隊``.
-    * growth without a number: ``翻一番`` = 2 倍, ``翻兩番`` = 4 倍.
+    * growth without a number: ``翻一番`` = 2 倍, ``翻兩番`` = 4 倍. (Growth words before a
+      number, declines and 是2021年底的3倍 are read by :mod:`graph.extract.metrics` with
+      :func:`growth_word` and :func:`is_multiple_of_earlier`.)
 
 Not figures (:func:`exclusions`; the reason is what the number accounting counts)
-    title (inside 《》), name (joined to Latin letters: 5G, IPv6, 10G-PON; a quotation of
-    digits only: “33618”; a service number: 12345熱線), date or time (2024-10-12, 18:08,
-    2023/10/12), date (2023年, 10月, 12日, 今(12)日), year (a bare 19xx/20xx with no unit),
-    event ordinal (第3屆), id or phone number (023-12345678; 7+ digits with no unit),
-    enumeration count (適應力、勝任力、創造力3種能力), and, found with its rank, rank
+    title (inside 《》); name (joined to Latin letters: 5G, IPv6, 10G-PON; a quotation of
+    digits only: “33618”; a service number, list or version: 12345熱線, 100強, 2.0版; a bare
+    version number 2.0); date or time (2024-10-12, 18:08, 2023/10/12); date (2023年, 10月,
+    12日, 今(12)日, the 1 of 1-9月); year (a bare 19xx/20xx with no unit); period (前10個月,
+    100週年); duration (連續3年; a rank's ``duration_years`` when a rank follows); event
+    ordinal (第3屆); ordinal (第3個五年計劃); id or phone number (023-12345678; 7+ digits with
+    no unit); enumeration count (適應力、勝任力、創造力3種能力); and, found with its rank, rank
     population (the 31 of 在全國31個省中排名第9).
 
 A position with no number (位居全國前列, 第一方陣) is not a figure: :func:`vague_ranks`
@@ -108,6 +115,7 @@ def patterns() -> Patterns:
     verbs = alt([*w.rank_verbs, *w.top_n_verbs])
     adverbs = alt(list(w.rank_adverbs))
     loc = re.escape(w.locative)
+    tail = rf"(?:{alt(list(w.scope_tails))})?{SP}"  # 西部地區第一: 地區 belongs to the scope
     population = (
         rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
         rf"(?:{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
@@ -122,12 +130,12 @@ def patterns() -> Patterns:
         ),
         population=re.compile(rf"(?:{loc}{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
         head=re.compile(
-            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<pop>{population}){SP})?"
-            rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP}{tail})?(?:(?P<pop>{population}){SP})?"
+            rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP}{tail})?\Z"
         ),
         top_n_head=re.compile(
-            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP})?(?:(?P<adv>{adverbs}){SP})?"
-            rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP})?\Z"
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP}{tail})?(?:(?P<adv>{adverbs}){SP})?"
+            rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP}{tail})?\Z"
         ),
         doubling=re.compile(alt(list(w.doubling))),
         vague=re.compile(alt(list(w.vague))),
@@ -187,6 +195,9 @@ def exclusions(
     phones = [(m.start(), m.end()) for m in p.phone.finditer(f)]
     date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
     name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
+    period_after = re.compile(rf"{SP}(?:{alt(list(w.period_suffixes))})")
+    seps = alt(list(w.range_separators))
+    date_range_after = re.compile(rf"{SP}(?:{seps}){SP}\d+{SP}(?:{alt(list(w.date_suffixes))})")
     for m in DIGIT_RUN.finditer(f):
         b, e = m.start(), m.end()
         before, after = f[max(0, b - 2) : b], f[e : e + 6]
@@ -198,11 +209,19 @@ def exclusions(
         elif before.endswith("“") and after.startswith("”"):
             out[b] = "name (a quotation of digits only)"
         elif name_after.match(f, e):
-            out[b] = "name (a service number)"
+            out[b] = "name (a service number, list or version)"
         elif re.match(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}", f[b : b + 10]) or re.search(
             r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
         ):
             out[b] = "date or time"
+        elif date_range_after.match(f, e):
+            out[b] = "date"  # 1-9月: the first end of a range of dates
+        elif period_after.match(f, e):
+            out[b] = "period (N個月)"
+        elif _is_counted_ordinal_digits(f, b, e, w):
+            out[b] = "ordinal (第N個)"
+        elif re.fullmatch(r"\d+\.0", m.group()) and not _has_unit(fig):
+            out[b] = "name (a version number)"
         elif p.duration_before.search(f[max(0, b - 4) : b]) and f.startswith(w.duration_unit, e):
             out[b] = "duration (連續N年)"  # a rank's duration_years when a rank follows
         elif date_after.match(f, e):
@@ -235,6 +254,13 @@ def _latin_unit(folded: str, fig: re.Match[str] | None) -> bool:
         return False
     nxt = folded[fig.end("unit") : fig.end("unit") + 1]
     return not re.match(r"[a-z0-9\-]", nxt)
+
+
+def _is_counted_ordinal_digits(f: str, b: int, e: int, w: gw.Words) -> bool:
+    """第3個五年計劃: the ordinal of a counted thing, not a rank and not a count."""
+    head = f[max(0, b - 3) : b].rstrip(numbers.SPACE_CHARS)
+    nxt = f[e : e + 1]
+    return head.endswith(w.ordinal) and bool(nxt) and nxt in w.population_measures
 
 
 def _is_event_ordinal(f: str, b: int, e: int, w: gw.Words, p: Patterns) -> bool:
@@ -476,9 +502,10 @@ def _cn_fraction_re() -> re.Pattern[str]:
     g, w = numbers.grammar(), gw.words()
     prefixes = [m for m in g.marker_of if m in _prefix_markers(g)]
     num = rf"\d+(?:\.\d+)?|{w.cn_numeral}"
+    suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
     return re.compile(
         rf"(?:(?P<pre>{alt(prefixes)}){SP})?(?P<den>{num}){re.escape(w.fraction_word)}"
-        rf"(?P<num>{num})"
+        rf"(?P<num>{num})(?P<suf>{alt(suffixes)})?"
     )
 
 
@@ -531,8 +558,9 @@ def _cn_fraction(text: str, m: re.Match[str], g: numbers.Grammar, w: gw.Words) -
             return None
         value, unit = num / den, ""
     pre = m.group("pre")
-    qualifier = g.marker_of[pre][1] if pre else "exact"
-    begin = m.start() if pre and qualifier != "exact" else m.start("den")
+    found = [x for x in (pre, m.group("suf")) if x]
+    qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
+    begin = m.start() if pre and g.marker_of[pre][1] != "exact" else m.start("den")
     digits = tuple(
         (m.start(x) + r.start(), m.start(x) + r.end())
         for x in ("den", "num")
@@ -615,13 +643,24 @@ def list_scope(f: str, begin: int, end: int) -> str | None:
 
 
 def vague_ranks(folded: str) -> list[tuple[int, int]]:
-    """Spans of positions stated without a number (前列, 第一方陣): INFO, not figures."""
-    return [(m.start(), m.end()) for m in patterns().vague.finditer(folded)]
+    """Spans of positions stated without a number (位居全國前列, 進入第一方陣): INFO, not
+    figures. Only right after a scope word or a rank verb, so 前列腺 is not one."""
+    p = patterns()
+    out = []
+    for m in p.vague.finditer(folded):
+        hm = p.top_n_head.search(folded, max(0, m.start() - 12), m.start())
+        if hm is not None and (hm.group("verb") or hm.group("s1") or hm.group("s2")):
+            out.append((m.start(), m.end()))
+    return out
 
 
 def growth_word(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
     """A growth word ending the label ``folded[begin:end]``: (its start, is a decline)."""
     w = gw.words()
+    for particle in w.growth_particles:  # 增長了12.5%: the particle is part of the verb
+        if folded.endswith(particle, begin, end) and end - len(particle) > begin:
+            end -= len(particle)
+            break
     seg = folded[begin:end]
     for word in sorted([*w.growth, *w.decline], key=len, reverse=True):
         if seg.endswith(word):

@@ -117,11 +117,13 @@ def test_every_curated_word_folds_one_for_one() -> None:
         ("數據存儲容量500 TB。", [q("500 TB", "500", "TB")]),
         ("移動互聯網接入流量2.5億G。", [q("2.5億G", "250000000", "G")]),
         ("骨幹網出口帶寬40Gbps。", [q("40Gbps", "40", "Gbps")]),
+        ("平均時延低於20ms。", [q("低於20ms", "20", "ms", "at-most")]),
         ("千兆寬帶用戶156萬戶。", [q("156萬戶", "1560000", "戶")]),
         ("上線政務服務12項。", [q("12項", "12", "項")]),
         ("發布數字應用30款。", [q("30款", "30", "款")]),
         ("人均算力是全國平均水平的1.5倍。", [q("1.5倍", "1.5", "倍")]),
         ("軟件收入1,234.5萬元。", [q("1,234.5萬元", "12345000", "元")]),
+        ("網民規模達6. 88億。", [q("6. 88億", "688000000")]),  # a scrape broke the decimal
         ("建成示範點三十一個。", [q("三十一個", "31", "個")]),
         ("算力總規模達到230EFLOPS。", [q("230EFLOPS", "230", "EFLOPS")]),
         (
@@ -129,6 +131,7 @@ def test_every_curated_word_folds_one_for_one() -> None:
             [q("超過810萬標準機架", "8100000", "標準機架", "more-than")],
         ),
         ("全年舉辦活動1200余場次。", [q("1200余場次", "1200", "場次", "more-than-approximately")]),
+        ("IPv6地址數量為68055塊/32。", [q("68055塊/32", "68055", "塊/32")]),
         ("農村網民占比約為三成。", [q("約為三成", "30", "%", "approximately")]),
         ("超六成企業已上雲。", [q("超六成", "60", "%", "more-than")]),
         ("八成以上用戶表示滿意。", [q("八成以上", "80", "%", "at-least")]),
@@ -167,6 +170,7 @@ def test_a_bare_position_word_is_an_idiom() -> None:
         ("數字經濟占地區生產總值的比重超過三分之一。", Decimal(1) / Decimal(3), "", "more-than"),
         ("農村寬帶覆蓋率約四分之三。", Decimal("0.75"), "", "approximately"),
         ("移動支付占比達百分之二十。", Decimal(20), "%", "exact"),
+        ("網民已占全球網民的五分之一左右。", Decimal("0.2"), "", "approximately"),
     ],
 )
 def test_fractions_in_words(text: str, value: Decimal, unit: str, qualifier: str) -> None:
@@ -246,6 +250,11 @@ def test_cumulative_only_when_no_other_marker() -> None:
         ("算力規模位列西部第3位。", [r("第3位", 3, "place/western-china")]),
         ("数字经济规模位居全国第二。", [r("第二", 2, "place/china")]),
         ("網絡安全指數躍居中西部第1。", [r("第1", 1, "place/central-western-china")]),
+        ("寬帶速率名列全國第3。", [r("第3", 3, "place/china")]),
+        ("數字政府指數位居西部地區第一。", [r("第一", 1, "place/western-china")]),
+        ("數字政府指數在全國範圍內排名第5。", [r("第5", 5, "place/china")]),
+        ("數字政府指數在西部省份中排名第2位。", [r("第2位", 2, "place/western-china")]),
+        ("網絡安全指數並列全國第一。", [r("第一", 1, "place/china")]),
         ("平板電腦產量位居全國榜首。", [r("榜首", 1, "place/china")]),
         ("用戶數居全國首位。", [r("首位", 1, "place/china")]),
         ("公共數據開放數量在全國位居前十。", [r("前十", 10, "place/china", "at-most")]),
@@ -300,6 +309,12 @@ def test_a_position_without_a_number_is_an_info_not_a_figure(text: str) -> None:
         assert fold(variant[info.begin : info.end]) in {"前列", "第一方阵"}
 
 
+def test_a_vague_word_inside_another_word_is_nothing() -> None:
+    for text in _both("開展前列腺疾病篩查。"):
+        obs, findings, _ = _run(text)
+        assert obs == [] and not [f for f in findings if f.code == "rank-without-number"]
+
+
 def test_first_three_quarters_is_a_period_not_a_rank() -> None:
     for text in _both("前三季度軟件收入增長5%。"):
         obs, _, _ = _run(text)
@@ -320,6 +335,9 @@ def test_first_three_quarters_is_a_period_not_a_rank() -> None:
         ("數字經濟規模較2017年翻了一番。", ("growth", "2", "倍")),
         ("算力規模增長2倍。", ("growth", "2", "倍")),
         ("网络诈骗案件同比下降5%。", ("growth", "-5", "%")),
+        ("軟件業務收入增長了12.5%。", ("growth", "12.5", "%")),
+        ("網絡詐騙案件減少了30%。", ("growth", "-30", "%")),
+        ("電信業務收入同比增長率為12%。", ("growth", "12", "%")),
     ],
 )
 def test_growth(text: str, expected: tuple[str, str, str]) -> None:
@@ -349,11 +367,16 @@ def test_growth(text: str, expected: tuple[str, str, str]) -> None:
         ("培育適應力、勝任力、創造力3種能力。", {"enumeration count": 1}),
         ("5G基站、10G-PON端口和IPv6網絡。", {"name (joined to Latin letters)": 3}),
         ("圍繞“33618”體系。", {"name (a quotation of digits only)": 1}),
-        ("市民可撥打12345熱線。", {"name (a service number)": 1}),
+        ("市民可撥打12345熱線。", {"name (a service number, list or version)": 1}),
         ("諮詢電話023-12345678。", {"id or phone number": 2}),
         ("備案編號20231012001。", {"id or phone number": 1}),
         ("《重慶市互聯網發展報告(2022)》發布。", {"title": 1}),
         ("數字經濟連續3年保持兩位數增長。", {"duration (連續N年)": 1}),
+        ("2023年1-9月發布會召開。", {"date": 3}),
+        ("前10個月發布會召開,建黨100週年。", {"period (N個月)": 2}),
+        ("實施第3個五年計劃。", {"ordinal (第N個)": 1}),
+        ("入選互聯網企業100強名單。", {"name (a service number, list or version)": 1}),
+        ("數字重慶2.0和平臺3.0上線。", {"name (a version number)": 2}),
         ("重慶網民達2285萬人\n全市網民數量2285萬人。", {"headline restating a body figure": 1}),
     ],
 )
