@@ -24,7 +24,17 @@ from typing import Any
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
-from graph import __version__, assemble, curation_queue, export, ingest, segment, sources, validate
+from graph import (
+    __version__,
+    assemble,
+    checks,
+    curation_queue,
+    export,
+    ingest,
+    segment,
+    sources,
+    validate,
+)
 from graph.assemble import Bundle, source_iri
 from graph.curation import Curation, load_curation
 from graph.extract import candidates, entities, metrics, period, relations
@@ -404,6 +414,11 @@ def run(
     clock.lap("ingest + segment + extract")
     assembled = assemble.run(bundles, registry, curation)
     clock.lap("assemble")
+    checked = checks.run(assembled.data)  # stated growth vs its figures: WARNINGs, never errors
+    assembled.findings.extend(checked.findings)
+    assembled.counts.update({f"checks_{k}": n for k, n in checked.counts.items()})
+    assembled.counts["triples"] = len(assembled.data)
+    clock.lap("checks")
     reconciliation, unbalanced = reconcile(bundles)
     findings = [
         *(f for b in bundles for f in b.extraction.findings),

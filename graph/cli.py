@@ -1,4 +1,5 @@
-"""The ``cqkg`` command: one sub-command per verb (add, build, query, serve, push, view, analyze).
+"""The ``cqkg`` command: one sub-command per verb (add, build, query, serve, push, view,
+analyze, compare).
 
 Sub-commands of the query and viewer features live in their own modules and register
 themselves through ``register(app)`` so this file stays a thin index.
@@ -38,12 +39,13 @@ def main(
 
 
 def _register() -> None:
-    from graph import add_cli, build_cli, query_cli, view_cli
+    from graph import add_cli, build_cli, compare, query_cli, view_cli
 
     add_cli.register(app)
     build_cli.register(app)
     query_cli.register(app)
     view_cli.register(app)
+    compare.register(app)
 
 
 _register()

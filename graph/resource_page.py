@@ -174,6 +174,42 @@ class MentionGroup:
 
 
 @dataclass(slots=True)
+class ChartPoint:
+    """One figure on an indicator's series chart: where it is drawn and the quote it links to."""
+
+    cx: float
+    cy: float
+    href: str
+    title: str
+
+
+@dataclass(slots=True)
+class Chart:
+    """An indicator's series as numbers for an inline SVG drawn by the template (no script).
+
+    Only numbers and plain text reach the template, which escapes the text; the chart plots
+    the figures of one unit (the unit most figures share), period on x, value on y.
+    """
+
+    width: int
+    height: int
+    unit: str
+    line: str  # "x,y x,y ..." for the polyline (numbers only)
+    points: list[ChartPoint] = field(default_factory=list)
+    x_labels: list[tuple[float, str]] = field(default_factory=list)
+    y_labels: list[tuple[float, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Badge:
+    """A consistency check of one of the indicator's growth figures (graph/checks.py)."""
+
+    status: str  # consistent | inconsistent | uncheckable
+    growth: Node
+    comment: str
+
+
+@dataclass(slots=True)
 class Page:
     """Everything ``entity.html`` shows for one resource."""
 
@@ -192,6 +228,8 @@ class Page:
     inner_spans: list[SpanInfo] = field(default_factory=list)
     members: list[tuple[Node, list[Node]]] = field(default_factory=list)  # theme: class, nodes
     truncated: bool = False
+    chart: Chart | None = None  # indicator pages: the series (issue 10)
+    checks: list[Badge] = field(default_factory=list)  # indicator pages: growth checks
 
     @property
     def mention_count(self) -> int:
@@ -558,6 +596,9 @@ async def gather_page(run: Runner, iri: str) -> Page | None:
         tres = await run(_Q_MEMBERS.format(x=x, limit=MAX_ROWS + 1))
         _members(page, _rows(tres), nodes)
 
+    if kind == "indicator":
+        await _series(run, x, page, nodes)
+
     await nodes.fill(run)
     props = [n for n, _ in literals]
     for rel in (*page.outgoing, *page.incoming):
@@ -693,3 +734,89 @@ __all__ = [
     "page_href",
     "resource_iri",
 ]
+
+
+# ---------------------------------------------------------------- indicator series (issue 10)
+
+_Q_NOT_FIGURES = """SELECT DISTINCT ?obs WHERE {{
+  ?obs cqo:indicator {x} ; a ?c .
+  VALUES ?c {{ cqo:GrowthObservation cqo:RankObservation cqo:TierObservation }}
+}} ORDER BY ?obs LIMIT {limit}"""
+
+_Q_CHECKS = """SELECT ?check ?growth ?status ?comment WHERE {{
+  ?check a cqo:ConsistencyCheck ; cqo:checks ?growth ; cqo:status ?status ; rdfs:comment ?comment .
+  ?growth cqo:indicator {x} .
+}} ORDER BY ?growth ?check LIMIT {limit}"""
+
+CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 560, 220, 90, 20, 16, 34
+
+
+async def _series(run: Runner, x: str, page: Page, nodes: _Labels) -> None:
+    """The indicator's chart and check badges (two fixed queries on the page IRI)."""
+    skip = {
+        i
+        for r in _rows(await run(_Q_NOT_FIGURES.format(x=x, limit=MAX_ROWS)))
+        if (i := _uri(r["obs"]))
+    }
+    page.chart = series_chart([f for f in page.figures if f.node.iri not in skip])
+    for r in _rows(await run(_Q_CHECKS.format(x=x, limit=MAX_ROWS))):
+        growth, status, comment = _uri(r["growth"]), _uri(r["status"]), r["comment"]
+        if growth and status and comment is not None:
+            page.checks.append(Badge(status.rsplit("#", 1)[-1], nodes(growth), comment.value))
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def series_chart(figures: Iterable[Figure]) -> Chart | None:
+    """A chart of the figures with a value and a period, in the unit most of them share.
+
+    Each point links to the page of the span its figure was first stated in; ``None`` when
+    fewer than one period has a figure to draw.
+    """
+    drawn = [
+        (f, v) for f in figures if f.period and f.sources and (v := _decimal(f.value)) is not None
+    ]
+    if not drawn:
+        return None
+    units: dict[str, int] = {}
+    for f, _ in drawn:
+        key = f.unit.iri if f.unit else ""
+        units[key] = units.get(key, 0) + 1
+    unit = max(sorted(units), key=lambda u: units[u])
+    drawn = sorted(
+        ((f, v) for f, v in drawn if (f.unit.iri if f.unit else "") == unit),
+        key=lambda fv: (fv[0].period, fv[1], fv[0].node.iri),
+    )
+    periods = sorted({f.period for f, _ in drawn})
+    lo = min(Decimal(0), *(v for _, v in drawn))
+    hi = max(v for _, v in drawn)
+    span = (hi - lo) or Decimal(1)
+    inner_w, inner_h = CHART_W - PAD_L - PAD_R, CHART_H - PAD_T - PAD_B
+
+    def px(period: str) -> float:
+        if len(periods) == 1:
+            return PAD_L + inner_w / 2
+        return round(PAD_L + inner_w * periods.index(period) / (len(periods) - 1), 1)
+
+    def py(value: Decimal) -> float:
+        return round(float(PAD_T + inner_h * (1 - (value - lo) / span)), 1)
+
+    unit_name = next((f.unit.name for f, _ in drawn if f.unit), "")
+    chart = Chart(CHART_W, CHART_H, unit_name, "")
+    for f, v in drawn:
+        source = f.sources[0]
+        stated = " · ".join(f.stated) or f.value
+        chart.points.append(
+            ChartPoint(
+                px(f.period), py(v), source.node.href, f"{f.period}: {stated} — {source.quote}"
+            )
+        )
+    chart.line = " ".join(f"{p.cx},{p.cy}" for p in chart.points)
+    chart.x_labels = [(px(p), p) for p in periods]
+    chart.y_labels = [(py(hi), format_decimal(str(hi))), (py(lo), format_decimal(str(lo)))]
+    return chart

@@ -41,7 +41,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from graph import resource_page
+from graph import compare, resource_page
 from graph.model import InputError
 from graph.namespaces import PREFIXES
 from graph.query import (
@@ -888,6 +888,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
         Route("/favicon.ico", favicon),
         Route("/query", query_page),
         Route("/id/{path:path}", entity),
+        Route("/compare", compare.route(ep.run)),  # the ledger (graph/compare.py owns it)
         Mount("/static", app=StaticFiles(directory=PACKAGE / "static"), name="static"),
     ]
     middleware = [

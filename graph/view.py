@@ -584,6 +584,12 @@ def _quote(idx: ResourceIndex, span: str, fallback_section: str) -> dict[str, st
     return {"pre": pre, "mark": mark, "post": post, "sec": section, "span": span}
 
 
+def _span_editions(idx: ResourceIndex, span: str) -> set[str]:
+    """Report editions (years) the article quoted by ``span`` is ``cqo:about`` (edition filter)."""
+    source = idx.first(span, str(NIF.referenceContext))
+    return {y for d in idx.values(source, _CQO + "about") if (y := idx.first(d, _CQO + "edition"))}
+
+
 def _figure(idx: ResourceIndex, styles: Styles, obs: str) -> dict[str, Any]:
     cls = class_of(idx, styles, obs)
     section = idx.first(obs, _CQO + "section")
@@ -600,6 +606,7 @@ def _figure(idx: ResourceIndex, styles: Styles, obs: str) -> dict[str, Any]:
         "rank": idx.first(obs, _CQO + "rank"),
         "scope": idx.first(obs, _CQO + "rankScope"),
         "src": [_quote(idx, s, section) for s in idx.values(obs, _DERIVED)],
+        "ed": sorted({e for s in idx.values(obs, _DERIVED) for e in _span_editions(idx, s)}),
     }
 
 
@@ -688,6 +695,11 @@ def _page_data(
                 rels.append(["in", p, s, s in node_set, evidence.get((s, p, n), [])])
                 terms.update((p, s))
         figs = [renumber[i] for i in fig_by_node.get(n, [])]
+        # edition filter: the editions of this node's figures and of the articles mentioning it
+        eds = {e for i in figs for e in figures[i]["ed"]}
+        for p, s in idx.inc.get(n, ()):
+            if p == _CQO + "refersTo":
+                eds |= _span_editions(idx, s)
         names = (*labels, *alt, local_name(n))
         all_strings.extend(names)
         key = "\n".join(sorted({fold(x) for x in names} | {_nfkc_lower(x) for x in names}))
@@ -708,6 +720,7 @@ def _page_data(
             k=key,
             rel=rels,
             fig=figs,
+            ed=sorted(eds),
             deg=degree,
             **({"font": {"size": 30, "strokeWidth": 4}, "mass": 3} if cls.hub else {}),
         )
@@ -783,6 +796,7 @@ def _page_data(
         "terms": term_labels,
         "fold": _fold_table(all_strings),
         "figures": figures,
+        "editions": sorted({e for f in figures for e in f["ed"]}),
         "nodes": nodes,
         "edges": edges,
         "options": json.loads(options),

@@ -60,6 +60,9 @@ class CQO(DefinedNamespace):
     Qualifier: URIRef
     RankObservation: URIRef
     TierObservation: URIRef
+    # classes: consistency checks (graph/checks.py)
+    CheckStatus: URIRef
+    ConsistencyCheck: URIRef
     # classes: text and evidence
     Assertion: URIRef
     Sentence: URIRef
@@ -67,6 +70,7 @@ class CQO(DefinedNamespace):
     Theme: URIRef
     # object properties
     about: URIRef
+    checks: URIRef
     cites: URIRef
     conflictsWith: URIRef
     curationStatus: URIRef
@@ -88,8 +92,13 @@ class CQO(DefinedNamespace):
     section: URIRef
     speaker: URIRef
     spokeAbout: URIRef
+    status: URIRef
     unit: URIRef
+    usesObservation: URIRef
     # datatype properties
+    computedMax: URIRef
+    computedMin: URIRef
+    computedValue: URIRef
     consecutiveYears: URIRef
     edition: URIRef
     period: URIRef
@@ -105,6 +114,9 @@ class CQO(DefinedNamespace):
     # individuals
     Candidate: URIRef
     Curated: URIRef
+    consistent: URIRef
+    inconsistent: URIRef
+    uncheckable: URIRef
     dsd: URIRef
 
 

@@ -195,3 +195,13 @@ def test_glossary(engine) -> None:  # type: ignore[no-untyped-def]
     # a pilot is listed under its most specific class only
     assert ("Pilot", "國家(渝中區)區塊鏈創新應用試點") in [r[:2] for r in got]
     assert not [r for r in got if r[0] == "Project" and "試點" in r[1] and "國家(" in r[1]]
+
+
+def test_indicator_series(engine) -> None:  # type: ignore[no-untyped-def]
+    """網民數量 by period: one figure (stated 2362萬人) quoted twice; a quote that spaces the
+    number (網民數量達 2362 萬人) keeps its row, with the figure's stated value."""
+    got = [(r[0], r[1], r[2], r[5], r[8]) for r in rows(engine, "indicator-series")]
+    assert got == [
+        ("2023", "quantity", "23620000", "2362萬人", "網民數量2362萬人"),
+        ("2023", "quantity", "23620000", "2362萬人", "網民數量達 2362 萬人"),
+    ]

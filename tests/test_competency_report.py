@@ -16,6 +16,7 @@ from graph.query import list_queries, load_query, open_engine, run_query
 
 CQR = "https://w3id.org/cqkg/id/"
 CQO = "https://w3id.org/cqkg/ontology#"
+SEED = "hualong-2024-10-12-cq-internet-report-2023"
 
 
 @pytest.fixture(scope="module")
@@ -227,6 +228,16 @@ def test_glossary(engine) -> None:  # type: ignore[no-untyped-def]
     ]
 
 
+def test_indicator_series_by_period(engine) -> None:  # type: ignore[no-untyped-def]
+    """The seed's 網民數量 (body: 網民數量達 2362 萬人; summary: 網民數量2362萬人), 2023 edition."""
+    got = rows(engine, "indicator-series")
+    assert [r[:8] for r in got] == [
+        ("2023", "quantity", "23620000", "people", "exact", s, "2023", SEED)
+        for s in ("2362 萬人", "2362萬人")
+    ]
+    assert {r[9] for r in got} == {f"{CQR}obs/wang-min-shu-liang/quantity-23620000"}
+
+
 TESTED = {
     "organizers": test_organizers,
     "speakers": test_speakers_with_agency_and_title,
@@ -248,6 +259,7 @@ TESTED = {
     "class-counts": test_class_counts,
     "neighbourhood": test_neighbourhood_construct,
     "glossary": test_glossary,
+    "indicator-series": test_indicator_series_by_period,
 }
 
 

@@ -27,7 +27,14 @@ def test_renders_every_term_and_is_deterministic(tmp_path: Path) -> None:
     assert make_docs.main(["--out", str(first)]) == 0
     assert make_docs.main(["--out", str(second)]) == 0
     html = first.read_text(encoding="utf-8")
-    individuals = {"dsd", "Curated", "Candidate"}  # pyLODE documents classes and properties
+    individuals = {
+        "dsd",
+        "Curated",
+        "Candidate",
+        "consistent",
+        "inconsistent",
+        "uncheckable",
+    }  # pyLODE documents classes and properties
     for name in CQO_TERMS - individuals:
         assert f"https://w3id.org/cqkg/ontology#{name}<" in html, name
     assert "重庆市互联网发展报告知识图谱本体" in html

@@ -46,7 +46,7 @@ CONTRACT_PROPERTIES = {
     # open world (issue 7) and editions (issue 10)
     "curationStatus", "conflictsWith", "previousEdition", "edition", "rankOf", "valueMax",
 }  # fmt: skip
-CONTRACT_INDIVIDUALS = {"Curated", "Candidate", "dsd"}
+CONTRACT_INDIVIDUALS = {"Curated", "Candidate", "dsd", "consistent", "inconsistent", "uncheckable"}
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,7 @@ DECLARED = {
     "section-figures": ("section",),
     "section-entities": ("section",),
     "neighbourhood": ("label",),
+    "indicator-series": ("indicator",),
 }
 LIFE = "互聯網賦能高品質生活"
 XSD = "http://www.w3.org/2001/XMLSchema#"
