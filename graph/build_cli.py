@@ -43,7 +43,16 @@ def build(
         f"(see {out}/report.md)"
     )
     changes = ", ".join(f"{k} {v}" for k, v in s["cleaning_changes"].items())
-    typer.echo(f"cleaning: {changes}")
+    typer.echo(f"cleaning: {changes or 'nothing to clean'}")
+    checks = ", ".join(
+        f"{c.get('checks_' + status, 0)} {status}"
+        for status in ("consistent", "inconsistent", "uncheckable")
+    )
+    typer.echo(
+        f"open world: {c.get('candidates', 0)} candidate entities and "
+        f"{c.get('candidates.indicators', 0)} candidate indicators queued in "
+        f"{out}/curation-queue.yaml; {c.get('conflicts', 0)} conflict(s); growth checks: {checks}"
+    )
 
 
 def register(app: typer.Typer) -> None:
