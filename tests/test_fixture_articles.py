@@ -52,6 +52,20 @@ IDS = fixture_ids()
 BELOW_TARGET = {
     "fx-e-yuzhou-2024-cq2023-hans": "indicator 0.93: 发布重点应用场景清单 keeps its verb (as the "
     "seed's 發布信息 must), 接入算力资源 loses the platform that connects it",
+    # the held-out articles h1-h3, written blind (before their authors read the extractor)
+    "fx-h1-jinyun-2024-cq2023-hans": "no figure at all: every Q&A line starting 记者： opens the "
+    "closing credits (layout byline_words), so the whole interview is skipped (InputError)",
+    "fx-h2-qianling-2023-gz2022-hant": "indicator 0.38: list markers (一)… and 全省 stay in the "
+    "indicator; 8%至19% is two figures, not a range; 全國 does not reach the next clause",
+    "fx-h3-chaotian-2024-cq2023-hans": "no figure at all: the 通讯员 line under the dateline opens "
+    "the closing credits (layout byline_words), so the whole bulletin is skipped (InputError)",
+}
+#: fixtures the build refuses outright, with the reason: they stay out of the build of the seed
+#: plus every fixture and are each a strict xfail until their text yields figures
+BUILD_REFUSED = {
+    "fx-h1-jinyun-2024-cq2023-hans": "记者： Q&A lines open the closing credits: no figures found",
+    "fx-h3-chaotian-2024-cq2023-hans": "a 通讯员 line at the top opens the closing credits: "
+    "no figures found",
 }
 LICENCE = "Fixture written by the cqkg team for tests; invented figures."
 
@@ -259,9 +273,26 @@ def test_simplified_seed_gives_the_seeds_figures(tmp_path: Path) -> None:
     assert c.share >= 0.95
 
 
+def test_a_refused_fixture_is_also_below_target() -> None:
+    assert set(BUILD_REFUSED) <= set(BELOW_TARGET)
+
+
+@pytest.mark.parametrize(
+    "fixture_id",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=r))
+        for i, r in BUILD_REFUSED.items()
+    ],
+)
+def test_a_refused_fixture_yields_figures(fixture_id: str) -> None:
+    """The day the build takes it, it must go back into the build of every fixture."""
+    assert extract_figures(ARTICLES / fixture_id).observations
+
+
 @pytest.mark.slow
 def test_seed_and_every_fixture_build_together(tmp_path: Path) -> None:
-    corpus = copy_sources(tmp_path / "sources", [ARTICLES / i for i in IDS])
+    ids = [i for i in IDS if i not in BUILD_REFUSED]
+    corpus = copy_sources(tmp_path / "sources", [ARTICLES / i for i in ids])
     out = tmp_path / "build"
     res = subprocess.run(
         [sys.executable, "-m", "graph.cli", "build", "--sources", str(corpus), "--out", str(out)],
