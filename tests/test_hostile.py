@@ -188,3 +188,69 @@ def test_benign_queries_are_still_answered(query: str, engines: dict, build_dir:
     fmt = "nt" if query.startswith(("CONSTRUCT", "DESCRIBE")) else "json"
     res = runner.invoke(app, ["query", query, "--build-dir", str(build_dir), "-f", fmt])
     assert res.exit_code == 0, res.output
+
+
+# ---------------------------------------------------------------- the endpoint, every channel
+
+CHANNELS = ("get", "form", "body", "update-form", "update-body")
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_the_endpoint_refuses_every_variant_in_every_channel(
+    build_dir: Path, canary_url: tuple[Canary, str]
+) -> None:
+    """Every variant reaches a real ``cqkg serve`` (workers in their network namespace) by one
+    of the protocol's channels in turn (GET ``query=``, POST form, POST
+    ``application/sparql-query``, and the update channels), so each channel sees hundreds of
+    variants: none may be answered 2xx, none may give a 5xx, and the canary sees nothing."""
+    import httpx
+    from query_support import ThreadServer
+
+    from graph.query import WorkerPool
+    from graph.server import ServerConfig, create_app
+
+    c, url = canary_url
+    before = c.connections
+    config = ServerConfig(build_dir=build_dir, engine="oxigraph")
+    pool = WorkerPool(build_dir, size=config.workers, engine=config.engine)
+    server = ThreadServer(create_app(config, pool))
+    answered: list[str] = []
+    statuses: dict[int, int] = {}
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            for i, v in enumerate(corpus(url)):
+                channel = CHANNELS[i % len(CHANNELS)]
+                if channel == "get" and len(v.query) > 8000:
+                    channel = "body"  # httpx itself refuses such a URL (413 is tested elsewhere)
+                if channel == "get":
+                    r = client.get("/sparql", params={"query": v.query})
+                elif channel == "form":
+                    r = client.post("/sparql", data={"query": v.query})
+                elif channel == "body":
+                    r = client.post(
+                        "/sparql",
+                        content=v.query.encode("utf-8"),
+                        headers={"Content-Type": "application/sparql-query"},
+                    )
+                elif channel == "update-form":
+                    r = client.post("/sparql", data={"update": v.query})
+                else:
+                    r = client.post(
+                        "/sparql",
+                        content=v.query.encode("utf-8"),
+                        headers={"Content-Type": "application/sparql-update"},
+                    )
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                if r.status_code < 400 or r.status_code >= 500:
+                    answered.append(f"{channel}:{v.name}:{r.status_code}")
+            # the endpoint is still up and still answers a benign query
+            ok = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+            assert ok.status_code == 200, ok.text
+    finally:
+        server.stop()
+        pool.close()
+    time.sleep(0.2)
+    assert answered == [], answered[:10]
+    assert set(statuses) <= {400, 403, 413}, statuses
+    assert c.connections == before
