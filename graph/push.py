@@ -14,7 +14,7 @@ Big graphs: files are read line by line and sent in chunks of about ``chunk_byte
 Oxigraph's ``no_transaction`` parameter (its bulk loader; other stores ignore or refuse it).
 
 Resumable (per-source target only): after a graph is complete, its digest (sha256 of its
-N-Triples lines) is written to a companion graph ``cqr:graph/digest/<name>``
+lines in ``cqkg.nq``) is written to a companion graph ``cqr:graph/digest/<name>``
 (``<graph> dcterms:identifier "sha256:…"`` and ``void:triples``). A graph whose companion
 already holds the digest is skipped; the companion is deleted before a graph is rewritten, so
 a push killed half-way re-sends exactly the graphs it had not finished. ``cqr:graph/catalog``
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -54,6 +54,20 @@ class PushError(Exception):
     """The store refused the upload or could not be reached (exit code 1)."""
 
     exit_code = 1
+
+
+def bearer_auth(token: str) -> httpx.Auth:
+    """``Authorization: Bearer <token>`` on every request (QLever's access token)."""
+    import httpx
+
+    class _Bearer(httpx.Auth):
+        def auth_flow(
+            self, request: httpx.Request
+        ) -> Generator[httpx.Request, httpx.Response, None]:
+            request.headers["Authorization"] = f"Bearer {token}"
+            yield request
+
+    return _Bearer()
 
 
 @dataclass(slots=True)
@@ -228,30 +242,35 @@ def _push_single(
 def scan_parts(path: Path) -> list[_Part]:
     """One pass over ``cqkg.nq``: each graph's byte range, triple count and digest.
 
-    The digest is sha256 of the graph's N-Triples lines (as sent), so it changes exactly when
-    the graph's content does. The file must be grouped by graph (``export.nquads`` sorts it).
+    The digest is sha256 of the graph's lines as they are in ``cqkg.nq`` (every line ends
+    with the graph's own name), so it changes exactly when the graph's content does. The file
+    must be grouped by graph (``export.nquads`` sorts it). Lines of the current graph are
+    recognised by their suffix, so a big file costs one ``endswith`` and one hash update a line.
     """
     parts: list[_Part] = []
     seen: set[str] = set()
-    name, start, count, digest = "", 0, 0, hashlib.sha256()
+    name, suffix, start, count, digest = "", b"\0", 0, 0, hashlib.sha256()
     offset = 0
     with open(path, "rb") as fh:
         for lineno, line in enumerate(fh, 1):
-            try:
-                head, g, dot = line.rstrip(b"\n").rsplit(b" ", 2)
-            except ValueError:
-                raise InputError(f"{path}:{lineno}: not an N-Quads line") from None
-            if dot != b"." or not (g.startswith(b"<") and g.endswith(b">")):
-                raise InputError(f"{path}:{lineno}: not an N-Quads line with a named graph")
-            here = g[1:-1].decode("utf-8")
-            if here != name:
+            if not line.endswith(suffix):
+                try:
+                    _head, g, dot = line.rstrip(b"\n").rsplit(b" ", 2)
+                except ValueError:
+                    raise InputError(f"{path}:{lineno}: not an N-Quads line") from None
+                if dot != b"." or not (g.startswith(b"<") and g.endswith(b">")):
+                    raise InputError(f"{path}:{lineno}: not an N-Quads line with a named graph")
+                if not line.endswith(b" .\n"):
+                    raise InputError(f"{path}:{lineno}: not an N-Quads line (no newline)")
+                here = g[1:-1].decode("utf-8")
                 if name:
                     parts.append(_Part(name, start, offset, count, digest.hexdigest()))
                 if here in seen:
                     raise InputError(f"{path}:{lineno}: graph <{here}> is not contiguous")
                 seen.add(here)
-                name, start, count, digest = here, offset, 0, hashlib.sha256()
-            digest.update(head + b" .\n")
+                name, suffix = here, b" " + g + b" .\n"
+                start, count, digest = offset, 0, hashlib.sha256()
+            digest.update(line)
             count += 1
             offset += len(line)
     if name:

@@ -170,7 +170,11 @@ def push(
     user: str = typer.Option(
         None, "--user", help="User for HTTP auth; the password is read from $CQKG_PUSH_PASSWORD."
     ),
-    auth_scheme: str = typer.Option("digest", "--auth", help="digest or basic (with --user)."),
+    auth_scheme: str = typer.Option(
+        "digest",
+        "--auth",
+        help="digest or basic (with --user), or bearer (token from $CQKG_PUSH_TOKEN).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
 ) -> None:
     """Upload the build to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
@@ -183,7 +187,7 @@ def push(
     import httpx
 
     from graph.model import InputError
-    from graph.push import PushError
+    from graph.push import PushError, bearer_auth
     from graph.push import push as do_push
 
     if graph and default_graph:
@@ -191,7 +195,12 @@ def push(
     if not chunk_mib > 0:
         _fail(f"--chunk-mib {chunk_mib:g}: must be > 0")
     auth: httpx.Auth | None = None
-    if user:
+    if auth_scheme == "bearer":
+        token = os.environ.get("CQKG_PUSH_TOKEN")
+        if not token:
+            _fail("--auth bearer needs the token in $CQKG_PUSH_TOKEN")
+        auth = bearer_auth(token or "")
+    elif user:
         password = os.environ.get("CQKG_PUSH_PASSWORD")
         if password is None:
             _fail("--user needs the password in $CQKG_PUSH_PASSWORD")

@@ -83,10 +83,12 @@ def test_scan_parts_digests_each_graph_and_refuses_what_is_not_grouped(tmp_path:
     assert [p.name for p in parts] == sorted(p.name for p in parts)
     raw = path.read_bytes()
     for part in parts:
-        body = raw[part.start : part.end].decode("utf-8").splitlines()
-        lines = [f"{line.rsplit(' ', 2)[0]} .\n" for line in body]
-        assert len(lines) == part.triples
-        assert part.digest == hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+        body = raw[part.start : part.end]
+        assert {line.rsplit(b" ", 2)[1] for line in body.splitlines()} == {
+            f"<{part.name}>".encode()
+        }
+        assert len(body.splitlines()) == part.triples
+        assert part.digest == hashlib.sha256(body).hexdigest()
 
     lines = raw.decode("utf-8").splitlines(keepends=True)
     path.write_text(lines[-1] + "".join(lines[:-1]), encoding="utf-8")

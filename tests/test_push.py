@@ -281,3 +281,26 @@ def test_cli_reports_progress_and_fails_in_one_line(built: BuildResult, ox_store
     )
     assert down.returncode == 1
     assert len(down.stderr.strip().splitlines()) == 1 and "ConnectError" in down.stderr
+
+
+def cmd_push(built: BuildResult) -> list[str]:
+    return [sys.executable, "-m", "graph", "push", "--build-dir", str(built.out_dir)]
+
+
+def test_bearer_auth_sends_the_token_and_the_cli_wants_it_from_the_environment(
+    built: BuildResult,
+) -> None:
+    from graph.push import bearer_auth
+
+    request = next(bearer_auth("t0k3n").auth_flow(httpx.Request("PUT", "http://127.0.0.1/")))
+    assert request.headers["Authorization"] == "Bearer t0k3n"
+    env = {k: v for k, v in os.environ.items() if k != "CQKG_PUSH_TOKEN"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    res = subprocess.run(
+        [*cmd_push(built), "--endpoint", "http://127.0.0.1:9/", "--auth", "bearer"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert res.returncode == 2 and "CQKG_PUSH_TOKEN" in res.stderr
