@@ -175,6 +175,9 @@ def push(
         "--auth",
         help="digest or basic (with --user), or bearer (token from $CQKG_PUSH_TOKEN).",
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Re-send every graph, even those the store has (by digest)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
 ) -> None:
     """Upload the build to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
@@ -219,6 +222,7 @@ def push(
             chunk_bytes=int(chunk_mib * (1 << 20)),
             auth=auth,
             progress=None if quiet else (lambda msg: typer.echo(msg, err=True)),
+            force=force,
         )
     except (InputError, PushError) as exc:
         _fail(str(exc), getattr(exc, "exit_code", 1))
