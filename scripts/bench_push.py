@@ -51,14 +51,17 @@ def make_corpus(build: Path, out: Path, n: int) -> tuple[int, int]:
     return triples, (out / "cqkg.nq").stat().st_size
 
 
-def change_one_source(out: Path) -> None:
-    """Append one triple to the first source graph (kept contiguous and sorted by graph)."""
-    path = out / "cqkg.nq"
-    text = path.read_bytes()
+def change_one_source(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` with one triple added to the first source graph (streamed)."""
     marker = b"<https://w3id.org/cqkg/id/graph/source/bench-0000> .\n"
-    at = text.index(marker) + len(marker)
     extra = b'<https://example.org/bench> <https://example.org/changed> "1" ' + marker
-    path.write_bytes(text[:at] + extra + text[at:])
+    done = False
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        for line in fin:
+            fout.write(line)
+            if not done and line.endswith(marker):
+                fout.write(extra)  # the graph stays contiguous
+                done = True
 
 
 def timed_push(store: Store, build: Path, bulk: bool) -> tuple[float, float, str]:
@@ -82,7 +85,9 @@ def timed_push(store: Store, build: Path, bulk: bool) -> tuple[float, float, str
         out, err = out_fh.read(), err_fh.read()
     if proc.returncode != 0:
         raise SystemExit(f"push failed: {err.decode().strip()}")
-    peak = usage.ru_maxrss / 1024  # KiB on Linux
+    # KiB on Linux. Linux keeps the high-water mark across exec, so this includes what the
+    # forked copy of this (small, streaming) script had: an upper bound for the push.
+    peak = usage.ru_maxrss / 1024
     return seconds, peak, out.decode().strip()
 
 
@@ -115,15 +120,14 @@ def main() -> None:
                 cold, peak1, _ = timed_push(store, build, args.bulk)
                 again, peak2, _ = timed_push(store, build, args.bulk)
                 (build / "cqkg.nq").unlink()
-                (build / "cqkg.nq").write_bytes((work / "build" / "cqkg.nq").read_bytes())
-                change_one_source(build)
+                change_one_source(work / "build" / "cqkg.nq", build / "cqkg.nq")
                 one, peak3, summary = timed_push(store, build, args.bulk)
             rss.append(max(peak1, peak2, peak3))
             print(
                 f"| {name} | {cold:.1f} | {triples / cold:,.0f} | {again:.2f} | {one:.2f} |"
                 f"  <!-- {summary} -->"
             )
-        print(f"peak RSS of the push process: {max(rss):.0f} MiB")
+        print(f"peak RSS of the push process (upper bound): {max(rss):.0f} MiB")
 
 
 if __name__ == "__main__":
