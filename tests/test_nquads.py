@@ -97,3 +97,42 @@ def test_scan_parts_digests_each_graph_and_refuses_what_is_not_grouped(tmp_path:
     path.write_text('<a> <b> "c" .\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"cqkg\.nq:1: not an N-Quads line with a named graph"):
         scan_parts(path)
+
+
+def _parts(nq: Path) -> dict[str, bytes]:
+    raw = nq.read_bytes()
+    return {p.name: raw[p.start : p.end] for p in scan_parts(nq)}
+
+
+@pytest.mark.slow
+def test_changing_one_article_leaves_the_other_articles_graph_byte_identical(
+    tmp_path: Path,
+) -> None:
+    import re
+    import shutil
+
+    from graph.build import run
+
+    editions = Path(__file__).resolve().parent / "data" / "editions"
+    hans, hant = "fixture-2023-09-15-report-2022-hans", "fixture-2023-09-16-report-2022-hant"
+    before = tmp_path / "before"
+    for sid in (hans, hant):
+        shutil.copytree(editions / sid, before / sid)
+    after = tmp_path / "after"
+    shutil.copytree(before, after)
+    raw = after / hant / "raw.txt"
+    text = raw.read_text(encoding="utf-8") + "全市新建5G基站1.2萬個。\n"  # a figure only it states
+    raw.write_text(text, encoding="utf-8")
+    manifest = after / hant / "source.toml"
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    manifest.write_text(
+        re.sub(r'sha256 = "[0-9a-f]+"', f'sha256 = "{sha}"', manifest.read_text("utf-8")),
+        encoding="utf-8",
+    )
+    one = _parts(run(out_dir=tmp_path / "b1" / "build", sources_root=before).out_dir / "cqkg.nq")
+    two = _parts(run(out_dir=tmp_path / "b2" / "build", sources_root=after).out_dir / "cqkg.nq")
+    g_hans, g_hant = f"{GRAPHS}source/{hans}", f"{GRAPHS}source/{hant}"
+    assert sorted(one) == sorted(two) == sorted([f"{GRAPHS}shared", g_hans, g_hant])
+    assert one[g_hans] == two[g_hans]  # the untouched article: nothing to re-send
+    assert one[g_hant] != two[g_hant]
+    assert b"1.2" in two[g_hant] and b"1.2" not in one[g_hant]
