@@ -47,7 +47,7 @@ GRAPHS = CQR["graph/"]
 """Named graphs of ``cqkg.nq``: ``cqr:graph/source/<id>`` per source and ``cqr:graph/shared``."""
 
 
-def nquads(g: Graph) -> str:
+def nquads(g: Graph, nt: str | None = None) -> str:
     """``g`` as sorted N-Quads, one named graph per source plus one shared graph.
 
     Why: a store holding many articles must be able to replace one article's triples when that
@@ -56,7 +56,8 @@ def nquads(g: Graph) -> str:
     ``prov:wasDerivedFrom`` span is from it (a figure or an assertion only it states).
     Everything else - entities, indicators, themes, editions, figures two sources state - goes
     to ``cqr:graph/shared``. Each line is the ``cqkg.nt`` line with the graph inserted, so the
-    union of the graphs is ``cqkg.nt``; lines are sorted by graph, then by line.
+    union of the graphs is ``cqkg.nt``; lines are sorted by graph, then by line. ``nt`` is
+    ``ntriples(g)`` when the caller has it already (it is the costly part).
     """
     prefix = str(CQR["source/"])
     owner: dict[str, str] = {}
@@ -69,13 +70,16 @@ def nquads(g: Graph) -> str:
     for key, owners in evidence.items():
         if key not in owner and len(owners) == 1 and "" not in owners:
             owner[key] = next(iter(owners))
-    shared = f"<{GRAPHS}shared>"
-    rows = []
-    for line in ntriples(g).splitlines():
+    shared = f" <{GRAPHS}shared> .\n"
+    groups: dict[str, list[str]] = {}
+    for line in (ntriples(g) if nt is None else nt).splitlines():  # sorted already
         sid = owner.get(line[: line.index(" ")])
-        name = f"<{GRAPHS}source/{sid}>" if sid else shared
-        rows.append((name, line))
-    return "".join(f"{line[:-2]} {name} .\n" for name, line in sorted(rows))
+        suffix = f" <{GRAPHS}source/{sid}> .\n" if sid else shared
+        groups.setdefault(suffix, []).append(line[:-2])
+    return "".join(
+        "".join(f"{line}{suffix}" for line in groups[suffix])
+        for suffix in sorted(groups, key=lambda s: s.split(" ", 2)[1])  # by the <graph> term
+    )
 
 
 def turtle(g: Graph) -> str:

@@ -136,3 +136,16 @@ def test_changing_one_article_leaves_the_other_articles_graph_byte_identical(
     assert one[g_hans] == two[g_hans]  # the untouched article: nothing to re-send
     assert one[g_hant] != two[g_hant]
     assert b"1.2" in two[g_hant] and b"1.2" not in one[g_hant]
+
+
+def test_graphs_sort_by_their_term_and_a_given_nt_gives_the_same_file() -> None:
+    g = _two_source_graph()
+    for sid in ("alpha-2", "alph"):  # prefixes of one another: the order must still be by term
+        doc, span = CQR[f"source/{sid}"], CQR[f"span/{sid}/0-1"]
+        g.add((span, NIF.referenceContext, doc))
+    nq = nquads(g)
+    assert nq == nquads(g, ntriples(g))
+    terms = [line.rsplit(" ", 2)[1] for line in nq.splitlines()]
+    order = list(dict.fromkeys(terms))
+    assert order == sorted(order)  # the <graph> terms, brackets included
+    assert nq.splitlines() == sorted(nq.splitlines(), key=lambda s: (s.rsplit(" ", 2)[1], s))
