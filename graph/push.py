@@ -134,7 +134,7 @@ def push(
     if not endpoint.startswith(("http://", "https://")):
         raise InputError(f"--endpoint {endpoint}: must be an http(s) URL")
     if chunk_bytes < 1:
-        raise InputError(f"--chunk-bytes {chunk_bytes}: must be positive")
+        raise InputError(f"chunk size {chunk_bytes} bytes: must be positive")
     onto = build_dir / "ontology.ttl"
     with_onto = include_ontology and onto.is_file()
     say = progress or (lambda _msg: None)
