@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run build view serve test lint format docs bench screenshots clean browser-deps
+.PHONY: help run build view serve test lint format docs bench screenshots clean browser-deps store-deps
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,7 +41,18 @@ browser-deps: ## Install Debian's chromium (for the browser tests) when missing
 	  echo "installing chromium and CJK fonts (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-test: $(STAMP) browser-deps lint ## Install test deps and run the whole suite (lint and types first)
+# Virtuoso Open Source for the push test (tests/test_push_virtuoso.py). Only the binaries
+# package: the server metapackage (virtuoso-opensource) would start a system service on the
+# shared ports and ask for a dba password; the test runs its own instance in a temp dir.
+# If apt cannot install it (not Debian, not root) the test is skipped and says why.
+store-deps: ## Install Debian's Virtuoso binaries (second store for the push test) when missing
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "installing virtuoso-opensource-7-bin (apt-get)"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      virtuoso-opensource-7-bin >/dev/null; } \
+	  || echo "warning: could not install virtuoso-opensource-7-bin; its push test will be skipped"; }
+
+test: $(STAMP) browser-deps store-deps lint ## Install test deps and run the whole suite (lint and types first)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy

@@ -29,7 +29,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from graph.namespaces import PREFIXES, PROV, bind_all
+from graph.namespaces import CQR, NIF, PREFIXES, PROV, bind_all
 from graph.vocab import CQO, ontology_dir
 
 VOLATILE = frozenset({"build-metadata.ttl", "MANIFEST.sha256"})
@@ -41,6 +41,45 @@ def ntriples(g: Graph) -> str:
     text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
     lines = sorted({line for line in text.splitlines() if line.strip()})
     return "\n".join(lines) + "\n"
+
+
+GRAPHS = CQR["graph/"]
+"""Named graphs of ``cqkg.nq``: ``cqr:graph/source/<id>`` per source and ``cqr:graph/shared``."""
+
+
+def nquads(g: Graph, nt: str | None = None) -> str:
+    """``g`` as sorted N-Quads, one named graph per source plus one shared graph.
+
+    Why: a store holding many articles must be able to replace one article's triples when that
+    article changes (``cqkg push``). A triple goes to ``cqr:graph/source/<id>`` when its subject
+    belongs to that source alone: one of its spans, its document node, or a node whose every
+    ``prov:wasDerivedFrom`` span is from it (a figure or an assertion only it states).
+    Everything else - entities, indicators, themes, editions, figures two sources state - goes
+    to ``cqr:graph/shared``. Each line is the ``cqkg.nt`` line with the graph inserted, so the
+    union of the graphs is ``cqkg.nt``; lines are sorted by graph, then by line. ``nt`` is
+    ``ntriples(g)`` when the caller has it already (it is the costly part).
+    """
+    prefix = str(CQR["source/"])
+    owner: dict[str, str] = {}
+    for span, doc in g.subject_objects(NIF.referenceContext):
+        if isinstance(doc, URIRef) and str(doc).startswith(prefix):
+            owner[span.n3()] = owner[doc.n3()] = str(doc)[len(prefix) :]
+    evidence: dict[str, set[str]] = {}
+    for node, span in g.subject_objects(PROV.wasDerivedFrom):
+        evidence.setdefault(node.n3(), set()).add(owner.get(span.n3(), ""))
+    for key, owners in evidence.items():
+        if key not in owner and len(owners) == 1 and "" not in owners:
+            owner[key] = next(iter(owners))
+    shared = f" <{GRAPHS}shared> .\n"
+    groups: dict[str, list[str]] = {}
+    for line in (ntriples(g) if nt is None else nt).splitlines():  # sorted already
+        sid = owner.get(line[: line.index(" ")])
+        suffix = f" <{GRAPHS}source/{sid}> .\n" if sid else shared
+        groups.setdefault(suffix, []).append(line[:-2])
+    return "".join(
+        "".join(f"{line}{suffix}" for line in groups[suffix])
+        for suffix in sorted(groups, key=lambda s: s.split(" ", 2)[1])  # by the <graph> term
+    )
 
 
 def turtle(g: Graph) -> str:
@@ -168,6 +207,7 @@ def render_files(
     return {
         "cqkg.ttl": lambda: turtle(data),
         "cqkg.nt": lambda: ntriples(data),
+        "cqkg.nq": lambda: nquads(data),  # per-source named graphs, for graph.push
         "cqkg.jsonld": lambda: jsonld(data),
         "context.jsonld": lambda: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
         "cqkg.graphml": lambda: graphml(data),

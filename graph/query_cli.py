@@ -152,20 +152,78 @@ def push(
         ..., "--endpoint", help="Graph Store Protocol URL, e.g. http://localhost:7878/store"
     ),
     graph: str = typer.Option(
-        None, "--graph", help="Target named graph IRI (default graph if omitted)."
+        None, "--graph", help="Put everything into this one named graph (no per-source split)."
+    ),
+    default_graph: bool = typer.Option(
+        False, "--default-graph", help="Put everything into the store's default graph."
     ),
     build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_DIR_HELP),
     include_ontology: bool = typer.Option(
-        True, "--ontology/--no-ontology", help="Also upload ontology.ttl into the same graph."
+        True, "--ontology/--no-ontology", help="Also upload ontology.ttl."
     ),
+    bulk: bool = typer.Option(
+        False, "--bulk", help="Oxigraph's bulk loader (no_transaction): faster, not atomic."
+    ),
+    chunk_mib: float = typer.Option(
+        8.0, "--chunk-mib", help="Send graphs in requests of about this many MiB."
+    ),
+    user: str = typer.Option(
+        None, "--user", help="User for HTTP auth; the password is read from $CQKG_PUSH_PASSWORD."
+    ),
+    auth_scheme: str = typer.Option(
+        "digest",
+        "--auth",
+        help="digest or basic (with --user), or bearer (token from $CQKG_PUSH_TOKEN).",
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Re-send every graph, even those the store has (by digest)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
 ) -> None:
-    """Upload the build to a triple store (SPARQL 1.1 Graph Store HTTP Protocol, PUT)."""
+    """Upload the build to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
+
+    By default one named graph per source (from build/cqkg.nq) plus a shared one; unchanged
+    graphs are skipped, so an interrupted push resumes where it stopped.
+    """
+    import os
+
+    import httpx
+
     from graph.model import InputError
-    from graph.push import PushError
+    from graph.push import PushError, bearer_auth
     from graph.push import push as do_push
 
+    if graph and default_graph:
+        _fail("--graph and --default-graph exclude each other")
+    if not chunk_mib > 0:
+        _fail(f"--chunk-mib {chunk_mib:g}: must be > 0")
+    auth: httpx.Auth | None = None
+    if auth_scheme == "bearer":
+        token = os.environ.get("CQKG_PUSH_TOKEN")
+        if not token:
+            _fail("--auth bearer needs the token in $CQKG_PUSH_TOKEN")
+        auth = bearer_auth(token or "")
+    elif user:
+        password = os.environ.get("CQKG_PUSH_PASSWORD")
+        if password is None:
+            _fail("--user needs the password in $CQKG_PUSH_PASSWORD")
+        if auth_scheme not in {"digest", "basic"}:
+            _fail(f"--auth {auth_scheme}: must be digest or basic")
+        scheme = httpx.DigestAuth if auth_scheme == "digest" else httpx.BasicAuth
+        auth = scheme(user, password or "")
     try:
-        report = do_push(endpoint, build_dir, graph=graph, include_ontology=include_ontology)
+        report = do_push(
+            endpoint,
+            build_dir,
+            graph=graph,
+            per_source=not default_graph,
+            include_ontology=include_ontology,
+            bulk=bulk,
+            chunk_bytes=int(chunk_mib * (1 << 20)),
+            auth=auth,
+            progress=None if quiet else (lambda msg: typer.echo(msg, err=True)),
+            force=force,
+        )
     except (InputError, PushError) as exc:
         _fail(str(exc), getattr(exc, "exit_code", 1))
     typer.echo(report.summary())
