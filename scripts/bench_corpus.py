@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 #: fx-d (the Sichuan article) is left out: with the Chongqing articles in one corpus its
 #: figures collide with theirs on the observation IRI (the manifest's default area is not
-#: part of the identity yet), which fails SHACL; see the report of issue 11.
+#: part of an observation's identity yet), which fails SHACL.
 EXCLUDED = ("fx-d-",)
 #: A digit run (with its decimals) that is a figure. Dates, years, times, 5G/IPv6, ranks (第9,
 #: 前10), counted populations (31個省) and ranges (10至20) are left as written so the text
