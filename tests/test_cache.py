@@ -123,3 +123,22 @@ def test_no_cache_flag_builds_cold_and_writes_nothing(tmp_path: Path) -> None:
     )
     assert res.returncode == 0, res.stderr
     assert len(_entries(tmp_path / ".cqkg-cache")) == 1
+
+
+def test_every_module_the_per_source_stages_import_is_hashed() -> None:
+    """A module the per-source stages import but the key does not cover would let a code
+    change reuse stale entries; import them in a fresh interpreter and compare."""
+    code = (
+        "import sys, pkgutil, importlib, graph.extract\n"
+        "import graph.ingest, graph.segment, graph.curation, graph.registry, graph.sources\n"
+        "for m in pkgutil.iter_modules(graph.extract.__path__):\n"
+        "    importlib.import_module('graph.extract.' + m.name)\n"
+        "print('\\n'.join(sorted(n for n in sys.modules if n.startswith('graph.'))))\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    hashed = {p.relative_to(source_cache.PACKAGE).as_posix() for p in source_cache._files()}
+    for name in res.stdout.split():
+        rel = name.removeprefix("graph.").replace(".", "/")
+        assert f"{rel}.py" in hashed or f"{rel}/__init__.py" in hashed, name
