@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run build view serve test lint format docs bench screenshots clean browser-deps store-deps
+.PHONY: help run build view serve test lint format docs bench bench-corpus screenshots clean browser-deps store-deps
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -72,8 +72,12 @@ bench: build browser-deps ## Run the benchmarks (build, query, view); numbers go
 	$(BIN)/python scripts/bench_query.py
 	$(BIN)/python scripts/bench_view.py
 
+bench-corpus: $(STAMP) ## Build synthetic corpora of 1-1000 articles; table + docs/bench-corpus.png
+	$(BIN)/pip install -q -e '.[bench]' || echo "matplotlib unavailable: the plot is skipped"
+	$(BIN)/python scripts/bench_corpus.py --sizes $(or $(SIZES),1,10,100,1000)
+
 screenshots: build browser-deps ## Refresh docs/screenshots/*.png (full view and a focus view)
 	$(BIN)/python scripts/screenshots.py
 
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf build .build.versions build.failed.md docs/_build .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf build .build.versions build.failed.md .cqkg-cache docs/_build .pytest_cache .ruff_cache .mypy_cache .hypothesis

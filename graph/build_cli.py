@@ -15,13 +15,23 @@ def build(
         None, "--sources", help="Folder of source folders (default: the vendored ones)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Redo every source (ignore and do not write the cache)."
+    ),
+    cache_dir: Path | None = typer.Option(
+        None,
+        "--cache-dir",
+        help="Per-source cache directory (default: .cqkg-cache/ next to the output).",
+    ),
 ) -> None:
     """Build the graph: ingest, extract, assemble, validate (SHACL + quotes), export."""
     from graph.build import BuildError, run
     from graph.model import InputError
 
     try:
-        result = run(out_dir=out, sources_root=sources_dir)
+        result = run(
+            out_dir=out, sources_root=sources_dir, cache_dir=cache_dir, use_cache=not no_cache
+        )
     except InputError as exc:
         typer.echo(f"cqkg build: error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None

@@ -68,7 +68,9 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -276,23 +278,29 @@ class _Stream:
 
     ``repaired`` characters have no raw character of their own (a repair, a synthetic
     ``\n``, an NFKC expansion): the rules never remove them or build on them.
+
+    Memory is linear with a small constant: offsets are a C ``array('l')`` (8 bytes a
+    character), flags a ``bytearray`` (1 byte), and each distinct character is one shared
+    ``str`` object (a CJK one-character string costs ~76 bytes; a text repeats a few thousand
+    of them), so the stream holds ~17 bytes a character instead of ~130.
     """
 
     def __init__(self) -> None:
         self.chars: list[str] = []
-        self.src: list[int] = []
-        self.repaired: list[bool] = []
+        self.src: array[int] = array("l")
+        self.repaired = bytearray()
+        self._shared: dict[str, str] = {}
 
-    def add(self, ch: str, src: int, repaired: bool = False) -> None:
-        self.chars.append(ch)
+    def add(self, ch: str, src: int, repaired: bool | int = False) -> None:
+        self.chars.append(self._shared.setdefault(ch, ch))
         self.src.append(src)
-        self.repaired.append(repaired)
+        self.repaired.append(1 if repaired else 0)
 
     def drop(self, indices: set[int]) -> None:
         keep = [i for i in range(len(self.chars)) if i not in indices]
         self.chars = [self.chars[i] for i in keep]
-        self.src = [self.src[i] for i in keep]
-        self.repaired = [self.repaired[i] for i in keep]
+        self.src = array("l", (self.src[i] for i in keep))
+        self.repaired = bytearray(self.repaired[i] for i in keep)
 
     def text(self) -> str:
         return "".join(self.chars)
@@ -751,7 +759,7 @@ def _collapse_punctuation(stream: _Stream, edits: _Edits) -> None:
     stream.drop(drop)
 
 
-def _leftovers(text: str, offsets: tuple[int, ...], traditional: bool) -> list[Finding]:
+def _leftovers(text: str, offsets: Sequence[int], traditional: bool) -> list[Finding]:
     """Anything still suspicious after cleaning, grouped into spans (the quarantine).
 
     A cp1252 mojibake run that could not be repaired is one finding for the whole run (its
@@ -821,7 +829,7 @@ BRACKETS = {"(": ")", "（": "）", "《": "》", "【": "】", "「": "」", "�
 _CLOSERS = {v: k for k, v in BRACKETS.items()} | {"）": "(", ")": "（"}
 
 
-def _unbalanced_brackets(text: str, offsets: tuple[int, ...], raw_text: str) -> list[Finding]:
+def _unbalanced_brackets(text: str, offsets: Sequence[int], raw_text: str) -> list[Finding]:
     """A WARNING for every bracket without its partner on the same line (SECURITY.md #6).
 
     Checked on the cleaned text (a pinyin remnant ``shù)`` that a repair removed is not a
