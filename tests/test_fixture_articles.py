@@ -55,8 +55,8 @@ BELOW_TARGET = {
     # the held-out articles h1-h3, written blind (before their authors read the extractor)
     "fx-h1-jinyun-2024-cq2023-hans": "no figure at all: every Q&A line starting 记者： opens the "
     "closing credits (layout byline_words), so the whole interview is skipped (InputError)",
-    "fx-h2-qianling-2023-gz2022-hant": "indicator 0.38: list markers (一)… and 全省 stay in the "
-    "indicator; 8%至19% is two figures, not a range; 全國 does not reach the next clause",
+    "fx-h2-qianling-2023-gz2022-hant": "indicator 0.39: list markers (一)… and 全省 stay in the "
+    "indicator; 全國 does not reach the next clause (area)",
     "fx-h3-chaotian-2024-cq2023-hans": "no figure at all: the 通讯员 line under the dateline opens "
     "the closing credits (layout byline_words), so the whole bulletin is skipped (InputError)",
 }

@@ -439,7 +439,7 @@ def _unit_drafts(
             between = folded[lb:le].strip(SPACES)
             if k > 0 and between in CONJUNCTIONS and prev_left is not None:
                 lb, le = prev_left
-            rb, re_ = v.end, right_limit
+            rb, re_ = max(v.end, v.tail_end), right_limit
             if text[lb:le].rstrip(SPACES).endswith("“") and text[rb:re_].startswith("”"):
                 le = text.rfind("“", lb, le)
                 rb += 1
@@ -463,7 +463,9 @@ def _unit_drafts(
             ):
                 kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
             elif v.kind == "quantity":
-                grown = values.growth_word(folded, left[0], left[1])
+                grown = values.growth_word(
+                    folded, left[0], left[1], keep_nouns=v.value_max is not None
+                )
                 if grown is not None:
                     kind = "growth"
                     left = _clean_left(folded, left[0], grown[0])
