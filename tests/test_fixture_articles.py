@@ -153,7 +153,9 @@ def test_gold_is_well_formed(fixture: Fixture) -> None:
         if r.kind == "tier":
             assert r.value == "" and r.tier.isdigit() and not r.rank, where
         else:
-            assert Decimal(r.value) >= 0 and r.tier == "", where
+            # a decline is a growth with a negative value (下降1.6% -> -1.6); nothing else is signed
+            assert r.tier == "", where
+            assert Decimal(r.value) >= 0 or r.kind == "growth", f"{where}: negative non-growth"
         if r.kind == "rank":
             assert r.rank == r.value and r.rank_scope.startswith("place/"), where
             assert r.unit == "", where
