@@ -64,6 +64,8 @@ CASES = [
     # a price base (按照上年不變價計算的) and a quarter as comparison base
     ("按照上年不變價計算的郵政業務總量同比增長9.1%。", "郵政業務總量"),
     ("郵政業務收入增速比一季度提高0.6個百分點。", "郵政業務收入增速"),
+    # an aside in brackets that ends the subject is a note, not the name
+    ("光纖用戶（含企業用戶）達到4986戶。", "光纖用戶"),
 ]
 
 
@@ -166,3 +168,11 @@ def test_huan_bi_growth_and_a_repeated_share_take_the_previous_statistic(script:
     text = text if script == "hant" else to_hans(text)
     want = ["快遞網點", "快遞網點", "農村網點占比", "農村網點占比"]
     assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_group_of_areas_and_the_verb_of_a_range_are_not_the_name(script: str) -> None:
+    """各縣(區)…介於 x 至 y 之間: the label of the range's low end is the statistic alone."""
+    text = "標題\n2024-01-01\n（五）各縣(區)郵政網點介於30個至90個之間。"
+    text = text if script == "hant" else to_hans(text)
+    assert _run(text)[0] == ("郵政網點" if script == "hant" else "邮政网点")
