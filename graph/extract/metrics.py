@@ -598,7 +598,12 @@ def _resolve(
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
-        d.indicator = prev.indicator + _without_base_area(label)
+        relative = _without_base_area(label)
+        if fold_aligned(prev.indicator).endswith(fold_aligned(relative)):
+            # 用戶占比為54.3%,占比較上年末提高: the same share again, not a share of a share
+            d.indicator, d.about_from = prev.indicator, prev
+        else:
+            d.indicator = prev.indicator + relative
     elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
         d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
     return [d]
