@@ -75,6 +75,14 @@ RULES = [
     ("活動在綿陽市和萬州區同步舉行。", "place", "綿陽市", "place-name"),
     ("活動在綿陽市和萬州區同步舉行。", "place", "萬州區", "place-name"),
     ("覆蓋遵義市、畢節市等地。", "place", "遵義市", "place-name"),
+    ("會上,浙江省數字經濟促進會發布了報告。", "agency", "浙江省數字經濟促進會", "agency-suffix"),
+    ("會上,湖北省網絡安全研究所發布成果。", "agency", "湖北省網絡安全研究所", "agency-suffix"),
+    (
+        "第三屆巴渝數字消費節將於9月舉行。",
+        "event",
+        "第三屆巴渝數字消費節",
+        "event-ordinal",
+    ),
     # 舉辦 is a verb: 辦 ends it, the place before it is the name (not an agency 萬州新區舉辦)
     ("峰會將於9月在萬州新區舉辦。", "place", "萬州新區", "place-name"),
     ("記者 陳思源 通訊員 范青\n", "person", "陳思源", "byline-person"),
