@@ -4,8 +4,12 @@ The article's layout is a news-page convention, found by rule rather than by lis
 headings: line 1 is the title, line 2 the dateline, then lead paragraphs (front matter,
 level 0). A *heading* is a short line with no sentence punctuation and no figures with
 units, followed by a paragraph; a heading after a blank line opens a topical briefing
-(level 2), otherwise a report theme (level 1). The closing credits (``記者 …`` /
-``責任編輯…``) form a level-0 ``byline`` section.
+(level 2), otherwise a report theme (level 1). A *byline line* (``記者 …`` /
+``責任編輯…``) is a short credit with no sentence punctuation; it is only itself, and the
+closing credits (the run of byline and credit lines that ends the text) form a level-0
+``byline`` section. A byline line inside the page (``通訊員 …`` under the dateline) never
+swallows the body, and an interview's turn markers (``記者：…？``, ``問：``/``答：``) are
+statements, not credits.
 
 The line words are data (``graph/curation/layout.yaml``), written once and matched on the
 folded line, so a simplified page segments like a traditional one. ``non_statements(text)``
@@ -39,7 +43,7 @@ _TERMINAL = frozenset("。；;！？!?")
 _NON_HEADING_PUNCT = re.compile(r"[。；;！？!?,，、:：]")
 _DATELINE = re.compile(r"(?:19|20)\d\d[-/年.]\d{1,2}[-/月.]\d{1,2}")
 #: kinds of line that are not statements (what ``non_statements`` reports)
-NON_STATEMENT_KINDS = ("title", "original-title", "dateline", "credit", "byline")
+NON_STATEMENT_KINDS = ("title", "original-title", "dateline", "credit", "byline", "byline-line")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,16 @@ def layout() -> Layout:
 
 
 def _is_byline(text: str) -> bool:
-    return bool(layout().byline.match(fold_aligned(text)))
+    """A credit line: a byline word first, short, and no sentence punctuation.
+
+    ``記者：能否介紹一下？`` is an interview turn (it asks a question), not a credit.
+    """
+    folded = fold_aligned(text)
+    return (
+        bool(layout().byline.match(folded))
+        and len(text) <= MAX_HEADING_CHARS
+        and not any(ch in _TERMINAL for ch in text)
+    )
 
 
 _OPEN = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」", "『": "』", "[": "]", "【": "】"}
@@ -195,18 +208,23 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _classify(lines: list[_Line]) -> list[str]:
-    """Label each line: title, dateline, heading-1/2, byline or paragraph."""
+    """Label each line: title, dateline, heading-1/2, byline(-line), credit or paragraph.
+
+    ``byline`` is a line of the closing credits (from the first byline line after which
+    only byline and credit lines follow); ``byline-line`` is a credit line anywhere else.
+    """
     kinds: list[str] = []
-    in_byline = False
+    closing = _closing_credits_start(lines)
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if i == 0:
             kinds.append("title")
         elif i == 1:
             kinds.append("dateline")
-        elif in_byline or _is_byline(line.text):
-            in_byline = True
+        elif i >= closing:
             kinds.append("byline")
+        elif _is_byline(line.text):
+            kinds.append("byline-line")
         elif layout().headline.match(fold_aligned(line.text)):
             kinds.append("original-title")
         elif layout().credit.match(fold_aligned(line.text)):
@@ -222,6 +240,35 @@ def _classify(lines: list[_Line]) -> list[str]:
         else:
             kinds.append("paragraph")
     return kinds
+
+
+def _closing_credits_start(lines: list[_Line]) -> int:
+    """Index of the first line of the closing credits (``len(lines)`` when there are none).
+
+    The credits are the trailing run of byline and credit lines that holds at least one
+    byline line; they start at a byline line (a trailing 來源: line alone is no credits).
+    """
+    start = len(lines)
+    for i in range(len(lines) - 1, 1, -1):
+        text = lines[i].text
+        if _is_byline(text) or _is_byline(_unwrap(text)):
+            start = i
+        elif not (layout().credit.match(fold_aligned(text)) or _is_credit_note(text)):
+            break
+    return start
+
+
+def _unwrap(text: str) -> str:
+    """A credit in brackets (``（責任編輯：羅佳）``) without its brackets."""
+    if len(text) > 2 and text[0] in _OPEN and text[-1] == _OPEN[text[0]]:
+        return text[1:-1].strip()
+    return text
+
+
+def _is_credit_note(text: str) -> bool:
+    """A bracketed credit line such as ``（來源：…）``."""
+    inner = _unwrap(text)
+    return inner != text and bool(layout().credit.match(fold_aligned(inner)))
 
 
 def _split_sentences(text: str, begin: int, end: int) -> list[tuple[int, int]]:

@@ -169,3 +169,36 @@ def test_bad_layout_file_is_one_line(tmp_path: Path) -> None:
     bad.write_text("byline_words: 記者\n", encoding="utf-8")
     with pytest.raises(segment.InputError, match=r"^layout.yaml: expected lists"):
         segment.load_layout(bad)
+
+
+INTERVIEW = (
+    "某縣寬帶用戶兩年翻番\n"
+    "示例網 2031-05-06 10:00\n"
+    "通訊員 王五\n"
+    "示例縣通信管理局日前發布年度情況。\n"
+    "記者：全縣寬帶用戶有多少？\n"
+    "局長：全縣固定寬帶用戶達到48萬戶。\n"
+    "問：明年有何打算？\n"
+    "答：新建基站300個。\n"
+    "\n"
+    "（責任編輯：趙六）\n"
+)
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_byline_line_is_only_itself_and_turn_markers_are_statements(script: str) -> None:
+    """A credit under the dateline and 記者：…？ turns never open the closing credits."""
+    from graph.text import to_hans
+
+    text = INTERVIEW if script == "hant" else to_hans(INTERVIEW)
+    clean = CleanText("x", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    seg = segment.run(clean)
+    section_of = {s.text[:2]: s.section_id for s in seg.sentences}
+    assert section_of[text[text.index("局長" if script == "hant" else "局长") :][:2]] == (
+        "front-matter"
+    )
+    assert section_of[text[text.index("答") :][:2]] == "front-matter"
+    assert section_of["（" + text[text.index("責" if script == "hant" else "责")]] == "byline"
+    kinds = [(text[b:e], k) for b, e, k in segment.non_statements(text)]
+    assert [k for _, k in kinds] == ["title", "dateline", "byline-line", "byline"]
+    assert not any(t.startswith(("記者", "记者")) for t, _ in kinds)

@@ -414,10 +414,21 @@ class _Finder:
                     continue
                 if any(n.startswith(g, s) for g in r.agency_suffix_guards):
                     continue
+                if self._ends_a_verb(q, s, s + len(suf)):
+                    continue  # 兩江新區舉辦: 辦 completes the verb 舉辦, it is no suffix
                 if n[q : s + len(suf)] in r.agency_not_names:
                     continue
                 return self._chunk(self._extend(s + len(suf), r.agency_suffixes))
         return None
+
+    def _ends_a_verb(self, q: int, s: int, e: int) -> bool:
+        """A stop word or connector (舉辦, 主辦) that starts inside the body ``[q, s)`` and
+        ends at ``e`` makes the suffix at ``s`` the end of a verb."""
+        n, r = self.n, self.r
+        return any(
+            len(v) > e - s and q <= e - len(v) < s and n.endswith(v, 0, e)
+            for v in (*r.body_stop_words, *r.left_context)
+        )
 
     def _chunk(self, e: int) -> int:
         """四川省委 + 網信辦: a short further name (2-4 characters ending in a suffix) goes on,

@@ -83,16 +83,24 @@ class Words:
     locative: str
     growth: tuple[str, ...]
     decline: tuple[str, ...]
+    growth_nouns: tuple[str, ...]
     growth_particles: tuple[str, ...]
     doubling: dict[str, int]
     doubling_unit: str
     date_suffixes: tuple[str, ...]
     event_suffixes: tuple[str, ...]
     name_suffixes: tuple[str, ...]
+    name_prefixes: tuple[str, ...]
+    service_names: tuple[str, ...]
+    service_name_gap: int
+    list_marker_after: tuple[str, ...]
+    named_class_nouns: tuple[str, ...]
     period_suffixes: tuple[str, ...]
     id_min_digits: int
     items: tuple[str, ...]
     range_separators: tuple[str, ...]
+    range_frame_open: tuple[str, ...]
+    range_frame_close: tuple[str, ...]
     fraction_separators: tuple[str, ...]
     fraction_word: str
     percent_denominator: str
@@ -204,16 +212,24 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         locative=_word(rank, "locative", path),
         growth=_words(growth, "words", path),
         decline=_words(growth, "decline", path),
+        growth_nouns=_words(growth, "nouns", path),
         growth_particles=_words(growth, "particles", path),
         doubling=_int_map(growth, "doubling", path),
         doubling_unit=_word(growth, "doubling_unit", path),
         date_suffixes=_words(nf, "date_suffixes", path),
         event_suffixes=_words(nf, "event_suffixes", path),
         name_suffixes=_words(nf, "name_suffixes", path),
+        name_prefixes=_words(nf, "name_prefixes", path),
+        service_names=_words(nf, "service_names", path),
+        service_name_gap=_need(nf, "service_name_gap", path, int),
+        list_marker_after=_words(nf, "list_marker_after", path),
+        named_class_nouns=_words(nf, "named_class_nouns", path),
         period_suffixes=_words(nf, "period_suffixes", path),
         id_min_digits=id_min,
         items=_words(_need(data, "shared", path, dict), "items", path),
         range_separators=_words(data, "range_separators", path),
+        range_frame_open=_words(data, "range_frame_open", path),
+        range_frame_close=_words(data, "range_frame_close", path),
         fraction_separators=_words(data, "fraction_separators", path),
         fraction_word=_word(_need(data, "fraction_words", path, dict), "of", path),
         percent_denominator=_word(_need(data, "fraction_words", path, dict), "percent", path),

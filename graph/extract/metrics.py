@@ -439,7 +439,7 @@ def _unit_drafts(
             between = folded[lb:le].strip(SPACES)
             if k > 0 and between in CONJUNCTIONS and prev_left is not None:
                 lb, le = prev_left
-            rb, re_ = v.end, right_limit
+            rb, re_ = max(v.end, v.tail_end), right_limit
             if text[lb:le].rstrip(SPACES).endswith("“") and text[rb:re_].startswith("”"):
                 le = text.rfind("“", lb, le)
                 rb += 1
@@ -463,7 +463,9 @@ def _unit_drafts(
             ):
                 kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
             elif v.kind == "quantity":
-                grown = values.growth_word(folded, left[0], left[1])
+                grown = values.growth_word(
+                    folded, left[0], left[1], keep_nouns=v.value_max is not None
+                )
                 if grown is not None:
                     kind = "growth"
                     left = _clean_left(folded, left[0], grown[0])
@@ -596,7 +598,12 @@ def _resolve(
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
-        d.indicator = prev.indicator + _without_base_area(label)
+        relative = _without_base_area(label)
+        if fold_aligned(prev.indicator).endswith(fold_aligned(relative)):
+            # 用戶占比為54.3%,占比較上年末提高: the same share again, not a share of a share
+            d.indicator, d.about_from = prev.indicator, prev
+        else:
+            d.indicator = prev.indicator + relative
     elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
         d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
     return [d]

@@ -243,7 +243,10 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
         rf"(?:(?P<pre>{_alt(prefixes)}){SPACE})?"
         rf"(?<![\d.])(?P<num>{DIGITS})(?![\d])"
         rf"(?:(?P<frac>{fractions})(?P<den>\d+)(?![\d.]|{fractions}))?"
-        rf"(?:{SPACE}(?P<rsep>{ranges}){SPACE}(?P<num2>{DIGITS})(?![\d]))?"
+        # a range may repeat the multiplier and unit on its lower end (8%至19%, 3萬至5萬戶)
+        rf"(?:{SPACE}(?P<m1>(?!{all_units}){_alt(list(multiplier_of))})?{SPACE}"
+        rf"(?P<u1>(?(m1)(?:{all_units})|(?:{free_units})))?"
+        rf"{SPACE}(?P<rsep>{ranges}){SPACE}(?P<num2>{DIGITS})(?![\d]))?"
         rf"(?P<s1>{infix})?{SPACE}"
         # a multiplier only where no unit starts (千瓦 is a unit, not 千 + 瓦)
         rf"(?P<mult>(?!{all_units}){_alt(list(multiplier_of))})?"
@@ -307,7 +310,7 @@ def _scaled(num: str, mult: str, g: Grammar) -> Decimal:
 
 def _runs(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
     out = []
-    for grp in ("num", "den", "num2", "unit"):  # a unit may hold digits (塊/32)
+    for grp in ("num", "den", "u1", "num2", "unit"):  # a unit may hold digits (塊/32)
         if m.group(grp):
             base = m.start(grp)
             out += [(base + r.start(), base + r.end()) for r in DIGIT_RUN.finditer(m.group(grp))]
@@ -316,13 +319,15 @@ def _runs(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
 
 def _to_match(text: str, m: re.Match[str], g: Grammar) -> NumberMatch:
     mult = g.multiplier_of[m.group("mult")] if m.group("mult") else ""
-    value = _scaled(m.group("num"), mult, g)
+    # the lower end of a range scales by its own multiplier when it writes one (3萬至50萬)
+    low_mult = g.multiplier_of[m.group("m1")] if m.group("m1") else mult
+    value = _scaled(m.group("num"), low_mult, g)
     value_max = None
     if m.group("den"):
         den = Decimal(m.group("den"))
         value = value / den if den else value
     elif m.group("num2"):
-        value_max = clean_decimal(_scaled(m.group("num2"), mult, g))
+        value_max = clean_decimal(_scaled(m.group("num2"), mult or low_mult, g))
     found = [m.group(x) for x in ("pre", "s1", "s2", "s3") if m.group(x)]
     markers = tuple(g.marker_of[x][0] for x in found)
     qualifier = "exact"
@@ -335,7 +340,7 @@ def _to_match(text: str, m: re.Match[str], g: Grammar) -> NumberMatch:
     exact_pre = bool(pre) and g.marker_of[pre][1] == "exact"
     begin = m.start("num") if (not pre or exact_pre) else m.start()
     _, end = _trim(text, begin, m.end())
-    unit = m.group("unit")
+    unit = m.group("unit") or m.group("u1")  # 8%至19: the lower end's unit is the range's
     return NumberMatch(
         begin=begin,
         end=end,

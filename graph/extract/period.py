@@ -66,6 +66,7 @@ class Rules:
     relative: dict[str, int]
     parts: dict[str, int | None]
     bases: tuple[str, ...]
+    price_bases: tuple[str, ...]
     area: re.Pattern[str]
     area_ids: dict[str, str | None]  # folded area word -> id (None = the article's area)
 
@@ -88,6 +89,7 @@ def load_rules(path: Path = PERIODS_FILE) -> Rules:
         }
         as_of = [str(w) for w in data["as_of"]]
         bases = tuple(fold_aligned(str(w)) for w in data["bases"])
+        price_bases = tuple(fold_aligned(str(w)) for w in data.get("price_bases") or [])
         suffixes = [str(w) for w in data["area_suffixes"]]
         area_ids = {
             fold_aligned(str(r["word"])): (str(r["id"]) if r["id"] else None) for r in data["areas"]
@@ -106,7 +108,7 @@ def load_rules(path: Path = PERIODS_FILE) -> Rules:
     )
     # 市 but not the 市 of 市民 (重慶市民: the measured population)
     area = re.compile(rf"(?P<w>{_alt(list(area_ids))})(?:{_alt(suffixes)})?(?<!市(?=民))")
-    return Rules(time, relative, parts, bases, area, area_ids)
+    return Rules(time, relative, parts, bases, price_bases, area, area_ids)
 
 
 @lru_cache(maxsize=1)
@@ -138,28 +140,45 @@ def time_expressions(text: str, article_year: int, ft: str | None = None) -> lis
     ft = fold_aligned(text) if ft is None else ft
     titles = _title_ranges(ft)
     out: list[TimeExpr] = []
+    anchor: int | None = None  # the year of the last 2024年1-6月 / 2024年上半年 read so far
     pos = 0
     while pos < len(ft):
         m = r.time.match(ft, pos)
-        if not m or m.end() == pos or not (m.group("year") or m.group("rel") or _month(m)):
+        bare = bool(m and (m.group("m1") or m.group("part")))
+        if not m or m.end() == pos or not (m.group("year") or m.group("rel") or _month(m) or bare):
             pos += 1
             continue
         b, e = m.start(), m.end()
         pos = e
         if m.group("asof") is None and not (m.group("year") or m.group("rel")):
-            continue  # a bare 6月 / 上半年 with no year and no 截至: too vague to be a period
-        if re.match(r"\d{1,2}[日号]", ft[e : e + 3]) or any(tb < b < te for tb, te in titles):
+            # a bare 1-6月 / 6月 / 上半年 opening a clause continues the year of the last
+            # sub-year period stated with its year (2024年1-6月 in the lead); alone it is
+            # too vague to be a period
+            if anchor is not None and _clause_initial(ft, b) and not _event_date(ft, b, e):
+                _, month = _year_month(m, r, anchor)
+                out.append(TimeExpr(b, e, f"{anchor:04d}", True, month))
+            continue
+        if _event_date(ft, b, e) or any(tb < b < te for tb, te in titles):
             continue  # an event date (2023年9月20日) or part of a title
         if m.group("year") is None and m.group("rel") is None and m.group("part"):
             continue
         if any(ft.endswith(w, 0, b) for w in r.bases):
             continue  # 較2021年底: a comparison base
+        if any(ft.startswith(w, e) for w in r.price_bases):
+            continue  # 按上年不變價: a price base
         if m.group("year") and b > 0 and ft[b - 1].isdigit():
             continue
         year, month = _year_month(m, r, article_year)
+        if year is not None and month is not None and m.group("year"):
+            anchor = year
         if year is not None:
             out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month))
     return out
+
+
+def _event_date(ft: str, b: int, e: int) -> bool:
+    """2023年9月20日 / 7月23日: a day follows, so this is an event's date, not a period."""
+    return bool(re.match(r"\d{1,2}[日号]", ft[e : e + 3]))
 
 
 def _month(m: re.Match[str]) -> bool:
@@ -239,14 +258,17 @@ def _continued_area(o: Observation, earlier: list[Observation]) -> str:
     """A statistic continued in its sentence (its share, its rank, 這一數字) keeps its area.
 
     全國數字經濟規模達50.2萬億元,占國內生產總值的比重為41.5%: the share is national too.
+    A later clause of the sentence that names no area of its own (數字經濟佔GDP比重為41.5%)
+    stays in the area the sentence opened with, as a reader takes it.
     """
     if o.kind in ("rank", "tier"):
         return ""
     for prev in reversed(earlier):
         if prev.sentence_id != o.sentence_id:
             break
-        if o.indicator.startswith(prev.indicator) and prev.area:
-            return prev.area
+        if prev.kind in ("rank", "tier"):
+            continue
+        return prev.area
     return ""
 
 

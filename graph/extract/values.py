@@ -8,7 +8,8 @@ into observations (indicator labels, shared statements, growth targets).
 
 Figures
     * quantity: the number grammar of :mod:`graph.extract.numbers` (2362萬人, 10-20個, 約1/3,
-      1,234.5萬元, 2.5億G, 68055塊/32), a compound Chinese-numeral count (三十一個; not 一個,
+      1,234.5萬元, 2.5億G, 68055塊/32; a range may repeat its unit: 8%至19%, and its frame
+      介於…之間 is grammar), a compound Chinese-numeral count (三十一個; not 一個,
       兩項, 千家萬戶), a fraction in words (超過三分之一; 百分之二十 = 20%) or tenths (超六成 =
       more than 60%); ``累計`` before the number in its clause makes an otherwise unqualified
       figure ``cumulative``.
@@ -24,14 +25,16 @@ Figures
       :func:`growth_word` and :func:`is_multiple_of_earlier`.)
 
 Not figures (:func:`exclusions`; the reason is what the number accounting counts)
-    title (inside 《》); name (joined to Latin letters: 5G, IPv6, 10G-PON; a quotation of
-    digits only: “33618”; a service number, list or version: 12345熱線, 100強, 2.0版; a bare
-    version number 2.0); date or time (2024-10-12, 18:08, 2023/10/12); date (2023年, 10月,
-    12日, 今(12)日, the 1 of 1-9月); year (a bare 19xx/20xx with no unit); period (前10個月,
-    100週年); duration (連續3年; a rank's ``duration_years`` when a rank follows); event
-    ordinal (第3屆); ordinal (第3個五年計劃); id or phone number (023-12345678; 7+ digits with
-    no unit); enumeration count (適應力、勝任力、創造力3種能力); and, found with its rank, rank
-    population (the 31 of 在全國31個省中排名第9).
+    title (inside 《》); name (joined to Latin letters: 5G, IPv6, 10G-PON; a quotation of digits
+    only: “33618”; a service number, list or version: 12345熱線, 撥打12345, 申訴受理電話12300,
+    12345政務服務便民熱線, 100強, 2.0版; a bare version number 2.0; a figure naming a class:
+    寬帶用戶(1000Mbps及以上), “1000Mbps及以上”用戶); list marker (``1.`` / ``2、`` / ``(3)``
+    opening a line); date or time (2024-10-12, 18:08, 2023/10/12); date (2023年, 10月, 12日,
+    今(12)日, the 1 of 1-9月); year (a bare 19xx/20xx with no unit); period (前10個月, 100週年);
+    duration (連續3年; a rank's ``duration_years`` when a rank follows); event ordinal (第3屆);
+    ordinal (第3個五年計劃); id or phone number (023-12345678; 7+ digits with no unit);
+    enumeration count (適應力、勝任力、創造力3種能力); and, found with its rank, rank population
+    (the 31 of 在全國31個省中排名第9).
 
 A position with no number (位居全國前列, 第一方陣) is not a figure: :func:`vague_ranks`
 returns their spans for INFO findings.
@@ -49,6 +52,7 @@ from graph.extract import numbers
 from graph.extract.grammar import alt, fold_aligned
 
 SP = numbers.SPACE
+SP_CHARS = numbers.SPACE_CHARS
 DIGIT_RUN = numbers.DIGIT_RUN
 
 
@@ -68,6 +72,7 @@ class Value:
     digits: tuple[tuple[int, int], ...] = ()
     rank_of: int | None = None
     value_max: Decimal | None = None
+    tail_end: int = -1  # end of grammar consumed after the value (之間 of 介於…之間)
 
 
 @dataclass(slots=True)
@@ -198,6 +203,10 @@ def exclusions(
     period_after = re.compile(rf"{SP}(?:{alt(list(w.period_suffixes))})")
     seps = alt(list(w.range_separators))
     date_range_after = re.compile(rf"{SP}(?:{seps}){SP}\d+{SP}(?:{alt(list(w.date_suffixes))})")
+    service_before = re.compile(rf"(?:{alt(list(w.name_prefixes))}){SP}[:：]?{SP}$")
+    service_name_after = re.compile(
+        rf"[^\W\d_]{{0,{w.service_name_gap}}}?(?:{alt(list(w.service_names))})"
+    )
     for m in DIGIT_RUN.finditer(f):
         b, e = m.start(), m.end()
         before, after = f[max(0, b - 2) : b], f[e : e + 6]
@@ -210,6 +219,16 @@ def exclusions(
             out[b] = "name (a quotation of digits only)"
         elif name_after.match(f, e):
             out[b] = "name (a service number, list or version)"
+        elif (
+            not _has_unit(fig)
+            and not any(pb <= b < pe for pb, pe in phones)  # 電話023-12345678: a phone number
+            and (service_before.search(f, max(0, b - 8), b) or service_name_after.match(f, e))
+        ):
+            out[b] = "name (a service number, list or version)"  # 撥打12345, 12300熱線
+        elif _is_list_marker(f, b, e, w):
+            out[b] = "list marker"
+        elif _is_named_figure(f, b, fig, w):
+            out[b] = "name (a figure naming a class)"  # 寬帶用戶(1000Mbps及以上)
         elif re.match(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}", f[b : b + 10]) or re.search(
             r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
         ):
@@ -240,6 +259,42 @@ def exclusions(
         elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces):
             out[b] = "enumeration count"
     return out
+
+
+def _is_list_marker(f: str, b: int, e: int, w: gw.Words) -> bool:
+    """``1.`` / ``2、`` / ``(3)`` opening a line (a note or a numbered list), not a figure."""
+    head = b
+    if head > 0 and f[head - 1] == "(":
+        head -= 1
+        if not f.startswith(")", e):
+            return False
+    elif not any(f.startswith(x, e) for x in w.list_marker_after if x != ")"):
+        return False
+    if "." in f[b:e] or f[e + 1 : e + 2].isdigit():
+        return False
+    while head > 0 and f[head - 1] in numbers.SPACE_CHARS:
+        head -= 1
+    return head == 0 or f[head - 1] == "\n"
+
+
+_NAME_BRACKETS = {"(": ")", "“": "”", "「": "」", "‘": "’"}
+
+
+def _is_named_figure(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> bool:
+    """A figure with a unit that is the whole content of parentheses after a noun, or of
+    quotation marks before a class noun, names a class of things (千兆寬帶用戶(1000Mbps及以上),
+    “1000Mbps及以上”用戶), not a statistic; “5毫秒”城市圈 stays a figure."""
+    if b < 1 or fig is None or not _has_unit(fig) or fig.group("pre"):
+        return False
+    close = _NAME_BRACKETS.get(f[b - 1])
+    end = fig.end()
+    while end > b and f[end - 1] in numbers.SPACE_CHARS:
+        end -= 1
+    if close is None or not f.startswith(close, end):
+        return False
+    if f[b - 1] == "(":
+        return b >= 2 and bool(re.match(r"[^\W\d_]", f[b - 2]))
+    return any(f.startswith(x, end + 1) for x in w.named_class_nouns)
 
 
 def _has_unit(fig: re.Match[str] | None) -> bool:
@@ -434,6 +489,16 @@ def values_in(
             if hit is not None:
                 qualifier = weak[hit.group()]
         prev_end = nm.end
+        tail_end = -1
+        if nm.value_max is not None:  # 介於8%至19%之間: the frame is grammar of the range
+            head = f[begin:mb].rstrip(SP_CHARS)
+            opener = next((x for x in w.range_frame_open if head.endswith(x)), "")
+            if opener:
+                mb = begin + len(head) - len(opener)
+            rest = nm.end + (len(f[nm.end : end]) - len(f[nm.end : end].lstrip(SP_CHARS)))
+            closer = next((x for x in w.range_frame_close if f.startswith(x, rest)), "")
+            if opener and closer:
+                tail_end = rest + len(closer)
         vals.append(
             Value(
                 "quantity",
@@ -446,6 +511,7 @@ def values_in(
                 qualifier=qualifier,
                 digits=nm.digit_runs,
                 value_max=nm.value_max,
+                tail_end=tail_end,
             )
         )
         taken.append((nm.begin, nm.end))
@@ -654,8 +720,12 @@ def vague_ranks(folded: str) -> list[tuple[int, int]]:
     return out
 
 
-def growth_word(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
-    """A growth word ending the label ``folded[begin:end]``: (its start, is a decline)."""
+def growth_word(
+    folded: str, begin: int, end: int, keep_nouns: bool = False
+) -> tuple[int, bool] | None:
+    """A growth word ending the label ``folded[begin:end]``: (where the indicator ends, is a
+    decline). With ``keep_nouns`` (a range of rates) a growth noun (增速) stays in the
+    indicator; a growth verb (增長) never does."""
     w = gw.words()
     for particle in w.growth_particles:  # 增長了12.5%: the particle is part of the verb
         if folded.endswith(particle, begin, end) and end - len(particle) > begin:
@@ -664,5 +734,6 @@ def growth_word(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
     seg = folded[begin:end]
     for word in sorted([*w.growth, *w.decline], key=len, reverse=True):
         if seg.endswith(word):
-            return end - len(word), word in w.decline
+            keep = keep_nouns and word in w.growth_nouns
+            return (end if keep else end - len(word)), word in w.decline
     return None

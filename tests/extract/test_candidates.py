@@ -75,6 +75,16 @@ RULES = [
     ("活動在綿陽市和萬州區同步舉行。", "place", "綿陽市", "place-name"),
     ("活動在綿陽市和萬州區同步舉行。", "place", "萬州區", "place-name"),
     ("覆蓋遵義市、畢節市等地。", "place", "遵義市", "place-name"),
+    ("會上,浙江省數字經濟促進會發布了報告。", "agency", "浙江省數字經濟促進會", "agency-suffix"),
+    ("會上,湖北省網絡安全研究所發布成果。", "agency", "湖北省網絡安全研究所", "agency-suffix"),
+    (
+        "第三屆巴渝數字消費節將於9月舉行。",
+        "event",
+        "第三屆巴渝數字消費節",
+        "event-ordinal",
+    ),
+    # 舉辦 is a verb: 辦 ends it, the place before it is the name (not an agency 萬州新區舉辦)
+    ("峰會將於9月在萬州新區舉辦。", "place", "萬州新區", "place-name"),
     ("記者 陳思源 通訊員 范青\n", "person", "陳思源", "byline-person"),
     ("記者 陳思源 通訊員 范青\n", "person", "范青", "byline-person"),
     ("2023-09-20 18:08 來源:長江觀察網\n", "company", "長江觀察網", "outlet"),
@@ -117,6 +127,9 @@ def test_rule_in_both_scripts(
         "國家低碳城市試點排名中西部第1。",  # a clause, not an agency
         "持續整治“指尖上的形式主義”。",  # a quoted phrase, not a name
         "數字政府建設成效明顯,交易專區上線。",
+        "年度峰會今年在主會場舉辦。",  # 舉辦 ends in the suffix 辦: a verb, not an agency
+        "全市節能改造數據中心已達5個。",  # 改造 is a verb: a description, not an agency
+        "與東部先進地區相比,差距仍然明顯。",  # 東部 is the curated region, not a new place
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:

@@ -139,6 +139,14 @@ def test_every_curated_word_folds_one_for_one() -> None:
         ("打造数字化应用场景10至20个。", [q("10至20个", "10", "個", value_max="20")]),
         ("打造數字化應用場景10~20個。", [q("10~20個", "10", "個", value_max="20")]),
         ("打造數字化應用場景10～20萬個。", [q("10～20萬個", "100000", "個", value_max="200000")]),
+        # a range that repeats its multiplier and unit on the lower end is still one range
+        ("企業上雲率85%至95%。", [q("85%至95%", "85", "%", value_max="95")]),
+        ("新建基站3萬至5萬個。", [q("3萬至5萬個", "30000", "個", value_max="50000")]),
+        ("新增用戶2萬-4萬戶。", [q("2萬-4萬戶", "20000", "戶", value_max="40000")]),
+        # a decimal opening a line is a figure, not a list marker
+        ("統計如下。\n1.5萬戶家庭接入千兆。", [q("1.5萬戶", "15000", "戶")]),
+        # a quoted figure before a noun that is not a class noun stays a figure
+        ("建成“10分鐘”便民服務圈。", [q("10分鐘", "10", "分鐘")]),
     ],
 )
 def test_quantities(text: str, expected: list[Fig]) -> None:
@@ -338,6 +346,9 @@ def test_first_three_quarters_is_a_period_not_a_rank() -> None:
         ("軟件業務收入增長了12.5%。", ("growth", "12.5", "%")),
         ("網絡詐騙案件減少了30%。", ("growth", "-30", "%")),
         ("電信業務收入同比增長率為12%。", ("growth", "12", "%")),
+        # 淨增: a net increase is a growth in the unit of the figure it grows
+        ("寬帶用戶總數達1520萬戶,淨增36.2萬戶。", ("growth", "362000", "戶")),
+        ("物聯網終端用戶淨增加8.4萬戶。", ("growth", "84000", "戶")),
     ],
 )
 def test_growth(text: str, expected: tuple[str, str, str]) -> None:
@@ -351,6 +362,25 @@ def test_growth(text: str, expected: tuple[str, str, str]) -> None:
         )
         if len(obs) == 2:  # a growth with no subject of its own grows the figure before it
             assert grown.growth_of == 0 and grown.indicator == obs[0].indicator
+
+
+def test_a_range_of_rates_is_one_growth_whose_indicator_keeps_the_rate() -> None:
+    """介於6%至15%之間: one growth 6..15 %; the frame is grammar, the rate noun stays."""
+    for variant in _both("各區縣軟件收入增速介於6%至15%之間。"):
+        obs, _, acc = _run(variant)
+        assert len(obs) == 1 and acc.warned == 0, variant
+        o = obs[0]
+        assert (o.kind, o.value, o.value_max, o.unit) == ("growth", 6, 15, "%"), variant
+        assert fold(o.indicator).endswith(fold("軟件收入增速")), o.indicator
+        assert not {"介", "之", "間"} & set(fold(o.indicator)) - set(fold("軟件收入增速")), o
+
+
+def test_a_single_rate_is_a_growth_of_the_figure_before_it() -> None:
+    """增速達8.5% (no range): the rate noun goes, like 增長, and the growth links its figure."""
+    for variant in _both("網絡零售額320億元,增速達8.5%。"):
+        obs, _, _ = _run(variant)
+        assert [o.kind for o in obs] == ["quantity", "growth"], variant
+        assert obs[1].growth_of == 0 and obs[1].indicator == obs[0].indicator, variant
 
 
 # ---------------------------------------------------------------- not figures
@@ -368,6 +398,12 @@ def test_growth(text: str, expected: tuple[str, str, str]) -> None:
         ("5G基站、10G-PON端口和IPv6網絡。", {"name (joined to Latin letters)": 3}),
         ("圍繞“33618”體系。", {"name (a quotation of digits only)": 1}),
         ("市民可撥打12345熱線。", {"name (a service number, list or version)": 1}),
+        ("遇到問題可撥打96096諮詢。", {"name (a service number, list or version)": 1}),
+        ("用戶可致電申訴受理電話12300。", {"name (a service number, list or version)": 1}),
+        ("也可通過12345政務服務便民熱線反映。", {"name (a service number, list or version)": 1}),
+        ("說明如下。\n1. 數據為快報數。\n(2)數據四捨五入。\n3、詳見網站。", {"list marker": 3}),
+        ("千兆寬帶用戶(1000Mbps及以上)達到156萬戶。", {"name (a figure naming a class)": 1}),
+        ("“500Mbps及以上”用戶增長較快。", {"name (a figure naming a class)": 1}),
         ("諮詢電話023-12345678。", {"id or phone number": 2}),
         ("備案編號20231012001。", {"id or phone number": 1}),
         ("《重慶市互聯網發展報告(2022)》發布。", {"title": 1}),

@@ -47,6 +47,25 @@ CASES = [
     # the counted noun ends before what happened to it; a lone measure word is not a name
     ("全市已有23家數據中心項目納入國家布局。", "數據中心項目"),
     ("接入視頻監控點位96路。", "接入視頻監控點位"),
+    # a bracketed list marker and the area after it are not the statistic
+    ("（三）全縣快遞網點達5678家。", "快遞網點"),
+    ("(二)物流企業超過120家。", "物流企業"),
+    # discourse words 另有 / 同期; a verb that only says it was done (完成 / 實現)
+    ("另有在建污水處理廠6家。", "在建污水處理廠"),
+    ("同期全國快遞網點約45萬家。", "快遞網點"),
+    ("全年完成巡檢任務超過900次。", "巡檢任務"),
+    ("完成驗收的示範項目58家。", "完成驗收的示範項目"),
+    # a light verb before a measure noun names the statistic (消費券發放金額)
+    ("消費券發放金額3.2億元。", "消費券發放金額"),
+    # 將 / 累計完成 / 平均 before the value
+    ("到2030年,全縣光纖總長度將超過9000公里。", "光纖總長度"),
+    ("全縣郵政業務收入累計完成12.5億元。", "郵政業務收入"),
+    ("農戶寬帶資費平均降低約15%。", "農戶寬帶資費"),
+    # a price base (按照上年不變價計算的) and a quarter as comparison base
+    ("按照上年不變價計算的郵政業務總量同比增長9.1%。", "郵政業務總量"),
+    ("郵政業務收入增速比一季度提高0.6個百分點。", "郵政業務收入增速"),
+    # an aside in brackets that ends the subject is a note, not the name
+    ("光纖用戶（含企業用戶）達到4986戶。", "光纖用戶"),
 ]
 
 
@@ -139,3 +158,21 @@ def test_indicators_file_has_one_row_per_folded_label(tmp_path: Path) -> None:
     dup.write_text("- {zh: 網民數量, en: a}\n- {zh: 网民数量, en: b}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^indicators.yaml: .*repeats"):
         indicators.load_indicators(dup)
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_huan_bi_growth_and_a_repeated_share_take_the_previous_statistic(script: str) -> None:
+    """環比增長 names no statistic; 占比較上年末提高 is the change of the same share."""
+    text = "標題\n2024-01-01\n快遞網點達到5678家,環比增長2.5%。"
+    text += "農村網點占比為41.2%,占比較上年末提高1.3個百分點。"
+    text = text if script == "hant" else to_hans(text)
+    want = ["快遞網點", "快遞網點", "農村網點占比", "農村網點占比"]
+    assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_group_of_areas_and_the_verb_of_a_range_are_not_the_name(script: str) -> None:
+    """各縣(區)…介於 x 至 y 之間: the label of the range's low end is the statistic alone."""
+    text = "標題\n2024-01-01\n（五）各縣(區)郵政網點介於30個至90個之間。"
+    text = text if script == "hant" else to_hans(text)
+    assert _run(text)[0] == ("郵政網點" if script == "hant" else "邮政网点")

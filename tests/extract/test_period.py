@@ -142,3 +142,37 @@ def test_bad_periods_file_is_one_line(tmp_path: Path) -> None:
     bad.write_text("relative_years: {}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^periods.yaml: needs"):
         period.load_rules(bad)
+
+
+@SCRIPTS
+def test_a_month_range_in_the_lead_gives_later_bare_months_their_year(script: str) -> None:
+    """2024年1-6月 in the lead: a later 1-6月 / 6月當月 / 上半年 clause is 2024, not the edition."""
+    body = (
+        "某局發布2024年1-6月全縣郵政業運行情況。\n"
+        "1-6月,全縣快遞業務量達到3.2億件。\n"
+        "6月當月,快遞業務收入達到1.1億元。\n"
+        "上半年,郵政網點達到560個。\n"
+    )
+    obs = _figures(body, script, _Doc(date="2024-07-20"))
+    assert [o.period for o in obs] == ["2024", "2024", "2024"]
+    # without a dated anchor a bare month stays too vague: the edition (date year - 1)
+    alone = _figures("1-6月,全縣快遞業務量達到3.2億件。", script, _Doc(date="2024-07-20"))
+    assert [o.period for o in alone] == ["2023"]
+
+
+@SCRIPTS
+def test_a_price_base_year_is_not_the_period(script: str) -> None:
+    text = "按照上年不變價計算的郵政業務總量同比增長9.1%。"
+    obs = _figures(text, script, _Doc(date="2024-07-20"))
+    assert [o.period for o in obs] == ["2023"]  # the edition, not 上年 (a price base)
+
+
+@SCRIPTS
+def test_a_later_clause_without_an_area_stays_in_the_sentences_area(script: str) -> None:
+    obs = _figures(
+        "2022年全國快遞網點達到45萬個,鄉鎮覆蓋率為98.5%。同期全國郵政網點約5.4萬個。"
+        "全縣郵政網點達到56個。",
+        script,
+        _Doc(area="place/sichuan"),
+    )
+    assert [o.area for o in obs] == ["place/china", "place/china", "place/china", "place/sichuan"]
