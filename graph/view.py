@@ -45,6 +45,7 @@ from graph.model import InputError
 from graph.namespaces import CQO_IRI, CQR, NIF, PROV, RDF, RDFS, SKOS
 from graph.query import OxigraphEngine, QueryError, open_engine, run_query
 from graph.text import fold, to_hans, to_hant
+from graph.view_aggregate import AGGREGATE_EDGE, NODE_BUDGET, Aggregate, aggregate
 
 __all__ = [
     "Labels",
@@ -296,6 +297,8 @@ class ViewSpec:
     section: str = ""
     query: str = ""
     lang: str = "hant"
+    budget: int = NODE_BUDGET
+    """Above this many nodes the full view aggregates (``graph.view_aggregate``); 0 = never."""
 
 
 def class_of(idx: ResourceIndex, styles: Styles, iri: str) -> ClassStyle | None:
@@ -603,8 +606,12 @@ def _figure(idx: ResourceIndex, styles: Styles, obs: str) -> dict[str, Any]:
     }
 
 
-def _assertion_quotes(idx: ResourceIndex) -> dict[tuple[str, str, str], list[dict[str, str]]]:
+def _assertion_quotes(
+    idx: ResourceIndex, drawn: Iterable[str]
+) -> dict[tuple[str, str, str], list[dict[str, str]]]:
+    """Quotes of the reified relations that touch a drawn node (the only ones the page shows)."""
     out: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+    nodes = set(drawn)
     for a, types in idx.types.items():
         if _CQO + "Assertion" not in types:
             continue
@@ -613,6 +620,8 @@ def _assertion_quotes(idx: ResourceIndex) -> dict[tuple[str, str, str], list[dic
             idx.first(a, str(RDF.predicate)),
             idx.first(a, str(RDF.object)),
         )
+        if key[0] not in nodes and key[2] not in nodes:
+            continue
         out[key].extend(_quote(idx, s, "") for s in idx.values(a, _DERIVED))
     return out
 
@@ -651,20 +660,26 @@ def _page_data(
     heading: Labels,
     lang: str,
     observations: bool,
+    aggs: dict[str, Aggregate] | None = None,
 ) -> tuple[dict[str, Any], Network]:
+    aggs = aggs or {}
     pos = layout(g)
-    obs_list = _observations(idx, styles)
-    figures = [_figure(idx, styles, o) for o in obs_list]
+    figures: list[dict[str, Any]] = []
     fig_by_node: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(figures):
-        targets = {f["id"]} if observations else set(f["about"]) | {f["ind"]}
-        for t in sorted(targets):
-            if t in g:
-                fig_by_node[t].append(i)
-    used_figs = sorted({i for ids in fig_by_node.values() for i in ids})
-    renumber = {old: new for new, old in enumerate(used_figs)}
-    figures = [figures[i] for i in used_figs]
-    evidence = _assertion_quotes(idx)
+    for obs in _observations(idx, styles):
+        # only the figures of drawn nodes are built (a corpus has far more than one page shows)
+        if observations:
+            targets = {obs}
+        else:
+            targets = set(idx.values(obs, _CQO + "about"))
+            targets.add(idx.first(obs, _CQO + "indicator"))
+        drawn = sorted(x for x in targets if x in g)
+        if not drawn:
+            continue
+        for node in drawn:
+            fig_by_node[node].append(len(figures))
+        figures.append(_figure(idx, styles, obs))
+    evidence = _assertion_quotes(idx, g)
     node_set = set(g)
     terms: set[str] = set()
     li = LANGS.index(lang)
@@ -672,6 +687,11 @@ def _page_data(
     all_strings: list[str] = []
     for n in sorted(g):
         cls: ClassStyle = g.nodes[n]["cls"]
+        if n in aggs:
+            all_strings.extend(cls.labels)
+            x, y = pos[n]
+            net.add_node(n, **_aggregate_node(idx, cls, aggs[n], li, x, y, g.degree(n)))
+            continue
         labels = idx.labels(n)
         alt = idx.alt_labels(n)
         rels: list[list[Any]] = []
@@ -687,7 +707,7 @@ def _page_data(
             if s in node_set or (s_cls is not None and not s_cls.observation):
                 rels.append(["in", p, s, s in node_set, evidence.get((s, p, n), [])])
                 terms.update((p, s))
-        figs = [renumber[i] for i in fig_by_node.get(n, [])]
+        figs = list(fig_by_node.get(n, []))
         names = (*labels, *alt, local_name(n))
         all_strings.extend(names)
         key = "\n".join(sorted({fold(x) for x in names} | {_nfkc_lower(x) for x in names}))
@@ -712,9 +732,16 @@ def _page_data(
             **({"font": {"size": 30, "strokeWidth": 4}, "mass": 3} if cls.hub else {}),
         )
     hub_nodes = hubs(g)
-    for i, (s, o, p) in enumerate(sorted(g.edges(data="predicate"))):
-        terms.add(p)
+    for i, (s, o, k, n_rel) in enumerate(sorted(g.edges(keys=True, data="n", default=0))):
+        p = g.edges[s, o, k]["predicate"]
         faint = s in hub_nodes or o in hub_nodes
+        extra: dict[str, Any] = {}
+        if p == AGGREGATE_EDGE:  # stands for n_rel relations: width grows with their number
+            extra = {"n": n_rel, "dashes": True}
+            width = round(0.8 + math.log2(1 + n_rel) * 0.6, 1)
+        else:
+            terms.add(p)
+            width = 0.6 if faint else 1.4
         edge = PyvisEdge(
             s,
             o,
@@ -722,7 +749,8 @@ def _page_data(
             id=f"e{i}",
             p=p,
             color={"color": "#d0d0d0" if faint else "#8a8a8a", "opacity": 0.8},
-            width=0.6 if faint else 1.4,
+            width=width,
+            **extra,
         )
         net.edges.append(edge.options)  # pyvis's add_edge rescans every node per call
     for f in figures:
@@ -731,7 +759,7 @@ def _page_data(
         for quote in f["src"]:
             all_strings.append(quote["mark"])
     for n in sorted(g):
-        for r in net.node_map[n]["rel"]:
+        for r in net.node_map[n].get("rel", ()):
             terms.update(q["sec"] for q in r[4] if q["sec"])
     terms.discard("")
     term_labels = {t: list(_term_labels(idx, styles, t)) for t in sorted(terms - node_set)}
@@ -762,7 +790,7 @@ def _page_data(
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     counts: dict[str, int] = defaultdict(int)
     for n in g:
-        counts[g.nodes[n]["cls"].key] += 1
+        counts[g.nodes[n]["cls"].key] += len(aggs[n].members) if n in aggs else 1
     class_list = [*styles.classes, FALLBACK_STYLE]
     data = {
         "heading": list(heading),
@@ -786,8 +814,41 @@ def _page_data(
         "nodes": nodes,
         "edges": edges,
         "options": json.loads(options),
+        "total": sum(counts.values()),
+        "aggregated": bool(aggs),
     }
     return data, net
+
+
+AGGREGATE_LIST = 200  # members listed in an aggregate's panel (best connected first)
+
+
+def _aggregate_node(
+    idx: ResourceIndex, cls: ClassStyle, agg: Aggregate, li: int, x: float, y: float, degree: int
+) -> dict[str, Any]:
+    """vis-network options and panel data of one aggregate node (its class, count, members)."""
+    count = len(agg.members)
+    labels = [f"{name} ({count:,})" for name in cls.labels]
+    members = [[m, list(idx.labels(m)), local_name(m)] for m in agg.members[:AGGREGATE_LIST]]
+    key = "\n".join(sorted({fold(x) for x in cls.labels} | {_nfkc_lower(x) for x in cls.labels}))
+    return {
+        "label": labels[li],
+        "shape": cls.shape,
+        "color": cls.colour,
+        "size": round(20 + 6 * math.log2(1 + count), 1),
+        "x": x,
+        "y": y,
+        "physics": False,
+        "c": cls.key,
+        "l": labels,
+        "alt": [],
+        "k": key,
+        "rel": [],
+        "fig": [],
+        "deg": degree,
+        "agg": {"n": count, "m": members},
+        "font": {"size": 26, "strokeWidth": 4},
+    }
 
 
 # --------------------------------------------------------------------------- HTML
@@ -820,11 +881,15 @@ def render_html(
     *,
     lang: str = "hant",
     observations: bool = False,
+    aggs: dict[str, Aggregate] | None = None,
 ) -> str:
-    """The page for network ``g``: vis-network, styles and data inlined, nothing external."""
+    """The page for network ``g``: vis-network, styles and data inlined, nothing external.
+
+    ``aggs`` names the aggregate nodes of ``g`` (see :func:`graph.view_aggregate.aggregate`).
+    """
     if lang not in LANGS:
         raise InputError(f"--lang {lang}: choose one of {', '.join(LANGS)}")
-    data, _net = _page_data(idx, styles, g, heading, lang, observations)
+    data, _net = _page_data(idx, styles, g, heading, lang, observations, aggs)
     js, css = _vis_assets()
     return _template().render(
         csp=CSP,
@@ -852,6 +917,7 @@ def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -
     styles = styles or load_styles()
     engine, idx = load_engine(Path(build_dir))
     target = ""
+    aggs: dict[str, Aggregate] = {}
     if spec.query:
         g = query_network(engine, idx, styles, spec.query)
     else:
@@ -862,6 +928,8 @@ def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -
         elif spec.section:
             target, keep = section_nodes(idx, g, spec.section)
             g = g.subgraph(keep).copy()
+        else:  # only the overview aggregates: --focus and --section are the full detail
+            g, aggs = aggregate(g, spec.budget)
     return render_html(
         idx,
         styles,
@@ -869,6 +937,7 @@ def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -
         _heading(idx, styles, spec, target),
         lang=spec.lang,
         observations=spec.observations,
+        aggs=aggs,
     )
 
 
