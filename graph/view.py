@@ -242,22 +242,37 @@ def _load_engine(build_dir: Path) -> OxigraphEngine:
     return engine
 
 
-def _index(store: ox.Store) -> ResourceIndex:
-    idx = ResourceIndex()
-    for q in store.quads_for_pattern(None, None, None, None):
-        s, p, o = q.subject, q.predicate, q.object
-        if isinstance(s, ox.NamedNode):
+def _index_quads(idx: ResourceIndex, quads: Iterable[Any]) -> None:
+    """Add quads (or triples) to ``idx`` (``ResourceIndex.add`` inlined: a 1,000-source corpus
+    has millions of them and the call overhead was a third of the time)."""
+    types, out, inc = idx.types, idx.out, idx.inc
+    named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
+    for q in quads:
+        s, p, o = q.subject, q.predicate.value, q.object
+        if isinstance(s, named):
             s_id = s.value
-        elif isinstance(s, ox.BlankNode):
+        elif isinstance(s, blank):
             s_id = f"_:{s.value}"
         else:  # RDF-star triple terms are not drawn
             continue
-        if isinstance(o, ox.NamedNode):
-            idx.add(s_id, p.value, o.value, True, "")
-        elif isinstance(o, ox.Literal):
-            idx.add(s_id, p.value, o.value, False, o.language or "")
-        elif isinstance(o, ox.BlankNode):
-            idx.add(s_id, p.value, f"_:{o.value}", True, "")
+        if isinstance(o, named):
+            o_id = o.value
+        elif isinstance(o, literal):
+            out[s_id].append((p, o.value, False, o.language or ""))
+            continue
+        elif isinstance(o, blank):
+            o_id = f"_:{o.value}"
+        else:
+            continue
+        if p == _TYPE:
+            types[s_id].add(o_id)
+        out[s_id].append((p, o_id, True, ""))
+        inc[o_id].append((p, s_id))
+
+
+def _index(store: ox.Store) -> ResourceIndex:
+    idx = ResourceIndex()
+    _index_quads(idx, store.quads_for_pattern(None, None, None, None))
     return idx
 
 
@@ -269,6 +284,8 @@ def _stamp(build_dir: Path) -> tuple[str, int, int]:
 
 @lru_cache(maxsize=4)
 def _cached_build(stamp: tuple[str, int, int]) -> tuple[OxigraphEngine, ResourceIndex]:
+    # the index is read from the engine's store, not straight from the parser: the store
+    # canonicalises literals (1.5E8 -> 150000000), and the page shows them as it does
     engine = _load_engine(Path(stamp[0]).parent)
     return engine, _index(engine.store)
 
@@ -301,13 +318,24 @@ class ViewSpec:
     """Above this many nodes the full view aggregates (``graph.view_aggregate``); 0 = never."""
 
 
+_RANKS: dict[int, tuple[tuple[ClassStyle, ...], dict[str, tuple[int, ClassStyle]]]] = {}
+
+
+def _class_rank(classes: tuple[ClassStyle, ...]) -> dict[str, tuple[int, ClassStyle]]:
+    """Class IRI -> (position in styles, style), memoised by identity (hashing the styles
+    tuple on every lookup cost more than the lookup)."""
+    hit = _RANKS.get(id(classes))
+    if hit is None or hit[0] is not classes:
+        hit = (classes, {c.iri: (i, c) for i, c in enumerate(classes)})
+        _RANKS[id(classes)] = hit
+    return hit[1]
+
+
 def class_of(idx: ResourceIndex, styles: Styles, iri: str) -> ClassStyle | None:
     """The first class of ``styles`` the resource has (subclasses are listed first)."""
-    types = idx.types.get(iri, set())
-    for c in styles.classes:
-        if c.iri in types:
-            return c
-    return None
+    rank = _class_rank(styles.classes)
+    best = min((rank[t] for t in idx.types.get(iri, ()) if t in rank), default=None)
+    return best[1] if best is not None else None
 
 
 def _entities(idx: ResourceIndex, styles: Styles, observations: bool) -> dict[str, ClassStyle]:
@@ -324,6 +352,46 @@ def _observations(idx: ResourceIndex, styles: Styles) -> list[str]:
     return sorted(s for s, t in idx.types.items() if t & obs_iris)
 
 
+Edges = dict[tuple[str, str, str], None]
+"""``(subject, object, predicate)`` in first-seen order, each once (an insertion-ordered set)."""
+
+
+def network_parts(
+    idx: ResourceIndex, styles: Styles, *, observations: bool = False
+) -> tuple[dict[str, ClassStyle], Edges]:
+    """The nodes and edges of :func:`build_network` as plain data (for aggregating a network
+    too big to be worth building as a networkx graph first)."""
+    nodes = _entities(idx, styles, observations)
+    edges: Edges = {}
+    for s in nodes:
+        for p, o, is_iri, _ in sorted(idx.out.get(s, ())):
+            if is_iri and o in nodes and p not in _HIDDEN_PREDICATES and o != s:
+                edges[(s, o, p)] = None
+    if not observations:
+        mentioned = _CQO + "mentionedIn"
+        for obs in _observations(idx, styles):
+            inds = [i for i in idx.values(obs, _CQO + "indicator") if i in nodes]
+            for about in idx.values(obs, _CQO + "about"):
+                for ind in inds:
+                    if about in nodes and about != ind:
+                        edges[(about, ind, FIGURE_EDGE)] = None
+            # an indicator is mentioned in the sections where its figures are stated
+            for sec in idx.values(obs, _CQO + "section"):
+                for ind in inds:
+                    if sec in nodes:
+                        edges[(ind, sec, mentioned)] = None
+    return nodes, edges
+
+
+def network_from_parts(
+    nodes: dict[str, ClassStyle], edges: Iterable[tuple[str, str, str]]
+) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    g.add_nodes_from((iri, {"cls": cls}) for iri, cls in nodes.items())
+    g.add_edges_from((s, o, p, {"predicate": p}) for s, o, p in edges)
+    return g
+
+
 def build_network(
     idx: ResourceIndex, styles: Styles, *, observations: bool = False
 ) -> nx.MultiDiGraph:
@@ -333,28 +401,7 @@ def build_network(
     edge to its indicator, and the indicator a ``cqo:mentionedIn`` edge to the observation's
     section, so figures still tie the picture together.
     """
-    nodes = _entities(idx, styles, observations)
-    g = nx.MultiDiGraph()
-    for iri, cls in nodes.items():
-        g.add_node(iri, cls=cls)
-    for s in nodes:
-        for p, o, is_iri, _ in sorted(idx.out.get(s, ())):
-            if is_iri and o in nodes and p not in _HIDDEN_PREDICATES and o != s:
-                g.add_edge(s, o, key=p, predicate=p)
-    if not observations:
-        mentioned = _CQO + "mentionedIn"
-        for obs in _observations(idx, styles):
-            inds = [i for i in idx.values(obs, _CQO + "indicator") if i in nodes]
-            for about in idx.values(obs, _CQO + "about"):
-                for ind in inds:
-                    if about in nodes and about != ind:
-                        g.add_edge(about, ind, key=FIGURE_EDGE, predicate=FIGURE_EDGE)
-            # an indicator is mentioned in the sections where its figures are stated
-            for sec in idx.values(obs, _CQO + "section"):
-                for ind in inds:
-                    if sec in nodes:
-                        g.add_edge(ind, sec, key=mentioned, predicate=mentioned)
-    return g
+    return network_from_parts(*network_parts(idx, styles, observations=observations))
 
 
 def hubs(g: nx.MultiDiGraph) -> set[str]:
@@ -480,8 +527,18 @@ def _spring(h: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     if len(parts) == 1:  # no community structure: fall back to the slow exact solver
         pos = nx.spring_layout(h, seed=seed, iterations=30)
         return {k: (float(v[0]), float(v[1])) for k, v in pos.items()}
-    q = nx.quotient_graph(h, [frozenset(p) for p in parts], relabel=True)
-    cpos = _spring(nx.Graph(q), seed)
+    # the community graph, weighted by the edges between communities (nx.quotient_graph's
+    # result, without its all-pairs block scan)
+    part_of = {k: i for i, part in enumerate(parts) for k in part}
+    weights: dict[tuple[int, int], int] = defaultdict(int)
+    for a, b in h.edges():
+        i, j = sorted((part_of[a], part_of[b]))
+        if i != j:
+            weights[(i, j)] += 1
+    q = nx.Graph()
+    q.add_nodes_from(range(len(parts)))
+    q.add_weighted_edges_from((i, j, w) for (i, j), w in sorted(weights.items()))
+    cpos = _spring(q, seed)
     total = math.sqrt(n)
     out: dict[str, tuple[float, float]] = {}
     for i, part in enumerate(parts):
@@ -532,6 +589,58 @@ def layout(g: nx.MultiDiGraph | nx.Graph, seed: int = SEED) -> dict[str, tuple[f
             out[k] = (round(x + r + px, 1), round(y + r + py, 1))
         x += 2 * r + 40.0
         row_h = max(row_h, 2 * r + 40.0)
+    return out
+
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def overview_layout(
+    g: nx.MultiDiGraph, aggs: dict[str, Aggregate], order: Iterable[str] = ()
+) -> dict[str, tuple[float, float]]:
+    """Positions for an aggregated overview without a force simulation (linear time).
+
+    Each class is a disc: its aggregate node in the centre, its drawn members around it on a
+    sunflower spiral, best connected innermost; discs are packed in rows in ``order`` (the
+    styles' class order), biggest class first within it. A force layout of the same 1,500
+    nodes costs seconds and draws the aggregates as one hairball, since they touch everything.
+    """
+    rank = {k: i for i, k in enumerate(order)}
+    groups: dict[str, list[str]] = defaultdict(list)
+    centre: dict[str, str] = {}
+    for n in g:
+        key = g.nodes[n]["cls"].key
+        if n in aggs:
+            centre[key] = n
+        else:
+            groups[key].append(n)
+    degree = dict(g.degree())
+    step = 75.0
+    discs: list[tuple[float, dict[str, tuple[float, float]]]] = []
+    keys = sorted(set(groups) | set(centre), key=lambda k: (rank.get(k, len(rank)), k))
+    for key in keys:
+        members = sorted(groups.get(key, []), key=lambda n: (-degree[n], n))
+        pos: dict[str, tuple[float, float]] = {}
+        start = 0
+        if key in centre:
+            pos[centre[key]] = (0.0, 0.0)
+            start = 2  # leave room for the aggregate's bigger circle and label
+        for i, n in enumerate(members, start):
+            r = step * math.sqrt(i + 0.5)
+            pos[n] = (r * math.cos(i * GOLDEN_ANGLE), r * math.sin(i * GOLDEN_ANGLE))
+        radius = step * math.sqrt(len(members) + start + 0.5) + step
+        discs.append((radius, pos))
+    area = sum((2 * r) ** 2 for r, _ in discs)
+    row_width = max(math.sqrt(area) * 1.3, max((2 * r for r, _ in discs), default=0.0))
+    out: dict[str, tuple[float, float]] = {}
+    x = y = row_h = 0.0
+    for r, pos in discs:
+        if x > 0 and x + 2 * r > row_width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        for k, (px, py) in pos.items():
+            out[k] = (round(x + r + px, 1), round(y + r + py, 1))
+        x += 2 * r + 80.0
+        row_h = max(row_h, 2 * r + 80.0)
     return out
 
 
@@ -663,7 +772,7 @@ def _page_data(
     aggs: dict[str, Aggregate] | None = None,
 ) -> tuple[dict[str, Any], Network]:
     aggs = aggs or {}
-    pos = layout(g)
+    pos = overview_layout(g, aggs, (c.key for c in styles.classes)) if aggs else layout(g)
     figures: list[dict[str, Any]] = []
     fig_by_node: dict[str, list[int]] = defaultdict(list)
     for obs in _observations(idx, styles):
@@ -920,6 +1029,9 @@ def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -
     aggs: dict[str, Aggregate] = {}
     if spec.query:
         g = query_network(engine, idx, styles, spec.query)
+    elif not spec.focus and not spec.section:  # the overview aggregates; the others are detail
+        nodes, edges = network_parts(idx, styles, observations=spec.observations)
+        g, aggs = aggregate(nodes, edges, spec.budget)
     else:
         g = build_network(idx, styles, observations=spec.observations)
         if spec.focus:
@@ -928,8 +1040,6 @@ def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -
         elif spec.section:
             target, keep = section_nodes(idx, g, spec.section)
             g = g.subgraph(keep).copy()
-        else:  # only the overview aggregates: --focus and --section are the full detail
-            g, aggs = aggregate(g, spec.budget)
     return render_html(
         idx,
         styles,
