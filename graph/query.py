@@ -534,6 +534,7 @@ def persistent_store(build_dir: Path) -> Any | None:
                         store.flush()
                         store.optimize()  # compacted: ~1.5x faster queries than as loaded
                         del store  # closes the database before it is renamed and reopened
+                        os.chmod(tmp, 0o755)  # mkdtemp makes 0700; the build is world-readable
                         os.replace(tmp, final)
                     except BaseException:
                         shutil.rmtree(tmp, ignore_errors=True)
