@@ -285,7 +285,7 @@ def _stamp(build_dir: Path) -> tuple[str, int, int]:
 @lru_cache(maxsize=4)
 def _cached_build(stamp: tuple[str, int, int]) -> tuple[OxigraphEngine, ResourceIndex]:
     # the index is read from the engine's store, not straight from the parser: the store
-    # canonicalises literals (1.5E8 -> 150000000), and the page shows them as it does
+    # canonicalises literals (150000000.0 -> 150000000), and the page shows them as it does
     engine = _load_engine(Path(stamp[0]).parent)
     return engine, _index(engine.store)
 
