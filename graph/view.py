@@ -184,10 +184,11 @@ class ResourceIndex:
     inc: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, s: str, p: str, o: str, is_iri: bool, lang: str) -> None:
+        """One triple; ``rdf:type`` goes to ``types`` and ``out``, never to ``inc``."""
         if p == _TYPE and is_iri:
             self.types[s].add(o)
         self.out[s].append((p, o, is_iri, lang))
-        if is_iri:
+        if is_iri and p != _TYPE:
             self.inc[o].append((p, s))
 
     def values(self, s: str, p: str) -> list[str]:
@@ -264,10 +265,11 @@ def _index_quads(idx: ResourceIndex, quads: Iterable[Any]) -> None:
             o_id = f"_:{o.value}"
         else:
             continue
-        if p == _TYPE:
-            types[s_id].add(o_id)
         out[s_id].append((p, o_id, True, ""))
-        inc[o_id].append((p, s_id))
+        if p == _TYPE:  # not in ``inc``: nobody asks a class for its instances that way, and
+            types[s_id].add(o_id)  # a corpus has hundreds of thousands of spans of one class
+        else:
+            inc[o_id].append((p, s_id))
 
 
 def _index(store: ox.Store) -> ResourceIndex:
