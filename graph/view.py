@@ -45,6 +45,7 @@ from graph.model import InputError
 from graph.namespaces import CQO_IRI, CQR, NIF, PROV, RDF, RDFS, SKOS
 from graph.query import OxigraphEngine, QueryError, open_engine, run_query
 from graph.text import fold, to_hans, to_hant
+from graph.view_aggregate import AGGREGATE_EDGE, NODE_BUDGET, Aggregate, aggregate
 
 __all__ = [
     "Labels",
@@ -183,10 +184,11 @@ class ResourceIndex:
     inc: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, s: str, p: str, o: str, is_iri: bool, lang: str) -> None:
+        """One triple; ``rdf:type`` goes to ``types`` and ``out``, never to ``inc``."""
         if p == _TYPE and is_iri:
             self.types[s].add(o)
         self.out[s].append((p, o, is_iri, lang))
-        if is_iri:
+        if is_iri and p != _TYPE:
             self.inc[o].append((p, s))
 
     def values(self, s: str, p: str) -> list[str]:
@@ -241,22 +243,38 @@ def _load_engine(build_dir: Path) -> OxigraphEngine:
     return engine
 
 
-def _index(store: ox.Store) -> ResourceIndex:
-    idx = ResourceIndex()
-    for q in store.quads_for_pattern(None, None, None, None):
-        s, p, o = q.subject, q.predicate, q.object
-        if isinstance(s, ox.NamedNode):
+def _index_quads(idx: ResourceIndex, quads: Iterable[Any]) -> None:
+    """Add quads (or triples) to ``idx`` (``ResourceIndex.add`` inlined: a 1,000-source corpus
+    has millions of them and the call overhead was a third of the time)."""
+    types, out, inc = idx.types, idx.out, idx.inc
+    named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
+    for q in quads:
+        s, p, o = q.subject, q.predicate.value, q.object
+        if isinstance(s, named):
             s_id = s.value
-        elif isinstance(s, ox.BlankNode):
+        elif isinstance(s, blank):
             s_id = f"_:{s.value}"
         else:  # RDF-star triple terms are not drawn
             continue
-        if isinstance(o, ox.NamedNode):
-            idx.add(s_id, p.value, o.value, True, "")
-        elif isinstance(o, ox.Literal):
-            idx.add(s_id, p.value, o.value, False, o.language or "")
-        elif isinstance(o, ox.BlankNode):
-            idx.add(s_id, p.value, f"_:{o.value}", True, "")
+        if isinstance(o, named):
+            o_id = o.value
+        elif isinstance(o, literal):
+            out[s_id].append((p, o.value, False, o.language or ""))
+            continue
+        elif isinstance(o, blank):
+            o_id = f"_:{o.value}"
+        else:
+            continue
+        out[s_id].append((p, o_id, True, ""))
+        if p == _TYPE:  # not in ``inc``: nobody asks a class for its instances that way, and
+            types[s_id].add(o_id)  # a corpus has hundreds of thousands of spans of one class
+        else:
+            inc[o_id].append((p, s_id))
+
+
+def _index(store: ox.Store) -> ResourceIndex:
+    idx = ResourceIndex()
+    _index_quads(idx, store.quads_for_pattern(None, None, None, None))
     return idx
 
 
@@ -268,6 +286,8 @@ def _stamp(build_dir: Path) -> tuple[str, int, int]:
 
 @lru_cache(maxsize=4)
 def _cached_build(stamp: tuple[str, int, int]) -> tuple[OxigraphEngine, ResourceIndex]:
+    # the index is read from the engine's store, not straight from the parser: the store
+    # canonicalises literals (150000000.0 -> 150000000), and the page shows them as it does
     engine = _load_engine(Path(stamp[0]).parent)
     return engine, _index(engine.store)
 
@@ -296,15 +316,28 @@ class ViewSpec:
     section: str = ""
     query: str = ""
     lang: str = "hant"
+    budget: int = NODE_BUDGET
+    """Above this many nodes the full view aggregates (``graph.view_aggregate``); 0 = never."""
+
+
+_RANKS: dict[int, tuple[tuple[ClassStyle, ...], dict[str, tuple[int, ClassStyle]]]] = {}
+
+
+def _class_rank(classes: tuple[ClassStyle, ...]) -> dict[str, tuple[int, ClassStyle]]:
+    """Class IRI -> (position in styles, style), memoised by identity (hashing the styles
+    tuple on every lookup cost more than the lookup)."""
+    hit = _RANKS.get(id(classes))
+    if hit is None or hit[0] is not classes:
+        hit = (classes, {c.iri: (i, c) for i, c in enumerate(classes)})
+        _RANKS[id(classes)] = hit
+    return hit[1]
 
 
 def class_of(idx: ResourceIndex, styles: Styles, iri: str) -> ClassStyle | None:
     """The first class of ``styles`` the resource has (subclasses are listed first)."""
-    types = idx.types.get(iri, set())
-    for c in styles.classes:
-        if c.iri in types:
-            return c
-    return None
+    rank = _class_rank(styles.classes)
+    best = min((rank[t] for t in idx.types.get(iri, ()) if t in rank), default=None)
+    return best[1] if best is not None else None
 
 
 def _entities(idx: ResourceIndex, styles: Styles, observations: bool) -> dict[str, ClassStyle]:
@@ -321,6 +354,46 @@ def _observations(idx: ResourceIndex, styles: Styles) -> list[str]:
     return sorted(s for s, t in idx.types.items() if t & obs_iris)
 
 
+Edges = dict[tuple[str, str, str], None]
+"""``(subject, object, predicate)`` in first-seen order, each once (an insertion-ordered set)."""
+
+
+def network_parts(
+    idx: ResourceIndex, styles: Styles, *, observations: bool = False
+) -> tuple[dict[str, ClassStyle], Edges]:
+    """The nodes and edges of :func:`build_network` as plain data (for aggregating a network
+    too big to be worth building as a networkx graph first)."""
+    nodes = _entities(idx, styles, observations)
+    edges: Edges = {}
+    for s in nodes:
+        for p, o, is_iri, _ in sorted(idx.out.get(s, ())):
+            if is_iri and o in nodes and p not in _HIDDEN_PREDICATES and o != s:
+                edges[(s, o, p)] = None
+    if not observations:
+        mentioned = _CQO + "mentionedIn"
+        for obs in _observations(idx, styles):
+            inds = [i for i in idx.values(obs, _CQO + "indicator") if i in nodes]
+            for about in idx.values(obs, _CQO + "about"):
+                for ind in inds:
+                    if about in nodes and about != ind:
+                        edges[(about, ind, FIGURE_EDGE)] = None
+            # an indicator is mentioned in the sections where its figures are stated
+            for sec in idx.values(obs, _CQO + "section"):
+                for ind in inds:
+                    if sec in nodes:
+                        edges[(ind, sec, mentioned)] = None
+    return nodes, edges
+
+
+def network_from_parts(
+    nodes: dict[str, ClassStyle], edges: Iterable[tuple[str, str, str]]
+) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    g.add_nodes_from((iri, {"cls": cls}) for iri, cls in nodes.items())
+    g.add_edges_from((s, o, p, {"predicate": p}) for s, o, p in edges)
+    return g
+
+
 def build_network(
     idx: ResourceIndex, styles: Styles, *, observations: bool = False
 ) -> nx.MultiDiGraph:
@@ -330,28 +403,7 @@ def build_network(
     edge to its indicator, and the indicator a ``cqo:mentionedIn`` edge to the observation's
     section, so figures still tie the picture together.
     """
-    nodes = _entities(idx, styles, observations)
-    g = nx.MultiDiGraph()
-    for iri, cls in nodes.items():
-        g.add_node(iri, cls=cls)
-    for s in nodes:
-        for p, o, is_iri, _ in sorted(idx.out.get(s, ())):
-            if is_iri and o in nodes and p not in _HIDDEN_PREDICATES and o != s:
-                g.add_edge(s, o, key=p, predicate=p)
-    if not observations:
-        mentioned = _CQO + "mentionedIn"
-        for obs in _observations(idx, styles):
-            inds = [i for i in idx.values(obs, _CQO + "indicator") if i in nodes]
-            for about in idx.values(obs, _CQO + "about"):
-                for ind in inds:
-                    if about in nodes and about != ind:
-                        g.add_edge(about, ind, key=FIGURE_EDGE, predicate=FIGURE_EDGE)
-            # an indicator is mentioned in the sections where its figures are stated
-            for sec in idx.values(obs, _CQO + "section"):
-                for ind in inds:
-                    if sec in nodes:
-                        g.add_edge(ind, sec, key=mentioned, predicate=mentioned)
-    return g
+    return network_from_parts(*network_parts(idx, styles, observations=observations))
 
 
 def hubs(g: nx.MultiDiGraph) -> set[str]:
@@ -477,8 +529,18 @@ def _spring(h: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     if len(parts) == 1:  # no community structure: fall back to the slow exact solver
         pos = nx.spring_layout(h, seed=seed, iterations=30)
         return {k: (float(v[0]), float(v[1])) for k, v in pos.items()}
-    q = nx.quotient_graph(h, [frozenset(p) for p in parts], relabel=True)
-    cpos = _spring(nx.Graph(q), seed)
+    # the community graph, weighted by the edges between communities (nx.quotient_graph's
+    # result, without its all-pairs block scan)
+    part_of = {k: i for i, part in enumerate(parts) for k in part}
+    weights: dict[tuple[int, int], int] = defaultdict(int)
+    for a, b in h.edges():
+        i, j = sorted((part_of[a], part_of[b]))
+        if i != j:
+            weights[(i, j)] += 1
+    q = nx.Graph()
+    q.add_nodes_from(range(len(parts)))
+    q.add_weighted_edges_from((i, j, w) for (i, j), w in sorted(weights.items()))
+    cpos = _spring(q, seed)
     total = math.sqrt(n)
     out: dict[str, tuple[float, float]] = {}
     for i, part in enumerate(parts):
@@ -529,6 +591,58 @@ def layout(g: nx.MultiDiGraph | nx.Graph, seed: int = SEED) -> dict[str, tuple[f
             out[k] = (round(x + r + px, 1), round(y + r + py, 1))
         x += 2 * r + 40.0
         row_h = max(row_h, 2 * r + 40.0)
+    return out
+
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def overview_layout(
+    g: nx.MultiDiGraph, aggs: dict[str, Aggregate], order: Iterable[str] = ()
+) -> dict[str, tuple[float, float]]:
+    """Positions for an aggregated overview without a force simulation (linear time).
+
+    Each class is a disc: its aggregate node in the centre, its drawn members around it on a
+    sunflower spiral, best connected innermost; discs are packed in rows in ``order`` (the
+    styles' class order), biggest class first within it. A force layout of the same 1,500
+    nodes costs seconds and draws the aggregates as one hairball, since they touch everything.
+    """
+    rank = {k: i for i, k in enumerate(order)}
+    groups: dict[str, list[str]] = defaultdict(list)
+    centre: dict[str, str] = {}
+    for n in g:
+        key = g.nodes[n]["cls"].key
+        if n in aggs:
+            centre[key] = n
+        else:
+            groups[key].append(n)
+    degree = dict(g.degree())
+    step = 75.0
+    discs: list[tuple[float, dict[str, tuple[float, float]]]] = []
+    keys = sorted(set(groups) | set(centre), key=lambda k: (rank.get(k, len(rank)), k))
+    for key in keys:
+        members = sorted(groups.get(key, []), key=lambda n: (-degree[n], n))
+        pos: dict[str, tuple[float, float]] = {}
+        start = 0
+        if key in centre:
+            pos[centre[key]] = (0.0, 0.0)
+            start = 2  # leave room for the aggregate's bigger circle and label
+        for i, n in enumerate(members, start):
+            r = step * math.sqrt(i + 0.5)
+            pos[n] = (r * math.cos(i * GOLDEN_ANGLE), r * math.sin(i * GOLDEN_ANGLE))
+        radius = step * math.sqrt(len(members) + start + 0.5) + step
+        discs.append((radius, pos))
+    area = sum((2 * r) ** 2 for r, _ in discs)
+    row_width = max(math.sqrt(area) * 1.3, max((2 * r for r, _ in discs), default=0.0))
+    out: dict[str, tuple[float, float]] = {}
+    x = y = row_h = 0.0
+    for r, pos in discs:
+        if x > 0 and x + 2 * r > row_width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        for k, (px, py) in pos.items():
+            out[k] = (round(x + r + px, 1), round(y + r + py, 1))
+        x += 2 * r + 80.0
+        row_h = max(row_h, 2 * r + 80.0)
     return out
 
 
@@ -610,8 +724,12 @@ def _figure(idx: ResourceIndex, styles: Styles, obs: str) -> dict[str, Any]:
     }
 
 
-def _assertion_quotes(idx: ResourceIndex) -> dict[tuple[str, str, str], list[dict[str, str]]]:
+def _assertion_quotes(
+    idx: ResourceIndex, drawn: Iterable[str]
+) -> dict[tuple[str, str, str], list[dict[str, str]]]:
+    """Quotes of the reified relations that touch a drawn node (the only ones the page shows)."""
     out: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+    nodes = set(drawn)
     for a, types in idx.types.items():
         if _CQO + "Assertion" not in types:
             continue
@@ -620,6 +738,8 @@ def _assertion_quotes(idx: ResourceIndex) -> dict[tuple[str, str, str], list[dic
             idx.first(a, str(RDF.predicate)),
             idx.first(a, str(RDF.object)),
         )
+        if key[0] not in nodes and key[2] not in nodes:
+            continue
         out[key].extend(_quote(idx, s, "") for s in idx.values(a, _DERIVED))
     return out
 
@@ -658,20 +778,26 @@ def _page_data(
     heading: Labels,
     lang: str,
     observations: bool,
+    aggs: dict[str, Aggregate] | None = None,
 ) -> tuple[dict[str, Any], Network]:
-    pos = layout(g)
-    obs_list = _observations(idx, styles)
-    figures = [_figure(idx, styles, o) for o in obs_list]
+    aggs = aggs or {}
+    pos = overview_layout(g, aggs, (c.key for c in styles.classes)) if aggs else layout(g)
+    figures: list[dict[str, Any]] = []
     fig_by_node: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(figures):
-        targets = {f["id"]} if observations else set(f["about"]) | {f["ind"]}
-        for t in sorted(targets):
-            if t in g:
-                fig_by_node[t].append(i)
-    used_figs = sorted({i for ids in fig_by_node.values() for i in ids})
-    renumber = {old: new for new, old in enumerate(used_figs)}
-    figures = [figures[i] for i in used_figs]
-    evidence = _assertion_quotes(idx)
+    for obs in _observations(idx, styles):
+        # only the figures of drawn nodes are built (a corpus has far more than one page shows)
+        if observations:
+            targets = {obs}
+        else:
+            targets = set(idx.values(obs, _CQO + "about"))
+            targets.add(idx.first(obs, _CQO + "indicator"))
+        drawn = sorted(x for x in targets if x in g)
+        if not drawn:
+            continue
+        for node in drawn:
+            fig_by_node[node].append(len(figures))
+        figures.append(_figure(idx, styles, obs))
+    evidence = _assertion_quotes(idx, g)
     node_set = set(g)
     terms: set[str] = set()
     li = LANGS.index(lang)
@@ -679,6 +805,11 @@ def _page_data(
     all_strings: list[str] = []
     for n in sorted(g):
         cls: ClassStyle = g.nodes[n]["cls"]
+        if n in aggs:
+            all_strings.extend(cls.labels)
+            x, y = pos[n]
+            net.add_node(n, **_aggregate_node(idx, cls, aggs[n], li, x, y, g.degree(n)))
+            continue
         labels = idx.labels(n)
         alt = idx.alt_labels(n)
         rels: list[list[Any]] = []
@@ -694,7 +825,7 @@ def _page_data(
             if s in node_set or (s_cls is not None and not s_cls.observation):
                 rels.append(["in", p, s, s in node_set, evidence.get((s, p, n), [])])
                 terms.update((p, s))
-        figs = [renumber[i] for i in fig_by_node.get(n, [])]
+        figs = list(fig_by_node.get(n, []))
         # edition filter: the editions of this node's figures and of the articles mentioning it
         eds = {e for i in figs for e in figures[i]["ed"]}
         for p, s in idx.inc.get(n, ()):
@@ -725,9 +856,16 @@ def _page_data(
             **({"font": {"size": 30, "strokeWidth": 4}, "mass": 3} if cls.hub else {}),
         )
     hub_nodes = hubs(g)
-    for i, (s, o, p) in enumerate(sorted(g.edges(data="predicate"))):
-        terms.add(p)
+    for i, (s, o, k, n_rel) in enumerate(sorted(g.edges(keys=True, data="n", default=0))):
+        p = g.edges[s, o, k]["predicate"]
         faint = s in hub_nodes or o in hub_nodes
+        extra: dict[str, Any] = {}
+        if p == AGGREGATE_EDGE:  # stands for n_rel relations: width grows with their number
+            extra = {"n": n_rel, "dashes": True}
+            width = round(0.8 + math.log2(1 + n_rel) * 0.6, 1)
+        else:
+            terms.add(p)
+            width = 0.6 if faint else 1.4
         edge = PyvisEdge(
             s,
             o,
@@ -735,7 +873,8 @@ def _page_data(
             id=f"e{i}",
             p=p,
             color={"color": "#d0d0d0" if faint else "#8a8a8a", "opacity": 0.8},
-            width=0.6 if faint else 1.4,
+            width=width,
+            **extra,
         )
         net.edges.append(edge.options)  # pyvis's add_edge rescans every node per call
     for f in figures:
@@ -744,7 +883,7 @@ def _page_data(
         for quote in f["src"]:
             all_strings.append(quote["mark"])
     for n in sorted(g):
-        for r in net.node_map[n]["rel"]:
+        for r in net.node_map[n].get("rel", ()):
             terms.update(q["sec"] for q in r[4] if q["sec"])
     terms.discard("")
     term_labels = {t: list(_term_labels(idx, styles, t)) for t in sorted(terms - node_set)}
@@ -775,7 +914,7 @@ def _page_data(
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     counts: dict[str, int] = defaultdict(int)
     for n in g:
-        counts[g.nodes[n]["cls"].key] += 1
+        counts[g.nodes[n]["cls"].key] += len(aggs[n].members) if n in aggs else 1
     class_list = [*styles.classes, FALLBACK_STYLE]
     data = {
         "heading": list(heading),
@@ -800,8 +939,41 @@ def _page_data(
         "nodes": nodes,
         "edges": edges,
         "options": json.loads(options),
+        "total": sum(counts.values()),
+        "aggregated": bool(aggs),
     }
     return data, net
+
+
+AGGREGATE_LIST = 200  # members listed in an aggregate's panel (best connected first)
+
+
+def _aggregate_node(
+    idx: ResourceIndex, cls: ClassStyle, agg: Aggregate, li: int, x: float, y: float, degree: int
+) -> dict[str, Any]:
+    """vis-network options and panel data of one aggregate node (its class, count, members)."""
+    count = len(agg.members)
+    labels = [f"{name} ({count:,})" for name in cls.labels]
+    members = [[m, list(idx.labels(m)), local_name(m)] for m in agg.members[:AGGREGATE_LIST]]
+    key = "\n".join(sorted({fold(x) for x in cls.labels} | {_nfkc_lower(x) for x in cls.labels}))
+    return {
+        "label": labels[li],
+        "shape": cls.shape,
+        "color": cls.colour,
+        "size": round(20 + 6 * math.log2(1 + count), 1),
+        "x": x,
+        "y": y,
+        "physics": False,
+        "c": cls.key,
+        "l": labels,
+        "alt": [],
+        "k": key,
+        "rel": [],
+        "fig": [],
+        "deg": degree,
+        "agg": {"n": count, "m": members},
+        "font": {"size": 26, "strokeWidth": 4},
+    }
 
 
 # --------------------------------------------------------------------------- HTML
@@ -834,11 +1006,15 @@ def render_html(
     *,
     lang: str = "hant",
     observations: bool = False,
+    aggs: dict[str, Aggregate] | None = None,
 ) -> str:
-    """The page for network ``g``: vis-network, styles and data inlined, nothing external."""
+    """The page for network ``g``: vis-network, styles and data inlined, nothing external.
+
+    ``aggs`` names the aggregate nodes of ``g`` (see :func:`graph.view_aggregate.aggregate`).
+    """
     if lang not in LANGS:
         raise InputError(f"--lang {lang}: choose one of {', '.join(LANGS)}")
-    data, _net = _page_data(idx, styles, g, heading, lang, observations)
+    data, _net = _page_data(idx, styles, g, heading, lang, observations, aggs)
     js, css = _vis_assets()
     return _template().render(
         csp=CSP,
@@ -866,8 +1042,12 @@ def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -
     styles = styles or load_styles()
     engine, idx = load_engine(Path(build_dir))
     target = ""
+    aggs: dict[str, Aggregate] = {}
     if spec.query:
         g = query_network(engine, idx, styles, spec.query)
+    elif not spec.focus and not spec.section:  # the overview aggregates; the others are detail
+        nodes, edges = network_parts(idx, styles, observations=spec.observations)
+        g, aggs = aggregate(nodes, edges, spec.budget)
     else:
         g = build_network(idx, styles, observations=spec.observations)
         if spec.focus:
@@ -883,6 +1063,7 @@ def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -
         _heading(idx, styles, spec, target),
         lang=spec.lang,
         observations=spec.observations,
+        aggs=aggs,
     )
 
 

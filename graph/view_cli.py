@@ -41,9 +41,18 @@ def register(app: typer.Typer) -> None:
             False, "--observations", help="Draw figures as nodes too."
         ),
         lang: str = typer.Option("hant", "--lang", help="Initial labels: hant, hans or en."),
+        budget: int = typer.Option(
+            1500,
+            "--budget",
+            help="Above this many nodes the full view draws the best connected and groups "
+            "the rest by class (0 = draw every node).",
+        ),
     ) -> None:
         """Write the graph as ONE self-contained HTML file (works offline, no CDN)."""
         from graph.view import ViewSpec, render_view, write_html
+
+        if budget < 0:
+            _fail(InputError(f"--budget {budget}: must be 0 or more"))
 
         if sum(bool(x) for x in (focus, section, query)) > 1:
             _fail(InputError("view: give only one of --focus, --section, --query"))
@@ -68,6 +77,7 @@ def register(app: typer.Typer) -> None:
                 section=section,
                 query=text,
                 lang=lang,
+                budget=budget,
             )
             t0 = time.perf_counter()
             html = render_view(build_dir, spec)

@@ -17,7 +17,7 @@ import yaml
 from netns_support import stub_isolation  # noqa: F401 - autouse fixture
 from typer.testing import CliRunner
 
-from graph import view
+from graph import view, view_aggregate
 from graph.cli import app
 from graph.model import InputError
 
@@ -363,3 +363,81 @@ def test_view_query_nesting_bomb_is_a_clean_error(build: Path, tmp_path: Path) -
     assert res.returncode == 2, res.stderr[-300:]
     assert res.stderr.startswith("query: query too deeply nested (max 64) at 1:")
     assert not (tmp_path / "b.html").exists()
+
+
+# ---------------------------------------------------------------- overview above the node budget
+
+
+def test_overview_aggregates_above_the_budget(build: Path) -> None:
+    total = entity_count(build)
+    html = view.render_view(build, view.ViewSpec(budget=10))
+    data = page_data(html)
+    assert data["aggregated"] is True and data["total"] == total
+    assert len(data["nodes"]) <= 10
+    aggs = [n for n in data["nodes"] if "agg" in n]
+    assert aggs and all(n["id"].startswith(view_aggregate.AGGREGATE_PREFIX) for n in aggs)
+    drawn = {n["id"] for n in data["nodes"] if "agg" not in n}
+    members = [m[0] for n in aggs for m in n["agg"]["m"]]
+    assert sum(n["agg"]["n"] for n in aggs) == total - len(drawn)
+    assert len(members) == len(set(members)) and not set(members) & drawn
+    # an aggregate is labelled with its class and count in every script
+    cls = {c["key"]: c["l"] for c in data["classes"]}
+    for n in aggs:
+        assert n["l"] == [f"{name} ({n['agg']['n']:,})" for name in cls[n["c"]]]
+    counted = [e for e in data["edges"] if e["p"] == view_aggregate.AGGREGATE_EDGE]
+    assert counted and all(e["n"] >= 1 for e in counted)
+    # the legend counts every entity, drawn or folded
+    assert sum(c["n"] for c in data["classes"]) == total
+    assert page_data(view.render_view(build, view.ViewSpec(budget=10)))["nodes"] == data["nodes"]
+
+
+def test_overview_budget_zero_and_focus_are_full_detail(build: Path) -> None:
+    full = page_data(view.render_view(build, view.ViewSpec(budget=0)))
+    assert full["aggregated"] is False and len(full["nodes"]) == entity_count(build)
+    focus = page_data(view.render_view(build, view.ViewSpec(focus="渝快辦", hops=3, budget=5)))
+    assert focus["aggregated"] is False and len(focus["nodes"]) > 5
+
+
+def test_aggregate_keeps_best_connected_and_few_themes() -> None:
+    styles = {c.key: c for c in view.load_styles().classes}
+    theme, company = styles["Theme"], styles["Company"]
+    nodes = {f"t{i}": theme for i in range(30)} | {f"c{i}": company for i in range(100)}
+    # every company in 3 themes; c0..c9 also linked to each other (best connected)
+    edges = [(f"c{i}", f"t{(i + k) % 30}", "m") for i in range(100) for k in range(3)]
+    edges += [(f"c{i}", f"c{j}", "r") for i in range(10) for j in range(10) if i != j]
+    g, aggs = view_aggregate.aggregate(nodes, edges, budget=25)
+    kept = {n for n in g if n not in aggs}
+    assert len(g) <= 25
+    assert sum(1 for n in kept if n.startswith("t")) <= 25 // view_aggregate.HUB_SHARE
+    assert {f"c{i}" for i in range(10)} <= kept
+    assert sorted(aggs) == [
+        view_aggregate.AGGREGATE_PREFIX + "Company",
+        view_aggregate.AGGREGATE_PREFIX + "Theme",
+    ]
+    folded = sum(len(a.members) for a in aggs.values())
+    assert folded + len(kept) == len(nodes)
+    counted = sum(
+        n for _a, _b, k, n in g.edges(keys=True, data="n") if k == view_aggregate.AGGREGATE_EDGE
+    )
+    direct = sum(1 for *_x, k in g.edges(keys=True) if k != view_aggregate.AGGREGATE_EDGE)
+    inside = sum(
+        1 for s, o, _p in edges if s not in kept and o not in kept and nodes[s].key == nodes[o].key
+    )
+    assert counted + direct + inside == len(edges)  # every relation is drawn or counted
+
+
+def test_overview_layout_is_linear_and_spread() -> None:
+    styles = {c.key: c for c in view.load_styles().classes}
+    nodes = {f"e{i:05d}": styles["Company" if i % 2 else "Agency"] for i in range(20_000)}
+    edges = [(f"e{i:05d}", f"e{(i * 7 + 1) % 20_000:05d}", "r") for i in range(20_000)]
+    g, aggs = view_aggregate.aggregate(nodes, edges, budget=1500)
+    pos = view.overview_layout(g, aggs, [c for c in styles])
+    assert set(pos) == set(g) and len(set(pos.values())) == len(pos)
+
+
+def test_cli_budget_must_not_be_negative(build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.html"
+    args = ["view", "--build-dir", str(build), "--out", str(out), "--budget", "-1"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2 and "--budget -1" in res.output
+    assert not out.exists()

@@ -161,6 +161,23 @@ def test_focus_view(browser, fixture_build: Path, tmp_path: Path) -> None:
     assert_clean(o)
 
 
+def test_overview_aggregate_lists_its_members(browser, fixture_build: Path, tmp_path: Path) -> None:
+    html = view.render_view(fixture_build, view.ViewSpec(budget=10))
+    o = open_page(browser, write_page(tmp_path, html))
+    aggs = o.page.evaluate("cqkg.data.nodes.filter(n => n.agg).map(n => [n.id, n.agg.m.length])")
+    assert aggs
+    agg_id, n_members = max(aggs, key=lambda a: a[1])
+    note = o.page.text_content("#agg-note") or ""
+    assert "10" in note and "15" in note  # 10 nodes stand for the fixture's 15 entities
+    x, y = node_point(o.page, agg_id)
+    o.page.mouse.click(x, y)
+    o.page.wait_for_selector("#panel.open")
+    assert o.page.locator("#panel li code").count() == n_members  # file://: the command to run
+    first = o.page.text_content("#panel li code") or ""
+    assert first.startswith("cqkg view --focus ")
+    assert_clean(o)
+
+
 def test_hostile_labels_execute_nothing(browser, tmp_path: Path) -> None:
     build = tmp_path / "build"
     build.mkdir()
