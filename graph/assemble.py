@@ -840,6 +840,13 @@ class _Builder:
                         obs,
                     )
                 key = self.observation_key(obs)
+                if obs.kind == "growth" and obs.growth_of is not None:
+                    # a growth is identified with what it grows: the same rate stated over two
+                    # different base figures (two articles that disagree on the base) is two
+                    # growths, each with one cqo:growthOf, not one growth of two bases
+                    base_key = row[obs.growth_of] if obs.growth_of < len(row) else None
+                    if base_key is not None:
+                        key = (*key, ("growth-of", base_key))
                 written[indicator_key(obs.indicator)].add((lang, obs.indicator))
                 if key not in self.planned:
                     self.planned[key] = _Planned(key, URIRef(""), obs, lang)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from graph.build import BuildResult
@@ -314,3 +314,44 @@ def test_an_entity_mentioned_in_no_source_fails_the_build(tmp_path: Path) -> Non
     with pytest.raises(BuildError, match="project/zzz-nowhere: mentioned in no source"):
         run(out_dir=tmp_path / "build", registry_path=registry)
     assert not (tmp_path / "build").exists()
+
+
+def _article(root: Path, sid: str, text: str, date: str) -> None:
+    import hashlib
+
+    d = root / sid
+    d.mkdir(parents=True)
+    raw = text.encode("utf-8")
+    (d / "raw.txt").write_bytes(raw)
+    (d / "source.toml").write_text(
+        f'id = "{sid}"\nfile = "raw.txt"\nsha256 = "{hashlib.sha256(raw).hexdigest()}"\n'
+        f'title = "報告發布"\npublisher = "測試"\ndate = "{date}"\n',
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("to_script", ["hant", "hans"])
+def test_one_rate_over_two_disagreeing_bases_is_two_growths(tmp_path: Path, to_script: str) -> None:
+    """Two articles give the same growth over different base figures (one has the base wrong):
+    the build keeps two growth observations, each growing its own base, and reports the bases'
+    conflict - it does not make one growth of two bases (which no shape can accept)."""
+    from graph.build import run
+    from graph.text import to_hans
+
+    def text(base: str) -> str:
+        t = (
+            "報告發布\n\n《重慶市互聯網發展報告(2023)》顯示,"
+            f"2023年,全市網民數量{base}萬人,同比增長5%。\n"
+        )
+        return to_hans(t) if to_script == "hans" else t
+
+    root = tmp_path / "sources"
+    _article(root, "outlet-a", text("2300"), "2024-10-12")
+    _article(root, "outlet-b", text("2400"), "2024-10-13")
+    result = run(out_dir=tmp_path / "build", sources_root=root)
+    g = Graph().parse(tmp_path / "build" / "cqkg.nt", format="nt")
+    cqo = "https://w3id.org/cqkg/ontology#"
+    growths = sorted((str(s), str(o)) for s, o in g.subject_objects(URIRef(cqo + "growthOf")))
+    assert len(growths) == 2 and len({s for s, _ in growths}) == 2
+    assert len({o for _, o in growths}) == 2  # each grows its own base figure
+    assert result.stats["counts"]["conflicts"] == 1
