@@ -112,6 +112,30 @@ class Grammar:
     multiplier_of: dict[str, str]  # folded multiplier -> curated surface
     marker_of: dict[str, tuple[str, str]]  # folded marker -> (curated marker, qualifier id)
     cn_pattern: re.Pattern[str]  # Chinese-numeral count (三十一個), on folded text
+    # ``pattern`` without its range group: the reading when a "range" does not ascend
+    # (a flattened table row 3987<TAB>-0.6%: two figures, not the interval 3987..0.6)
+    plain: re.Pattern[str] | None = None
+
+    def match(self, folded: str, pos: int, endpos: int | None = None) -> re.Match[str] | None:
+        """``pattern.match`` at ``pos``, read without the range when its ends do not ascend."""
+        end = len(folded) if endpos is None else endpos
+        m = self.pattern.match(folded, pos, end)
+        if m is None or not m.group("num2") or self.plain is None or _ascends(m, self):
+            return m
+        return self.plain.match(folded, pos, end)
+
+    def finditer(self, folded: str, pos: int, endpos: int) -> list[re.Match[str]]:
+        """Every match in ``folded[pos:endpos]``, left to right, as ``pattern.finditer`` would."""
+        out = []
+        while pos < endpos:
+            m = self.pattern.search(folded, pos, endpos)
+            if m is None:
+                break
+            if m.group("num2") and self.plain is not None and not _ascends(m, self):
+                m = self.plain.match(folded, m.start(), endpos) or m
+            out.append(m)
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+        return out
 
     def qualifier_of(self, marker: str) -> str:
         """Qualifier id of a marker, in either script (達/达, 約/约)."""
@@ -239,14 +263,19 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     free_units = _alt([fold_aligned(u.surface) for u in units if not u.needs_multiplier])
     ranges = _alt(list(w.range_separators))
     fractions = _alt(list(w.fraction_separators))
-    pattern = re.compile(
+    head = (
         rf"(?:(?P<pre>{_alt(prefixes)}){SPACE})?"
         rf"(?<![\d.])(?P<num>{DIGITS})(?![\d])"
         rf"(?:(?P<frac>{fractions})(?P<den>\d+)(?![\d.]|{fractions}))?"
+    )
+    range_group = (
         # a range may repeat the multiplier and unit on its lower end (8%至19%, 3萬至5萬戶)
         rf"(?:{SPACE}(?P<m1>(?!{all_units}){_alt(list(multiplier_of))})?{SPACE}"
         rf"(?P<u1>(?(m1)(?:{all_units})|(?:{free_units})))?"
         rf"{SPACE}(?P<rsep>{ranges}){SPACE}(?P<num2>{DIGITS})(?![\d]))?"
+    )
+    no_range = r"(?P<m1>(?!))?(?P<u1>(?!))?(?P<rsep>(?!))?(?P<num2>(?!))?"
+    tail = (
         rf"(?P<s1>{infix})?{SPACE}"
         # a multiplier only where no unit starts (千瓦 is a unit, not 千 + 瓦)
         rf"(?P<mult>(?!{all_units}){_alt(list(multiplier_of))})?"
@@ -254,13 +283,24 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
         rf"(?P<unit>(?(mult)(?:{all_units})|(?:{free_units})))?"
         rf"(?P<s3>{_alt(suffixes)})?"
     )
+    pattern = re.compile(head + range_group + tail)
+    plain = re.compile(head + no_range + tail)
     count_units = _alt([fold_aligned(u.surface) for u in units if u.iri.startswith("cqr:")])
     cn_pattern = re.compile(
         rf"(?<![{re.escape(w.ordinal + w.top_n + ''.join(w.numeral_not_after))}])"
         rf"(?P<cn>{w.cn_numeral}){SPACE}"
         rf"(?P<unit>{count_units})"
     )
-    return Grammar(units, mults, quals, pattern, unit_of, multiplier_of, marker_of, cn_pattern)
+    return Grammar(
+        units, mults, quals, pattern, unit_of, multiplier_of, marker_of, cn_pattern, plain
+    )
+
+
+def _ascends(m: re.Match[str], g: Grammar) -> bool:
+    """Whether a range match's upper end is above its lower end (10-20個 yes, 3987 -0.6 no)."""
+    mult = g.multiplier_of[m.group("mult")] if m.group("mult") else ""
+    low = g.multiplier_of[m.group("m1")] if m.group("m1") else mult
+    return _scaled(m.group("num2"), mult or low, g) > _scaled(m.group("num"), low, g)
 
 
 def _trim(text: str, begin: int, end: int) -> tuple[int, int]:
@@ -276,7 +316,7 @@ def match_at(text: str, pos: int, g: Grammar | None = None) -> NumberMatch | Non
     folded = fold_aligned(text)
     # Look back for a prefix marker: try every start a few characters before the digits.
     for start in range(max(0, pos - 6), pos + 1):
-        m = g.pattern.match(folded, start)
+        m = g.match(folded, start)
         if m and m.start("num") == pos:
             return _to_match(text, m, g)
     return None
@@ -296,7 +336,7 @@ def find_all(
     g = g or grammar()
     folded = fold_aligned(text) if folded is None else folded
     end = len(text) if endpos is None else endpos
-    return [_to_match(text, m, g) for m in g.pattern.finditer(folded, pos, end)]
+    return [_to_match(text, m, g) for m in g.finditer(folded, pos, end)]
 
 
 def _scaled(num: str, mult: str, g: Grammar) -> Decimal:

@@ -180,7 +180,7 @@ def _bracket_ranges(text: str, open_ch: str, close_ch: str) -> list[tuple[int, i
 
 
 def _figure_at(folded: str, b: int, g: numbers.Grammar) -> re.Match[str] | None:
-    m = g.pattern.match(folded, b)
+    m = g.match(folded, b)
     return m if m and m.start("num") == b else None
 
 
@@ -391,6 +391,11 @@ def values_in(
         if p.vague.match(f, m.start()) or _counted_ordinal(f, m, w):
             taken.append((m.start(), m.end()))
             continue  # 第一方陣 (a vague position), 第一個 (the first of a kind): not ranks
+        if n < 1 and not m.group("tier"):
+            # 第0位 is no position: not a rank; its digits stay unused (a WARNING for review)
+            taken.append((m.start(), m.end()))
+            floor = m.end()
+            continue
         hm = p.head.search(f, floor, m.start())
         assert hm is not None  # every group is optional: it matches at m.start() at least
         consumed = hm.start() if hm.end() > hm.start() else m.start()
@@ -419,6 +424,8 @@ def values_in(
             rank_of = None
             digs = digits
             pop = _population_before(pops, begin, m.start())
+            if pop is not None and n > pop.n:
+                pop = None  # 40個城市中排名第41: not its population (a rank cannot exceed it)
             if pop is not None:
                 pop.used = True
                 rank_of = pop.n

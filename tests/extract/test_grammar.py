@@ -537,3 +537,20 @@ def test_a_ranks_duration_is_in_the_figure_not_excluded() -> None:
         (o,), _, acc = _run(text)
         assert (o.rank, o.rank_scope, o.duration_years) == (1, "place/world", 10)
         assert acc.excluded == {} and acc.in_figures == 2
+
+
+def test_rank_zero_is_not_a_rank() -> None:
+    """第0位 names no position: no rank observation (SHACL wants rank >= 1); a finding instead."""
+    for variant in _both("重慶網絡安全指數在全國排名第0位。"):
+        obs, findings, _ = _run(variant)
+        assert [o for o in obs if o.kind == "rank"] == []
+        assert findings  # the unused digit is reported for review, not dropped silently
+
+
+def test_a_rank_beyond_the_population_does_not_take_it() -> None:
+    """40個城市中排名第41: 40 cannot be the number ranked (SHACL: rank <= rankOf)."""
+    for variant in _both("重慶在全國40個城市中排名第41位。"):
+        obs, _, _ = _run(variant)
+        ranks = [o for o in obs if o.kind == "rank"]
+        assert [o.rank for o in ranks] == [41]
+        assert all(o.rank_of is None or o.rank_of >= 41 for o in ranks)

@@ -149,3 +149,30 @@ def test_any_horizontal_space_inside_a_figure(space: str) -> None:
     """The cleaner keeps every space separator (it never folds spaces), so the grammar must
     read 2362<space>萬人 whatever the space is."""
     assert numbers.parse_number(f"2362{space}萬人") == Decimal("23620000")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "行動電話用戶（萬戶）\t4012\t3987\t-0.6%",  # a table row flattened to text, 繁
+        "移动电话用户（万户）\t4012\t3987\t-0.6%",  # the same row, 简
+        "由20至10個",  # a fall written with 至 is two figures
+        "由20至10个",
+    ],
+)
+def test_a_range_that_does_not_ascend_is_two_figures(text: str) -> None:
+    """A separator between a larger and a smaller number is not a range (value_max > value)."""
+    found = numbers.find_all(text)
+    assert found, text
+    assert all(m.value_max is None for m in found)
+    assert [m.value for m in found][-2:] in (
+        [Decimal("3987"), Decimal("0.6")],
+        [Decimal("20"), Decimal("10")],
+    )
+
+
+@pytest.mark.parametrize("text", ["增長10%-15%", "增长10%-15%", "3萬至5萬戶", "3万至5万户"])
+def test_an_ascending_range_stays_one_figure(text: str) -> None:
+    found = numbers.find_all(text)
+    assert len(found) == 1
+    assert found[0].value_max is not None and found[0].value_max > found[0].value
