@@ -14,7 +14,9 @@ Errors are ``InputError`` one-liners that start with the offending file's path.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,12 @@ _STRING_KEYS = (
     "edition",
 )
 _LIST_KEYS = ("authors", "author_roles")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR = re.compile(r"\d{4}")
+_AREA = re.compile(r"[a-z0-9]+(/[a-z0-9-]+)+")
+# an IRI the graph can serialise: http(s), no whitespace, control or IRI-forbidden character
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+")
+_URL_KEYS = ("url", "publisher_url")
 
 
 def load_sources(
@@ -110,11 +118,40 @@ def _read_manifest(path: Path) -> dict[str, Any]:
             f"{path}: unknown or unusable encoding {data['encoding']!r} "
             '(use an ASCII-compatible text codec such as "utf-8", "gb18030" or "big5")'
         )
+    _check_values(path, data)
     for key in _LIST_KEYS:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise InputError(f"{path}: key {key!r} must be a list of strings")
     return data
+
+
+def _check_values(path: Path, data: dict[str, Any]) -> None:
+    """Refuse values the graph cannot carry, rather than failing SHACL or serialisation later.
+
+    An empty optional ``area``/``edition`` means "not given" (the default applies), so it
+    is removed here; a hand-written manifest is held to what ``cqkg add`` would write.
+    """
+    for key in ("area", "edition"):
+        if key in data and not data[key].strip():
+            del data[key]
+    if not data["title"].strip():
+        raise InputError(f"{path}: title is empty (give the article's headline)")
+    date = data["date"].strip()
+    try:
+        ok = bool(_DATE.fullmatch(date)) and bool(dt.date.fromisoformat(date))
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(f"{path}: date {data['date']!r} is not a calendar date YYYY-MM-DD")
+    data["date"] = date
+    if "edition" in data and not _YEAR.fullmatch(data["edition"].strip()):
+        raise InputError(f"{path}: edition {data['edition']!r} is not a year (2023)")
+    if "area" in data and not _AREA.fullmatch(data["area"].strip()):
+        raise InputError(f"{path}: area {data['area']!r} is not a registry id (place/chongqing)")
+    for key in _URL_KEYS:
+        if data.get(key) and not _URL.fullmatch(data[key]):
+            raise InputError(f"{path}: {key} {data[key]!r} is not an http(s) URL")
 
 
 def codec_name(label: str) -> str | None:

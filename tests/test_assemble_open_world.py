@@ -450,3 +450,24 @@ def test_an_area_or_scope_naming_a_candidate_follows_it_or_is_dropped_with_a_war
     assert g.value(rank, CQO.rankScope) is None
     assert {f.code for f in out.findings} == {"scope-unknown", "rank-without-scope"}
     assert _validate(g) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("報告發布\n\n互聯網普及率73.2%。\n", "zh-Hant"),
+        ("报告发布\n\n互联网普及率73.2%。\n", "zh-Hans"),
+    ],
+)
+def test_manifest_area_not_named_in_the_text_is_still_a_place(text: str, lang: str) -> None:
+    """A source whose manifest says area place/hubei but whose text never names 湖北: the
+    figures' cqo:refArea is the curated place node (it was an undeclared IRI, failing SHACL)."""
+    quote = "普及率73.2%"
+    obs = _obs(text, quote, text[text.index(quote) - 3 : text.index(quote) + 3], "73.2%", "73.2")
+    b = _bundle("area", text, lang, "2022", observations=[obs])
+    b = replace(b, doc=replace(b.doc, area="place/hubei"))
+    g = assemble.run([b], REGISTRY, CURATION).data
+    hubei = URIRef("https://w3id.org/cqkg/id/place/hubei")
+    assert (None, CQO.refArea, hubei) in g
+    assert (hubei, RDF.type, CQO.Place) in g
+    assert _validate(g) == []

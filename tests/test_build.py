@@ -355,3 +355,24 @@ def test_one_rate_over_two_disagreeing_bases_is_two_growths(tmp_path: Path, to_s
     assert len(growths) == 2 and len({s for s, _ in growths}) == 2
     assert len({o for _, o in growths}) == 2  # each grows its own base figure
     assert result.stats["counts"]["conflicts"] == 1
+
+
+def test_manifest_area_must_be_a_curated_place(tmp_path: Path) -> None:
+    """area = "place/nowhere" would leave every figure with no cqo:refArea (SHACL fails the whole
+    build); it is refused with one line naming the manifest instead."""
+    from dataclasses import replace as _replace
+
+    from graph import build as build_module
+    from graph.model import InputError
+    from graph.registry import load_registry
+    from graph.sources import load_sources
+
+    registry = load_registry()
+    doc = load_sources()[0]
+    build_module._check_areas([doc], registry)  # the seed's default area is curated
+    for area in ("place/nowhere", "company/huawei"):
+        bad = _replace(doc, area=area, path=str(tmp_path / "x" / "raw.txt"))
+        with pytest.raises(InputError) as exc:
+            build_module._check_areas([bad], registry)
+        msg = str(exc.value)
+        assert msg.startswith(str(tmp_path / "x" / "source.toml")) and area in msg

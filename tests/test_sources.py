@@ -118,3 +118,39 @@ def test_unknown_encoding_in_manifest_is_refused(tmp_path: Path) -> None:
 
 def test_known_encoding_alias_loads(tmp_path: Path) -> None:
     assert load_source(_make(tmp_path, encoding="GBK")).encoding == "GBK"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("date", "2025-1-5", "date"),
+        ("date", "2025-02-30", "date"),
+        ("title", "  ", "title"),
+        ("url", "not a url", "url"),
+        ("url", "https://x.example/a b", "url"),
+        ("edition", "24", "edition"),
+        ("area", "Chongqing", "area"),
+    ],
+)
+def test_manifest_values_the_graph_cannot_carry_are_refused(
+    tmp_path: Path, key: str, value: str, says: str
+) -> None:
+    """A hand-written manifest is held to what ``cqkg add`` writes: one line naming the file,
+    not a traceback from rdflib or a SHACL failure of the whole build."""
+    d = _make(tmp_path, **{key: value})
+    with pytest.raises(InputError) as exc:
+        load_source(d)
+    msg = str(exc.value)
+    assert msg.startswith(str(d / "source.toml")) and says in msg and "\n" not in msg
+
+
+@pytest.mark.parametrize("key", ["area", "edition"])
+def test_empty_optional_area_or_edition_means_the_default(tmp_path: Path, key: str) -> None:
+    doc = load_source(_make(tmp_path, **{key: ""}))
+    assert doc.area == "place/chongqing" and doc.edition == load_source(_make(tmp_path)).edition
+
+
+def test_url_with_chinese_query_loads(tmp_path: Path) -> None:
+    assert load_source(_make(tmp_path, url="https://x.example/a?b=1&c=重慶")).url.startswith(
+        "https"
+    )
