@@ -210,6 +210,15 @@ def _check_options(
         raise InputError(f"{name}: --edition {edition!r} is not a year (2023)")
     if area and not _AREA.fullmatch(area):
         raise InputError(f"{name}: --area {area!r} is not a registry id (place/chongqing)")
+    if area:
+        from graph.registry import load_registry
+
+        known = load_registry()
+        if area not in known or known[area].cls != "place":
+            raise InputError(
+                f"{name}: --area {area!r} is not a place of graph/curation/entities.yaml "
+                "(e.g. place/chongqing, place/sichuan)"
+            )
     if any(ord(c) < 0x20 for c in (publisher + url)):
         raise InputError(f"{name}: --publisher/--url contain a control character")
 

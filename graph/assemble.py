@@ -962,6 +962,9 @@ class _Builder:
         g.add((node, CQO.qualifier, qual_node))
         g.add((node, CQO.period, Literal(obs.period, datatype=XSD.gYear)))
         g.add((node, CQO.refArea, entity_iri(area)))
+        for place in (area, obs.rank_scope):  # an area or scope the text never names
+            if place and place in self.registry:
+                self.entity(self.registry[place])
         if obs.about:
             g.add((node, CQO.about, entity_iri(obs.about)))
         if obs.rank is not None:

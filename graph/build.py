@@ -450,6 +450,12 @@ def run(
     started = datetime.now(UTC).replace(microsecond=0)
     docs = sources.load_sources(sources_root)
     registry = load_registry(registry_path)
+    for doc in docs:  # a manifest's area is the place every unscoped figure covers
+        if doc.area not in registry or registry[doc.area].cls != "place":
+            raise InputError(
+                f"{Path(doc.path).with_name(sources.MANIFEST)}: area {doc.area!r} is not a place "
+                "of graph/curation/entities.yaml (e.g. place/chongqing, place/sichuan)"
+            )
     curation = load_curation()
     clock.lap("load sources + curation")
     store = None

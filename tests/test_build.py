@@ -355,3 +355,35 @@ def test_one_rate_over_two_disagreeing_bases_is_two_growths(tmp_path: Path, to_s
     assert len(growths) == 2 and len({s for s, _ in growths}) == 2
     assert len({o for _, o in growths}) == 2  # each grows its own base figure
     assert result.stats["counts"]["conflicts"] == 1
+
+
+def test_an_area_the_text_never_names_is_still_a_place_node(tmp_path: Path) -> None:
+    """A Sichuan article that only says 全省 covers place/sichuan (from its manifest): the
+    place node is made though no span names it; a manifest area that is no place is refused."""
+    from graph.build import run
+    from graph.model import InputError
+
+    root = tmp_path / "sources"
+    _article(
+        root,
+        "sc",
+        "報告發布\n\n《互聯網發展報告(2023)》顯示,2023年,全省網民數量2300萬人。\n",
+        "2024-10-12",
+    )
+    _article(
+        root,
+        "cq",
+        "報告發布\n\n《互聯網發展報告(2023)》顯示,2023年,全市網民數量2300萬人。\n",
+        "2024-10-12",
+    )
+    manifest = root / "sc" / "source.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + 'area = "place/sichuan"\n')
+    run(out_dir=tmp_path / "build", sources_root=root)
+    g = Graph().parse(tmp_path / "build" / "cqkg.nt", format="nt")
+    cqo = "https://w3id.org/cqkg/ontology#"
+    areas = set(g.objects(None, URIRef(cqo + "refArea")))
+    sichuan = URIRef("https://w3id.org/cqkg/id/place/sichuan")
+    assert sichuan in areas and (sichuan, None, URIRef(cqo + "Place")) in g
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("place/sichuan", "place/x"))
+    with pytest.raises(InputError, match=r"sc/source.toml: area 'place/x' is not a place"):
+        run(out_dir=tmp_path / "build2", sources_root=root)
