@@ -57,7 +57,7 @@ def test_build_outputs_every_format(built: BuildResult) -> None:
 
 
 def test_every_input_unit_is_accounted_for(built: BuildResult) -> None:
-    """SECURITY.md #26: input units == emitted + dropped, for characters and numbers."""
+    """docs/security.md #26: input units == emitted + dropped, for characters and numbers."""
     stats = json.loads((built.out_dir / "stats.json").read_text(encoding="utf-8"))
     rec = stats["reconciliation"][SOURCE_ID]
     chars, nums = rec["characters"], rec["numbers"]
