@@ -40,6 +40,7 @@ from typing import BinaryIO
 
 import opencc
 
+from graph.atomic import fsync_dir
 from graph.model import InputError
 from graph.sources import DEFAULT_MAX_INPUT_BYTES, MANIFEST, codec_name, load_source
 from graph.text import is_han, slug
@@ -210,6 +211,15 @@ def _check_options(
         raise InputError(f"{name}: --edition {edition!r} is not a year (2023)")
     if area and not _AREA.fullmatch(area):
         raise InputError(f"{name}: --area {area!r} is not a registry id (place/chongqing)")
+    if area:
+        from graph.registry import load_registry
+
+        known = load_registry()
+        if area not in known or known[area].cls != "place":
+            raise InputError(
+                f"{name}: --area {area!r} is not a place of graph/curation/entities.yaml "
+                "(e.g. place/chongqing, place/sichuan)"
+            )
     if any(ord(c) < 0x20 for c in (publisher + url)):
         raise InputError(f"{name}: --publisher/--url contain a control character")
 
@@ -267,14 +277,6 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _publish(sources_dir: Path, sid: str, data: bytes, manifest: str, name: str) -> Path:
     """Write into a hidden temp dir inside ``sources_dir``, verify, fsync, rename."""
     try:
@@ -292,10 +294,10 @@ def _publish(sources_dir: Path, sid: str, data: bytes, manifest: str, name: str)
         staged.mkdir()
         _fsync_write(staged / RAW_NAME, data)
         _fsync_write(staged / MANIFEST, manifest.encode("utf-8"))
-        _fsync_dir(staged)
+        fsync_dir(staged)
         load_source(staged)  # the build must accept exactly what was written
         os.rename(staged, final)
-        _fsync_dir(sources_dir)
+        fsync_dir(sources_dir)
     except OSError as exc:
         raise InputError(f"{name}: cannot write {final}: {exc.strerror}") from None
     finally:

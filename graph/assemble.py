@@ -961,9 +961,10 @@ class _Builder:
         self.concept(qual_node, CQO.Qualifier, "qualifiers", qual.label_zh, qual.label_en)
         g.add((node, CQO.qualifier, qual_node))
         g.add((node, CQO.period, Literal(obs.period, datatype=XSD.gYear)))
-        if area in self.registry:  # the manifest's area need not be named in the text
-            self.entity(self.registry[area])
         g.add((node, CQO.refArea, entity_iri(area)))
+        for place in (area, obs.rank_scope):  # an area or scope the text never names
+            if place and place in self.registry:
+                self.entity(self.registry[place])
         if obs.about:
             g.add((node, CQO.about, entity_iri(obs.about)))
         if obs.rank is not None:

@@ -433,21 +433,6 @@ def expected_counts(doc: Any, sources_root: Path | None = None) -> dict[str, int
     return {str(k): int(v) for k, v in sorted(table.items())}
 
 
-def _check_areas(docs: Sequence[Any], registry: Any) -> None:
-    """A manifest's ``area`` must be a curated place: every figure's cqo:refArea is that node.
-
-    An unknown id would leave the article's figures with no area and fail SHACL as a whole;
-    refusing it names the manifest instead.
-    """
-    for doc in docs:
-        entity = registry.get(doc.area)
-        if entity is None or entity.cls != "place":
-            manifest = Path(doc.path).parent / sources.MANIFEST
-            raise InputError(
-                f"{manifest}: area {doc.area!r} is no place in graph/curation/entities.yaml"
-            )
-
-
 def run(
     out_dir: Path = Path("build"),
     sources_root: Path | None = None,
@@ -465,7 +450,12 @@ def run(
     started = datetime.now(UTC).replace(microsecond=0)
     docs = sources.load_sources(sources_root)
     registry = load_registry(registry_path)
-    _check_areas(docs, registry)
+    for doc in docs:  # a manifest's area is the place every unscoped figure covers
+        if doc.area not in registry or registry[doc.area].cls != "place":
+            raise InputError(
+                f"{Path(doc.path).with_name(sources.MANIFEST)}: area {doc.area!r} is not a place "
+                "of graph/curation/entities.yaml (e.g. place/chongqing, place/sichuan)"
+            )
     curation = load_curation()
     clock.lap("load sources + curation")
     store = None

@@ -29,6 +29,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from graph.atomic import fsync_dir
 from graph.namespaces import CQR, NIF, PREFIXES, PROV, bind_all
 from graph.vocab import CQO, ontology_dir
 
@@ -173,14 +174,6 @@ def _write(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -241,7 +234,7 @@ def _publish_locked(out: Path, versions: Path, files: Mapping[str, Callable[[], 
         for name in sorted(files):
             _write(tmp / name, files[name]())
         _write(tmp / "MANIFEST.sha256", manifest(tmp))
-        _fsync_dir(tmp)
+        fsync_dir(tmp)
         digest = hashlib.sha256()
         for name in sorted(files):
             digest.update(name.encode() + b"\0" + (tmp / name).read_bytes() + b"\0")
@@ -253,7 +246,7 @@ def _publish_locked(out: Path, versions: Path, files: Mapping[str, Callable[[], 
             shutil.rmtree(tmp)
         else:
             os.replace(tmp, final)
-        _fsync_dir(versions)
+        fsync_dir(versions)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -283,7 +276,7 @@ def _swap_link(out: Path, target: Path) -> None:
     link_tmp = out.parent / f".{out.name}.link-{os.getpid()}"
     os.symlink(rel, link_tmp)
     os.replace(link_tmp, out)
-    _fsync_dir(out.parent)
+    fsync_dir(out.parent)
 
 
 def _prune(versions: Path, keep: set[str]) -> None:

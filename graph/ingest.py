@@ -24,7 +24,7 @@ Like every repaired character, decoded ones are exempt from the rules below (a `
 was ``ï¼Œ`` is never collapsed; ``(é)`` made of mojibake is not a pinyin tag): cleaning the
 output again could apply a rule to them, the one known gap in idempotence.
 
-Before those rules, a character pass makes equivalent inputs equal (SECURITY.md A5), each
+Before those rules, a character pass makes equivalent inputs equal (docs/security.md A5), each
 change again an ``Edit``:
 
 * ``invisible``: format characters (Unicode category Cf: U+200B..U+200D, U+2060, U+FEFF
@@ -830,7 +830,7 @@ _CLOSERS = {v: k for k, v in BRACKETS.items()} | {"）": "(", ")": "（"}
 
 
 def _unbalanced_brackets(text: str, offsets: Sequence[int], raw_text: str) -> list[Finding]:
-    """A WARNING for every bracket without its partner on the same line (SECURITY.md #6).
+    """A WARNING for every bracket without its partner on the same line (docs/security.md #6).
 
     Checked on the cleaned text (a pinyin remnant ``shù)`` that a repair removed is not a
     bracket any more), located by line:col of the raw text. ``(`` and ``（`` close each

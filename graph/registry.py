@@ -36,7 +36,7 @@ CURATION_DIR = Path(__file__).resolve().parent / "curation"
 ENTITIES_FILE = CURATION_DIR / "entities.yaml"
 TITLES_FILE = CURATION_DIR / "titles.yaml"
 
-#: registry class -> ontology class local name (contract: ARCHITECTURE.md "Classes")
+#: registry class -> ontology class local name (contract: docs/architecture.md "Classes")
 CLASSES: dict[str, str] = {
     "agency": "Agency",
     "company": "Company",
@@ -48,7 +48,7 @@ CLASSES: dict[str, str] = {
     "product": "Product",
     "project": "Project",
 }
-#: classes whose entities must have an English name (contract: ARCHITECTURE.md "Labels")
+#: classes whose entities must have an English name (contract: docs/architecture.md "Labels")
 EN_REQUIRED = frozenset({"agency", "place", "platform"})
 SUBCLASSES: dict[str, frozenset[str]] = {"project": frozenset({"Pilot"})}
 

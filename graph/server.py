@@ -2,7 +2,7 @@
 
 Starlette for routing, uvicorn for HTTP (no hand-rolled parsing). The process that speaks HTTP
 never runs a query: every query goes to a :class:`graph.query.WorkerPool` process that can be
-killed on timeout. The defences follow ``SECURITY.md`` B and C: loopback bind, Host allow-list,
+killed on timeout. The defences follow ``docs/security.md`` B and C: loopback bind, Host allow-list,
 no CORS unless asked, lexical pre-checks, body and query size caps, bounded concurrency (429),
 per-query timeout (503), row cap (400), and error bodies that are JSON or escaped text.
 """
@@ -115,7 +115,7 @@ CSP = (
 
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
-    """Options of ``cqkg serve`` (defaults are the safe ones from SECURITY.md section 6)."""
+    """Options of ``cqkg serve`` (defaults are the safe ones from docs/security.md section 6)."""
 
     build_dir: Path = Path("build")
     host: str = "127.0.0.1"

@@ -57,7 +57,7 @@ def test_build_outputs_every_format(built: BuildResult) -> None:
 
 
 def test_every_input_unit_is_accounted_for(built: BuildResult) -> None:
-    """SECURITY.md #26: input units == emitted + dropped, for characters and numbers."""
+    """docs/security.md #26: input units == emitted + dropped, for characters and numbers."""
     stats = json.loads((built.out_dir / "stats.json").read_text(encoding="utf-8"))
     rec = stats["reconciliation"][SOURCE_ID]
     chars, nums = rec["characters"], rec["numbers"]
@@ -357,22 +357,33 @@ def test_one_rate_over_two_disagreeing_bases_is_two_growths(tmp_path: Path, to_s
     assert result.stats["counts"]["conflicts"] == 1
 
 
-def test_manifest_area_must_be_a_curated_place(tmp_path: Path) -> None:
-    """area = "place/nowhere" would leave every figure with no cqo:refArea (SHACL fails the whole
-    build); it is refused with one line naming the manifest instead."""
-    from dataclasses import replace as _replace
-
-    from graph import build as build_module
+def test_an_area_the_text_never_names_is_still_a_place_node(tmp_path: Path) -> None:
+    """A Sichuan article that only says 全省 covers place/sichuan (from its manifest): the
+    place node is made though no span names it; a manifest area that is no place is refused."""
+    from graph.build import run
     from graph.model import InputError
-    from graph.registry import load_registry
-    from graph.sources import load_sources
 
-    registry = load_registry()
-    doc = load_sources()[0]
-    build_module._check_areas([doc], registry)  # the seed's default area is curated
-    for area in ("place/nowhere", "company/huawei"):
-        bad = _replace(doc, area=area, path=str(tmp_path / "x" / "raw.txt"))
-        with pytest.raises(InputError) as exc:
-            build_module._check_areas([bad], registry)
-        msg = str(exc.value)
-        assert msg.startswith(str(tmp_path / "x" / "source.toml")) and area in msg
+    root = tmp_path / "sources"
+    _article(
+        root,
+        "sc",
+        "報告發布\n\n《互聯網發展報告(2023)》顯示,2023年,全省網民數量2300萬人。\n",
+        "2024-10-12",
+    )
+    _article(
+        root,
+        "cq",
+        "報告發布\n\n《互聯網發展報告(2023)》顯示,2023年,全市網民數量2300萬人。\n",
+        "2024-10-12",
+    )
+    manifest = root / "sc" / "source.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + 'area = "place/sichuan"\n')
+    run(out_dir=tmp_path / "build", sources_root=root)
+    g = Graph().parse(tmp_path / "build" / "cqkg.nt", format="nt")
+    cqo = "https://w3id.org/cqkg/ontology#"
+    areas = set(g.objects(None, URIRef(cqo + "refArea")))
+    sichuan = URIRef("https://w3id.org/cqkg/id/place/sichuan")
+    assert sichuan in areas and (sichuan, None, URIRef(cqo + "Place")) in g
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("place/sichuan", "place/x"))
+    with pytest.raises(InputError, match=r"sc/source.toml: area 'place/x' is not a place"):
+        run(out_dir=tmp_path / "build2", sources_root=root)

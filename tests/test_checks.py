@@ -8,6 +8,7 @@ the gold files, never from the pipeline's output.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -17,7 +18,7 @@ from series_support import gold, in_build, series_build, series_rows
 from graph import checks
 from graph.build import BuildResult
 from graph.checks import Interval, half_unit, relative_growth, stated_interval, status_of
-from graph.model import Level
+from graph.model import InputError, Level
 from graph.namespaces import CQR, UNIT
 from graph.query import open_engine, run_query
 from graph.vocab import CQO
@@ -185,3 +186,97 @@ def test_inconsistent_checks_are_warnings_in_the_report(build: BuildResult) -> N
     assert build.stats["counts"]["checks_inconsistent"] >= 1
     warned = [f for f in build.findings if f.code == "growth-inconsistent"]
     assert all(f.level == Level.WARNING and f.begin is not None for f in warned)
+
+
+# ---------------------------------------------------------------- share and parts rules
+
+# Invented sentences (not the seed), one consistent, one inconsistent, one uncheckable per rule.
+TEXT_RULES = (
+    "重庆发布数字经济新数据\n"
+    "2024-10-20 10:00:00 来源: 测试观察网\n\n"
+    "2023年,全市311项政务服务事项中252项实现全程网办,占比81%。"
+    "全市1.2万家规上企业中有3400家上云,占35%。"
+    "全市800家医院中有超200家接入平台,占比30%。\n"
+    "全市建成5G基站9.1万个,其中农村3.2万个、城区5.9万个。"
+    "共建成数据中心40个,其中大型数据中心15个、中型数据中心12个。"
+    "全市建成充电站500个,其中城区300个、郊区100个。\n"
+)
+# (rule, the checked figure as stated, status, computedValue or "")
+TEXT_EXPECTED = {
+    (checks.SHARE_RULE, "81%", "consistent", "81.0289"),  # 252/311 = 81.03%
+    (checks.SHARE_RULE, "35%", "inconsistent", "28.3333"),  # 3400/12000 = 28.33%
+    (checks.SHARE_RULE, "30%", "uncheckable", ""),  # 超200 of 800: at least 24.98%
+    (checks.PARTS_RULE, "9.1万个", "consistent", "91000"),  # 3.2万 + 5.9万
+    (checks.PARTS_RULE, "40个", "inconsistent", "27"),  # 共建成 40, listed 15 + 12
+    (checks.PARTS_RULE, "500个", "uncheckable", "400"),  # 其中 300 + 100: maybe not all
+}
+
+
+@pytest.fixture(scope="module", params=["hans", "hant"])
+def text_build(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> BuildResult:
+    from fixture_support import write_source
+
+    from graph.build import run
+    from graph.text import to_hant
+
+    script = request.param
+    text = TEXT_RULES if script == "hans" else to_hant(TEXT_RULES)
+    root = tmp_path_factory.mktemp(f"text-rules-{script}")
+    manifest = {"title": "数字经济新数据", "publisher": "测试观察网", "date": "2024-10-20",
+                "language": "zh-Hans" if script == "hans" else "zh-Hant"}  # fmt: skip
+    write_source(root / "sources", text.encode("utf-8"), manifest, f"t-rules-{script}")
+    return run(out_dir=root / "build", sources_root=root / "sources")
+
+
+def _text_checks(build: BuildResult) -> set[tuple[str, str, str, str]]:
+    from graph.text import to_hans
+
+    g = Graph()
+    g.parse(build.out_dir / "cqkg.nt", format="nt")
+    out = set()
+    for node in g.subjects(RDF.type, CQO.ConsistencyCheck):
+        rule = str(g.value(node, CQO.rule))
+        checked = g.value(node, CQO.checks)
+        stated = to_hans(str(g.value(checked, CQO.statedValue)))
+        status = str(g.value(node, CQO.status)).rsplit("#", 1)[-1]
+        value = g.value(node, CQO.computedValue)
+        text = "" if value is None else format(D(str(value)).normalize(), "f")
+        out.add((rule, stated, status, text))
+        uses = set(g.objects(node, CQO.usesObservation))
+        assert len(uses) >= 2 and checked not in uses
+    return out
+
+
+@pytest.mark.slow
+def test_share_and_parts_checks_are_the_hand_computed_ones(text_build: BuildResult) -> None:
+    assert _text_checks(text_build) == TEXT_EXPECTED
+    counts = text_build.stats["counts"]
+    assert (counts["checks_consistent"], counts["checks_inconsistent"]) == (2, 2)
+    assert counts["checks_uncheckable"] == 2
+
+
+@pytest.mark.slow
+def test_share_and_parts_inconsistencies_are_report_warnings(text_build: BuildResult) -> None:
+    report = (text_build.out_dir / "report.md").read_text(encoding="utf-8")
+    for code in ("share-inconsistent", "parts-inconsistent"):
+        lines = [ln for ln in report.splitlines() if code in ln]
+        assert len(lines) == 1 and lines[0].startswith("| WARNING |"), report[-2000:]
+    warned = [f for f in text_build.findings if f.stage == checks.STAGE]
+    assert {f.code for f in warned} == {"share-inconsistent", "parts-inconsistent"}
+    assert all(f.level == Level.WARNING and f.begin is not None for f in warned)
+
+
+def test_check_words_are_folded_once(tmp_path: Path) -> None:
+    words = checks.load_check_words()
+    assert "占" in words.share and "占比" in words.share  # zh-Hant 佔 / 佔比, folded
+    assert words.share.index("占比") < words.share.index("占")  # longest first
+    bad = tmp_path / "checks.yaml"
+    bad.write_text(
+        "share_from_counts: {share: [佔, 占], total_after: [中], fill: [有], of: [佔], "
+        "of_end: [的]}\nparts_vs_total: {parts: [其中], exhaustive: [合計], breaks: [。]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"^checks.yaml: share_from_counts.share lists '占' twice"):
+        checks.load_check_words(bad)

@@ -89,7 +89,7 @@ def test_existing_real_directory_is_kept_aside(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sigkill_at_random_points_never_leaves_a_mixed_build(tmp_path: Path) -> None:
-    """SECURITY.md #25: kill the publisher at many points; build/ is always old or new, whole."""
+    """docs/security.md #25: kill the publisher at many points; build/ is old or new, whole."""
     out = tmp_path / "build"
     export.publish(out, _files("old"))  # type: ignore[arg-type]
     script = textwrap.dedent(

@@ -457,7 +457,7 @@ def test_prop_unbalanced_bracket_loses_nothing(head: str, bracket: str, tail: st
     assert clean(raw, [])[0] == raw.replace("（", "(")  # NFKC folds the fullwidth bracket
 
 
-@settings(max_examples=500, deadline=5000)  # SECURITY.md A9 (CI part): 500 examples, 5 s each
+@settings(max_examples=500, deadline=5000)  # docs/security.md A9 (CI part): 500 examples, 5 s each
 @given(st.binary(max_size=200), st.sampled_from(["utf-8", "gb18030"]))
 def test_prop_ingest_raises_only_input_error(
     no_corrections: Path, data: bytes, encoding: str

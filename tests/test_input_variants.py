@@ -1,4 +1,4 @@
-"""Input variants of the real report (SECURITY.md A5): same text, same mentions, same figures.
+"""Input variants of the real report (docs/security.md A5): same text, same mentions, same figures.
 
 The vendored page is one way of typing the report; these properties type it other ways
 (zero-width characters sprinkled in, fullwidth ASCII, NFC/NFKC/NFD forms, compatibility

@@ -31,7 +31,7 @@ ONTOLOGY_TTL = ROOT / "ontology" / "cqkg.ttl"
 SHAPES_TTL = ROOT / "ontology" / "shapes.ttl"
 NIF = PREFIXES["nif"]
 
-# The class names ARCHITECTURE.md and docs/design/graph-shape.md promise (contract).
+# The class names docs/architecture.md and docs/design/graph-shape.md promise (contract).
 CONTRACT_CLASSES = {
     "Agency", "Person", "Company", "Platform", "Project", "Pilot", "Product", "Place",
     "Document", "Event", "Indicator", "Observation", "RankObservation", "GrowthObservation",

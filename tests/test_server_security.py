@@ -1,4 +1,4 @@
-"""SECURITY.md checks 10-22 against a real uvicorn server on a loopback port."""
+"""docs/security.md checks 10-22 against a real uvicorn server on a loopback port."""
 
 from __future__ import annotations
 

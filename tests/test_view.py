@@ -220,7 +220,7 @@ def test_bad_queries_are_input_errors(build: Path, query: str, message: str) -> 
         view.render_view(build, view.ViewSpec(query=query))
 
 
-# ---------------------------------------------------------------- safety (SECURITY.md 23-24)
+# ---------------------------------------------------------------- safety (docs/security.md 23-24)
 
 
 def test_json_block_is_inert() -> None:

@@ -282,7 +282,7 @@ class Accounting:
     """Where every number of the text went: ``digit_runs == in_figures + excluded + warned``.
 
     The build prints this reconciliation so "nothing silently dropped" is a checked sum, not
-    a promise (SECURITY.md #26: input units == emitted + quarantined).
+    a promise (docs/security.md #26: input units == emitted + quarantined).
     """
 
     digit_runs: int
