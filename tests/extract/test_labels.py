@@ -66,6 +66,10 @@ CASES = [
     ("郵政業務收入增速比一季度提高0.6個百分點。", "郵政業務收入增速"),
     # an aside in brackets that ends the subject is a note, not the name
     ("光纖用戶（含企業用戶）達到4986戶。", "光纖用戶"),
+    # a ceiling verb before a bound; the target verbs of a plan
+    ("全縣污水處理廠平均能耗控制在0.8以下。", "污水處理廠平均能耗"),
+    ("今年全縣力爭快遞網點突破900家。", "快遞網點"),
+    ("今年全縣計劃新增充電樁300至500個。", "充電樁"),
 ]
 
 
@@ -94,6 +98,15 @@ def test_anaphora_and_shares_take_the_previous_statistic(script: str) -> None:
     got = _run(text)
     want = ["網站數量", "網站數量", "軟件業務收入", "軟件業務收入占地區生產總值的比重"]
     assert got == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_nominal_growth_keeps_the_previous_statistic(script: str) -> None:
+    # 名義 / 實際 say how the growth is priced, not what grows
+    text = "標題\n2024-01-01\n全縣郵政業務收入達12家,同比名義增長4.5%,實際增長3.1%。"
+    text = text if script == "hant" else to_hans(text)
+    want = ["郵政業務收入"] * 3
+    assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
 
 
 @pytest.mark.parametrize("script", ["hant", "hans"])

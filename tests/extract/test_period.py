@@ -125,6 +125,15 @@ def test_a_continued_statistic_keeps_its_area(script: str) -> None:
     assert obs[2].indicator == obs[3].indicator  # 平均水平 is the same statistic
 
 
+@SCRIPTS
+def test_wo_guo_is_the_national_area(script: str) -> None:
+    # 我國 (our country) names the nation like 全國, and is not part of the label
+    obs = _figures("我國快遞網點達到45萬個。", script, _Doc(area="place/sichuan"))
+    assert [(o.area, o.indicator) for o in obs] == [
+        ("place/china", "快遞網點" if script == "hant" else "快递网点")
+    ]
+
+
 def test_every_figure_gets_a_period_and_an_area() -> None:
     obs = _figures("網站數量達12家。", "hant", _Doc(area="place/sichuan", edition="2021"))
     assert [(o.period, o.area) for o in obs] == [("2021", "place/sichuan")]
