@@ -201,6 +201,7 @@ def exclusions(
     date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
     name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
     period_after = re.compile(rf"{SP}(?:{alt(list(w.period_suffixes))})")
+    enum_before = re.compile(rf"(?:{alt(list(w.enumeration_before))}){SP}$")
     seps = alt(list(w.range_separators))
     date_range_after = re.compile(rf"{SP}(?:{seps}){SP}\d+{SP}(?:{alt(list(w.date_suffixes))})")
     service_before = re.compile(rf"(?:{alt(list(w.name_prefixes))}){SP}[:：]?{SP}$")
@@ -256,7 +257,11 @@ def exclusions(
             and (fig is None or not fig.group("rsep"))
         ):
             out[b] = "id or phone number"
-        elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces):
+        elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces) or (
+            enum_before.search(f, max(0, b - 6), b)
+            and "." not in m.group()
+            and (fig is None or not fig.group("mult"))
+        ):
             out[b] = "enumeration count"
     return out
 
