@@ -54,8 +54,8 @@ BELOW_TARGET = {
     "seed's 發布信息 must), 接入算力资源 loses the platform that connects it",
     "fx-h4-nanshan-2024-cq2023-hant": "held out; period 0.87/0.90: 今年 carried past "
     "a turn's 截至2023年底 figures (h4_24-26)",
-    "fx-h5-linjiang-2024-cq2023-hans": "held out; indicator 0.27: flattened table cells "
-    "labelled '|', 渝北区/区内/新增 kept in labels and areas, second 下降 cell a quantity",
+    "fx-h5-linjiang-2024-cq2023-hans": "held out; indicator 0.87, area: 全区/区内 and bare figures "
+    "after 渝北区 take the manifest's city, the table's header columns give no area, 新增 kept",
     "fx-h6-huaxia-2024-cn2023-hans": "held out; indicator 0.94: "
     "分列第二、第三 labelled '分' and 第三 not extracted",
 }

@@ -110,6 +110,24 @@ def test_a_nominal_growth_keeps_the_previous_statistic(script: str) -> None:
 
 
 @pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_flattened_table_row_names_each_cell(script: str) -> None:
+    # | separates cells (clauses); a bare cell is a figure of the row's first cell
+    text = "標題\n2024-01-01\n附表（本縣 | 全省）\n快遞網點 | 450個 | 1.2萬個\n"
+    text += "郵政資費 | 下降3.1% | 下降2.5%\n"
+    text = text if script == "hant" else to_hans(text)
+    clean = CleanText(SOURCE_ID, text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    got = [(o.indicator, o.kind, str(o.value)) for o in obs]
+    want = [
+        ("快遞網點", "quantity", "450"),
+        ("快遞網點", "quantity", "12000"),
+        ("郵政資費", "growth", "-3.1"),
+        ("郵政資費", "growth", "-2.5"),
+    ]
+    assert got == (want if script == "hant" else [(to_hans(i), k, v) for i, k, v in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
 def test_respectively_gives_one_name_per_value(script: str) -> None:
     text = "標題\n2024-01-01\n智能工廠和數字化車間分別達到144家、958家。"
     text = text if script == "hant" else to_hans(text)

@@ -134,6 +134,15 @@ def test_wo_guo_is_the_national_area(script: str) -> None:
     ]
 
 
+@SCRIPTS
+def test_a_district_with_a_registry_row_is_its_own_area(script: str) -> None:
+    # a district word names the district's area and leaves the label; 區內 is the piece's own
+    obs = _figures("渝中區快遞網點達到450個。區內郵政網點達到54個。", script)
+    want = [("place/yuzhong", "快遞網點"), ("place/chongqing", "郵政網點")]
+    got = [(o.area, o.indicator) for o in obs]
+    assert got == (want if script == "hant" else [(a, to_hans(i)) for a, i in want])
+
+
 def test_every_figure_gets_a_period_and_an_area() -> None:
     obs = _figures("網站數量達12家。", "hant", _Doc(area="place/sichuan", edition="2021"))
     assert [(o.period, o.area) for o in obs] == [("2021", "place/sichuan")]
