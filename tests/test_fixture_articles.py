@@ -56,8 +56,6 @@ BELOW_TARGET = {
     "a turn's 截至2023年底 figures (h4_24-26)",
     "fx-h5-linjiang-2024-cq2023-hans": "held out; indicator 0.87, area: 全区/区内 and bare figures "
     "after 渝北区 take the manifest's city, the table's header columns give no area, 新增 kept",
-    "fx-h6-huaxia-2024-cn2023-hans": "held out; indicator 0.94: "
-    "分列第二、第三 labelled '分' and 第三 not extracted",
 }
 #: fixtures the build refuses outright, with the reason: they stay out of the build of the seed
 #: plus every fixture and are each a strict xfail until their text yields figures

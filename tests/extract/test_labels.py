@@ -128,6 +128,18 @@ def test_a_flattened_table_row_names_each_cell(script: str) -> None:
 
 
 @pytest.mark.parametrize("script", ["hant", "hans"])
+def test_fen_lie_is_a_rank_verb_over_a_list_of_the_previous_statistic(script: str) -> None:
+    # 分列 ranks the listed areas; the names are areas, the statistic is the previous one
+    text = "標題\n2024-01-01\n在全國31個省中,廣東快遞業務量排名第一,浙江、江蘇分列第二、第三。"
+    text = text if script == "hant" else to_hans(text)
+    clean = CleanText(SOURCE_ID, text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    ranks = [(o.indicator, o.rank) for o in obs if o.kind == "rank"]
+    label = "快遞業務量" if script == "hant" else "快递业务量"
+    assert ranks[:2] == [(label, 1), (label, 2)]
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
 def test_respectively_gives_one_name_per_value(script: str) -> None:
     text = "標題\n2024-01-01\n智能工廠和數字化車間分別達到144家、958家。"
     text = text if script == "hant" else to_hans(text)
