@@ -266,6 +266,17 @@ def exclusions(
     return out
 
 
+def _listed_after_rank(f: str, begin: int, at: int, p: Patterns) -> bool:
+    """分列第二、第三: a bare 第N opening the clause after a 、 that ends a rank continues
+    that rank's list (its verb and scope stand before the first item)."""
+    if f[begin:at].strip(SP_CHARS) or begin < 1 or f[begin - 1] != "、":
+        return False
+    return any(
+        r.group("n") is not None and r.end() == begin - 1
+        for r in p.rank.finditer(f, max(0, begin - 12), begin - 1)
+    )
+
+
 def _is_list_marker(f: str, b: int, e: int, w: gw.Words) -> bool:
     """``1.`` / ``2、`` / ``(3)`` opening a line (a note or a numbered list), not a figure."""
     head = b
@@ -418,6 +429,7 @@ def values_in(
             or hm.group("verb") in w.rank_verbs
             or hm.group("pop")
             or _population_before(pops, begin, m.start()) is not None
+            or _listed_after_rank(f, begin, m.start(), p)
         ):
             scope_word = hm.group("s2") or hm.group("s1")
             scope = w.scopes.get(scope_word) if scope_word else None

@@ -519,6 +519,13 @@ def test_an_exact_figure_refines_an_at_most_bound_it_fits() -> None:
         assert obs[1].refines == 0 and obs[2].refines is None  # 25 does not fit <= 20
 
 
+def test_a_bare_ordinal_after_a_comma_list_is_no_rank_without_one_before() -> None:
+    # 第一、第二 continue a rank only after a rank; 第3章、第4章 are chapters
+    for variant in _both("詳見第3章、第4章。"):
+        obs, _, _ = _run(variant)
+        assert [o for o in obs if o.kind == "rank"] == [], variant
+
+
 def test_a_figure_with_a_multiplier_after_deng_stays_a_figure() -> None:
     for variant in _both("快遞、郵政等1.2萬戶企業入駐。"):
         obs, _, acc = _run(variant)
