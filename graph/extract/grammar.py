@@ -96,6 +96,7 @@ class Words:
     list_marker_after: tuple[str, ...]
     named_class_nouns: tuple[str, ...]
     period_suffixes: tuple[str, ...]
+    enumeration_before: tuple[str, ...]
     id_min_digits: int
     items: tuple[str, ...]
     range_separators: tuple[str, ...]
@@ -225,6 +226,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         list_marker_after=_words(nf, "list_marker_after", path),
         named_class_nouns=_words(nf, "named_class_nouns", path),
         period_suffixes=_words(nf, "period_suffixes", path),
+        enumeration_before=_words(nf, "enumeration_before", path),
         id_min_digits=id_min,
         items=_words(_need(data, "shared", path, dict), "items", path),
         range_separators=_words(data, "range_separators", path),

@@ -131,7 +131,9 @@ load_indicators = indicators.load_indicators
 CONJUNCTIONS = tuple(fold_aligned(w) for w in ("和", "及", "與"))
 ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
 SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
-CLAUSE_SEPS = ",，、;；。"
+# | (and ｜, folded): the cell separator of a flattened table; each cell is a clause
+TABLE_CELL = "|"
+CLAUSE_SEPS = ",，、;；。" + TABLE_CELL
 OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」"}
 SPACES = numbers.SPACE_CHARS
 
@@ -486,6 +488,10 @@ def _unit_drafts(
                 kind = "growth"  # 分別增長8%、9%: a 、-list of growths stays growths
             right = _clean_right(folded, rb, re_, g)
             label = text[left[0] : left[1]] + text[right[0] : right[1]]
+            if not label.strip(SPACES) and clause.sep_before == TABLE_CELL:
+                row = _row_header(folded, clauses, ci)
+                if row is not None:
+                    left, label = row, text[row[0] : row[1]]
             d = _Draft(
                 indicator=label,
                 val=v,
@@ -504,6 +510,18 @@ def _unit_drafts(
             prev_right_end = right[1] if right[1] > right[0] else v.end
             out.extend(_resolve(text, d, out, clauses, ci, findings, folded))
     return out
+
+
+def _row_header(ft: str, clauses: list[_Clause], ci: int) -> tuple[int, int] | None:
+    """``互聯網普及率 | 81.2% | 75.6%``: a bare cell of a flattened table row is a figure of the
+    statistic named by the row's first cell (a value-less clause), or None."""
+    i = ci
+    while i > 0 and clauses[i].sep_before == TABLE_CELL:
+        i -= 1
+    if i == ci or clauses[i].has_value:
+        return None
+    b, e = _clean_left(ft, clauses[i].begin, clauses[i].end)
+    return (b, e) if e > b else None
 
 
 def _respectively(ft: str, left: tuple[int, int]) -> list[tuple[int, int]]:

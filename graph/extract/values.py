@@ -201,6 +201,7 @@ def exclusions(
     date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
     name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
     period_after = re.compile(rf"{SP}(?:{alt(list(w.period_suffixes))})")
+    enum_before = re.compile(rf"(?:{alt(list(w.enumeration_before))}){SP}$")
     seps = alt(list(w.range_separators))
     date_range_after = re.compile(rf"{SP}(?:{seps}){SP}\d+{SP}(?:{alt(list(w.date_suffixes))})")
     service_before = re.compile(rf"(?:{alt(list(w.name_prefixes))}){SP}[:：]?{SP}$")
@@ -256,9 +257,24 @@ def exclusions(
             and (fig is None or not fig.group("rsep"))
         ):
             out[b] = "id or phone number"
-        elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces):
+        elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces) or (
+            enum_before.search(f, max(0, b - 6), b)
+            and "." not in m.group()
+            and (fig is None or not fig.group("mult"))
+        ):
             out[b] = "enumeration count"
     return out
+
+
+def _listed_after_rank(f: str, begin: int, at: int, p: Patterns) -> bool:
+    """分列第二、第三: a bare 第N opening the clause after a 、 that ends a rank continues
+    that rank's list (its verb and scope stand before the first item)."""
+    if f[begin:at].strip(SP_CHARS) or begin < 1 or f[begin - 1] != "、":
+        return False
+    return any(
+        r.group("n") is not None and r.end() == begin - 1
+        for r in p.rank.finditer(f, max(0, begin - 12), begin - 1)
+    )
 
 
 def _is_list_marker(f: str, b: int, e: int, w: gw.Words) -> bool:
@@ -418,6 +434,7 @@ def values_in(
             or hm.group("verb") in w.rank_verbs
             or hm.group("pop")
             or _population_before(pops, begin, m.start()) is not None
+            or _listed_after_rank(f, begin, m.start(), p)
         ):
             scope_word = hm.group("s2") or hm.group("s1")
             scope = w.scopes.get(scope_word) if scope_word else None

@@ -395,6 +395,9 @@ def test_a_single_rate_is_a_growth_of_the_figure_before_it() -> None:
         ("第3屆論壇舉行。", {"event ordinal": 1}),
         ("第六屆、第二十屆論壇舉行。", {}),
         ("培育適應力、勝任力、創造力3種能力。", {"enumeration count": 1}),
+        # a whole number after 等 / 全部 counts an enumeration or a whole classification
+        ("規劃分「交通」「水利」等5個專章。", {"enumeration count": 1}),
+        ("快遞服務已覆蓋全部17個鄉鎮。", {"enumeration count": 1}),
         ("5G基站、10G-PON端口和IPv6網絡。", {"name (joined to Latin letters)": 3}),
         ("圍繞“33618”體系。", {"name (a quotation of digits only)": 1}),
         ("市民可撥打12345熱線。", {"name (a service number, list or version)": 1}),
@@ -514,6 +517,20 @@ def test_an_exact_figure_refines_an_at_most_bound_it_fits() -> None:
         assert [o.qualifier for o in obs] == ["at-most", "exact", "exact"]
         assert obs[0].indicator == obs[1].indicator == obs[2].indicator
         assert obs[1].refines == 0 and obs[2].refines is None  # 25 does not fit <= 20
+
+
+def test_a_bare_ordinal_after_a_comma_list_is_no_rank_without_one_before() -> None:
+    # 第一、第二 continue a rank only after a rank; 第3章、第4章 are chapters
+    for variant in _both("詳見第3章、第4章。"):
+        obs, _, _ = _run(variant)
+        assert [o for o in obs if o.kind == "rank"] == [], variant
+
+
+def test_a_figure_with_a_multiplier_after_deng_stays_a_figure() -> None:
+    for variant in _both("快遞、郵政等1.2萬戶企業入駐。"):
+        obs, _, acc = _run(variant)
+        assert [o.value for o in obs] == [Decimal("12000")], variant
+        assert acc.excluded == {}
 
 
 def test_a_list_of_growths_stays_growths() -> None:

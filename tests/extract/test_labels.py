@@ -66,6 +66,10 @@ CASES = [
     ("郵政業務收入增速比一季度提高0.6個百分點。", "郵政業務收入增速"),
     # an aside in brackets that ends the subject is a note, not the name
     ("光纖用戶（含企業用戶）達到4986戶。", "光纖用戶"),
+    # a ceiling verb before a bound; the target verbs of a plan
+    ("全縣污水處理廠平均能耗控制在0.8以下。", "污水處理廠平均能耗"),
+    ("今年全縣力爭快遞網點突破900家。", "快遞網點"),
+    ("今年全縣計劃新增充電樁300至500個。", "充電樁"),
 ]
 
 
@@ -94,6 +98,46 @@ def test_anaphora_and_shares_take_the_previous_statistic(script: str) -> None:
     got = _run(text)
     want = ["網站數量", "網站數量", "軟件業務收入", "軟件業務收入占地區生產總值的比重"]
     assert got == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_nominal_growth_keeps_the_previous_statistic(script: str) -> None:
+    # 名義 / 實際 say how the growth is priced, not what grows
+    text = "標題\n2024-01-01\n全縣郵政業務收入達12家,同比名義增長4.5%,實際增長3.1%。"
+    text = text if script == "hant" else to_hans(text)
+    want = ["郵政業務收入"] * 3
+    assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_flattened_table_row_names_each_cell(script: str) -> None:
+    # | separates cells (clauses); a bare cell is a figure of the row's first cell
+    text = "標題\n2024-01-01\n附表（本縣 | 全省）\n快遞網點 | 450個 | 1.2萬個\n"
+    text += "郵政資費 | 下降3.1% | 下降2.5%\n"
+    text = text if script == "hant" else to_hans(text)
+    clean = CleanText(SOURCE_ID, text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    got = [(o.indicator, o.kind, str(o.value)) for o in obs]
+    want = [
+        ("快遞網點", "quantity", "450"),
+        ("快遞網點", "quantity", "12000"),
+        ("郵政資費", "growth", "-3.1"),
+        ("郵政資費", "growth", "-2.5"),
+    ]
+    assert got == (want if script == "hant" else [(to_hans(i), k, v) for i, k, v in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_fen_lie_is_a_rank_verb_over_a_list_of_the_previous_statistic(script: str) -> None:
+    # 分列 ranks the listed areas; the names are areas, the statistic is the previous one
+    text = "標題\n2024-01-01\n在全國31個省中,廣東快遞業務量排名第一,浙江、江蘇分列第二、第三。"
+    text = text if script == "hant" else to_hans(text)
+    clean = CleanText(SOURCE_ID, text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    ranks = [(o.indicator, o.rank) for o in obs if o.kind == "rank"]
+    label = "快遞業務量" if script == "hant" else "快递业务量"
+    # the bare 第三 after 、 continues the rank list
+    assert ranks == [(label, 1), (label, 2), (label, 3)]
 
 
 @pytest.mark.parametrize("script", ["hant", "hans"])

@@ -125,6 +125,24 @@ def test_a_continued_statistic_keeps_its_area(script: str) -> None:
     assert obs[2].indicator == obs[3].indicator  # 平均水平 is the same statistic
 
 
+@SCRIPTS
+def test_wo_guo_is_the_national_area(script: str) -> None:
+    # 我國 (our country) names the nation like 全國, and is not part of the label
+    obs = _figures("我國快遞網點達到45萬個。", script, _Doc(area="place/sichuan"))
+    assert [(o.area, o.indicator) for o in obs] == [
+        ("place/china", "快遞網點" if script == "hant" else "快递网点")
+    ]
+
+
+@SCRIPTS
+def test_a_district_with_a_registry_row_is_its_own_area(script: str) -> None:
+    # a district word names the district's area and leaves the label; 區內 is the piece's own
+    obs = _figures("渝中區快遞網點達到450個。區內郵政網點達到54個。", script)
+    want = [("place/yuzhong", "快遞網點"), ("place/chongqing", "郵政網點")]
+    got = [(o.area, o.indicator) for o in obs]
+    assert got == (want if script == "hant" else [(a, to_hans(i)) for a, i in want])
+
+
 def test_every_figure_gets_a_period_and_an_area() -> None:
     obs = _figures("網站數量達12家。", "hant", _Doc(area="place/sichuan", edition="2021"))
     assert [(o.period, o.area) for o in obs] == [("2021", "place/sichuan")]
