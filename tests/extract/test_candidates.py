@@ -245,13 +245,32 @@ def test_rules_file_errors_name_the_file(tmp_path: Path) -> None:
         candidates.load_rules(bad)
 
 
+#: the second blind round (written after these rules, never tuned on): measured, not yet met
+BLIND_ROUND_2 = ("fx-h4-", "fx-h5-", "fx-h6-")
+
+
+def _scores(registry: dict[str, Entity], blind: bool) -> list:
+    dirs = [d for d in fixture_dirs() if d.name.startswith(BLIND_ROUND_2) == blind]
+    assert dirs, "no fixture articles with entities.tsv"
+    return [score_dir(d, registry) for d in dirs]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind round 2: candidate precision 16/22 (渝北区大数据发展局 and three more agencies "
+    "lose their district name, 区域格局 read as an agency, 偏遠山區 as a place)",
+)
+def test_blind_round_2_precision_and_recall(registry: dict[str, Entity]) -> None:
+    scores = _scores(registry, blind=True)
+    cands = sum(s.candidates for s in scores)
+    right = sum(s.right for s in scores)
+    assert right / cands >= 0.95, [w for s in scores for w in s.wrong]
+
+
 def test_fixture_articles_precision_and_recall(registry: dict[str, Entity]) -> None:
-    """Against the hand-read entities.tsv of every fixture article (measured: candidate
-    precision 0.99, open-world recall 0.90, overall recall 0.93)."""
-    dirs = fixture_dirs()
-    if not dirs:
-        pytest.skip("no fixture articles with entities.tsv")
-    scores = [score_dir(d, registry) for d in dirs]
+    """Against the hand-read entities.tsv of every fixture article but the second blind round
+    (measured: candidate precision 0.99, open-world recall 0.90, overall recall 0.93)."""
+    scores = _scores(registry, blind=False)
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)
     gold_open = sum(s.gold_open for s in scores)
