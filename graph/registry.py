@@ -119,15 +119,21 @@ class Title:
     general: bool = False
 
 
-def _load_rows(path: Path) -> list[dict[str, Any]]:
+def read_yaml(path: Path) -> Any:
+    """A curated YAML file's content; an unreadable or malformed file is one ``InputError``
+    line naming it (every curation loader reads through here)."""
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path.name}: cannot read ({exc.strerror})") from exc
     try:
-        data = yaml.safe_load(raw)
+        return yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         raise InputError(f"{path.name}: not valid YAML ({exc})".replace("\n", " ")) from exc
+
+
+def _load_rows(path: Path) -> list[dict[str, Any]]:
+    data = read_yaml(path)
     if not isinstance(data, list) or not data:
         raise InputError(f"{path.name}: expected a non-empty list of rows")
     for i, row in enumerate(data, 1):

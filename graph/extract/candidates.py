@@ -47,11 +47,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph.extract.entities import sentence_at
 from graph.model import Candidate, CleanText, Finding, InputError, Level, Mention, Segmentation
-from graph.registry import CURATION_DIR, Entity, load_titles, match_key
+from graph.registry import CURATION_DIR, Entity, load_titles, match_key, read_yaml
 from graph.text import fold, is_han, slug, to_hans, to_hant
 
 __all__ = ["OPEN_WORLD_FILE", "STAGE", "Folded", "Rules", "load_rules", "run", "script_of"]
@@ -165,12 +163,7 @@ def _int(path: Path, data: dict[str, Any], key: str) -> int:
 def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rules:
     """Load and fold the open-world rules; ``InputError`` names the file and the key."""
     path = path or OPEN_WORLD_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path.name}: cannot read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path.name}: not valid YAML ({exc})".replace("\n", " ")) from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(f"{path.name}: expected a mapping of rule lists")
     heads = data.get("quote_heads")

@@ -57,8 +57,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from graph.extract.candidates import Folded
 from graph.model import (
     Candidate,
@@ -71,7 +69,7 @@ from graph.model import (
     Relation,
     Segmentation,
 )
-from graph.registry import CURATION_DIR, Entity, Title, load_titles, match_key
+from graph.registry import CURATION_DIR, Entity, Title, load_titles, match_key, read_yaml
 
 __all__ = ["RELATIONS_FILE", "STAGE", "Words", "load_words", "run"]
 
@@ -105,12 +103,7 @@ def _fold(word: str) -> str:
 def load_words(path: Path | None = None) -> Words:
     """Load ``relations.yaml``; ``InputError`` names the file and the key."""
     path = path or RELATIONS_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path.name}: cannot read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path.name}: not valid YAML ({exc})".replace("\n", " ")) from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(f"{path.name}: expected a mapping of word lists")
     lists: dict[str, tuple[str, ...]] = {}
