@@ -41,7 +41,7 @@ browser-deps: ## Install Debian's chromium (for the browser tests) when missing
 	  echo "installing chromium and CJK fonts (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-# Virtuoso Open Source for the push test (tests/test_push_virtuoso.py). Only the binaries
+# Virtuoso Open Source for the push test (tests/sparql/test_push_virtuoso.py). Only the binaries
 # package: the server metapackage (virtuoso-opensource) would start a system service on the
 # shared ports and ask for a dba password; the test runs its own instance in a temp dir.
 # If apt cannot install it (not Debian, not root) the test is skipped and says why.

@@ -1,4 +1,4 @@
-"""``cqkg add``: the command-line face of ``graph.add`` (one line per outcome)."""
+"""``cqkg add``: the command-line face of ``graph.pipeline.add`` (one line per outcome)."""
 
 from __future__ import annotations
 
@@ -28,9 +28,9 @@ def add(
     encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of the file."),
 ) -> None:
     """Add an article to a sources folder: raw bytes verbatim plus a source.toml manifest."""
-    from graph.add import add as run_add
-    from graph.add import read_input
     from graph.model import InputError
+    from graph.pipeline.add import add as run_add
+    from graph.pipeline.add import read_input
 
     try:
         data, name = read_input(file)

@@ -1,6 +1,7 @@
 """Durable file-system steps shared by every writer that publishes atomically.
 
-``cqkg build`` (graph/export.py) and ``cqkg add`` (graph/add.py) both stage into a temporary
+``cqkg build`` (graph/pipeline/export.py) and ``cqkg add`` (graph/pipeline/add.py) both stage into
+a temporary
 directory, fsync it, rename it into place and fsync the parent, so a crash leaves either the
 old or the new state. Kept apart from ``export`` so ``cqkg add`` does not import rdflib.
 """

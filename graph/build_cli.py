@@ -25,8 +25,8 @@ def build(
     ),
 ) -> None:
     """Build the graph: ingest, extract, assemble, validate (SHACL + quotes), export."""
-    from graph.build import BuildError, run
     from graph.model import InputError
+    from graph.pipeline.run import BuildError, run
 
     try:
         result = run(

@@ -39,7 +39,8 @@ def main(
 
 
 def _register() -> None:
-    from graph import add_cli, build_cli, compare, query_cli, view_cli
+    from graph import add_cli, build_cli, query_cli, view_cli
+    from graph.sparql import compare
 
     add_cli.register(app)
     build_cli.register(app)

@@ -77,7 +77,7 @@ class SourceDocument:
     #: it per figure (全國, 西部 ...). From the manifest key ``area``.
     area: str = "place/chongqing"
     #: the report edition the article covers (a year, "2023"), from the manifest key
-    #: ``edition``; "" = read it from the title or body (graph.extract.period).
+    #: ``edition``; "" = read it from the title or body (graph.pipeline.extract.period).
     edition: str = ""
 
 

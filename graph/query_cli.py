@@ -31,7 +31,7 @@ def _source(spec: str) -> str:
 
 def _list_queries() -> None:
     """One line per shipped query, then one indented line per parameter with its default."""
-    from graph.query import list_queries
+    from graph.sparql.engines import list_queries
 
     queries = list_queries()
     width = max(len(q.name) for q in queries)
@@ -71,7 +71,7 @@ def query(
 ) -> None:
     """Run a SPARQL query against the built graph (prefixes cqo:, cqr:, rdfs:, ... predeclared)."""
     from graph.model import InputError
-    from graph.query import (
+    from graph.sparql.engines import (
         GRAPH_FORMATS,
         RESULT_FORMATS,
         QueryError,
@@ -89,7 +89,7 @@ def query(
         _fail("give a query, a .rq file or a shipped query name (cqkg query --list)")
     if fmt not in RESULT_FORMATS + GRAPH_FORMATS:
         _fail(f"--format {fmt}: unknown (use {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})")
-    from graph import sandbox
+    from graph.sparql import sandbox
 
     try:
         sandbox.isolate_cli("query")  # before any engine exists: no query reaches a socket
@@ -126,7 +126,7 @@ def serve(
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint, entity pages and a query page."""
     from graph.model import InputError
-    from graph.server import ServerConfig, run
+    from graph.serve.app import ServerConfig, run
 
     if not 0 < timeout <= 30:
         _fail(f"--timeout {timeout:g}: must be > 0 and at most 30 s")
@@ -190,8 +190,8 @@ def push(
     import httpx
 
     from graph.model import InputError
-    from graph.push import PushError, bearer_auth
-    from graph.push import push as do_push
+    from graph.sparql.push import PushError, bearer_auth
+    from graph.sparql.push import push as do_push
 
     if graph and default_graph:
         _fail("--graph and --default-graph exclude each other")

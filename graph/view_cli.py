@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Write the graph as ONE self-contained HTML file (works offline, no CDN)."""
-        from graph.view import ViewSpec, render_view, write_html
+        from graph.view.render import ViewSpec, render_view, write_html
 
         if budget < 0:
             _fail(InputError(f"--budget {budget}: must be 0 or more"))
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         if sum(bool(x) for x in (focus, section, query)) > 1:
             _fail(InputError("view: give only one of --focus, --section, --query"))
         if query is not None:
-            from graph import sandbox
+            from graph.sparql import sandbox
 
             try:
                 sandbox.isolate_cli("view")  # before the engine is opened
@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
         lang: str = typer.Option("hant", "--lang", help="Labels in the report: hant, hans or en."),
     ) -> None:
         """Counts per class and relation, components, central entities, paths; GraphML/GEXF."""
-        from graph import analyze as an
+        from graph.view import analyze as an
 
         try:
             if lang not in ("hant", "hans", "en"):

@@ -60,7 +60,7 @@ class CQO(DefinedNamespace):
     Qualifier: URIRef
     RankObservation: URIRef
     TierObservation: URIRef
-    # classes: consistency checks (graph/checks.py)
+    # classes: consistency checks (graph/pipeline/checks.py)
     CheckStatus: URIRef
     ConsistencyCheck: URIRef
     # classes: text and evidence

@@ -2,7 +2,7 @@
 
 Usage: ``python scripts/bench_build.py [--runs 5] [--added 0]``. Builds into a temporary
 directory so the real ``build/`` is untouched; prints a markdown table (numbers for the
-README). Stage times come from ``graph.build.run`` itself (``BuildResult.stage_seconds``), so
+README). Stage times come from ``graph.pipeline.run.run`` itself (``BuildResult.stage_seconds``), so
 they measure the real build, not a re-implementation of it.
 
 It also reports the seconds each added article costs: the seed alone, then the seed plus the
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
                 [str(cqkg), "build", "--quiet", "--out", str(Path(tmp) / f"b{i}")], check=True
             )
             walls.append(time.perf_counter() - t0)
-        from graph.build import run
+        from graph.pipeline.run import run
 
         run(out_dir=Path(tmp) / "warm")  # imports and caches warm
         stages = run(out_dir=Path(tmp) / "stages").stage_seconds

@@ -9,7 +9,7 @@ Measures (see docs/query.md for the last numbers):
   loopback, worker pool of 2);
 * ``--articles N``: the synthetic graph shaped like an N-article corpus (the report replicated
   N times, ~7,800 triples each) instead of ``--triples``; the time to build its on-disk store
-  (once per build, see ``graph.query.persistent_store``) and the start-up time of a real
+  (once per build, see ``graph.sparql.engines.persistent_store``) and the start-up time of a real
   ``cqkg serve`` subprocess on it (launch until ``/health`` answers 200), twice. Targets
   (issue 11, docs/query.md): every shipped query p50 < 50 ms and serve ready < 10 s at
   N = 1,000.
@@ -113,7 +113,7 @@ def pct(values: list[float], p: float) -> float:
 def latency(
     engine_name: str, build: Path, reps: int
 ) -> tuple[dict[str, tuple[float, float]], float]:
-    from graph.query import list_queries, open_engine, run_query
+    from graph.sparql.engines import list_queries, open_engine, run_query
 
     t0 = time.perf_counter()
     engine = open_engine(engine_name, build)
@@ -147,8 +147,8 @@ def throughput(build: Path, seconds: float, clients: int = 4) -> tuple[float, fl
     import httpx
     from query_support import ThreadServer
 
-    from graph.query import WorkerPool, list_queries
-    from graph.server import ServerConfig, create_app
+    from graph.serve.app import ServerConfig, create_app
+    from graph.sparql.engines import WorkerPool, list_queries
 
     pool = WorkerPool(build, size=2)
     server = ThreadServer(create_app(ServerConfig(build_dir=build), pool))
@@ -207,7 +207,7 @@ def main() -> None:
         store_s = 0.0
         ready: list[float] = []
         if args.articles:  # the on-disk store is built once per build, then serve opens it
-            from graph.query import OxigraphEngine
+            from graph.sparql.engines import OxigraphEngine
 
             t0 = time.perf_counter()
             OxigraphEngine(synth)

@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python scripts/bench_view.py [--build-dir build] [--nodes 5000 50000]
 
-Graphs: the report (``--build-dir``, or built into a temp dir with ``graph.build.run``) and a
+Graphs: the report (``--build-dir``, or built into a temp dir with ``graph.pipeline.run.run``) and a
 deterministic synthetic graph in the same shape (entities in clusters, themes as hubs).
 "Drawn, stable" is the page's ``window.__cqkgReady``: the first ``afterDrawing`` event, with
 physics off and the layout precomputed, measured from navigation start (performance.now()).
@@ -23,8 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph import view
-from graph.browser import launch
+from browser_support import launch
+
+from graph.view import render as view
 
 CLASSES = ["Agency", "Company", "Platform", "Product", "Project", "Person", "Place", "Indicator"]
 PREDICATES = ["operatedBy", "madeBy", "locatedIn", "partOf", "organizer", "cites"]
@@ -99,7 +100,7 @@ def main() -> None:
         tmp = Path(d)
         report = args.build_dir
         if report is None:
-            from graph.build import run
+            from graph.pipeline.run import run
 
             report = tmp / "build"
             run(report)

@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python scripts/screenshots.py [--build-dir build] [--focus 渝快辦] [--hops 2]
 
-Without ``--build-dir`` the graph is built into a temp dir with ``graph.build.run``.
+Without ``--build-dir`` the graph is built into a temp dir with ``graph.pipeline.run.run``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from browser_support import launch  # noqa: E402
+
 from graph import view  # noqa: E402
-from graph.browser import launch  # noqa: E402
 
 
 def main() -> None:
@@ -33,7 +34,7 @@ def main() -> None:
         tmp = Path(d)
         build = args.build_dir
         if build is None:
-            from graph.build import run
+            from graph.pipeline.run import run
 
             build = tmp / "build"
             run(build)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from graph.build import BuildResult, run
+from graph.pipeline.run import BuildResult, run
 
 # Locally, Hypothesis explores new examples on every run (that is how it finds bugs); in CI
 # (CI=true) it replays a fixed, derandomized set so a red build always means a regression.

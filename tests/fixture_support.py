@@ -26,11 +26,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from graph import sources
-from graph.build import extract_bundle
-from graph.curation import load_curation
+from graph.curation.registry import load_registry
+from graph.curation.vocabularies import load_curation
 from graph.model import Finding, Mention, Observation, SourceDocument
-from graph.registry import load_registry
+from graph.pipeline import sources
+from graph.pipeline.run import extract_bundle
 from graph.text import fold, to_hans
 
 REPO = Path(__file__).resolve().parents[1]
@@ -230,7 +230,7 @@ def extract_figures(source_dir: Path) -> Figures:
     """Run the build's per-document stages on one source folder.
 
     sources -> ingest -> segment -> entities -> metrics (-> relations), through
-    ``graph.build.extract_bundle``, the very function the build calls, so the context step
+    ``graph.pipeline.run.extract_bundle``, the very function the build calls, so the context step
     (area from the manifest, period from the text or edition) is included and what is scored
     is what the build would publish, whatever the stages' own signatures become.
     """

@@ -1,6 +1,6 @@
 """In-process CLI tests must not move the test runner into an empty network namespace.
 
-``cqkg query`` and ``cqkg view --query`` call ``graph.sandbox.isolate_network`` (through
+``cqkg query`` and ``cqkg view --query`` call ``graph.sparql.sandbox.isolate_network`` (through
 ``isolate_cli``) before opening an engine. Under Typer's ``CliRunner`` that would isolate the
 pytest process itself (namespaces belong to the calling thread), and every later loopback test
 would fail; so modules that invoke those commands in-process import this autouse fixture,
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph import sandbox
+from graph.sparql import sandbox
 
 
 @pytest.fixture(name="isolation_calls", autouse=True)

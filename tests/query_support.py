@@ -86,7 +86,7 @@ class ThreadServer:
     def __init__(self, app: object, host: str = "127.0.0.1") -> None:
         import uvicorn
 
-        from graph.server import uvicorn_config
+        from graph.serve.app import uvicorn_config
 
         self.port = free_port()
         self.host = host

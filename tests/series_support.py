@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from fixture_support import ARTICLES, GoldRow, copy_sources, load_fixture
 
-from graph.build import BuildResult, run
+from graph.pipeline.run import BuildResult, run
 
 FIXTURE_A = "fx-a-bayu-2023-cq2022-hans"
 FIXTURE_C = "fx-c-shancheng-2024-cq2023-hans"

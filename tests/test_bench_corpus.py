@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.sources import load_sources
+from graph.pipeline.sources import load_sources
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 sys.path.insert(0, str(SCRIPTS))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from query_support import CLEANED, make_build_dir
 
-from graph.query import Result, list_queries, load_query, open_engine, run_query
+from graph.sparql.engines import Result, list_queries, load_query, open_engine, run_query
 
 
 @pytest.fixture(scope="module")

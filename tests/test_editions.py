@@ -22,8 +22,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from graph.build import BuildResult, run
 from graph.namespaces import CQR, NIF, PROV
+from graph.pipeline.run import BuildResult, run
 from graph.text import fold, to_hans
 from graph.vocab import CQO
 

@@ -43,8 +43,8 @@ from fixture_support import (
     simplified_seed,
 )
 
-from graph import ingest
 from graph.model import Mention, Observation
+from graph.pipeline import ingest
 from graph.text import fold, han_count
 
 IDS = fixture_ids()

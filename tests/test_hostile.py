@@ -21,10 +21,10 @@ from netns_support import stub_isolation  # noqa: F401 - autouse fixture
 from query_support import Canary, make_build_dir
 from typer.testing import CliRunner
 
-from graph import view
 from graph.cli import app
 from graph.model import InputError
-from graph.query import QueryError, open_engine, precheck, run_query
+from graph.sparql.engines import QueryError, open_engine, precheck, run_query
+from graph.view import render as view
 
 runner = CliRunner()
 
@@ -93,7 +93,7 @@ def test_the_grammar_alone_refuses_every_variant(
 ) -> None:
     """The lexical keyword refusal is only a fast path: without it, the parse walk (SERVICE,
     DatasetClause, Update) or the parser's own refusal must stop every variant."""
-    from graph import query_safety
+    from graph.sparql import safety as query_safety
 
     _, url = canary_url
     monkeypatch.setattr(query_safety, "_keyword_refusal", lambda *a, **k: None)
@@ -207,8 +207,8 @@ def test_the_endpoint_refuses_every_variant_in_every_channel(
     import httpx
     from query_support import ThreadServer
 
-    from graph.query import WorkerPool
-    from graph.server import ServerConfig, create_app
+    from graph.serve.app import ServerConfig, create_app
+    from graph.sparql.engines import WorkerPool
 
     c, url = canary_url
     before = c.connections

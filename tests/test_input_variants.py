@@ -17,11 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph import ingest, segment
-from graph.extract import entities, metrics
+from graph.curation.registry import load_registry
 from graph.model import CleanText, SourceDocument
-from graph.registry import load_registry
-from graph.sources import load_sources
+from graph.pipeline import ingest, segment
+from graph.pipeline.extract import entities, metrics
+from graph.pipeline.sources import load_sources
 
 GOLDEN = Path(__file__).parent / "golden" / "cleaned.txt"
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]

@@ -14,7 +14,7 @@ from query_support import make_build_dir
 from typer.testing import CliRunner
 
 from graph.cli import app
-from graph.query import list_queries
+from graph.sparql.engines import list_queries
 
 runner = CliRunner()
 
@@ -108,7 +108,7 @@ def _timed(cmd: list[str]) -> float:
 def test_query_isolates_the_network_before_opening_an_engine(
     build_dir: Path, isolation_calls: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from graph import query as q
+    from graph.sparql import engines as q
 
     opened: list[int] = []
     real_open = q.open_engine
@@ -126,7 +126,7 @@ def test_query_isolates_the_network_before_opening_an_engine(
 def test_query_warns_in_one_line_when_isolation_is_unavailable(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from graph import sandbox
+    from graph.sparql import sandbox
 
     monkeypatch.setattr(
         sandbox, "isolate_network", lambda: sandbox.Isolation(False, "unshare failed: EPERM")
@@ -140,7 +140,7 @@ def test_query_warns_in_one_line_when_isolation_is_unavailable(
 def test_query_refuses_to_run_unisolated_when_isolation_is_required(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from graph import sandbox
+    from graph.sparql import sandbox
 
     def required() -> sandbox.Isolation:
         raise RuntimeError("network NOT isolated (unshare failed: EPERM)")
@@ -171,7 +171,7 @@ def test_the_cli_has_no_network_even_if_the_check_were_broken(build_dir: Path, e
     from query_support import canary
 
     script = (
-        "import sys, graph.query as q\n"
+        "import sys, graph.sparql.engines as q\n"
         "q.precheck = lambda *a, **k: False\n"
         "q.check = lambda *a, **k: None\n"
         "def run(engine, text, max_rows=10000):\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildResult
-from graph.query import open_engine, run_query
+from graph.pipeline.run import BuildResult
+from graph.sparql.engines import open_engine, run_query
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

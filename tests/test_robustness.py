@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph import build
-from graph.sources import DEFAULT_ROOT, load_sources
+from graph.pipeline import run as build
+from graph.pipeline.sources import DEFAULT_ROOT, load_sources
 
 CORPUS = Path(__file__).resolve().parent / "data" / "robustness"
 

@@ -48,7 +48,7 @@ def test_wheel_carries_everything_a_build_needs(tmp_path: Path) -> None:
         "graph/sources/hualong-2024-10-12-cq-internet-report-2023/source.toml",
         "graph/curation/entities.yaml",
         "graph/curation/corrections.tsv",
-        "graph/queries/organizers.rq",
-        "graph/templates/viewer.html",
+        "graph/sparql/queries/organizers.rq",
+        "graph/view/templates/viewer.html",
     ):
         assert needed in names, needed

@@ -1,0 +1,4 @@
+"""The build pipeline, one module per stage: sources -> ingest (clean text and an offset
+map to the raw bytes) -> segment -> extract (entities, figures, relations) -> assemble (RDF) ->
+checks -> validate (SHACL and quote checks gate the build) -> export. ``run.run`` drives them;
+it takes a sources root and gives a validated ``build/`` directory or an ``InputError``."""

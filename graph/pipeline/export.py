@@ -1,0 +1,294 @@
+"""Export: write a validated graph to ``build/`` atomically and byte-reproducibly.
+
+Atomicity: the files are written into a fresh directory ``.<out>.versions/<digest>`` (fsync'd),
+then the path ``<out>`` - a symlink - is swapped to it with ``os.replace``, which is atomic on
+POSIX. At every instant ``build/`` is either the previous complete build or the new one, so a
+crash (or SIGKILL) mid-build leaves the previous build intact; stale temporary directories are
+removed by the next successful run. Only the current and the previous version are kept.
+
+Reproducibility: N-Triples lines are sorted; Turtle is rdflib's ``longturtle`` (subjects and
+predicates sorted, no blank nodes in our graphs); JSON-LD is compacted with our published
+context and then canonicalised (keys and arrays sorted); GraphML nodes and edges are added in
+sorted order. Nothing volatile goes into these files; the build time lives only in
+``build-metadata.ttl``, which ``MANIFEST.sha256`` leaves out on purpose.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from graph.atomic import fsync_dir
+from graph.namespaces import CQR, NIF, PREFIXES, PROV, bind_all
+from graph.vocab import CQO, ontology_dir
+
+VOLATILE = frozenset({"build-metadata.ttl", "MANIFEST.sha256"})
+DATA_FILES = ("cqkg.ttl", "cqkg.nt", "cqkg.jsonld", "context.jsonld", "cqkg.graphml")
+
+
+def ntriples(g: Graph) -> str:
+    """Sorted N-Triples (rdflib's own order depends on PYTHONHASHSEED)."""
+    text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "\n".join(lines) + "\n"
+
+
+GRAPHS = CQR["graph/"]
+"""Named graphs of ``cqkg.nq``: ``cqr:graph/source/<id>`` per source and ``cqr:graph/shared``."""
+
+
+def nquads(g: Graph, nt: str | None = None) -> str:
+    """``g`` as sorted N-Quads, one named graph per source plus one shared graph.
+
+    Why: a store holding many articles must be able to replace one article's triples when that
+    article changes (``cqkg push``). A triple goes to ``cqr:graph/source/<id>`` when its subject
+    belongs to that source alone: one of its spans, its document node, or a node whose every
+    ``prov:wasDerivedFrom`` span is from it (a figure or an assertion only it states).
+    Everything else - entities, indicators, themes, editions, figures two sources state - goes
+    to ``cqr:graph/shared``. Each line is the ``cqkg.nt`` line with the graph inserted, so the
+    union of the graphs is ``cqkg.nt``; lines are sorted by graph, then by line. ``nt`` is
+    ``ntriples(g)`` when the caller has it already (it is the costly part).
+    """
+    prefix = str(CQR["source/"])
+    owner: dict[str, str] = {}
+    for span, doc in g.subject_objects(NIF.referenceContext):
+        if isinstance(doc, URIRef) and str(doc).startswith(prefix):
+            owner[span.n3()] = owner[doc.n3()] = str(doc)[len(prefix) :]
+    evidence: dict[str, set[str]] = {}
+    for node, span in g.subject_objects(PROV.wasDerivedFrom):
+        evidence.setdefault(node.n3(), set()).add(owner.get(span.n3(), ""))
+    for key, owners in evidence.items():
+        if key not in owner and len(owners) == 1 and "" not in owners:
+            owner[key] = next(iter(owners))
+    shared = f" <{GRAPHS}shared> .\n"
+    groups: dict[str, list[str]] = {}
+    for line in (ntriples(g) if nt is None else nt).splitlines():  # sorted already
+        sid = owner.get(line[: line.index(" ")])
+        suffix = f" <{GRAPHS}source/{sid}> .\n" if sid else shared
+        groups.setdefault(suffix, []).append(line[:-2])
+    return "".join(
+        "".join(f"{line}{suffix}" for line in groups[suffix])
+        for suffix in sorted(groups, key=lambda s: s.split(" ", 2)[1])  # by the <graph> term
+    )
+
+
+def turtle(g: Graph) -> str:
+    """Deterministic Turtle: rdflib's longturtle sorts subjects and predicates."""
+    return bind_all(g).serialize(format="longturtle")
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The published ``@context``: our prefixes plus typed shortcuts for common properties."""
+    ctx: dict[str, Any] = dict(PREFIXES)
+    ctx.update(
+        {
+            "label": {"@id": "rdfs:label", "@container": "@language"},
+            "value": {"@id": "cqo:value", "@type": "xsd:decimal"},
+            "rank": {"@id": "cqo:rank", "@type": "xsd:integer"},
+            "period": {"@id": "cqo:period", "@type": "xsd:gYear"},
+            "statedValue": "cqo:statedValue",
+            "indicator": {"@id": "cqo:indicator", "@type": "@id"},
+            "about": {"@id": "cqo:about", "@type": "@id"},
+            "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+        }
+    )
+    return {"@context": dict(sorted(ctx.items()))}
+
+
+def _canonical(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _canonical(v) for k, v in sorted(obj.items())}
+    if isinstance(obj, list):
+        items = [_canonical(v) for v in obj]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return obj
+
+
+def jsonld(g: Graph) -> str:
+    ctx = jsonld_context()["@context"]
+    text = g.serialize(format="json-ld", context=ctx, auto_compact=False)
+    doc = json.loads(text)
+    if isinstance(doc, list):
+        doc = {"@context": ctx, "@graph": doc}
+    doc["@context"] = "context.jsonld"
+    graph_nodes = doc.get("@graph", [])
+    doc["@graph"] = sorted(
+        (_canonical(n) for n in graph_nodes), key=lambda n: str(n.get("@id", ""))
+    )
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _label(g: Graph, node: URIRef, lang: str) -> str:
+    for lit in sorted(g.objects(node, RDFS.label), key=str):
+        if isinstance(lit, Literal) and lit.language == lang:
+            return str(lit)
+    return ""
+
+
+def entity_network(g: Graph) -> nx.MultiDiGraph:
+    """Entities (things with a mention span) as nodes, asserted relations as edges."""
+    net = nx.MultiDiGraph()
+    entities = sorted({o for o in g.objects(None, CQO.refersTo) if isinstance(o, URIRef)}, key=str)
+    for node in entities:
+        types = sorted(str(t).rsplit("#", 1)[-1] for t in g.objects(node, RDF.type))
+        n_obs = len(set(g.subjects(CQO.about, node)))
+        net.add_node(
+            str(node),
+            label=_label(g, node, "zh-Hant"),
+            label_hans=_label(g, node, "zh-Hans"),
+            label_en=_label(g, node, "en"),
+            types=" ".join(types),
+            observations=n_obs,
+        )
+    known = set(net.nodes)
+    edges: list[tuple[str, str, str, str]] = []
+    for a in g.subjects(RDF.type, CQO.Assertion):
+        subj, pred, obj = (str(g.value(a, p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+        if subj in known and obj in known:
+            edges.append((subj, obj, pred, str(g.value(a, PROV.wasDerivedFrom))))
+    for subj, obj, pred, ev in sorted(set(edges)):
+        net.add_edge(subj, obj, key=pred, predicate=pred, evidence=ev)
+    return net
+
+
+def graphml(g: Graph) -> str:
+    lines = nx.generate_graphml(entity_network(g), encoding="utf-8", prettyprint=True)
+    return "\n".join(lines) + "\n"
+
+
+def _write(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest(directory: Path) -> str:
+    rows = [
+        f"{sha256_file(p)}  {p.name}"
+        for p in sorted(directory.iterdir())
+        if p.is_file() and p.name not in VOLATILE
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def render_files(
+    data: Graph,
+    metadata: Graph,
+    stats: Mapping[str, Any],
+    report_md: str,
+    quarantine: str,
+    cleaning: str = "",
+    curation_queue: str = "",
+) -> dict[str, Callable[[], str]]:
+    """Name -> producer of every file in build/ (produced lazily, written in sorted order)."""
+    return {
+        "cqkg.ttl": lambda: turtle(data),
+        "cqkg.nt": lambda: ntriples(data),
+        "cqkg.nq": lambda: nquads(data),  # per-source named graphs, for graph.sparql.push
+        "cqkg.jsonld": lambda: jsonld(data),
+        "context.jsonld": lambda: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
+        "cqkg.graphml": lambda: graphml(data),
+        "ontology.ttl": lambda: (ontology_dir() / "cqkg.ttl").read_text(encoding="utf-8"),
+        "shapes.ttl": lambda: (ontology_dir() / "shapes.ttl").read_text(encoding="utf-8"),
+        "stats.json": lambda: (
+            json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        ),
+        "report.md": lambda: report_md,
+        "quarantine.jsonl": lambda: quarantine,
+        "cleaning.jsonl": lambda: cleaning,
+        "curation-queue.yaml": lambda: curation_queue,  # graph.pipeline.curation_queue
+        "build-metadata.ttl": lambda: turtle(metadata),
+    }
+
+
+def publish(out: Path, files: Mapping[str, Callable[[], str]]) -> Path:
+    """Write ``files`` into a new version directory and atomically point ``out`` at it."""
+    out = Path(out)
+    versions = out.parent / f".{out.name}.versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    with open(versions / "LOCK", "w") as lock:  # one publisher at a time per output path
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _publish_locked(out, versions, files)
+
+
+def _publish_locked(out: Path, versions: Path, files: Mapping[str, Callable[[], str]]) -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=versions))
+    try:
+        os.chmod(tmp, 0o755)  # mkdtemp makes 0700; a published build is world-readable
+        for name in sorted(files):
+            _write(tmp / name, files[name]())
+        _write(tmp / "MANIFEST.sha256", manifest(tmp))
+        fsync_dir(tmp)
+        digest = hashlib.sha256()
+        for name in sorted(files):
+            digest.update(name.encode() + b"\0" + (tmp / name).read_bytes() + b"\0")
+        final = versions / digest.hexdigest()[:16]
+        if final.exists():
+            # The same bytes are already published. A digest-named directory only ever comes
+            # into being whole (by rename) and only ever leaves whole (renamed to trash first),
+            # so it is complete; never delete it: it may be what build/ points at right now.
+            shutil.rmtree(tmp)
+        else:
+            os.replace(tmp, final)
+        fsync_dir(versions)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_link(out, final)
+    _prune(versions, keep={final.name, *_previous(out)})
+    return final
+
+
+def _previous(out: Path) -> set[str]:
+    marker = out.parent / f".{out.name}.versions" / "PREVIOUS"
+    return {marker.read_text().strip()} if marker.exists() else set()
+
+
+def _swap_link(out: Path, target: Path) -> None:
+    rel = os.path.relpath(target, out.parent)
+    versions = target.parent
+    if out.is_symlink():
+        (versions / "PREVIOUS").write_text(Path(os.readlink(out)).name + "\n")
+    elif out.exists():
+        # A real directory from an older layout or made by hand: keep it aside, never delete it.
+        aside = versions / "legacy-build"
+        if aside.exists():
+            shutil.rmtree(aside)
+        os.replace(out, aside)
+    for stale in out.parent.glob(f".{out.name}.link-*"):  # left by a killed build
+        stale.unlink(missing_ok=True)
+    link_tmp = out.parent / f".{out.name}.link-{os.getpid()}"
+    os.symlink(rel, link_tmp)
+    os.replace(link_tmp, out)
+    fsync_dir(out.parent)
+
+
+def _prune(versions: Path, keep: set[str]) -> None:
+    """Remove old versions; each is renamed to ``trash-…`` first, so a kill mid-delete never
+    leaves a half-deleted directory under a version name that a later build could reuse."""
+    for child in sorted(versions.iterdir()):
+        if child.name in keep or child.name in {"PREVIOUS", "LOCK", "legacy-build"}:
+            continue
+        if not child.is_dir():
+            continue
+        if not child.name.startswith("trash-"):
+            trash = versions / f"trash-{child.name}-{os.getpid()}"
+            os.replace(child, trash)
+            child = trash
+        shutil.rmtree(child, ignore_errors=True)

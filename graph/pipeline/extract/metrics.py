@@ -1,0 +1,778 @@
+"""Rule-based extraction of the report's figures into ``Observation`` objects.
+
+``run(clean, seg, mentions) -> (observations, findings)``. Rules, not a table of expected
+numbers, written once for both scripts: the number grammar lives in
+:mod:`graph.pipeline.extract.numbers` (units, multipliers and qualifier markers from
+``graph/curation/units.yaml`` and ``qualifiers.yaml``), the rank/tier/growth/non-figure rules
+in :mod:`graph.pipeline.extract.values` (words from ``graph/curation/grammar.yaml``), all matched on
+``fold_aligned(text)`` (same length as the text, so every offset is a source offset);
+indicator English labels come from ``graph/curation/indicators.yaml``.
+
+What counts as a figure (see :mod:`graph.pipeline.extract.values` for each rule)
+    Every Arabic-digit number not excluded below becomes an observation: a quantity
+    (``2362萬人`` / ``2362万人``, ``10省市`` - a number directly before a counted noun counts
+    even with no measure word -, ranges ``10-20個`` with ``value_max``, fractions ``約1/3``,
+    ``1,234.5萬元``, ``500 TB``, ``2.5億G``, and compound Chinese-numeral counts
+    ``三十一個``), a growth (a growth word of grammar.yaml before the number: 增長, 同比增長,
+    增速, 提升, ... ; 下降/減少 give a negative value; ``個百分點`` and ``倍`` are units;
+    ``翻一番`` = 2 倍; a comparison base 較2021年底 is grammar, not the indicator), a rank
+    (``第N`` / ``第N位``, Arabic or Chinese numeral, after a scope word or a rank verb or a
+    ranked population: 在全國31個省(區、市)中排名第9位 -> rank 9, ``rank_of`` 31, scope
+    place/china; ``榜首``/``首位`` = rank 1, its scope the first scope word in the list's name,
+    國家 = national; ``前十`` after a scope or verb = rank 10, qualifier at-most) or a tier
+    (``第N梯隊``; value None, ``tier`` = N). ``累計`` before an unqualified number makes it
+    ``cumulative``. A position with no number (前列, 第一方陣) is an INFO finding.
+
+Values and units
+    ``value`` is a Decimal with the multiplier applied (2296.6億元 -> 229660000000, unit 元);
+    percentages stay percent numbers. ``unit`` is the curated measure word (``個`` for 个),
+    without the multiplier; a figure written with no measure word keeps unit "" rather than
+    a guessed one (43萬 users, 266.3億 resolutions, 農產品網絡零售額突破208億 - yuan is
+    implied, not written). ``stated_value`` is the literal from the first non-exact qualifier
+    marker to the unit or suffix marker (超 5000款, 3000余萬張, 90%以上); 達 is grammar and
+    stays outside it.
+
+What does not count (each a named exclusion, counted in the accounting, never a silent drop)
+    * dates and times: ``2023年``, ``(12)日``, ``2024-10-12 18:08:15``, and a bare 4-digit
+      year 1900-2099 with no unit or multiplier (``2023中國國際智能產業博覽會``);
+    * names: digits inside 《…》 titles (``(2023)``, ``100問``), digits joined to Latin letters
+      (5G, IPv6, GPT-4, V2V, 5G-A, 10G-PON), a quotation that is only digits (“33618”) and a
+      service number (12345熱線); ids and phone numbers (023-12345678, 7+ bare digits);
+    * event ordinals (``第3屆``, 第六屆) and the population of a rank (the 31 above);
+    * headline lines (the title line, 原標題:…, ``segment.non_statements``): a number the
+      body restates is excluded, any other one is a WARNING;
+    * enumeration counts: a count that equals the number of 、-joined items written right
+      before it (``適應力、勝任力、創造力3種能力``, ``4大應用場景``): the items are the facts;
+    * ``連續N年`` is not a figure of its own: it becomes ``duration_years`` of the rank it
+      qualifies;
+    * a single Chinese digit before a measure word (一個, 兩項) and Chinese numerals outside
+      ranks, tiers, counts and ``N項指標`` are parts of names or prose (一網兩線, 天目一號,
+      二十大, 兩級管理, 三級貫通, 五級).
+    Any digit run left over after observations and exclusions is a ``Finding`` WARNING with
+    its span.
+
+Clauses and indicator labels
+    A sentence (split on 。；;!?！？ and newlines) is cut into clauses at ,，、;；
+    outside “…”, 《…》 and (…). The indicator label is the measured noun phrase: the part
+    of the clause before the value (the subject) and, when the number is followed by a
+    counted noun (``10個國家級“千兆城市”``), the noun after it, joined, each trimmed by the
+    word lists of ``graph/curation/labels.yaml`` (written once, matched on the aligned
+    folded text, cut from the source so the label keeps the source's script; see
+    :mod:`graph.pipeline.extract.indicators`). Trimmed at the start: everything up to ``對``
+    (``重慶市民對X滿意度`` -> X滿意度), area words (listed with their areas in
+    ``periods.yaml``; not the 重慶 of 重慶市民), time and "as of" context (截至2022年底,
+    2023年, 去年), 據…顯示, discourse and aggregation words (其中, 累計, 已, 共), comparison
+    bases (較2021年底), an actor with a light verb that only states creation or gathering
+    (高校建成X, “城市大腦”歸集X); an opening verb (新建, 歸集) stays when only an area or a
+    period stands before it (全年新建光纜線路 is a flow). Trimmed at the end: linking and
+    standing verbs (達, 為, 保持在, 提升至), 均, 中, and for ranks everything from the rank
+    verb on. The counted noun loses a magnitude the grammar missed, a leading 的, whatever
+    follows 納入/入選, and is dropped when it is a single measure word (9.6萬路). Verbs that
+    name the measured activity stay (約談網站 and 關停網站 are two indicators); names stay in
+    the label (“渝快辦”服務) so a label never depends on the entity registry. Quotation marks
+    around the value itself are dropped (成渝“5毫秒”城市圈 -> 成渝城市圈). Headline, 原標題,
+    dateline and credit lines (``segment.non_statements``) hold no statements.
+
+Shared statements
+    * ``A、B,兩項指標排名全國第1``: one observation per named indicator (the N value-less
+      clauses before it), all with the same value span.
+    * ``A、B均達 100%``: the same for the value-less 、-joined clauses before ``均``.
+    * ``A和B分別達到144個、958個``: one name per value, in order.
+    * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) or one that
+      only points back (這一數字, 規模, 數量, 平均水平) takes the indicator of the previous
+      observation of the sentence; a share or rate of it (``占比``, ``增速``, ``占…的比重``)
+      is prefixed with it (``IPv6用戶連接總數占比``, ``標識解析量增速``).
+    * ``X和Y`` inside one clause: Y shares X's subject (``賦能300余家金融機構和1.9億用戶``).
+
+Growth, repetitions, refinements, about
+    * A growth clause without its own subject grows the nearest preceding quantity of the
+      sentence: ``growth_of`` = its index and the indicator is the same; with its own subject
+      (``軟件著作權量增長超26%``) ``growth_of`` is None.
+    * The same figure stated twice (網民數量 2362萬人) gives two observations with their own
+      spans; ``assemble`` merges them (same indicator, kind, value, unit, qualifier, rank,
+      scope).
+    * A later exact figure of the same indicator, kind and unit that is consistent with an
+      earlier bounded one (超74% then 74.01%) gets ``refines`` = the earlier one's index.
+    * ``about`` = the platform/project/company/product mention nearest before the value in
+      its clause, else the first one in the counted noun after it, else (when only a 、
+      separates it from the previous figure of the sentence) the previous figure's ``about``:
+      a 、-list continues with the same subject (渝快辦 … 2637萬人、辦件量達2.7億件).
+
+Output is sorted by (begin, value_begin, indicator); ``growth_of``/``refines`` are indexes
+into that sorted list. ``begin``/``end`` span the statement (indicator .. value).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from graph.model import (
+    CleanText,
+    Finding,
+    Level,
+    Mention,
+    Observation,
+    Segmentation,
+)
+from graph.model import InputError as InputError  # re-exported: load_indicators raises it
+from graph.pipeline import segment
+from graph.pipeline.extract import indicators, numbers, period, values
+from graph.pipeline.extract.grammar import fold_aligned
+
+STAGE = "extract.metrics"
+INDICATORS_FILE = indicators.INDICATORS_FILE
+load_indicators = indicators.load_indicators
+
+# The figure grammar's words (scopes, rank/tier/growth words, non-figures) are data in
+# graph/curation/grammar.yaml, matched on the folded text by graph.pipeline.extract.values.
+# Label words (what is trimmed from an indicator label) are data in graph/curation/labels.yaml
+# (graph.pipeline.extract.indicators); these few are matched on the folded text too.
+CONJUNCTIONS = tuple(fold_aligned(w) for w in ("和", "及", "與"))
+ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
+SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
+# | (and ｜, folded): the cell separator of a flattened table; each cell is a clause
+TABLE_CELL = "|"
+CLAUSE_SEPS = ",，、;；。" + TABLE_CELL
+OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」"}
+SPACES = numbers.SPACE_CHARS
+
+DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(slots=True)
+class _Clause:
+    begin: int
+    end: int
+    sep_before: str  # the separator that opened this clause ("" at sentence start)
+    has_value: bool = False
+
+
+_Value = values.Value
+
+
+@dataclass(slots=True)
+class _Draft:
+    indicator: str
+    val: _Value
+    kind: str
+    begin: int
+    end: int
+    right_end: int
+    clause_begin: int
+    growth_of: _Draft | None = None
+    refines: _Draft | None = None
+    duration: int | None = None
+    about_end: int = 0  # mentions in [clause_begin, about_end) may be what is measured
+    about_from: _Draft | None = None  # inherited statement: measure the same entity
+    extra_digits: list[tuple[int, int]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- exclusions
+
+
+def exclusions(text: str, g: numbers.Grammar, folded: str | None = None) -> dict[int, str]:
+    """Digit-run start -> reason, for every number that is documented as not a figure."""
+    return values.exclusions(text, g, folded, CLAUSE_SEPS, SPACES)
+
+
+# ---------------------------------------------------------------- clauses
+
+
+def _sentence_units(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in SENTENCE_BREAK.finditer(text):
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
+    out: list[_Clause] = []
+    stack: list[str] = []
+    start, sep = begin, ""
+    for i in range(begin, end):
+        ch = text[i]
+        if stack and ch == stack[-1]:
+            stack.pop()
+        elif ch in OPEN_CLOSE:
+            stack.append(OPEN_CLOSE[ch])
+        elif not stack and ch in CLAUSE_SEPS and not numbers.is_thousands_comma(text, i):
+            out.append(_Clause(start, i, sep))
+            start, sep = i + 1, ch
+    out.append(_Clause(start, end, sep))
+    return [c for c in out if c.end > c.begin]
+
+
+# ---------------------------------------------------------------- values
+
+
+# ---------------------------------------------------------------- labels
+
+
+def _strip(text: str, b: int, e: int) -> tuple[int, int]:
+    while b < e and text[b] in SPACES:
+        b += 1
+    while e > b and text[e - 1] in SPACES:
+        e -= 1
+    return b, e
+
+
+def _clean_left(ft: str, b: int, e: int) -> tuple[int, int]:
+    """Trim a subject span of ``ft`` (the aligned folded text) with ``labels.yaml``."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    if rules.topic_marker:
+        dui = ft.find(rules.topic_marker, b, e)
+        if dui >= 0:
+            b = dui + len(rules.topic_marker)
+    b, e = _strip(ft, rules.opening_end(ft, b, e), e)
+    changed = True
+    while changed and b < e:
+        changed = False
+        m = rules.leading.match(ft, b, e) if rules.leading else None
+        if m:
+            b, changed = m[1], True
+        b, e = _strip(ft, b, e)
+        t = rules.trailing.suffix(ft, b, e) if rules.trailing else None
+        if t:
+            e, changed = t[0], True
+        b, e = _strip(ft, b, e)
+    return b, e
+
+
+def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]:
+    """Trim the counted noun after a value (span of the aligned folded text ``ft``)."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    m = rules.right_magnitudes.match(ft, b, e) if rules.right_magnitudes else None
+    if m:
+        # a magnitude the number grammar did not read: it and its unit are not the name
+        b = m[1]
+        unit = next((u for u in _folded_units(g) if ft.startswith(u, b, e)), "")
+        b += len(unit)
+    m = rules.right_leading.match(ft, b, e) if rules.right_leading else None
+    if m:
+        b = m[1]
+    stops = [i for i in (ft.find(w, b, e) for w in rules.right_stop) if i >= 0]
+    if stops:
+        e = min(stops)  # 23個數據中心項目納入國家算力網絡布局: the noun ends at the verb
+    if b < e and ft[e - 1] in CONJUNCTIONS:
+        e -= 1
+    if b < e and ft[e - 1] == "中":
+        e -= 1
+    b, e = _strip(ft, b, e)
+    if not re.search(r"[\u4e00-\u9fff]", ft[b:e]):
+        return b, b
+    if e - b == 1:
+        return b, b  # one character right after a number is a measure word, not a name (9.6萬路)
+    return b, e
+
+
+def _folded_units(g: numbers.Grammar) -> list[str]:
+    return sorted({fold_aligned(u.surface) for u in g.units}, key=lambda u: (-len(u), u))
+
+
+# ---------------------------------------------------------------- run
+
+
+@dataclass(frozen=True, slots=True)
+class Accounting:
+    """Where every number of the text went: ``digit_runs == in_figures + excluded + warned``.
+
+    The build prints this reconciliation so "nothing silently dropped" is a checked sum, not
+    a promise (docs/security.md #26: input units == emitted + quarantined).
+    """
+
+    digit_runs: int
+    in_figures: int
+    excluded: dict[str, int]  # reason -> count
+    warned: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.digit_runs == self.in_figures + sum(self.excluded.values()) + self.warned
+
+
+def run(
+    clean: CleanText, seg: Segmentation, mentions: list[Mention]
+) -> tuple[list[Observation], list[Finding]]:
+    """Extract every figure of ``clean.text`` (see the module docstring for the rules)."""
+    observations, findings, _ = run_with_accounting(clean, seg, mentions)
+    return observations, findings
+
+
+def run_with_accounting(
+    clean: CleanText, seg: Segmentation, mentions: list[Mention]
+) -> tuple[list[Observation], list[Finding], Accounting]:
+    """``run`` plus the reconciliation of every digit run in the text."""
+    text = clean.text
+    g = numbers.grammar()
+    folded = fold_aligned(text)
+    excluded = exclusions(text, g, folded)
+    skip = segment.non_statements(text)
+    _exclude_non_statements(text, skip, excluded)
+    findings: list[Finding] = []
+    drafts: list[_Draft] = []
+    for ub, ue in _sentence_units(text):
+        if any(b <= ub and ue <= e for b, e, _ in skip):
+            continue  # headline, 原標題, dateline, credits: not statements
+        drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))
+    for vb, ve in values.vague_ranks(folded):
+        rb, re_ = clean.raw_span(vb, ve)
+        findings.append(
+            Finding(
+                Level.INFO,
+                STAGE,
+                "rank-without-number",
+                f"{text[vb:ve]!r} states a position with no number: not a figure",
+                clean.source_id,
+                vb,
+                ve,
+                rb,
+                re_,
+            )
+        )
+
+    # refinements: a later exact figure consistent with an earlier bounded one
+    for j, d in enumerate(drafts):
+        if d.kind != "quantity" or d.val.qualifier != "exact":
+            continue
+        for i in range(j - 1, -1, -1):
+            e = drafts[i]
+            if (
+                e.indicator == d.indicator
+                and e.kind == d.kind
+                and e.val.unit == d.val.unit
+                and e.val.qualifier != "exact"
+                and e.val.value != d.val.value
+                and _consistent(e.val, d.val)
+            ):
+                d.refines = e
+                break
+
+    findings = [f if f.source_id else replace(f, source_id=clean.source_id) for f in findings]
+    observations = _finish(clean, seg, mentions, drafts)
+    leftovers = _leftover_findings(clean, drafts, excluded)
+    findings.extend(leftovers)
+    findings.extend(_indicator_findings(clean.source_id, observations))
+    used = {b for d in drafts for b, _ in (*d.val.digits, *d.extra_digits)}
+    runs = [m.start() for m in DIGIT_RUN.finditer(text)]
+    reasons: dict[str, int] = {}
+    for b in runs:
+        if b not in used and b in excluded:
+            reasons[excluded[b]] = reasons.get(excluded[b], 0) + 1
+    accounting = Accounting(
+        digit_runs=len(runs),
+        in_figures=sum(1 for b in runs if b in used),
+        excluded=dict(sorted(reasons.items())),
+        warned=len(leftovers),
+    )
+    return observations, findings, accounting
+
+
+HEADLINE_KINDS = ("title", "original-title")
+
+
+def _exclude_non_statements(
+    text: str, skip: list[tuple[int, int, str]], excluded: dict[int, str]
+) -> None:
+    """Name the numbers of the lines that are not statements (they are never figures).
+
+    A headline number that the body states too is excluded as a restatement; one the body
+    never states is left unexcluded, so it surfaces as a WARNING for review (a headline
+    figure is not evidence of its own). Dateline and credit numbers are credit lines.
+    """
+    inside = [(b, e, kind) for b, e, kind in skip]
+    body = [
+        m.group()
+        for m in DIGIT_RUN.finditer(text)
+        if not any(b <= m.start() < e for b, e, _ in inside)
+    ]
+    for m in DIGIT_RUN.finditer(text):
+        where = next((kind for b, e, kind in inside if b <= m.start() < e), None)
+        if where is None or m.start() in excluded:
+            continue
+        if where not in HEADLINE_KINDS:
+            excluded[m.start()] = "credit line"
+        elif m.group() in body:
+            excluded[m.start()] = "headline restating a body figure"
+
+
+def _consistent(bound: _Value, exact: _Value) -> bool:
+    assert bound.value is not None and exact.value is not None
+    if bound.qualifier in ("more-than", "more-than-approximately"):
+        return exact.value > bound.value
+    if bound.qualifier == "at-least":
+        return exact.value >= bound.value
+    if bound.qualifier == "nearly":
+        return exact.value < bound.value
+    if bound.qualifier == "at-most":
+        return exact.value <= bound.value
+    return True
+
+
+def _unit_drafts(
+    text: str,
+    ub: int,
+    ue: int,
+    g: numbers.Grammar,
+    excluded: dict[int, str],
+    findings: list[Finding],
+    folded: str,
+) -> list[_Draft]:
+    clauses = _clauses(text, ub, ue)
+    out: list[_Draft] = []
+    pats = values.patterns()
+    pops = values.populations(folded, ub, ue, excluded)
+    respective: list[tuple[int, int]] = []  # A和B分別達到 x、y: the names still to assign
+    for ci, clause in enumerate(clauses):
+        vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded, pops)
+        # a clause that states a ranked population (在全國31個省中,) names no indicator
+        clause.has_value = bool(vals) or any(clause.begin <= x.begin < clause.end for x in pops)
+        prev_left: tuple[int, int] | None = None
+        prev_right_end = clause.begin
+        for k, v in enumerate(vals):
+            right_limit = vals[k + 1].match_begin if k + 1 < len(vals) else clause.end
+            lb, le = prev_right_end, min(v.match_begin, v.begin)
+            between = folded[lb:le].strip(SPACES)
+            if k > 0 and between in CONJUNCTIONS and prev_left is not None:
+                lb, le = prev_left
+            rb, re_ = max(v.end, v.tail_end), right_limit
+            if text[lb:le].rstrip(SPACES).endswith("“") and text[rb:re_].startswith("”"):
+                le = text.rfind("“", lb, le)
+                rb += 1
+            duration = None
+            dm: re.Match[str] | None = None
+            kind = v.kind
+            if v.kind in ("rank", "tier"):
+                # the rank verb, scope and ranked population are in v.match_begin already
+                dm = pats.duration_tail.search(folded[lb:le].rstrip(SPACES))
+                if dm:
+                    duration = int(dm.group("n"))
+                    le = lb + dm.start()
+            left = _clean_left(folded, lb, le)
+            names = _respectively(folded, left)
+            if names:
+                left, respective = names[0], names[1:]
+            elif left[1] <= left[0] and respective and ci > 0 and clause.sep_before == "、":
+                left, respective = respective[0], respective[1:]
+            if v.kind == "quantity" and values.is_multiple_of_earlier(
+                folded, *_strip(folded, lb, le)
+            ):
+                kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
+            elif v.kind == "quantity":
+                grown = values.growth_word(
+                    folded, left[0], left[1], keep_nouns=v.value_max is not None
+                )
+                if grown is not None:
+                    kind = "growth"
+                    left = _clean_left(folded, left[0], grown[0])
+                    if grown[1] and v.value is not None:  # 下降5%: a growth of -5
+                        v = replace(
+                            v,
+                            value=-v.value,
+                            value_max=-v.value_max if v.value_max is not None else None,
+                        )
+            if (
+                kind == "quantity"
+                and left[1] <= left[0]
+                and clause.sep_before == "、"
+                and out
+                and out[-1].kind == "growth"
+                and out[-1].val.unit == v.unit
+            ):
+                kind = "growth"  # 分別增長8%、9%: a 、-list of growths stays growths
+            right = _clean_right(folded, rb, re_, g)
+            label = text[left[0] : left[1]] + text[right[0] : right[1]]
+            if not label.strip(SPACES) and clause.sep_before == TABLE_CELL:
+                row = _row_header(folded, clauses, ci)
+                if row is not None:
+                    left, label = row, text[row[0] : row[1]]
+            d = _Draft(
+                indicator=label,
+                val=v,
+                kind=kind,
+                begin=left[0] if left[1] > left[0] else v.begin,
+                end=max(v.end, right[1]),
+                right_end=right[1],
+                clause_begin=clause.begin,
+                duration=duration,
+                about_end=le if v.kind in ("rank", "tier") else v.match_begin,
+            )
+            if dm is not None:
+                db = lb + dm.start("n")
+                d.extra_digits.append((db, db + len(dm.group("n"))))
+            prev_left = (lb, le)
+            prev_right_end = right[1] if right[1] > right[0] else v.end
+            out.extend(_resolve(text, d, out, clauses, ci, findings, folded))
+    return out
+
+
+def _row_header(ft: str, clauses: list[_Clause], ci: int) -> tuple[int, int] | None:
+    """``互聯網普及率 | 81.2% | 75.6%``: a bare cell of a flattened table row is a figure of the
+    statistic named by the row's first cell (a value-less clause), or None."""
+    i = ci
+    while i > 0 and clauses[i].sep_before == TABLE_CELL:
+        i -= 1
+    if i == ci or clauses[i].has_value:
+        return None
+    b, e = _clean_left(ft, clauses[i].begin, clauses[i].end)
+    return (b, e) if e > b else None
+
+
+def _respectively(ft: str, left: tuple[int, int]) -> list[tuple[int, int]]:
+    """``A和B分別達到144個、958個``: the joined names, one per value in order ([] if not so)."""
+    b, e = left
+    word = next((w for w in indicators.label_rules().respectively if ft.endswith(w, b, e)), "")
+    if not word:
+        return []
+    e -= len(word)
+    out, start = [], b
+    for i in range(b, e + 1):
+        if i == e or ft[i] in CONJUNCTIONS or ft[i] == "、":
+            nb, ne = _clean_left(ft, start, i)
+            if ne > nb:
+                out.append((nb, ne))
+            start = i + 1
+    return out if len(out) >= 2 else []
+
+
+def _resolve(
+    text: str,
+    d: _Draft,
+    earlier: list[_Draft],
+    clauses: list[_Clause],
+    ci: int,
+    findings: list[Finding],
+    folded: str,
+) -> list[_Draft]:
+    """Apply the shared-statement rules; returns the drafts this value yields."""
+    label = d.indicator
+    items = values.patterns().items.match(fold_aligned(label))
+    if items:
+        n = values.cn_or_int(items.group("n")) or 0
+        named = [c for c in clauses[:ci] if not c.has_value]
+        if n == 0 or len(named) < n:
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    STAGE,
+                    "indicators-not-named",
+                    f"{label!r} but only {len(named)} indicator clauses precede it",
+                    "",
+                    d.begin,
+                    d.end,
+                )
+            )
+            return []
+        out = []
+        for c in named[-n:]:
+            b, e = _clean_left(folded, c.begin, c.end)
+            out.append(
+                replace(
+                    d,
+                    indicator=text[b:e],
+                    begin=b,
+                    clause_begin=c.begin,
+                    about_end=e,
+                    extra_digits=list(d.extra_digits),
+                )
+            )
+        return out
+    raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
+    if d.val.kind == "quantity" and raw_left.endswith(fold_aligned("均")):
+        out = []
+        i = ci
+        while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
+            i -= 1
+            b, e = _clean_left(folded, clauses[i].begin, clauses[i].end)
+            out.insert(
+                0,
+                replace(
+                    d,
+                    indicator=text[b:e],
+                    begin=b,
+                    clause_begin=clauses[i].begin,
+                    about_end=e,
+                    extra_digits=[],
+                ),
+            )
+        return [*out, d]
+    prev = earlier[-1] if earlier else None
+    rules = indicators.label_rules()
+    if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
+        target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
+        if target is not None:
+            d.indicator, d.growth_of, d.about_from = target.indicator, target, target
+        elif prev is not None:  # 排名第十二位,較上年提升2位: the change of the rank's statistic
+            d.indicator, d.about_from = prev.indicator, prev
+        d.begin = d.val.match_begin
+        return [d]
+    if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
+        d.indicator, d.about_from = prev.indicator, prev
+        d.begin = _clause_start(text, d)
+    elif rules.is_relative(fold_aligned(label)) and prev is not None:
+        relative = _without_base_area(label)
+        if fold_aligned(prev.indicator).endswith(fold_aligned(relative)):
+            # 用戶占比為54.3%,占比較上年末提高: the same share again, not a share of a share
+            d.indicator, d.about_from = prev.indicator, prev
+        else:
+            d.indicator = prev.indicator + relative
+    elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
+        d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
+    return [d]
+
+
+def _after_subset(ft: str, d: _Draft) -> bool:
+    """True when the clause opens with a subset marker (其中)."""
+    b, _ = _strip(ft, d.clause_begin, d.val.begin)
+    return any(ft.startswith(w, b) for w in indicators.label_rules().subset_markers)
+
+
+def _without_base_area(label: str) -> str:
+    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's area is the figure's area.
+
+    The share's label is composed anyway (the previous statistic + the share), so the area
+    word after its first character (占) is left out; the area itself is read by period.py.
+    """
+    folded = fold_aligned(label)
+    m = period.area_pattern().match(folded, 1)
+    return label[:1] + label[m.end() :] if m and len(label) > m.end() else label
+
+
+def _clause_start(text: str, d: _Draft) -> int:
+    b, _ = _strip(text, d.clause_begin, d.val.begin)
+    return b
+
+
+def _finish(
+    clean: CleanText, seg: Segmentation, mentions: list[Mention], drafts: list[_Draft]
+) -> list[Observation]:
+    order = sorted(
+        range(len(drafts)),
+        key=lambda i: (drafts[i].begin, drafts[i].val.begin, drafts[i].indicator),
+    )
+    pos = {id(drafts[i]): n for n, i in enumerate(order)}
+    about_mentions = sorted(
+        (m for m in mentions if m.entity_id.startswith(ABOUT_CLASSES)),
+        key=lambda m: (m.begin, m.end),
+    )
+    out: list[Observation] = []
+    previous: dict[str, tuple[int, str | None]] = {}  # sentence id -> (value end, about)
+    for i in order:
+        d = drafts[i]
+        v = d.val
+        sentence_id = _sentence_id(seg, v.begin)
+        about = _about(about_mentions, d)
+        prev_end, prev_about = previous.get(sentence_id, (-1, None))
+        if about is None and prev_end >= 0 and _list_continuation(clean.text, prev_end, d.begin):
+            about = prev_about
+        previous[sentence_id] = (v.end, about)
+        out.append(
+            Observation(
+                indicator=d.indicator,
+                stated_value=v.stated,
+                value=v.value,
+                unit=v.unit,
+                qualifier=v.qualifier,
+                kind=d.kind,
+                begin=d.begin,
+                end=d.end,
+                value_begin=v.begin,
+                value_end=v.end,
+                sentence_id=sentence_id,
+                about=about,
+                rank=v.rank,
+                rank_scope=v.scope,
+                growth_of=pos[id(d.growth_of)] if d.growth_of is not None else None,
+                refines=pos[id(d.refines)] if d.refines is not None else None,
+                tier=v.tier,
+                duration_years=d.duration,
+                rank_of=v.rank_of,
+                value_max=v.value_max,
+            )
+        )
+    return out
+
+
+def _list_continuation(text: str, prev_end: int, begin: int) -> bool:
+    """True when only an enumeration comma separates this statement from the previous one.
+
+    ``“渝快辦”服務2637萬人、辦件量達2.7億件``: a 、-joined statement continues the list about
+    the same subject, so a figure with no entity of its own measures the previous one's.
+    """
+    return prev_end <= begin and text[prev_end:begin].strip(SPACES) == "、"
+
+
+def _sentence_id(seg: Segmentation, offset: int) -> str:
+    for s in seg.sentences:
+        if s.begin <= offset < s.end:
+            return s.id
+    return ""
+
+
+def _about(mentions: list[Mention], d: _Draft) -> str | None:
+    while d.about_from is not None:
+        d = d.about_from
+    before = [m for m in mentions if d.clause_begin <= m.begin and m.end <= d.about_end]
+    if before:
+        return max(before, key=lambda m: (m.end, m.begin)).entity_id
+    after = [m for m in mentions if d.val.end <= m.begin and m.end <= d.right_end]
+    return after[0].entity_id if after else None
+
+
+def _leftover_findings(
+    clean: CleanText, drafts: list[_Draft], excluded: dict[int, str]
+) -> list[Finding]:
+    used = {b for d in drafts for b, _ in (*d.val.digits, *d.extra_digits)}
+    out = []
+    for m in DIGIT_RUN.finditer(clean.text):
+        if m.start() in used or m.start() in excluded:
+            continue
+        rb, re_ = clean.raw_span(m.start(), m.end())
+        out.append(
+            Finding(
+                Level.WARNING,
+                STAGE,
+                "number-not-extracted",
+                f"number {m.group()!r} matched no figure rule and no exclusion rule",
+                clean.source_id,
+                m.start(),
+                m.end(),
+                rb,
+                re_,
+            )
+        )
+    return out
+
+
+def _indicator_findings(source_id: str, observations: list[Observation]) -> list[Finding]:
+    """An indicator with no curated row (by folded label, so either script) is a review item.
+
+    Open world (issue 7): an uncurated indicator never fails the build; it is reported with
+    its first statement's span so the curation queue can offer it for an English label.
+    """
+    out = []
+    seen: set[str] = set()
+    for o in sorted(observations, key=lambda o: (o.begin, o.end, o.indicator)):
+        key = indicators.indicator_key(o.indicator)
+        if key in seen or indicators.curated(o.indicator) is not None:
+            continue
+        seen.add(key)
+        out.append(
+            Finding(
+                Level.WARNING,
+                STAGE,
+                "indicator-uncurated",
+                f"indicator {o.indicator!r} has no row in graph/curation/{INDICATORS_FILE.name}"
+                " (a curation candidate: add its English label)",
+                source_id,
+                o.begin,
+                o.end,
+            )
+        )
+    return out

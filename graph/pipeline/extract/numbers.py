@@ -1,0 +1,472 @@
+"""Number grammar for figures written in Chinese news text, in either script.
+
+A figure is ``[prefix marker] number [range | fraction] [余|多] [multiplier] [余|多] [unit]
+[suffix marker]``, with optional spaces between the parts (``2362 萬人``, ``超 5000款``,
+``10-20個``, ``約1/3``, ``1,234.5萬元``, ``500 TB``, ``2.5億G``). Units, multipliers and
+qualifier markers come from ``graph/curation/units.yaml`` and ``qualifiers.yaml``, written
+once (zh-Hant) and matched on the script-folded text
+(:func:`graph.pipeline.extract.grammar.fold_aligned`,
+one character for one character), so 萬/万 and 億/亿 are the same multiplier and every offset
+is an offset into the source text. A match reports the *curated* spelling of its unit,
+multiplier and markers (``個`` for 个), so both scripts give the same observation.
+
+The value is normalized to a ``Decimal`` (never ``float``: 4567.79萬 must become exactly
+45677900). Percentages stay percent numbers (74.01% -> 74.01). A range keeps its lower end
+as ``value`` and its upper end as ``value_max``; a fraction is its quotient. Chinese numerals
+are read by :func:`parse_cn_int` (ranks, 三十一個) and :func:`find_cn_counts`; a single
+Chinese digit before a measure word (一個, 兩項) is prose, not a figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from graph.model import InputError
+from graph.pipeline.extract import grammar as gw
+from graph.pipeline.extract.grammar import fold_aligned
+
+CURATION = gw.CURATION
+UNITS_FILE = CURATION / "units.yaml"
+QUALIFIERS_FILE = CURATION / "qualifiers.yaml"
+
+SPACE_CHARS = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+"""Horizontal spaces that may stand inside a figure (2362 萬人): every Unicode space
+separator the cleaner keeps (it never folds spaces), plus tab; never a newline. The fold
+keeps each of them (NFKC would turn most into U+0020; :func:`fold_aligned` keeps one char)."""
+SPACE = f"[{SPACE_CHARS}]*"
+PLAIN_DIGITS = r"\d+(?:\.\d+)?"
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+\.[ \u00a0\u3000]\d+|\d+(?:\.\d+)?"
+"""A number: thousands-separated (1,234.5: only when every group has exactly 3 digits),
+a decimal a scrape broke with one space after its point (``6. 88億``: a sentence never ends
+with an ASCII point in this genre, so the digits after it are the fraction), or plain.
+``,`` is also this genre's clause separator after cleaning; a comma followed by exactly three
+digits and a non-digit is read as a thousands separator."""
+DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(DIGITS)
+
+
+def is_thousands_comma(text: str, i: int) -> bool:
+    """True when the ``,`` at ``i`` separates thousands inside one number (1,234.5), so a
+    clause splitter must not cut there."""
+    if text[i : i + 1] != "," or i == 0 or not text[i - 1].isdigit():
+        return False
+    start = i
+    while start > 0 and (text[start - 1].isdigit() or text[start - 1] == ","):
+        start -= 1
+    m = _THOUSANDS.match(text, start)
+    return m is not None and m.end() > i
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    surface: str
+    iri: str
+    zh: str
+    en: str
+    general: bool = False
+    needs_multiplier: bool = False  # 億G is traffic; 5G is a name
+
+
+@dataclass(frozen=True, slots=True)
+class Qualifier:
+    id: str
+    zh: str
+    en: str
+    definition: str
+    prefix: tuple[str, ...]
+    suffix: tuple[str, ...]
+    general: bool = False
+    clause: tuple[str, ...] = ()  # weak markers anywhere before the number (累計)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    """One figure found in a text: offsets are absolute (into the text searched)."""
+
+    begin: int  # start of the stated value (non-exact prefix marker included)
+    end: int  # end of the stated value (unit and suffix marker included)
+    digits_begin: int
+    digits_end: int
+    value: Decimal  # normalized (multiplier applied); a range's lower end
+    unit: str  # curated unit surface (個 for 个), "" if none
+    multiplier: str  # curated multiplier ("萬", "億", "萬億", ...) or ""
+    qualifier: str  # qualifier id
+    markers: tuple[str, ...]  # curated qualifier markers seen, in text order
+    match_begin: int  # start including an exact marker such as 達 (grammar consumed)
+    value_max: Decimal | None = None  # a range's upper end (10-20個)
+    digit_runs: tuple[tuple[int, int], ...] = ()  # every digit run the figure consumed
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    units: tuple[Unit, ...]
+    multipliers: dict[str, Decimal]  # curated surface -> factor
+    qualifiers: tuple[Qualifier, ...]
+    pattern: re.Pattern[str]  # matched on fold_aligned(text)
+    unit_of: dict[str, str]  # folded unit -> curated surface
+    multiplier_of: dict[str, str]  # folded multiplier -> curated surface
+    marker_of: dict[str, tuple[str, str]]  # folded marker -> (curated marker, qualifier id)
+    cn_pattern: re.Pattern[str]  # Chinese-numeral count (三十一個), on folded text
+    # ``pattern`` without its range group: the reading when a "range" does not ascend
+    # (a flattened table row 3987<TAB>-0.6%: two figures, not the interval 3987..0.6)
+    plain: re.Pattern[str] | None = None
+
+    def match(self, folded: str, pos: int, endpos: int | None = None) -> re.Match[str] | None:
+        """``pattern.match`` at ``pos``, read without the range when its ends do not ascend."""
+        end = len(folded) if endpos is None else endpos
+        m = self.pattern.match(folded, pos, end)
+        if m is None or not m.group("num2") or self.plain is None or _ascends(m, self):
+            return m
+        return self.plain.match(folded, pos, end)
+
+    def finditer(self, folded: str, pos: int, endpos: int) -> list[re.Match[str]]:
+        """Every match in ``folded[pos:endpos]``, left to right, as ``pattern.finditer`` would."""
+        out = []
+        while pos < endpos:
+            m = self.pattern.search(folded, pos, endpos)
+            if m is None:
+                break
+            if m.group("num2") and self.plain is not None and not _ascends(m, self):
+                m = self.plain.match(folded, m.start(), endpos) or m
+            out.append(m)
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+        return out
+
+    def qualifier_of(self, marker: str) -> str:
+        """Qualifier id of a marker, in either script (達/达, 約/约)."""
+        hit = self.marker_of.get(fold_aligned(marker))
+        if hit is None:
+            raise KeyError(marker)
+        return hit[1]
+
+    @property
+    def clause_markers(self) -> dict[str, str]:
+        """Folded weak (clause-level) marker -> qualifier id (累计 -> cumulative)."""
+        return {fold_aligned(m): q.id for q in self.qualifiers for m in q.clause}
+
+
+def _load_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path.name}: cannot read ({exc})".replace("\n", " ")) from exc
+
+
+def load_units(path: Path = UNITS_FILE) -> tuple[tuple[Unit, ...], dict[str, Decimal], set[str]]:
+    """Units, multipliers and the set of multipliers marked ``general``.
+
+    Strict: a row that folds to the same key as another (個 and 个) is refused, since the
+    text is matched folded and the second row could never be told apart from the first.
+    """
+    data = _load_yaml(path)
+    if not isinstance(data, dict) or "units" not in data or "multipliers" not in data:
+        raise InputError(f"{path.name}: expected mappings 'units' and 'multipliers'")
+    if not isinstance(data["units"], list) or not isinstance(data["multipliers"], list):
+        raise InputError(f"{path.name}: 'units' and 'multipliers' must be lists")
+    units = []
+    seen: dict[str, str] = {}
+    for row in data["units"]:
+        try:
+            unit = Unit(
+                str(row["surface"]),
+                str(row["iri"]),
+                str(row["zh"]),
+                str(row["en"]),
+                bool(row.get("general", False)),
+                bool(row.get("needs_multiplier", False)),
+            )
+        except (KeyError, TypeError) as exc:
+            raise InputError(f"{path.name}: unit row {row!r} lacks {exc}") from exc
+        key = fold_aligned(unit.surface)
+        if not unit.surface or key in seen:
+            raise InputError(f"{path.name}: unit {unit.surface!r} repeats {seen.get(key)!r}")
+        seen[key] = unit.surface
+        units.append(unit)
+    mults: dict[str, Decimal] = {}
+    general: set[str] = set()
+    for row in data["multipliers"]:
+        try:
+            surface = str(row["surface"])
+            mults[surface] = Decimal(str(row["factor"]))
+        except (KeyError, TypeError, InvalidOperation) as exc:
+            raise InputError(f"{path.name}: bad multiplier row {row!r}") from exc
+        key = "m:" + fold_aligned(surface)
+        if key in seen:
+            raise InputError(f"{path.name}: multiplier {surface!r} repeats {seen[key]!r}")
+        seen[key] = surface
+        if row.get("general"):
+            general.add(surface)
+    return tuple(units), mults, general
+
+
+def _markers(row: dict[str, object], key: str) -> tuple[str, ...]:
+    value = row.get(key) or ()
+    if not isinstance(value, list | tuple):
+        raise TypeError(key)
+    return tuple(str(m) for m in value)
+
+
+def load_qualifiers(path: Path = QUALIFIERS_FILE) -> tuple[Qualifier, ...]:
+    """Qualifier rows; a marker that folds like another marker is refused."""
+    data = _load_yaml(path)
+    if not isinstance(data, list):
+        raise InputError(f"{path.name}: expected a list of qualifier rows")
+    rows = []
+    seen: dict[str, str] = {}
+    for row in data:
+        try:
+            q = Qualifier(
+                str(row["id"]),
+                str(row["zh"]),
+                str(row["en"]),
+                str(row["definition"]),
+                _markers(row, "prefix"),
+                _markers(row, "suffix"),
+                bool(row.get("general", False)),
+                _markers(row, "clause"),
+            )
+        except (KeyError, TypeError) as exc:
+            raise InputError(f"{path.name}: qualifier row {row!r} lacks {exc}") from exc
+        for marker in (*q.prefix, *q.suffix, *q.clause):
+            key = fold_aligned(marker)
+            if key in seen:
+                raise InputError(
+                    f"{path.name}: marker {marker!r} of {q.id!r} repeats {seen[key]!r}"
+                )
+            seen[key] = f"{marker} ({q.id})"
+        rows.append(q)
+    return tuple(rows)
+
+
+_alt = gw.alt
+
+
+@lru_cache(maxsize=4)
+def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FILE) -> Grammar:
+    units, mults, _ = load_units(units_file)
+    quals = load_qualifiers(qualifiers_file)
+    w = gw.words()
+    marker_of = {fold_aligned(m): (m, q.id) for q in quals for m in (*q.prefix, *q.suffix)}
+    prefixes = [fold_aligned(m) for q in quals for m in q.prefix]
+    suffixes = [fold_aligned(m) for q in quals for m in q.suffix]
+    unit_of = {fold_aligned(u.surface): u.surface for u in units}
+    multiplier_of = {fold_aligned(m): m for m in mults}
+    # 余/多 may sit between the digits and the multiplier (3000余萬) or after it (160萬余);
+    # 以上-style suffixes follow the unit (90%以上). One suffix group serves every slot.
+    infix = _alt([s for s in suffixes if len(s) == 1])
+    all_units = _alt(list(unit_of))
+    free_units = _alt([fold_aligned(u.surface) for u in units if not u.needs_multiplier])
+    ranges = _alt(list(w.range_separators))
+    fractions = _alt(list(w.fraction_separators))
+    head = (
+        rf"(?:(?P<pre>{_alt(prefixes)}){SPACE})?"
+        rf"(?<![\d.])(?P<num>{DIGITS})(?![\d])"
+        rf"(?:(?P<frac>{fractions})(?P<den>\d+)(?![\d.]|{fractions}))?"
+    )
+    range_group = (
+        # a range may repeat the multiplier and unit on its lower end (8%至19%, 3萬至5萬戶)
+        rf"(?:{SPACE}(?P<m1>(?!{all_units}){_alt(list(multiplier_of))})?{SPACE}"
+        rf"(?P<u1>(?(m1)(?:{all_units})|(?:{free_units})))?"
+        rf"{SPACE}(?P<rsep>{ranges}){SPACE}(?P<num2>{DIGITS})(?![\d]))?"
+    )
+    no_range = r"(?P<m1>(?!))?(?P<u1>(?!))?(?P<rsep>(?!))?(?P<num2>(?!))?"
+    tail = (
+        rf"(?P<s1>{infix})?{SPACE}"
+        # a multiplier only where no unit starts (千瓦 is a unit, not 千 + 瓦)
+        rf"(?P<mult>(?!{all_units}){_alt(list(multiplier_of))})?"
+        rf"(?P<s2>{infix})?{SPACE}"
+        rf"(?P<unit>(?(mult)(?:{all_units})|(?:{free_units})))?"
+        rf"(?P<s3>{_alt(suffixes)})?"
+    )
+    pattern = re.compile(head + range_group + tail)
+    plain = re.compile(head + no_range + tail)
+    count_units = _alt([fold_aligned(u.surface) for u in units if u.iri.startswith("cqr:")])
+    cn_pattern = re.compile(
+        rf"(?<![{re.escape(w.ordinal + w.top_n + ''.join(w.numeral_not_after))}])"
+        rf"(?P<cn>{w.cn_numeral}){SPACE}"
+        rf"(?P<unit>{count_units})"
+    )
+    return Grammar(
+        units, mults, quals, pattern, unit_of, multiplier_of, marker_of, cn_pattern, plain
+    )
+
+
+def _ascends(m: re.Match[str], g: Grammar) -> bool:
+    """Whether a range match's upper end is above its lower end (10-20個 yes, 3987 -0.6 no)."""
+    mult = g.multiplier_of[m.group("mult")] if m.group("mult") else ""
+    low = g.multiplier_of[m.group("m1")] if m.group("m1") else mult
+    return _scaled(m.group("num2"), mult or low, g) > _scaled(m.group("num"), low, g)
+
+
+def _trim(text: str, begin: int, end: int) -> tuple[int, int]:
+    """Drop spaces the optional groups swallowed at the end of a match."""
+    while end > begin and text[end - 1] in SPACE_CHARS:
+        end -= 1
+    return begin, end
+
+
+def match_at(text: str, pos: int, g: Grammar | None = None) -> NumberMatch | None:
+    """The figure whose digits start at ``pos`` (with any prefix marker before it)."""
+    g = g or grammar()
+    folded = fold_aligned(text)
+    # Look back for a prefix marker: try every start a few characters before the digits.
+    for start in range(max(0, pos - 6), pos + 1):
+        m = g.match(folded, start)
+        if m and m.start("num") == pos:
+            return _to_match(text, m, g)
+    return None
+
+
+def find_all(
+    text: str,
+    g: Grammar | None = None,
+    pos: int = 0,
+    endpos: int | None = None,
+    folded: str | None = None,
+) -> list[NumberMatch]:
+    """Every figure in ``text[pos:endpos]`` (absolute offsets); never raises on any input.
+
+    ``folded`` is ``fold_aligned(text)`` when the caller already has it (one fold per text).
+    """
+    g = g or grammar()
+    folded = fold_aligned(text) if folded is None else folded
+    end = len(text) if endpos is None else endpos
+    return [_to_match(text, m, g) for m in g.finditer(folded, pos, end)]
+
+
+def _scaled(num: str, mult: str, g: Grammar) -> Decimal:
+    value = Decimal(re.sub(r"[,\s]", "", num))
+    if mult:
+        with localcontext() as ctx:  # exact however long the digit run (no rounding at 28)
+            ctx.prec = len(num) + 40
+            value *= g.multipliers[mult]
+    return value
+
+
+def _runs(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
+    out = []
+    for grp in ("num", "den", "u1", "num2", "unit"):  # a unit may hold digits (塊/32)
+        if m.group(grp):
+            base = m.start(grp)
+            out += [(base + r.start(), base + r.end()) for r in DIGIT_RUN.finditer(m.group(grp))]
+    return tuple(out)
+
+
+def _to_match(text: str, m: re.Match[str], g: Grammar) -> NumberMatch:
+    mult = g.multiplier_of[m.group("mult")] if m.group("mult") else ""
+    # the lower end of a range scales by its own multiplier when it writes one (3萬至50萬)
+    low_mult = g.multiplier_of[m.group("m1")] if m.group("m1") else mult
+    value = _scaled(m.group("num"), low_mult, g)
+    value_max = None
+    if m.group("den"):
+        den = Decimal(m.group("den"))
+        value = value / den if den else value
+    elif m.group("num2"):
+        value_max = clean_decimal(_scaled(m.group("num2"), mult or low_mult, g))
+    found = [m.group(x) for x in ("pre", "s1", "s2", "s3") if m.group(x)]
+    markers = tuple(g.marker_of[x][0] for x in found)
+    qualifier = "exact"
+    for x in found:  # text order: a prefix marker wins over a suffix one
+        q = g.marker_of[x][1]
+        if q != "exact":
+            qualifier = q
+            break
+    pre = m.group("pre")
+    exact_pre = bool(pre) and g.marker_of[pre][1] == "exact"
+    begin = m.start("num") if (not pre or exact_pre) else m.start()
+    _, end = _trim(text, begin, m.end())
+    unit = m.group("unit") or m.group("u1")  # 8%至19: the lower end's unit is the range's
+    return NumberMatch(
+        begin=begin,
+        end=end,
+        digits_begin=m.start("num"),
+        digits_end=m.end("num"),
+        value=clean_decimal(value),
+        unit=g.unit_of[unit] if unit else "",
+        multiplier=mult,
+        qualifier=qualifier,
+        markers=markers,
+        match_begin=m.start(),
+        value_max=value_max,
+        digit_runs=_runs(m),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CnCount:
+    """A count written in Chinese numerals (三十一個): never a digit run."""
+
+    begin: int
+    end: int
+    value: int
+    unit: str  # curated surface
+
+
+def find_cn_counts(
+    text: str,
+    g: Grammar | None = None,
+    pos: int = 0,
+    endpos: int | None = None,
+    folded: str | None = None,
+) -> list[CnCount]:
+    """Compound Chinese-numeral counts before a count unit (三十一個, 十二項); not 一個/兩項.
+
+    ``folded`` is ``fold_aligned(text)`` when the caller already has it (one fold per text).
+    """
+    g = g or grammar()
+    folded = fold_aligned(text) if folded is None else folded
+    end = len(text) if endpos is None else endpos
+    out = []
+    for m in g.cn_pattern.finditer(folded, pos, end):
+        cn = m.group("cn")
+        n = parse_cn_int(cn)
+        if n is None or not gw.is_compound_cn(cn):
+            continue
+        out.append(CnCount(m.start(), m.end(), n, g.unit_of[m.group("unit")]))
+    return out
+
+
+def clean_decimal(value: Decimal) -> Decimal:
+    """Canonical form: no exponent, no trailing zeros (45677900.00 -> 45677900, 74.10 -> 74.1)."""
+    with localcontext() as ctx:
+        ctx.prec = max(28, len(value.as_tuple().digits) + 40)
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+        return Decimal(format(value.normalize(), "f"))
+
+
+def parse_number(stated: str, g: Grammar | None = None) -> Decimal | None:
+    """Normalized value of a whole stated figure ('2362萬人' -> 23620000), else None."""
+    g = g or grammar()
+    stated = stated.strip()
+    m = g.pattern.fullmatch(fold_aligned(stated))
+    if not m:
+        return None
+    return _to_match(stated, m, g).value
+
+
+def format_number(value: Decimal, multiplier: str = "", g: Grammar | None = None) -> str:
+    """Inverse of :func:`parse_number` for a value and a multiplier word."""
+    g = g or grammar()
+    if multiplier:
+        with localcontext() as ctx:
+            ctx.prec = len(value.as_tuple().digits) + 40
+            value = value / g.multipliers[multiplier]
+    text = format(clean_decimal(value), "f")
+    return text + multiplier
+
+
+def parse_cn_int(text: str) -> int | None:
+    """Chinese integers (一 .. 九千九百九十九) in either script; see :mod:`grammar`."""
+    return gw.parse_cn_int(text)
+
+
+def cn_numeral() -> str:
+    """Regex of a Chinese numeral, folded (the digits and positions of grammar.yaml)."""
+    return gw.words().cn_numeral

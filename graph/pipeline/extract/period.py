@@ -1,0 +1,292 @@
+"""Period, area and edition of each figure, read from the text (issue 7, item 7).
+
+``edition(doc, text)`` is the report edition the article covers: the manifest's
+``edition``, else the year written in 《…報告(2023)》 in the manifest's ``report``, the title
+or the body, else the year before the article's date (an annual report released in year Y
+covers year Y-1: the 2023 edition came out on 2024-10-12).
+
+Period of a figure (words in ``graph/curation/periods.yaml``, matched on the folded text):
+the nearest time expression before its value in its sentence; else the last clause-initial
+one earlier in its paragraph (``截至2022年底,`` / ``2023年,`` set the topic of what follows;
+``而2021年底這一數字…`` is a contrast and sets nothing); else the edition. ``去年`` / ``今年`` /
+``前年`` count from the article's date. Not periods: a time expression right after a
+comparison word (較2021年底, 比去年), inside 《…》, or a full date (2023年9月20日: an event).
+A period is always a year, ``YYYY`` (xsd:gYear), also for a part of a year: 今年上半年,
+2023年前三季度 and 截至6月底 give the year they fall in. Decided so (the team's fixture gold
+and the graph's xsd:gYear agree on it): the part of the year stays in the quoted statement,
+and a half-year figure that differs from the full year's of the same indicator, period and
+area is reported as a conflict by assemble (a review item), never silently merged. The part
+is still parsed (``TimeExpr.month``) so a finer period can be switched on in one place.
+
+Area of a figure: the manifest's ``area`` unless its statement starts with an area word
+(全國網民規模 -> place/china; 四川省… -> place/sichuan; 全市 / 我市 = the article's own area).
+A growth takes the area of the figure it grows; a rank's area is the article's (its scope is
+``rank_scope``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graph.model import InputError, Observation
+from graph.pipeline.extract.grammar import fold_aligned
+
+PERIODS_FILE = Path(__file__).resolve().parents[2] / "curation" / "periods.yaml"
+_EDITION_YEAR = re.compile(r"报告[(（]((?:19|20)\d\d)[)）]")
+_SENTENCE_END = "。！？；;!?"
+_CLAUSE_START = _SENTENCE_END + ",，、:：\n"
+_SPACES = " \t\u3000"
+
+
+def edition(doc: Any, text: str) -> str:
+    """The report edition year the article covers (see the module docstring)."""
+    if doc.edition:
+        return str(doc.edition)
+    for where in (doc.report or "", doc.title, text):
+        m = _EDITION_YEAR.search(fold_aligned(where))
+        if m:
+            return m.group(1)
+    return str(int(doc.date[:4]) - 1)
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The compiled words of ``periods.yaml``."""
+
+    time: re.Pattern[str]
+    relative: dict[str, int]
+    parts: dict[str, int | None]
+    bases: tuple[str, ...]
+    price_bases: tuple[str, ...]
+    area: re.Pattern[str]
+    area_ids: dict[str, str | None]  # folded area word -> id (None = the article's area)
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    folded = sorted({fold_aligned(str(w)) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in folded) or "(?!)"
+
+
+def load_rules(path: Path = PERIODS_FILE) -> Rules:
+    """Read ``periods.yaml``; a bad file is a one-line ``InputError`` naming it."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path.name}: cannot read ({exc})") from exc
+    try:
+        relative = {fold_aligned(str(k)): int(v) for k, v in data["relative_years"].items()}
+        parts = {
+            fold_aligned(str(k)): None if v is None else int(v) for k, v in data["parts"].items()
+        }
+        as_of = [str(w) for w in data["as_of"]]
+        bases = tuple(fold_aligned(str(w)) for w in data["bases"])
+        price_bases = tuple(fold_aligned(str(w)) for w in data.get("price_bases") or [])
+        suffixes = [str(w) for w in data["area_suffixes"]]
+        area_ids = {
+            fold_aligned(str(r["word"])): (str(r["id"]) if r["id"] else None) for r in data["areas"]
+        }
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        raise InputError(
+            f"{path.name}: needs relative_years, parts, as_of, bases, area_suffixes and areas"
+            f" ({type(exc).__name__}: {exc})"
+        ) from exc
+    part_alt = _alt(list(parts))
+    time = re.compile(
+        rf"(?P<asof>{_alt(as_of)})?"
+        rf"(?:(?P<year>(?:19|20)\d\d)年|(?P<rel>{_alt(list(relative))}))?"
+        rf"(?:(?P<m1>\d{{1,2}})(?:[-~至到](?P<m2>\d{{1,2}}))?月(?P<mend>底|末|份)?"
+        rf"|(?P<part>{part_alt}))?"
+    )
+    # 市 but not the 市 of 市民 (重慶市民: the measured population)
+    area = re.compile(rf"(?P<w>{_alt(list(area_ids))})(?:{_alt(suffixes)})?(?<!市(?=民))")
+    return Rules(time, relative, parts, bases, price_bases, area, area_ids)
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The shipped words, loaded once per process."""
+    return load_rules()
+
+
+def area_pattern() -> re.Pattern[str]:
+    """Area words with their suffixes (folded): the label rules drop them as leading context."""
+    return rules().area
+
+
+# ---------------------------------------------------------------- time expressions
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    begin: int
+    end: int
+    period: str  # YYYY
+    clause_initial: bool
+    month: int | None = None  # the month a part of a year ends (上半年 -> 6), None = the year
+
+
+def time_expressions(text: str, article_year: int, ft: str | None = None) -> list[TimeExpr]:
+    """Every time expression of ``text`` that can be a figure's period, in text order."""
+    r = rules()
+    ft = fold_aligned(text) if ft is None else ft
+    titles = _title_ranges(ft)
+    out: list[TimeExpr] = []
+    anchor: int | None = None  # the year of the last 2024年1-6月 / 2024年上半年 read so far
+    pos = 0
+    while pos < len(ft):
+        m = r.time.match(ft, pos)
+        bare = bool(m and (m.group("m1") or m.group("part")))
+        if not m or m.end() == pos or not (m.group("year") or m.group("rel") or _month(m) or bare):
+            pos += 1
+            continue
+        b, e = m.start(), m.end()
+        pos = e
+        if m.group("asof") is None and not (m.group("year") or m.group("rel")):
+            # a bare 1-6月 / 6月 / 上半年 opening a clause continues the year of the last
+            # sub-year period stated with its year (2024年1-6月 in the lead); alone it is
+            # too vague to be a period
+            if anchor is not None and _clause_initial(ft, b) and not _event_date(ft, b, e):
+                _, month = _year_month(m, r, anchor)
+                out.append(TimeExpr(b, e, f"{anchor:04d}", True, month))
+            continue
+        if _event_date(ft, b, e) or any(tb < b < te for tb, te in titles):
+            continue  # an event date (2023年9月20日) or part of a title
+        if m.group("year") is None and m.group("rel") is None and m.group("part"):
+            continue
+        if any(ft.endswith(w, 0, b) for w in r.bases):
+            continue  # 較2021年底: a comparison base
+        if any(ft.startswith(w, e) for w in r.price_bases):
+            continue  # 按上年不變價: a price base
+        if m.group("year") and b > 0 and ft[b - 1].isdigit():
+            continue
+        year, month = _year_month(m, r, article_year)
+        if year is not None and month is not None and m.group("year"):
+            anchor = year
+        if year is not None:
+            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month))
+    return out
+
+
+def _event_date(ft: str, b: int, e: int) -> bool:
+    """2023年9月20日 / 7月23日: a day follows, so this is an event's date, not a period."""
+    return bool(re.match(r"\d{1,2}[日号]", ft[e : e + 3]))
+
+
+def _month(m: re.Match[str]) -> bool:
+    return bool(m.group("m1") and (m.group("asof") or m.group("mend")))
+
+
+def _year_month(m: re.Match[str], r: Rules, article_year: int) -> tuple[int | None, int | None]:
+    """The year of a time expression and the month its part of the year ends (or None)."""
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif m.group("rel"):
+        year = article_year + r.relative[m.group("rel")]
+    else:
+        year = article_year  # 截至6月底: this year's
+    if m.group("m1"):
+        month = int(m.group("m2") or m.group("m1"))
+        return (year, month) if 1 <= month <= 12 else (None, None)
+    part = m.group("part")
+    return year, (r.parts.get(part) if part else None)
+
+
+def _clause_initial(ft: str, b: int) -> bool:
+    i = b - 1
+    while i >= 0 and ft[i] in _SPACES:
+        i -= 1
+    return i < 0 or ft[i] in _CLAUSE_START
+
+
+def _title_ranges(ft: str) -> list[tuple[int, int]]:
+    out, start = [], None
+    for i, ch in enumerate(ft):
+        if ch == "《" and start is None:
+            start = i
+        elif ch == "》" and start is not None:
+            out.append((start, i + 1))
+            start = None
+    return out
+
+
+# ---------------------------------------------------------------- per figure
+
+
+def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: str) -> str:
+    """The period of one figure: sentence, then paragraph topic, then ``default``."""
+    vb = obs.value_begin
+    line_b = text.rfind("\n", 0, vb) + 1
+    sent_b = max([line_b] + [text.rfind(ch, line_b, vb) + 1 for ch in _SENTENCE_END])
+    before = [x for x in exprs if line_b <= x.begin and x.end <= vb]
+    in_sentence = [x for x in before if x.begin >= sent_b]
+    if in_sentence:
+        return in_sentence[-1].period
+    topic = [x for x in before if x.clause_initial]
+    return topic[-1].period if topic else default
+
+
+def figure_area(text: str, obs: Observation, ft: str | None = None) -> str:
+    """The area word that opens the figure's statement (its id), "" = the article's area.
+
+    ``ft`` is ``fold_aligned(text)`` when the caller has it (folded once per document).
+    """
+    if obs.kind in ("rank", "tier"):
+        return ""
+    ft = fold_aligned(text) if ft is None else ft
+    line_b = text.rfind("\n", 0, obs.value_begin) + 1
+    clause_b = max([line_b] + [ft.rfind(ch, line_b, obs.begin) + 1 for ch in _CLAUSE_START])
+    # the area word leads the statement (a label that points back starts at the clause)
+    from graph.pipeline.extract import indicators  # late: indicators reads this module's words
+
+    lead = indicators.label_rules().leading_end(ft, clause_b, obs.value_begin)
+    found = ""
+    for m in rules().area.finditer(ft, clause_b, max(clause_b, obs.begin, lead)):
+        found = rules().area_ids.get(m.group("w")) or ""
+    return found
+
+
+def _continued_area(o: Observation, earlier: list[Observation]) -> str:
+    """A statistic continued in its sentence (its share, its rank, 這一數字) keeps its area.
+
+    全國數字經濟規模達50.2萬億元,占國內生產總值的比重為41.5%: the share is national too.
+    A later clause of the sentence that names no area of its own (數字經濟佔GDP比重為41.5%)
+    stays in the area the sentence opened with, as a reader takes it.
+    """
+    if o.kind in ("rank", "tier"):
+        return ""
+    for prev in reversed(earlier):
+        if prev.sentence_id != o.sentence_id:
+            break
+        if prev.kind in ("rank", "tier"):
+            continue
+        return prev.area
+    return ""
+
+
+def apply(observations: list[Observation], doc: Any, text: str) -> list[Observation]:
+    """Give every observation a period and an area (neither is ever left "")."""
+    default = edition(doc, text)
+    ft = fold_aligned(text)
+    exprs = time_expressions(text, int(doc.date[:4]), ft)
+    out: list[Observation] = []
+    for o in observations:
+        period = o.period or figure_period(text, exprs, o, default)
+        area = o.area or figure_area(text, o, ft) or _continued_area(o, out)
+        out.append(replace(o, period=period, area=area))
+    # a growth covers the area of the figure it grows
+    out = [
+        replace(o, area=out[o.growth_of].area)
+        if o.growth_of is not None and not o.area and 0 <= o.growth_of < len(out)
+        else o
+        for o in out
+    ]
+    return [replace(o, area=o.area or doc.area) for o in out]

@@ -1,0 +1,764 @@
+"""Value recognition: which characters of a clause state a figure, and which numbers are not
+figures (each by a named rule), for text in either script.
+
+Every pattern is built from the words of ``graph/curation/grammar.yaml``, ``units.yaml`` and
+``qualifiers.yaml`` and matched on ``fold_aligned(text)`` (same length as the text, so every
+offset found is an offset into the source). :mod:`graph.pipeline.extract.metrics` turns the values
+into observations (indicator labels, shared statements, growth targets).
+
+Figures
+    * quantity: the number grammar of :mod:`graph.pipeline.extract.numbers` (2362萬人, 10-20個,
+    約1/3,
+      1,234.5萬元, 2.5億G, 68055塊/32; a range may repeat its unit: 8%至19%, and its frame
+      介於…之間 is grammar), a compound Chinese-numeral count (三十一個; not 一個,
+      兩項, 千家萬戶), a fraction in words (超過三分之一; 百分之二十 = 20%) or tenths (超六成 =
+      more than 60%); ``累計`` before the number in its clause makes an otherwise unqualified
+      figure ``cumulative``.
+    * rank: ``第N`` / ``第N位`` / ``第N名`` (Arabic or Chinese numeral) right after a scope
+      word (全國第9), after a rank verb (排名第九位, 位列第3, 首次進入), or after a ranked
+      population in the same clause or an earlier one of the sentence (在全國31個省(區、市)中,
+      …排名第9位: rank 9, ``rank_of`` 31, scope from the population). ``榜首`` / ``首位`` =
+      rank 1; ``前十`` / ``前 10 名`` after a scope or verb = rank 10 with qualifier
+      ``at-most`` (前三季度 is a period, not a rank). 第一個 / 第3家 are ordinals of things.
+    * tier: ``第N梯隊``.
+    * growth without a number: ``翻一番`` = 2 倍, ``翻兩番`` = 4 倍. (Growth words before a
+      number, declines and 是2021年底的3倍 are read by :mod:`graph.pipeline.extract.metrics` with
+      :func:`growth_word` and :func:`is_multiple_of_earlier`.)
+
+Not figures (:func:`exclusions`; the reason is what the number accounting counts)
+    title (inside 《》); name (joined to Latin letters: 5G, IPv6, 10G-PON; a quotation of digits
+    only: “33618”; a service number, list or version: 12345熱線, 撥打12345, 申訴受理電話12300,
+    12345政務服務便民熱線, 100強, 2.0版; a bare version number 2.0; a figure naming a class:
+    寬帶用戶(1000Mbps及以上), “1000Mbps及以上”用戶); list marker (``1.`` / ``2、`` / ``(3)``
+    opening a line); date or time (2024-10-12, 18:08, 2023/10/12); date (2023年, 10月, 12日,
+    今(12)日, the 1 of 1-9月); year (a bare 19xx/20xx with no unit); period (前10個月, 100週年);
+    duration (連續3年; a rank's ``duration_years`` when a rank follows); event ordinal (第3屆);
+    ordinal (第3個五年計劃); id or phone number (023-12345678; 7+ digits with no unit);
+    enumeration count (適應力、勝任力、創造力3種能力); and, found with its rank, rank population
+    (the 31 of 在全國31個省中排名第9).
+
+A position with no number (位居全國前列, 第一方陣) is not a figure: :func:`vague_ranks`
+returns their spans for INFO findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from graph.pipeline.extract import grammar as gw
+from graph.pipeline.extract import numbers
+from graph.pipeline.extract.grammar import alt, fold_aligned
+
+SP = numbers.SPACE
+SP_CHARS = numbers.SPACE_CHARS
+DIGIT_RUN = numbers.DIGIT_RUN
+
+
+@dataclass(slots=True)
+class Value:
+    kind: str  # quantity | rank | tier | growth (a doubling written in words)
+    begin: int  # stated value span
+    end: int
+    match_begin: int  # incl. grammar consumed before the value (達, 排名, 在全國31個省中)
+    stated: str
+    value: Decimal | None
+    unit: str = ""
+    qualifier: str = "exact"
+    rank: int | None = None
+    scope: str | None = None
+    tier: str | None = None
+    digits: tuple[tuple[int, int], ...] = ()
+    rank_of: int | None = None
+    value_max: Decimal | None = None
+    tail_end: int = -1  # end of grammar consumed after the value (之間 of 介於…之間)
+
+
+@dataclass(slots=True)
+class Population:
+    """在全國31個省(區、市)中: the population a later rank of the sentence is ranked in."""
+
+    begin: int
+    end: int
+    n: int
+    scope: str | None
+    digits_begin: int | None  # None when written in Chinese numerals
+    used: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    """The compiled rules (all on folded text)."""
+
+    rank: re.Pattern[str]
+    population: re.Pattern[str]
+    head: re.Pattern[str]  # the grammar consumed before 第N: 在 scope, population, verb, scope
+    top_n_head: re.Pattern[str]
+    doubling: re.Pattern[str]
+    vague: re.Pattern[str]
+    event: re.Pattern[str]
+    duration_tail: re.Pattern[str]  # 連續N年 at the end of a label
+    duration_before: re.Pattern[str]  # 連續 right before the digits of N年
+    list_scope: re.Pattern[str]
+    items: re.Pattern[str]
+    latin_name: re.Pattern[str]
+    phone: re.Pattern[str]
+    multiple: re.Pattern[str]  # 是2021年底的 (before N倍): a growth of the previous figure
+
+
+def _num(w: gw.Words) -> str:
+    return rf"\d+|{w.cn_numeral}"
+
+
+@lru_cache(maxsize=1)
+def patterns() -> Patterns:
+    """The rules compiled from the curated words (once per process)."""
+    w = gw.words()
+    scopes = alt(list(w.scopes))
+    num = _num(w)
+    verbs = alt([*w.rank_verbs, *w.top_n_verbs])
+    adverbs = alt(list(w.rank_adverbs))
+    loc = re.escape(w.locative)
+    tail = rf"(?:{alt(list(w.scope_tails))})?{SP}"  # 西部地區第一: 地區 belongs to the scope
+    population = (
+        rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
+        rf"(?:{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
+        rf"(?:{alt(list(w.population_end))})"
+    )
+    return Patterns(
+        rank=re.compile(
+            rf"{re.escape(w.ordinal)}{SP}(?P<n>{num}){SP}"
+            rf"(?:(?P<tier>{re.escape(w.tier)})|(?P<suffix>{alt(list(w.rank_suffixes))}))?"
+            rf"|(?P<top>{alt(list(w.rank_tops))})"
+            rf"|{re.escape(w.top_n)}{SP}(?P<tn>{num}){SP}(?P<tsuffix>{alt(list(w.rank_suffixes))})?"
+        ),
+        population=re.compile(rf"(?:{loc}{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
+        head=re.compile(
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP}{tail})?(?:(?P<pop>{population}){SP})?"
+            rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP}{tail})?\Z"
+        ),
+        top_n_head=re.compile(
+            rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP}{tail})?(?:(?P<adv>{adverbs}){SP})?"
+            rf"(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP}{tail})?\Z"
+        ),
+        doubling=re.compile(alt(list(w.doubling))),
+        vague=re.compile(alt(list(w.vague))),
+        event=re.compile(rf"{SP}(?:{alt(list(w.event_suffixes))})"),
+        duration_tail=re.compile(
+            rf"(?:{alt(list(w.duration))})(?P<n>\d+){re.escape(w.duration_unit)}$"
+        ),
+        duration_before=re.compile(rf"(?:{alt(list(w.duration))})$"),
+        list_scope=re.compile(alt([*w.list_scopes, *w.scopes])),
+        items=re.compile(rf"^(?P<n>{num})(?:{alt(list(w.items))})$"),
+        latin_name=re.compile(r"[a-z]-?$"),
+        multiple=re.compile(
+            rf"^(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}(?:{alt(list(w.multiple_year_suffixes))})"
+            rf"|{alt(list(w.multiple_periods))}){SP}{re.escape(w.multiple_link)}$"
+        ),
+        phone=re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|400-\d{3}-\d{4})(?!\d)"),
+    )
+
+
+def cn_or_int(text: str) -> int | None:
+    """An Arabic or Chinese integer (9, 九, 十一), else None."""
+    return int(text) if text.isdigit() else gw.parse_cn_int(text)
+
+
+# ---------------------------------------------------------------- exclusions
+
+
+def _bracket_ranges(text: str, open_ch: str, close_ch: str) -> list[tuple[int, int]]:
+    out, start = [], None
+    for i, ch in enumerate(text):
+        if ch == open_ch and start is None:
+            start = i
+        elif ch == close_ch and start is not None:
+            out.append((start, i + 1))
+            start = None
+    return out
+
+
+def _figure_at(folded: str, b: int, g: numbers.Grammar) -> re.Match[str] | None:
+    m = g.match(folded, b)
+    return m if m and m.start("num") == b else None
+
+
+def exclusions(
+    text: str,
+    g: numbers.Grammar,
+    folded: str | None = None,
+    clause_seps: str = ",，、;；。",
+    spaces: str = numbers.SPACE_CHARS,
+) -> dict[int, str]:
+    """Digit-run start -> reason, for every number that is documented as not a figure."""
+    f = fold_aligned(text) if folded is None else folded
+    w = gw.words()
+    p = patterns()
+    out: dict[int, str] = {}
+    titles = _bracket_ranges(f, "《", "》")
+    phones = [(m.start(), m.end()) for m in p.phone.finditer(f)]
+    date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
+    name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
+    period_after = re.compile(rf"{SP}(?:{alt(list(w.period_suffixes))})")
+    enum_before = re.compile(rf"(?:{alt(list(w.enumeration_before))}){SP}$")
+    seps = alt(list(w.range_separators))
+    date_range_after = re.compile(rf"{SP}(?:{seps}){SP}\d+{SP}(?:{alt(list(w.date_suffixes))})")
+    service_before = re.compile(rf"(?:{alt(list(w.name_prefixes))}){SP}[:：]?{SP}$")
+    service_name_after = re.compile(
+        rf"[^\W\d_]{{0,{w.service_name_gap}}}?(?:{alt(list(w.service_names))})"
+    )
+    for m in DIGIT_RUN.finditer(f):
+        b, e = m.start(), m.end()
+        before, after = f[max(0, b - 2) : b], f[e : e + 6]
+        fig = _figure_at(f, b, g)
+        if any(tb < b < te for tb, te in titles):
+            out[b] = "title"
+        elif p.latin_name.search(before) or (re.match(r"[a-z]", after) and not _latin_unit(f, fig)):
+            out[b] = "name (joined to Latin letters)"
+        elif before.endswith("“") and after.startswith("”"):
+            out[b] = "name (a quotation of digits only)"
+        elif name_after.match(f, e):
+            out[b] = "name (a service number, list or version)"
+        elif (
+            not _has_unit(fig)
+            and not any(pb <= b < pe for pb, pe in phones)  # 電話023-12345678: a phone number
+            and (service_before.search(f, max(0, b - 8), b) or service_name_after.match(f, e))
+        ):
+            out[b] = "name (a service number, list or version)"  # 撥打12345, 12300熱線
+        elif _is_list_marker(f, b, e, w):
+            out[b] = "list marker"
+        elif _is_named_figure(f, b, fig, w):
+            out[b] = "name (a figure naming a class)"  # 寬帶用戶(1000Mbps及以上)
+        elif re.match(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}", f[b : b + 10]) or re.search(
+            r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
+        ):
+            out[b] = "date or time"
+        elif date_range_after.match(f, e):
+            out[b] = "date"  # 1-9月: the first end of a range of dates
+        elif period_after.match(f, e):
+            out[b] = "period (N個月)"
+        elif _is_counted_ordinal_digits(f, b, e, w):
+            out[b] = "ordinal (第N個)"
+        elif re.fullmatch(r"\d+\.0", m.group()) and not _has_unit(fig):
+            out[b] = "name (a version number)"
+        elif p.duration_before.search(f[max(0, b - 4) : b]) and f.startswith(w.duration_unit, e):
+            out[b] = "duration (連續N年)"  # a rank's duration_years when a rank follows
+        elif date_after.match(f, e):
+            out[b] = "date"
+        elif re.fullmatch(r"(?:19|20)\d\d", m.group()) and not _has_unit(fig):
+            out[b] = "year"
+        elif _is_event_ordinal(f, b, e, w, p):
+            out[b] = "event ordinal"
+        elif any(pb <= b < pe for pb, pe in phones) or (
+            "." not in m.group()
+            and e - b >= w.id_min_digits
+            and not _has_unit(fig)
+            and (fig is None or not fig.group("rsep"))
+        ):
+            out[b] = "id or phone number"
+        elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces) or (
+            enum_before.search(f, max(0, b - 6), b)
+            and "." not in m.group()
+            and (fig is None or not fig.group("mult"))
+        ):
+            out[b] = "enumeration count"
+    return out
+
+
+def _listed_after_rank(f: str, begin: int, at: int, p: Patterns) -> bool:
+    """分列第二、第三: a bare 第N opening the clause after a 、 that ends a rank continues
+    that rank's list (its verb and scope stand before the first item)."""
+    if f[begin:at].strip(SP_CHARS) or begin < 1 or f[begin - 1] != "、":
+        return False
+    return any(
+        r.group("n") is not None and r.end() == begin - 1
+        for r in p.rank.finditer(f, max(0, begin - 12), begin - 1)
+    )
+
+
+def _is_list_marker(f: str, b: int, e: int, w: gw.Words) -> bool:
+    """``1.`` / ``2、`` / ``(3)`` opening a line (a note or a numbered list), not a figure."""
+    head = b
+    if head > 0 and f[head - 1] == "(":
+        head -= 1
+        if not f.startswith(")", e):
+            return False
+    elif not any(f.startswith(x, e) for x in w.list_marker_after if x != ")"):
+        return False
+    if "." in f[b:e] or f[e + 1 : e + 2].isdigit():
+        return False
+    while head > 0 and f[head - 1] in numbers.SPACE_CHARS:
+        head -= 1
+    return head == 0 or f[head - 1] == "\n"
+
+
+_NAME_BRACKETS = {"(": ")", "“": "”", "「": "」", "‘": "’"}
+
+
+def _is_named_figure(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> bool:
+    """A figure with a unit that is the whole content of parentheses after a noun, or of
+    quotation marks before a class noun, names a class of things (千兆寬帶用戶(1000Mbps及以上),
+    “1000Mbps及以上”用戶), not a statistic; “5毫秒”城市圈 stays a figure."""
+    if b < 1 or fig is None or not _has_unit(fig) or fig.group("pre"):
+        return False
+    close = _NAME_BRACKETS.get(f[b - 1])
+    end = fig.end()
+    while end > b and f[end - 1] in numbers.SPACE_CHARS:
+        end -= 1
+    if close is None or not f.startswith(close, end):
+        return False
+    if f[b - 1] == "(":
+        return b >= 2 and bool(re.match(r"[^\W\d_]", f[b - 2]))
+    return any(f.startswith(x, end + 1) for x in w.named_class_nouns)
+
+
+def _has_unit(fig: re.Match[str] | None) -> bool:
+    return fig is not None and bool(
+        fig.group("unit") or fig.group("mult") or fig.group("s1") or fig.group("s3")
+    )
+
+
+def _latin_unit(folded: str, fig: re.Match[str] | None) -> bool:
+    """The Latin letters after the digits are a unit (500 TB, 2.5億G), not part of a name."""
+    if fig is None or not fig.group("unit") or not re.match(r"[a-z]", fig.group("unit")):
+        return False
+    nxt = folded[fig.end("unit") : fig.end("unit") + 1]
+    return not re.match(r"[a-z0-9\-]", nxt)
+
+
+def _is_counted_ordinal_digits(f: str, b: int, e: int, w: gw.Words) -> bool:
+    """第3個五年計劃: the ordinal of a counted thing, not a rank and not a count."""
+    head = f[max(0, b - 3) : b].rstrip(numbers.SPACE_CHARS)
+    nxt = f[e : e + 1]
+    return head.endswith(w.ordinal) and bool(nxt) and nxt in w.population_measures
+
+
+def _is_event_ordinal(f: str, b: int, e: int, w: gw.Words, p: Patterns) -> bool:
+    head = f[max(0, b - 3) : b].rstrip(numbers.SPACE_CHARS)
+    return head.endswith(w.ordinal) and bool(p.event.match(f, e))
+
+
+def _is_enumeration_count(text: str, begin: int, digits: str, seps: str, spaces: str) -> bool:
+    if "." in digits or begin == 0 or text[begin - 1] in seps + spaces:
+        return False
+    seg_start = max(text.rfind(ch, 0, begin) for ch in ",，;；。\n") + 1
+    items = text[seg_start:begin].split("、")
+    return len(items) >= 2 and len(items) == int(digits)
+
+
+# ---------------------------------------------------------------- values
+
+
+def values_in(
+    text: str,
+    folded: str,
+    begin: int,
+    end: int,
+    g: numbers.Grammar,
+    excluded: dict[int, str],
+    populations: list[Population] | None = None,
+) -> list[Value]:
+    """Every figure stated in ``text[begin:end]`` (one clause), sorted by position.
+
+    ``populations`` are those of the sentence (:func:`populations`): a rank takes the
+    nearest unused one before it.
+    """
+    w = gw.words()
+    p = patterns()
+    f = folded
+    vals: list[Value] = []
+    pops = populations or []
+    taken: list[tuple[int, int]] = [(x.begin, x.end) for x in pops]
+    floor = begin  # grammar consumed before a value never reaches into the previous value
+    for m in p.rank.finditer(f, begin, end):
+        if m.group("top"):
+            vals.append(
+                Value(
+                    "rank",
+                    m.start(),
+                    m.end(),
+                    _verb_start(f, floor, m.start(), w),
+                    text[m.start() : m.end()],
+                    Decimal(1),
+                    rank=1,
+                    scope=list_scope(f, floor, m.start()),
+                )
+            )
+            taken.append((m.start(), m.end()))
+            floor = m.end()
+            continue
+        if m.group("tn") is not None:
+            v = _top_n(text, f, floor, m, w, p)
+            if v is not None:
+                vals.append(v)
+                taken.append((m.start(), m.end()))
+                floor = m.end()
+            continue
+        n_text = m.group("n")
+        n = cn_or_int(n_text)
+        if n is None:
+            continue
+        digits = ((m.start("n"), m.end("n")),) if n_text.isdigit() else ()
+        if n_text.isdigit() and excluded.get(m.start("n")) == "event ordinal":
+            continue
+        if not n_text.isdigit() and p.event.match(f, m.end("n")):
+            continue  # 第六屆: an event's ordinal, not a rank
+        if p.vague.match(f, m.start()) or _counted_ordinal(f, m, w):
+            taken.append((m.start(), m.end()))
+            continue  # 第一方陣 (a vague position), 第一個 (the first of a kind): not ranks
+        if n < 1 and not m.group("tier"):
+            # 第0位 is no position: not a rank; its digits stay unused (a WARNING for review)
+            taken.append((m.start(), m.end()))
+            floor = m.end()
+            continue
+        hm = p.head.search(f, floor, m.start())
+        assert hm is not None  # every group is optional: it matches at m.start() at least
+        consumed = hm.start() if hm.end() > hm.start() else m.start()
+        if m.group("tier"):
+            vals.append(
+                Value(
+                    "tier",
+                    m.start(),
+                    m.end(),
+                    consumed,
+                    text[m.start() : m.end()],
+                    None,
+                    tier=str(n),
+                    digits=digits,
+                )
+            )
+        elif (
+            hm.group("s2")
+            or hm.group("s1")
+            or hm.group("verb") in w.rank_verbs
+            or hm.group("pop")
+            or _population_before(pops, begin, m.start()) is not None
+            or _listed_after_rank(f, begin, m.start(), p)
+        ):
+            scope_word = hm.group("s2") or hm.group("s1")
+            scope = w.scopes.get(scope_word) if scope_word else None
+            rank_of = None
+            digs = digits
+            pop = _population_before(pops, begin, m.start())
+            if pop is not None and n > pop.n:
+                pop = None  # 40個城市中排名第41: not its population (a rank cannot exceed it)
+            if pop is not None:
+                pop.used = True
+                rank_of = pop.n
+                scope = scope if scope_word else pop.scope
+            vals.append(
+                Value(
+                    "rank",
+                    m.start(),
+                    m.end(),
+                    consumed,
+                    text[m.start() : m.end()],
+                    Decimal(n),
+                    rank=n,
+                    scope=scope,
+                    digits=digs,
+                    rank_of=rank_of,
+                )
+            )
+        # else: an ordinal with no scope and no rank verb (第3章) is not a figure; its digits
+        # stay unused and surface as a WARNING for review.
+        taken.append((m.start(), m.end()))
+        floor = m.end()
+    for dm in p.doubling.finditer(f, begin, end):
+        if any(b <= dm.start() < e for b, e in taken):
+            continue
+        vals.append(
+            Value(
+                "growth",
+                dm.start(),
+                dm.end(),
+                dm.start(),
+                text[dm.start() : dm.end()],
+                Decimal(w.doubling[dm.group()]),
+                unit=g.unit_of.get(w.doubling_unit, w.doubling_unit),
+            )
+        )
+        taken.append((dm.start(), dm.end()))
+    for fm in _cn_fraction_re().finditer(f, begin, end):
+        if any(b < fm.end() and fm.start() < e for b, e in taken):
+            continue
+        v = _cn_fraction(text, fm, g, w)
+        if v is not None:
+            vals.append(v)
+            taken.append((fm.start(), fm.end()))
+    for tm in _tenths_re().finditer(f, begin, end):
+        if any(b < tm.end() and tm.start() < e for b, e in taken):
+            continue
+        vals.append(_tenths(text, tm, g))
+        taken.append((tm.start(), tm.end()))
+    weak = g.clause_markers
+    weak_re = re.compile(alt(list(weak))) if weak else None
+    prev_end = begin
+    for nm in sorted(numbers.find_all(text, g, begin, end, folded=f), key=lambda x: x.begin):
+        if nm.digits_begin in excluded:
+            continue
+        if any(b <= nm.digits_begin < e for b, e in taken):
+            continue
+        if f.startswith(w.duration_unit, nm.digits_end) and p.duration_before.search(
+            f[max(begin, nm.digits_begin - 4) : nm.digits_begin]
+        ):
+            continue  # 連續N年: read by the rank rule as duration_years
+        mb = max(nm.match_begin, begin)
+        qualifier = nm.qualifier
+        if qualifier == "exact" and weak_re is not None:
+            hit = None
+            for wm in weak_re.finditer(f, prev_end, mb):
+                hit = wm
+            if hit is not None:
+                qualifier = weak[hit.group()]
+        prev_end = nm.end
+        tail_end = -1
+        if nm.value_max is not None:  # 介於8%至19%之間: the frame is grammar of the range
+            head = f[begin:mb].rstrip(SP_CHARS)
+            opener = next((x for x in w.range_frame_open if head.endswith(x)), "")
+            if opener:
+                mb = begin + len(head) - len(opener)
+            rest = nm.end + (len(f[nm.end : end]) - len(f[nm.end : end].lstrip(SP_CHARS)))
+            closer = next((x for x in w.range_frame_close if f.startswith(x, rest)), "")
+            if opener and closer:
+                tail_end = rest + len(closer)
+        vals.append(
+            Value(
+                "quantity",
+                nm.begin,
+                nm.end,
+                mb,
+                text[nm.begin : nm.end],
+                nm.value,
+                unit=nm.unit,
+                qualifier=qualifier,
+                digits=nm.digit_runs,
+                value_max=nm.value_max,
+                tail_end=tail_end,
+            )
+        )
+        taken.append((nm.begin, nm.end))
+    for cn in numbers.find_cn_counts(text, g, begin, end, folded=f):
+        if any(b < cn.end and cn.begin < e for b, e in taken):
+            continue
+        vals.append(
+            Value(
+                "quantity",
+                cn.begin,
+                cn.end,
+                cn.begin,
+                text[cn.begin : cn.end],
+                Decimal(cn.value),
+                unit=cn.unit,
+            )
+        )
+    vals.sort(key=lambda v: v.begin)
+    return vals
+
+
+def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> list[Population]:
+    """The ranked populations of a sentence: 在全國31個省(區、市)中 followed (in the same
+    clause or a later one) by a rank. Their digits become the exclusion ``rank population``
+    (the number is ``rank_of``, not a figure)."""
+    p = patterns()
+    w = gw.words()
+    out = []
+    for m in p.population.finditer(folded, begin, end):
+        if not p.rank.search(folded, m.end(), end):
+            continue  # no rank follows: an ordinary count (31個省), read as a quantity
+        n = cn_or_int(m.group("pn"))
+        if n is None:
+            continue
+        digits_begin = m.start("pn") if m.group("pn").isdigit() else None
+        if digits_begin is not None:
+            if digits_begin in excluded:
+                continue
+            excluded[digits_begin] = "rank population"
+        scope = w.scopes.get(m.group("s1")) if m.group("s1") else None
+        out.append(Population(m.start(), m.end(), n, scope, digits_begin))
+    return out
+
+
+def _population_before(pops: list[Population], begin: int, pos: int) -> Population | None:
+    """The nearest unused population before ``pos`` (in this clause or an earlier one)."""
+    before = [x for x in pops if x.end <= pos and not x.used]
+    return before[-1] if before else None
+
+
+@lru_cache(maxsize=1)
+def _cn_fraction_re() -> re.Pattern[str]:
+    """三分之一 / 超過三分之一 / 百分之二十, with an optional prefix marker."""
+    g, w = numbers.grammar(), gw.words()
+    prefixes = [m for m in g.marker_of if m in _prefix_markers(g)]
+    num = rf"\d+(?:\.\d+)?|{w.cn_numeral}"
+    suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
+    return re.compile(
+        rf"(?:(?P<pre>{alt(prefixes)}){SP})?(?P<den>{num}){re.escape(w.fraction_word)}"
+        rf"(?P<num>{num})(?P<suf>{alt(suffixes)})?"
+    )
+
+
+@lru_cache(maxsize=1)
+def _tenths_re() -> re.Pattern[str]:
+    """三成 / 超六成 / 八成以上 (tenths, as percent); not 一成不變, 完成, 形成."""
+    g, w = numbers.grammar(), gw.words()
+    digits = "".join(sorted(w.numerals))
+    suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
+    return re.compile(
+        rf"(?:(?P<pre>{alt(sorted(_prefix_markers(g)))}){SP})?"
+        rf"(?<![{re.escape(digits + ''.join(w.positions) + w.ordinal)}])"
+        rf"(?P<n>[{re.escape(digits)}]){re.escape(w.tenths)}(?!不)"
+        rf"(?P<suf>{alt(suffixes)})?"
+    )
+
+
+def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
+    n = gw.parse_cn_int(m.group("n")) or 0
+    found = [x for x in (m.group("pre"), m.group("suf")) if x]
+    qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
+    begin = m.start() if qualifier != "exact" and m.group("pre") else m.start("n")
+    return Value(
+        "quantity",
+        begin,
+        m.end(),
+        m.start(),
+        text[begin : m.end()],
+        Decimal(n * 10),
+        unit=g.unit_of.get("%", "%"),
+        qualifier=qualifier,
+    )
+
+
+def _prefix_markers(g: numbers.Grammar) -> set[str]:
+    return {fold_aligned(m) for q in g.qualifiers for m in q.prefix}
+
+
+def _cn_fraction(text: str, m: re.Match[str], g: numbers.Grammar, w: gw.Words) -> Value | None:
+    """The value of a fraction in words: 三分之一 -> 1/3; 百分之二十 -> 20 (unit %)."""
+    den_text, num_text = m.group("den"), m.group("num")
+    num = Decimal(num_text) if num_text[0].isdigit() else _cn_decimal(num_text)
+    if num is None:
+        return None
+    if den_text == w.percent_denominator:
+        value, unit = num, g.unit_of.get("%", "%")
+    else:
+        den = Decimal(den_text) if den_text[0].isdigit() else _cn_decimal(den_text)
+        if not den:
+            return None
+        value, unit = num / den, ""
+    pre = m.group("pre")
+    found = [x for x in (pre, m.group("suf")) if x]
+    qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
+    begin = m.start() if pre and g.marker_of[pre][1] != "exact" else m.start("den")
+    digits = tuple(
+        (m.start(x) + r.start(), m.start(x) + r.end())
+        for x in ("den", "num")
+        for r in DIGIT_RUN.finditer(m.group(x))
+    )
+    return Value(
+        "quantity",
+        begin,
+        m.end(),
+        m.start(),
+        text[begin : m.end()],
+        numbers.clean_decimal(value),
+        unit=unit,
+        qualifier=qualifier,
+        digits=digits,
+    )
+
+
+def _cn_decimal(text: str) -> Decimal | None:
+    n = gw.parse_cn_int(text)
+    return Decimal(n) if n is not None else None
+
+
+def is_multiple_of_earlier(folded: str, begin: int, end: int) -> bool:
+    """The subject of an N倍 is 是<period>的 (是2021年底的3倍): a growth, not a quantity."""
+    return bool(patterns().multiple.match(folded[begin:end]))
+
+
+def _counted_ordinal(f: str, m: re.Match[str], w: gw.Words) -> bool:
+    """第一個 / 第3家: an ordinal of a counted thing (全國第一個省級基金), not a rank."""
+    if m.group("suffix") or m.group("tier"):
+        return False
+    nxt = f[m.end() : m.end() + 1]
+    return bool(nxt) and nxt in w.population_measures
+
+
+def _verb_start(f: str, floor: int, pos: int, w: gw.Words) -> int:
+    """Start of the last rank verb before 榜首 (位居<list>榜首: the list's name is grammar
+    of the rank, not part of the indicator), else ``pos``."""
+    last = None
+    for m in re.finditer(alt(list(w.rank_verbs)), f[floor:pos]):
+        last = m
+    return floor + last.start() if last is not None else pos
+
+
+def _top_n(
+    text: str, f: str, floor: int, m: re.Match[str], w: gw.Words, p: Patterns
+) -> Value | None:
+    """前十 / 前 10 名 after a scope or a (rank or 進入) verb: rank <= N."""
+    hm = p.top_n_head.search(f, floor, m.start())
+    if hm is None or not (hm.group("verb") or hm.group("s2") or hm.group("s1")):
+        return None
+    scope_word = hm.group("s2") or hm.group("s1")
+    n = cn_or_int(m.group("tn"))
+    if not n:
+        return None
+    tn = m.group("tn")
+    return Value(
+        "rank",
+        m.start(),
+        m.end(),
+        hm.start(),
+        text[m.start() : m.end()],
+        Decimal(n),
+        qualifier="at-most",
+        rank=n,
+        scope=w.scopes.get(scope_word) if scope_word else None,
+        digits=((m.start("tn"), m.end("tn")),) if tn.isdigit() else (),
+    )
+
+
+def list_scope(f: str, begin: int, end: int) -> str | None:
+    """Scope of 位居<list>榜首: the first scope word in the list's name (國家 = national)."""
+    w = gw.words()
+    verb = max((f.rfind(x, begin, end) for x in w.rank_verbs), default=-1)
+    m = patterns().list_scope.search(f, verb + 1 if verb >= 0 else begin, end)
+    if not m:
+        return None
+    return w.list_scopes.get(m.group()) or w.scopes.get(m.group())
+
+
+def vague_ranks(folded: str) -> list[tuple[int, int]]:
+    """Spans of positions stated without a number (位居全國前列, 進入第一方陣): INFO, not
+    figures. Only right after a scope word or a rank verb, so 前列腺 is not one."""
+    p = patterns()
+    out = []
+    for m in p.vague.finditer(folded):
+        hm = p.top_n_head.search(folded, max(0, m.start() - 12), m.start())
+        if hm is not None and (hm.group("verb") or hm.group("s1") or hm.group("s2")):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def growth_word(
+    folded: str, begin: int, end: int, keep_nouns: bool = False
+) -> tuple[int, bool] | None:
+    """A growth word ending the label ``folded[begin:end]``: (where the indicator ends, is a
+    decline). With ``keep_nouns`` (a range of rates) a growth noun (增速) stays in the
+    indicator; a growth verb (增長) never does."""
+    w = gw.words()
+    for particle in w.growth_particles:  # 增長了12.5%: the particle is part of the verb
+        if folded.endswith(particle, begin, end) and end - len(particle) > begin:
+            end -= len(particle)
+            break
+    seg = folded[begin:end]
+    for word in sorted([*w.growth, *w.decline], key=len, reverse=True):
+        if seg.endswith(word):
+            keep = keep_nouns and word in w.growth_nouns
+            return (end if keep else end - len(word)), word in w.decline
+    return None

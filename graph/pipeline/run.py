@@ -1,0 +1,534 @@
+"""The build: sources -> ingest -> segment -> extract -> assemble -> validate -> export.
+
+``run`` is what ``cqkg build`` (and ``make build``) calls. It either publishes a complete,
+validated ``build/`` or raises, leaving the previous build untouched:
+
+* ``InputError`` for bad input (one line naming the file; exit code 2, or 3 for non-Chinese);
+* ``BuildError`` when validation fails (the full report goes to ``<out>.failed.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, RDFS, XSD
+
+from graph import __version__
+from graph.curation.registry import load_registry
+from graph.curation.vocabularies import Curation, load_curation
+from graph.model import Extraction, Finding, InputError, Level
+from graph.namespaces import CQR, DCTERMS, PROV, bind_all
+from graph.pipeline import (
+    assemble,
+    checks,
+    curation_queue,
+    export,
+    ingest,
+    segment,
+    sources,
+    validate,
+)
+from graph.pipeline import cache as source_cache
+from graph.pipeline.assemble import Bundle, source_iri
+from graph.pipeline.extract import candidates, entities, metrics, period, relations
+
+_VERSIONED = ("rdflib", "pyshacl", "pyoxigraph", "networkx", "opencc", "pypinyin")
+
+
+class BuildError(Exception):
+    """Validation failed; ``str(self)`` is a short summary, the report path is attached."""
+
+    def __init__(self, message: str, report_path: Path | None = None) -> None:
+        super().__init__(message)
+        self.report_path = report_path
+
+
+@dataclass(slots=True)
+class BuildResult:
+    out_dir: Path
+    version_dir: Path
+    stats: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # for scripts/bench_build.py
+    #: per-source cache use of this build: {"hits": n, "misses": m} ({} with --no-cache)
+    cache: dict[str, int] = field(default_factory=dict)
+
+
+class _Clock:
+    """Wall time per stage, so the benchmark measures the real build, not a copy of it."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.times[stage] = self.times.get(stage, 0.0) + now - self._t
+        self._t = now
+
+
+def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
+    """Run the per-document stages; everything is plain data until ``assemble``."""
+    clean = ingest.run(doc)
+    seg = segment.run(clean)
+    extraction = Extraction(source_id=doc.id)
+    extraction.findings.extend(clean.report.suspicious)
+    mentions, found = entities.run(clean, seg, registry)
+    extraction.findings.extend(found)
+    extraction.candidates, mentions, found = candidates.run(clean, seg, registry, mentions)
+    extraction.mentions = mentions
+    extraction.findings.extend(found)
+    observations, found, numbers = metrics.run_with_accounting(clean, seg, mentions)
+    if not observations:
+        # A report article without a single figure is almost certainly the wrong file;
+        # publishing an empty dataset for it would be a quiet failure.
+        raise InputError(f"{doc.path}: no figures found (no quantities, rankings or growth rates)")
+    extraction.observations = period.apply(observations, doc, clean.text)
+    extraction.findings.extend(found)
+    rels, posts, found = relations.run(
+        clean, seg, mentions, registry, candidates=extraction.candidates
+    )
+    extraction.relations = rels
+    extraction.posts = posts
+    extraction.findings.extend(found)
+    return Bundle(
+        doc=doc,
+        clean=clean,
+        seg=seg,
+        extraction=extraction,
+        edition=period.edition(doc, clean.text),
+        numbers=numbers,
+    )
+
+
+def cached_bundle(
+    doc: Any,
+    registry: Any,
+    curation: Curation,
+    store: source_cache.SourceCache | None,
+    code: str,
+) -> Bundle:
+    """``extract_bundle`` through the per-source cache (``graph.pipeline.cache``); same result."""
+    if store is None:
+        return extract_bundle(doc, registry, curation)
+    manifest = (Path(doc.path).parent / sources.MANIFEST).read_bytes()
+    key = source_cache.source_key(doc.sha256, manifest, code)
+    entry = store.load(key)
+    if entry is not None and entry.clean.source_id == doc.id:
+        return Bundle(
+            doc=doc,
+            clean=entry.clean,
+            seg=entry.seg,
+            extraction=entry.extraction,
+            edition=entry.edition,
+            numbers=entry.numbers,  # type: ignore[arg-type]
+        )
+    bundle = extract_bundle(doc, registry, curation)
+    store.store(
+        key,
+        source_cache.Entry(
+            bundle.clean, bundle.seg, bundle.extraction, bundle.edition, bundle.numbers
+        ),
+    )
+    return bundle
+
+
+def _unmentioned(bundles: Sequence[Bundle], registry: Any, strict: bool) -> list[Finding]:
+    """Registry entities no source mentions.
+
+    The registry was curated from the vendored sources, so on them (``strict``) an unmentioned
+    row is a dead or mistyped entry and fails the build. A user's corpus (``--sources DIR``)
+    need not mention every curated name: an entity only enters the graph with a mention, so
+    there an unmentioned row is INFO, never a failure.
+    """
+    seen = {m.entity_id for b in bundles for m in b.extraction.mentions}
+    level = Level.ERROR if strict else Level.INFO
+    hint = "fix graph/curation/entities.yaml" if strict else "not in this corpus's graph"
+    return [
+        Finding(
+            level,
+            "extract.entities",
+            "entity-unmentioned",
+            f"{eid}: mentioned in no source; {hint}",
+        )
+        for eid in sorted(set(registry) - seen)
+        if not registry[eid].general
+    ]
+
+
+def reconcile(bundles: Sequence[Bundle]) -> tuple[dict[str, Any], list[Finding]]:
+    """Input units == emitted + dropped, per source, for characters and for numbers.
+
+    Characters: raw - removed + inserted == clean (every cleaning edit is accounted for).
+    Numbers: digit runs == in figures + excluded by a named rule + warned. A sum that does not
+    balance is an ERROR finding, so the build cannot silently drop input.
+    """
+    out: dict[str, Any] = {}
+    errors: list[Finding] = []
+    for b in bundles:
+        edits = b.clean.report.edits
+        removed = sum(len(e.removed) for e in edits)
+        inserted = sum(len(e.inserted) for e in edits)
+        chars = {
+            "raw": len(b.clean.raw_text),
+            "removed": removed,
+            "inserted": inserted,
+            "clean": len(b.clean.text),
+            "balanced": len(b.clean.raw_text) - removed + inserted == len(b.clean.text),
+        }
+        entry: dict[str, Any] = {"characters": chars}
+        if b.numbers is not None:
+            entry["numbers"] = {
+                "digit_runs": b.numbers.digit_runs,
+                "in_figures": b.numbers.in_figures,
+                "excluded": b.numbers.excluded,
+                "warned": b.numbers.warned,
+                "balanced": b.numbers.balanced,
+            }
+        for what, table in entry.items():
+            if not table["balanced"]:
+                errors.append(
+                    Finding(
+                        Level.ERROR,
+                        "build",
+                        f"unbalanced-{what}",
+                        f"{what} do not reconcile: {table}",
+                        b.doc.id,
+                    )
+                )
+        out[b.doc.id] = entry
+    return out, errors
+
+
+def cleaning_log(bundles: Sequence[Bundle]) -> str:
+    """Every change the cleaner made, one JSON object per line, in raw-text order."""
+    rows = []
+    for b in bundles:
+        for e in sorted(b.clean.report.edits, key=lambda e: (e.raw_begin, e.raw_end, e.kind)):
+            rows.append(
+                json.dumps(
+                    {
+                        "source": b.doc.id,
+                        "kind": e.kind,
+                        "raw_begin": e.raw_begin,
+                        "raw_end": e.raw_end,
+                        "removed": e.removed,
+                        "inserted": e.inserted,
+                        "reason": e.reason,
+                    },
+                    ensure_ascii=False,
+                    sort_keys=True,
+                )
+            )
+    return "".join(r + "\n" for r in rows)
+
+
+def _stats(
+    bundles: Sequence[Bundle],
+    assembled: assemble.Assembled,
+    report: Any,
+    reconciliation: dict[str, Any],
+) -> dict[str, Any]:
+    data = assembled.data
+    per_class = Counter(
+        data.namespace_manager.curie(str(t)) for _, t in data.subject_objects(RDF.type)
+    )
+    cleaning: Counter[str] = Counter()
+    for b in bundles:
+        cleaning.update(b.clean.report.counts)
+    kinds: Counter[str] = Counter()
+    first: dict[object, str] = {}
+    for b, iris in zip(bundles, assembled.observation_iris, strict=True):
+        for obs, iri in zip(b.extraction.observations, iris, strict=True):
+            if iri is not None:
+                first.setdefault(iri, obs.kind)
+    kinds.update(first.values())
+    findings = [*(f for b in bundles for f in b.extraction.findings), *assembled.findings]
+    return {
+        "sources": [b.doc.id for b in bundles],
+        "triples": len(data),
+        "counts": assembled.counts,
+        "instances_per_class": dict(sorted(per_class.items())),
+        "observations_per_kind": dict(sorted(kinds.items())),
+        "cleaning_changes": dict(sorted(cleaning.items())),
+        "findings": dict(sorted(Counter(f.level.value for f in findings).items())),
+        "spans_checked": report.checked_spans,
+        "shacl_conforms": report.shacl_conforms,
+        "reconciliation": reconciliation,
+        "conflicts": [_conflict_json(c) for c in assembled.conflicts],
+    }
+
+
+def _conflict_json(c: assemble.Conflict) -> dict[str, Any]:
+    """One disagreement between two figures, with every statement (source, offsets, quote)."""
+
+    def side(iri: str, statements: Sequence[assemble.Statement]) -> dict[str, Any]:
+        return {
+            "observation": iri,
+            "statements": [
+                {
+                    "source": s.source_id,
+                    "begin": s.begin,
+                    "end": s.end,
+                    "stated_value": s.stated_value,
+                    "quote": s.quote,
+                }
+                for s in statements
+            ],
+        }
+
+    return {
+        "indicator": c.indicator,
+        "period": c.period,
+        "area": c.area,
+        "first": side(c.first, c.first_statements),
+        "second": side(c.second, c.second_statements),
+    }
+
+
+def _report_md(
+    stats: dict[str, Any], bundles: Sequence[Bundle], extra: Sequence[Finding] = ()
+) -> str:
+    lines = ["# cqkg build report", ""]
+    lines.append(f"Sources: {', '.join(stats['sources'])}  ")
+    lines.append(f"Triples: {stats['triples']}  ")
+    lines.append(
+        f"SHACL conforms: {stats['shacl_conforms']}; spans checked: {stats['spans_checked']}"
+    )
+    for title, key in (
+        ("Counts", "counts"),
+        ("Instances per class", "instances_per_class"),
+        ("Observations per kind", "observations_per_kind"),
+        ("Cleaning changes (by kind)", "cleaning_changes"),
+    ):
+        lines += ["", f"## {title}", "", "| key | n |", "|---|---:|"]
+        lines += [f"| {k} | {v} |" for k, v in stats[key].items()]
+    lines += ["", "## Conflicts", "", *_conflicts_md(stats["conflicts"])]
+    lines += ["", "## Findings", "", *_findings_table(bundles, extra)]
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _conflicts_md(conflicts: Sequence[dict[str, Any]]) -> list[str]:
+    """Every pair of disagreeing figures (cqo:conflictsWith), each side with all its quotes."""
+    if not conflicts:
+        return ["None."]
+    rows = [
+        "Figures of one indicator, period and area that cannot both be true; both are kept and",
+        "linked by `cqo:conflictsWith`.",
+        "",
+        "| indicator | period | area | figure | stated | source | span | quote |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c in conflicts:
+        for side in ("first", "second"):
+            obs = c[side]["observation"].rsplit("/id/", 1)[-1]
+            for s in c[side]["statements"]:
+                rows.append(
+                    f"| {_md_cell(c['indicator'])} | {c['period']} | {c['area']} | {obs} "
+                    f"| {_md_cell(s['stated_value'])} | {s['source']} "
+                    f"| [{s['begin']}, {s['end']}) | “{_md_cell(s['quote'])}” |"
+                )
+    return rows
+
+
+def _findings_table(bundles: Sequence[Bundle], extra: Sequence[Finding] = ()) -> list[str]:
+    """Every finding of every stage with its source and quoted span (markdown rows)."""
+    rows = []
+    by_id = {b.doc.id: b for b in bundles}
+    pairs = [(b, f) for b in bundles for f in b.extraction.findings]
+    pairs += [(by_id[f.source_id], f) for f in extra if f.source_id in by_id]
+    for b, f in pairs:
+        span = ""
+        if f.begin is not None:
+            quote = _md_cell(b.clean.text[f.begin : f.end])
+            span = f"[{f.begin}, {f.end}) “{quote}”"
+        rows.append(
+            f"| {f.level.value} | {b.doc.id} | {f.stage} | {f.code} | {f.message} | {span} |"
+        )
+    if not rows:
+        return ["None."]
+    header = "| level | source | stage | code | message | span |"
+    return [header, "|---|---|---|---|---|---|", *rows]
+
+
+def _quarantine(bundles: Sequence[Bundle]) -> str:
+    rows = []
+    for b in bundles:
+        for f in b.clean.report.suspicious:
+            if f.level == Level.WARNING:  # what the cleaner could not repair or explain
+                rows.append(
+                    json.dumps(
+                        {
+                            "source": b.doc.id,
+                            "code": f.code,
+                            "begin": f.begin,
+                            "end": f.end,
+                            "raw_begin": f.raw_begin,
+                            "raw_end": f.raw_end,
+                            "raw_text": b.clean.raw_text[f.raw_begin : f.raw_end]
+                            if f.raw_begin is not None and f.raw_end is not None
+                            else None,
+                            "reason": f.message,
+                        },
+                        ensure_ascii=False,
+                        sort_keys=True,
+                    )
+                )
+    return "".join(r + "\n" for r in rows)
+
+
+def _metadata(bundles: Sequence[Bundle], started: datetime, ended: datetime, triples: int) -> Graph:
+    g = bind_all(Graph())
+    activity = CQR[f"build/{started.strftime('%Y%m%dT%H%M%SZ')}"]
+    g.add((activity, RDF.type, PROV.Activity))
+    g.add((activity, RDFS.label, Literal("cqkg build", lang="en")))
+    g.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
+    g.add((activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
+    agent = CQR[f"software/cqkg/{__version__}"]
+    g.add((agent, RDF.type, PROV.SoftwareAgent))
+    g.add((agent, RDFS.label, Literal(f"cqkg {__version__}")))
+    g.add((activity, PROV.wasAssociatedWith, agent))
+    versions = [f"python {platform.python_version()}"]
+    for name in _VERSIONED:
+        try:
+            versions.append(f"{name} {importlib_metadata.version(name)}")
+        except importlib_metadata.PackageNotFoundError:
+            continue
+    for v in versions:
+        g.add((agent, RDFS.comment, Literal(v)))
+    for b in bundles:
+        src = source_iri(b.doc.id)
+        g.add((activity, PROV.used, src))
+        g.add((src, DCTERMS.identifier, Literal(f"sha256:{b.doc.sha256}")))
+    g.add((assemble.DATASET, PROV.wasGeneratedBy, activity))
+    g.add((activity, RDFS.comment, Literal(f"{triples} triples in the data graph")))
+    return g
+
+
+def expected_counts(doc: Any, sources_root: Path | None = None) -> dict[str, int]:
+    """The ``[expected]`` table of a source manifest: minimum counts a build must reach.
+
+    Kept in the manifest (data, next to the document it describes) so a silently shrunken
+    graph fails the build instead of shipping (koza's ``min_edge_count`` habit).
+    """
+    manifest = Path(doc.path).parent / "source.toml"
+    with open(manifest, "rb") as fh:
+        table = tomllib.load(fh).get("expected", {})
+    return {str(k): int(v) for k, v in sorted(table.items())}
+
+
+def run(
+    out_dir: Path = Path("build"),
+    sources_root: Path | None = None,
+    registry_path: Path | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+) -> BuildResult:
+    """Build and publish; ``use_cache=False`` (``cqkg build --no-cache``) redoes every source.
+
+    The per-source cache lives in ``cache_dir`` (default ``graph.pipeline.cache.default_dir``); a
+    hit
+    gives exactly what a cold run would (the key covers text, manifest, code and curation).
+    """
+    t0 = time.perf_counter()
+    clock = _Clock()
+    started = datetime.now(UTC).replace(microsecond=0)
+    docs = sources.load_sources(sources_root)
+    registry = load_registry(registry_path)
+    for doc in docs:  # a manifest's area is the place every unscoped figure covers
+        if doc.area not in registry or registry[doc.area].cls != "place":
+            raise InputError(
+                f"{Path(doc.path).with_name(sources.MANIFEST)}: area {doc.area!r} is not a place "
+                "of graph/curation/entities.yaml (e.g. place/chongqing, place/sichuan)"
+            )
+    curation = load_curation()
+    clock.lap("load sources + curation")
+    store = None
+    if use_cache:
+        store = source_cache.SourceCache(cache_dir or source_cache.default_dir(Path(out_dir)))
+    code = source_cache.code_digest(registry_path) if store is not None else ""
+    bundles = [cached_bundle(doc, registry, curation, store, code) for doc in docs]
+    clock.lap("ingest + segment + extract")
+    assembled = assemble.run(bundles, registry, curation)
+    clock.lap("assemble")
+    checked = checks.run(assembled.data)  # stated growth vs its figures: WARNINGs, never errors
+    assembled.findings.extend(checked.findings)
+    assembled.counts.update({f"checks_{k}": n for k, n in checked.counts.items()})
+    assembled.counts["triples"] = len(assembled.data)
+    clock.lap("checks")
+    reconciliation, unbalanced = reconcile(bundles)
+    findings = [
+        *(f for b in bundles for f in b.extraction.findings),
+        *assembled.findings,
+        *_unmentioned(bundles, registry, strict=sources_root is None),
+        *unbalanced,
+    ]
+    expected: dict[str, int] = {}
+    for doc in docs:
+        for key, minimum in expected_counts(doc, sources_root).items():
+            expected[key] = expected.get(key, 0) + minimum
+    report = validate.run(
+        assembled.data,
+        {b.doc.id: b.clean for b in bundles},
+        assembled.counts,
+        expected,
+        findings,
+    )
+    clock.lap("validate (SHACL + quotes + bounds)")
+    if not report.ok:
+        failed = Path(out_dir).parent / f"{Path(out_dir).name}.failed.md"
+        failed.write_text(
+            "# cqkg build FAILED validation\n\n```\n"
+            + report.summary(limit=10_000)
+            + "\n```\n\n## pySHACL\n\n```\n"
+            + report.shacl_text
+            + "\n```\n\n## Findings of the stages (root causes are often here)\n\n"
+            + "\n".join(_findings_table(bundles, assembled.findings))
+            + "\n",
+            encoding="utf-8",
+        )
+        raise BuildError(report.summary(), failed)
+    stats = _stats(bundles, assembled, report, reconciliation)
+    ended = datetime.now(UTC).replace(microsecond=0)
+    files = export.render_files(
+        assembled.data,
+        _metadata(bundles, started, ended, len(assembled.data)),
+        stats,
+        _report_md(stats, bundles, assembled.findings),
+        _quarantine(bundles),
+        cleaning_log(bundles),
+        curation_queue.render(
+            [b.extraction for b in bundles],
+            {b.doc.id: b.clean.text for b in bundles},
+            lambda label: curation.indicator_en(label) is not None,
+        ),
+    )
+    version_dir = export.publish(Path(out_dir), files)
+    clock.lap("export (5 formats, atomic publish)")
+    failed = Path(out_dir).parent / f"{Path(out_dir).name}.failed.md"
+    failed.unlink(missing_ok=True)
+    return BuildResult(
+        out_dir=Path(out_dir),
+        version_dir=version_dir,
+        stats=stats,
+        findings=findings,
+        seconds=time.perf_counter() - t0,
+        stage_seconds=clock.times,
+        cache={"hits": store.hits, "misses": store.misses} if store is not None else {},
+    )

@@ -1,0 +1,308 @@
+"""Segment: sections (the report's headings), paragraphs and sentences with stable ids.
+
+The article's layout is a news-page convention, found by rule rather than by listing
+headings: line 1 is the title, line 2 the dateline, then lead paragraphs (front matter,
+level 0). A *heading* is a short line with no sentence punctuation and no figures with
+units, followed by a paragraph; a heading after a blank line opens a topical briefing
+(level 2), otherwise a report theme (level 1). A *byline line* (``記者 …`` /
+``責任編輯…``) is a short credit with no sentence punctuation; it is only itself, and the
+closing credits (the run of byline and credit lines that ends the text) form a level-0
+``byline`` section. A byline line inside the page (``通訊員 …`` under the dateline) never
+swallows the body, and an interview's turn markers (``記者：…？``, ``問：``/``答：``) are
+statements, not credits.
+
+The line words are data (``graph/curation/layout.yaml``), written once and matched on the
+folded line, so a simplified page segments like a traditional one. ``non_statements(text)``
+gives the lines that are not statements (headline, 原標題, dateline, credits): the metrics
+extractor reads no figure there.
+
+Sentences split after 。；;！？!? and at line ends, never inside “…”, 《…》 or brackets.
+Ids are ``<source>/p<paragraph:03d>s<n:02d>`` where paragraph is the 1-based index of
+the non-empty line, so they only change if the text itself changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from graph.model import CleanText, InputError, Section, Segmentation, Sentence
+from graph.pipeline.extract.grammar import fold_aligned
+from graph.text import slug
+
+LAYOUT_FILE = Path(__file__).resolve().parents[1] / "curation" / "layout.yaml"
+
+FRONT_MATTER = "front-matter"
+BYLINE = "byline"
+MAX_HEADING_CHARS = 40
+_TERMINAL = frozenset("。；;！？!?")
+_NON_HEADING_PUNCT = re.compile(r"[。；;！？!?,，、:：]")
+_DATELINE = re.compile(r"(?:19|20)\d\d[-/年.]\d{1,2}[-/月.]\d{1,2}")
+#: kinds of line that are not statements (what ``non_statements`` reports)
+NON_STATEMENT_KINDS = ("title", "original-title", "dateline", "credit", "byline", "byline-line")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The compiled line rules of ``layout.yaml`` (all matched on the folded line)."""
+
+    byline: re.Pattern[str]
+    credit: re.Pattern[str]
+    headline: re.Pattern[str]
+    figure_with_unit: re.Pattern[str]
+
+
+def _alt(words: list[str]) -> str:
+    folded = sorted({fold_aligned(str(w)) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in folded) or "(?!)"
+
+
+def load_layout(path: Path = LAYOUT_FILE) -> Layout:
+    """Read ``layout.yaml``; a bad file is a one-line ``InputError`` naming it."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path.name}: cannot read ({exc})") from exc
+    keys = ("byline_words", "credit_words", "headline_words", "figure_units")
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in keys):
+        raise InputError(f"{path.name}: expected lists {', '.join(keys)}")
+    colon = r"[:：]"
+    return Layout(
+        byline=re.compile(rf"^(?:{_alt(data['byline_words'])})(?:\s|{colon}|$)"),
+        credit=re.compile(rf"^(?:{_alt(data['credit_words'])})\s*{colon}"),
+        headline=re.compile(rf"^(?:{_alt(data['headline_words'])})\s*{colon}"),
+        figure_with_unit=re.compile(rf"\d[\d.]*\s*(?:{_alt(data['figure_units'])})"),
+    )
+
+
+@lru_cache(maxsize=1)
+def layout() -> Layout:
+    """The shipped line rules, loaded once per process."""
+    return load_layout()
+
+
+def _is_byline(text: str) -> bool:
+    """A credit line: a byline word first, short, and no sentence punctuation.
+
+    ``記者：能否介紹一下？`` is an interview turn (it asks a question), not a credit.
+    """
+    folded = fold_aligned(text)
+    return (
+        bool(layout().byline.match(folded))
+        and len(text) <= MAX_HEADING_CHARS
+        and not any(ch in _TERMINAL for ch in text)
+    )
+
+
+_OPEN = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」", "『": "』", "[": "]", "【": "】"}
+_CLOSE = frozenset(_OPEN.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    begin: int
+    end: int  # exclusive, stripped of surrounding whitespace
+    text: str
+    after_blank: bool
+    paragraph: int  # 1-based index among non-empty lines
+
+
+def run(clean: CleanText) -> Segmentation:
+    """Sections and sentences of one cleaned document."""
+    lines = _lines(clean.text)
+    kinds = _classify(lines)
+    sections: list[Section] = []
+    sentences: list[Sentence] = []
+    current: dict[str, object] | None = None
+
+    def close(end: int) -> None:
+        if current is not None:
+            sections.append(Section(end=end, **current))  # type: ignore[arg-type]
+
+    last_end = 0
+    for line, kind in zip(lines, kinds, strict=True):
+        if current is None:
+            current = {"id": FRONT_MATTER, "heading": "", "begin": line.begin, "level": 0}
+        if kind in ("heading-1", "heading-2"):
+            close(last_end)
+            current = {
+                "id": _unique(slug(line.text), sections),
+                "heading": line.text,
+                "begin": line.begin,
+                "heading_begin": line.begin,
+                "heading_end": line.end,
+                "level": 1 if kind == "heading-1" else 2,
+            }
+        elif kind == "byline" and current["id"] != BYLINE:
+            close(last_end)
+            current = {"id": BYLINE, "heading": "", "begin": line.begin, "level": 0}
+        for n, (b, e) in enumerate(_split_sentences(clean.text, line.begin, line.end), 1):
+            sentences.append(
+                Sentence(
+                    id=f"{clean.source_id}/p{line.paragraph:03d}s{n:02d}",
+                    section_id=str(current["id"]),
+                    paragraph=line.paragraph,
+                    begin=b,
+                    end=e,
+                    text=clean.text[b:e],
+                )
+            )
+        last_end = line.end
+    close(last_end)
+    return Segmentation(clean.source_id, tuple(sections), tuple(sentences))
+
+
+def is_heading(text: str) -> bool:
+    """A heading: short, no sentence or clause punctuation, no figure with a unit."""
+    folded = fold_aligned(text)
+    return (
+        0 < len(text) <= MAX_HEADING_CHARS
+        and not _NON_HEADING_PUNCT.search(text)
+        and not layout().figure_with_unit.search(folded)
+        and not layout().byline.match(folded)
+    )
+
+
+def non_statements(text: str) -> list[tuple[int, int, str]]:
+    """``(begin, end, kind)`` of every line that is not a statement, in text order.
+
+    Kinds: ``title`` (line 1, when the page has a body and the line does not end a sentence),
+    ``dateline`` (line 2 when it carries a date or a credit word), ``original-title``
+    (原標題: …), ``credit`` (來源: …) and ``byline`` (the closing credits).
+    """
+    lines = _lines(text)
+    return [
+        (line.begin, line.end, kind)
+        for line, kind in zip(lines, _classify(lines), strict=True)
+        if kind in NON_STATEMENT_KINDS and _is_non_statement(line, kind, len(lines))
+    ]
+
+
+def _is_non_statement(line: _Line, kind: str, n_lines: int) -> bool:
+    if kind == "title":
+        return n_lines > 1 and line.text[-1] not in _TERMINAL
+    if kind == "dateline":
+        folded = fold_aligned(line.text)
+        return bool(_DATELINE.search(folded) or layout().credit.search(folded))
+    return True
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    blank_before = False
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            b = pos + (len(raw) - len(raw.lstrip()))
+            out.append(_Line(b, b + len(stripped), stripped, blank_before, len(out) + 1))
+            blank_before = False
+        else:
+            blank_before = True
+        pos += len(raw) + 1
+    return out
+
+
+def _classify(lines: list[_Line]) -> list[str]:
+    """Label each line: title, dateline, heading-1/2, byline(-line), credit or paragraph.
+
+    ``byline`` is a line of the closing credits (from the first byline line after which
+    only byline and credit lines follow); ``byline-line`` is a credit line anywhere else.
+    """
+    kinds: list[str] = []
+    closing = _closing_credits_start(lines)
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if i == 0:
+            kinds.append("title")
+        elif i == 1:
+            kinds.append("dateline")
+        elif i >= closing:
+            kinds.append("byline")
+        elif _is_byline(line.text):
+            kinds.append("byline-line")
+        elif layout().headline.match(fold_aligned(line.text)):
+            kinds.append("original-title")
+        elif layout().credit.match(fold_aligned(line.text)):
+            kinds.append("credit")
+        elif (
+            is_heading(line.text)
+            and nxt is not None
+            and not nxt.after_blank
+            and not is_heading(nxt.text)
+            and not _is_byline(nxt.text)
+        ):
+            kinds.append("heading-2" if line.after_blank else "heading-1")
+        else:
+            kinds.append("paragraph")
+    return kinds
+
+
+def _closing_credits_start(lines: list[_Line]) -> int:
+    """Index of the first line of the closing credits (``len(lines)`` when there are none).
+
+    The credits are the trailing run of byline and credit lines that holds at least one
+    byline line; they start at a byline line (a trailing 來源: line alone is no credits).
+    """
+    start = len(lines)
+    for i in range(len(lines) - 1, 1, -1):
+        text = lines[i].text
+        if _is_byline(text) or _is_byline(_unwrap(text)):
+            start = i
+        elif not (layout().credit.match(fold_aligned(text)) or _is_credit_note(text)):
+            break
+    return start
+
+
+def _unwrap(text: str) -> str:
+    """A credit in brackets (``（責任編輯：羅佳）``) without its brackets."""
+    if len(text) > 2 and text[0] in _OPEN and text[-1] == _OPEN[text[0]]:
+        return text[1:-1].strip()
+    return text
+
+
+def _is_credit_note(text: str) -> bool:
+    """A bracketed credit line such as ``（來源：…）``."""
+    inner = _unwrap(text)
+    return inner != text and bool(layout().credit.match(fold_aligned(inner)))
+
+
+def _split_sentences(text: str, begin: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside one line, trimmed of whitespace; never split inside brackets."""
+    spans: list[tuple[int, int]] = []
+    stack: list[str] = []
+    start = begin
+    for i in range(begin, end):
+        ch = text[i]
+        if stack and ch == stack[-1]:
+            stack.pop()
+        elif ch in _OPEN:
+            stack.append(_OPEN[ch])
+        elif ch in _CLOSE:
+            pass  # a stray closer does not open anything
+        elif ch in _TERMINAL and not stack:
+            spans.append((start, i + 1))
+            start = i + 1
+    spans.append((start, end))
+    out = []
+    for b, e in spans:
+        seg = text[b:e]
+        if seg.strip():
+            lead = len(seg) - len(seg.lstrip())
+            out.append((b + lead, b + lead + len(seg.strip())))
+    return out
+
+
+def _unique(section_id: str, sections: list[Section]) -> str:
+    """Disambiguate a repeated heading slug deterministically (-2, -3, ...)."""
+    taken = {s.id for s in sections}
+    if section_id not in taken:
+        return section_id
+    n = 2
+    while f"{section_id}-{n}" in taken:
+        n += 1
+    return f"{section_id}-{n}"

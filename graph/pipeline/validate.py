@@ -1,0 +1,152 @@
+"""Validate: the gate between assembling a graph and publishing it.
+
+A build is published only if all of these hold (each failure names the node and the rule):
+
+1. pySHACL conforms (``ontology/shapes.ttl`` against the data graph, with the ontology as
+   ``ont_graph`` so ``sh:class`` sees the subclass hierarchy);
+2. the graph uses no ``cqo:`` term the ontology does not declare;
+3. every span's quote equals the cleaned text at its offsets, and its raw offsets are the
+   ones the offset map gives (so the quote traces back to the raw bytes);
+4. count bounds from the source manifest's ``[expected]`` table hold (a silently shrunken
+   graph fails instead of shipping);
+5. no stage reported an ERROR finding (e.g. a registry entity with no mention).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from graph.model import CleanText, Finding, Level
+from graph.namespaces import NIF, SH
+from graph.vocab import CQO, load_ontology, load_shapes, undeclared_terms
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    rule: str  # shacl | undeclared-term | quote | raw-offset | count-bound | finding
+    node: str
+    message: str
+
+
+@dataclass(slots=True)
+class ValidationReport:
+    problems: list[Problem] = field(default_factory=list)
+    shacl_text: str = ""
+    shacl_conforms: bool = True
+    checked_spans: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self, limit: int = 20) -> str:
+        lines = [f"{len(self.problems)} validation problem(s):"]
+        for p in self.problems[:limit]:
+            lines.append(f"  [{p.rule}] {p.node}: {p.message}")
+        if len(self.problems) > limit:
+            lines.append(f"  ... and {len(self.problems) - limit} more (see the report file)")
+        return "\n".join(lines)
+
+
+def shacl(data: Graph) -> tuple[bool, list[Problem], str]:
+    from pyshacl import validate as shacl_validate  # slow import: only when validating
+
+    conforms, results, text = shacl_validate(
+        data,
+        shacl_graph=load_shapes(),
+        ont_graph=load_ontology(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    problems: list[Problem] = []
+    for result in sorted(results.subjects(RDF.type, SH.ValidationResult), key=str):
+        severity = results.value(result, SH.resultSeverity)
+        if severity is not None and severity != SH.Violation:
+            continue
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        shape = results.value(result, SH.sourceShape)
+        problems.append(
+            Problem(
+                "shacl",
+                str(focus),
+                f"{message} (path {path}, shape {shape})",
+            )
+        )
+    problems.sort(key=lambda p: (p.node, p.message))
+    return bool(conforms) or not problems, problems, str(text)
+
+
+def _int(node: object) -> int:
+    """An offset literal as int; -1 when missing (SHACL reports the missing value itself)."""
+    return int(str(node)) if isinstance(node, Literal) else -1
+
+
+def quotes(data: Graph, cleans: Mapping[str, CleanText]) -> tuple[int, list[Problem]]:
+    """Every span: quote == clean text at offsets; raw offsets == the offset map's."""
+    from graph.pipeline.assemble import source_iri
+
+    by_source = {source_iri(sid): c for sid, c in cleans.items()}
+    problems: list[Problem] = []
+    checked = 0
+    for span in sorted(set(data.subjects(RDF.type, CQO.Span)), key=str):
+        ctx = data.value(span, NIF.referenceContext)
+        clean = by_source.get(ctx) if isinstance(ctx, URIRef) else None
+        if clean is None:
+            problems.append(Problem("quote", str(span), f"unknown reference context {ctx}"))
+            continue
+        begin = _int(data.value(span, NIF.beginIndex))
+        end = _int(data.value(span, NIF.endIndex))
+        quote = str(data.value(span, NIF.anchorOf))
+        checked += 1
+        if not 0 <= begin < end <= len(clean.text) or clean.text[begin:end] != quote:
+            problems.append(
+                Problem("quote", str(span), f"quote {quote!r} != source text [{begin}, {end})")
+            )
+            continue
+        raw_b = _int(data.value(span, CQO.rawBeginIndex))
+        raw_e = _int(data.value(span, CQO.rawEndIndex))
+        if (raw_b, raw_e) != clean.raw_span(begin, end):
+            problems.append(
+                Problem("raw-offset", str(span), f"raw [{raw_b}, {raw_e}) != offset map")
+            )
+    return checked, problems
+
+
+def count_bounds(counts: Mapping[str, int], expected: Mapping[str, int]) -> list[Problem]:
+    problems = []
+    for key, minimum in sorted(expected.items()):
+        actual = counts.get(key, 0)
+        if actual < minimum:
+            problems.append(Problem("count-bound", key, f"{actual} < expected minimum {minimum}"))
+    return problems
+
+
+def run(
+    data: Graph,
+    cleans: Mapping[str, CleanText],
+    counts: Mapping[str, int],
+    expected: Mapping[str, int],
+    findings: Sequence[Finding],
+) -> ValidationReport:
+    report = ValidationReport()
+    for f in findings:
+        if f.level == Level.ERROR:
+            where = f" at [{f.begin}, {f.end})" if f.begin is not None else ""
+            report.problems.append(Problem("finding", f"{f.stage}/{f.code}", f.message + where))
+    for term in undeclared_terms(data):
+        report.problems.append(Problem("undeclared-term", str(term), "not declared in ontology"))
+    report.checked_spans, quote_problems = quotes(data, cleans)
+    report.problems.extend(quote_problems)
+    report.problems.extend(count_bounds(counts, expected))
+    conforms, shacl_problems, text = shacl(data)
+    report.shacl_conforms = conforms
+    report.shacl_text = text
+    report.problems.extend(shacl_problems)
+    return report

@@ -1,0 +1,280 @@
+"""graph.pipeline.extract.candidates: open-world names by rule, in both scripts, on text not from
+the seed.
+
+Every sentence here is written for the test (no third-party text); each rule is run on the
+zh-Hant sentence and on its OpenCC zh-Hans conversion and must give the same candidate, with a
+mention whose span is exactly its surface in the text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.curation.registry import Entity, match_key
+from graph.model import Candidate, CleanText, InputError, Level, Mention, Segmentation
+from graph.pipeline.extract import candidates, entities
+from graph.text import fold, slug, to_hans
+
+from .conftest import stand_in
+from .entity_scoring import fixture_dirs, score_dir
+
+
+def _run(
+    text: str, registry: dict[str, Entity]
+) -> tuple[list[Candidate], list[Mention], list, CleanText]:
+    clean, seg = stand_in(text, "t")
+    curated, _ = entities.run(clean, seg, registry)
+    cands, mentions, findings = candidates.run(clean, seg, registry, curated)
+    return cands, mentions, findings, clean
+
+
+# (zh-Hant sentence, class, label as written in zh-Hant, rule)
+RULES = [
+    ("會上,市委網信辦副主任張明遠介紹了有關情況。", "person", "張明遠", "title-person"),
+    ("重慶市大數據發展局局長李默表示,將加快建設。", "person", "李默", "title-person"),
+    ("四川省經濟和信息化廳副廳長王小明指出,合作成效明顯。", "person", "王小明", "title-person"),
+    (
+        "四川省經濟和信息化廳副廳長王小明指出,合作成效明顯。",
+        "agency",
+        "四川省經濟和信息化廳",
+        "agency-suffix",
+    ),
+    ("市政府辦公廳信息處處長孫悅介紹,平臺已上線。", "person", "孫悅", "title-person"),
+    (
+        "成都市人民政府聯合貴州省大數據發展管理局舉辦峰會。",
+        "agency",
+        "成都市人民政府",
+        "agency-suffix",
+    ),
+    (
+        "成都市人民政府聯合貴州省大數據發展管理局舉辦峰會。",
+        "agency",
+        "貴州省大數據發展管理局",
+        "agency-suffix",
+    ),
+    ("8月1日,湖南省委網信辦在長沙召開會議。", "agency", "湖南省委網信辦", "agency-suffix"),
+    (
+        "活動由華為技術有限公司承辦,騰訊集團也參加。",
+        "company",
+        "華為技術有限公司",
+        "company-suffix",
+    ),
+    ("活動由華為技術有限公司承辦,騰訊集團也參加。", "company", "騰訊集團", "company-suffix"),
+    ("重慶數智科技有限公司發布新品。", "company", "重慶數智科技有限公司", "company-suffix"),
+    (
+        "《湖南省數字經濟發展報告(2022)》顯示,規模持續擴大。",
+        "document",
+        "湖南省數字經濟發展報告(2022)",
+        "document-title",
+    ),
+    ("上線“渝快碼”平臺,服務群眾。", "platform", "渝快碼", "quoted-name"),
+    ("建成“智慧園區管理系統”。", "platform", "智慧園區管理系統", "quoted-name"),
+    ("實施“護網長江”專項行動。", "project", "護網長江", "quoted-name"),
+    ("啟動“智慧社區建設工程”。", "project", "智慧社區建設工程", "quoted-name"),
+    ("活動在綿陽市和萬州區同步舉行。", "place", "綿陽市", "place-name"),
+    ("活動在綿陽市和萬州區同步舉行。", "place", "萬州區", "place-name"),
+    ("覆蓋遵義市、畢節市等地。", "place", "遵義市", "place-name"),
+    ("會上,浙江省數字經濟促進會發布了報告。", "agency", "浙江省數字經濟促進會", "agency-suffix"),
+    ("會上,湖北省網絡安全研究所發布成果。", "agency", "湖北省網絡安全研究所", "agency-suffix"),
+    (
+        "第三屆巴渝數字消費節將於9月舉行。",
+        "event",
+        "第三屆巴渝數字消費節",
+        "event-ordinal",
+    ),
+    # 舉辦 is a verb: 辦 ends it, the place before it is the name (not an agency 萬州新區舉辦)
+    ("峰會將於9月在萬州新區舉辦。", "place", "萬州新區", "place-name"),
+    ("記者 陳思源 通訊員 范青\n", "person", "陳思源", "byline-person"),
+    ("記者 陳思源 通訊員 范青\n", "person", "范青", "byline-person"),
+    ("2023-09-20 18:08 來源:長江觀察網\n", "company", "長江觀察網", "outlet"),
+    (
+        "在第五屆西部數字經濟博覽會上,發布了成果。",
+        "event",
+        "第五屆西部數字經濟博覽會",
+        "event-ordinal",
+    ),
+]
+
+
+@pytest.mark.parametrize("script", ["zh-Hant", "zh-Hans"])
+@pytest.mark.parametrize(("text", "cls", "label", "rule"), RULES)
+def test_rule_in_both_scripts(
+    registry: dict[str, Entity], script: str, text: str, cls: str, label: str, rule: str
+) -> None:
+    if script == "zh-Hans":
+        text, label = to_hans(text), to_hans(label)
+    cands, mentions, _, clean = _run(text, registry)
+    got = {(c.cls, c.label, c.rule) for c in cands}
+    assert (cls, label, rule) in got, got
+    cand = next(c for c in cands if c.label == label)
+    assert cand.lang == script or label == to_hans(label)  # "市" is the same in both scripts
+    own = [m for m in mentions if m.entity_id == cand.id]
+    assert own, cand
+    for m in own:
+        assert clean.text[m.begin : m.end] == m.surface
+    # the id is the same in both scripts (pinyin of the folded label)
+    assert cand.id == f"{cls}/" + slug(fold(label))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在城市和示範區,各區縣與全市都市圈建設同步推進。",  # generic place words
+        "建成國家綠色數據中心8個,部署感知設備。",  # a kind of facility; 部署 is a verb
+        "推動科技創新,培育軟件公司和互聯網企業。",  # 科技 and 公司 as ordinary words
+        "健全供給“一張網”培訓服務體系。",  # a slogan in quotes
+        "國家低碳城市試點排名中西部第1。",  # a clause, not an agency
+        "持續整治“指尖上的形式主義”。",  # a quoted phrase, not a name
+        "數字政府建設成效明顯,交易專區上線。",
+        "年度峰會今年在主會場舉辦。",  # 舉辦 ends in the suffix 辦: a verb, not an agency
+        "全市節能改造數據中心已達5個。",  # 改造 is a verb: a description, not an agency
+        "與東部先進地區相比,差距仍然明顯。",  # 東部 is the curated region, not a new place
+    ],
+)
+def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
+    for t in (text, to_hans(text)):
+        cands, _, _, _ = _run(t, registry)
+        assert cands == [], cands
+
+
+def test_unclassified_quote_is_an_info_finding_with_its_span(registry: dict[str, Entity]) -> None:
+    for text, name in (("打造“巴山夜語”品牌。", "巴山夜語"), ("打造“巴山夜语”品牌。", "巴山夜语")):
+        cands, _, findings, clean = _run(text, registry)
+        assert cands == []
+        (f,) = [f for f in findings if f.code == "quoted-name-unclassified"]
+        assert f.level is Level.INFO and f.begin is not None
+        assert clean.text[f.begin : f.end] == name
+        assert f.source_id == "t" and f.raw_begin is not None
+
+
+def test_curated_wins(registry: dict[str, Entity]) -> None:
+    """A curated label, alias or alt_label is never a candidate; an alt_label becomes a
+    mention of the curated entity (the registry's full official name)."""
+    text = "重慶市經濟和信息化委員會副主任汪立東表示,市委網信辦聯合重慶通信管理局召開新聞發布會。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        assert cands == []
+        ids = [m.entity_id for m in mentions]
+        assert "agency/cq-economy-it-commission" in ids
+        full = next(m for m in mentions if m.entity_id == "agency/cq-economy-it-commission")
+        assert match_key(full.surface) == match_key("重慶市經濟和信息化委員會")
+        assert clean.text[full.begin : full.end] == full.surface
+
+
+def test_other_edition_is_its_own_document(registry: dict[str, Entity]) -> None:
+    """《…報告(2022)》 is not the curated 2023 report; 《報告》 defined for it is its mention."""
+    text = (
+        "據《重慶市互聯網發展報告(2022)》(以下簡稱《報告》)顯示,網民數量增長。《報告》指出,"
+        "普及率提升。"
+    )
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        (doc,) = [c for c in cands if c.cls == "document"]
+        assert doc.edition == "2022" and doc.id.endswith("-2022")
+        assert "document/cq-internet-report-2023" not in {m.entity_id for m in mentions}
+        own = [m for m in mentions if m.entity_id == doc.id]
+        assert len(own) == 3  # the title and two 《報告》
+        assert all(clean.text[m.begin : m.end] == m.surface for m in own)
+
+
+def test_same_report_edition_stays_curated(registry: dict[str, Entity]) -> None:
+    text = "《重慶市互聯網發展報告(2023)》(以下簡稱《報告》)顯示。《報告》指出。"
+    cands, mentions, _, _ = _run(text, registry)
+    assert cands == []
+    assert [m.entity_id for m in mentions].count("document/cq-internet-report-2023") == 3
+
+
+def test_short_form_of_a_candidate_agency_is_the_same_agency(registry: dict[str, Entity]) -> None:
+    text = "8月1日,湖南省委網信辦在長沙召開會議。省委網信辦副主任王小明表示,將持續推進。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, _ = _run(t, registry)
+        (agency,) = [c for c in cands if c.cls == "agency"]
+        assert agency.label == ("湖南省委網信辦" if t == text else "湖南省委网信办")
+        assert [m.entity_id for m in mentions].count(agency.id) == 2
+        assert any(c.cls == "person" for c in cands)  # 省委網信辦副主任王小明
+
+
+def test_later_mentions_of_a_candidate(registry: dict[str, Entity]) -> None:
+    text = "市委網信辦副主任張明遠介紹了情況。張明遠表示,將持續推進。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, _ = _run(t, registry)
+        (person,) = [c for c in cands if c.cls == "person"]
+        assert [m.entity_id for m in mentions].count(person.id) == 2
+
+
+def test_seed_gives_no_candidate_and_keeps_its_mentions(
+    golden: tuple[CleanText, Segmentation], registry: dict[str, Entity]
+) -> None:
+    """The registry names everything in the seed: no candidate duplicates a curated entity,
+    and the curated mentions (tests/golden/mentions.tsv) pass through unchanged."""
+    clean, seg = golden
+    curated, _ = entities.run(clean, seg, registry)
+    cands, mentions, findings = candidates.run(clean, seg, registry, curated)
+    assert cands == []
+    assert mentions == curated
+    assert all(f.level is Level.INFO for f in findings)
+
+
+def test_simplified_seed_gives_no_candidate_either(registry: dict[str, Entity]) -> None:
+    from .conftest import golden_text
+
+    clean, seg = stand_in(to_hans(golden_text()))
+    curated, _ = entities.run(clean, seg, registry)
+    cands, mentions, _ = candidates.run(clean, seg, registry, curated)
+    assert cands == [] and mentions == curated
+
+
+def test_deterministic(golden: tuple[CleanText, Segmentation], registry: dict[str, Entity]) -> None:
+    text = "".join(t for t, *_ in RULES)
+    assert _run(text, registry)[:3] == _run(text, registry)[:3]
+
+
+def test_language_tag_is_the_sources_script() -> None:
+    assert candidates.script_of("重慶市網民數量") == "zh-Hant"
+    assert candidates.script_of("重庆市网民数量") == "zh-Hans"
+
+
+def test_rules_file_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "open_world.yaml"
+    bad.write_text("left_context: []\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^open_world.yaml: "):
+        candidates.load_rules(bad)
+    bad.write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^open_world.yaml: expected a mapping"):
+        candidates.load_rules(bad)
+
+
+#: the second blind round (written after these rules, never tuned on): measured, not yet met
+BLIND_ROUND_2 = ("fx-h4-", "fx-h5-", "fx-h6-")
+
+
+def _scores(registry: dict[str, Entity], blind: bool) -> list:
+    dirs = [d for d in fixture_dirs() if d.name.startswith(BLIND_ROUND_2) == blind]
+    assert dirs, "no fixture articles with entities.tsv"
+    return [score_dir(d, registry) for d in dirs]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind round 2: candidate precision 16/22 (渝北区大数据发展局 and three more agencies "
+    "lose their district name, 区域格局 read as an agency, 偏遠山區 as a place)",
+)
+def test_blind_round_2_precision_and_recall(registry: dict[str, Entity]) -> None:
+    scores = _scores(registry, blind=True)
+    cands = sum(s.candidates for s in scores)
+    right = sum(s.right for s in scores)
+    assert right / cands >= 0.95, [w for s in scores for w in s.wrong]
+
+
+def test_fixture_articles_precision_and_recall(registry: dict[str, Entity]) -> None:
+    """Against the hand-read entities.tsv of every fixture article but the second blind round
+    (measured: candidate precision 0.99, open-world recall 0.90, overall recall 0.93)."""
+    scores = _scores(registry, blind=False)
+    cands = sum(s.candidates for s in scores)
+    right = sum(s.right for s in scores)
+    gold_open = sum(s.gold_open for s in scores)
+    found_open = sum(s.found_open for s in scores)
+    assert right / cands >= 0.95, [w for s in scores for w in s.wrong]
+    assert found_open / gold_open >= 0.85, [m for s in scores for m in s.missed]

@@ -1,0 +1,222 @@
+"""Indicator labels: the measured noun phrase, trimmed by graph/curation/labels.yaml.
+
+Every rule is checked in both scripts on text other than the seed; the label is cut from the
+source so it keeps the source's script, and both scripts give one indicator key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.model import CleaningReport, CleanText, InputError
+from graph.pipeline import segment
+from graph.pipeline.extract import indicators, metrics
+from graph.text import fold, to_hans
+
+SOURCE_ID = "test-labels"
+
+# (zh-Hant sentence, expected zh-Hant label); the zh-Hans case is the OpenCC conversion
+CASES = [
+    ("截至2022年底,我市網站數量達12345家。", "網站數量"),
+    ("截至2023年6月底,全省網站數量為12345家。", "網站數量"),
+    ("據市統計局數據顯示,全市快遞網點達5678家。", "快遞網點"),
+    ("其中,累計建成數據中心12家。", "數據中心"),
+    ("2023年,重慶市軟件企業達3456家。", "軟件企業"),
+    ("2023年上半年重慶市軟件企業達3456家。", "軟件企業"),
+    ("去年全市新增市場主體達7890家。", "新增市場主體"),
+    ("今年以來,已上線政務應用共計88家。", "上線政務應用"),
+    ("共享平臺達15家。", "共享平臺"),
+    ("全國網站數量達12345家。", "網站數量"),
+    ("全市網站數量較2021年底增長12%。", "網站數量"),
+    ("各區縣已分別打造數字化應用場景15家。", "數字化應用場景"),
+    ("某平臺已匯聚政務數據資源32家。", "政務數據資源"),
+    ("四川省網民規模達1234家。", "網民規模"),
+    # actor + light verb; an opening verb is narrative at the start, a flow after 全市/全年
+    ("高校和科研院所建成重點實驗室17家。", "重點實驗室"),
+    ("“城市大腦”歸集城市運行數據12家。", "城市運行數據"),
+    ("新建智慧園區20家。", "智慧園區"),
+    ("全年新建光纜線路16家。", "新建光纜線路"),
+    ("全市歸集電子證照46家。", "歸集電子證照"),
+    # a period word between an actor and the statistic
+    ("通信行業全年攔截涉詐電話13家。", "攔截涉詐電話"),
+    # a verb of reaching a level; examples before 等; the base of a multiple
+    ("智能算力占比提升至41%。", "智能算力占比"),
+    ("數據經紀、數據評估等第三方服務機構30家。", "第三方服務機構"),
+    # the counted noun ends before what happened to it; a lone measure word is not a name
+    ("全市已有23家數據中心項目納入國家布局。", "數據中心項目"),
+    ("接入視頻監控點位96路。", "接入視頻監控點位"),
+    # a bracketed list marker and the area after it are not the statistic
+    ("（三）全縣快遞網點達5678家。", "快遞網點"),
+    ("(二)物流企業超過120家。", "物流企業"),
+    # discourse words 另有 / 同期; a verb that only says it was done (完成 / 實現)
+    ("另有在建污水處理廠6家。", "在建污水處理廠"),
+    ("同期全國快遞網點約45萬家。", "快遞網點"),
+    ("全年完成巡檢任務超過900次。", "巡檢任務"),
+    ("完成驗收的示範項目58家。", "完成驗收的示範項目"),
+    # a light verb before a measure noun names the statistic (消費券發放金額)
+    ("消費券發放金額3.2億元。", "消費券發放金額"),
+    # 將 / 累計完成 / 平均 before the value
+    ("到2030年,全縣光纖總長度將超過9000公里。", "光纖總長度"),
+    ("全縣郵政業務收入累計完成12.5億元。", "郵政業務收入"),
+    ("農戶寬帶資費平均降低約15%。", "農戶寬帶資費"),
+    # a price base (按照上年不變價計算的) and a quarter as comparison base
+    ("按照上年不變價計算的郵政業務總量同比增長9.1%。", "郵政業務總量"),
+    ("郵政業務收入增速比一季度提高0.6個百分點。", "郵政業務收入增速"),
+    # an aside in brackets that ends the subject is a note, not the name
+    ("光纖用戶（含企業用戶）達到4986戶。", "光纖用戶"),
+    # a ceiling verb before a bound; the target verbs of a plan
+    ("全縣污水處理廠平均能耗控制在0.8以下。", "污水處理廠平均能耗"),
+    ("今年全縣力爭快遞網點突破900家。", "快遞網點"),
+    ("今年全縣計劃新增充電樁300至500個。", "充電樁"),
+]
+
+
+def _run(text: str) -> list[str]:
+    clean = CleanText(SOURCE_ID, text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    return [o.indicator for o in obs]
+
+
+@pytest.mark.parametrize(("text", "label"), CASES)
+def test_label_is_the_measured_noun_phrase_in_both_scripts(text: str, label: str) -> None:
+    # two leading lines: segment reads line 1 as the title and line 2 as the dateline
+    head = "標題\n2024-01-01\n"
+    assert _run(head + text) == [label]
+    hans = to_hans(head + text)
+    got = _run(hans)
+    assert got == [to_hans(label)]  # cut from the source: the source's script
+    assert indicators.indicator_key(got[0]) == indicators.indicator_key(label)
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_anaphora_and_shares_take_the_previous_statistic(script: str) -> None:
+    text = "標題\n2024-01-01\n全市網站數量達12345家,而這一數字去年僅為11000家。"
+    text += "軟件業務收入12家,占全市地區生產總值的比重為7.2%。"
+    text = text if script == "hant" else to_hans(text)
+    got = _run(text)
+    want = ["網站數量", "網站數量", "軟件業務收入", "軟件業務收入占地區生產總值的比重"]
+    assert got == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_nominal_growth_keeps_the_previous_statistic(script: str) -> None:
+    # 名義 / 實際 say how the growth is priced, not what grows
+    text = "標題\n2024-01-01\n全縣郵政業務收入達12家,同比名義增長4.5%,實際增長3.1%。"
+    text = text if script == "hant" else to_hans(text)
+    want = ["郵政業務收入"] * 3
+    assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_flattened_table_row_names_each_cell(script: str) -> None:
+    # | separates cells (clauses); a bare cell is a figure of the row's first cell
+    text = "標題\n2024-01-01\n附表（本縣 | 全省）\n快遞網點 | 450個 | 1.2萬個\n"
+    text += "郵政資費 | 下降3.1% | 下降2.5%\n"
+    text = text if script == "hant" else to_hans(text)
+    clean = CleanText(SOURCE_ID, text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    got = [(o.indicator, o.kind, str(o.value)) for o in obs]
+    want = [
+        ("快遞網點", "quantity", "450"),
+        ("快遞網點", "quantity", "12000"),
+        ("郵政資費", "growth", "-3.1"),
+        ("郵政資費", "growth", "-2.5"),
+    ]
+    assert got == (want if script == "hant" else [(to_hans(i), k, v) for i, k, v in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_fen_lie_is_a_rank_verb_over_a_list_of_the_previous_statistic(script: str) -> None:
+    # 分列 ranks the listed areas; the names are areas, the statistic is the previous one
+    text = "標題\n2024-01-01\n在全國31個省中,廣東快遞業務量排名第一,浙江、江蘇分列第二、第三。"
+    text = text if script == "hant" else to_hans(text)
+    clean = CleanText(SOURCE_ID, text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    ranks = [(o.indicator, o.rank) for o in obs if o.kind == "rank"]
+    label = "快遞業務量" if script == "hant" else "快递业务量"
+    # the bare 第三 after 、 continues the rank list
+    assert ranks == [(label, 1), (label, 2), (label, 3)]
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_respectively_gives_one_name_per_value(script: str) -> None:
+    text = "標題\n2024-01-01\n智能工廠和數字化車間分別達到144家、958家。"
+    text = text if script == "hant" else to_hans(text)
+    want = ["智能工廠", "數字化車間"]
+    assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_dimension_of_the_previous_statistic_takes_its_name(script: str) -> None:
+    text = "標題\n2024-01-01\n全省軟件業務收入4810家,規模居全國第8。"
+    text = text if script == "hant" else to_hans(text)
+    got = _run(text)
+    assert len(got) == 2 and got[0] == got[1] == (
+        "軟件業務收入" if script == "hant" else "软件业务收入"
+    )
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_part_after_qi_zhong_names_the_previous_statistic(script: str) -> None:
+    text = "標題\n2024-01-01\n全市建成重點實驗室17家,其中國家級3家。"
+    text = text if script == "hant" else to_hans(text)
+    want = ["重點實驗室", "國家級重點實驗室"]
+    assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+def test_a_magnitude_the_grammar_missed_never_enters_the_label() -> None:
+    # simplified 万 is read by the number grammar or not: either way it is not the name
+    assert _run("标题\n2024-01-01\n网民数量2362万人。") == ["网民数量"]
+
+
+def test_indicator_key_is_script_neutral_and_curated_lookup_finds_both() -> None:
+    assert (
+        indicators.indicator_key("網民數量") == indicators.indicator_key("网民数量") == "网民数量"
+    )
+    row = indicators.curated("网民数量")
+    assert row is not None and row is indicators.curated("網民數量") and row["en"]
+    assert indicators.curated("從未出現的指標") is None
+
+
+def test_aligned_fold_keeps_one_character_per_character() -> None:
+    for text in ("網民數量ﬁ2362萬人", "Straße 網站", "ＡＢＣ１２３辦件量"):
+        folded = indicators.aligned_fold(text)
+        assert len(folded) == len(text)
+    assert indicators.aligned_fold("辦件量ＡＢ") == fold("辦件量ＡＢ")
+
+
+def test_bad_labels_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    bad = tmp_path / "labels.yaml"
+    bad.write_text("leading:\n  patterns: ['(unclosed']\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^labels.yaml: bad pattern"):
+        indicators.load_label_rules(bad)
+    bad.write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^labels.yaml: expected a mapping"):
+        indicators.load_label_rules(bad)
+
+
+def test_indicators_file_has_one_row_per_folded_label(tmp_path: Path) -> None:
+    dup = tmp_path / "indicators.yaml"
+    dup.write_text("- {zh: 網民數量, en: a}\n- {zh: 网民数量, en: b}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^indicators.yaml: .*repeats"):
+        indicators.load_indicators(dup)
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_huan_bi_growth_and_a_repeated_share_take_the_previous_statistic(script: str) -> None:
+    """環比增長 names no statistic; 占比較上年末提高 is the change of the same share."""
+    text = "標題\n2024-01-01\n快遞網點達到5678家,環比增長2.5%。"
+    text += "農村網點占比為41.2%,占比較上年末提高1.3個百分點。"
+    text = text if script == "hant" else to_hans(text)
+    want = ["快遞網點", "快遞網點", "農村網點占比", "農村網點占比"]
+    assert _run(text) == (want if script == "hant" else [to_hans(w) for w in want])
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_group_of_areas_and_the_verb_of_a_range_are_not_the_name(script: str) -> None:
+    """各縣(區)…介於 x 至 y 之間: the label of the range's low end is the statistic alone."""
+    text = "標題\n2024-01-01\n（五）各縣(區)郵政網點介於30個至90個之間。"
+    text = text if script == "hant" else to_hans(text)
+    assert _run(text)[0] == ("郵政網點" if script == "hant" else "邮政网点")

@@ -1,0 +1,196 @@
+"""Period, area and edition of each figure (graph/pipeline/extract/period.py), both scripts.
+
+Texts are invented for these tests (not the seed). Each case runs in zh-Hant and in its
+OpenCC zh-Hans conversion and must give the same periods and areas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph.model import CleaningReport, CleanText, InputError, Observation
+from graph.pipeline import segment
+from graph.pipeline.extract import metrics, period
+from graph.text import to_hans
+
+HEAD = "某網報道\n2023-09-20 10:00\n"
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """The manifest fields period.apply reads."""
+
+    date: str = "2023-09-20"
+    edition: str = ""
+    report: str = ""
+    title: str = "某市網絡發展報告發布"
+    area: str = "place/chongqing"
+
+
+def _figures(body: str, script: str, doc: _Doc | None = None) -> list[Observation]:
+    text = HEAD + body
+    if script == "hans":
+        text = to_hans(text)
+    clean = CleanText("t", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    return period.apply(obs, doc or _Doc(), text)
+
+
+SCRIPTS = pytest.mark.parametrize("script", ["hant", "hans"])
+
+
+@SCRIPTS
+def test_year_end_and_topic_of_a_paragraph(script: str) -> None:
+    obs = _figures(
+        "截至2022年底,全市網站數量達12345家,而2021年底這一數字僅為11000家。全市上線應用達88家。",
+        script,
+    )
+    assert [(o.stated_value[:5], o.period) for o in obs] == [
+        ("12345", "2022"),
+        ("11000", "2021"),  # the nearest in its sentence
+        ("88家", "2022"),  # the paragraph's clause-initial topic, not the contrast
+    ]
+
+
+@SCRIPTS
+def test_relative_years_count_from_the_article_date(script: str) -> None:
+    obs = _figures("去年,全市網站數量達12345家。前年新增企業達300家。", script)
+    assert [o.period for o in obs] == ["2022", "2021"]  # article dated 2023-09-20
+
+
+@SCRIPTS
+def test_part_of_a_year_is_its_year(script: str) -> None:
+    text = "今年上半年,全市新增企業達300家。2022年前三季度新增網站達120家。截至6月底,平臺達45家。"
+    assert [o.period for o in _figures(text, script)] == ["2023", "2022", "2023"]
+    exprs = period.time_expressions(HEAD + text, 2023)
+    assert [x.month for x in exprs if x.month] == [6, 9, 6]  # parsed, not the period
+
+
+@SCRIPTS
+def test_a_multiple_of_an_earlier_year_is_a_base(script: str) -> None:
+    obs = _figures("2023年,全市端口達到41萬個,是2021年底的3倍。", script)
+    assert obs and {o.period for o in obs} == {"2023"}
+
+
+@SCRIPTS
+def test_comparison_bases_titles_and_event_dates_are_not_periods(script: str) -> None:
+    obs = _figures(
+        "2023年9月20日,《某市報告(2021)》發布。全市網站數量較2021年底增長12%,達12345家。",
+        script,
+        _Doc(report="某市網絡發展報告(2022)"),
+    )
+    assert obs and all(o.period == "2022" for o in obs)  # the edition, from the report name
+
+
+@SCRIPTS
+def test_a_2022_and_a_2023_article_stating_one_number_differ_in_period(script: str) -> None:
+    body = "全市網站數量達12345家。"
+    old = _figures(body, script, _Doc(date="2023-09-20"))
+    new = _figures(body, script, _Doc(date="2024-10-12"))
+    assert [o.indicator for o in old] == [o.indicator for o in new]
+    assert [o.value for o in old] == [o.value for o in new]
+    assert (old[0].period, new[0].period) == ("2022", "2023")  # edition = year before the date
+
+
+@SCRIPTS
+def test_area_from_the_statement_else_the_manifest(script: str) -> None:
+    obs = _figures(
+        "全國網民規模達1234家,同比增長5%。四川省網站數量達345家。全市網站數量達12家。"
+        "重慶信息化發展水平排名全國第9。",
+        script,
+    )
+    got = [(o.kind, o.area) for o in obs]
+    assert got == [
+        ("quantity", "place/china"),
+        ("growth", "place/china"),  # a growth covers the area of what it grows
+        ("quantity", "place/sichuan"),
+        ("quantity", "place/chongqing"),
+        ("rank", "place/chongqing"),  # 全國 is the rank's scope, not its area
+    ]
+    assert obs[0].indicator == ("網民規模" if script == "hant" else "网民规模")
+
+
+@SCRIPTS
+def test_a_continued_statistic_keeps_its_area(script: str) -> None:
+    obs = _figures(
+        "2022年全國數字經濟規模達502家,占國內生產總值的比重為41.5%。"
+        "每萬人擁有5G基站14.6家,全國平均水平為16.4家。",
+        script,
+        _Doc(area="place/sichuan"),
+    )
+    assert [o.area for o in obs] == ["place/china", "place/china", "place/sichuan", "place/china"]
+    assert obs[2].indicator == obs[3].indicator  # 平均水平 is the same statistic
+
+
+@SCRIPTS
+def test_wo_guo_is_the_national_area(script: str) -> None:
+    # 我國 (our country) names the nation like 全國, and is not part of the label
+    obs = _figures("我國快遞網點達到45萬個。", script, _Doc(area="place/sichuan"))
+    assert [(o.area, o.indicator) for o in obs] == [
+        ("place/china", "快遞網點" if script == "hant" else "快递网点")
+    ]
+
+
+@SCRIPTS
+def test_a_district_with_a_registry_row_is_its_own_area(script: str) -> None:
+    # a district word names the district's area and leaves the label; 區內 is the piece's own
+    obs = _figures("渝中區快遞網點達到450個。區內郵政網點達到54個。", script)
+    want = [("place/yuzhong", "快遞網點"), ("place/chongqing", "郵政網點")]
+    got = [(o.area, o.indicator) for o in obs]
+    assert got == (want if script == "hant" else [(a, to_hans(i)) for a, i in want])
+
+
+def test_every_figure_gets_a_period_and_an_area() -> None:
+    obs = _figures("網站數量達12家。", "hant", _Doc(area="place/sichuan", edition="2021"))
+    assert [(o.period, o.area) for o in obs] == [("2021", "place/sichuan")]
+
+
+def test_edition_from_manifest_title_body_or_date() -> None:
+    assert period.edition(_Doc(edition="2020"), "") == "2020"
+    assert period.edition(_Doc(title="《某市互聯網發展報告(2022)》發布"), "") == "2022"
+    assert period.edition(_Doc(), "正文提到《某市互联网发展报告（2021）》") == "2021"
+    assert period.edition(_Doc(date="2025-01-02"), "") == "2024"
+
+
+def test_bad_periods_file_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "periods.yaml"
+    bad.write_text("relative_years: {}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^periods.yaml: needs"):
+        period.load_rules(bad)
+
+
+@SCRIPTS
+def test_a_month_range_in_the_lead_gives_later_bare_months_their_year(script: str) -> None:
+    """2024年1-6月 in the lead: a later 1-6月 / 6月當月 / 上半年 clause is 2024, not the edition."""
+    body = (
+        "某局發布2024年1-6月全縣郵政業運行情況。\n"
+        "1-6月,全縣快遞業務量達到3.2億件。\n"
+        "6月當月,快遞業務收入達到1.1億元。\n"
+        "上半年,郵政網點達到560個。\n"
+    )
+    obs = _figures(body, script, _Doc(date="2024-07-20"))
+    assert [o.period for o in obs] == ["2024", "2024", "2024"]
+    # without a dated anchor a bare month stays too vague: the edition (date year - 1)
+    alone = _figures("1-6月,全縣快遞業務量達到3.2億件。", script, _Doc(date="2024-07-20"))
+    assert [o.period for o in alone] == ["2023"]
+
+
+@SCRIPTS
+def test_a_price_base_year_is_not_the_period(script: str) -> None:
+    text = "按照上年不變價計算的郵政業務總量同比增長9.1%。"
+    obs = _figures(text, script, _Doc(date="2024-07-20"))
+    assert [o.period for o in obs] == ["2023"]  # the edition, not 上年 (a price base)
+
+
+@SCRIPTS
+def test_a_later_clause_without_an_area_stays_in_the_sentences_area(script: str) -> None:
+    obs = _figures(
+        "2022年全國快遞網點達到45萬個,鄉鎮覆蓋率為98.5%。同期全國郵政網點約5.4萬個。"
+        "全縣郵政網點達到56個。",
+        script,
+        _Doc(area="place/sichuan"),
+    )
+    assert [o.area for o in obs] == ["place/china", "place/china", "place/china", "place/sichuan"]

@@ -1,0 +1,186 @@
+"""Engine, pre-checks and formatting of graph.sparql.engines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from query_support import make_build_dir
+
+from graph.model import InputError
+from graph.sparql.engines import (
+    MAX_NESTING,
+    QueryRejected,
+    QuerySyntaxError,
+    QueryTooLarge,
+    Result,
+    Term,
+    TooManyRows,
+    format_result,
+    list_queries,
+    load_query,
+    open_engine,
+    precheck,
+    run_query,
+)
+
+
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_build_dir(tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="module")
+def engines(build_dir: Path) -> dict[str, object]:
+    return {name: open_engine(name, build_dir) for name in ("oxigraph", "rdflib")}
+
+
+def _norm(res: Result) -> object:
+    if res.kind == "graph":
+        return sorted((s.n3(), p.n3(), o.n3()) for s, p, o in res.triples)
+    if res.kind == "ask":
+        return res.boolean
+    out = []
+    for row in res.rows:
+        cells = []
+        for t in row:
+            if t is not None and t.datatype and t.datatype.endswith(("#decimal", "#integer")):
+                cells.append(("num", float(t.value)))
+            else:
+                cells.append(("t", None if t is None else t.n3()))
+        out.append(tuple(cells))
+    return (res.variables, out)
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_both_engines_agree_on_every_shipped_query(name: str, engines: dict) -> None:
+    text = load_query(name)
+    ox_res = run_query(engines["oxigraph"], text)
+    rdf_res = run_query(engines["rdflib"], text)
+    assert len(ox_res) > 0
+    assert _norm(ox_res) == _norm(rdf_res)
+
+
+def test_missing_build_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        open_engine("oxigraph", tmp_path)
+    assert str(info.value) == f"{tmp_path}/cqkg.nt: not found; run `cqkg build` first"
+
+
+def test_union_default_graph_includes_the_ontology(engines: dict) -> None:
+    res = run_query(engines["oxigraph"], "ASK { cqo:Agency ?p ?o }")
+    assert res.boolean is True
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }",
+        "SELECT * { SERVICE SILENT <http://x/> { ?s ?p ?o } }",
+        "SELECT * { SERVICE ?x { ?s ?p ?o } }",
+        "SELECT * {\n service <http://x/> { ?s ?p ?o } }",
+    ],
+)
+def test_precheck_service(query: str) -> None:
+    with pytest.raises(QueryRejected, match="SERVICE is disabled on this endpoint"):
+        precheck(query)
+
+
+def test_precheck_ignores_keywords_and_brackets_in_strings_comments_iris() -> None:
+    q = (
+        'SELECT * WHERE { ?s rdfs:label "SERVICE INSERT ((((" . '
+        "?s ?p <http://e/SERVICE/(> } # DROP ALL ((((\n"
+    )
+    assert precheck(q) is False
+    assert precheck("SELECT ?insert ?load WHERE { ?insert ex:drop ?load }") is False
+
+
+def test_precheck_depth_and_size() -> None:
+    ok = "SELECT * WHERE " + "{ " * MAX_NESTING + "} " * MAX_NESTING
+    precheck(ok)
+    with pytest.raises(QueryRejected, match=r"query too deeply nested \(max 64\)"):
+        precheck("SELECT * WHERE " + "{ " * (MAX_NESTING + 1))
+    with pytest.raises(QueryTooLarge, match="query exceeds 64 KiB"):
+        precheck("ASK {} #" + "x" * 70_000)
+
+
+def test_precheck_from_resolves_prefixes() -> None:
+    assert precheck("SELECT * FROM <https://w3id.org/cqkg/id/graph/data> { ?s ?p ?o }") is True
+    with pytest.raises(QueryRejected, match="not a graph of this store"):
+        precheck("PREFIX f: <file:///etc/> SELECT * FROM NAMED f:passwd { ?s ?p ?o }")
+
+
+def test_syntax_errors_carry_line_and_column(engines: dict) -> None:
+    for engine in engines.values():
+        with pytest.raises(QuerySyntaxError, match=r"2:\d+"):
+            run_query(engine, "SELECT *\nWHERE { ?s ?p }")
+
+
+def test_row_cap(engines: dict) -> None:
+    for engine in engines.values():
+        with pytest.raises(TooManyRows, match=r"add LIMIT \(max 5\)"):
+            run_query(engine, "SELECT * { ?s ?p ?o }", max_rows=5)
+        assert len(run_query(engine, "SELECT * { ?s ?p ?o } LIMIT 5", max_rows=5)) == 5
+
+
+def test_table_aligns_cjk_double_width() -> None:
+    res = Result(
+        "select",
+        variables=["name", "n"],
+        rows=[
+            (
+                Term("literal", "渝快辦"),
+                Term("literal", "1", "http://www.w3.org/2001/XMLSchema#integer"),
+            ),
+            (
+                Term("literal", "ab"),
+                Term("literal", "22", "http://www.w3.org/2001/XMLSchema#integer"),
+            ),
+        ],
+    )
+    lines = format_result(res, "table").splitlines()
+    assert lines[2] == "渝快辦   1"
+    assert lines[3] == "ab      22"
+    assert lines[-1] == "(2 rows)"
+
+
+def test_w3c_formats_round_trip_through_pyoxigraph(engines: dict) -> None:
+    res = run_query(engines["oxigraph"], load_query("yukuaiban"))
+    for fmt, rf in (
+        ("json", ox.QueryResultsFormat.JSON),
+        ("xml", ox.QueryResultsFormat.XML),
+        ("tsv", ox.QueryResultsFormat.TSV),
+    ):
+        parsed = ox.parse_query_results(format_result(res, fmt).encode(), format=rf)
+        values = [str(sol["stated"].value) for sol in parsed]
+        assert values == ["2.7億件", "2637萬人"], fmt
+    csv_text = format_result(res, "csv")
+    assert csv_text.splitlines()[0] == "indicator_name,stated,value,quote"
+    assert "2637萬人" in csv_text
+    md = format_result(res, "md").splitlines()
+    assert md[0] == "| indicator_name | stated | value | quote |"
+
+
+def test_graph_formats(engines: dict) -> None:
+    res = run_query(engines["oxigraph"], load_query("neighbourhood"))
+    turtle = format_result(res, "turtle")
+    nt = format_result(res, "nt")
+    jsonld = json.loads(format_result(res, "jsonld"))
+    g1 = ox.Store()
+    g1.load(turtle.encode(), format=ox.RdfFormat.TURTLE)
+    assert len(g1) == len(nt.splitlines()) == len(res.triples)
+    assert jsonld
+    with pytest.raises(ValueError):
+        format_result(res, "csv")
+
+
+def test_load_query_forms(tmp_path: Path) -> None:
+    assert "cqo:organizer" in load_query("organizers")
+    path = tmp_path / "q.rq"
+    path.write_text("ASK {}", encoding="utf-8")
+    assert load_query(str(path)) == "ASK {}"
+    assert load_query("ASK { ?s ?p ?o }") == "ASK { ?s ?p ?o }"
+    with pytest.raises(InputError, match="no shipped query"):
+        load_query("no-such-query")
