@@ -28,8 +28,16 @@ connector word of ``left_context`` or the end of a name already found):
 ``company-suffix``
     ``<name><suffix>`` (…股份有限公司/有限公司/集團/研究院/公司/科技).
 ``place-name``
-    A province-level name (with or without 省/市/自治區), a region (成渝, 西部 …), or
-    ``<2-3 Han><市/區/縣/新區>`` after a boundary.
+    A province-level name (with or without 省/市/自治區), a region (成渝, 西部 …),
+    ``<2-3 Han><市/新區/自治縣>`` after a boundary, or a listed district or county of Chongqing
+    (``chongqing_districts``, anywhere) with the fixed id ``place/<pinyin>`` given there
+    (place/yongchuan), the same in both scripts. ``<X>區`` and ``<X>縣`` are places only when
+    listed (偏遠山區, 老城區 are kinds of area).
+
+A district's agency keeps its district (從渝北區大數據發展局: a place begins a name even after a
+verb); a later 區大數據發展局 is a mention of it. 區…/縣… with no full form in the text is an
+INFO finding (``agency-without-district``). Generic nouns ending in a suffix character (格局,
+布局) and prefix characters that begin a word (區域, 市場) make no agency.
 
 A curated entity always wins: a candidate that overlaps a curated mention is dropped, and one
 whose folded label equals a curated label, alias or alt_label becomes a mention of that entity
@@ -113,6 +121,9 @@ class Rules:
     agency_bare_suffixes: tuple[str, ...]
     agency_suffix_guards: tuple[str, ...]
     agency_not_names: frozenset[str]
+    agency_not_endings: tuple[str, ...]
+    agency_prefix_guards: tuple[str, ...]
+    agency_local_prefixes: tuple[str, ...]
     agency_body_max: int
     agency_units: frozenset[str]
     agency_unit_max: int
@@ -142,6 +153,8 @@ class Rules:
     place_generic_endings: tuple[str, ...]
     place_stop_first: frozenset[str]
     place_right_guards: tuple[str, ...]
+    place_listed_suffixes: tuple[str, ...]
+    districts: tuple[tuple[str, str], ...]  # (folded full name, place id), longest first
 
 
 def _words(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -150,6 +163,24 @@ def _words(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
         raise InputError(f"{path.name}: {key} must be a non-empty list of strings")
     folded = {_fold_word(v) for v in value if v.strip()}
     return tuple(sorted(folded, key=lambda w: (-len(w), w)))
+
+
+def _districts(path: Path, data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    value = data.get("chongqing_districts")
+    if not isinstance(value, dict) or not value:
+        raise InputError(f"{path.name}: chongqing_districts must map a name to a place id")
+    out: dict[str, str] = {}
+    for name, pid in value.items():
+        if (
+            not isinstance(name, str)
+            or not isinstance(pid, str)
+            or not re.fullmatch(r"[a-z][a-z0-9-]*", pid)
+        ):
+            raise InputError(f"{path.name}: chongqing_districts: {name!r} needs an id like yubei")
+        out[_fold_word(name)] = f"place/{pid}"
+    if len(set(out.values())) != len(out):
+        raise InputError(f"{path.name}: chongqing_districts: two names share an id")
+    return tuple(sorted(out.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 
 
 def _int(path: Path, data: dict[str, Any], key: str) -> int:
@@ -187,6 +218,9 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         agency_bare_suffixes=w("agency_bare_suffixes"),
         agency_suffix_guards=w("agency_suffix_guards"),
         agency_not_names=frozenset(w("agency_not_names")),
+        agency_not_endings=w("agency_not_endings"),
+        agency_prefix_guards=w("agency_prefix_guards"),
+        agency_local_prefixes=w("agency_local_prefixes"),
         agency_body_max=_int(path, data, "agency_body_max"),
         agency_units=frozenset(w("agency_units")),
         agency_unit_max=_int(path, data, "agency_unit_max"),
@@ -216,6 +250,8 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         place_generic_endings=w("place_generic_endings"),
         place_stop_first=frozenset(w("place_stop_first")),
         place_right_guards=w("place_right_guards"),
+        place_listed_suffixes=w("place_listed_suffixes"),
+        districts=_districts(path, data),
     )
 
 
@@ -231,6 +267,7 @@ class _Hit:
     label: str  # as written, quotes that split a name dropped
     edition: str = ""
     priority: int = 0  # lower wins a tie on length
+    cid: str = ""  # a fixed candidate id (a listed district), else derived from the label
 
 
 def _is_name_char(ch: str) -> bool:
@@ -289,6 +326,20 @@ class _Finder:
             latest[e] = max(latest[e], latest[e - 1])
         self._word_before = latest
         self._places: dict[tuple[int, bool], list[int]] = {}
+        # listed districts (萬州區 …): begin -> (end, place id), leftmost-longest, no overlap
+        self.districts: dict[int, tuple[int, str]] = {}
+        if rules.districts:
+            alt = "|".join(re.escape(d) for d, _ in rules.districts)
+            ids = dict(rules.districts)
+            for occ in re.finditer(alt, n):
+                self.districts[occ.start()] = (occ.end(), ids[occ.group()])
+        # a proper place name may begin an agency even after a verb (從渝北區大數據發展局)
+        self._name_starts = set(self.districts) | {
+            b
+            for b, ends in self.begins.items()
+            for _e, cls in ends
+            if cls == "place" and n[b] not in rules.place_stop_first  # not 全市新建…中心
+        }
         self._by_first: dict[str, list[str]] = {}  # first character -> provinces and regions
         for word in (*rules.provinces, *rules.regions):
             self._by_first.setdefault(word[0], []).append(word)
@@ -341,6 +392,8 @@ class _Finder:
         for reg in self._by_first.get(n[p], ()) if regions else ():
             if reg in r.regions and n.startswith(reg, p):
                 ends.append(p + len(reg))
+        if p in self.districts:
+            ends.append(self.districts[p][0])
         if p < len(n) and n[p] not in r.place_stop_first:
             for size in (2, 3):
                 x = n[p : p + size]
@@ -354,6 +407,8 @@ class _Finder:
                 for suf in r.place_suffixes:
                     if n.startswith(suf, p + size):
                         name = x + suf
+                        if suf in r.place_listed_suffixes:
+                            break  # <X>區 / <X>縣: only listed names (偏遠山區 is none)
                         if name not in r.place_not_names and not any(
                             name.endswith(g) for g in r.place_generic_endings
                         ):
@@ -364,11 +419,14 @@ class _Finder:
     def place_hits(self) -> list[_Hit]:
         hits: list[_Hit] = []
         for p in range(len(self.n)):
-            if not self.starts(p):
+            if not self.starts(p) and p not in self.districts:
                 continue
             for e in self.places_at(p):
                 if not any(self.n.startswith(g, e) for g in self.r.place_right_guards):
-                    hits.append(self._hit(p, e, "place", "place-name", priority=4))
+                    hit = self._hit(p, e, "place", "place-name", priority=4)
+                    if p in self.districts and self.districts[p][0] == e:
+                        hit = replace(hit, cid=self.districts[p][1])
+                    hits.append(hit)
                     break
         return hits
 
@@ -382,9 +440,12 @@ class _Finder:
         n, r = self.n, self.r
         hits: list[_Hit] = []
         for p in range(len(n)):
-            if not self.starts(p):
+            if not self.starts(p) and p not in self._name_starts:
                 continue
-            prefixes = {p + len(w) for w in r.agency_prefixes if n.startswith(w, p)}
+            if any(n.startswith(g, p) for g in r.agency_prefix_guards):
+                prefixes: set[int] = set()  # 區域格局: 區 begins a word here, not a name
+            else:
+                prefixes = {p + len(w) for w in r.agency_prefixes if n.startswith(w, p)}
             specific = set(self.places_at(p, regions=False)) | {
                 e for e, cls in self.begins.get(p, []) if cls == "place" and n[p:e] not in r.regions
             }
@@ -411,6 +472,8 @@ class _Finder:
                     continue  # 兩江新區舉辦: 辦 completes the verb 舉辦, it is no suffix
                 if n[q : s + len(suf)] in r.agency_not_names:
                     continue
+                if any(n.endswith(x, 0, s + len(suf)) for x in r.agency_not_endings):
+                    continue  # 區域格局, 產業布局: a generic noun, not a name
                 return self._chunk(self._extend(s + len(suf), r.agency_suffixes))
         return None
 
@@ -736,7 +799,10 @@ def run(
         if any(taken[h.begin : h.end]):
             continue
         inside = {owner[k] for k in range(h.begin, h.end)} - {None}
-        if inside and not _may_swallow(h, [curated[i] for i in inside if i is not None], registry):
+        inner = [curated[i] for i in inside if i is not None]
+        if inside and not (
+            _may_swallow(h, inner, registry) or _full_name_of(h, inner, keys, registry)
+        ):
             continue
         swallowed |= {i for i in inside if i is not None}
         taken[h.begin : h.end] = [True] * (h.end - h.begin)
@@ -759,11 +825,25 @@ def run(
         if match_key(h.label) in short_forms:  # 省委網信辦 after 四川省委網信辦: one agency
             h = replace(h, label=short_forms[match_key(h.label)])
         key = match_key(h.label)
+        if h.cls == "agency" and any(key.startswith(w) for w in rules.agency_local_prefixes):
+            findings.append(  # 區委網信辦 with no district named before it anywhere
+                Finding(
+                    Level.INFO,
+                    STAGE,
+                    "agency-without-district",
+                    f"{h.label!r} names a district's agency without the district",
+                    clean.source_id,
+                    h.begin,
+                    h.end,
+                    *clean.raw_span(h.begin, h.end),
+                )
+            )
+            continue
         if key in keys:  # a curated full name (alt_label) or a form the matcher missed
             eid, form = keys[key]
             mention(eid, h.begin, h.end, form)
             continue
-        cid = by_label.get(key) or _candidate_id(h.cls, h.label, registry)
+        cid = by_label.get(key) or h.cid or _candidate_id(h.cls, h.label, registry)
         other = candidates.get(cid)
         if other is not None and match_key(other.label) != key:
             findings.append(
@@ -833,7 +913,12 @@ def _short_forms(accepted: Sequence[_Hit], rules: Rules) -> dict[str, str]:
         full = [
             label
             for key, label in agencies.items()
-            if key != short and key.endswith(short) and _is_place_word(key[: -len(short)], rules)
+            if key != short
+            and key.endswith(short)
+            and (
+                _is_place_word(key[: -len(short)], rules)
+                or _is_place_word(key[: -len(short)] + short[0], rules)  # 渝北 + 區大數據發展局
+            )
         ]
         if len(full) == 1:
             out[short] = full[0]
@@ -845,7 +930,27 @@ def _is_place_word(word: str, rules: Rules) -> bool:
     for prov in rules.provinces:
         if word == prov or any(word == prov + s for s in rules.province_suffixes):
             return True
+    if any(word == d for d, _ in rules.districts):
+        return True
     return 2 <= len(word) <= 5 and any(word.endswith(s) for s in rules.place_suffixes)
+
+
+def _full_name_of(
+    h: _Hit,
+    inside: Sequence[Mention],
+    keys: dict[str, tuple[str, str]],
+    registry: dict[str, Entity],
+) -> bool:
+    """重慶 + 市委網信辦 matched apart, where the whole is the registry's alt_label of that
+    agency (重慶市委網信辦): the full name is one mention of it, the place is part of the name."""
+    owner = keys.get(match_key(h.label))
+    if owner is None or h.cls != "agency":
+        return False
+    return any(m.entity_id == owner[0] and m.end == h.end for m in inside) and all(
+        m.entity_id == owner[0] or registry[m.entity_id].cls == "place"
+        for m in inside
+        if m.entity_id in registry
+    )
 
 
 def _may_swallow(h: _Hit, inside: Sequence[Mention], registry: dict[str, Entity]) -> bool:
