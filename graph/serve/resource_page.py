@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from graph.namespaces import PREFIXES
 from graph.sparql.engines import Result, Term
-from graph.text import to_hant
+from graph.text import Highlight, highlight, to_hant
 
 CQR = PREFIXES["cqr"]
 CQO = PREFIXES["cqo"]
@@ -97,15 +97,6 @@ class Node:
             if label and label not in out:
                 out.append(label)
         return out or [self.short]
-
-
-@dataclass(slots=True)
-class Highlight:
-    """A sentence split around the quoted part (``mark`` empty when it could not be placed)."""
-
-    before: str
-    mark: str
-    after: str
 
 
 @dataclass(slots=True)
@@ -237,23 +228,6 @@ class Page:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def highlight(
-    sentence: str, sentence_begin: int | None, quote: str, begin: int | None
-) -> Highlight:
-    """Split ``sentence`` at the quote using the offsets (checked), else by search, else not."""
-    if not sentence:
-        return Highlight("", quote, "")
-    if begin is not None and sentence_begin is not None and quote:
-        off = begin - sentence_begin
-        if off >= 0 and sentence[off : off + len(quote)] == quote:
-            return Highlight(sentence[:off], quote, sentence[off + len(quote) :])
-    if quote:
-        off = sentence.find(quote)
-        if off >= 0:
-            return Highlight(sentence[:off], quote, sentence[off + len(quote) :])
-    return Highlight(sentence, "", "")
 
 
 def humanize(iri: str) -> str:
