@@ -1,4 +1,5 @@
-"""Small text utilities shared by every stage: script conversion, Han detection, slugs.
+"""Small text utilities shared by every stage: script conversion, Han detection, slugs, and
+the one highlighter that marks a quote inside its sentence (resource pages and the viewer).
 
 Script conversion is OpenCC (the reference converter; hand-written tables drift).
 Slugs are toneless pinyin from pypinyin so IRIs are ASCII, readable and derived from
@@ -11,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 import opencc
 from pypinyin import Style, lazy_pinyin
@@ -35,6 +37,37 @@ def is_han(ch: str) -> bool:
 
 def han_count(text: str) -> int:
     return sum(1 for ch in text if is_han(ch))
+
+
+class Highlight(NamedTuple):
+    """A sentence split around the quoted part (``mark`` empty when it could not be placed)."""
+
+    before: str
+    mark: str
+    after: str
+
+
+def highlight(
+    sentence: str, sentence_begin: int | None, quote: str, begin: int | None
+) -> Highlight:
+    """Split ``sentence`` at ``quote``: by the offsets when they agree with the text, else at
+    the quote's first occurrence, else not at all (the whole sentence, nothing marked).
+
+    Offsets are checked, never trusted: a span whose begin does not point at its own quote
+    falls back to search, so a page never marks the wrong words. Without a sentence the quote
+    is all there is to mark. Returns plain text only; the caller's template escapes it.
+    """
+    if not sentence:
+        return Highlight("", quote, "")
+    if begin is not None and sentence_begin is not None and quote:
+        off = begin - sentence_begin
+        if off >= 0 and sentence[off : off + len(quote)] == quote:
+            return Highlight(sentence[:off], quote, sentence[off + len(quote) :])
+    if quote:
+        off = sentence.find(quote)
+        if off >= 0:
+            return Highlight(sentence[:off], quote, sentence[off + len(quote) :])
+    return Highlight(sentence, "", "")
 
 
 @lru_cache(maxsize=65536)

@@ -1,3 +1,13 @@
-"""The local HTTP endpoint: a Starlette app with the SPARQL protocol, resource pages,
-comparison and viewer pages, their templates and static files. Takes a build directory, gives
-read-only HTTP on loopback."""
+"""The local HTTP endpoint. Takes a build directory (through a pool of query worker processes);
+gives read-only HTTP on loopback: the SPARQL 1.1 protocol, resource pages, the comparison ledger
+and the viewer pages.
+
+- ``app``: assembles the Starlette app (routes, middleware, lifespan) and runs uvicorn.
+- ``views``: one module-level handler per route, sharing a typed ``ServerState``.
+- ``middleware``: the HTTP defences (Host allow-list, size caps, head deadline, security
+  headers, admission control for queries and viewer renders).
+- ``protocol``: SPARQL protocol parameters, content negotiation, the service description.
+- ``resource_page`` gathers a page's data into the ``page_model``; ``series`` draws an
+  indicator's chart from it; ``pages`` renders the templates with their CSP.
+- ``config``: the options of ``cqkg serve``.
+"""

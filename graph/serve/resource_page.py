@@ -1,25 +1,34 @@
-"""Data for the HTML resource pages at ``GET /id/{path}`` (rendered by ``templates/entity.html``).
+"""The data of a resource page at ``GET /id/{path}``: gathered with a handful of fixed SPARQL
+queries run through the server's worker pool (the same read-only store the endpoint uses, with
+its timeout), into the :mod:`graph.serve.page_model` that ``templates/entity.html`` renders.
 
-A page is gathered with a handful of fixed SPARQL queries run through the server's worker pool
-(the same read-only store the endpoint uses, with its timeout). The only text spliced into a
-query is an IRI that has passed :func:`iri_term`: either the page IRI, built from a path that
-matched :data:`PATH_RE`, or IRIs the store itself returned. Everything handed to the template is
-plain text; the template's autoescape does all HTML escaping and highlights are passed as
-``(before, mark, after)`` strings, so no HTML is ever built here.
+The only text spliced into a query is an IRI that has passed :func:`iri_term`: either the page
+IRI, built from a path that matched :data:`PATH_RE`, or IRIs the store itself returned.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from graph.namespaces import PREFIXES
+from graph.serve.page_model import (
+    IRIREF_SAFE,
+    MAX_ROWS,
+    Badge,
+    Figure,
+    MentionGroup,
+    Node,
+    Page,
+    Relation,
+    SpanInfo,
+    Target,
+    format_decimal,
+    humanize,
+    iri_term,
+)
+from graph.serve.series import series_chart
 from graph.sparql.engines import Result, Term
-from graph.text import to_hant
 
-CQR = PREFIXES["cqr"]
 CQO = PREFIXES["cqo"]
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
@@ -28,247 +37,7 @@ ORG = PREFIXES["org"]
 NIF = PREFIXES["nif"]
 PROV = PREFIXES["prov"]
 
-#: Paths accepted after ``/id/``; ``.``/``..`` segments and empty segments are refused too.
-PATH_RE = re.compile(r"^[A-Za-z0-9_./-]+$")
-#: SPARQL IRIREF minus the characters the grammar forbids: safe inside ``<...>``.
-_IRIREF_SAFE = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
-MAX_ROWS = 2000
-
 Runner = Callable[[str], Awaitable[Result]]
-
-
-def resource_iri(path: str) -> str | None:
-    """The ``cqr:`` IRI for a request path, or None when the path is not acceptable."""
-    if not PATH_RE.fullmatch(path):
-        return None
-    if any(seg in ("", ".", "..") for seg in path.split("/")):
-        return None
-    return CQR + path
-
-
-def iri_term(iri: str) -> str:
-    """``<iri>`` for a query; raises ValueError for anything that could leave the brackets."""
-    if not _IRIREF_SAFE.fullmatch(iri):
-        raise ValueError(f"unsafe IRI {iri!r}")
-    return f"<{iri}>"
-
-
-def page_href(iri: str) -> str:
-    """Local page link for a ``cqr:`` IRI whose path would be accepted; else ''."""
-    if iri.startswith(CQR) and resource_iri(iri[len(CQR) :]) is not None:
-        return "/id/" + iri[len(CQR) :]
-    return ""
-
-
-def short(iri: str) -> str:
-    return Term("uri", iri).short()
-
-
-# ---------------------------------------------------------------- the page model
-
-
-@dataclass(slots=True)
-class Node:
-    """A resource as shown on a page: its three labels and a link when it has a local page."""
-
-    iri: str
-    hant: str = ""
-    hans: str = ""
-    en: str = ""
-
-    @property
-    def href(self) -> str:
-        return page_href(self.iri)
-
-    @property
-    def short(self) -> str:
-        return short(self.iri)
-
-    @property
-    def name(self) -> str:
-        """The label a zh-Hant reader sees first (Simplified converted by OpenCC if alone)."""
-        return self.hant or (to_hant(self.hans) if self.hans else "") or self.en or self.short
-
-    @property
-    def names(self) -> list[str]:
-        """繁 / 简 / EN, duplicates dropped."""
-        out: list[str] = []
-        for label in (self.hant, self.hans, self.en):
-            if label and label not in out:
-                out.append(label)
-        return out or [self.short]
-
-
-@dataclass(slots=True)
-class Highlight:
-    """A sentence split around the quoted part (``mark`` empty when it could not be placed)."""
-
-    before: str
-    mark: str
-    after: str
-
-
-@dataclass(slots=True)
-class SpanInfo:
-    """A quoted character range with its sentence and section."""
-
-    node: Node
-    quote: str = ""
-    begin: int | None = None
-    end: int | None = None
-    raw_begin: int | None = None
-    raw_end: int | None = None
-    sentence: Node | None = None
-    sentence_text: str = ""
-    sentence_begin: int | None = None
-    section: Node | None = None
-    refers_to: list[Node] = field(default_factory=list)
-    is_sentence: bool = False
-
-    @property
-    def highlight(self) -> Highlight:
-        return highlight(self.sentence_text, self.sentence_begin, self.quote, self.begin)
-
-
-@dataclass(slots=True)
-class Target:
-    """The other end of a relation, with the evidence spans and (for posts) the next hop."""
-
-    node: Node
-    evidence: list[SpanInfo] = field(default_factory=list)
-    via: list[tuple[Node, Node]] = field(default_factory=list)  # (property, node)
-
-
-@dataclass(slots=True)
-class Relation:
-    """All targets of one property in one direction."""
-
-    prop: Node
-    incoming: bool
-    targets: list[Target] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Figure:
-    """One observation with everything a reader needs to check it against the text."""
-
-    node: Node
-    indicator: Node | None = None
-    stated: list[str] = field(default_factory=list)
-    value: str = ""
-    unit: Node | None = None
-    qualifier: Node | None = None
-    rank: str = ""
-    scope: Node | None = None
-    tier: str = ""
-    period: str = ""
-    area: Node | None = None
-    about: Node | None = None
-    sources: list[SpanInfo] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class MentionGroup:
-    section: Node | None
-    spans: list[SpanInfo] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class ChartPoint:
-    """One figure on an indicator's series chart: where it is drawn and the quote it links to."""
-
-    cx: float
-    cy: float
-    href: str
-    title: str
-
-
-@dataclass(slots=True)
-class Chart:
-    """An indicator's series as numbers for an inline SVG drawn by the template (no script).
-
-    Only numbers and plain text reach the template, which escapes the text; the chart plots
-    the figures of one unit (the unit most figures share), period on x, value on y.
-    """
-
-    width: int
-    height: int
-    unit: str
-    line: str  # "x,y x,y ..." for the polyline (numbers only)
-    points: list[ChartPoint] = field(default_factory=list)
-    x_labels: list[tuple[float, str]] = field(default_factory=list)
-    y_labels: list[tuple[float, str]] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Badge:
-    """A consistency check of one of the indicator's growth figures (graph/pipeline/checks.py)."""
-
-    status: str  # consistent | inconsistent | uncheckable
-    growth: Node
-    comment: str
-
-
-@dataclass(slots=True)
-class Page:
-    """Everything ``entity.html`` shows for one resource."""
-
-    node: Node
-    kind: str  # entity | observation | span | theme | indicator
-    classes: list[Node] = field(default_factory=list)
-    alt_labels: list[str] = field(default_factory=list)
-    literals: list[tuple[Node, str]] = field(default_factory=list)
-    outgoing: list[Relation] = field(default_factory=list)
-    incoming: list[Relation] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    mentions: list[MentionGroup] = field(default_factory=list)
-    span: SpanInfo | None = None
-    derived: list[Node] = field(default_factory=list)  # things derived from a span
-    assertions: list[tuple[Node, Node, Node]] = field(default_factory=list)
-    inner_spans: list[SpanInfo] = field(default_factory=list)
-    members: list[tuple[Node, list[Node]]] = field(default_factory=list)  # theme: class, nodes
-    truncated: bool = False
-    chart: Chart | None = None  # indicator pages: the series (issue 10)
-    checks: list[Badge] = field(default_factory=list)  # indicator pages: growth checks
-
-    @property
-    def mention_count(self) -> int:
-        return sum(len(g.spans) for g in self.mentions)
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def highlight(
-    sentence: str, sentence_begin: int | None, quote: str, begin: int | None
-) -> Highlight:
-    """Split ``sentence`` at the quote using the offsets (checked), else by search, else not."""
-    if not sentence:
-        return Highlight("", quote, "")
-    if begin is not None and sentence_begin is not None and quote:
-        off = begin - sentence_begin
-        if off >= 0 and sentence[off : off + len(quote)] == quote:
-            return Highlight(sentence[:off], quote, sentence[off + len(quote) :])
-    if quote:
-        off = sentence.find(quote)
-        if off >= 0:
-            return Highlight(sentence[:off], quote, sentence[off + len(quote) :])
-    return Highlight(sentence, "", "")
-
-
-def humanize(iri: str) -> str:
-    """'http://www.w3.org/ns/org#postIn' -> 'post in': a readable name for unlabelled terms."""
-    local = re.split(r"[#/]", iri)[-1]
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower() or iri
-
-
-def format_decimal(text: str) -> str:
-    """'26370000.0' -> '26,370,000'; '63.90' -> '63.9'; anything else unchanged."""
-    try:
-        d = Decimal(text).normalize()
-    except (InvalidOperation, ValueError):
-        return text
-    return format(d, ",f")
 
 
 def _int(t: Term | None) -> int | None:
@@ -280,16 +49,12 @@ def _int(t: Term | None) -> int | None:
         return None
 
 
-def _col(res: Result, row: tuple[Term | None, ...], name: str) -> Term | None:
-    return row[res.variables.index(name)]
-
-
 def _rows(res: Result) -> list[dict[str, Term | None]]:
     return [dict(zip(res.variables, row, strict=True)) for row in res.rows]
 
 
 def _values(iris: Iterable[str]) -> str:
-    return " ".join(iri_term(i) for i in sorted(set(iris)) if _IRIREF_SAFE.fullmatch(i))
+    return " ".join(iri_term(i) for i in sorted(set(iris)) if IRIREF_SAFE.fullmatch(i))
 
 
 def _uri(t: Term | None) -> str | None:
@@ -717,25 +482,6 @@ def _members(page: Page, rows: list[dict[str, Term | None]], nodes: _Labels) -> 
     page.members = [(nodes(c), v) for c, v in sorted(by_class.items())]
 
 
-__all__ = [
-    "PATH_RE",
-    "Figure",
-    "Highlight",
-    "MentionGroup",
-    "Node",
-    "Page",
-    "Relation",
-    "SpanInfo",
-    "Target",
-    "format_decimal",
-    "gather_page",
-    "highlight",
-    "iri_term",
-    "page_href",
-    "resource_iri",
-]
-
-
 # ---------------------------------------------------------------- indicator series (issue 10)
 
 _Q_NOT_FIGURES = """SELECT DISTINCT ?obs WHERE {{
@@ -747,8 +493,6 @@ _Q_CHECKS = """SELECT ?check ?growth ?status ?comment WHERE {{
   ?check a cqo:ConsistencyCheck ; cqo:checks ?growth ; cqo:status ?status ; rdfs:comment ?comment .
   ?growth cqo:indicator {x} .
 }} ORDER BY ?growth ?check LIMIT {limit}"""
-
-CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 560, 220, 90, 20, 16, 34
 
 
 async def _series(run: Runner, x: str, page: Page, nodes: _Labels) -> None:
@@ -765,58 +509,4 @@ async def _series(run: Runner, x: str, page: Page, nodes: _Labels) -> None:
             page.checks.append(Badge(status.rsplit("#", 1)[-1], nodes(growth), comment.value))
 
 
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
-
-
-def series_chart(figures: Iterable[Figure]) -> Chart | None:
-    """A chart of the figures with a value and a period, in the unit most of them share.
-
-    Each point links to the page of the span its figure was first stated in; ``None`` when
-    fewer than one period has a figure to draw.
-    """
-    drawn = [
-        (f, v) for f in figures if f.period and f.sources and (v := _decimal(f.value)) is not None
-    ]
-    if not drawn:
-        return None
-    units: dict[str, int] = {}
-    for f, _ in drawn:
-        key = f.unit.iri if f.unit else ""
-        units[key] = units.get(key, 0) + 1
-    unit = max(sorted(units), key=lambda u: units[u])
-    drawn = sorted(
-        ((f, v) for f, v in drawn if (f.unit.iri if f.unit else "") == unit),
-        key=lambda fv: (fv[0].period, fv[1], fv[0].node.iri),
-    )
-    periods = sorted({f.period for f, _ in drawn})
-    lo = min(Decimal(0), *(v for _, v in drawn))
-    hi = max(v for _, v in drawn)
-    span = (hi - lo) or Decimal(1)
-    inner_w, inner_h = CHART_W - PAD_L - PAD_R, CHART_H - PAD_T - PAD_B
-
-    def px(period: str) -> float:
-        if len(periods) == 1:
-            return PAD_L + inner_w / 2
-        return round(PAD_L + inner_w * periods.index(period) / (len(periods) - 1), 1)
-
-    def py(value: Decimal) -> float:
-        return round(float(PAD_T + inner_h * (1 - (value - lo) / span)), 1)
-
-    unit_name = next((f.unit.name for f, _ in drawn if f.unit), "")
-    chart = Chart(CHART_W, CHART_H, unit_name, "")
-    for f, v in drawn:
-        source = f.sources[0]
-        stated = " · ".join(f.stated) or f.value
-        chart.points.append(
-            ChartPoint(
-                px(f.period), py(v), source.node.href, f"{f.period}: {stated} — {source.quote}"
-            )
-        )
-    chart.line = " ".join(f"{p.cx},{p.cy}" for p in chart.points)
-    chart.x_labels = [(px(p), p) for p in periods]
-    chart.y_labels = [(py(hi), format_decimal(str(hi))), (py(lo), format_decimal(str(lo)))]
-    return chart
+__all__ = ["Runner", "gather_page"]

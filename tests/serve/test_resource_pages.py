@@ -13,8 +13,9 @@ from starlette.testclient import TestClient
 
 from graph.pipeline.run import BuildResult
 from graph.serve.app import ServerConfig, create_app
-from graph.serve.resource_page import format_decimal, highlight, iri_term, resource_iri
+from graph.serve.page_model import format_decimal, iri_term, resource_iri
 from graph.sparql.engines import WorkerPool
+from graph.text import highlight
 
 pytestmark = [pytest.mark.server]
 

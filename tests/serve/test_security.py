@@ -459,7 +459,7 @@ def test_chunked_and_duplicate_parameters_are_400(ox_server: tuple) -> None:
 def test_slowloris_socket_closed_and_others_served(
     monkeypatch: pytest.MonkeyPatch, ox_server: tuple
 ) -> None:
-    import graph.serve.app as srv
+    import graph.serve.middleware as srv
 
     server = ox_server[0]
     monkeypatch.setattr(srv, "HEADER_TIMEOUT", 1.0)  # same code path, shorter wait for the test
@@ -638,7 +638,7 @@ def test_health_is_503_and_queries_fail_fast_when_no_worker_can_serve(tmp_path: 
 def test_keep_alive_slowloris_is_closed_and_others_served(
     monkeypatch: pytest.MonkeyPatch, ox_server: tuple
 ) -> None:
-    import graph.serve.app as srv
+    import graph.serve.middleware as srv
 
     server = ox_server[0]
     monkeypatch.setattr(srv, "HEADER_TIMEOUT", 1.0)  # same code path, shorter wait for the test

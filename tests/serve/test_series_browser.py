@@ -3,11 +3,10 @@ link to its quote's span page (issue 10), on the seed + fixtures a (2022) and c 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-from browser_support import CHROMIUM, launch
+from browser_support import CHROMIUM, launch, local_page
 from query_support import ThreadServer
 from series_support import series_build
 
@@ -28,30 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadServer]:
 
 
 def test_chart_is_drawn_and_every_point_opens_its_quote(server: ThreadServer) -> None:
-    if not CHROMIUM.exists():
-        reason = "Debian chromium not installed at /usr/bin/chromium (`make test` installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright import sync_api
-
-    errors: list[str] = []
-    outside: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = launch(p)
-        ctx = browser.new_context(viewport={"width": 1200, "height": 900})
-
-        def route(r) -> None:  # type: ignore[no-untyped-def]
-            if r.request.url.startswith(server.url):
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-
-        ctx.route("**/*", route)
-        pg = ctx.new_page()
-        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: errors.append(str(e)))
+    with local_page(server.url, 1200, 900) as (pg, errors, outside):
         page_url = f"{server.url}/id/indicator/wang-min-shu-liang"
         pg.goto(page_url)
         box = pg.locator("svg.chart").bounding_box()
@@ -67,7 +43,6 @@ def test_chart_is_drawn_and_every_point_opens_its_quote(server: ThreadServer) ->
             pg.locator(f'svg.chart a.point[href="{href}"]').click()
             pg.wait_for_url(f"{server.url}{href}")
             assert pg.locator("mark").count() >= 1  # the span page shows the quote
-        browser.close()
     assert errors == [], errors
     assert outside == [], outside
 

@@ -15,7 +15,8 @@ from series_support import gold, series_build, series_rows
 from starlette.testclient import TestClient
 
 from graph.serve.app import ServerConfig, create_app
-from graph.serve.resource_page import Figure, Node, SpanInfo, series_chart
+from graph.serve.page_model import Figure, Node, SpanInfo
+from graph.serve.series import series_chart
 from graph.sparql.engines import WorkerPool
 
 pytestmark = [pytest.mark.server]

@@ -8,11 +8,10 @@ Chromium and requires no console error, no request off the server, and the page'
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-from browser_support import CHROMIUM, launch
+from browser_support import local_page
 from query_support import ThreadServer
 
 from graph.pipeline.run import BuildResult
@@ -33,32 +32,8 @@ def server(built: BuildResult) -> Iterator[ThreadServer]:
 
 @pytest.fixture(scope="module")
 def page(server: ThreadServer) -> Iterator[tuple[object, list[str], list[str]]]:
-    if not CHROMIUM.exists():
-        reason = "Debian chromium not installed at /usr/bin/chromium (`make test` installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright import sync_api
-
-    errors: list[str] = []
-    outside: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = launch(p)
-        ctx = browser.new_context(viewport={"width": 1300, "height": 900})
-
-        def route(r) -> None:  # type: ignore[no-untyped-def]
-            if r.request.url.startswith(server.url):
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-
-        ctx.route("**/*", route)
-        pg = ctx.new_page()
-        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        yield pg, errors, outside
-        browser.close()
+    with local_page(server.url, 1300, 900) as opened:
+        yield opened
 
 
 def _clean(errors: list[str], outside: list[str]) -> None:

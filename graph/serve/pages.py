@@ -1,0 +1,103 @@
+"""Rendering of the HTML the server sends: the resource pages and the query page (Jinja2
+templates under ``templates/``, autoescaped) with their Content-Security-Policy, and the
+viewer pages that ``graph.view.render`` draws as self-contained HTML.
+
+The data of a resource page comes from :mod:`graph.serve.resource_page`; nothing here runs a
+query, so every page is a function of the data it is handed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse, Response
+
+from graph.namespaces import PREFIXES
+from graph.serve.page_model import MAX_ROWS, Page
+from graph.sparql.engines import list_queries
+
+PACKAGE = Path(__file__).parent
+TEMPLATES = PACKAGE / "templates"
+STATIC = PACKAGE / "static"
+
+
+class Pages:
+    """The template environment and the resource pages' CSP, both fixed at startup."""
+
+    def __init__(self, templates: Path = TEMPLATES) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(templates),
+            autoescape=select_autoescape(["html"]),
+        )
+        self.page_csp = page_csp(templates / "entity.html")
+
+    def entity(self, path: str, page: Page | None, status: int = 200) -> HTMLResponse:
+        """A resource page (``page`` None: the not-found page for ``path``)."""
+        html = self.env.get_template("entity.html").render(
+            page=page,
+            path=path,
+            # frame-ancestors is only honoured in the header; browsers log an error for it in a meta
+            csp=self.page_csp.replace("; frame-ancestors 'none'", ""),
+            max_rows=MAX_ROWS,
+        )
+        headers = {"Vary": "Accept", "Content-Security-Policy": self.page_csp}
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    def query(self) -> HTMLResponse:
+        """The query page, with the catalogue's example queries and the prefixes."""
+        examples = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "text": q.text,
+                "params": [
+                    {"name": p.name, "description": p.description, "default": p.default}
+                    for p in q.params
+                ],
+            }
+            for q in list_queries()
+        ]
+        page = self.env.get_template("query.html").render(examples=examples, prefixes=PREFIXES)
+        return HTMLResponse(page)
+
+
+def page_csp(template: Path) -> str:
+    """CSP for resource pages: no script at all, and only the template's own inline style.
+
+    The style block is static text in the template, so its sha256 is fixed at startup; a
+    style injected by data (impossible under autoescape anyway) would not match it.
+    """
+    styles = re.findall(r"<style>(.*?)</style>", template.read_text(encoding="utf-8"), re.S)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in styles
+    )
+    style = hashes or "'none'"
+    return (
+        f"default-src 'none'; style-src {style}; img-src 'self' data:; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def view_module() -> Any:
+    """``graph.view.render``, looked up per request (None when the viewer is not installed)."""
+    try:
+        import graph.view.render as render
+    except ImportError:
+        return None
+    return render
+
+
+def viewer_response(render: Any, page: str) -> Response:
+    """The viewer is one self-contained page: all its script and style are inline, so it
+    carries its own CSP (the same one as its meta tag: inline only, nothing fetched) instead
+    of the endpoint's default ``script-src 'self'``, which would block it from drawing."""
+    return HTMLResponse(page, headers={"Content-Security-Policy": render.CSP})
+
+
+__all__ = ["STATIC", "Pages", "page_csp", "view_module", "viewer_response"]
