@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import yaml
 from netns_support import stub_isolation  # noqa: F401 - autouse fixture
 from typer.testing import CliRunner
 
 from graph.cli import app
+from graph.curation import styles as styles_mod
 from graph.model import InputError
 from graph.view import aggregate as view_aggregate
+from graph.view import network
 from graph.view import render as view
 
 DATA = Path(__file__).parents[1] / "data"
@@ -51,42 +52,12 @@ def page_data(html: str) -> dict:
 
 def entity_count(build_dir: Path) -> int:
     """Entities per the contract: instances of the styled classes that are not observations."""
-    styles = view.load_styles()
+    styles = styles_mod.load_styles()
     values = " ".join(f"<{c.iri}>" for c in styles.classes if not c.observation)
     store = ox.Store()
     store.load(path=str(build_dir / "cqkg.ttl"), format=ox.RdfFormat.TURTLE)
     q = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c VALUES ?c {{ {values} }} }}"
     return int(next(iter(store.query(q)))["n"].value)
-
-
-# ---------------------------------------------------------------- styles.yaml
-
-
-def test_styles_file_is_complete_and_sorted() -> None:
-    raw = yaml.safe_load(view.STYLES_PATH.read_text(encoding="utf-8"))
-    styles = view.load_styles()
-    assert [c.key for c in styles.classes] == [c["key"] for c in raw["classes"]]
-    assert list(raw["relations"]) == sorted(raw["relations"])
-    assert list(raw["ui"]) == sorted(raw["ui"])
-    # subclasses before superclasses, so the most specific class wins
-    keys = [c.key for c in styles.classes]
-    assert keys.index("Pilot") < keys.index("Project")
-    assert keys.index("RankObservation") < keys.index("Observation")
-    assert all(all(lab.strip() for lab in c.labels) for c in styles.classes)
-
-
-def test_every_ui_string_is_used_by_the_page() -> None:
-    template = (view.TEMPLATE_DIR / "viewer.html").read_text(encoding="utf-8")
-    used = set(re.findall(r'ui\("([a-z_]+)"\)|data-ui="([a-z_]+)"', template))
-    used_keys = {a or b for a, b in used} | {"title", "query"}  # title/query: Python headings
-    assert used_keys == set(view.load_styles().ui)
-
-
-def test_bad_styles_file_is_one_clear_line(tmp_path: Path) -> None:
-    bad = tmp_path / "styles.yaml"
-    bad.write_text("classes: []\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"^styles\.yaml: "):
-        view.load_styles(bad)
 
 
 # ---------------------------------------------------------------- the full page
@@ -150,7 +121,7 @@ def test_search_keys_fold_both_scripts_and_english(build: Path) -> None:
 
 def test_layout_is_deterministic_and_spread(build: Path) -> None:
     a = page_data(view.render_full_html(build))["nodes"]
-    view._cached_build.cache_clear()
+    network._cached_build.cache_clear()
     b = page_data(view.render_full_html(build))["nodes"]
     assert [(n["x"], n["y"]) for n in a] == [(n["x"], n["y"]) for n in b]
     assert len({(n["x"], n["y"]) for n in a}) == len(a)
@@ -397,43 +368,6 @@ def test_overview_budget_zero_and_focus_are_full_detail(build: Path) -> None:
     assert full["aggregated"] is False and len(full["nodes"]) == entity_count(build)
     focus = page_data(view.render_view(build, view.ViewSpec(focus="渝快辦", hops=3, budget=5)))
     assert focus["aggregated"] is False and len(focus["nodes"]) > 5
-
-
-def test_aggregate_keeps_best_connected_and_few_themes() -> None:
-    styles = {c.key: c for c in view.load_styles().classes}
-    theme, company = styles["Theme"], styles["Company"]
-    nodes = {f"t{i}": theme for i in range(30)} | {f"c{i}": company for i in range(100)}
-    # every company in 3 themes; c0..c9 also linked to each other (best connected)
-    edges = [(f"c{i}", f"t{(i + k) % 30}", "m") for i in range(100) for k in range(3)]
-    edges += [(f"c{i}", f"c{j}", "r") for i in range(10) for j in range(10) if i != j]
-    g, aggs = view_aggregate.aggregate(nodes, edges, budget=25)
-    kept = {n for n in g if n not in aggs}
-    assert len(g) <= 25
-    assert sum(1 for n in kept if n.startswith("t")) <= 25 // view_aggregate.HUB_SHARE
-    assert {f"c{i}" for i in range(10)} <= kept
-    assert sorted(aggs) == [
-        view_aggregate.AGGREGATE_PREFIX + "Company",
-        view_aggregate.AGGREGATE_PREFIX + "Theme",
-    ]
-    folded = sum(len(a.members) for a in aggs.values())
-    assert folded + len(kept) == len(nodes)
-    counted = sum(
-        n for _a, _b, k, n in g.edges(keys=True, data="n") if k == view_aggregate.AGGREGATE_EDGE
-    )
-    direct = sum(1 for *_x, k in g.edges(keys=True) if k != view_aggregate.AGGREGATE_EDGE)
-    inside = sum(
-        1 for s, o, _p in edges if s not in kept and o not in kept and nodes[s].key == nodes[o].key
-    )
-    assert counted + direct + inside == len(edges)  # every relation is drawn or counted
-
-
-def test_overview_layout_is_linear_and_spread() -> None:
-    styles = {c.key: c for c in view.load_styles().classes}
-    nodes = {f"e{i:05d}": styles["Company" if i % 2 else "Agency"] for i in range(20_000)}
-    edges = [(f"e{i:05d}", f"e{(i * 7 + 1) % 20_000:05d}", "r") for i in range(20_000)]
-    g, aggs = view_aggregate.aggregate(nodes, edges, budget=1500)
-    pos = view.overview_layout(g, aggs, [c for c in styles])
-    assert set(pos) == set(g) and len(set(pos.values())) == len(pos)
 
 
 def test_cli_budget_must_not_be_negative(build: Path, tmp_path: Path) -> None:

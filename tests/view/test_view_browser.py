@@ -17,6 +17,8 @@ import pyoxigraph as ox
 import pytest
 from browser_support import CHROMIUM, launch
 
+from graph.curation.styles import load_styles
+from graph.view import network
 from graph.view import render as view
 
 pytestmark = pytest.mark.browser
@@ -96,7 +98,7 @@ def write_page(tmp: Path, html: str, name: str = "viewer.html") -> Path:
 
 
 def sparql_entity_count(store: ox.Store) -> int:
-    values = " ".join(f"<{c.iri}>" for c in view.load_styles().classes if not c.observation)
+    values = " ".join(f"<{c.iri}>" for c in load_styles().classes if not c.observation)
     q = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c VALUES ?c {{ {values} }} }}"
     return int(next(iter(store.query(q, use_default_graph_as_union=True)))["n"].value)
 
@@ -118,7 +120,7 @@ def assert_clean(o: Opened) -> None:
 def test_full_view_search_panel_language(browser, fixture_build: Path, tmp_path: Path) -> None:
     o = open_page(browser, write_page(tmp_path, view.render_full_html(fixture_build)))
     page = o.page
-    store, _idx = view.load_build(fixture_build)
+    store, _idx = network.load_build(fixture_build)
     assert page.evaluate("cqkg.nodes.length") == sparql_entity_count(store)
 
     for query in ("渝快办", "渝快辦", "Yukuaiban"):
@@ -238,7 +240,7 @@ def report_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_report_graph_in_browser(browser, report_build: Path, tmp_path: Path) -> None:
     o = open_page(browser, write_page(tmp_path, view.render_full_html(report_build)))
     page = o.page
-    store, _idx = view.load_build(report_build)
+    store, _idx = network.load_build(report_build)
     assert page.evaluate("cqkg.nodes.length") == sparql_entity_count(store)
     page.fill("#search", "渝快办")
     page.press("#search", "Enter")
