@@ -17,13 +17,15 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.curation.styles import LANG_TAGS, Styles, load_styles
+from graph.curation.styles import Styles, load_styles
 from graph.model import InputError
 from graph.view.network import (
     ResourceIndex,
     build_network,
+    graphml,
     load_build,
     local_name,
+    plain_graph,
     resolve_node,
     term_labels,
     walk_graph,
@@ -158,29 +160,13 @@ def format_report(a: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _export_graph(g: nx.MultiDiGraph, idx: ResourceIndex, styles: Styles) -> nx.MultiDiGraph:
-    """A copy with plain string attributes only (GraphML/GEXF cannot hold Python objects)."""
-    out = nx.MultiDiGraph()
-    for n in sorted(g):
-        labels = idx.labels(n)
-        attrs = {
-            f"label_{t.replace('-', '_')}": lab for t, lab in zip(LANG_TAGS, labels, strict=True)
-        }
-        out.add_node(n, label=labels[0], cls=g.nodes[n]["cls"].key, **attrs)
-    for s, o, p in sorted(g.edges(data="predicate")):
-        out.add_edge(s, o, key=p, predicate=p, label=term_labels(idx, styles, p)[2])
-    return out
-
-
 def export(g: nx.MultiDiGraph, idx: ResourceIndex, styles: Styles, out_dir: Path) -> list[Path]:
     """Write ``cqkg-network.graphml`` and ``.gexf`` (UTF-8, no timestamps: reproducible)."""
     out_dir = Path(out_dir)
-    h = _export_graph(g, idx, styles)
-    graphml = "\n".join(nx.generate_graphml(h, prettyprint=True)) + "\n"
-    gexf = "\n".join(nx.generate_gexf(h, prettyprint=True)) + "\n"
+    gexf = "\n".join(nx.generate_gexf(plain_graph(g, idx, styles), prettyprint=True)) + "\n"
     gexf = re.sub(r'\s+lastmodifieddate="[^"]*"', "", gexf)
     paths = [out_dir / "cqkg-network.graphml", out_dir / "cqkg-network.gexf"]
-    for path, text in zip(paths, (graphml, gexf), strict=True):
+    for path, text in zip(paths, (graphml(g, idx, styles), gexf), strict=True):
         write_html(text, path)  # atomic UTF-8 write, fine for any text
     return paths
 

@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.curation.styles import FALLBACK_STYLE, ClassStyle, Labels, Styles
+from graph.curation.styles import FALLBACK_STYLE, LANG_TAGS, ClassStyle, Labels, Styles, load_styles
 from graph.model import InputError
 from graph.namespaces import CQO_IRI, CQR, RDF, RDFS, SKOS
 from graph.sparql.engines import OxigraphEngine, QueryError, open_engine, run_query
@@ -33,12 +33,15 @@ __all__ = [
     "build_network",
     "class_of",
     "focus_nodes",
+    "from_ntriples",
+    "graphml",
     "hubs",
     "load_build",
     "load_engine",
     "local_name",
     "network_parts",
     "observations_of",
+    "plain_graph",
     "query_network",
     "resolve_node",
     "section_nodes",
@@ -160,6 +163,13 @@ def _index_quads(idx: ResourceIndex, quads: Iterable[Any]) -> None:
             types[s_id].add(o_id)  # a corpus has hundreds of thousands of spans of one class
         else:
             inc[o_id].append((p, s_id))
+
+
+def index_triples(triples: Iterable[Any]) -> ResourceIndex:
+    """An index of pyoxigraph triples or quads (a parsed file, a store's contents)."""
+    idx = ResourceIndex()
+    _index_quads(idx, triples)
+    return idx
 
 
 def _index(store: ox.Store) -> ResourceIndex:
@@ -400,3 +410,43 @@ def term_labels(idx: ResourceIndex, styles: Styles, iri: str) -> Labels:
         return styles.relations[iri]
     name = local_name(iri)
     return (name, name, name)
+
+
+# --------------------------------------------------------------------------- GraphML
+
+
+def from_ntriples(
+    nt: str, ontology: Path | None = None, styles: Styles | None = None
+) -> tuple[nx.MultiDiGraph, ResourceIndex, Styles]:
+    """The network of a graph given as N-Triples (``cqkg build`` has no store of its own).
+
+    ``ontology`` (Turtle) is indexed with the data, as ``load_build`` does with a build's
+    ``ontology.ttl``, so relation names come out the same as in ``cqkg analyze``.
+    """
+    styles = styles or load_styles()
+    idx = index_triples(ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    if ontology is not None:
+        _index_quads(idx, ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE))
+    return build_network(idx, styles), idx, styles
+
+
+def plain_graph(g: nx.MultiDiGraph, idx: ResourceIndex, styles: Styles) -> nx.MultiDiGraph:
+    """A copy with plain string attributes only (GraphML/GEXF cannot hold Python objects):
+    ``label``, ``label_zh_Hant``/``_zh_Hans``/``_en`` and ``cls`` per node, ``predicate`` and
+    its English ``label`` per edge, nodes and edges in sorted order (reproducible files)."""
+    out = nx.MultiDiGraph()
+    for n in sorted(g):
+        labels = idx.labels(n)
+        attrs = {
+            f"label_{t.replace('-', '_')}": lab for t, lab in zip(LANG_TAGS, labels, strict=True)
+        }
+        out.add_node(n, label=labels[0], cls=g.nodes[n]["cls"].key, **attrs)
+    for s, o, p in sorted(g.edges(data="predicate")):
+        out.add_edge(s, o, key=p, predicate=p, label=term_labels(idx, styles, p)[2])
+    return out
+
+
+def graphml(g: nx.MultiDiGraph, idx: ResourceIndex, styles: Styles) -> str:
+    """The network as GraphML text: ``build/cqkg.graphml`` and ``cqkg analyze --export-dir``
+    write this same text for the same build."""
+    return "\n".join(nx.generate_graphml(plain_graph(g, idx, styles), prettyprint=True)) + "\n"
