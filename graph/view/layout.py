@@ -22,6 +22,27 @@ SEED = 7
 """The one seed of every layout (and of vis-network's own, unused, layout)."""
 
 
+Box = tuple[float, dict[str, tuple[float, float]]]
+"""A group laid out on its own: its radius and its members' positions around (0, 0)."""
+
+
+def _pack_rows(boxes: list[Box], gap: float) -> dict[str, tuple[float, float]]:
+    """Pack groups in rows, in the given order, into a roughly square picture (rounded
+    positions: the page's data must not change with float noise)."""
+    area = sum((2 * r) ** 2 for r, _ in boxes)
+    row_width = max(math.sqrt(area) * 1.3, max((2 * r for r, _ in boxes), default=0.0))
+    out: dict[str, tuple[float, float]] = {}
+    x = y = row_h = 0.0
+    for r, pos in boxes:
+        if x > 0 and x + 2 * r > row_width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        for k, (px, py) in pos.items():
+            out[k] = (round(x + r + px, 1), round(y + r + py, 1))
+        x += 2 * r + gap
+        row_h = max(row_h, 2 * r + gap)
+    return out
+
+
 def _spring(h: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     """Positions in roughly [-1, 1]; dense Fruchterman-Reingold, or communities for big graphs.
 
@@ -74,7 +95,7 @@ def layout(g: nx.MultiDiGraph | nx.Graph, seed: int = SEED) -> dict[str, tuple[f
     comps = sorted((sorted(c) for c in nx.connected_components(u)), key=lambda c: (-len(c), c[0]))
     big = [c for c in comps if len(c) > 1]
     singles = [c[0] for c in comps if len(c) == 1]
-    boxes: list[tuple[float, dict[str, tuple[float, float]]]] = []
+    boxes: list[Box] = []
     for comp in big:
         sub = nx.Graph()
         sub.add_nodes_from(comp)
@@ -90,18 +111,7 @@ def layout(g: nx.MultiDiGraph | nx.Graph, seed: int = SEED) -> dict[str, tuple[f
             n: ((i % cols) * step - half, (i // cols) * step - half) for i, n in enumerate(singles)
         }
         boxes.append((half + step / 2, grid))
-    area = sum((2 * r) ** 2 for r, _ in boxes)
-    row_width = max(math.sqrt(area) * 1.3, max((2 * r for r, _ in boxes), default=0.0))
-    out: dict[str, tuple[float, float]] = {}
-    x = y = row_h = 0.0
-    for r, pos in boxes:
-        if x > 0 and x + 2 * r > row_width:
-            x, y, row_h = 0.0, y + row_h, 0.0
-        for k, (px, py) in pos.items():
-            out[k] = (round(x + r + px, 1), round(y + r + py, 1))
-        x += 2 * r + 40.0
-        row_h = max(row_h, 2 * r + 40.0)
-    return out
+    return _pack_rows(boxes, gap=40.0)
 
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -128,7 +138,7 @@ def overview_layout(
             groups[key].append(n)
     degree = dict(g.degree())
     step = 75.0
-    discs: list[tuple[float, dict[str, tuple[float, float]]]] = []
+    discs: list[Box] = []
     keys = sorted(set(groups) | set(centre), key=lambda k: (rank.get(k, len(rank)), k))
     for key in keys:
         members = sorted(groups.get(key, []), key=lambda n: (-degree[n], n))
@@ -142,15 +152,4 @@ def overview_layout(
             pos[n] = (r * math.cos(i * GOLDEN_ANGLE), r * math.sin(i * GOLDEN_ANGLE))
         radius = step * math.sqrt(len(members) + start + 0.5) + step
         discs.append((radius, pos))
-    area = sum((2 * r) ** 2 for r, _ in discs)
-    row_width = max(math.sqrt(area) * 1.3, max((2 * r for r, _ in discs), default=0.0))
-    out: dict[str, tuple[float, float]] = {}
-    x = y = row_h = 0.0
-    for r, pos in discs:
-        if x > 0 and x + 2 * r > row_width:
-            x, y, row_h = 0.0, y + row_h, 0.0
-        for k, (px, py) in pos.items():
-            out[k] = (round(x + r + px, 1), round(y + r + py, 1))
-        x += 2 * r + 80.0
-        row_h = max(row_h, 2 * r + 80.0)
-    return out
+    return _pack_rows(discs, gap=80.0)
