@@ -41,8 +41,9 @@ from pyvis.network import Network
 
 from graph.curation.styles import FALLBACK_STYLE, LANG_TAGS, ClassStyle, Labels, Styles, load_styles
 from graph.model import InputError
-from graph.namespaces import CQO_IRI, CQR, NIF, PROV, RDF
+from graph.namespaces import CQO_IRI, CQR
 from graph.text import fold, to_hans
+from graph.view import evidence
 from graph.view.aggregate import AGGREGATE_EDGE, NODE_BUDGET, Aggregate, aggregate
 from graph.view.layout import SEED, layout, overview_layout
 from graph.view.network import (
@@ -80,10 +81,6 @@ LANGS = ("hant", "hans", "en")
 """The page's language switch, in the order of ``LANG_TAGS``."""
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
-_ANCHOR = str(NIF.anchorOf)
-_BEGIN = str(NIF.beginIndex)
-_SENTENCE = str(NIF.sentence)
-_DERIVED = str(PROV.wasDerivedFrom)
 _CQO = CQO_IRI
 
 
@@ -123,78 +120,6 @@ def _fold_table(strings: Iterable[str]) -> dict[str, str]:
     return table
 
 
-def _quote(idx: ResourceIndex, span: str, fallback_section: str) -> dict[str, str]:
-    """The sentence around a span, split so the page can mark the quoted part."""
-    anchor = idx.first(span, _ANCHOR)
-    sentence_iri = idx.first(span, _SENTENCE)
-    sentence = idx.first(sentence_iri, _ANCHOR) if sentence_iri else ""
-    pre, mark, post = "", anchor, ""
-    if sentence:
-        start = -1
-        try:
-            start = int(idx.first(span, _BEGIN)) - int(idx.first(sentence_iri, _BEGIN))
-        except ValueError:
-            start = -1
-        if not (start >= 0 and sentence[start : start + len(anchor)] == anchor):
-            start = sentence.find(anchor)
-        if start >= 0:
-            pre, post = sentence[:start], sentence[start + len(anchor) :]
-        else:
-            pre, mark, post = sentence, "", ""
-    section = (
-        idx.first(span, _CQO + "section")
-        or (idx.first(sentence_iri, _CQO + "section") if sentence_iri else "")
-        or fallback_section
-    )
-    return {"pre": pre, "mark": mark, "post": post, "sec": section, "span": span}
-
-
-def _span_editions(idx: ResourceIndex, span: str) -> set[str]:
-    """Report editions (years) the article quoted by ``span`` is ``cqo:about`` (edition filter)."""
-    source = idx.first(span, str(NIF.referenceContext))
-    return {y for d in idx.values(source, _CQO + "about") if (y := idx.first(d, _CQO + "edition"))}
-
-
-def _figure(idx: ResourceIndex, styles: Styles, obs: str) -> dict[str, Any]:
-    cls = class_of(idx, styles, obs)
-    section = idx.first(obs, _CQO + "section")
-    return {
-        "id": obs,
-        "kind": cls.key if cls else "Observation",
-        "ind": idx.first(obs, _CQO + "indicator"),
-        "about": idx.values(obs, _CQO + "about"),
-        "stated": idx.values(obs, _CQO + "statedValue"),
-        "value": idx.first(obs, _CQO + "value"),
-        "unit": idx.first(obs, _CQO + "unit"),
-        "qual": idx.first(obs, _CQO + "qualifier"),
-        "period": idx.first(obs, _CQO + "period"),
-        "rank": idx.first(obs, _CQO + "rank"),
-        "scope": idx.first(obs, _CQO + "rankScope"),
-        "src": [_quote(idx, s, section) for s in idx.values(obs, _DERIVED)],
-        "ed": sorted({e for s in idx.values(obs, _DERIVED) for e in _span_editions(idx, s)}),
-    }
-
-
-def _assertion_quotes(
-    idx: ResourceIndex, drawn: Iterable[str]
-) -> dict[tuple[str, str, str], list[dict[str, str]]]:
-    """Quotes of the reified relations that touch a drawn node (the only ones the page shows)."""
-    out: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
-    nodes = set(drawn)
-    for a, types in idx.types.items():
-        if _CQO + "Assertion" not in types:
-            continue
-        key = (
-            idx.first(a, str(RDF.subject)),
-            idx.first(a, str(RDF.predicate)),
-            idx.first(a, str(RDF.object)),
-        )
-        if key[0] not in nodes and key[2] not in nodes:
-            continue
-        out[key].extend(_quote(idx, s, "") for s in idx.values(a, _DERIVED))
-    return out
-
-
 def _json_for_script(data: Any) -> str:
     """JSON that is inert inside ``<script type="application/json">``."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -232,8 +157,8 @@ def _page_data(
             continue
         for node in drawn:
             fig_by_node[node].append(len(figures))
-        figures.append(_figure(idx, styles, obs))
-    evidence = _assertion_quotes(idx, g)
+        figures.append(evidence.figure(idx, styles, obs))
+    quotes = evidence.assertion_quotes(idx, g)
     node_set = set(g)
     terms: set[str] = set()
     li = LANGS.index(lang)
@@ -251,7 +176,7 @@ def _page_data(
         rels: list[list[Any]] = []
         for p, o, is_iri, _ in sorted(set(idx.out.get(n, ()))):
             if is_iri and p not in HIDDEN_PREDICATES and not o.startswith("_:"):
-                ev = evidence.get((n, p, o), [])
+                ev = quotes.get((n, p, o), [])
                 rels.append(["out", p, o, o in node_set, ev])
                 terms.update((p, o))
         for p, s in sorted(set(idx.inc.get(n, ()))):
@@ -259,14 +184,14 @@ def _page_data(
                 continue
             s_cls = class_of(idx, styles, s)
             if s in node_set or (s_cls is not None and not s_cls.observation):
-                rels.append(["in", p, s, s in node_set, evidence.get((s, p, n), [])])
+                rels.append(["in", p, s, s in node_set, quotes.get((s, p, n), [])])
                 terms.update((p, s))
         figs = list(fig_by_node.get(n, []))
         # edition filter: the editions of this node's figures and of the articles mentioning it
         eds = {e for i in figs for e in figures[i]["ed"]}
         for p, s in idx.inc.get(n, ()):
             if p == _CQO + "refersTo":
-                eds |= _span_editions(idx, s)
+                eds |= evidence.span_editions(idx, s)
         names = (*labels, *alt, local_name(n))
         all_strings.extend(names)
         key = "\n".join(sorted({fold(x) for x in names} | {_nfkc_lower(x) for x in names}))
