@@ -38,3 +38,29 @@ def test_bad_styles_file_is_one_clear_line(tmp_path: Path) -> None:
     bad.write_text("classes: []\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^styles\.yaml: "):
         load_styles(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("classes: {}\nrelations: {}\nui: {}\n", r"^styles\.yaml: 'classes' must be a list$"),
+        ("classes: [x]\nrelations: {}\nui: {}\n", r"^styles\.yaml: classes\[0\]: needs 'key'"),
+        ("classes: []\nrelations: []\nui: {}\n", r"^styles\.yaml: 'relations' must be a mapping$"),
+        ("classes: []\nrelations: {}\nui: {title: x}\n", r"^styles\.yaml: ui\.title: expected"),
+        ("classes: []\nrelations: {}\nui: {title: {en: x}}\n", r"ui\.title: missing label zh-Hant"),
+        ("classes: [\n", r"^styles\.yaml: not valid YAML"),
+    ],
+)
+def test_every_malformed_entry_is_one_line_naming_the_file(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    bad = tmp_path / "styles.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as err:
+        load_styles(bad)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_styles_file_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"^styles\.yaml: cannot read"):
+        load_styles(tmp_path / "styles.yaml")
