@@ -22,10 +22,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # browser_support
 
 from browser_support import launch
 
-from graph.view import render as view
+from graph.view import render
 
 CLASSES = ["Agency", "Company", "Platform", "Product", "Project", "Person", "Place", "Indicator"]
 PREDICATES = ["operatedBy", "madeBy", "locatedIn", "partOf", "organizer", "cites"]
@@ -68,10 +69,10 @@ def synthetic(out: Path, n: int, seed: int = 0) -> Path:
 
 def bench(name: str, build_dir: Path, tmp: Path, browser) -> None:  # type: ignore[no-untyped-def]
     t0, c0 = time.perf_counter(), time.process_time()
-    html = view.render_full_html(build_dir)
+    html = render.render_full_html(build_dir)
     gen, cpu = time.perf_counter() - t0, time.process_time() - c0
     page_path = tmp / f"{name}.html"
-    view.write_html(html, page_path)
+    render.write_html(html, page_path)
     times = []
     for _ in range(3):
         ctx = browser.new_context(viewport={"width": 1400, "height": 900})

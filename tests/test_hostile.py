@@ -22,6 +22,7 @@ from query_support import Canary, make_build_dir
 from typer.testing import CliRunner
 
 from graph.cli import app
+from graph.curation.styles import load_styles
 from graph.model import InputError
 from graph.sparql.engines import QueryError, open_engine, precheck, run_query
 from graph.view import render as view
@@ -64,7 +65,7 @@ def test_every_variant_is_refused_in_process(
     c, url = canary_url
     before = c.connections
     accepted: list[str] = []
-    styles = view.load_styles()
+    styles = load_styles()
     for v in corpus(url):
         try:
             precheck(v.query)

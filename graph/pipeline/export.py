@@ -25,13 +25,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import Graph, URIRef
 
 from graph.atomic import fsync_dir
 from graph.namespaces import CQR, NIF, PREFIXES, PROV, bind_all
-from graph.vocab import CQO, ontology_dir
+from graph.vocab import ontology_dir
 
 VOLATILE = frozenset({"build-metadata.ttl", "MANIFEST.sha256"})
 DATA_FILES = ("cqkg.ttl", "cqkg.nt", "cqkg.jsonld", "context.jsonld", "cqkg.graphml")
@@ -129,42 +127,14 @@ def jsonld(g: Graph) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def _label(g: Graph, node: URIRef, lang: str) -> str:
-    for lit in sorted(g.objects(node, RDFS.label), key=str):
-        if isinstance(lit, Literal) and lit.language == lang:
-            return str(lit)
-    return ""
-
-
-def entity_network(g: Graph) -> nx.MultiDiGraph:
-    """Entities (things with a mention span) as nodes, asserted relations as edges."""
-    net = nx.MultiDiGraph()
-    entities = sorted({o for o in g.objects(None, CQO.refersTo) if isinstance(o, URIRef)}, key=str)
-    for node in entities:
-        types = sorted(str(t).rsplit("#", 1)[-1] for t in g.objects(node, RDF.type))
-        n_obs = len(set(g.subjects(CQO.about, node)))
-        net.add_node(
-            str(node),
-            label=_label(g, node, "zh-Hant"),
-            label_hans=_label(g, node, "zh-Hans"),
-            label_en=_label(g, node, "en"),
-            types=" ".join(types),
-            observations=n_obs,
-        )
-    known = set(net.nodes)
-    edges: list[tuple[str, str, str, str]] = []
-    for a in g.subjects(RDF.type, CQO.Assertion):
-        subj, pred, obj = (str(g.value(a, p)) for p in (RDF.subject, RDF.predicate, RDF.object))
-        if subj in known and obj in known:
-            edges.append((subj, obj, pred, str(g.value(a, PROV.wasDerivedFrom))))
-    for subj, obj, pred, ev in sorted(set(edges)):
-        net.add_edge(subj, obj, key=pred, predicate=pred, evidence=ev)
-    return net
-
-
 def graphml(g: Graph) -> str:
-    lines = nx.generate_graphml(entity_network(g), encoding="utf-8", prettyprint=True)
-    return "\n".join(lines) + "\n"
+    """The entity network as GraphML: the viewer's network (``graph.view.network``, the one
+    builder ``cqkg view`` and ``cqkg analyze`` use), the same text ``cqkg analyze --export-dir``
+    writes for this build (docs/decisions/0010-one-entity-network.md)."""
+    from graph.view import network  # the viewer stage; imported only when the file is written
+
+    net, idx, styles = network.from_ntriples(ntriples(g), ontology_dir() / "cqkg.ttl")
+    return network.graphml(net, idx, styles)
 
 
 def _write(path: Path, text: str) -> None:

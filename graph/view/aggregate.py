@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 if TYPE_CHECKING:
-    from graph.view.render import ClassStyle
+    from graph.curation.styles import ClassStyle
 
 __all__ = ["AGGREGATE_EDGE", "AGGREGATE_PREFIX", "NODE_BUDGET", "Aggregate", "aggregate"]
 

@@ -1,6 +1,6 @@
 """Network analysis of the entity graph (``cqkg analyze``), with networkx.
 
-The network is the viewer's (``graph.view.render.build_network``): entities as nodes, relations as
+The network is the viewer's (``graph.view.network.build_network``): entities as nodes, relations as
 edges, each observation's subject linked to its indicator. Themes are hubs every entity is
 "mentioned in", so centrality and paths are computed without them (otherwise every shortest
 chain would be "A is mentioned in theme T, which mentions B"); a path falls back to themes
@@ -17,21 +17,20 @@ from pathlib import Path
 
 import networkx as nx
 
+from graph.curation.styles import Styles, load_styles
 from graph.model import InputError
-from graph.view.render import (
-    LANG_TAGS,
-    LANGS,
+from graph.view.network import (
     ResourceIndex,
-    Styles,
-    _term_labels,
     build_network,
+    graphml,
     load_build,
-    load_styles,
     local_name,
+    plain_graph,
     resolve_node,
+    term_labels,
     walk_graph,
-    write_html,
 )
+from graph.view.render import LANGS, write_html
 
 __all__ = ["Analysis", "PathStep", "analyze", "export", "format_report", "shortest_chain"]
 
@@ -79,7 +78,7 @@ def _rank(scores: dict[str, float], idx: ResourceIndex, lang: str) -> tuple[Rank
 def analyze(g: nx.MultiDiGraph, idx: ResourceIndex, styles: Styles, lang: str = "hant") -> Analysis:
     """Counts, components and the most central entities of network ``g``."""
     per_class = Counter(c.key for _, c in g.nodes(data="cls"))
-    per_rel = Counter(_term_labels(idx, styles, p)[2] for _, _, p in g.edges(data="predicate"))
+    per_rel = Counter(term_labels(idx, styles, p)[2] for _, _, p in g.edges(data="predicate"))
     und = nx.Graph(g)
     w = walk_graph(g)
     comps = list(nx.connected_components(und)) if len(und) else []
@@ -128,7 +127,7 @@ def shortest_chain(
         steps.append(
             PathStep(
                 source=_label(idx, u, lang),
-                relation=_term_labels(idx, styles, predicate)[li],
+                relation=term_labels(idx, styles, predicate)[li],
                 target=_label(idx, v, lang),
                 forward=forward,
             )
@@ -161,29 +160,13 @@ def format_report(a: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _export_graph(g: nx.MultiDiGraph, idx: ResourceIndex, styles: Styles) -> nx.MultiDiGraph:
-    """A copy with plain string attributes only (GraphML/GEXF cannot hold Python objects)."""
-    out = nx.MultiDiGraph()
-    for n in sorted(g):
-        labels = idx.labels(n)
-        attrs = {
-            f"label_{t.replace('-', '_')}": lab for t, lab in zip(LANG_TAGS, labels, strict=True)
-        }
-        out.add_node(n, label=labels[0], cls=g.nodes[n]["cls"].key, **attrs)
-    for s, o, p in sorted(g.edges(data="predicate")):
-        out.add_edge(s, o, key=p, predicate=p, label=_term_labels(idx, styles, p)[2])
-    return out
-
-
 def export(g: nx.MultiDiGraph, idx: ResourceIndex, styles: Styles, out_dir: Path) -> list[Path]:
     """Write ``cqkg-network.graphml`` and ``.gexf`` (UTF-8, no timestamps: reproducible)."""
     out_dir = Path(out_dir)
-    h = _export_graph(g, idx, styles)
-    graphml = "\n".join(nx.generate_graphml(h, prettyprint=True)) + "\n"
-    gexf = "\n".join(nx.generate_gexf(h, prettyprint=True)) + "\n"
+    gexf = "\n".join(nx.generate_gexf(plain_graph(g, idx, styles), prettyprint=True)) + "\n"
     gexf = re.sub(r'\s+lastmodifieddate="[^"]*"', "", gexf)
     paths = [out_dir / "cqkg-network.graphml", out_dir / "cqkg-network.gexf"]
-    for path, text in zip(paths, (graphml, gexf), strict=True):
+    for path, text in zip(paths, (graphml(g, idx, styles), gexf), strict=True):
         write_html(text, path)  # atomic UTF-8 write, fine for any text
     return paths
 

@@ -138,20 +138,23 @@ def test_graphml_has_entities_and_edges() -> None:
     from rdflib.namespace import RDF
 
     from graph.namespaces import PROV
+    from graph.view import network
     from graph.vocab import CQO
 
     g = Graph()
     a, b, span = CQR["agency/a"], CQR["person/b"], CQR["span/s/0-1"]
-    for node in (a, b):
+    for node, cls in ((a, CQO.Agency), (b, CQO.Person)):
         g.add((span, CQO.refersTo, node))
+        g.add((node, RDF.type, cls))  # the network's nodes are the styled classes' instances
         g.add((node, RDFS.label, Literal("甲", lang="zh-Hant")))
+    g.add((b, CQO.speaker, a))  # the relation itself, which the assertion reifies
     assertion = URIRef(CQR["assertion/x"])
     g.add((assertion, RDF.type, CQO.Assertion))
     g.add((assertion, RDF.subject, b))
     g.add((assertion, RDF.predicate, CQO.speaker))
     g.add((assertion, RDF.object, a))
     g.add((assertion, PROV.wasDerivedFrom, span))
-    net = export.entity_network(g)
+    net, _idx, _styles = network.from_ntriples(export.ntriples(g))
     assert sorted(net.nodes) == sorted([str(a), str(b)])
     assert net.number_of_edges() == 1
     assert "<graphml" in export.graphml(g)

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import yaml
 from netns_support import stub_isolation  # noqa: F401 - autouse fixture
 from typer.testing import CliRunner
 
 from graph.cli import app
+from graph.curation import styles as styles_mod
 from graph.model import InputError
 from graph.view import aggregate as view_aggregate
-from graph.view import render as view
+from graph.view import network, render
 
 DATA = Path(__file__).parents[1] / "data"
 YKB = "https://w3id.org/cqkg/id/platform/yukuaiban"
@@ -51,7 +51,7 @@ def page_data(html: str) -> dict:
 
 def entity_count(build_dir: Path) -> int:
     """Entities per the contract: instances of the styled classes that are not observations."""
-    styles = view.load_styles()
+    styles = styles_mod.load_styles()
     values = " ".join(f"<{c.iri}>" for c in styles.classes if not c.observation)
     store = ox.Store()
     store.load(path=str(build_dir / "cqkg.ttl"), format=ox.RdfFormat.TURTLE)
@@ -59,56 +59,26 @@ def entity_count(build_dir: Path) -> int:
     return int(next(iter(store.query(q)))["n"].value)
 
 
-# ---------------------------------------------------------------- styles.yaml
-
-
-def test_styles_file_is_complete_and_sorted() -> None:
-    raw = yaml.safe_load(view.STYLES_PATH.read_text(encoding="utf-8"))
-    styles = view.load_styles()
-    assert [c.key for c in styles.classes] == [c["key"] for c in raw["classes"]]
-    assert list(raw["relations"]) == sorted(raw["relations"])
-    assert list(raw["ui"]) == sorted(raw["ui"])
-    # subclasses before superclasses, so the most specific class wins
-    keys = [c.key for c in styles.classes]
-    assert keys.index("Pilot") < keys.index("Project")
-    assert keys.index("RankObservation") < keys.index("Observation")
-    assert all(all(lab.strip() for lab in c.labels) for c in styles.classes)
-
-
-def test_every_ui_string_is_used_by_the_page() -> None:
-    template = (view.TEMPLATE_DIR / "viewer.html").read_text(encoding="utf-8")
-    used = set(re.findall(r'ui\("([a-z_]+)"\)|data-ui="([a-z_]+)"', template))
-    used_keys = {a or b for a, b in used} | {"title", "query"}  # title/query: Python headings
-    assert used_keys == set(view.load_styles().ui)
-
-
-def test_bad_styles_file_is_one_clear_line(tmp_path: Path) -> None:
-    bad = tmp_path / "styles.yaml"
-    bad.write_text("classes: []\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"^styles\.yaml: "):
-        view.load_styles(bad)
-
-
 # ---------------------------------------------------------------- the full page
 
 
 def test_full_page_is_self_contained(build: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    html = view.render_full_html(build)
+    html = render.render_full_html(build)
     assert html.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in html
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
-    assert csp and htmllib.unescape(csp.group(1)) == view.CSP
+    assert csp and htmllib.unescape(csp.group(1)) == render.CSP
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
     assert not re.search(r"<link\b", html, re.I)
-    assert "vis.Network" in html and "innerHTML" not in view._template().render(
+    assert "vis.Network" in html and "innerHTML" not in render._template().render(
         csp="", lang_tag="", title="", vis_js="", vis_css="", data_json="{}"
     )
     assert list(tmp_path.iterdir()) == []  # nothing (no lib/) written to the CWD
 
 
 def test_node_count_equals_entity_count(build: Path) -> None:
-    data = page_data(view.render_full_html(build))
+    data = page_data(render.render_full_html(build))
     assert len(data["nodes"]) == entity_count(build)
     assert all("title" not in n for n in data["nodes"])  # never vis/pyvis's HTML popup
     classes = {n["id"]: n["c"] for n in data["nodes"]}
@@ -116,7 +86,7 @@ def test_node_count_equals_entity_count(build: Path) -> None:
 
 
 def test_figures_and_quotes_reach_the_panel_data(build: Path) -> None:
-    data = page_data(view.render_full_html(build))
+    data = page_data(render.render_full_html(build))
     node = next(n for n in data["nodes"] if n["id"] == YKB)
     assert node["l"] == ["渝快辦", "渝快办", "Yukuaiban"]
     figs = [data["figures"][i] for i in node["fig"]]
@@ -139,7 +109,7 @@ def test_figures_and_quotes_reach_the_panel_data(build: Path) -> None:
 
 
 def test_search_keys_fold_both_scripts_and_english(build: Path) -> None:
-    data = page_data(view.render_full_html(build))
+    data = page_data(render.render_full_html(build))
     node = next(n for n in data["nodes"] if n["id"] == YKB)
     for query in ("渝快办", "yukuaiban", "platform/yukuaiban"):
         assert query in node["k"]
@@ -149,15 +119,15 @@ def test_search_keys_fold_both_scripts_and_english(build: Path) -> None:
 
 
 def test_layout_is_deterministic_and_spread(build: Path) -> None:
-    a = page_data(view.render_full_html(build))["nodes"]
-    view._cached_build.cache_clear()
-    b = page_data(view.render_full_html(build))["nodes"]
+    a = page_data(render.render_full_html(build))["nodes"]
+    network._cached_build.cache_clear()
+    b = page_data(render.render_full_html(build))["nodes"]
     assert [(n["x"], n["y"]) for n in a] == [(n["x"], n["y"]) for n in b]
     assert len({(n["x"], n["y"]) for n in a}) == len(a)
 
 
 def test_observations_flag_draws_figures(build: Path) -> None:
-    html = view.render_view(build, view.ViewSpec(observations=True))
+    html = render.render_view(build, render.ViewSpec(observations=True))
     ids = {n["id"] for n in page_data(html)["nodes"]}
     assert "https://w3id.org/cqkg/id/obs/shi-ming-zhu-ce-yong-hu/quantity-26370000" in ids
 
@@ -167,7 +137,7 @@ def test_observations_flag_draws_figures(build: Path) -> None:
 
 @pytest.mark.parametrize("text", ["渝快辦", "渝快办", "Yukuaiban", "platform/yukuaiban", YKB])
 def test_focus_resolves_any_script_or_id(build: Path, text: str) -> None:
-    data = page_data(view.render_focus_html(build, text, 1))
+    data = page_data(render.render_focus_html(build, text, 1))
     ids = {n["id"] for n in data["nodes"]}
     assert YKB in ids
     assert "https://w3id.org/cqkg/id/agency/cq-bigdata" in ids  # one hop
@@ -176,15 +146,15 @@ def test_focus_resolves_any_script_or_id(build: Path, text: str) -> None:
 
 
 def test_focus_hops_widen_the_ego_network(build: Path) -> None:
-    one = page_data(view.render_focus_html(build, "渝快辦", 1))["nodes"]
-    three = page_data(view.render_focus_html(build, "渝快辦", 3))["nodes"]
+    one = page_data(render.render_focus_html(build, "渝快辦", 1))["nodes"]
+    three = page_data(render.render_focus_html(build, "渝快辦", 3))["nodes"]
     assert len(three) > len(one)
     assert "https://w3id.org/cqkg/id/person/wu-yong-jun" in {n["id"] for n in three}
 
 
 def test_unknown_focus_is_an_input_error(build: Path) -> None:
     with pytest.raises(InputError, match="no matching node"):
-        view.render_focus_html(build, "不存在的東西", 2)
+        render.render_focus_html(build, "不存在的東西", 2)
 
 
 @pytest.mark.parametrize(
@@ -192,7 +162,8 @@ def test_unknown_focus_is_an_input_error(build: Path) -> None:
 )
 def test_section_view(build: Path, section: str) -> None:
     ids = {
-        n["id"] for n in page_data(view.render_view(build, view.ViewSpec(section=section)))["nodes"]
+        n["id"]
+        for n in page_data(render.render_view(build, render.ViewSpec(section=section)))["nodes"]
     }
     assert YKB in ids and "https://w3id.org/cqkg/id/platform/yukuaizheng" in ids
     assert "https://w3id.org/cqkg/id/person/wu-yong-jun" not in ids
@@ -203,7 +174,7 @@ def test_query_view_draws_construct_result(build: Path) -> None:
         "PREFIX cqo: <https://w3id.org/cqkg/ontology#>\n"
         "CONSTRUCT { ?e cqo:operatedBy ?a } WHERE { ?e cqo:operatedBy ?a }"
     )
-    data = page_data(view.render_view(build, view.ViewSpec(query=q)))
+    data = page_data(render.render_view(build, render.ViewSpec(query=q)))
     assert {n["id"] for n in data["nodes"]} == {YKB, "https://w3id.org/cqkg/id/agency/cq-bigdata"}
     assert len(data["edges"]) == 1
 
@@ -218,26 +189,26 @@ def test_query_view_draws_construct_result(build: Path) -> None:
 )
 def test_bad_queries_are_input_errors(build: Path, query: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        view.render_view(build, view.ViewSpec(query=query))
+        render.render_view(build, render.ViewSpec(query=query))
 
 
 # ---------------------------------------------------------------- safety (docs/security.md 23-24)
 
 
 def test_json_block_is_inert() -> None:
-    text = view._json_for_script({"a": "</script><script>alert(1)</script> & \u2028\u2029"})
+    text = render._json_for_script({"a": "</script><script>alert(1)</script> & \u2028\u2029"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert "\u2028" not in text and "\u2029" not in text
     assert json.loads(text)["a"].startswith("</script>")
 
 
 def test_hostile_labels_stay_inside_the_json_block(xss_build: Path) -> None:
-    html = view.render_full_html(xss_build)
+    html = render.render_full_html(xss_build)
     data = page_data(html)
     labels = {lab for n in data["nodes"] for lab in n["l"]}
     assert "<img src=x onerror=alert(1)>" in labels
     assert '" onmouseover=alert(1) x="' in labels
-    js, _css = view._vis_assets()
+    js, _css = render._vis_assets()
     outside = re.sub(
         r'<script type="application/json" id="cqkg-data">.*?</script>', "", html, flags=re.S
     ).replace(js, "")
@@ -330,7 +301,7 @@ def test_cli_query_file(build: Path, tmp_path: Path) -> None:
 )
 def test_viewer_queries_take_the_checked_path(build: Path, query: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        view.render_view(build, view.ViewSpec(query=query))
+        render.render_view(build, render.ViewSpec(query=query))
 
 
 def test_view_query_isolates_the_network_first(
@@ -371,7 +342,7 @@ def test_view_query_nesting_bomb_is_a_clean_error(build: Path, tmp_path: Path) -
 
 def test_overview_aggregates_above_the_budget(build: Path) -> None:
     total = entity_count(build)
-    html = view.render_view(build, view.ViewSpec(budget=10))
+    html = render.render_view(build, render.ViewSpec(budget=10))
     data = page_data(html)
     assert data["aggregated"] is True and data["total"] == total
     assert len(data["nodes"]) <= 10
@@ -389,51 +360,16 @@ def test_overview_aggregates_above_the_budget(build: Path) -> None:
     assert counted and all(e["n"] >= 1 for e in counted)
     # the legend counts every entity, drawn or folded
     assert sum(c["n"] for c in data["classes"]) == total
-    assert page_data(view.render_view(build, view.ViewSpec(budget=10)))["nodes"] == data["nodes"]
+    assert (
+        page_data(render.render_view(build, render.ViewSpec(budget=10)))["nodes"] == data["nodes"]
+    )
 
 
 def test_overview_budget_zero_and_focus_are_full_detail(build: Path) -> None:
-    full = page_data(view.render_view(build, view.ViewSpec(budget=0)))
+    full = page_data(render.render_view(build, render.ViewSpec(budget=0)))
     assert full["aggregated"] is False and len(full["nodes"]) == entity_count(build)
-    focus = page_data(view.render_view(build, view.ViewSpec(focus="渝快辦", hops=3, budget=5)))
+    focus = page_data(render.render_view(build, render.ViewSpec(focus="渝快辦", hops=3, budget=5)))
     assert focus["aggregated"] is False and len(focus["nodes"]) > 5
-
-
-def test_aggregate_keeps_best_connected_and_few_themes() -> None:
-    styles = {c.key: c for c in view.load_styles().classes}
-    theme, company = styles["Theme"], styles["Company"]
-    nodes = {f"t{i}": theme for i in range(30)} | {f"c{i}": company for i in range(100)}
-    # every company in 3 themes; c0..c9 also linked to each other (best connected)
-    edges = [(f"c{i}", f"t{(i + k) % 30}", "m") for i in range(100) for k in range(3)]
-    edges += [(f"c{i}", f"c{j}", "r") for i in range(10) for j in range(10) if i != j]
-    g, aggs = view_aggregate.aggregate(nodes, edges, budget=25)
-    kept = {n for n in g if n not in aggs}
-    assert len(g) <= 25
-    assert sum(1 for n in kept if n.startswith("t")) <= 25 // view_aggregate.HUB_SHARE
-    assert {f"c{i}" for i in range(10)} <= kept
-    assert sorted(aggs) == [
-        view_aggregate.AGGREGATE_PREFIX + "Company",
-        view_aggregate.AGGREGATE_PREFIX + "Theme",
-    ]
-    folded = sum(len(a.members) for a in aggs.values())
-    assert folded + len(kept) == len(nodes)
-    counted = sum(
-        n for _a, _b, k, n in g.edges(keys=True, data="n") if k == view_aggregate.AGGREGATE_EDGE
-    )
-    direct = sum(1 for *_x, k in g.edges(keys=True) if k != view_aggregate.AGGREGATE_EDGE)
-    inside = sum(
-        1 for s, o, _p in edges if s not in kept and o not in kept and nodes[s].key == nodes[o].key
-    )
-    assert counted + direct + inside == len(edges)  # every relation is drawn or counted
-
-
-def test_overview_layout_is_linear_and_spread() -> None:
-    styles = {c.key: c for c in view.load_styles().classes}
-    nodes = {f"e{i:05d}": styles["Company" if i % 2 else "Agency"] for i in range(20_000)}
-    edges = [(f"e{i:05d}", f"e{(i * 7 + 1) % 20_000:05d}", "r") for i in range(20_000)]
-    g, aggs = view_aggregate.aggregate(nodes, edges, budget=1500)
-    pos = view.overview_layout(g, aggs, [c for c in styles])
-    assert set(pos) == set(g) and len(set(pos.values())) == len(pos)
 
 
 def test_cli_budget_must_not_be_negative(build: Path, tmp_path: Path) -> None:

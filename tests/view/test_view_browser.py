@@ -17,7 +17,8 @@ import pyoxigraph as ox
 import pytest
 from browser_support import CHROMIUM, launch
 
-from graph.view import render as view
+from graph.curation.styles import load_styles
+from graph.view import network, render
 
 pytestmark = pytest.mark.browser
 
@@ -91,12 +92,12 @@ def node_point(page, node_id: str) -> tuple[float, float]:  # type: ignore[no-un
 
 def write_page(tmp: Path, html: str, name: str = "viewer.html") -> Path:
     path = tmp / name
-    view.write_html(html, path)
+    render.write_html(html, path)
     return path
 
 
 def sparql_entity_count(store: ox.Store) -> int:
-    values = " ".join(f"<{c.iri}>" for c in view.load_styles().classes if not c.observation)
+    values = " ".join(f"<{c.iri}>" for c in load_styles().classes if not c.observation)
     q = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c VALUES ?c {{ {values} }} }}"
     return int(next(iter(store.query(q, use_default_graph_as_union=True)))["n"].value)
 
@@ -116,9 +117,9 @@ def assert_clean(o: Opened) -> None:
 
 
 def test_full_view_search_panel_language(browser, fixture_build: Path, tmp_path: Path) -> None:
-    o = open_page(browser, write_page(tmp_path, view.render_full_html(fixture_build)))
+    o = open_page(browser, write_page(tmp_path, render.render_full_html(fixture_build)))
     page = o.page
-    store, _idx = view.load_build(fixture_build)
+    store, _idx = network.load_build(fixture_build)
     assert page.evaluate("cqkg.nodes.length") == sparql_entity_count(store)
 
     for query in ("渝快办", "渝快辦", "Yukuaiban"):
@@ -152,7 +153,7 @@ def test_full_view_search_panel_language(browser, fixture_build: Path, tmp_path:
 
 
 def test_focus_view(browser, fixture_build: Path, tmp_path: Path) -> None:
-    html = view.render_focus_html(fixture_build, "渝快辦", 1)
+    html = render.render_focus_html(fixture_build, "渝快辦", 1)
     o = open_page(browser, write_page(tmp_path, html))
     ids = set(o.page.evaluate("cqkg.nodes.getIds()"))
     assert YKB in ids and "https://w3id.org/cqkg/id/agency/cq-bigdata" in ids
@@ -162,7 +163,7 @@ def test_focus_view(browser, fixture_build: Path, tmp_path: Path) -> None:
 
 
 def test_overview_aggregate_lists_its_members(browser, fixture_build: Path, tmp_path: Path) -> None:
-    html = view.render_view(fixture_build, view.ViewSpec(budget=10))
+    html = render.render_view(fixture_build, render.ViewSpec(budget=10))
     o = open_page(browser, write_page(tmp_path, html))
     aggs = o.page.evaluate("cqkg.data.nodes.filter(n => n.agg).map(n => [n.id, n.agg.m.length])")
     assert aggs
@@ -182,7 +183,7 @@ def test_hostile_labels_execute_nothing(browser, tmp_path: Path) -> None:
     build = tmp_path / "build"
     build.mkdir()
     shutil.copy(DATA / "xss_graph.ttl", build / "cqkg.ttl")
-    o = open_page(browser, write_page(tmp_path, view.render_full_html(build)))
+    o = open_page(browser, write_page(tmp_path, render.render_full_html(build)))
     page = o.page
     nodes = page.evaluate("cqkg.data.nodes.map(n => [n.id, n.l[0], n.c])")
     classes = {c["key"]: c["l"][0] for c in page.evaluate("cqkg.data.classes")}
@@ -236,9 +237,9 @@ def report_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 def test_report_graph_in_browser(browser, report_build: Path, tmp_path: Path) -> None:
-    o = open_page(browser, write_page(tmp_path, view.render_full_html(report_build)))
+    o = open_page(browser, write_page(tmp_path, render.render_full_html(report_build)))
     page = o.page
-    store, _idx = view.load_build(report_build)
+    store, _idx = network.load_build(report_build)
     assert page.evaluate("cqkg.nodes.length") == sparql_entity_count(store)
     page.fill("#search", "渝快办")
     page.press("#search", "Enter")
