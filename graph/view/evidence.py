@@ -3,8 +3,7 @@ of the reified relations touching a drawn node.
 
 Why apart from the page: this is the part that reads provenance (``prov:wasDerivedFrom`` spans,
 their NIF sentences and offsets) rather than drawing, and it is the part the served resource
-pages highlight too (``quote`` still repeats ``graph.serve.resource_page.highlight``'s
-sentence split until the one highlighter lands).
+pages highlight too: both split a sentence with the one highlighter, ``graph.text.highlight``.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from typing import Any
 
 from graph.curation.styles import Styles
 from graph.namespaces import CQO_IRI, NIF, PROV, RDF
+from graph.text import highlight
 from graph.view.network import ResourceIndex, class_of
 
 __all__ = ["assertion_quotes", "figure", "quote", "span_editions"]
@@ -26,24 +26,24 @@ _DERIVED = str(PROV.wasDerivedFrom)
 _CQO = CQO_IRI
 
 
+def _int(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def quote(idx: ResourceIndex, span: str, fallback_section: str) -> dict[str, str]:
     """The sentence around a span, split so the page can mark the quoted part."""
     anchor = idx.first(span, _ANCHOR)
     sentence_iri = idx.first(span, _SENTENCE)
     sentence = idx.first(sentence_iri, _ANCHOR) if sentence_iri else ""
-    pre, mark, post = "", anchor, ""
-    if sentence:
-        start = -1
-        try:
-            start = int(idx.first(span, _BEGIN)) - int(idx.first(sentence_iri, _BEGIN))
-        except ValueError:
-            start = -1
-        if not (start >= 0 and sentence[start : start + len(anchor)] == anchor):
-            start = sentence.find(anchor)
-        if start >= 0:
-            pre, post = sentence[:start], sentence[start + len(anchor) :]
-        else:
-            pre, mark, post = sentence, "", ""
+    pre, mark, post = highlight(
+        sentence,
+        _int(idx.first(sentence_iri, _BEGIN)) if sentence_iri else None,
+        anchor,
+        _int(idx.first(span, _BEGIN)),
+    )
     section = (
         idx.first(span, _CQO + "section")
         or (idx.first(sentence_iri, _CQO + "section") if sentence_iri else "")
