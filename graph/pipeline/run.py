@@ -26,8 +26,8 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from graph import __version__
 from graph.curation.registry import load_registry
-from graph.curation.vocabularies import Curation, load_curation
-from graph.model import Extraction, Finding, InputError, Level
+from graph.curation.vocabularies import load_curation
+from graph.model import BuildError, Extraction, Finding, InputError, Level
 from graph.namespaces import CQR, DCTERMS, PROV, bind_all
 from graph.pipeline import (
     assemble,
@@ -44,14 +44,6 @@ from graph.pipeline.assemble import Bundle, source_iri
 from graph.pipeline.extract import candidates, entities, metrics, period, relations
 
 _VERSIONED = ("rdflib", "pyshacl", "pyoxigraph", "networkx", "opencc", "pypinyin")
-
-
-class BuildError(Exception):
-    """Validation failed; ``str(self)`` is a short summary, the report path is attached."""
-
-    def __init__(self, message: str, report_path: Path | None = None) -> None:
-        super().__init__(message)
-        self.report_path = report_path
 
 
 @dataclass(slots=True)
