@@ -1,15 +1,81 @@
-"""The ``cqkg`` command: one sub-command per verb (add, build, query, serve, push, view,
-analyze, compare).
+"""The ``cqkg`` command: every sub-command (add, build, query, serve, push, compare, view,
+analyze) and the one table that turns an error into an exit code.
 
-Sub-commands of the query and viewer features live in their own modules and register
-themselves through ``register(app)`` so this file stays a thin index.
+Each command is a thin face of its stage: it parses options, calls one function of
+``graph.pipeline``, ``graph.sparql``, ``graph.serve`` or ``graph.view`` and prints one summary.
+Errors all go through :func:`_handled`, which looks the exception up in :data:`EXIT_CODES` and
+prints one line (never a traceback) to stderr, so every command fails the same way.
+
+Imports of the stages are lazy: ``cqkg query`` must start in well under a second, and importing
+rdflib, starlette or httpx at CLI start would cost most of that budget for commands that never
+use them. The error classes in the table are the cheap ones (no engine, no rdflib).
 """
 
 from __future__ import annotations
 
+import re
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
 import typer
 
 from graph import __version__
+from graph.model import BuildError, InputError
+from graph.sparql.errors import QueryError
+from graph.sparql.push import PushError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from graph.pipeline.run import BuildResult
+
+#: Exit code per error class (looked up along the exception's MRO). An exception that carries
+#: its own ``exit_code`` (``InputError(..., exit_code=3)`` for a non-Chinese document) keeps it.
+EXIT_CODES: dict[type[Exception], int] = {
+    InputError: 2,  # bad input: a file, an option, a query parameter
+    QueryError: 2,  # a query the engine refuses (syntax, too large, too many rows, timeout)
+    ValueError: 2,  # a result the chosen --format cannot write
+    BuildError: 1,  # the build ran but validation failed; build/ is left unchanged
+    PushError: 1,  # the triple store refused the upload or could not be reached
+}
+
+BUILD_DIR_HELP = "Build output directory holding cqkg.nt and ontology.ttl."
+BUILD_OF_HELP = "Directory of `cqkg build`."
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code of ``exc``: its own ``exit_code`` if it has one, else the table's."""
+    default = next(EXIT_CODES[t] for t in type(exc).__mro__ if t in EXIT_CODES)
+    return int(getattr(exc, "exit_code", default))
+
+
+@contextmanager
+def _handled(prefix: str, prefixes: Mapping[type[Exception], str] | None = None) -> Iterator[None]:
+    """Turn an error of :data:`EXIT_CODES` into ``<prefix><message>`` on stderr and its exit code.
+
+    ``prefixes`` overrides the prefix for one error class (``cqkg build`` words a failed
+    validation differently from bad input). An error with a ``report_path`` names it on a
+    second line.
+    """
+    try:
+        yield
+    except tuple(EXIT_CODES) as exc:
+        lead = next((p for t, p in (prefixes or {}).items() if isinstance(exc, t)), prefix)
+        typer.echo(f"{lead}{exc}", err=True)
+        report = getattr(exc, "report_path", None)
+        if report:
+            typer.echo(f"full report: {report}", err=True)
+        raise typer.Exit(exit_code(exc)) from None
+
+
+def _refuse(message: str) -> NoReturn:
+    """A refused option: one ``InputError`` for :func:`_handled` to print (exit code 2)."""
+    raise InputError(message)
+
 
 app = typer.Typer(
     name="cqkg",
@@ -38,18 +104,429 @@ def main(
     """Build, validate, query and view the cqkg knowledge graph."""
 
 
-def _register() -> None:
-    from graph import add_cli, build_cli, query_cli, view_cli
-    from graph.sparql import compare
-
-    add_cli.register(app)
-    build_cli.register(app)
-    query_cli.register(app)
-    view_cli.register(app)
-    compare.register(app)
+# ---------------------------------------------------------------- add and build
 
 
-_register()
+@app.command("add")
+def add(
+    file: str = typer.Argument(..., help="The article as a text file, or - for standard input."),
+    publisher: str = typer.Option("", "--publisher", help="Who published it (華龍網)."),
+    date: str = typer.Option("", "--date", help="The article's date, YYYY-MM-DD (required)."),
+    title: str | None = typer.Option(
+        None, "--title", help="Title (default: the first non-empty line of the text)."
+    ),
+    url: str = typer.Option("", "--url", help="Where the article was found."),
+    language: str | None = typer.Option(
+        None, "--language", help="zh-Hant or zh-Hans (default: detected with OpenCC)."
+    ),
+    sources_dir: Path = typer.Option(
+        Path("sources"), "--sources", help="Folder of source folders to add to."
+    ),
+    edition: str = typer.Option("", "--edition", help="Report edition it covers (2023)."),
+    area: str = typer.Option(
+        "", "--area", help="Default area of its figures, a registry id (place/chongqing)."
+    ),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of the file."),
+) -> None:
+    """Add an article to a sources folder: raw bytes verbatim plus a source.toml manifest."""
+    from graph.pipeline.add import add as run_add
+    from graph.pipeline.add import read_input
+
+    with _handled("cqkg add: error: "):
+        data, name = read_input(file)
+        added = run_add(
+            data,
+            name,
+            publisher=publisher,
+            date=date or None,
+            sources_dir=sources_dir,
+            title=title,
+            url=url,
+            language=language,
+            edition=edition,
+            area=area,
+            encoding=encoding,
+        )
+    typer.echo(
+        f"added {added.path}/: {added.size} bytes ({added.encoding}), {added.language}, "
+        f"title {added.title!r}; {added.language_basis}"
+    )
+    typer.echo(f"build it with: cqkg build --sources {sources_dir}")
+
+
+@app.command("build")
+def build(
+    out: Path = typer.Option(
+        Path("build"), "--out", "-o", help="Output directory (a symlink to the current version)."
+    ),
+    sources_dir: Path | None = typer.Option(
+        None, "--sources", help="Folder of source folders (default: the vendored ones)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Redo every source (ignore and do not write the cache)."
+    ),
+    cache_dir: Path | None = typer.Option(
+        None,
+        "--cache-dir",
+        help="Per-source cache directory (default: .cqkg-cache/ next to the output).",
+    ),
+) -> None:
+    """Build the graph: ingest, extract, assemble, validate (SHACL + quotes), export."""
+    from graph.pipeline.run import run
+
+    failed: dict[type[Exception], str] = {
+        BuildError: f"cqkg build: validation failed; {out} left unchanged.\n"
+    }
+    with _handled("cqkg build: error: ", failed):
+        result = run(
+            out_dir=out, sources_root=sources_dir, cache_dir=cache_dir, use_cache=not no_cache
+        )
+    if not quiet:
+        typer.echo(_build_summary(result, out))
+
+
+def _build_summary(result: BuildResult, out: Path) -> str:
+    """The three lines ``cqkg build`` prints: counts and checks, cleaning, open world."""
+    s = result.stats
+    c = s["counts"]
+    warnings = s["findings"].get("WARNING", 0)
+    built = (
+        f"built {out}/ in {result.seconds:.2f} s: {s['triples']} triples, "
+        f"{c.get('entities', 0)} entities, {c.get('observations', 0)} observations, "
+        f"{c.get('relations', 0)} relations, {c.get('spans', 0)} spans; "
+        f"SHACL conforms, {s['spans_checked']} quotes verified; {warnings} warning(s) "
+        f"(see {out}/report.md)"
+    )
+    changes = ", ".join(f"{k} {v}" for k, v in s["cleaning_changes"].items())
+    checks = ", ".join(
+        f"{c.get('checks_' + status, 0)} {status}"
+        for status in ("consistent", "inconsistent", "uncheckable")
+    )
+    open_world = (
+        f"open world: {c.get('candidates', 0)} candidate entities and "
+        f"{c.get('candidates.indicators', 0)} candidate indicators queued in "
+        f"{out}/curation-queue.yaml; {c.get('conflicts', 0)} conflict(s); growth checks: {checks}"
+    )
+    return f"{built}\ncleaning: {changes or 'nothing to clean'}\n{open_world}"
+
+
+# ---------------------------------------------------------------- query, serve, push, compare
+
+
+def _source(spec: str) -> str:
+    """How error messages name the query: its shipped name or path, else 'the inline query'."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec) or (
+        spec.endswith((".rq", ".sparql")) and "\n" not in spec
+    ):
+        return spec
+    return "the inline query"
+
+
+def _list_queries() -> None:
+    """One line per shipped query, then one indented line per parameter with its default."""
+    from graph.sparql.engines import list_queries
+
+    queries = list_queries()
+    width = max(len(q.name) for q in queries)
+    for q in queries:
+        typer.echo(f"{q.name.ljust(width)}  {q.summary}")
+        for p in q.params:
+            typer.echo(
+                f"{'':{width}}    --bind {p.name}=VALUE  {p.description} (default: {p.default})"
+            )
+
+
+def _isolate(command: str) -> None:
+    """Cut the network before any engine exists: no query reaches a socket."""
+    from graph.sparql import sandbox
+
+    try:
+        sandbox.isolate_cli(command)
+    except RuntimeError as exc:
+        raise InputError(str(exc)) from None
+
+
+@app.command("query")
+def query(
+    query: str = typer.Argument(
+        None,
+        help="Inline SPARQL, a path to a .rq file, or the name of a shipped query (see --list).",
+    ),
+    list_: bool = typer.Option(
+        False, "--list", help="List the shipped queries with their parameters and exit."
+    ),
+    bind: list[str] = typer.Option(
+        [],
+        "--bind",
+        "-b",
+        metavar="NAME=VALUE",
+        help="Set a declared parameter (repeatable; a repeated NAME gives several values). "
+        "The value is passed as a string literal with the default's language tag.",
+    ),
+    fmt: str = typer.Option(
+        "table",
+        "--format",
+        "-f",
+        help="table, csv, tsv, json, xml, md (SELECT/ASK); turtle, nt, jsonld (graph results).",
+    ),
+    engine: str = typer.Option("oxigraph", "--engine", help="oxigraph (default) or rdflib."),
+    build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_DIR_HELP),
+    max_rows: int = typer.Option(10_000, "--max-rows", help="Refuse results with more rows."),
+) -> None:
+    """Run a SPARQL query against the built graph (prefixes cqo:, cqr:, rdfs:, ... predeclared)."""
+    from graph.sparql.engines import (
+        GRAPH_FORMATS,
+        RESULT_FORMATS,
+        bind_args,
+        format_result,
+        load_query,
+        open_engine,
+        run_query,
+    )
+
+    if list_:
+        _list_queries()
+        return
+    with _handled("cqkg: "):
+        if not query:
+            _refuse("give a query, a .rq file or a shipped query name (cqkg query --list)")
+        if fmt not in RESULT_FORMATS + GRAPH_FORMATS:
+            _refuse(f"--format {fmt}: unknown (use {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})")
+        _isolate("query")
+        text = bind_args(load_query(query), bind, _source(query))
+        eng = open_engine(engine, build_dir)
+        result = run_query(eng, text, max_rows=max_rows)
+        out = format_result(result, fmt)
+    sys.stdout.write(out)
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Interface to bind (loopback by default)."
+    ),
+    port: int = typer.Option(8000, "--port"),
+    build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_DIR_HELP),
+    timeout: float = typer.Option(10.0, "--timeout", help="Per-query time limit in s (max 30)."),
+    max_rows: int = typer.Option(10_000, "--max-rows", help="Refuse results with more rows."),
+    workers: int = typer.Option(2, "--workers", help="Query worker processes."),
+    cors: bool = typer.Option(False, "--cors", help="Send Access-Control-Allow-Origin: *."),
+    engine: str = typer.Option("oxigraph", "--engine", help="oxigraph (default) or rdflib."),
+    allow_host: list[str] = typer.Option(
+        [], "--allow-host", help="Extra Host header value to accept (DNS-rebinding guard)."
+    ),
+) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint, entity pages and a query page."""
+    from graph.serve.app import ServerConfig, run
+
+    with _handled("cqkg: "):
+        if not 0 < timeout <= 30:
+            _refuse(f"--timeout {timeout:g}: must be > 0 and at most 30 s")
+        config = ServerConfig(
+            build_dir=build_dir,
+            host=host,
+            port=port,
+            timeout=timeout,
+            max_rows=max_rows,
+            workers=workers,
+            cors=cors,
+            engine=engine,
+            extra_hosts=tuple(allow_host),
+        )
+        run(config)
+
+
+@app.command("push")
+def push(
+    endpoint: str = typer.Option(
+        ..., "--endpoint", help="Graph Store Protocol URL, e.g. http://localhost:7878/store"
+    ),
+    graph: str = typer.Option(
+        None, "--graph", help="Put everything into this one named graph (no per-source split)."
+    ),
+    default_graph: bool = typer.Option(
+        False, "--default-graph", help="Put everything into the store's default graph."
+    ),
+    build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_DIR_HELP),
+    include_ontology: bool = typer.Option(
+        True, "--ontology/--no-ontology", help="Also upload ontology.ttl."
+    ),
+    bulk: bool = typer.Option(
+        False, "--bulk", help="Oxigraph's bulk loader (no_transaction): faster, not atomic."
+    ),
+    chunk_mib: float = typer.Option(
+        8.0, "--chunk-mib", help="Send graphs in requests of about this many MiB."
+    ),
+    user: str = typer.Option(
+        None, "--user", help="User for HTTP auth; the password is read from $CQKG_PUSH_PASSWORD."
+    ),
+    auth_scheme: str = typer.Option(
+        "digest",
+        "--auth",
+        help="digest or basic (with --user), or bearer (token from $CQKG_PUSH_TOKEN).",
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Re-send every graph, even those the store has (by digest)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
+) -> None:
+    """Upload the build to a triple store (SPARQL 1.1 Graph Store HTTP Protocol).
+
+    By default one named graph per source (from build/cqkg.nq) plus a shared one; unchanged
+    graphs are skipped, so an interrupted push resumes where it stopped.
+    """
+    from graph.sparql.push import push as do_push
+
+    with _handled("cqkg: "):
+        if graph and default_graph:
+            _refuse("--graph and --default-graph exclude each other")
+        if not chunk_mib > 0:
+            _refuse(f"--chunk-mib {chunk_mib:g}: must be > 0")
+        report = do_push(
+            endpoint,
+            build_dir,
+            graph=graph,
+            per_source=not default_graph,
+            include_ontology=include_ontology,
+            bulk=bulk,
+            chunk_bytes=int(chunk_mib * (1 << 20)),
+            auth=_push_auth(auth_scheme, user),
+            progress=None if quiet else (lambda msg: typer.echo(msg, err=True)),
+            force=force,
+        )
+    typer.echo(report.summary())
+
+
+def _push_auth(scheme: str, user: str | None) -> httpx.Auth | None:
+    """The HTTP auth of ``cqkg push``; secrets come from the environment, never from argv."""
+    import os
+
+    import httpx
+
+    from graph.sparql.push import bearer_auth
+
+    if scheme == "bearer":
+        token = os.environ.get("CQKG_PUSH_TOKEN")
+        if not token:
+            _refuse("--auth bearer needs the token in $CQKG_PUSH_TOKEN")
+        return bearer_auth(token)
+    if not user:
+        return None
+    password = os.environ.get("CQKG_PUSH_PASSWORD")
+    if password is None:
+        _refuse("--user needs the password in $CQKG_PUSH_PASSWORD")
+    if scheme not in {"digest", "basic"}:
+        _refuse(f"--auth {scheme}: must be digest or basic")
+    auth = httpx.DigestAuth if scheme == "digest" else httpx.BasicAuth
+    return auth(user, password)
+
+
+@app.command("compare")
+def compare(
+    edition: list[str] = typer.Option(
+        [], "--edition", help="A report edition (year); give two: --edition 2022 --edition 2023."
+    ),
+    source: list[str] = typer.Option(
+        [], "--source", help="A source id (its folder name); give two instead of editions."
+    ),
+    fmt: str = typer.Option("md", "--format", "-f", help="md (default) or csv."),
+    engine: str = typer.Option("oxigraph", "--engine", help="oxigraph (default) or rdflib."),
+    build_dir: Path = typer.Option(
+        Path("build"), "--build-dir", help="Build output directory holding cqkg.nt."
+    ),
+) -> None:
+    """Ledger of two editions or two sources: shared indicators, growth checks, conflicts."""
+    from graph.sparql.compare import run_cli
+
+    with _handled("cqkg: "):
+        out = run_cli(edition, source, fmt, build_dir, engine)
+    sys.stdout.write(out)
+
+
+# ---------------------------------------------------------------- view and analyze
+
+
+@app.command("view")
+def view(
+    build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_OF_HELP),
+    out: Path = typer.Option(Path("build/viewer.html"), "--out", help="HTML file to write."),
+    focus: str = typer.Option(
+        "", "--focus", help="Ego network of an entity: label (any script), id or IRI."
+    ),
+    hops: int = typer.Option(
+        2, "--hops", help="Steps from --focus (themes are not walked through)."
+    ),
+    section: str = typer.Option(
+        "", "--section", help="Entities mentioned in one theme (id or heading)."
+    ),
+    query: Path | None = typer.Option(
+        None, "--query", help="Draw the result of a CONSTRUCT query file."
+    ),
+    observations: bool = typer.Option(False, "--observations", help="Draw figures as nodes too."),
+    lang: str = typer.Option("hant", "--lang", help="Initial labels: hant, hans or en."),
+    budget: int = typer.Option(
+        1500,
+        "--budget",
+        help="Above this many nodes the full view draws the best connected and groups "
+        "the rest by class (0 = draw every node).",
+    ),
+) -> None:
+    """Write the graph as ONE self-contained HTML file (works offline, no CDN)."""
+    from graph.view.render import ViewSpec, render_view, write_html
+
+    with _handled(""):
+        if budget < 0:
+            _refuse(f"--budget {budget}: must be 0 or more")
+        if sum(bool(x) for x in (focus, section, query)) > 1:
+            _refuse("view: give only one of --focus, --section, --query")
+        text = ""
+        if query is not None:
+            _isolate("view")  # before the engine is opened
+            try:
+                text = query.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"{query}: cannot read ({exc})") from None
+        spec = ViewSpec(
+            observations=observations,
+            focus=focus,
+            hops=hops,
+            section=section,
+            query=text,
+            lang=lang,
+            budget=budget,
+        )
+        t0 = time.perf_counter()
+        html = render_view(build_dir, spec)
+        write_html(html, out)
+    typer.echo(f"wrote {out} ({len(html.encode('utf-8'))} bytes, {time.perf_counter() - t0:.2f} s)")
+
+
+@app.command("analyze")
+def analyze(
+    build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_OF_HELP),
+    path: tuple[str, str] | None = typer.Option(
+        None, "--path", help="Shortest chain between two entities: --path A B."
+    ),
+    export_dir: Path | None = typer.Option(
+        None, "--export-dir", help="Write cqkg-network.graphml and .gexf here."
+    ),
+    lang: str = typer.Option("hant", "--lang", help="Labels in the report: hant, hans or en."),
+) -> None:
+    """Counts per class and relation, components, central entities, paths; GraphML/GEXF."""
+    from graph.view import analyze as an
+
+    with _handled(""):
+        if lang not in ("hant", "hans", "en"):
+            _refuse(f"--lang {lang}: choose one of hant, hans, en")
+        result, g, idx, styles = an.run(build_dir, lang)
+        sys.stdout.write(an.format_report(result))
+        if path:
+            steps = an.shortest_chain(g, idx, styles, path[0], path[1], lang)
+            typer.echo(f"path ({len(steps)} steps): {an.format_chain(steps)}")
+        if export_dir is not None:
+            for written in an.export(g, idx, styles, export_dir):
+                typer.echo(f"wrote {written}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 
 
 class Level(StrEnum):
@@ -48,6 +49,18 @@ class InputError(Exception):
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class BuildError(Exception):
+    """Validation failed; ``str(self)`` is a short summary, the report path is attached.
+
+    Here next to ``InputError`` (not in ``graph.pipeline.run``) so the CLI's exit-code table can
+    name it without importing rdflib at start-up.
+    """
+
+    def __init__(self, message: str, report_path: Path | None = None) -> None:
+        super().__init__(message)
+        self.report_path = report_path
 
 
 @dataclass(frozen=True, slots=True)

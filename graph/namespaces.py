@@ -59,7 +59,6 @@ __all__ = [
     "VANN",
     "XSD",
     "bind_all",
-    "sparql_prologue",
 ]
 
 CQO_IRI = "https://w3id.org/cqkg/ontology#"
@@ -171,9 +170,3 @@ def bind_all(graph: Graph) -> Graph:
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, Namespace(iri), override=True, replace=True)
     return graph
-
-
-def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
-    """``PREFIX`` lines for a SPARQL query, one per prefix, sorted (for query files and tests)."""
-    table = PREFIXES if prefixes is None else prefixes
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(table.items()))

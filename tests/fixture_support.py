@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from graph.curation.registry import load_registry
-from graph.curation.vocabularies import load_curation
 from graph.model import Finding, Mention, Observation, SourceDocument
 from graph.pipeline import sources
 from graph.pipeline.run import extract_bundle
@@ -219,11 +218,10 @@ class Figures:
 _LOADED: dict[str, Any] = {}
 
 
-def _registry_and_curation() -> tuple[Any, Any]:
+def _registry() -> Any:
     if not _LOADED:
         _LOADED["registry"] = load_registry()
-        _LOADED["curation"] = load_curation()
-    return _LOADED["registry"], _LOADED["curation"]
+    return _LOADED["registry"]
 
 
 def extract_figures(source_dir: Path) -> Figures:
@@ -235,8 +233,7 @@ def extract_figures(source_dir: Path) -> Figures:
     is what the build would publish, whatever the stages' own signatures become.
     """
     doc = sources.load_source(Path(source_dir))
-    registry, curation = _registry_and_curation()
-    bundle = extract_bundle(doc, registry, curation)
+    bundle = extract_bundle(doc, _registry())
     x = bundle.extraction
     return Figures(
         doc=doc,

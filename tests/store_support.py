@@ -149,15 +149,21 @@ def virtuoso(directory: Path, binary: str) -> Iterator[Store]:
         _stop(proc)
 
 
+def prologue() -> str:
+    """``PREFIX`` lines for every prefix of the project, sorted: a plain SPARQL client (not the
+    engines, which predeclare them) can then run the shipped queries."""
+    from graph.namespaces import PREFIXES
+
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items()))
+
+
 def select(store: Store, query: str, graphs: Sequence[str]) -> list[tuple[str, ...]]:
     """Rows of a SELECT (values only), the default graph being the merge of ``graphs``."""
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-    from graph.namespaces import sparql_prologue
-
     client = SPARQLWrapper(store.sparql)
     client.setMethod(POST)  # long prologues + default-graph-uri lists outgrow a GET line
-    client.setQuery(sparql_prologue() + query)
+    client.setQuery(prologue() + query)
     for g in graphs:
         client.addDefaultGraph(g)
     client.setReturnFormat(JSON)

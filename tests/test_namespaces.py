@@ -23,7 +23,6 @@ from graph.namespaces import (
     SKOS,
     UNIT,
     bind_all,
-    sparql_prologue,
 )
 
 # docs/design/graph-shape.md, "Prefixes"
@@ -91,12 +90,3 @@ def test_bind_all_overrides_rdflib_defaults() -> None:
     bind_all(g)
     assert dict(g.namespaces())["schema"] == URIRef("https://schema.org/")
     assert "sdo" not in dict(g.namespaces())
-
-
-def test_sparql_prologue_declares_every_prefix() -> None:
-    prologue = sparql_prologue()
-    assert prologue.count("PREFIX ") == len(PREFIXES)
-    g = Graph()
-    g.add((CQR.a, RDFS.label, Literal("a")))
-    rows = list(g.query(prologue + "SELECT ?s WHERE { ?s rdfs:label ?l }"))
-    assert rows == [(CQR.a,)]

@@ -26,8 +26,8 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from graph import __version__
 from graph.curation.registry import load_registry
-from graph.curation.vocabularies import Curation, load_curation
-from graph.model import Extraction, Finding, InputError, Level
+from graph.curation.vocabularies import load_curation
+from graph.model import BuildError, Extraction, Finding, InputError, Level
 from graph.namespaces import CQR, DCTERMS, PROV, bind_all
 from graph.pipeline import (
     assemble,
@@ -44,14 +44,6 @@ from graph.pipeline.assemble import Bundle, source_iri
 from graph.pipeline.extract import candidates, entities, metrics, period, relations
 
 _VERSIONED = ("rdflib", "pyshacl", "pyoxigraph", "networkx", "opencc", "pypinyin")
-
-
-class BuildError(Exception):
-    """Validation failed; ``str(self)`` is a short summary, the report path is attached."""
-
-    def __init__(self, message: str, report_path: Path | None = None) -> None:
-        super().__init__(message)
-        self.report_path = report_path
 
 
 @dataclass(slots=True)
@@ -79,7 +71,7 @@ class _Clock:
         self._t = now
 
 
-def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
+def extract_bundle(doc: Any, registry: Any) -> Bundle:
     """Run the per-document stages; everything is plain data until ``assemble``."""
     clean = ingest.run(doc)
     seg = segment.run(clean)
@@ -116,13 +108,12 @@ def extract_bundle(doc: Any, registry: Any, curation: Curation) -> Bundle:
 def cached_bundle(
     doc: Any,
     registry: Any,
-    curation: Curation,
     store: source_cache.SourceCache | None,
     code: str,
 ) -> Bundle:
     """``extract_bundle`` through the per-source cache (``graph.pipeline.cache``); same result."""
     if store is None:
-        return extract_bundle(doc, registry, curation)
+        return extract_bundle(doc, registry)
     manifest = (Path(doc.path).parent / sources.MANIFEST).read_bytes()
     key = source_cache.source_key(doc.sha256, manifest, code)
     entry = store.load(key)
@@ -135,7 +126,7 @@ def cached_bundle(
             edition=entry.edition,
             numbers=entry.numbers,  # type: ignore[arg-type]
         )
-    bundle = extract_bundle(doc, registry, curation)
+    bundle = extract_bundle(doc, registry)
     store.store(
         key,
         source_cache.Entry(
@@ -421,7 +412,7 @@ def _metadata(bundles: Sequence[Bundle], started: datetime, ended: datetime, tri
     return g
 
 
-def expected_counts(doc: Any, sources_root: Path | None = None) -> dict[str, int]:
+def expected_counts(doc: Any) -> dict[str, int]:
     """The ``[expected]`` table of a source manifest: minimum counts a build must reach.
 
     Kept in the manifest (data, next to the document it describes) so a silently shrunken
@@ -463,7 +454,7 @@ def run(
     if use_cache:
         store = source_cache.SourceCache(cache_dir or source_cache.default_dir(Path(out_dir)))
     code = source_cache.code_digest(registry_path) if store is not None else ""
-    bundles = [cached_bundle(doc, registry, curation, store, code) for doc in docs]
+    bundles = [cached_bundle(doc, registry, store, code) for doc in docs]
     clock.lap("ingest + segment + extract")
     assembled = assemble.run(bundles, registry, curation)
     clock.lap("assemble")
@@ -481,7 +472,7 @@ def run(
     ]
     expected: dict[str, int] = {}
     for doc in docs:
-        for key, minimum in expected_counts(doc, sources_root).items():
+        for key, minimum in expected_counts(doc).items():
             expected[key] = expected.get(key, 0) + minimum
     report = validate.run(
         assembled.data,

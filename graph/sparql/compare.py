@@ -26,8 +26,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from graph.model import InputError
 
 if TYPE_CHECKING:  # graph.sparql.engines loads the engines: imported only when a ledger is made
@@ -394,40 +392,3 @@ def to_html(led: Ledger) -> str:
         f"{_table(head, led.indicators)}<h2>Conflicts</h2>{_table(chead, led.conflicts)}"
         "</body></html>"
     )
-
-
-# ---------------------------------------------------------------- the command
-
-
-def compare(
-    edition: list[str] = typer.Option(
-        [], "--edition", help="A report edition (year); give two: --edition 2022 --edition 2023."
-    ),
-    source: list[str] = typer.Option(
-        [], "--source", help="A source id (its folder name); give two instead of editions."
-    ),
-    fmt: str = typer.Option("md", "--format", "-f", help="md (default) or csv."),
-    engine: str = typer.Option("oxigraph", "--engine", help="oxigraph (default) or rdflib."),
-    build_dir: Path = typer.Option(
-        Path("build"), "--build-dir", help="Build output directory holding cqkg.nt."
-    ),
-) -> None:
-    """Ledger of two editions or two sources: shared indicators, growth checks, conflicts."""
-    import sys
-
-    from graph.sparql.engines import QueryError
-
-    try:
-        out = run_cli(edition, source, fmt, build_dir, engine)
-    except InputError as exc:
-        typer.echo(f"cqkg: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
-    except QueryError as exc:
-        typer.echo(f"cqkg: {exc}", err=True)
-        raise typer.Exit(2) from None
-    sys.stdout.write(out)
-
-
-def register(app: typer.Typer) -> None:
-    """Attach ``compare`` to the main app."""
-    app.command("compare")(compare)

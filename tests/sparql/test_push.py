@@ -12,7 +12,7 @@ import httpx
 import pytest
 from query_support import make_build_dir
 from SPARQLWrapper import JSON, SPARQLWrapper
-from store_support import Store, normalize, oxigraph, select
+from store_support import Store, normalize, oxigraph, prologue, select
 
 from graph.pipeline.run import BuildResult
 from graph.sparql import push as push_module
@@ -57,10 +57,8 @@ def _norm(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
 
 
 def _rows(url: str, query: str) -> list[tuple[str, ...]]:
-    from graph.namespaces import sparql_prologue
-
     client = SPARQLWrapper(f"{url}/query")
-    client.setQuery(sparql_prologue() + query)
+    client.setQuery(prologue() + query)
     client.setReturnFormat(JSON)
     data = client.query().convert()
     variables = data["head"]["vars"]

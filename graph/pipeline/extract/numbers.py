@@ -311,18 +311,6 @@ def _trim(text: str, begin: int, end: int) -> tuple[int, int]:
     return begin, end
 
 
-def match_at(text: str, pos: int, g: Grammar | None = None) -> NumberMatch | None:
-    """The figure whose digits start at ``pos`` (with any prefix marker before it)."""
-    g = g or grammar()
-    folded = fold_aligned(text)
-    # Look back for a prefix marker: try every start a few characters before the digits.
-    for start in range(max(0, pos - 6), pos + 1):
-        m = g.match(folded, start)
-        if m and m.start("num") == pos:
-            return _to_match(text, m, g)
-    return None
-
-
 def find_all(
     text: str,
     g: Grammar | None = None,
@@ -449,17 +437,6 @@ def parse_number(stated: str, g: Grammar | None = None) -> Decimal | None:
     if not m:
         return None
     return _to_match(stated, m, g).value
-
-
-def format_number(value: Decimal, multiplier: str = "", g: Grammar | None = None) -> str:
-    """Inverse of :func:`parse_number` for a value and a multiplier word."""
-    g = g or grammar()
-    if multiplier:
-        with localcontext() as ctx:
-            ctx.prec = len(value.as_tuple().digits) + 40
-            value = value / g.multipliers[multiplier]
-    text = format(clean_decimal(value), "f")
-    return text + multiplier
 
 
 def parse_cn_int(text: str) -> int | None:
