@@ -26,6 +26,7 @@ import typer
 from graph import __version__
 from graph.model import BuildError, InputError
 from graph.sparql.errors import QueryError
+from graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS  # the registry; no engine import
 from graph.sparql.push import PushError
 
 if TYPE_CHECKING:
@@ -225,7 +226,7 @@ def _source(spec: str) -> str:
 
 def _list_queries() -> None:
     """One line per shipped query, then one indented line per parameter with its default."""
-    from graph.sparql.engines import list_queries
+    from graph.sparql.catalogue import list_queries
 
     queries = list_queries()
     width = max(len(q.name) for q in queries)
@@ -268,22 +269,16 @@ def query(
         "table",
         "--format",
         "-f",
-        help="table, csv, tsv, json, xml, md (SELECT/ASK); turtle, nt, jsonld (graph results).",
+        help=f"{', '.join(RESULT_FORMATS)} (SELECT/ASK); {', '.join(GRAPH_FORMATS)} (graph).",
     ),
     engine: str = typer.Option("oxigraph", "--engine", help="oxigraph (default) or rdflib."),
     build_dir: Path = typer.Option(Path("build"), "--build-dir", help=BUILD_DIR_HELP),
     max_rows: int = typer.Option(10_000, "--max-rows", help="Refuse results with more rows."),
 ) -> None:
     """Run a SPARQL query against the built graph (prefixes cqo:, cqr:, rdfs:, ... predeclared)."""
-    from graph.sparql.engines import (
-        GRAPH_FORMATS,
-        RESULT_FORMATS,
-        bind_args,
-        format_result,
-        load_query,
-        open_engine,
-        run_query,
-    )
+    from graph.sparql import formats
+    from graph.sparql.catalogue import bind_args, load_query
+    from graph.sparql.engines import open_engine, run_query
 
     if list_:
         _list_queries()
@@ -291,13 +286,13 @@ def query(
     with _handled("cqkg: "):
         if not query:
             _refuse("give a query, a .rq file or a shipped query name (cqkg query --list)")
-        if fmt not in RESULT_FORMATS + GRAPH_FORMATS:
-            _refuse(f"--format {fmt}: unknown (use {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})")
+        if formats.by_name(fmt) is None:
+            _refuse(f"--format {fmt}: unknown (use {', '.join(f.name for f in formats.offered())})")
         _isolate("query")
         text = bind_args(load_query(query), bind, _source(query))
         eng = open_engine(engine, build_dir)
         result = run_query(eng, text, max_rows=max_rows)
-        out = format_result(result, fmt)
+        out = formats.format_result(result, fmt)
     sys.stdout.write(out)
 
 

@@ -14,7 +14,7 @@ from query_support import make_build_dir
 from typer.testing import CliRunner
 
 from graph.cli import app
-from graph.sparql.engines import list_queries
+from graph.sparql.catalogue import list_queries
 
 runner = CliRunner()
 
@@ -108,16 +108,16 @@ def _timed(cmd: list[str]) -> float:
 def test_query_isolates_the_network_before_opening_an_engine(
     build_dir: Path, isolation_calls: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from graph.sparql import engines as q
+    from graph.sparql import engines
 
     opened: list[int] = []
-    real_open = q.open_engine
+    real_open = engines.open_engine
 
     def spy(engine: str, path: Path) -> object:
         opened.append(len(isolation_calls))
         return real_open(engine, path)
 
-    monkeypatch.setattr(q, "open_engine", spy)
+    monkeypatch.setattr(engines, "open_engine", spy)
     res = runner.invoke(app, ["query", "organizers", "--build-dir", str(build_dir)])
     assert res.exit_code == 0, res.output
     assert opened == [1]  # isolation came first

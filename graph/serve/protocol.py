@@ -15,86 +15,24 @@ from starlette.requests import ClientDisconnect, Request
 
 from graph.namespaces import PREFIXES
 from graph.serve.middleware import BODY_TIMEOUT
+from graph.sparql import formats
 
 CQR = PREFIXES["cqr"]
 
-RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
+ENTITY_FORMATS = {f.name: f.media_type for f in formats.offered("graph", served=True)} | {
+    "html": "text/html"
 }
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-}
-FORMAT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
-ENTITY_FORMATS = {
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "html": "text/html",
-}
-
-
-def accepted(accept: str) -> list[str]:
-    """Media types from an Accept header, best first (q-values honoured, q=0 dropped)."""
-    items = []
-    for i, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            items.append((-q, i, media))
-    return [m for _, _, m in sorted(items)]
+#: media types (with aliases) of the served graph formats, for the resource pages' Accept
+GRAPH_MEDIA = {m for f in formats.offered("graph", served=True) for m in f.media_types}
+accepted = formats.accepted
+all_supported = formats.acceptable
 
 
 def negotiate(accept: str | None, kind: str) -> tuple[str, str] | None:
-    """(format, media type) for a result kind (``select``/``ask``/``graph``), or None -> 406."""
-    table = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
-    default = "text/turtle" if kind == "graph" else "application/sparql-results+json"
-    if not accept:
-        return table[default], default
-    for media in accepted(accept):
-        if media in table:
-            return table[media], media
-        if media in ("*/*", "application/*", "text/*") or (
-            media == "text/html" and kind != "graph"
-        ):
-            if media == "text/*" and kind != "graph":
-                return "csv", "text/csv"
-            return table[default], default
-    return None
-
-
-def all_supported(accept: str | None) -> bool:
-    if not accept:
-        return True
-    return any(
-        m in RESULT_TYPES
-        or m in GRAPH_TYPES
-        or m in ("*/*", "application/*", "text/*", "text/html")
-        for m in accepted(accept)
-    )
+    """(format, media type) for a result kind (``select``/``ask``/``graph``), or None -> 406;
+    the choice is the format registry's (:func:`graph.sparql.formats.negotiate`)."""
+    chosen = formats.negotiate(accept, kind)
+    return None if chosen is None else (chosen.name, chosen.media_type)
 
 
 async def _read_body(request: Request) -> bytes:
@@ -188,17 +126,8 @@ def service_description_ttl(base: str, counts: dict[str, int], status: Any = Non
         "Read-only SPARQL 1.1 endpoint; SERVICE, LOAD and updates are refused; "
         f"query workers' network isolation: {isolation}"
     )
-    formats = "\n".join(
-        f"    sd:resultFormat <http://www.w3.org/ns/formats/{f}> ;"
-        for f in (
-            "SPARQL_Results_JSON",
-            "SPARQL_Results_XML",
-            "SPARQL_Results_CSV",
-            "SPARQL_Results_TSV",
-            "Turtle",
-            "N-Triples",
-            "JSON-LD",
-        )
+    result_formats = "\n".join(
+        f"    sd:resultFormat <{f.iri}> ;" for f in formats.offered(served=True) if f.iri
     )
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
@@ -210,7 +139,7 @@ def service_description_ttl(base: str, counts: dict[str, int], status: Any = Non
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:feature sd:UnionDefaultGraph ;
     dcterms:description "{note}" ;
-{formats}
+{result_formats}
     sd:defaultDataset <{base}/.well-known/void#dataset> .
 
 <{base}/.well-known/void#dataset> a sd:Dataset, void:Dataset ;
@@ -225,9 +154,7 @@ def service_description_ttl(base: str, counts: dict[str, int], status: Any = Non
 
 __all__ = [
     "ENTITY_FORMATS",
-    "FORMAT_TYPES",
-    "GRAPH_TYPES",
-    "RESULT_TYPES",
+    "GRAPH_MEDIA",
     "BodyTimeout",
     "Gone",
     "Unsupported",

@@ -28,8 +28,7 @@ from graph.serve.page_model import resource_iri
 from graph.serve.pages import Pages, view_module, viewer_response
 from graph.serve.protocol import (
     ENTITY_FORMATS,
-    FORMAT_TYPES,
-    GRAPH_TYPES,
+    GRAPH_MEDIA,
     BodyTimeout,
     Gone,
     Unsupported,
@@ -40,13 +39,13 @@ from graph.serve.protocol import (
     query_params,
     service_description_ttl,
 )
+from graph.sparql import formats
 from graph.sparql.engines import (
     MAX_QUERY_BYTES,
     QueryCancelled,
     QueryError,
     Result,
     WorkerPool,
-    format_result,
 )
 
 _VOID_QUERY = (
@@ -134,13 +133,14 @@ async def sparql(request: Request) -> Response:
         if not timeout > 0:
             return _bad("timeout must be > 0")
     accept = request.headers.get("accept")
-    if fmt is not None and fmt not in FORMAT_TYPES:
-        return _bad(f"format must be one of {', '.join(FORMAT_TYPES)}")
+    served = formats.offered(served=True)
+    if fmt is not None and fmt not in [f.name for f in served]:
+        return _bad(f"format must be one of {', '.join(f.name for f in served)}")
     if fmt is None and not all_supported(accept):
         return JSONResponse(
             {
                 "error": "not-acceptable",
-                "message": "supported: " + ", ".join(FORMAT_TYPES.values()),
+                "message": "supported: " + ", ".join(f.media_type for f in served),
             },
             status_code=406,
         )
@@ -151,9 +151,10 @@ async def sparql(request: Request) -> Response:
     except QueryError as exc:
         return _error(exc)
     if fmt is not None:
-        chosen: tuple[str, str] | None = (fmt, FORMAT_TYPES[fmt])
-        if (result.kind == "graph") != (fmt in ("turtle", "nt", "jsonld")):
-            chosen = None
+        named = formats.FORMATS[fmt]
+        chosen: tuple[str, str] | None = (
+            (fmt, named.media_type) if named.fits(result.kind) else None
+        )
     else:
         chosen = negotiate(accept, result.kind)
     if chosen is None:
@@ -164,7 +165,7 @@ async def sparql(request: Request) -> Response:
             },
             status_code=406,
         )
-    body = format_result(result, chosen[0])
+    body = formats.format_result(result, chosen[0])
     return Response(
         body,
         media_type=f"{chosen[1]}; charset=utf-8",
@@ -230,7 +231,7 @@ async def entity(request: Request) -> Response:
             (
                 m
                 for m in accepted(request.headers.get("accept", ""))
-                if m in GRAPH_TYPES or m in ("text/html", "*/*")
+                if m in GRAPH_MEDIA or m in ("text/html", "*/*")
             ),
             "text/html",
         )
@@ -239,12 +240,15 @@ async def entity(request: Request) -> Response:
         return await st.queries.run(query, None, request)
 
     try:
-        if wanted in GRAPH_TYPES:
+        graph_format = next(
+            (f for f in formats.offered("graph", served=True) if wanted in f.media_types), None
+        )
+        if graph_format is not None:
             res = await run(describe_query(iri))
             if not res.triples:
                 return PlainTextResponse("not found", status_code=404)
             return Response(
-                format_result(res, GRAPH_TYPES[wanted]),
+                graph_format.write(res),
                 media_type=f"{wanted}; charset=utf-8",
                 headers={"Vary": "Accept"},
             )

@@ -1,13 +1,10 @@
-"""Engine, pre-checks and formatting of graph.sparql.engines."""
+"""Engines and pre-checks of graph.sparql.engines (formats: test_formats.py)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
-from query_support import make_build_dir
 
 from graph.model import InputError
 from graph.sparql.engines import (
@@ -16,25 +13,13 @@ from graph.sparql.engines import (
     QuerySyntaxError,
     QueryTooLarge,
     Result,
-    Term,
     TooManyRows,
-    format_result,
     list_queries,
     load_query,
     open_engine,
     precheck,
     run_query,
 )
-
-
-@pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_build_dir(tmp_path_factory.mktemp("build"))
-
-
-@pytest.fixture(scope="module")
-def engines(build_dir: Path) -> dict[str, object]:
-    return {name: open_engine(name, build_dir) for name in ("oxigraph", "rdflib")}
 
 
 def _norm(res: Result) -> object:
@@ -123,57 +108,6 @@ def test_row_cap(engines: dict) -> None:
         with pytest.raises(TooManyRows, match=r"add LIMIT \(max 5\)"):
             run_query(engine, "SELECT * { ?s ?p ?o }", max_rows=5)
         assert len(run_query(engine, "SELECT * { ?s ?p ?o } LIMIT 5", max_rows=5)) == 5
-
-
-def test_table_aligns_cjk_double_width() -> None:
-    res = Result(
-        "select",
-        variables=["name", "n"],
-        rows=[
-            (
-                Term("literal", "渝快辦"),
-                Term("literal", "1", "http://www.w3.org/2001/XMLSchema#integer"),
-            ),
-            (
-                Term("literal", "ab"),
-                Term("literal", "22", "http://www.w3.org/2001/XMLSchema#integer"),
-            ),
-        ],
-    )
-    lines = format_result(res, "table").splitlines()
-    assert lines[2] == "渝快辦   1"
-    assert lines[3] == "ab      22"
-    assert lines[-1] == "(2 rows)"
-
-
-def test_w3c_formats_round_trip_through_pyoxigraph(engines: dict) -> None:
-    res = run_query(engines["oxigraph"], load_query("yukuaiban"))
-    for fmt, rf in (
-        ("json", ox.QueryResultsFormat.JSON),
-        ("xml", ox.QueryResultsFormat.XML),
-        ("tsv", ox.QueryResultsFormat.TSV),
-    ):
-        parsed = ox.parse_query_results(format_result(res, fmt).encode(), format=rf)
-        values = [str(sol["stated"].value) for sol in parsed]
-        assert values == ["2.7億件", "2637萬人"], fmt
-    csv_text = format_result(res, "csv")
-    assert csv_text.splitlines()[0] == "indicator_name,stated,value,quote"
-    assert "2637萬人" in csv_text
-    md = format_result(res, "md").splitlines()
-    assert md[0] == "| indicator_name | stated | value | quote |"
-
-
-def test_graph_formats(engines: dict) -> None:
-    res = run_query(engines["oxigraph"], load_query("neighbourhood"))
-    turtle = format_result(res, "turtle")
-    nt = format_result(res, "nt")
-    jsonld = json.loads(format_result(res, "jsonld"))
-    g1 = ox.Store()
-    g1.load(turtle.encode(), format=ox.RdfFormat.TURTLE)
-    assert len(g1) == len(nt.splitlines()) == len(res.triples)
-    assert jsonld
-    with pytest.raises(ValueError):
-        format_result(res, "csv")
 
 
 def test_load_query_forms(tmp_path: Path) -> None:

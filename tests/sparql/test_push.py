@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from query_support import make_build_dir
 from SPARQLWrapper import JSON, SPARQLWrapper
 from store_support import Store, normalize, oxigraph, prologue, select
 
@@ -30,11 +29,6 @@ pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 GRAPH = "https://w3id.org/cqkg/id/graph/data"
 SHARED = f"{GRAPH_BASE}shared"
-
-
-@pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_build_dir(tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from query_support import make_build_dir
 
-from graph.sparql import engines as query
-from graph.sparql.engines import STORE_DIR, OxigraphEngine, list_queries, run_query
+from graph.model import InputError
+from graph.sparql import engines
+from graph.sparql.catalogue import list_queries
+from graph.sparql.engines import STORE_DIR, OxigraphEngine, run_query
 
 
 @pytest.fixture()
@@ -36,7 +38,7 @@ def test_big_build_answers_like_memory_and_is_built_once(
 ) -> None:
     in_memory = _answers(OxigraphEngine(build_dir))
     assert any(rows for _v, rows, _t, _b in in_memory.values())  # the fixture answers something
-    monkeypatch.setattr(query, "PERSISTENT_STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
     first = OxigraphEngine(build_dir)
     stores = [p for p in (build_dir / STORE_DIR).iterdir() if p.is_dir()]
     assert len(stores) == 1 and not stores[0].name.startswith(".")
@@ -50,7 +52,7 @@ def test_big_build_answers_like_memory_and_is_built_once(
 def test_a_changed_data_file_gets_a_new_store(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(query, "PERSISTENT_STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
     OxigraphEngine(build_dir)
     data = build_dir / "cqkg.nt"
     extra = '<https://w3id.org/cqkg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
@@ -66,7 +68,7 @@ def test_a_changed_data_file_gets_a_new_store(
 def test_read_only_build_falls_back_to_memory(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(query, "PERSISTENT_STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
     build_dir.chmod(0o555)
     try:
         engine = OxigraphEngine(build_dir)
@@ -79,11 +81,11 @@ def test_read_only_build_falls_back_to_memory(
 def test_bad_data_in_a_big_build_is_an_input_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(query, "PERSISTENT_STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "cqkg.nt").write_text("<a> <b> .\n", encoding="utf-8")
-    with pytest.raises(query.InputError, match="cannot load the build"):
+    with pytest.raises(InputError, match="cannot load the build"):
         OxigraphEngine(bad)
     leftovers = [p for p in (bad / STORE_DIR).iterdir() if p.is_dir()]
     assert leftovers == []  # a failed build leaves no store behind

@@ -31,12 +31,6 @@ ISSUE_QUERY = (
 )
 
 
-@pytest.fixture(scope="module")
-def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    build = make_build_dir(tmp_path_factory.mktemp("build"))
-    return {name: open_engine(name, build) for name in ("oxigraph", "rdflib")}
-
-
 def _refused_everywhere(engines: dict, template: str, kind: type[QueryError], match: str) -> None:
     """Refused by the check and by both in-process engines; the canary sees nothing."""
     with canary() as c:

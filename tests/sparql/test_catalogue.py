@@ -21,19 +21,17 @@ from typer.testing import CliRunner
 from graph.cli import app
 from graph.model import InputError
 from graph.pipeline.run import BuildResult
-from graph.sparql.engines import (
+from graph.sparql.catalogue import (
     ParameterError,
-    Result,
-    Term,
     bind_args,
     bind_query,
     list_queries,
     load_query,
-    open_engine,
     query_params,
-    run_query,
     sparql_literal,
 )
+from graph.sparql.engines import open_engine, run_query
+from graph.sparql.results import Result, Term
 
 runner = CliRunner()
 TEXT = CLEANED.read_text(encoding="utf-8")
