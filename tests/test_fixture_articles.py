@@ -56,6 +56,18 @@ BELOW_TARGET = {
     "a turn's 截至2023年底 figures (h4_24-26)",
     "fx-h5-linjiang-2024-cq2023-hans": "held out; indicator 0.87, area: 全区/区内 and bare figures "
     "after 渝北区 take the manifest's city, the table's header columns give no area, 新增 kept",
+    "fx-h7-yujiang-2023-cq2022-hant": "held out (round 3); indicator 0.85: 受理 and 累計 kept "
+    "(h7_15, h7_19, h7_20)",
+    "fx-h8-yuzhong-2024-cq2023-hans": "held out (round 3); precision 0.88: 相关阅读 headlines "
+    "read as figures; indicator 0.76: 力争 kept, 占全国比重 loses 全国; 增速高于全国 not a growth",
+    "fx-h9-haihe-2024-tj2023-hans": "held out (round 3); 两千多家/三百余个 missed, 成 read as %, "
+    "‰ dropped, 回落 not a decline, comparison figures take the manifest's area (h9_18, h9_19)",
+}
+#: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
+#: (strict: the day the cleaner gives it back the test fails until the entry goes)
+CLEAN_BELOW_TARGET = {
+    "fx-h7-yujiang-2023-cq2022-hant": "held out (round 3): the GBK-mojibake run (平均跑動's UTF-8 "
+    "read as GBK) is left as it is",
 }
 #: fixtures the build refuses outright, with the reason: they stay out of the build of the seed
 #: plus every fixture and are each a strict xfail until their text yields figures
@@ -182,6 +194,9 @@ def test_damaged_article_cleans_to_its_expected_text(fixture: Fixture) -> None:
     assert fixture.raw_text != fixture.gold_text
     assert re.search(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", fixture.raw_text)
     clean = ingest.run(fixture.doc)
+    if fixture.id in CLEAN_BELOW_TARGET:
+        assert clean.text != fixture.gold_text, "cleans now: remove it from CLEAN_BELOW_TARGET"
+        pytest.xfail(CLEAN_BELOW_TARGET[fixture.id])
     assert clean.text == fixture.gold_text
 
 

@@ -346,8 +346,20 @@ def test_rules_file_errors_name_the_file(tmp_path: Path) -> None:
 BLIND_ROUND_2 = ("fx-h4-", "fx-h5-", "fx-h6-")
 
 
-def _scores(registry: dict[str, Entity], blind: bool) -> list:
-    dirs = [d for d in fixture_dirs() if d.name.startswith(BLIND_ROUND_2) == blind]
+#: the third blind round (h7-h9, written after the round-2 rules): measured, below the bar
+BLIND_ROUND_3 = ("fx-h7-", "fx-h8-", "fx-h9-")
+
+
+def _scores(
+    registry: dict[str, Entity], blind: bool, rounds: tuple[str, ...] = BLIND_ROUND_2
+) -> list:
+    """The blind ``rounds`` (blind=True), or every other fixture but the later blind round 3."""
+    later = BLIND_ROUND_3 if rounds != BLIND_ROUND_3 else ()
+    dirs = [
+        d
+        for d in fixture_dirs()
+        if not d.name.startswith(later) and d.name.startswith(rounds) == blind
+    ]
     assert dirs, "no fixture articles with entities.tsv"
     return [score_dir(d, registry) for d in dirs]
 
@@ -365,6 +377,23 @@ def test_fixture_articles_precision_and_recall(registry: dict[str, Entity]) -> N
     """Against the hand-read entities.tsv of every fixture article but the second blind round
     (measured: candidate precision 0.99, open-world recall 0.90, overall recall 0.93)."""
     scores = _scores(registry, blind=False)
+    cands = sum(s.candidates for s in scores)
+    right = sum(s.right for s in scores)
+    gold_open = sum(s.gold_open for s in scores)
+    found_open = sum(s.found_open for s in scores)
+    assert right / cands >= 0.95, [w for s in scores for w in s.wrong]
+    assert found_open / gold_open >= 0.85, [m for s in scores for m in s.missed]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind round 3 measured at candidate precision 18/25, open-world recall 18/33: "
+    "重慶市委/天津市委 cut from 中共…委員會辦公室, 市大数据局局, 会议中心 as an agency, "
+    "persons after titles (副市長林建華) and the byline and 来源 outlet missed",
+)
+def test_blind_round_3_precision_and_recall(registry: dict[str, Entity]) -> None:
+    """Third blind round (h7-h9), measured against its hand-read entities.tsv."""
+    scores = _scores(registry, blind=True, rounds=BLIND_ROUND_3)
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)
     gold_open = sum(s.gold_open for s in scores)
