@@ -60,7 +60,7 @@ BELOW_TARGET = {
     "(h7_15, h7_19, h7_20)",
     "fx-h8-yuzhong-2024-cq2023-hans": "held out (round 3); precision 0.88: 相关阅读 headlines "
     "read as figures; indicator 0.76: 力争 kept, 占全国比重 loses 全国; 增速高于全国 not a growth",
-    "fx-h9-haihe-2024-tj2023-hans": "held out (round 3); 两千多家/三百余个 missed, 成 read as %, "
+    "fx-h9-haihe-2024-tj2023-hans": "held out (round 3); 两千多家/三百余个 missed, "
     "‰ dropped, 回落 not a decline, comparison figures take the manifest's area (h9_18, h9_19)",
 }
 #: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
