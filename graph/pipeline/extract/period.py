@@ -34,10 +34,11 @@ from typing import Any
 
 import yaml
 
+from graph.curation import CURATION_DIR
 from graph.model import InputError, Observation
 from graph.pipeline.extract.grammar import fold_aligned
 
-PERIODS_FILE = Path(__file__).resolve().parents[2] / "curation" / "periods.yaml"
+PERIODS_FILE = CURATION_DIR / "periods.yaml"
 _EDITION_YEAR = re.compile(r"报告[(（]((?:19|20)\d\d)[)）]")
 _SENTENCE_END = "。！？；;!?"
 _CLAUSE_START = _SENTENCE_END + ",，、:：\n"
