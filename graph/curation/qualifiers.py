@@ -34,10 +34,10 @@ class Qualifier:
     clause: tuple[str, ...] = ()  # weak markers anywhere before the number (累計)
 
 
-def _markers(row: dict[str, object], key: str) -> tuple[str, ...]:
+def _markers(path: Path, row: dict[str, object], key: str) -> tuple[str, ...]:
     value = row.get(key) or ()
     if not isinstance(value, list | tuple):
-        raise TypeError(key)
+        raise InputError(f"{path.name}: qualifier {row.get('id')!r}: {key} must be a list")
     return tuple(str(m) for m in value)
 
 
@@ -55,10 +55,10 @@ def load_qualifiers(path: Path = QUALIFIERS_FILE) -> tuple[Qualifier, ...]:
                 str(row["zh"]),
                 str(row["en"]),
                 str(row["definition"]),
-                _markers(row, "prefix"),
-                _markers(row, "suffix"),
+                _markers(path, row, "prefix"),
+                _markers(path, row, "suffix"),
                 bool(row.get("general", False)),
-                _markers(row, "clause"),
+                _markers(path, row, "clause"),
             )
         except (KeyError, TypeError) as exc:
             raise InputError(f"{path.name}: qualifier row {row!r} lacks {exc}") from exc
