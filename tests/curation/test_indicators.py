@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from loader_support import refuses
 
 from graph.curation.indicators import INDICATORS_FILE, load_indicators
 from graph.curation.vocabularies import Curation, load_themes
-from graph.model import InputError
 from graph.pipeline.extract import indicators
 
 
@@ -41,11 +41,7 @@ def test_both_readers_find_a_row_in_both_scripts() -> None:
 def test_a_malformed_indicators_file_is_one_line_naming_it(
     tmp_path: Path, body: str, message: str
 ) -> None:
-    bad = tmp_path / INDICATORS_FILE.name
-    bad.write_text(body, encoding="utf-8")
-    with pytest.raises(InputError, match=message) as exc:
-        load_indicators(bad)
-    assert "\n" not in str(exc.value)
+    refuses(load_indicators, tmp_path / INDICATORS_FILE.name, body, message)
 
 
 @pytest.mark.parametrize(
@@ -62,11 +58,7 @@ def test_a_malformed_indicators_file_is_one_line_naming_it(
 def test_a_malformed_themes_file_is_one_line_naming_it(
     tmp_path: Path, body: str, message: str
 ) -> None:
-    bad = tmp_path / "themes.yaml"
-    bad.write_text(body, encoding="utf-8")
-    with pytest.raises(InputError, match=message) as exc:
-        load_themes(bad)
-    assert "\n" not in str(exc.value)
+    refuses(load_themes, tmp_path / "themes.yaml", body, message)
 
 
 def test_theme_and_title_lookups_in_both_scripts() -> None:

@@ -7,11 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from loader_support import refuses
 
 from graph.curation.qualifiers import QUALIFIERS_FILE, load_qualifiers
 from graph.curation.units import UNITS_FILE, load_units
 from graph.curation.vocabularies import Curation
-from graph.model import InputError
 from graph.pipeline.extract import numbers
 
 
@@ -54,11 +54,7 @@ def test_the_grammar_and_the_assembler_read_the_same_rows() -> None:
 def test_a_malformed_units_file_is_one_line_naming_it(
     tmp_path: Path, body: str, message: str
 ) -> None:
-    bad = tmp_path / UNITS_FILE.name
-    bad.write_text(body, encoding="utf-8")
-    with pytest.raises(InputError, match=message) as exc:
-        load_units(bad)
-    assert "\n" not in str(exc.value)
+    refuses(load_units, tmp_path / UNITS_FILE.name, body, message)
 
 
 @pytest.mark.parametrize(
@@ -81,8 +77,4 @@ def test_a_malformed_units_file_is_one_line_naming_it(
 def test_a_malformed_qualifiers_file_is_one_line_naming_it(
     tmp_path: Path, body: str, message: str
 ) -> None:
-    bad = tmp_path / QUALIFIERS_FILE.name
-    bad.write_text(body, encoding="utf-8")
-    with pytest.raises(InputError, match=message) as exc:
-        load_qualifiers(bad)
-    assert "\n" not in str(exc.value)
+    refuses(load_qualifiers, tmp_path / QUALIFIERS_FILE.name, body, message)
