@@ -56,7 +56,6 @@ from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Finding, Level, Mention, Segmentation
 from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit
 from graph.pipeline.extract.candidates_rules import (
-    OPEN_WORLD_FILE,
     Folded,
     Rules,
     fold_word,
@@ -66,7 +65,7 @@ from graph.pipeline.extract.candidates_rules import (
 from graph.pipeline.extract.entities import sentence_at
 from graph.text import fold, slug
 
-__all__ = ["OPEN_WORLD_FILE", "STAGE", "Folded", "Rules", "load_rules", "run", "script_of"]
+__all__ = ["STAGE", "Folded", "Rules", "load_rules", "run", "script_of"]
 
 
 def _curated_keys(registry: dict[str, Entity]) -> dict[str, tuple[str, str]]:

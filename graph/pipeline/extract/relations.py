@@ -61,15 +61,13 @@ from graph.pipeline.extract import relations_adjacent, relations_press
 from graph.pipeline.extract.candidates_rules import Folded, fold_word
 from graph.pipeline.extract.relations_context import (
     CONCURRENT,
-    RELATIONS_FILE,
     Ctx,
-    Words,
     load_words,
     rel,
     split_nested,
 )
 
-__all__ = ["RELATIONS_FILE", "STAGE", "Words", "load_words", "run"]
+__all__ = ["STAGE", "run"]
 
 STAGE = "extract.relations"
 
