@@ -43,3 +43,15 @@ def test_shape_checks_name_the_file_and_the_key() -> None:
 
 def test_longest_first_is_deterministic_and_distinct() -> None:
     assert longest_first(["以上", "及以上", "上", "以上", "下"]) == ("及以上", "以上", "上", "下")
+
+
+def test_period_and_label_rules_read_through_the_shared_reader(tmp_path: Path) -> None:
+    """periods.yaml and labels.yaml used to put the YAML parser's multi-line message into
+    the error; through ``read_yaml`` a broken file is one line naming it."""
+    from loader_support import refuses
+
+    from graph.pipeline.extract import indicators, period
+
+    broken = "words: [\n  - a\n"
+    refuses(period.load_rules, tmp_path / "periods.yaml", broken, r"^periods.yaml: not valid")
+    refuses(indicators.load_label_rules, tmp_path / "labels.yaml", broken, r"^labels.yaml: not")

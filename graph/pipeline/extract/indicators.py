@@ -21,11 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph.curation import CURATION_DIR
 from graph.curation.indicators import INDICATORS_FILE as INDICATORS_FILE  # metrics reads it here
 from graph.curation.indicators import load_indicators as load_indicators
+from graph.curation.schema import read_yaml
 from graph.model import InputError
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.text import fold, to_hans
@@ -160,10 +159,7 @@ def _section(data: dict[str, Any], key: str) -> tuple[list[str], list[str]]:
 
 def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
     """Read and compile ``labels.yaml``; a bad file is a one-line ``InputError``."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(f"{path.name}: expected a mapping")
     try:
