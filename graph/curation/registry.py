@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from graph.curation import CURATION_DIR
+from graph.curation.schema import read_yaml
 from graph.model import InputError
 from graph.text import fold, slug, to_hans
 
@@ -32,7 +32,6 @@ __all__ = [
     "match_key",
 ]
 
-CURATION_DIR = Path(__file__).resolve().parents[1] / "curation"
 ENTITIES_FILE = CURATION_DIR / "entities.yaml"
 TITLES_FILE = CURATION_DIR / "titles.yaml"
 
@@ -117,19 +116,6 @@ class Title:
     en: str
     #: kept for other articles (officials of other bodies); not used by the seed text
     general: bool = False
-
-
-def read_yaml(path: Path) -> Any:
-    """A curated YAML file's content; an unreadable or malformed file is one ``InputError``
-    line naming it (every curation loader reads through here)."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path.name}: cannot read ({exc.strerror})") from exc
-    try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path.name}: not valid YAML ({exc})".replace("\n", " ")) from exc
 
 
 def _load_rows(path: Path) -> list[dict[str, Any]]:

@@ -1,9 +1,11 @@
 """Read-only view of the curated vocabularies the assembler needs (units, qualifiers,
 indicator names, post titles and section headings in English).
 
-The files are owned by the stages that use them (``graph/curation/units.yaml``,
-``qualifiers.yaml``, ``indicators.yaml``, ``titles.yaml``, ``themes.yaml``); this module only
-exposes the few lookups ``assemble`` needs, so the assembler does not depend on their layout.
+The files are read by their own strict loaders (``graph.curation.units``, ``qualifiers``,
+``indicators``, ``registry.load_titles``), the same ones the extractors use, so the assembler
+never accepts a row the extractor refused; this module only exposes the few lookups
+``assemble`` needs, so the assembler does not depend on the files' layout. ``themes.yaml`` has
+no other reader and is checked here.
 """
 
 from __future__ import annotations
@@ -11,17 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from rdflib import URIRef
 
+from graph.curation import CURATION_DIR
+from graph.curation.indicators import load_indicators
+from graph.curation.qualifiers import QUALIFIERS_FILE, Qualifier, load_qualifiers
+from graph.curation.registry import load_titles
+from graph.curation.schema import read_yaml
+from graph.curation.units import UNITS_FILE, Unit, load_units
 from graph.model import InputError
 from graph.namespaces import PREFIXES
 from graph.text import fold, slug
 from graph.vocab import CQO
 
-CURATION_DIR = Path(__file__).resolve().parents[1] / "curation"
+THEMES_FILE = CURATION_DIR / "themes.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,55 +53,50 @@ def expand(curie: str) -> str:
     return curie
 
 
-def _load(name: str) -> Any:
-    path = CURATION_DIR / name
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise InputError(f"{path}: curated file missing") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML ({exc})".replace("\n", " ")) from None
-
-
-def _rows(data: Any, key: str) -> list[dict[str, Any]]:
-    if isinstance(data, dict):
-        data = data.get(key, [])
-    return [row for row in data or [] if isinstance(row, dict)]
+def load_themes(path: Path = THEMES_FILE) -> dict[str, str]:
+    """Section heading (zh-Hant) -> English name; every row needs both, once."""
+    data = read_yaml(path)
+    if not isinstance(data, list):
+        raise InputError(f"{path.name}: expected a list of heading rows")
+    out: dict[str, str] = {}
+    for row in data:
+        if not isinstance(row, dict) or not row.get("heading") or not row.get("en"):
+            raise InputError(f"{path.name}: row {row!r} needs 'heading' and 'en'")
+        heading = str(row["heading"])
+        if heading in out:
+            raise InputError(f"{path.name}: heading {heading!r} repeats")
+        out[heading] = str(row["en"])
+    return out
 
 
 class Curation:
     """Lookups by surface form; a missing entry raises ``InputError`` naming the file."""
 
     def __init__(self) -> None:
-        self._units = {str(r["surface"]): r for r in _rows(_load("units.yaml"), "units")}
-        self._units_fold: dict[str, dict[str, Any]] = {}
+        units, _multipliers, _general = load_units()
+        self._units: dict[str, Unit] = {u.surface: u for u in units}
+        self._units_fold: dict[str, Unit] = {}
         for surface, unit_row in sorted(self._units.items()):
             self._units_fold.setdefault(fold(surface), unit_row)
-        self._qualifiers = {str(r["id"]): r for r in _rows(_load("qualifiers.yaml"), "qualifiers")}
-        self._indicators = {
-            str(r.get("label") or r.get("zh")): r
-            for r in _rows(_load("indicators.yaml"), "indicators")
-        }
-        self._titles = {str(r["label"]): r for r in _rows(_load("titles.yaml"), "titles")}
-        self._themes = {str(r["heading"]): r for r in _rows(_load("themes.yaml"), "themes")}
+        self._qualifiers: dict[str, Qualifier] = {q.id: q for q in load_qualifiers()}
         # Script-neutral lookups: a zh-Hans source writes 网民数量 for the curated 網民數量.
-        # The first row of a fold wins (the files are sorted, and tests keep folds unique).
-        self._indicators_fold: dict[str, dict[str, Any]] = {}
-        for label, row in self._indicators.items():
-            self._indicators_fold.setdefault(fold(label), row)
-        self._themes_fold = {fold(k): r for k, r in sorted(self._themes.items())}
-        self._titles_fold = {fold(k): r for k, r in sorted(self._titles.items())}
+        # The loaders refuse two rows that fold alike, so each fold has one row.
+        self._indicators_fold = load_indicators()
+        self._indicators = {row["zh"]: row for row in self._indicators_fold.values()}
+        self._titles = {t.label: t.en for t in load_titles().values()}
+        self._themes = load_themes()
+        self._themes_fold = {fold(k): en for k, en in sorted(self._themes.items())}
+        self._titles_fold = {fold(k): en for k, en in sorted(self._titles.items())}
 
     def unit(self, surface: str) -> UnitInfo:
         row = self._units.get(surface) or self._units_fold.get(fold(surface))
         if row is None:
-            raise InputError(f"{CURATION_DIR / 'units.yaml'}: no row for unit {surface!r}")
-        iri = expand(str(row["iri"]))
+            raise InputError(f"{UNITS_FILE.name}: no row for unit {surface!r}")
+        iri = expand(row.iri)
         cls = (
             CQO.CountUnit if iri.startswith(PREFIXES["cqr"]) else URIRef(PREFIXES["qudt"] + "Unit")
         )
-        return UnitInfo(surface, iri, cls, str(row.get("zh", surface)), str(row.get("en", "")))
+        return UnitInfo(surface, iri, cls, row.zh, row.en)
 
     def has_unit(self, surface: str) -> bool:
         return surface in self._units or fold(surface) in self._units_fold
@@ -109,11 +110,8 @@ class Curation:
     def qualifier(self, qid: str) -> QualifierInfo:
         row = self._qualifiers.get(qid)
         if row is None:
-            raise InputError(f"{CURATION_DIR / 'qualifiers.yaml'}: no qualifier {qid!r}")
-        zh = row.get("zh") or row.get("label") or qid
-        if isinstance(zh, list):
-            zh = "、".join(zh)
-        return QualifierInfo(qid, str(zh), str(row.get("en", qid)))
+            raise InputError(f"{QUALIFIERS_FILE.name}: no qualifier {qid!r}")
+        return QualifierInfo(qid, row.zh or qid, row.en)
 
     def indicator_en(self, label: str) -> str | None:
         row = self._indicators.get(label) or self._indicators_fold.get(fold(label))
@@ -127,15 +125,13 @@ class Curation:
         row = self._indicators_fold.get(fold(label))
         if row is None or not row.get("en"):
             return None
-        return str(row.get("label") or row.get("zh")), str(row["en"])
+        return row["zh"], row["en"]
 
     def theme_en(self, heading: str) -> str | None:
-        row = self._themes.get(heading) or self._themes_fold.get(fold(heading))
-        return str(row["en"]) if row and row.get("en") else None
+        return self._themes.get(heading) or self._themes_fold.get(fold(heading))
 
     def title_en(self, title: str) -> str | None:
-        row = self._titles.get(title) or self._titles_fold.get(fold(title))
-        return str(row["en"]) if row and row.get("en") else None
+        return self._titles.get(title) or self._titles_fold.get(fold(title))
 
 
 @lru_cache(maxsize=1)

@@ -25,10 +25,11 @@ from typing import Any
 
 import yaml
 
+from graph.curation import CURATION_DIR
 from graph.model import InputError
 from graph.text import fold
 
-CURATION = Path(__file__).resolve().parents[2] / "curation"
+CURATION = CURATION_DIR
 GRAMMAR_FILE = CURATION / "grammar.yaml"
 
 

@@ -21,15 +21,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from graph.curation import CURATION_DIR
+from graph.curation.indicators import INDICATORS_FILE as INDICATORS_FILE  # metrics reads it here
+from graph.curation.indicators import load_indicators as load_indicators
+from graph.curation.schema import read_yaml
 from graph.model import InputError
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.text import fold, to_hans
 
-CURATION = Path(__file__).resolve().parents[2] / "curation"
-LABELS_FILE = CURATION / "labels.yaml"
-INDICATORS_FILE = CURATION / "indicators.yaml"
+LABELS_FILE = CURATION_DIR / "labels.yaml"
 
 
 def indicator_key(label: str) -> str:
@@ -159,10 +159,7 @@ def _section(data: dict[str, Any], key: str) -> tuple[list[str], list[str]]:
 
 def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
     """Read and compile ``labels.yaml``; a bad file is a one-line ``InputError``."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(f"{path.name}: expected a mapping")
     try:
@@ -210,25 +207,6 @@ def load_label_rules(path: Path = LABELS_FILE) -> LabelRules:
 def label_rules() -> LabelRules:
     """The shipped rules, loaded once per process."""
     return load_label_rules()
-
-
-def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, dict[str, str]]:
-    """Curated indicator rows keyed by ``indicator_key(zh)`` (both scripts find them)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})") from exc
-    if not isinstance(data, list):
-        raise InputError(f"{path.name}: expected a list of indicator rows")
-    out: dict[str, dict[str, str]] = {}
-    for row in data:
-        if not isinstance(row, dict) or "zh" not in row or "en" not in row:
-            raise InputError(f"{path.name}: row {row!r} needs 'zh' and 'en'")
-        key = indicator_key(str(row["zh"]))
-        if key in out:
-            raise InputError(f"{path.name}: {row['zh']!r} repeats the row of {out[key]['zh']!r}")
-        out[key] = {k: str(v) for k, v in row.items()}
-    return out
 
 
 @lru_cache(maxsize=1)

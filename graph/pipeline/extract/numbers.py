@@ -21,19 +21,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from graph.model import InputError
+from graph.curation.qualifiers import QUALIFIERS_FILE, Qualifier, load_qualifiers
+from graph.curation.units import UNITS_FILE, Unit, load_units
+from graph.model import InputError as InputError  # re-exported: the loaders raise it
 from graph.pipeline.extract import grammar as gw
 from graph.pipeline.extract.grammar import fold_aligned
 
 CURATION = gw.CURATION
-UNITS_FILE = CURATION / "units.yaml"
-QUALIFIERS_FILE = CURATION / "qualifiers.yaml"
 
 SPACE_CHARS = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 """Horizontal spaces that may stand inside a figure (2362 萬人): every Unicode space
@@ -61,28 +59,6 @@ def is_thousands_comma(text: str, i: int) -> bool:
         start -= 1
     m = _THOUSANDS.match(text, start)
     return m is not None and m.end() > i
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    surface: str
-    iri: str
-    zh: str
-    en: str
-    general: bool = False
-    needs_multiplier: bool = False  # 億G is traffic; 5G is a name
-
-
-@dataclass(frozen=True, slots=True)
-class Qualifier:
-    id: str
-    zh: str
-    en: str
-    definition: str
-    prefix: tuple[str, ...]
-    suffix: tuple[str, ...]
-    general: bool = False
-    clause: tuple[str, ...] = ()  # weak markers anywhere before the number (累計)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,99 +125,6 @@ class Grammar:
     def clause_markers(self) -> dict[str, str]:
         """Folded weak (clause-level) marker -> qualifier id (累计 -> cumulative)."""
         return {fold_aligned(m): q.id for q in self.qualifiers for m in q.clause}
-
-
-def _load_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})".replace("\n", " ")) from exc
-
-
-def load_units(path: Path = UNITS_FILE) -> tuple[tuple[Unit, ...], dict[str, Decimal], set[str]]:
-    """Units, multipliers and the set of multipliers marked ``general``.
-
-    Strict: a row that folds to the same key as another (個 and 个) is refused, since the
-    text is matched folded and the second row could never be told apart from the first.
-    """
-    data = _load_yaml(path)
-    if not isinstance(data, dict) or "units" not in data or "multipliers" not in data:
-        raise InputError(f"{path.name}: expected mappings 'units' and 'multipliers'")
-    if not isinstance(data["units"], list) or not isinstance(data["multipliers"], list):
-        raise InputError(f"{path.name}: 'units' and 'multipliers' must be lists")
-    units = []
-    seen: dict[str, str] = {}
-    for row in data["units"]:
-        try:
-            unit = Unit(
-                str(row["surface"]),
-                str(row["iri"]),
-                str(row["zh"]),
-                str(row["en"]),
-                bool(row.get("general", False)),
-                bool(row.get("needs_multiplier", False)),
-            )
-        except (KeyError, TypeError) as exc:
-            raise InputError(f"{path.name}: unit row {row!r} lacks {exc}") from exc
-        key = fold_aligned(unit.surface)
-        if not unit.surface or key in seen:
-            raise InputError(f"{path.name}: unit {unit.surface!r} repeats {seen.get(key)!r}")
-        seen[key] = unit.surface
-        units.append(unit)
-    mults: dict[str, Decimal] = {}
-    general: set[str] = set()
-    for row in data["multipliers"]:
-        try:
-            surface = str(row["surface"])
-            mults[surface] = Decimal(str(row["factor"]))
-        except (KeyError, TypeError, InvalidOperation) as exc:
-            raise InputError(f"{path.name}: bad multiplier row {row!r}") from exc
-        key = "m:" + fold_aligned(surface)
-        if key in seen:
-            raise InputError(f"{path.name}: multiplier {surface!r} repeats {seen[key]!r}")
-        seen[key] = surface
-        if row.get("general"):
-            general.add(surface)
-    return tuple(units), mults, general
-
-
-def _markers(row: dict[str, object], key: str) -> tuple[str, ...]:
-    value = row.get(key) or ()
-    if not isinstance(value, list | tuple):
-        raise TypeError(key)
-    return tuple(str(m) for m in value)
-
-
-def load_qualifiers(path: Path = QUALIFIERS_FILE) -> tuple[Qualifier, ...]:
-    """Qualifier rows; a marker that folds like another marker is refused."""
-    data = _load_yaml(path)
-    if not isinstance(data, list):
-        raise InputError(f"{path.name}: expected a list of qualifier rows")
-    rows = []
-    seen: dict[str, str] = {}
-    for row in data:
-        try:
-            q = Qualifier(
-                str(row["id"]),
-                str(row["zh"]),
-                str(row["en"]),
-                str(row["definition"]),
-                _markers(row, "prefix"),
-                _markers(row, "suffix"),
-                bool(row.get("general", False)),
-                _markers(row, "clause"),
-            )
-        except (KeyError, TypeError) as exc:
-            raise InputError(f"{path.name}: qualifier row {row!r} lacks {exc}") from exc
-        for marker in (*q.prefix, *q.suffix, *q.clause):
-            key = fold_aligned(marker)
-            if key in seen:
-                raise InputError(
-                    f"{path.name}: marker {marker!r} of {q.id!r} repeats {seen[key]!r}"
-                )
-            seen[key] = f"{marker} ({q.id})"
-        rows.append(q)
-    return tuple(rows)
 
 
 _alt = gw.alt

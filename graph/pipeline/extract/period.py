@@ -32,12 +32,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from graph.curation import CURATION_DIR
+from graph.curation.schema import read_yaml
 from graph.model import InputError, Observation
 from graph.pipeline.extract.grammar import fold_aligned
 
-PERIODS_FILE = Path(__file__).resolve().parents[2] / "curation" / "periods.yaml"
+PERIODS_FILE = CURATION_DIR / "periods.yaml"
 _EDITION_YEAR = re.compile(r"报告[(（]((?:19|20)\d\d)[)）]")
 _SENTENCE_END = "。！？；;!?"
 _CLAUSE_START = _SENTENCE_END + ",，、:：\n"
@@ -78,10 +78,7 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
 
 def load_rules(path: Path = PERIODS_FILE) -> Rules:
     """Read ``periods.yaml``; a bad file is a one-line ``InputError`` naming it."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})") from exc
+    data = read_yaml(path)
     try:
         relative = {fold_aligned(str(k)): int(v) for k, v in data["relative_years"].items()}
         parts = {

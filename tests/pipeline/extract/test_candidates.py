@@ -8,12 +8,10 @@ mention whose span is exactly its surface in the text.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from graph.curation.registry import Entity, match_key
-from graph.model import Candidate, CleanText, InputError, Level, Mention, Segmentation
+from graph.model import Candidate, CleanText, Level, Mention, Segmentation
 from graph.pipeline.extract import candidates, entities
 from graph.text import fold, slug, to_hans
 
@@ -325,21 +323,6 @@ def test_simplified_seed_gives_no_candidate_either(registry: dict[str, Entity]) 
 def test_deterministic(golden: tuple[CleanText, Segmentation], registry: dict[str, Entity]) -> None:
     text = "".join(t for t, *_ in RULES)
     assert _run(text, registry)[:3] == _run(text, registry)[:3]
-
-
-def test_language_tag_is_the_sources_script() -> None:
-    assert candidates.script_of("重慶市網民數量") == "zh-Hant"
-    assert candidates.script_of("重庆市网民数量") == "zh-Hans"
-
-
-def test_rules_file_errors_name_the_file(tmp_path: Path) -> None:
-    bad = tmp_path / "open_world.yaml"
-    bad.write_text("left_context: []\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"^open_world.yaml: "):
-        candidates.load_rules(bad)
-    bad.write_text("- just a list\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"^open_world.yaml: expected a mapping"):
-        candidates.load_rules(bad)
 
 
 #: the second blind round (written after these rules, never tuned on): measured, not yet met

@@ -328,12 +328,3 @@ def test_seed_relations_in_simplified_script(
 
     assert sorted(map(key, rels)) == sorted(map(key, extracted[0]))
     assert {(p.id, p.title) for p in posts} == {(p.id, p.title) for p in extracted[1]}
-
-
-def test_relation_words_file_errors_name_the_file(tmp_path: Path) -> None:
-    from graph.model import InputError
-
-    bad = tmp_path / "relations.yaml"
-    bad.write_text("speech_verbs: []\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"^relations.yaml: "):
-        relations.load_words(bad)

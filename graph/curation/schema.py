@@ -1,0 +1,61 @@
+"""The checks every curated YAML file goes through, written once.
+
+Why one module: each loader used to read YAML and check its word lists itself, with different
+messages and different strictness. Here a file that cannot be read, is not YAML, or has a key
+of the wrong shape is always one ``InputError`` line that starts with the file's name and says
+what is wrong, so a reviewer who edits a list sees at once which file and which key to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graph.model import InputError
+
+__all__ = ["longest_first", "mapping", "positive_int", "read_yaml", "str_list"]
+
+
+def read_yaml(path: Path) -> Any:
+    """A curated YAML file's content; an unreadable or malformed file is one ``InputError``
+    line naming it (every curation loader reads through here)."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path.name}: cannot read ({exc.strerror})") from exc
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path.name}: not valid YAML ({exc})".replace("\n", " ")) from exc
+
+
+def mapping(path: Path, data: Any, what: str) -> dict[str, Any]:
+    """``data`` when it is a mapping, else ``<file>: expected a mapping of <what>``."""
+    if not isinstance(data, dict):
+        raise InputError(f"{path.name}: expected a mapping of {what}")
+    return data
+
+
+def str_list(path: Path, data: dict[str, Any], key: str) -> list[str]:
+    """``data[key]`` when it is a non-empty list of strings (a curated word list)."""
+    value = data.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{path.name}: {key} must be a non-empty list of strings")
+    return value
+
+
+def positive_int(path: Path, data: dict[str, Any], key: str) -> int:
+    """``data[key]`` when it is an integer >= 1 (a length limit of a rule)."""
+    value = data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InputError(f"{path.name}: {key} must be a positive integer")
+    return value
+
+
+def longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    """Distinct words, longest first then in code-point order: the order alternations and
+    prefix tests need (及以上 before 以上), the same on every run."""
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))

@@ -1,0 +1,511 @@
+"""The matching rules of ``extract.candidates``: ``Finder`` applies each rule of the
+``candidates`` module docstring to one folded text and proposes ``Hit`` spans; choosing between
+overlapping hits, and turning them into candidates and mentions, is ``candidates.run``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from graph.curation.registry import Entity, match_key
+from graph.model import Finding, Level, Mention
+from graph.pipeline.extract.candidates_rules import Folded, Rules
+from graph.text import is_han
+
+__all__ = ["STAGE", "Finder", "Hit"]
+
+STAGE = "extract.candidates"
+_YEAR = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*年?\s*(?:版|年度)?\s*[)）]")
+_BOOK = re.compile(r"《([^《》\n]{1,80})》")
+_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"))
+_SENTENCE_PUNCT = set("，,。；;！!？?：:、\n")
+_ABBREVIATION = re.compile(r"^\s*[(（]\s*以下简称\s*《([^《》]{1,20})》\s*[)）]")  # folded
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule's proposal: the mention span and the label span (quotes may differ)."""
+
+    begin: int
+    end: int
+    cls: str
+    rule: str
+    label: str  # as written, quotes that split a name dropped
+    edition: str = ""
+    priority: int = 0  # lower wins a tie on length
+    cid: str = ""  # a fixed candidate id (a listed district), else derived from the label
+
+
+def _is_name_char(ch: str) -> bool:
+    return is_han(ch) or (ch.isascii() and ch.isalnum())
+
+
+class Finder:
+    """The rules applied to one folded text; ``taken`` marks curated mention characters."""
+
+    def __init__(
+        self,
+        folded: Folded,
+        rules: Rules,
+        curated: Sequence[Mention],
+        registry: dict[str, Entity],
+    ) -> None:
+        self.f = folded
+        self.n = folded.norm
+        self.r = rules
+        self.registry: dict[str, Entity] = registry
+        self.taken = [False] * len(self.n)
+        self.ends: dict[int, str] = {}  # end offset -> class of a curated mention ending there
+        self.place_ends: set[int] = set()
+        self.begins: dict[int, list[tuple[int, str]]] = {}  # begin -> [(end, class)]
+        for m in curated:
+            self.taken[m.begin : m.end] = [True] * (m.end - m.begin)
+            cls = registry[m.entity_id].cls if m.entity_id in registry else ""
+            self.ends[m.end] = cls
+            if cls == "place":
+                self.place_ends.add(m.end)
+            self.begins.setdefault(m.begin, []).append((m.end, cls))
+
+        n = self.n
+        after_word = [False] * (len(n) + 1)  # a connector word ends here
+        word_at = [False] * (len(n) + 1)  # a connector word starts here
+        for w in rules.left_context:
+            for occ in re.finditer(re.escape(w), n):
+                after_word[occ.end()] = True
+                word_at[occ.start()] = True
+        self._left = [
+            p == 0 or not _is_name_char(n[p - 1]) or p in self.place_ends or after_word[p]
+            for p in range(len(n) + 1)
+        ]
+        self._starts = [self._left[p] and not word_at[p] for p in range(len(n) + 1)]
+        self._after_word = after_word
+        # clause_body in O(1): stop characters counted by prefix sums; for every end offset the
+        # latest start of a stop word that ends at or before it
+        self._stops = [0]
+        for ch in n:
+            self._stops.append(self._stops[-1] + (ch in rules.body_stop_chars))
+        latest = [-1] * (len(n) + 1)
+        for w in rules.body_stop_words:
+            for occ in re.finditer(re.escape(w), n):
+                latest[occ.end()] = max(latest[occ.end()], occ.start())
+        for e in range(1, len(n) + 1):
+            latest[e] = max(latest[e], latest[e - 1])
+        self._word_before = latest
+        self._places: dict[tuple[int, bool], list[int]] = {}
+        # listed districts (萬州區 …): begin -> (end, place id), leftmost-longest, no overlap
+        self.districts: dict[int, tuple[int, str]] = {}
+        if rules.districts:
+            alt = "|".join(re.escape(d) for d, _ in rules.districts)
+            ids = dict(rules.districts)
+            for occ in re.finditer(alt, n):
+                self.districts[occ.start()] = (occ.end(), ids[occ.group()])
+        # a proper place name may begin an agency even after a verb (從渝北區大數據發展局)
+        self._name_starts = set(self.districts) | {
+            b
+            for b, ends in self.begins.items()
+            for _e, cls in ends
+            if cls == "place" and n[b] not in rules.place_stop_first  # not 全市新建…中心
+        }
+        self._by_first: dict[str, list[str]] = {}  # first character -> provinces and regions
+        for word in (*rules.provinces, *rules.regions):
+            self._by_first.setdefault(word[0], []).append(word)
+
+    # boundaries
+    def left_ok(self, p: int) -> bool:
+        """True when a name may start at ``p``."""
+        return self._left[p]
+
+    def starts(self, p: int) -> bool:
+        """A name by suffix may start at ``p``: a boundary, and not a connector word itself
+        (由成都市人民政府 is 由 + the agency)."""
+        return self._starts[p]
+
+    def right_ok(self, e: int) -> bool:
+        if e >= len(self.n) or not _is_name_char(self.n[e]) or self.taken[e]:
+            return True
+        return any(self.n.startswith(w, e) for w in (*self.r.name_followers, *self.r.left_context))
+
+    def free(self, b: int, e: int) -> bool:
+        return not any(self.taken[b:e])
+
+    def clause_body(self, b: int, e: int) -> bool:
+        """A stretch that may be the inside of a name (no stop characters or words)."""
+        if self._stops[e] - self._stops[b]:
+            return False
+        return self._word_before[e] < b
+
+    # places
+    def places_at(self, p: int, regions: bool = True) -> list[int]:
+        """Ends of place names starting at ``p`` (provinces, regions, <X><suffix>).
+
+        Without ``regions``: only administrative places (a region such as 西部 does not
+        start an agency's name: 西部智算中心 is a facility)."""
+        key = (p, regions)
+        if key not in self._places:
+            self._places[key] = self._places_at(p, regions)
+        return self._places[key]
+
+    def _places_at(self, p: int, regions: bool) -> list[int]:
+        n, r = self.n, self.r
+        ends: list[int] = []
+        if p >= len(n) or not is_han(n[p]):
+            return ends
+        for prov in self._by_first.get(n[p], ()):
+            if prov in r.provinces and n.startswith(prov, p):
+                q = p + len(prov)
+                suf = next((s for s in r.province_suffixes if n.startswith(s, q)), "")
+                ends.append(q + len(suf))
+        for reg in self._by_first.get(n[p], ()) if regions else ():
+            if reg in r.regions and n.startswith(reg, p):
+                ends.append(p + len(reg))
+        if p in self.districts:
+            ends.append(self.districts[p][0])
+        if p < len(n) and n[p] not in r.place_stop_first:
+            for size in (2, 3):
+                x = n[p : p + size]
+                if (
+                    len(x) < size
+                    or not all(is_han(c) and c not in r.place_stop_first for c in x[1:])
+                    or not is_han(x[0])
+                    or not self.clause_body(p, p + size)
+                ):
+                    continue
+                for suf in r.place_suffixes:
+                    if n.startswith(suf, p + size):
+                        name = x + suf
+                        if suf in r.place_listed_suffixes:
+                            break  # <X>區 / <X>縣: only listed names (偏遠山區 is none)
+                        if name not in r.place_not_names and not any(
+                            name.endswith(g) for g in r.place_generic_endings
+                        ):
+                            ends.append(p + size + len(suf))
+                        break
+        return sorted(set(ends), reverse=True)
+
+    def place_hits(self) -> list[Hit]:
+        hits: list[Hit] = []
+        for p in range(len(self.n)):
+            if not self.starts(p) and p not in self.districts:
+                continue
+            for e in self.places_at(p):
+                if not any(self.n.startswith(g, e) for g in self.r.place_right_guards):
+                    hit = self._hit(p, e, "place", "place-name", priority=4)
+                    if p in self.districts and self.districts[p][0] == e:
+                        hit = replace(hit, cid=self.districts[p][1])
+                    hits.append(hit)
+                    break
+        return hits
+
+    def _followed_by_suffix(self, e: int) -> bool:
+        return any(
+            self.n.startswith(s, e) for s in (*self.r.agency_suffixes, *self.r.place_suffixes)
+        )
+
+    # agencies
+    def agency_hits(self) -> list[Hit]:
+        n, r = self.n, self.r
+        hits: list[Hit] = []
+        for p in range(len(n)):
+            if not self.starts(p) and p not in self._name_starts:
+                continue
+            if any(n.startswith(g, p) for g in r.agency_prefix_guards):
+                prefixes: set[int] = set()  # 區域格局: 區 begins a word here, not a name
+            else:
+                prefixes = {p + len(w) for w in r.agency_prefixes if n.startswith(w, p)}
+            specific = set(self.places_at(p, regions=False)) | {
+                e for e, cls in self.begins.get(p, []) if cls == "place" and n[p:e] not in r.regions
+            }
+            for q in sorted(prefixes | specific):
+                end = self._agency_end(q, bare=q in specific)
+                if end is not None and n[p:end] not in r.agency_not_names:
+                    hits.append(self._hit(p, end, "agency", "agency-suffix", priority=2))
+        return hits
+
+    def _agency_end(self, q: int, bare: bool) -> int | None:
+        n, r = self.n, self.r
+        for size in range(0, r.agency_body_max + 1):
+            s = q + size
+            if size and (not is_han(n[s - 1]) or not self.clause_body(q, s)):
+                return None
+            if s >= len(n):
+                return None
+            for suf in r.agency_suffixes if size else r.agency_bare_suffixes:
+                if not n.startswith(suf, s) or (not size and not bare):
+                    continue
+                if any(n.startswith(g, s) for g in r.agency_suffix_guards):
+                    continue
+                if self._ends_a_verb(q, s, s + len(suf)):
+                    continue  # 兩江新區舉辦: 辦 completes the verb 舉辦, it is no suffix
+                if n[q : s + len(suf)] in r.agency_not_names:
+                    continue
+                if any(n.endswith(x, 0, s + len(suf)) for x in r.agency_not_endings):
+                    continue  # 區域格局, 產業布局: a generic noun, not a name
+                return self._chunk(self._extend(s + len(suf), r.agency_suffixes))
+        return None
+
+    def _ends_a_verb(self, q: int, s: int, e: int) -> bool:
+        """A stop word or connector (舉辦, 主辦) that starts inside the body ``[q, s)`` and
+        ends at ``e`` makes the suffix at ``s`` the end of a verb."""
+        n, r = self.n, self.r
+        return any(
+            len(v) > e - s and q <= e - len(v) < s and n.endswith(v, 0, e)
+            for v in (*r.body_stop_words, *r.left_context)
+        )
+
+    def _chunk(self, e: int) -> int:
+        """四川省委 + 網信辦: a short further name (2-4 characters ending in a suffix) goes on,
+        unless a title (局長) or a connector (和) starts there."""
+        n, r = self.n, self.r
+        if any(n.startswith(t, e) for t, _ in r.titles) or any(
+            n.startswith(w, e) for w in r.left_context
+        ):
+            return e
+        for size in range(2, 5):
+            s = e + size
+            if s > len(n) or not all(is_han(c) for c in n[e:s]) or not self.clause_body(e, s):
+                return e
+            if any(n.endswith(suf, 0, s) for suf in r.agency_suffixes) and not any(
+                n.startswith(g, s - 2) for g in r.agency_suffix_guards
+            ):
+                return s
+        return e
+
+    def _extend(self, e: int, suffixes: Iterable[str]) -> int:
+        """Longer official names go on: …委員會辦公室, …科技有限公司."""
+        while True:
+            nxt = next((s for s in suffixes if self.n.startswith(s, e)), None)
+            if nxt is None or any(self.n.startswith(g, e) for g in self.r.agency_suffix_guards):
+                return e
+            e += len(nxt)
+
+    # companies
+    def company_hits(self) -> list[Hit]:
+        n, r = self.n, self.r
+        hits: list[Hit] = []
+        for p in range(len(n)):
+            if not self.starts(p) or not _is_name_char(n[p]):
+                continue
+            for size in range(r.company_body_min, r.company_body_max + 1):
+                s = p + size
+                if s > len(n) or not _is_name_char(n[s - 1]) or not self.clause_body(p, s):
+                    break
+                if self._after_word[s - 1] and s - 1 > p:
+                    break  # 活動由華為…: a connector inside; the name starts after it
+                suf = next((x for x in r.company_suffixes if n.startswith(x, s)), None)
+                if suf is None:
+                    continue
+                body = n[p:s]
+                if body in r.company_not_bodies or any(
+                    body.endswith(w) and len(body) - len(w) < 2 for w in r.company_not_bodies
+                ):
+                    break
+                end = self._extend(s + len(suf), r.company_suffixes)
+                if n[end - len(suf) : end] not in r.company_weak_suffixes or self.right_ok(end):
+                    hits.append(self._hit(p, end, "company", "company-suffix", priority=3))
+                break
+        return hits
+
+    # officials
+    def person_hits(self, agencies: Sequence[Hit]) -> list[Hit]:
+        n, r = self.n, self.r
+        agency_ends = {h.end for h in agencies} | {
+            e for e, cls in self.ends.items() if cls == "agency"
+        }
+        hits: list[Hit] = []
+        for label, _tid in r.titles:
+            for m in re.finditer(re.escape(label), n):
+                if not self._after_agency(m.start(), agency_ends):
+                    continue
+                q = m.end()
+                conc = re.match(r"[(（]兼[)）]", n[q:])
+                if conc:
+                    q += conc.end()
+                end = self._name_end(q)
+                if end is not None and self.free(q, end):
+                    hits.append(self._hit(q, end, "person", "title-person", priority=1))
+        return hits
+
+    def _after_agency(self, tb: int, agency_ends: set[int]) -> bool:
+        """An agency ends at ``tb``, possibly before a unit (…電子政務處) or further titles
+        joined by 、."""
+        if tb and tb not in agency_ends and self.n[tb - 1] in self.r.agency_units:
+            for k in range(2, self.r.agency_unit_max + 1):
+                if tb - k in agency_ends and self.clause_body(tb - k, tb):
+                    return all(is_han(c) for c in self.n[tb - k : tb])
+        while tb not in agency_ends:
+            if tb == 0 or self.n[tb - 1] != "、":
+                return False
+            prev = next(
+                (lab for lab, _ in self.r.titles if self.n.startswith(lab, tb - 1 - len(lab))), None
+            )
+            if prev is None:
+                return False
+            tb = tb - 1 - len(prev)
+        return True
+
+    def _name_end(self, q: int) -> int | None:
+        n, r = self.n, self.r
+        surname = next((s for s in r.surnames if n.startswith(s, q)), None)
+        if surname is None:
+            return None
+        for given in (1, 2):
+            e = q + len(surname) + given
+            if e > len(n) or not all(is_han(c) for c in n[q:e]):
+                return None
+            if e == len(n) or not is_han(n[e]) or self.taken[e]:
+                return e
+            if any(n.startswith(w, e) for w in r.name_followers):
+                return e
+        return None
+
+    # bylines and events
+    def byline_hits(self) -> list[Hit]:
+        n, r = self.n, self.r
+        hits: list[Hit] = []
+        for role in r.byline_roles:
+            for m in re.finditer(re.escape(role) + r"[\s:：]*", n):
+                q = m.end()
+                if q == m.start() + len(role) and q < len(n) and is_han(n[q]):
+                    continue  # 記者招待會: the role word runs on into another word
+                end = self._name_end(q)
+                if end is not None:
+                    hits.append(self._hit(q, end, "person", "byline-person", priority=1))
+        for marker in r.outlet_markers:
+            for m in re.finditer(re.escape(marker) + r"\s*[:：]?\s*", n):
+                hits += self._outlet(m.end())
+        for m in re.finditer(r"(?m)^[ \t]*(?=\S)", n):
+            line_end = n.find("\n", m.end())
+            line = n[m.end() : line_end if line_end >= 0 else len(n)]
+            if re.match(r"^\S{2,12}\s+\d{4}[-年]", line):
+                hits += self._outlet(m.end())
+        return hits
+
+    def _outlet(self, q: int) -> list[Hit]:
+        e = q
+        while e < len(self.n) and is_han(self.n[e]) and e - q < 12:
+            e += 1
+        name = self.n[q:e]
+        if len(name) < 3 or not any(name.endswith(s) for s in self.r.outlet_suffixes):
+            return []
+        return [self._hit(q, e, "company", "outlet", priority=1)]
+
+    def event_hits(self) -> list[Hit]:
+        n, r = self.n, self.r
+        hits: list[Hit] = []
+        for m in re.finditer(r"第[一二三四五六七八九十百\d]+届", n):
+            for e in range(m.end() + 2, min(len(n), m.end() + r.event_max_chars) + 1):
+                ch = n[e - 1]
+                if not (_is_name_char(ch) or ch in "“”「」·+"):
+                    break
+                if any(n.endswith(h, 0, e) for h in r.event_heads):
+                    hits.append(self._hit(m.start(), e, "event", "event-ordinal", priority=0))
+                    break
+        return hits
+
+    # documents and quoted names
+    def document_hits(self) -> tuple[list[Hit], list[tuple[int, int, Hit]]]:
+        """Titles in 《》 and the 《short》 names defined for them (以下簡稱)."""
+        hits: list[Hit] = []
+        short: list[tuple[int, int, Hit]] = []
+        text = self.n
+        for m in _BOOK.finditer(text):
+            inner = m.group(1)
+            b, e = m.start(1), m.end(1)
+            if len(match_key(inner)) < self.r.document_min_chars:
+                continue
+            years = _YEAR.findall(inner)
+            after = _YEAR.match(text, m.end())
+            edition = years[-1] if years else (after.group(1) if after else "")
+            written = self.f.text[b:e]
+            label = written if years or not edition else f"{written}({edition})"
+            hit = Hit(b, e, "document", "document-title", label, edition, priority=0)
+            hits.append(hit)
+            rest = text[(after.end() if after else m.end()) :]
+            if ab := _ABBREVIATION.match(rest):
+                short.append((0, 0, hit))
+                key = ab.group(1)
+                for sm in re.finditer("《" + re.escape(key) + "》", text):
+                    short.append((sm.start(), sm.end(), hit))
+        short += self._tail_names(hits)
+        return hits, [s for s in short if s[1]]
+
+    def _tail_names(self, hits: Sequence[Hit]) -> list[tuple[int, int, Hit]]:
+        """A yearless 《報告》 that is the tail of exactly one edition title named in the text.
+
+        Coverage names the edition in full once (《重慶市互聯網發展報告(2022)》) and then writes
+        《報告》 with or without a 以下簡稱 clause; the short form means that edition, never the
+        registry's other edition (which ``extract.entities`` no longer matches here).
+        """
+        titled: dict[str, Hit] = {}
+        for h in hits:
+            if h.edition:
+                stem = match_key(_YEAR.sub("", self.n[h.begin : h.end]))
+                titled.setdefault(stem, h)
+        out: list[tuple[int, int, Hit]] = []
+        for m in _BOOK.finditer(self.n):
+            inner = match_key(m.group(1))
+            if _YEAR.search(m.group(1)) or not inner:
+                continue
+            owners = [h for stem, h in titled.items() if stem.endswith(inner) and stem != inner]
+            if len(owners) == 1:
+                out.append((m.start(), m.end(), owners[0]))
+        return out
+
+    def quote_hits(self) -> tuple[list[Hit], list[Finding]]:
+        hits: list[Hit] = []
+        infos: list[tuple[int, int, str]] = []
+        text, n = self.f.text, self.n
+        for open_q, close_q in _QUOTES:
+            for m in re.finditer(re.escape(open_q) + f"([^{open_q}{close_q}\n]+)" + close_q, text):
+                b, e = m.start(1), m.end(1)
+                inner = n[b:e].strip()
+                if not inner or len(inner) > self.r.quote_max_chars:
+                    continue
+                if any(c in _SENTENCE_PUNCT for c in inner) or not any(is_han(c) for c in inner):
+                    continue
+                if inner[0] in self.r.quote_slogan_first:
+                    head = None
+                else:
+                    head = next((c for h, c in self.r.quote_heads if inner.endswith(h)), None)
+                if head is not None:
+                    hits.append(self._hit(b, e, head, "quoted-name", priority=1))
+                    continue
+                after = (
+                    self._head_after(m.end()) if inner[0] not in self.r.quote_slogan_first else None
+                )
+                if after is not None:  # “山城通辦”平臺: the quoted part is the name
+                    hits.append(self._hit(b, e, after, "quoted-name", priority=1))
+                    continue
+                if self.free(b, e):
+                    infos.append((b, e, text[b:e]))
+        return hits, [self._info(b, e, s) for b, e, s in sorted(set(infos))]
+
+    def _head_after(self, q: int) -> str | None:
+        """The class given by a head word within ``quote_head_gap`` characters after a quote."""
+        for size in range(0, self.r.quote_head_gap + 1):
+            s = q + size
+            if not all(is_han(c) for c in self.n[q:s]):
+                return None
+            for h, cls in self.r.quote_heads:
+                if self.n.startswith(h, s):
+                    end = s + len(h)
+                    # a one-character head must end a word (網 in 網站 does not)
+                    if len(h) > 1 or end >= len(self.n) or not is_han(self.n[end]):
+                        return cls
+        return None
+
+    def _info(self, b: int, e: int, surface: str) -> Finding:
+        return Finding(
+            Level.INFO,
+            STAGE,
+            "quoted-name-unclassified",
+            f"“{surface}” is quoted like a name but has no head word of a platform or project",
+            "",
+            b,
+            e,
+        )
+
+    def _hit(self, b: int, e: int, cls: str, rule: str, priority: int) -> Hit:
+        return Hit(b, e, cls, rule, self.f.text[b:e], priority=priority)

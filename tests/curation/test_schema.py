@@ -1,0 +1,57 @@
+"""The shared checks of curated YAML: every defect is one line that starts with the file name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.curation.schema import longest_first, mapping, positive_int, read_yaml, str_list
+from graph.model import InputError
+
+
+def _one_line(exc: pytest.ExceptionInfo[InputError]) -> str:
+    msg = str(exc.value)
+    assert "\n" not in msg
+    return msg
+
+
+def test_unreadable_and_malformed_files_name_the_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"^missing.yaml: cannot read") as exc:
+        read_yaml(tmp_path / "missing.yaml")
+    _one_line(exc)
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("words: [\n  - a\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^broken.yaml: not valid YAML") as exc:
+        read_yaml(bad)
+    _one_line(exc)
+
+
+def test_shape_checks_name_the_file_and_the_key() -> None:
+    path = Path("rules.yaml")
+    with pytest.raises(InputError, match=r"^rules.yaml: expected a mapping of word lists$"):
+        mapping(path, ["a"], "word lists")
+    for value in (None, [], "詞", [1], ["詞", None]):
+        with pytest.raises(InputError, match=r"^rules.yaml: words must be a non-empty list"):
+            str_list(path, {"words": value}, "words")
+    for value in (0, -1, True, "3", None):
+        with pytest.raises(InputError, match=r"^rules.yaml: size must be a positive integer$"):
+            positive_int(path, {"size": value}, "size")
+    assert str_list(path, {"words": ["網信辦", "网信办"]}, "words") == ["網信辦", "网信办"]
+    assert positive_int(path, {"size": 3}, "size") == 3
+
+
+def test_longest_first_is_deterministic_and_distinct() -> None:
+    assert longest_first(["以上", "及以上", "上", "以上", "下"]) == ("及以上", "以上", "上", "下")
+
+
+def test_period_and_label_rules_read_through_the_shared_reader(tmp_path: Path) -> None:
+    """periods.yaml and labels.yaml used to put the YAML parser's multi-line message into
+    the error; through ``read_yaml`` a broken file is one line naming it."""
+    from loader_support import refuses
+
+    from graph.pipeline.extract import indicators, period
+
+    broken = "words: [\n  - a\n"
+    refuses(period.load_rules, tmp_path / "periods.yaml", broken, r"^periods.yaml: not valid")
+    refuses(indicators.load_label_rules, tmp_path / "labels.yaml", broken, r"^labels.yaml: not")

@@ -1,0 +1,37 @@
+"""graph.pipeline.extract.candidates_rules: the open-world rules file, its strict loader, and the
+one-character fold that keeps folded offsets equal to clean offsets in both scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from loader_support import refuses
+
+from graph.pipeline.extract.candidates_rules import Folded, fold_word, load_rules, script_of
+
+
+def test_language_tag_is_the_sources_script() -> None:
+    assert script_of("重慶市網民數量") == "zh-Hant"
+    assert script_of("重庆市网民数量") == "zh-Hans"
+
+
+def test_rules_file_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "open_world.yaml"
+    refuses(load_rules, bad, "left_context: []\n", r"^open_world.yaml: ")
+    refuses(load_rules, bad, "- just a list\n", r"^open_world.yaml: expected a mapping")
+    refuses(load_rules, bad, "{a: [\n", r"^open_world.yaml: not valid YAML")
+
+
+def test_fold_keeps_offsets_in_both_scripts() -> None:
+    hant, hans = "渝北區大數據發展局 \t局長", "渝北区大数据发展局 \t局长"
+    for text in (hant, hans):
+        folded = Folded.of(text)
+        assert len(folded.norm) == len(text) and folded.text == text
+    assert Folded.of(hant).norm == Folded.of(hans).norm == "渝北区大数据发展局  局长"
+    assert fold_word("ＡＰＰ") == "app"
+
+
+def test_rule_words_are_folded_longest_first() -> None:
+    rules = load_rules()
+    assert rules.agency_suffixes == tuple(sorted(rules.agency_suffixes, key=lambda w: (-len(w), w)))
+    assert all(w == fold_word(w) for w in rules.agency_suffixes)
