@@ -17,8 +17,11 @@
     const used = Object.keys(prefixes).filter(function (p) {
       return new RegExp("(^|[^\\w-])" + p + ":").test(text);
     });
-    return used.map(function (p) { return "PREFIX " + p + ": <" + prefixes[p] + ">"; })
-      .join("\n") + (used.length ? "\n\n" : "") + text;
+    const lines = text.split("\n");
+    let head = 0;  // after the catalogue's "#+ summary:" header, before the query
+    while (head < lines.length && lines[head].indexOf("#") === 0) { head += 1; }
+    const prologue = used.map(function (p) { return "PREFIX " + p + ": <" + prefixes[p] + ">"; });
+    return lines.slice(0, head).concat(prologue, lines.slice(head)).join("\n");
   }
   function paramNote(q) {
     if (!q || !q.params.length) { return ""; }
