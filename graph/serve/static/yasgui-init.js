@@ -72,26 +72,35 @@
   });
   yasgui.on("tabSelect", function () { window.setTimeout(showParams, 0); });
 
-  // CONSTRUCT / DESCRIBE: the viewer route takes one node (/view?focus=IRI&hops=N), so the
-  // link opens the first of the project's resources the result mentions.
+  // CONSTRUCT / DESCRIBE: the viewer route takes one node (/view?focus=IRI&hops=N), not a
+  // query, so the link opens the viewer on the result's most-mentioned project resource.
   yasgui.on("queryResponse", function (instance, tab) {
     viewer.hidden = true;
+    // YASR takes the response after this event: read it once it has
+    window.setTimeout(function () { offerViewer(tab); }, 0);
+  });
+  function offerViewer(tab) {
     const yasqe = tab.getYasqe();
     const form = yasqe && yasqe.getQueryType ? yasqe.getQueryType() : "";
     if (form !== "CONSTRUCT" && form !== "DESCRIBE") { return; }
     const yasr = tab.getYasr();
     const text = yasr && yasr.results ? yasr.results.getOriginalResponseAsString() : "";
-    const full = text.indexOf("<" + resourceBase);
-    let iri = "";
-    if (full >= 0) {
-      iri = text.substring(full + 1, text.indexOf(">", full));
-    } else {
-      const m = new RegExp("(^|\\s)cqr:([^\\s;,.]+)").exec(text);
-      if (m) { iri = resourceBase + m[2]; }
+    // the resource the result mentions most (a neighbourhood's centre is in every triple)
+    const counts = {};
+    const full = new RegExp("<(" + resourceBase.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") + "[^>\\s]+)>", "g");
+    let m;
+    while ((m = full.exec(text)) !== null) {
+      // observations and spans are not nodes of the viewer's network (it draws entities)
+      if (/\/id\/(obs|span)\//.test(m[1])) { continue; }
+      counts[m[1]] = (counts[m[1]] || 0) + 1;
     }
+    let iri = "";
+    Object.keys(counts).sort().forEach(function (k) {
+      if (!iri || counts[k] > counts[iri]) { iri = k; }
+    });
     if (!iri) { return; }
     viewer.href = "/view?" + new URLSearchParams({ focus: iri, hops: "1" }).toString();
     viewer.hidden = false;
-  });
+  }
   window.__cqkgYasgui = yasgui;
 })();
