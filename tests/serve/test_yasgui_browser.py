@@ -9,6 +9,7 @@ Also writes docs/img/query.png, the README's picture of the page.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,7 +81,18 @@ def test_shipped_query_runs_and_shows_sortable_paged_rows(server: ThreadServer) 
         # paging and download controls
         assert pg.locator(f"{ACTIVE} .yasr select").count() >= 1  # page size
         assert pg.locator(f"{ACTIVE} .yasr .yasr_downloadIcon").count() == 1
+        with pg.expect_download() as table_download:
+            pg.click(f"{ACTIVE} .yasr .yasr_downloadIcon")
+        csv = Path(table_download.value.path()).read_text(encoding="utf-8")
+        assert table_download.value.suggested_filename.endswith(".csv") and "市委網信辦" in csv
         pg.screenshot(path=str(SHOT), full_page=False)
+        pg.click(f"{ACTIVE} .yasr .select_response")  # the raw response: JSON results
+        with pg.expect_download() as raw_download:
+            pg.click(f"{ACTIVE} .yasr .yasr_downloadIcon")
+        raw = Path(raw_download.value.path()).read_text(encoding="utf-8")
+        assert raw_download.value.suggested_filename.endswith(".json")
+        names = {b["name"]["value"] for b in json.loads(raw)["results"]["bindings"]}
+        assert {"市委網信辦", "重慶通信管理局"} <= names
     assert errors == [], errors
     assert outside == [], outside
 
