@@ -60,6 +60,9 @@ def test_with_the_package_the_page_loads_yasgui_from_the_server(
     )  # nothing in the head is fetched from elsewhere
     for q in list_queries():
         assert f'value="{q.name}"' in page.text
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "unsafe" not in csp
+    assert "style-src 'self' " + " ".join(pages.YASGUI_STYLE_HASHES) + ";" in csp
     js = httpx.get(f"{server.url}/static/yasgui/yasgui.min.js", timeout=5)
     assert js.status_code == 200 and js.text == "window.Yasgui = function () {};"
     assert js.headers["content-type"].startswith("text/javascript")
@@ -83,6 +86,7 @@ def test_without_the_package_the_page_says_so_and_keeps_the_plain_editor(
     assert "make web-deps" in page.text
     assert 'src="/static/query.js"' in page.text and 'id="query"' in page.text
     assert "/static/yasgui/" not in page.text
+    assert "sha256-" not in page.headers["content-security-policy"]  # the endpoint's own CSP
     assert httpx.get(f"{server.url}/static/yasgui/yasgui.min.js", timeout=5).status_code == 404
 
 
