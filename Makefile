@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run build view serve test lint format docs bench bench-corpus screenshots clean browser-deps store-deps
+.PHONY: help run build view serve test lint format docs bench bench-corpus screenshots clean browser-deps store-deps web-deps
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,11 +30,24 @@ build: $(STAMP) ## Build the graph into build/ (validated; previous build kept o
 view: build ## Write the offline network viewer to build/viewer.html
 	$(BIN)/cqkg view
 
-run: view ## Install, build, write the viewer and serve everything on http://$(HOST):$(PORT)/
+run: view web-deps ## Install, build, write the viewer and serve everything on http://$(HOST):$(PORT)/
 	$(BIN)/cqkg serve --host $(HOST) --port $(PORT)
 
-serve: $(STAMP) ## Serve an existing build (SPARQL endpoint, query page, viewer)
+serve: $(STAMP) web-deps ## Serve an existing build (SPARQL endpoint, query page, viewer)
 	$(BIN)/cqkg serve --host $(HOST) --port $(PORT)
+
+# The query page's YASGUI editor (@zazuko/yasgui, MIT) from the npm registry, pinned by
+# package-lock.json; node_modules/ is git-ignored and the server serves its two built files.
+# --ignore-scripts: no install hooks run. Without it the query page falls back to a plain editor.
+NPM_STAMP := node_modules/.package-lock.json
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing nodejs and npm (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+web-deps: $(NPM_STAMP) ## Install the query page's YASGUI editor (npm ci) when missing or outdated
 
 browser-deps: ## Install Debian's chromium (for the browser tests) when missing
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -52,7 +65,7 @@ store-deps: ## Install Debian's Virtuoso binaries (second store for the push tes
 	      virtuoso-opensource-7-bin >/dev/null; } \
 	  || echo "warning: could not install virtuoso-opensource-7-bin; its push test will be skipped"; }
 
-test: $(STAMP) browser-deps store-deps lint ## Install test deps and run the whole suite (lint and types first)
+test: $(STAMP) browser-deps store-deps web-deps lint ## Install test deps and run the whole suite (lint and types first)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy

@@ -33,7 +33,7 @@ from graph.serve.middleware import (
     allowed_hosts,
     uvicorn_config,
 )
-from graph.serve.pages import STATIC, Pages
+from graph.serve.pages import STATIC, Pages, yasgui_app
 from graph.serve.protocol import negotiate
 from graph.sparql import compare
 from graph.sparql.engines import WorkerPool
@@ -55,6 +55,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
         Route("/id/{path:path}", views.entity),
         # the ledger (graph/sparql/compare.py owns it), through the same admission gate
         Route("/compare", compare.route(state.queries.run)),
+        Mount("/static/yasgui", app=yasgui_app()),  # the npm package's bundle, two files only
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [

@@ -15,15 +15,58 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.responses import HTMLResponse, Response
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route, Router
 
 from graph.namespaces import PREFIXES
+from graph.serve.middleware import CSP
 from graph.serve.page_model import MAX_ROWS, Page
 from graph.sparql.engines import list_queries
 
 PACKAGE = Path(__file__).parent
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
+YASGUI_BUILD = PACKAGE.parent.parent / "node_modules" / "@zazuko" / "yasgui" / "build"
+"""Where ``npm ci`` (the Makefile's ``web-deps``) puts YASGUI's built bundle; a dependency,
+served from there, never copied into the repository."""
+YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
+"""The only files of the package the server hands out (no source maps, no package.json)."""
+YASGUI_STYLE_HASHES = (
+    # the table's column resizer (a bundled copy of "column-resizer") adds <style> elements:
+    # its fixed rules (' .grip-resizable{table-layout:fixed;} ...', observed in Chromium) ...
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    # ... '*{cursor:col-resize!important}' while a column is dragged ...
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+    # ... and '.grip-handle .grip-resizable:hover{cursor:col-resize!important}'
+    "'sha256-uOD34hIE2IkGKZTX5w07OytJQ2rjNUie9tXhYewejGU='",
+)
+"""The narrowest style-src YASGUI needs: these exact <style> texts, no 'unsafe-inline'
+(docs/decisions/0011-yasgui.md); script-src stays 'self' (no eval)."""
+
+
+def yasgui_installed(build: Path | None = None) -> bool:
+    """Whether both served YASGUI files exist (checked per request: installing needs no restart)."""
+    root = YASGUI_BUILD if build is None else build
+    return all((root / name).is_file() for name in YASGUI_FILES)
+
+
+def yasgui_csp() -> str:
+    """The endpoint's CSP with style-src widened by exactly ``YASGUI_STYLE_HASHES``."""
+    return CSP.replace("style-src 'self'", "style-src 'self' " + " ".join(YASGUI_STYLE_HASHES))
+
+
+def yasgui_app() -> Router:
+    """``/static/yasgui/{name}``: exactly the files of ``YASGUI_FILES``, 404 for anything else."""
+
+    async def serve(request: Request) -> Response:
+        name = request.path_params["name"]
+        path = YASGUI_BUILD / name
+        if name not in YASGUI_FILES or not path.is_file():
+            return PlainTextResponse("not found", status_code=404)
+        return FileResponse(path, media_type=YASGUI_FILES[name])
+
+    return Router(routes=[Route("/{name}", serve)])
 
 
 class Pages:
@@ -62,8 +105,13 @@ class Pages:
             }
             for q in list_queries()
         ]
-        page = self.env.get_template("query.html").render(examples=examples, prefixes=PREFIXES)
-        return HTMLResponse(page)
+        yasgui = yasgui_installed()
+        page = self.env.get_template("query.html").render(
+            examples=examples, prefixes=PREFIXES, yasgui=yasgui
+        )
+        if not yasgui:
+            return HTMLResponse(page)  # the endpoint's default CSP
+        return HTMLResponse(page, headers={"Content-Security-Policy": yasgui_csp()})
 
 
 def page_csp(template: Path) -> str:
@@ -100,4 +148,16 @@ def viewer_response(render: Any, page: str) -> Response:
     return HTMLResponse(page, headers={"Content-Security-Policy": render.CSP})
 
 
-__all__ = ["STATIC", "Pages", "page_csp", "view_module", "viewer_response"]
+__all__ = [
+    "STATIC",
+    "YASGUI_BUILD",
+    "YASGUI_FILES",
+    "YASGUI_STYLE_HASHES",
+    "Pages",
+    "page_csp",
+    "view_module",
+    "viewer_response",
+    "yasgui_app",
+    "yasgui_csp",
+    "yasgui_installed",
+]

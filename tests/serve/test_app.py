@@ -10,6 +10,7 @@ import pytest
 from query_support import ThreadServer, make_build_dir
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
+from graph.serve import pages
 from graph.serve.app import ServerConfig, create_app, negotiate
 from graph.sparql.engines import WorkerPool, list_queries, load_query, open_engine, run_query
 
@@ -91,7 +92,11 @@ def test_entity_page_html_turtle_jsonld(server: ThreadServer) -> None:
     assert httpx.get(f"{server.url}/id/a>b", timeout=5).status_code == 404
 
 
-def test_query_page_is_offline_and_lists_examples(server: ThreadServer) -> None:
+def test_query_page_is_offline_and_lists_examples(
+    server: ThreadServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the plain editor (YASGUI not installed); the YASGUI page is tests/serve/test_yasgui.py
+    monkeypatch.setattr(pages, "YASGUI_BUILD", tmp_path / "no-yasgui")
     page = httpx.get(f"{server.url}/query", timeout=5)
     assert page.status_code == 200
     assert (

@@ -15,6 +15,7 @@ from browser_support import local_page
 from query_support import ThreadServer
 
 from graph.pipeline.run import BuildResult
+from graph.serve import pages
 from graph.serve.app import ServerConfig, create_app
 from graph.sparql.engines import WorkerPool
 
@@ -58,7 +59,9 @@ def test_served_focus_view_draws(server: ThreadServer, page) -> None:  # type: i
     _clean(errors, outside)
 
 
-def test_query_page_runs_an_example(server: ThreadServer, page) -> None:  # type: ignore[no-untyped-def]
+def test_query_page_runs_an_example(server: ThreadServer, page, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the plain editor (YASGUI not installed); YASGUI's page is tests/serve/test_yasgui_browser.py
+    monkeypatch.setattr(pages, "YASGUI_BUILD", tmp_path / "no-yasgui")
     pg, errors, outside = page
     pg.goto(f"{server.url}/query")
     pg.select_option("#examples", "organizers")
