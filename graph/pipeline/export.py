@@ -114,12 +114,19 @@ def _canonical(obj: Any) -> Any:
 
 
 def jsonld(g: Graph) -> str:
+    """Compacted, canonical JSON-LD with the ``@context`` embedded (not a reference to it).
+
+    Why embedded: a relative ``"@context": "context.jsonld"`` needs a document loader to
+    resolve it, and pyoxigraph (and rdflib without network) refuse to fetch one, so the file
+    did not parse offline. ``context.jsonld`` is still published for clients that want to
+    compact their own data with it; it holds the same context.
+    """
     ctx = jsonld_context()["@context"]
     text = g.serialize(format="json-ld", context=ctx, auto_compact=False)
     doc = json.loads(text)
     if isinstance(doc, list):
         doc = {"@context": ctx, "@graph": doc}
-    doc["@context"] = "context.jsonld"
+    doc["@context"] = ctx
     graph_nodes = doc.get("@graph", [])
     doc["@graph"] = sorted(
         (_canonical(n) for n in graph_nodes), key=lambda n: str(n.get("@id", ""))
