@@ -144,6 +144,13 @@ def graphml(g: Graph) -> str:
     return network.graphml(net, idx, styles)
 
 
+def report_html(g: Graph) -> str:
+    """``report.html``: the page ``/report`` serves, with relative links (graph.serve.report)."""
+    from graph.serve import report  # the serving stage; imported only when the file is written
+
+    return report.static_page(g)
+
+
 def _write(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
@@ -187,6 +194,7 @@ def render_files(
             json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         ),
         "report.md": lambda: report_md,
+        "report.html": lambda: report_html(data),  # the report at a glance, graph.serve.report
         "quarantine.jsonl": lambda: quarantine,
         "cleaning.jsonl": lambda: cleaning,
         "curation-queue.yaml": lambda: curation_queue,  # graph.pipeline.curation_queue
