@@ -88,7 +88,7 @@ class Figure:
 
     obs: str  # IRI
     indicator: Label
-    stated: str
+    stated: tuple[str, ...]  # every wording of it (merged figures may be written two ways)
     value: str  # lexical decimal, "" for a rank or a tier
     unit: str  # IRI, ""
     growth: bool
@@ -110,9 +110,15 @@ class Figure:
             return "share"
         return "quantity"
 
-    def row(self) -> tuple[str, str, str, str]:
-        """What ``section-figures`` answers for this figure (indicator, stated, value, unit)."""
-        return (self.indicator.hant, self.stated, self.value, self.unit)
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """What ``section-figures`` answers for this figure (indicator, stated, value, unit),
+        one row per wording."""
+        return [(self.indicator.hant, s, self.value, self.unit) for s in self.stated]
+
+    @property
+    def shown(self) -> str:
+        """The wording(s) the card shows."""
+        return " · ".join(self.stated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,35 +192,36 @@ def sections(figures: Result, entities: Result) -> list[Section]:
     first source); sections are ordered by where their first figure is stated, then by name.
     """
     by_theme: dict[str, Section] = {}
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], Figure] = {}
     for row in _rows(figures):
         theme, obs = _s(row, "theme"), _s(row, "obs")
         sec = by_theme.setdefault(
             theme, Section(theme, Label.of(_s(row, "section"), _s(row, "section_en")))
         )
-        if (theme, obs) in seen:
+        if (theme, obs) in seen:  # another wording or another span of the same figure
+            known = seen[theme, obs]
+            if _s(row, "stated") not in known.stated:
+                known.stated = tuple(sorted((*known.stated, _s(row, "stated"))))
             continue
-        seen.add((theme, obs))
         sentence, quote = _s(row, "sentence"), _s(row, "quote")
         hl = highlight(sentence, _int(_s(row, "sbegin")), quote, _int(_s(row, "begin")))
         hl_hans = Highlight(*(to_hans(part) for part in hl))
         scope = _s(row, "scope")
-        sec.figures.append(
-            Figure(
-                obs=obs,
-                indicator=Label.of(_s(row, "indicator_name"), _s(row, "indicator_en")),
-                stated=_s(row, "stated"),
-                value=_s(row, "value"),
-                unit=_s(row, "unit"),
-                growth=_s(row, "growth") in ("true", "1"),
-                rank=_int(_s(row, "rank")),
-                scope=_scope(row) if scope else None,
-                scope_iri=scope,
-                span=_s(row, "span"),
-                quote=hl,
-                quote_hans=hl_hans,
-            )
+        fig = seen[theme, obs] = Figure(
+            obs=obs,
+            indicator=Label.of(_s(row, "indicator_name"), _s(row, "indicator_en")),
+            stated=(_s(row, "stated"),),
+            value=_s(row, "value"),
+            unit=_s(row, "unit"),
+            growth=_s(row, "growth") in ("true", "1"),
+            rank=_int(_s(row, "rank")),
+            scope=_scope(row) if scope else None,
+            scope_iri=scope,
+            span=_s(row, "span"),
+            quote=hl,
+            quote_hans=hl_hans,
         )
+        sec.figures.append(fig)
     for row in _rows(entities):
         theme, iri = _s(row, "theme"), _s(row, "entity")
         sec = by_theme.setdefault(
@@ -267,9 +274,9 @@ def bar_chart(figures: Iterable[Figure], kind: str) -> BarChart | None:
                 y=BAR_GAP + i * (BAR_H + BAR_GAP),
                 width=max(width, 1.0),
                 label=f.indicator,
-                value=f.stated or format_decimal(f.value) + "%",
+                value=f.stated[0] if f.stated else format_decimal(f.value) + "%",
                 href=page_href(f.span) or page_href(f.obs),
-                title="".join(f.quote) or f.stated,
+                title="".join(f.quote) or f.shown,
             )
         )
     return chart
