@@ -114,12 +114,19 @@ def _canonical(obj: Any) -> Any:
 
 
 def jsonld(g: Graph) -> str:
+    """Compacted, canonical JSON-LD with the ``@context`` embedded (not a reference to it).
+
+    Why embedded: a relative ``"@context": "context.jsonld"`` needs a document loader to
+    resolve it, and pyoxigraph (and rdflib without network) refuse to fetch one, so the file
+    did not parse offline. ``context.jsonld`` is still published for clients that want to
+    compact their own data with it; it holds the same context.
+    """
     ctx = jsonld_context()["@context"]
     text = g.serialize(format="json-ld", context=ctx, auto_compact=False)
     doc = json.loads(text)
     if isinstance(doc, list):
         doc = {"@context": ctx, "@graph": doc}
-    doc["@context"] = "context.jsonld"
+    doc["@context"] = ctx
     graph_nodes = doc.get("@graph", [])
     doc["@graph"] = sorted(
         (_canonical(n) for n in graph_nodes), key=lambda n: str(n.get("@id", ""))
@@ -135,6 +142,13 @@ def graphml(g: Graph) -> str:
 
     net, idx, styles = network.from_ntriples(ntriples(g), ontology_dir() / "cqkg.ttl")
     return network.graphml(net, idx, styles)
+
+
+def report_html(g: Graph) -> str:
+    """``report.html``: the page ``/report`` serves, with relative links (graph.serve.report)."""
+    from graph.serve import report  # the serving stage; imported only when the file is written
+
+    return report.static_page(g)
 
 
 def _write(path: Path, text: str) -> None:
@@ -180,6 +194,7 @@ def render_files(
             json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         ),
         "report.md": lambda: report_md,
+        "report.html": lambda: report_html(data),  # the report at a glance, graph.serve.report
         "quarantine.jsonl": lambda: quarantine,
         "cleaning.jsonl": lambda: cleaning,
         "curation-queue.yaml": lambda: curation_queue,  # graph.pipeline.curation_queue

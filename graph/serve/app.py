@@ -52,6 +52,7 @@ def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlett
         Route("/health", views.health),
         Route("/favicon.ico", views.favicon),
         Route("/query", views.query_page),
+        Route("/report", views.report_page),
         Route("/id/{path:path}", views.entity),
         # the ledger (graph/sparql/compare.py owns it), through the same admission gate
         Route("/compare", compare.route(state.queries.run)),

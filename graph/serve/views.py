@@ -21,7 +21,7 @@ from starlette.responses import (
 )
 
 from graph.model import InputError
-from graph.serve import resource_page
+from graph.serve import report, resource_page
 from graph.serve.config import ServerConfig
 from graph.serve.middleware import Busy, QueryGate, ViewGate
 from graph.serve.page_model import resource_iri
@@ -213,6 +213,21 @@ async def query_page(request: Request) -> Response:
     return state(request).pages.query()
 
 
+async def report_page(request: Request) -> Response:
+    """``/report``: the report at a glance (graph.serve.report), queries through the gate."""
+    st = state(request)
+
+    async def run(query: str) -> Result:
+        return await st.queries.run(query, None, request)
+
+    try:
+        return await report.served_page(run)
+    except Busy:
+        return _busy()
+    except QueryError as exc:
+        return _error(exc)
+
+
 async def entity(request: Request) -> Response:
     """``/id/{path}``: HTML page, or Turtle / N-Triples / JSON-LD by ``format=`` or Accept."""
     st = state(request)
@@ -305,6 +320,7 @@ __all__ = [
     "favicon",
     "health",
     "query_page",
+    "report_page",
     "root",
     "service_description",
     "sparql",
