@@ -132,6 +132,7 @@ class TimeExpr:
     period: str  # YYYY
     clause_initial: bool
     month: int | None = None  # the month a part of a year ends (上半年 -> 6), None = the year
+    relative: bool = False  # 今年 / 去年 (no 截至): scoped to its own sentence, no topic
 
 
 def time_expressions(text: str, article_year: int, ft: str | None = None) -> list[TimeExpr]:
@@ -172,7 +173,8 @@ def time_expressions(text: str, article_year: int, ft: str | None = None) -> lis
         if year is not None and month is not None and m.group("year"):
             anchor = year
         if year is not None:
-            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month))
+            rel = m.group("rel") is not None and m.group("asof") is None
+            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month, rel))
     return out
 
 
@@ -230,7 +232,9 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     in_sentence = [x for x in before if x.begin >= sent_b]
     if in_sentence:
         return in_sentence[-1].period
-    topic = [x for x in before if x.clause_initial]
+    # 今年我們計劃…: a relative year opening a sentence states that sentence's plan or
+    # result; the paragraph's topic (截至2023年底, an explicit year) carries past it
+    topic = [x for x in before if x.clause_initial and not x.relative]
     return topic[-1].period if topic else default
 
 

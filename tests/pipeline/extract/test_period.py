@@ -194,3 +194,19 @@ def test_a_later_clause_without_an_area_stays_in_the_sentences_area(script: str)
         _Doc(area="place/sichuan"),
     )
     assert [o.area for o in obs] == ["place/china", "place/china", "place/china", "place/sichuan"]
+
+
+@SCRIPTS
+def test_a_relative_year_opening_a_sentence_does_not_carry_past_it(script: str) -> None:
+    # 今年 states its own sentence's plan; the turn's 截至2022年底 is the topic again after it
+    obs = _figures(
+        "記者問：截至2022年底,全市基站數量達到8000個。今年將新建基站500個。"
+        "全市光纖用戶累計達到320萬戶,寬帶端口逾900萬個。",
+        script,
+    )
+    assert [(o.stated_value[:3], o.period) for o in obs] == [
+        ("800", "2022"),
+        ("500", "2023"),  # 今年 of an article dated 2023
+        ("320", "2022"),
+        ("逾90", "2022"),
+    ]
