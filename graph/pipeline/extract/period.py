@@ -69,6 +69,7 @@ class Rules:
     price_bases: tuple[str, ...]
     area: re.Pattern[str]
     area_ids: dict[str, str | None]  # folded area word -> id (None = the article's area)
+    districts: frozenset[str] = frozenset()  # folded words marked district: true
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -91,6 +92,9 @@ def load_rules(path: Path = PERIODS_FILE) -> Rules:
         area_ids = {
             fold_aligned(str(r["word"])): (str(r["id"]) if r["id"] else None) for r in data["areas"]
         }
+        districts = frozenset(
+            fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")
+        )
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise InputError(
             f"{path.name}: needs relative_years, parts, as_of, bases, area_suffixes and areas"
@@ -105,7 +109,7 @@ def load_rules(path: Path = PERIODS_FILE) -> Rules:
     )
     # 市 but not the 市 of 市民 (重慶市民: the measured population)
     area = re.compile(rf"(?P<w>{_alt(list(area_ids))})(?:{_alt(suffixes)})?(?<!市(?=民))")
-    return Rules(time, relative, parts, bases, price_bases, area, area_ids)
+    return Rules(time, relative, parts, bases, price_bases, area, area_ids, districts)
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +133,7 @@ class TimeExpr:
     period: str  # YYYY
     clause_initial: bool
     month: int | None = None  # the month a part of a year ends (上半年 -> 6), None = the year
+    relative: bool = False  # 今年 / 去年 (no 截至): scoped to its own sentence, no topic
 
 
 def time_expressions(text: str, article_year: int, ft: str | None = None) -> list[TimeExpr]:
@@ -169,7 +174,8 @@ def time_expressions(text: str, article_year: int, ft: str | None = None) -> lis
         if year is not None and month is not None and m.group("year"):
             anchor = year
         if year is not None:
-            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month))
+            rel = m.group("rel") is not None and m.group("asof") is None
+            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month, rel))
     return out
 
 
@@ -227,7 +233,9 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     in_sentence = [x for x in before if x.begin >= sent_b]
     if in_sentence:
         return in_sentence[-1].period
-    topic = [x for x in before if x.clause_initial]
+    # 今年我們計劃…: a relative year opening a sentence states that sentence's plan or
+    # result; the paragraph's topic (截至2023年底, an explicit year) carries past it
+    topic = [x for x in before if x.clause_initial and not x.relative]
     return topic[-1].period if topic else default
 
 
@@ -236,8 +244,12 @@ def figure_area(text: str, obs: Observation, ft: str | None = None) -> str:
 
     ``ft`` is ``fold_aligned(text)`` when the caller has it (folded once per document).
     """
-    if obs.kind in ("rank", "tier"):
-        return ""
+    word = _stated_area_word(text, obs, ft)
+    return (rules().area_ids.get(word) or "") if word else ""
+
+
+def _stated_area_word(text: str, obs: Observation, ft: str | None = None) -> str:
+    """The folded area word leading the figure's statement, "" when it names none."""
     ft = fold_aligned(text) if ft is None else ft
     line_b = text.rfind("\n", 0, obs.value_begin) + 1
     clause_b = max([line_b] + [ft.rfind(ch, line_b, obs.begin) + 1 for ch in _CLAUSE_START])
@@ -246,8 +258,11 @@ def figure_area(text: str, obs: Observation, ft: str | None = None) -> str:
 
     lead = indicators.label_rules().leading_end(ft, clause_b, obs.value_begin)
     found = ""
+    rank = obs.kind in ("rank", "tier")
     for m in rules().area.finditer(ft, clause_b, max(clause_b, obs.begin, lead)):
-        found = rules().area_ids.get(m.group("w")) or ""
+        if rank and obs.rank_scope and rules().area_ids.get(m.group("w")) == obs.rank_scope:
+            continue  # 居全國第5位: the rank's scope, not the ranked one's area
+        found = m.group("w")
     return found
 
 
@@ -256,28 +271,105 @@ def _continued_area(o: Observation, earlier: list[Observation]) -> str:
 
     全國數字經濟規模達50.2萬億元,占國內生產總值的比重為41.5%: the share is national too.
     A later clause of the sentence that names no area of its own (數字經濟佔GDP比重為41.5%)
-    stays in the area the sentence opened with, as a reader takes it.
+    stays in the area the sentence opened with, as a reader takes it. A rank continues the
+    rank before it (渝北區排名第2位,連續三年位列第一梯隊), else the figure before it; a
+    figure the figure before it.
     """
-    if o.kind in ("rank", "tier"):
-        return ""
+    rank = o.kind in ("rank", "tier")
+    figure = ""
     for prev in reversed(earlier):
         if prev.sentence_id != o.sentence_id:
             break
-        if prev.kind in ("rank", "tier"):
-            continue
-        return prev.area
-    return ""
+        if (prev.kind in ("rank", "tier")) == rank:
+            return prev.area
+        if rank and not figure:
+            figure = prev.area  # 廣東…規模達6.9萬億元,連續七年位居第一: the figure's area
+    return figure
+
+
+def _table_column_area(text: str, ft: str, o: Observation) -> str | None:
+    """The area of a cell of a flattened ``|`` table: its column's header (None = no table).
+
+    A table flattened to lines ``label | a | b`` under a header line naming its columns
+    (``…對比(渝北區 | 全市)``): the header's cells align with the row's last cells, and a
+    header cell that names an area gives it to its column ("" = the piece's own area).
+    """
+    line_b = text.rfind("\n", 0, o.value_begin) + 1
+    line_e = text.find("\n", o.value_begin)
+    line_e = len(text) if line_e < 0 else line_e
+    if "|" not in ft[line_b:line_e]:
+        return None
+    head_b = line_b
+    while head_b > 0:
+        prev_b = text.rfind("\n", 0, head_b - 1) + 1
+        if "|" not in ft[prev_b : head_b - 1]:
+            break
+        head_b = prev_b
+    if head_b == line_b:
+        return None  # the row is the header
+    head_e = text.find("\n", head_b)
+    cells = ft[head_b:head_e].split("|")
+    row_cells = ft[line_b:line_e].split("|")
+    col = ft.count("|", line_b, o.value_begin)
+    k = col - (len(row_cells) - len(cells))
+    if not 0 <= k < len(cells):
+        return None
+    found = None
+    for m in rules().area.finditer(cells[k]):
+        found = m.group("w")
+    if found is None:
+        return None
+    return _resolve_word(found, ft, head_b)
+
+
+def _resolve_word(word: str, ft: str, at: int) -> str:
+    """An area word's id: its own, the last district named before ``at``, or "" (the piece's)."""
+    r = rules()
+    own = r.area_ids.get(word)
+    if own or word not in r.districts:
+        return own or ""
+    last = ""
+    for m in r.area.finditer(ft, 0, at):
+        w = m.group("w")
+        if w in r.districts and r.area_ids.get(w):
+            last = r.area_ids[w] or ""
+    return last
 
 
 def apply(observations: list[Observation], doc: Any, text: str) -> list[Observation]:
-    """Give every observation a period and an area (neither is ever left "")."""
+    """Give every observation a period and an area (neither is ever left "").
+
+    Area: the area word leading the figure's statement (全區 / 區內: the last district the
+    piece named); else a table cell's column header; else the figure before it in its
+    sentence; else the area a figure earlier in its full sentence stated (across ；, as a
+    reader carries 渝北區 into the next clause); else the manifest's.
+    """
     default = edition(doc, text)
     ft = fold_aligned(text)
     exprs = time_expressions(text, int(doc.date[:4]), ft)
     out: list[Observation] = []
+    topic: dict[int, str] = {}  # sentence start -> the area its last stated figure named
     for o in observations:
         period = o.period or figure_period(text, exprs, o, default)
-        area = o.area or figure_area(text, o, ft) or _continued_area(o, out)
+        line_b = text.rfind("\n", 0, o.value_begin) + 1
+        # the full sentence: a ；-clause goes on in the area its sentence stated, the next
+        # sentence (a 平均水平 against the article's own) starts afresh
+        para = max([line_b] + [ft.rfind(ch, line_b, o.value_begin) + 1 for ch in "。！？!?"])
+        area = o.area
+        if not area:
+            word = _stated_area_word(text, o, ft)
+            if word:
+                area = _resolve_word(word, ft, o.begin) or doc.area
+                if o.kind not in ("rank", "tier"):
+                    topic[para] = area
+            else:
+                col = _table_column_area(text, ft, o)
+                if col is not None:
+                    area = col or doc.area
+                else:
+                    area = _continued_area(o, out) or (
+                        topic.get(para, "") if o.kind not in ("rank", "tier") else ""
+                    )
         out.append(replace(o, period=period, area=area))
     # a growth covers the area of the figure it grows
     out = [

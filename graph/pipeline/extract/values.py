@@ -363,7 +363,7 @@ def values_in(
     """Every figure stated in ``text[begin:end]`` (one clause), sorted by position.
 
     ``populations`` are those of the sentence (:func:`populations`): a rank takes the
-    nearest unused one before it.
+    nearest one before it.
     """
     w = gw.words()
     p = patterns()
@@ -444,6 +444,8 @@ def values_in(
             pop = _population_before(pops, begin, m.start())
             if pop is not None and n > pop.n:
                 pop = None  # 40個城市中排名第41: not its population (a rank cannot exceed it)
+            if pop is not None and pop.used and scope_word:
+                pop = None  # 31個省中排名第9,西部第二: a later rank with its own scope
             if pop is not None:
                 pop.used = True
                 rank_of = pop.n
@@ -582,8 +584,12 @@ def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> 
 
 
 def _population_before(pops: list[Population], begin: int, pos: int) -> Population | None:
-    """The nearest unused population before ``pos`` (in this clause or an earlier one)."""
-    before = [x for x in pops if x.end <= pos and not x.used]
+    """The nearest population before ``pos`` (in this clause or an earlier one).
+
+    Every rank after it in the sentence is ranked in it (在全國31個省中,廣東…位居第一,
+    江蘇、浙江分列第二、第三: three ranks of the 31) unless a later rank names its own
+    scope (the caller drops a used population then)."""
+    before = [x for x in pops if x.end <= pos]
     return before[-1] if before else None
 
 

@@ -278,6 +278,8 @@ def test_ranks(text: str, expected: list[Fig]) -> None:
     [
         "重慶信息化發展水平在全國31個省(區、市)中排名第9位。",
         "在全國31個省(區、市)中,重慶信息化發展水平排名第9位。",
+        # a population before the statistic it is ranked on (…的), a rank later in the sentence
+        "評估覆蓋全國31個省份的信息化發展水平,重慶排名第9位。",
     ],
 )
 def test_rank_population_is_rank_of_not_a_figure(text: str) -> None:
@@ -285,6 +287,25 @@ def test_rank_population_is_rank_of_not_a_figure(text: str) -> None:
         obs, _, acc = _run(variant)
         assert [_fig(o) for o in obs] == [r("第9位", 9, "place/china", rank_of=31)]
         assert acc.excluded == {"rank population": 1}
+
+
+def test_every_rank_of_a_sentence_is_ranked_in_its_population() -> None:
+    # two ranks after one population share it; a later rank with its own scope does not
+    for text in _both("在全國31個省份中,甲省快遞業務量排名第一,乙省、丙省分列第二、第三。"):
+        obs, _, _ = _run(text)
+        ranks = sorted((o.rank, o.rank_of, o.rank_scope) for o in obs if o.kind == "rank")
+        assert ranks == [(n, 31, "place/china") for n in (1, 2, 3)]
+    for text in _both("在全國31個省份中,重慶快遞業務量排名第9位,居西部第2位。"):
+        obs, _, _ = _run(text)
+        ranks = sorted((o.rank, o.rank_of, o.rank_scope) for o in obs if o.kind == "rank")
+        assert ranks == [(2, None, "place/western-china"), (9, 31, "place/china")]
+
+
+def test_a_count_before_de_without_a_rank_stays_a_figure() -> None:
+    for text in _both("全市38個區縣的快遞網點達到450個。"):
+        obs, _, acc = _run(text)
+        assert sorted(fold(o.stated_value) for o in obs) == sorted([fold("38個"), fold("450個")])
+        assert "rank population" not in acc.excluded
 
 
 def test_rank_population_of_the_provinces_own_cities() -> None:

@@ -32,6 +32,10 @@ CASES = [
     ("全市網站數量較2021年底增長12%。", "網站數量"),
     ("各區縣已分別打造數字化應用場景15家。", "數字化應用場景"),
     ("某平臺已匯聚政務數據資源32家。", "政務數據資源"),
+    # 發布 only states that the list was published: the statistic is the list
+    ("市經信委累計發布數字化轉型典型案例4批。", "數字化轉型典型案例"),
+    # ... but before a bare generic object the verb is what was counted
+    ("某平臺全年發布消息逾2萬條。", "發布消息"),
     ("四川省網民規模達1234家。", "網民規模"),
     # actor + light verb; an opening verb is narrative at the start, a flow after 全市/全年
     ("高校和科研院所建成重點實驗室17家。", "重點實驗室"),

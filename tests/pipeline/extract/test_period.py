@@ -136,9 +136,9 @@ def test_wo_guo_is_the_national_area(script: str) -> None:
 
 @SCRIPTS
 def test_a_district_with_a_registry_row_is_its_own_area(script: str) -> None:
-    # a district word names the district's area and leaves the label; 區內 is the piece's own
+    # a district word names the district's area and leaves the label; 區內 points back to it
     obs = _figures("渝中區快遞網點達到450個。區內郵政網點達到54個。", script)
-    want = [("place/yuzhong", "快遞網點"), ("place/chongqing", "郵政網點")]
+    want = [("place/yuzhong", "快遞網點"), ("place/yuzhong", "郵政網點")]
     got = [(o.area, o.indicator) for o in obs]
     assert got == (want if script == "hant" else [(a, to_hans(i)) for a, i in want])
 
@@ -194,3 +194,61 @@ def test_a_later_clause_without_an_area_stays_in_the_sentences_area(script: str)
         _Doc(area="place/sichuan"),
     )
     assert [o.area for o in obs] == ["place/china", "place/china", "place/china", "place/sichuan"]
+
+
+@SCRIPTS
+def test_a_relative_year_opening_a_sentence_does_not_carry_past_it(script: str) -> None:
+    # 今年 states its own sentence's plan; the turn's 截至2022年底 is the topic again after it
+    obs = _figures(
+        "記者問：截至2022年底,全市基站數量達到8000個。今年將新建基站500個。"
+        "全市光纖用戶累計達到320萬戶,寬帶端口逾900萬個。",
+        script,
+    )
+    assert [(o.stated_value[:3], o.period) for o in obs] == [
+        ("800", "2022"),
+        ("500", "2023"),  # 今年 of an article dated 2023
+        ("320", "2022"),
+        ("逾90", "2022"),
+    ]
+
+
+@SCRIPTS
+def test_district_words_point_back_to_the_last_district_named(script: str) -> None:
+    # 全區 / 區內 without a district named before: the piece's own area
+    obs = _figures("全區快遞網點達到45個。渝中區擁有書店20家。全區郵政網點達到54個。", script)
+    assert [o.area for o in obs] == ["place/chongqing", "place/yuzhong", "place/yuzhong"]
+
+
+@SCRIPTS
+def test_a_clause_after_a_semicolon_keeps_its_sentences_area(script: str) -> None:
+    obs = _figures(
+        "截至2022年底,渝中區建成書店20家;社區圖書館達到35個。全市書店達到900家,農家書屋3000個。",
+        script,
+    )
+    assert [o.area for o in obs] == ["place/yuzhong"] * 2 + ["place/chongqing"] * 2
+
+
+@SCRIPTS
+def test_a_flattened_tables_header_gives_each_column_its_area(script: str) -> None:
+    obs = _figures(
+        "附：2022年圖書指標（渝中區 | 全市）\n公共圖書館藏書 | 120萬冊 | 4500萬冊\n"
+        "閱讀推廣活動 | 310場 | 5200場\n",
+        script,
+    )
+    assert [o.area for o in obs] == ["place/yuzhong", "place/chongqing"] * 2
+
+
+@SCRIPTS
+def test_a_rank_takes_the_ranked_ones_area_not_its_scope(script: str) -> None:
+    obs = _figures(
+        "四川書店數量達到900家,連續三年位居第一。渝中區閱讀指數居全國第5位,位列第一梯隊。",
+        script,
+        _Doc(area="place/china"),
+    )
+    got = [(o.kind, o.area) for o in obs]
+    assert got == [
+        ("quantity", "place/sichuan"),
+        ("rank", "place/sichuan"),  # the figure before it in its sentence
+        ("rank", "place/yuzhong"),  # 全國 is the rank's scope
+        ("tier", "place/yuzhong"),  # the rank before it
+    ]
