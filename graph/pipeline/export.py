@@ -16,6 +16,7 @@ sorted order. Nothing volatile goes into these files; the build time lives only 
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -180,11 +181,18 @@ def render_files(
     cleaning: str = "",
     curation_queue: str = "",
 ) -> dict[str, Callable[[], str]]:
-    """Name -> producer of every file in build/ (produced lazily, written in sorted order)."""
+    """Name -> producer of every file in build/ (produced lazily, written in sorted order).
+
+    ``cqkg.nq`` reuses the sorted N-Triples of ``cqkg.nt`` (serialised once: it is the costly
+    part of both).
+    """
+    nt_once = functools.cache(lambda: ntriples(data))
     return {
         "cqkg.ttl": lambda: turtle(data),
-        "cqkg.nt": lambda: ntriples(data),
-        "cqkg.nq": lambda: nquads(data),  # per-source named graphs, for graph.sparql.push
+        "cqkg.nt": nt_once,
+        "cqkg.nq": lambda: nquads(
+            data, nt_once()
+        ),  # per-source named graphs, for graph.sparql.push
         "cqkg.jsonld": lambda: jsonld(data),
         "context.jsonld": lambda: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
         "cqkg.graphml": lambda: graphml(data),
