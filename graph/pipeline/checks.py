@@ -56,7 +56,12 @@ from rdflib.term import Node
 
 from graph.model import Finding, InputError, Level
 from graph.namespaces import CQR, NIF, PROV, UNIT
-from graph.pipeline.assemble import _APPROX_TOLERANCE, _APPROXIMATE, _LOWER_BOUND, _UPPER_BOUND
+from graph.pipeline.assemble_observations import (
+    APPROX_TOLERANCE,
+    APPROXIMATE,
+    LOWER_BOUND,
+    UPPER_BOUND,
+)
 from graph.pipeline.extract.grammar import CURATION, fold_aligned, fold_word
 from graph.vocab import CQO
 
@@ -114,12 +119,12 @@ def stated_interval(
 ) -> Interval:
     """The values a stated number allows, given its qualifier id and its precision."""
     top = value_max if value_max is not None else value
-    if qualifier in _LOWER_BOUND:
+    if qualifier in LOWER_BOUND:
         return Interval(value, None)
-    if qualifier in _UPPER_BOUND:
+    if qualifier in UPPER_BOUND:
         return Interval(None, top)
-    if qualifier in _APPROXIMATE:
-        slack = max(half, abs(value) * _APPROX_TOLERANCE)
+    if qualifier in APPROXIMATE:
+        slack = max(half, abs(value) * APPROX_TOLERANCE)
         return Interval(value - slack, top + slack)
     return Interval(value - half, top + half)
 
@@ -170,7 +175,7 @@ class _Figure:
 
     @property
     def point(self) -> bool:
-        return self.qualifier not in _LOWER_BOUND | _UPPER_BOUND and self.value_max is None
+        return self.qualifier not in LOWER_BOUND | UPPER_BOUND and self.value_max is None
 
     def interval(self) -> Interval:
         return stated_interval(

@@ -41,6 +41,8 @@ from graph.pipeline import (
 )
 from graph.pipeline import cache as source_cache
 from graph.pipeline.assemble import Bundle, source_iri
+from graph.pipeline.assemble_iris import DATASET
+from graph.pipeline.assemble_observations import Conflict, Statement
 from graph.pipeline.extract import candidates, entities, metrics, period, relations
 
 _VERSIONED = ("rdflib", "pyshacl", "pyoxigraph", "networkx", "opencc", "pypinyin")
@@ -271,10 +273,10 @@ def _stats(
     }
 
 
-def _conflict_json(c: assemble.Conflict) -> dict[str, Any]:
+def _conflict_json(c: Conflict) -> dict[str, Any]:
     """One disagreement between two figures, with every statement (source, offsets, quote)."""
 
-    def side(iri: str, statements: Sequence[assemble.Statement]) -> dict[str, Any]:
+    def side(iri: str, statements: Sequence[Statement]) -> dict[str, Any]:
         return {
             "observation": iri,
             "statements": [
@@ -416,7 +418,7 @@ def _metadata(bundles: Sequence[Bundle], started: datetime, ended: datetime, tri
         src = source_iri(b.doc.id)
         g.add((activity, PROV.used, src))
         g.add((src, DCTERMS.identifier, Literal(f"sha256:{b.doc.sha256}")))
-    g.add((assemble.DATASET, PROV.wasGeneratedBy, activity))
+    g.add((DATASET, PROV.wasGeneratedBy, activity))
     g.add((activity, RDFS.comment, Literal(f"{triples} triples in the data graph")))
     return g
 
