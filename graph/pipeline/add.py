@@ -226,7 +226,8 @@ def _check_options(
 
 def _first_line(text: str) -> str:
     """First non-empty line of the cleaned text (what the graph will show)."""
-    from graph.pipeline.ingest import DEFAULT_CORRECTIONS, clean, load_corrections
+    from graph.curation.corrections import DEFAULT_CORRECTIONS, load_corrections
+    from graph.pipeline.ingest_rules import clean
 
     cleaned, _, _ = clean(text.lstrip("\ufeff"), load_corrections(DEFAULT_CORRECTIONS), False)
     for line in cleaned.splitlines():

@@ -9,11 +9,9 @@ validated ``build/`` or raises, leaving the previous build untouched:
 
 from __future__ import annotations
 
-import json
 import platform
 import time
 import tomllib
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,21 +39,38 @@ from graph.pipeline import (
 )
 from graph.pipeline import cache as source_cache
 from graph.pipeline.assemble import Bundle, source_iri
+from graph.pipeline.assemble_iris import DATASET
 from graph.pipeline.extract import candidates, entities, metrics, period, relations
+from graph.pipeline.report import (
+    BuildReport,
+    build_report,
+    cleaning_log,
+    findings_table,
+    quarantine,
+    reconcile,
+    report_md,
+)
 
 _VERSIONED = ("rdflib", "pyshacl", "pyoxigraph", "networkx", "opencc", "pypinyin")
 
 
 @dataclass(slots=True)
 class BuildResult:
+    """A published build: where it is, its typed report, every finding and the timings."""
+
     out_dir: Path
     version_dir: Path
-    stats: dict[str, Any]
+    report: BuildReport
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)  # for scripts/bench_build.py
     #: per-source cache use of this build: {"hits": n, "misses": m} ({} with --no-cache)
     cache: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """The report as ``stats.json`` has it (what ``cqkg build`` prints its summary from)."""
+        return self.report.to_json()
 
 
 class _Clock:
@@ -159,231 +174,6 @@ def _unmentioned(bundles: Sequence[Bundle], registry: Any, strict: bool) -> list
     ]
 
 
-def reconcile(bundles: Sequence[Bundle]) -> tuple[dict[str, Any], list[Finding]]:
-    """Input units == emitted + dropped, per source, for characters and for numbers.
-
-    Characters: raw - removed + inserted == clean (every cleaning edit is accounted for).
-    Numbers: digit runs == in figures + excluded by a named rule + warned. A sum that does not
-    balance is an ERROR finding, so the build cannot silently drop input.
-    """
-    out: dict[str, Any] = {}
-    errors: list[Finding] = []
-    for b in bundles:
-        edits = b.clean.report.edits
-        removed = sum(len(e.removed) for e in edits)
-        inserted = sum(len(e.inserted) for e in edits)
-        chars = {
-            "raw": len(b.clean.raw_text),
-            "removed": removed,
-            "inserted": inserted,
-            "clean": len(b.clean.text),
-            "balanced": len(b.clean.raw_text) - removed + inserted == len(b.clean.text),
-        }
-        entry: dict[str, Any] = {"characters": chars}
-        if b.numbers is not None:
-            entry["numbers"] = {
-                "digit_runs": b.numbers.digit_runs,
-                "in_figures": b.numbers.in_figures,
-                "excluded": b.numbers.excluded,
-                "warned": b.numbers.warned,
-                "balanced": b.numbers.balanced,
-            }
-        for what, table in entry.items():
-            if not table["balanced"]:
-                errors.append(
-                    Finding(
-                        Level.ERROR,
-                        "build",
-                        f"unbalanced-{what}",
-                        f"{what} do not reconcile: {table}",
-                        b.doc.id,
-                    )
-                )
-        out[b.doc.id] = entry
-    return out, errors
-
-
-def cleaning_log(bundles: Sequence[Bundle]) -> str:
-    """Every change the cleaner made, one JSON object per line, in raw-text order."""
-    rows = []
-    for b in bundles:
-        for e in sorted(b.clean.report.edits, key=lambda e: (e.raw_begin, e.raw_end, e.kind)):
-            rows.append(
-                json.dumps(
-                    {
-                        "source": b.doc.id,
-                        "kind": e.kind,
-                        "raw_begin": e.raw_begin,
-                        "raw_end": e.raw_end,
-                        "removed": e.removed,
-                        "inserted": e.inserted,
-                        "reason": e.reason,
-                    },
-                    ensure_ascii=False,
-                    sort_keys=True,
-                )
-            )
-    return "".join(r + "\n" for r in rows)
-
-
-def _stats(
-    bundles: Sequence[Bundle],
-    assembled: assemble.Assembled,
-    report: Any,
-    reconciliation: dict[str, Any],
-) -> dict[str, Any]:
-    data = assembled.data
-    per_class = Counter(
-        data.namespace_manager.curie(str(t)) for _, t in data.subject_objects(RDF.type)
-    )
-    cleaning: Counter[str] = Counter()
-    for b in bundles:
-        cleaning.update(b.clean.report.counts)
-    kinds: Counter[str] = Counter()
-    first: dict[object, str] = {}
-    for b, iris in zip(bundles, assembled.observation_iris, strict=True):
-        for obs, iri in zip(b.extraction.observations, iris, strict=True):
-            if iri is not None:
-                first.setdefault(iri, obs.kind)
-    kinds.update(first.values())
-    findings = [*(f for b in bundles for f in b.extraction.findings), *assembled.findings]
-    return {
-        "sources": [b.doc.id for b in bundles],
-        "triples": len(data),
-        "counts": assembled.counts,
-        "instances_per_class": dict(sorted(per_class.items())),
-        "observations_per_kind": dict(sorted(kinds.items())),
-        "cleaning_changes": dict(sorted(cleaning.items())),
-        "findings": dict(sorted(Counter(f.level.value for f in findings).items())),
-        "spans_checked": report.checked_spans,
-        "shacl_conforms": report.shacl_conforms,
-        "reconciliation": reconciliation,
-        "conflicts": [_conflict_json(c) for c in assembled.conflicts],
-    }
-
-
-def _conflict_json(c: assemble.Conflict) -> dict[str, Any]:
-    """One disagreement between two figures, with every statement (source, offsets, quote)."""
-
-    def side(iri: str, statements: Sequence[assemble.Statement]) -> dict[str, Any]:
-        return {
-            "observation": iri,
-            "statements": [
-                {
-                    "source": s.source_id,
-                    "begin": s.begin,
-                    "end": s.end,
-                    "stated_value": s.stated_value,
-                    "quote": s.quote,
-                }
-                for s in statements
-            ],
-        }
-
-    return {
-        "indicator": c.indicator,
-        "period": c.period,
-        "area": c.area,
-        "first": side(c.first, c.first_statements),
-        "second": side(c.second, c.second_statements),
-    }
-
-
-def _report_md(
-    stats: dict[str, Any], bundles: Sequence[Bundle], extra: Sequence[Finding] = ()
-) -> str:
-    lines = ["# cqkg build report", ""]
-    lines.append(f"Sources: {', '.join(stats['sources'])}  ")
-    lines.append(f"Triples: {stats['triples']}  ")
-    lines.append(
-        f"SHACL conforms: {stats['shacl_conforms']}; spans checked: {stats['spans_checked']}"
-    )
-    for title, key in (
-        ("Counts", "counts"),
-        ("Instances per class", "instances_per_class"),
-        ("Observations per kind", "observations_per_kind"),
-        ("Cleaning changes (by kind)", "cleaning_changes"),
-    ):
-        lines += ["", f"## {title}", "", "| key | n |", "|---|---:|"]
-        lines += [f"| {k} | {v} |" for k, v in stats[key].items()]
-    lines += ["", "## Conflicts", "", *_conflicts_md(stats["conflicts"])]
-    lines += ["", "## Findings", "", *_findings_table(bundles, extra)]
-    return "\n".join(lines) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _conflicts_md(conflicts: Sequence[dict[str, Any]]) -> list[str]:
-    """Every pair of disagreeing figures (cqo:conflictsWith), each side with all its quotes."""
-    if not conflicts:
-        return ["None."]
-    rows = [
-        "Figures of one indicator, period and area that cannot both be true; both are kept and",
-        "linked by `cqo:conflictsWith`.",
-        "",
-        "| indicator | period | area | figure | stated | source | span | quote |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for c in conflicts:
-        for side in ("first", "second"):
-            obs = c[side]["observation"].rsplit("/id/", 1)[-1]
-            for s in c[side]["statements"]:
-                rows.append(
-                    f"| {_md_cell(c['indicator'])} | {c['period']} | {c['area']} | {obs} "
-                    f"| {_md_cell(s['stated_value'])} | {s['source']} "
-                    f"| [{s['begin']}, {s['end']}) | “{_md_cell(s['quote'])}” |"
-                )
-    return rows
-
-
-def _findings_table(bundles: Sequence[Bundle], extra: Sequence[Finding] = ()) -> list[str]:
-    """Every finding of every stage with its source and quoted span (markdown rows)."""
-    rows = []
-    by_id = {b.doc.id: b for b in bundles}
-    pairs = [(b, f) for b in bundles for f in b.extraction.findings]
-    pairs += [(by_id[f.source_id], f) for f in extra if f.source_id in by_id]
-    for b, f in pairs:
-        span = ""
-        if f.begin is not None:
-            quote = _md_cell(b.clean.text[f.begin : f.end])
-            span = f"[{f.begin}, {f.end}) “{quote}”"
-        rows.append(
-            f"| {f.level.value} | {b.doc.id} | {f.stage} | {f.code} | {f.message} | {span} |"
-        )
-    if not rows:
-        return ["None."]
-    header = "| level | source | stage | code | message | span |"
-    return [header, "|---|---|---|---|---|---|", *rows]
-
-
-def _quarantine(bundles: Sequence[Bundle]) -> str:
-    rows = []
-    for b in bundles:
-        for f in b.clean.report.suspicious:
-            if f.level == Level.WARNING:  # what the cleaner could not repair or explain
-                rows.append(
-                    json.dumps(
-                        {
-                            "source": b.doc.id,
-                            "code": f.code,
-                            "begin": f.begin,
-                            "end": f.end,
-                            "raw_begin": f.raw_begin,
-                            "raw_end": f.raw_end,
-                            "raw_text": b.clean.raw_text[f.raw_begin : f.raw_end]
-                            if f.raw_begin is not None and f.raw_end is not None
-                            else None,
-                            "reason": f.message,
-                        },
-                        ensure_ascii=False,
-                        sort_keys=True,
-                    )
-                )
-    return "".join(r + "\n" for r in rows)
-
-
 def _metadata(bundles: Sequence[Bundle], started: datetime, ended: datetime, triples: int) -> Graph:
     g = bind_all(Graph())
     activity = CQR[f"build/{started.strftime('%Y%m%dT%H%M%SZ')}"]
@@ -407,7 +197,7 @@ def _metadata(bundles: Sequence[Bundle], started: datetime, ended: datetime, tri
         src = source_iri(b.doc.id)
         g.add((activity, PROV.used, src))
         g.add((src, DCTERMS.identifier, Literal(f"sha256:{b.doc.sha256}")))
-    g.add((assemble.DATASET, PROV.wasGeneratedBy, activity))
+    g.add((DATASET, PROV.wasGeneratedBy, activity))
     g.add((activity, RDFS.comment, Literal(f"{triples} triples in the data graph")))
     return g
 
@@ -490,19 +280,19 @@ def run(
             + "\n```\n\n## pySHACL\n\n```\n"
             + report.shacl_text
             + "\n```\n\n## Findings of the stages (root causes are often here)\n\n"
-            + "\n".join(_findings_table(bundles, assembled.findings))
+            + "\n".join(findings_table(bundles, assembled.findings))
             + "\n",
             encoding="utf-8",
         )
         raise BuildError(report.summary(), failed)
-    stats = _stats(bundles, assembled, report, reconciliation)
+    built = build_report(bundles, assembled, report, reconciliation)
     ended = datetime.now(UTC).replace(microsecond=0)
     files = export.render_files(
         assembled.data,
         _metadata(bundles, started, ended, len(assembled.data)),
-        stats,
-        _report_md(stats, bundles, assembled.findings),
-        _quarantine(bundles),
+        built.to_json(),
+        report_md(built, bundles, assembled.findings),
+        quarantine(bundles),
         cleaning_log(bundles),
         curation_queue.render(
             [b.extraction for b in bundles],
@@ -517,7 +307,7 @@ def run(
     return BuildResult(
         out_dir=Path(out_dir),
         version_dir=version_dir,
-        stats=stats,
+        report=built,
         findings=findings,
         seconds=time.perf_counter() - t0,
         stage_seconds=clock.times,

@@ -39,7 +39,8 @@ LAYOUT_FILE = Path(__file__).resolve().parents[1] / "curation" / "layout.yaml"
 FRONT_MATTER = "front-matter"
 BYLINE = "byline"
 MAX_HEADING_CHARS = 40
-_TERMINAL = frozenset("。；;！？!?")
+SENTENCE_MARKS = frozenset("。；;！？!?")
+"""Marks that end a sentence (both scripts and widths write the same ones)."""
 _NON_HEADING_PUNCT = re.compile(r"[。；;！？!?,，、:：]")
 _DATELINE = re.compile(r"(?:19|20)\d\d[-/年.]\d{1,2}[-/月.]\d{1,2}")
 #: kinds of line that are not statements (what ``non_statements`` reports)
@@ -94,7 +95,7 @@ def _is_byline(text: str) -> bool:
     return (
         bool(layout().byline.match(folded))
         and len(text) <= MAX_HEADING_CHARS
-        and not any(ch in _TERMINAL for ch in text)
+        and not any(ch in SENTENCE_MARKS for ch in text)
     )
 
 
@@ -140,7 +141,7 @@ def run(clean: CleanText) -> Segmentation:
         elif kind == "byline" and current["id"] != BYLINE:
             close(last_end)
             current = {"id": BYLINE, "heading": "", "begin": line.begin, "level": 0}
-        for n, (b, e) in enumerate(_split_sentences(clean.text, line.begin, line.end), 1):
+        for n, (b, e) in enumerate(sentence_spans(clean.text, line.begin, line.end), 1):
             sentences.append(
                 Sentence(
                     id=f"{clean.source_id}/p{line.paragraph:03d}s{n:02d}",
@@ -184,7 +185,7 @@ def non_statements(text: str) -> list[tuple[int, int, str]]:
 
 def _is_non_statement(line: _Line, kind: str, n_lines: int) -> bool:
     if kind == "title":
-        return n_lines > 1 and line.text[-1] not in _TERMINAL
+        return n_lines > 1 and line.text[-1] not in SENTENCE_MARKS
     if kind == "dateline":
         folded = fold_aligned(line.text)
         return bool(_DATELINE.search(folded) or layout().credit.search(folded))
@@ -271,25 +272,50 @@ def _is_credit_note(text: str) -> bool:
     return inner != text and bool(layout().credit.match(fold_aligned(inner)))
 
 
-def _split_sentences(text: str, begin: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside one line, trimmed of whitespace; never split inside brackets."""
+def sentence_spans(
+    text: str,
+    begin: int = 0,
+    end: int | None = None,
+    *,
+    marks: frozenset[str] = SENTENCE_MARKS,
+    nested: bool = True,
+    with_mark: bool = True,
+    trim: bool = True,
+) -> list[tuple[int, int]]:
+    """The one sentence splitter: spans of ``text[begin:end]`` cut after each of ``marks``.
+
+    Two readers want two cuts of the same marks. Segmentation (the defaults) never splits inside
+    brackets or quotes (``nested``), keeps the mark in its sentence and trims whitespace, so a
+    ``nif:Sentence`` is what a reader calls a sentence. The figure extractor
+    (``graph.pipeline.extract.metrics``) cuts at every mark and newline, inside quotes too, and
+    leaves the mark out (``nested=False, with_mark=False, trim=False``): a figure never spans a
+    mark, and a quoted sentence is its own unit. Empty spans are never returned.
+    """
+    end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     stack: list[str] = []
     start = begin
     for i in range(begin, end):
         ch = text[i]
-        if stack and ch == stack[-1]:
-            stack.pop()
-        elif ch in _OPEN:
-            stack.append(_OPEN[ch])
-        elif ch in _CLOSE:
-            pass  # a stray closer does not open anything
-        elif ch in _TERMINAL and not stack:
-            spans.append((start, i + 1))
+        if nested:
+            if stack and ch == stack[-1]:
+                stack.pop()
+                continue
+            if ch in _OPEN:
+                stack.append(_OPEN[ch])
+                continue
+            if ch in _CLOSE:
+                continue  # a stray closer does not open anything
+        if ch in marks and not stack:
+            spans.append((start, i + 1 if with_mark else i))
             start = i + 1
     spans.append((start, end))
     out = []
     for b, e in spans:
+        if not trim:
+            if e > b:
+                out.append((b, e))
+            continue
         seg = text[b:e]
         if seg.strip():
             lead = len(seg) - len(seg.lstrip())

@@ -23,7 +23,9 @@ from graph.curation.vocabularies import load_curation
 from graph.model import Candidate, Extraction, Level, Mention, Observation, SourceDocument
 from graph.namespaces import CQR, NIF, PROV
 from graph.pipeline import assemble, ingest, segment
-from graph.pipeline.assemble import Bundle, compatible, indicator_iri
+from graph.pipeline.assemble import Bundle
+from graph.pipeline.assemble_iris import INDICATOR_RULE, indicator_iri
+from graph.pipeline.assemble_observations import compatible
 from graph.text import to_hans, to_hant
 from graph.vocab import CQO, load_ontology, load_shapes
 
@@ -202,7 +204,7 @@ def test_one_indicator_across_scripts_curated_keeps_its_seed_iri_and_english() -
     }
     cand = CQR["indicator/wang-shang-ban-shi-zhi-shu"]
     assert (cand, CQO.curationStatus, CQO.Candidate) in g
-    assert g.value(cand, CQO.rule) == Literal(assemble.INDICATOR_RULE)
+    assert g.value(cand, CQO.rule) == Literal(INDICATOR_RULE)
     # a zh-Hant statement exists, so its label as written is the zh-Hant label
     assert _labels(g, cand) == {"zh-Hant": "網上辦事指數", "zh-Hans": "网上办事指数"}
     assert _validate(g) == []

@@ -18,7 +18,17 @@ from series_support import gold, in_build, series_build, series_rows
 from graph.model import InputError, Level
 from graph.namespaces import CQR, UNIT
 from graph.pipeline import checks
-from graph.pipeline.checks import Interval, half_unit, relative_growth, stated_interval, status_of
+from graph.pipeline.checks_figures import (
+    PARTS_RULE,
+    SHARE_RULE,
+    STAGE,
+    Interval,
+    half_unit,
+    relative_growth,
+    stated_interval,
+    status_of,
+)
+from graph.pipeline.checks_sentences import load_check_words
 from graph.pipeline.run import BuildResult
 from graph.sparql.engines import open_engine, run_query
 from graph.vocab import CQO
@@ -203,12 +213,12 @@ TEXT_RULES = (
 )
 # (rule, the checked figure as stated, status, computedValue or "")
 TEXT_EXPECTED = {
-    (checks.SHARE_RULE, "81%", "consistent", "81.0289"),  # 252/311 = 81.03%
-    (checks.SHARE_RULE, "35%", "inconsistent", "28.3333"),  # 3400/12000 = 28.33%
-    (checks.SHARE_RULE, "30%", "uncheckable", ""),  # 超200 of 800: at least 24.98%
-    (checks.PARTS_RULE, "9.1万个", "consistent", "91000"),  # 3.2万 + 5.9万
-    (checks.PARTS_RULE, "40个", "inconsistent", "27"),  # 共建成 40, listed 15 + 12
-    (checks.PARTS_RULE, "500个", "uncheckable", "400"),  # 其中 300 + 100: maybe not all
+    (SHARE_RULE, "81%", "consistent", "81.0289"),  # 252/311 = 81.03%
+    (SHARE_RULE, "35%", "inconsistent", "28.3333"),  # 3400/12000 = 28.33%
+    (SHARE_RULE, "30%", "uncheckable", ""),  # 超200 of 800: at least 24.98%
+    (PARTS_RULE, "9.1万个", "consistent", "91000"),  # 3.2万 + 5.9万
+    (PARTS_RULE, "40个", "inconsistent", "27"),  # 共建成 40, listed 15 + 12
+    (PARTS_RULE, "500个", "uncheckable", "400"),  # 其中 300 + 100: maybe not all
 }
 
 
@@ -263,13 +273,13 @@ def test_share_and_parts_inconsistencies_are_report_warnings(text_build: BuildRe
     for code in ("share-inconsistent", "parts-inconsistent"):
         lines = [ln for ln in report.splitlines() if code in ln]
         assert len(lines) == 1 and lines[0].startswith("| WARNING |"), report[-2000:]
-    warned = [f for f in text_build.findings if f.stage == checks.STAGE]
+    warned = [f for f in text_build.findings if f.stage == STAGE]
     assert {f.code for f in warned} == {"share-inconsistent", "parts-inconsistent"}
     assert all(f.level == Level.WARNING and f.begin is not None for f in warned)
 
 
 def test_check_words_are_folded_once(tmp_path: Path) -> None:
-    words = checks.load_check_words()
+    words = load_check_words()
     assert "占" in words.share and "占比" in words.share  # zh-Hant 佔 / 佔比, folded
     assert words.share.index("占比") < words.share.index("占")  # longest first
     bad = tmp_path / "checks.yaml"
@@ -279,4 +289,4 @@ def test_check_words_are_folded_once(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(InputError, match=r"^checks.yaml: share_from_counts.share lists '占' twice"):
-        checks.load_check_words(bad)
+        load_check_words(bad)

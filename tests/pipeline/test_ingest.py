@@ -11,9 +11,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from graph.curation.corrections import (
+    CORRECTION_COLUMNS,
+    DEFAULT_CORRECTIONS,
+    Correction,
+    load_corrections,
+)
 from graph.model import CleanText, Edit, InputError, SourceDocument
 from graph.pipeline import ingest
-from graph.pipeline.ingest import DEFAULT_CORRECTIONS, Correction, clean, decode, load_corrections
+from graph.pipeline.ingest import decode
+from graph.pipeline.ingest_rules import clean
 from graph.pipeline.sources import load_sources
 from graph.text import han_count
 
@@ -37,7 +44,7 @@ def _doc(raw: bytes, encoding: str = "utf-8") -> SourceDocument:
 @pytest.fixture(scope="module")
 def no_corrections(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("corr") / "corrections.tsv"
-    path.write_text("\t".join(ingest.CORRECTION_COLUMNS) + "\n", encoding="utf-8")
+    path.write_text("\t".join(CORRECTION_COLUMNS) + "\n", encoding="utf-8")
     return path
 
 
@@ -500,7 +507,7 @@ def test_report_is_a_dataclass_copy_safe(real: CleanText) -> None:
 
 def _tsv(tmp_path: Path, *rows: tuple[str, ...]) -> Path:
     path = tmp_path / "corrections.tsv"
-    lines = ["\t".join(ingest.CORRECTION_COLUMNS), *("\t".join(r) for r in rows)]
+    lines = ["\t".join(CORRECTION_COLUMNS), *("\t".join(r) for r in rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from graph.model import CleaningReport, CleanText, Segmentation
 from graph.pipeline import ingest, segment
 from graph.pipeline.sources import load_sources
+from graph.text import to_hans, to_hant
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "segments.tsv"
 UPDATE = os.environ.get("CQKG_UPDATE_GOLDEN") == "1"  # CQKG_UPDATE_GOLDEN=1 pytest ... refreshes
@@ -202,3 +204,26 @@ def test_a_byline_line_is_only_itself_and_turn_markers_are_statements(script: st
     kinds = [(text[b:e], k) for b, e, k in segment.non_statements(text)]
     assert [k for _, k in kinds] == ["title", "dateline", "byline-line", "byline"]
     assert not any(t.startswith(("記者", "记者")) for t, _ in kinds)
+
+
+@pytest.mark.parametrize("to_script", [to_hant, to_hans])
+def test_one_splitter_gives_both_cuts(to_script: Callable[[str], str]) -> None:
+    """Sentences keep quotes whole and their mark; figure units cut inside quotes, without it."""
+    text = to_script("江北区新建基站120个。他说：“增长很快；还要建。” 明年继续！")
+    sentences = [text[b:e] for b, e in segment.sentence_spans(text)]
+    assert sentences == [
+        to_script("江北区新建基站120个。"),
+        to_script("他说：“增长很快；还要建。” 明年继续！"),  # a closing quote ends nothing
+    ]
+    marks = segment.SENTENCE_MARKS | {"\n"}
+    units = segment.sentence_spans(text, marks=marks, nested=False, with_mark=False, trim=False)
+    assert [text[b:e] for b, e in units] == [
+        to_script("江北区新建基站120个"),
+        to_script("他说：“增长很快"),
+        to_script("还要建"),
+        to_script("” 明年继续"),
+    ]
+    assert segment.sentence_spans(to_script("一。\n\n二"), marks=marks, nested=False) == [
+        (0, 2),
+        (4, 5),
+    ]

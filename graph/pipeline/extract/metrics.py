@@ -130,7 +130,6 @@ load_indicators = indicators.load_indicators
 # (graph.pipeline.extract.indicators); these few are matched on the folded text too.
 CONJUNCTIONS = tuple(fold_aligned(w) for w in ("和", "及", "與"))
 ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
-SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
 # | (and ｜, folded): the cell separator of a flattened table; each cell is a clause
 TABLE_CELL = "|"
 CLAUSE_SEPS = ",，、;；。" + TABLE_CELL
@@ -177,17 +176,6 @@ def exclusions(text: str, g: numbers.Grammar, folded: str | None = None) -> dict
 
 
 # ---------------------------------------------------------------- clauses
-
-
-def _sentence_units(text: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for m in SENTENCE_BREAK.finditer(text):
-        if m.start() > start:
-            out.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        out.append((start, len(text)))
-    return out
 
 
 def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
@@ -317,7 +305,10 @@ def run_with_accounting(
     _exclude_non_statements(text, skip, excluded)
     findings: list[Finding] = []
     drafts: list[_Draft] = []
-    for ub, ue in _sentence_units(text):
+    units = segment.sentence_spans(
+        text, marks=segment.SENTENCE_MARKS | {"\n"}, nested=False, with_mark=False, trim=False
+    )
+    for ub, ue in units:
         if any(b <= ub and ue <= e for b, e, _ in skip):
             continue  # headline, 原標題, dateline, credits: not statements
         drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))

@@ -1,0 +1,244 @@
+"""Assemble, part 2: candidates the text named, mentions, posts and relations.
+
+A candidate that a curated entry also names becomes that entry (curated wins); listed districts
+keep their place id; everything else stays a ``cqo:Candidate`` with its rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from graph.curation.registry import match_key
+from graph.model import (
+    Candidate,
+    Finding,
+    Level,
+    Observation,
+    Post,
+    Relation,
+)
+from graph.namespaces import CQR, ORG
+from graph.pipeline.assemble_iris import (
+    CLASS_IRI,
+    STAGE,
+    YEAR,
+    both_scripts,
+    edition_id,
+    edition_year,
+    entity_iri,
+    script_of,
+)
+from graph.pipeline.assemble_nodes import Bundle, NodeBuilder
+from graph.text import fold, slug, to_hans
+from graph.vocab import CQO
+
+_BRACKETS = re.compile(r"[《》〈〉\s]")
+
+
+class RelationBuilder(NodeBuilder):
+    """Adds candidates, posts and relations to the nodes of :class:`NodeBuilder`."""
+
+    def candidate_ids(self, b: Bundle) -> dict[str, tuple[str, str, Candidate | None]]:
+        """Candidate id -> (resolved id, class, the candidate if it stays one) for one source.
+
+        A curated entry with the same id or folded name wins, then the report edition a
+        candidate document names; anything else stays a candidate. Pure: writes no node.
+        """
+        out: dict[str, tuple[str, str, Candidate | None]] = {}
+        for cand in sorted(b.extraction.candidates, key=lambda c: (c.id, c.rule, c.label)):
+            if cand.cls not in CLASS_IRI or cand.id in out:
+                continue
+            curated = self.registry.get(cand.id) or self.registry.get(
+                self.registry_keys.get((cand.cls, match_key(cand.label)), "")
+            )
+            if curated is not None:
+                out[cand.id] = (curated.id, curated.cls, None)
+                continue
+            edition = self._candidate_edition(cand)
+            if edition is not None:
+                out[cand.id] = (edition_id(edition), "document", None)
+                continue
+            out[cand.id] = (cand.id, cand.cls, cand)
+        return out
+
+    def resolve_candidates(self, b: Bundle) -> dict[str, URIRef]:
+        """Candidate id -> node for one source: a curated entry or the edition wins, else the
+        candidate becomes its own node (typed, both scripts, ``cqo:rule``, ``cqo:Candidate``)."""
+        for cand in b.extraction.candidates:
+            if cand.cls not in CLASS_IRI:
+                self.findings.append(
+                    Finding(
+                        Level.WARNING,
+                        STAGE,
+                        "candidate-unknown-class",
+                        f"candidate {cand.id!r} ({cand.label}) has unknown class {cand.cls!r}",
+                        b.doc.id,
+                    )
+                )
+        out: dict[str, URIRef] = {}
+        for cid, (target, _cls, kept) in self.candidate_ids(b).items():
+            if kept is not None:
+                out[cid] = self.candidate(kept)
+            elif edition_year(target) is not None and target not in self.registry:
+                out[cid] = self.edition(edition_year(target) or "")
+            else:
+                out[cid] = self.entity(self.registry[target])
+        for cand in b.extraction.candidates:  # every rule that found a kept candidate
+            if out.get(cand.id) == entity_iri(cand.id) and cand.cls in CLASS_IRI:
+                self.g.add((out[cand.id], CQO.rule, Literal(cand.rule)))
+        return out
+
+    def _place_id(
+        self, entity_id: str, ids: Mapping[str, tuple[str, str, Candidate | None]]
+    ) -> str:
+        """The place an area or rank scope id names after candidate resolution, or ""."""
+        if entity_id in ids:
+            target, cls, _ = ids[entity_id]
+            return target if cls == "place" else ""
+        entity = self.registry.get(entity_id)
+        return entity_id if entity is not None and entity.cls == "place" else ""
+
+    def _resolve_places(
+        self, b: Bundle, obs: Observation, ids: Mapping[str, tuple[str, str, Candidate | None]]
+    ) -> Observation:
+        """Area, scope and subject of a figure through this source's candidates; an area or
+        scope that is no known place is reported and dropped (area: the source's default)."""
+        area = self._place_id(obs.area, ids) if obs.area else b.doc.area
+        if not area:
+            self.finding(
+                Level.WARNING,
+                "area-unknown",
+                f"area {obs.area!r} of {obs.stated_value!r} is no known place: "
+                f"the source's area {b.doc.area!r} is used",
+                b,
+                obs,
+            )
+            area = b.doc.area
+        scope = obs.rank_scope
+        if scope:
+            scope = self._place_id(scope, ids) or None
+            if scope is None:
+                self.finding(
+                    Level.WARNING,
+                    "scope-unknown",
+                    f"rank scope {obs.rank_scope!r} of {obs.indicator!r} is no known place: "
+                    "the observation has no scope",
+                    b,
+                    obs,
+                )
+        about = ids[obs.about][0] if obs.about and obs.about in ids else obs.about
+        return replace(obs, area=area, rank_scope=scope, about=about)
+
+    def _candidate_edition(self, cand: Candidate) -> str | None:
+        """The edition year when a candidate document is an edition of the report itself."""
+        template = self.edition_template
+        if cand.cls != "document" or not cand.edition or template is None:
+            return None
+        old = edition_year(template.id) or ""
+        wanted = _BRACKETS.sub("", fold(template.label.replace(old, cand.edition)))
+        return cand.edition if _BRACKETS.sub("", fold(cand.label)) == wanted else None
+
+    def candidate(self, cand: Candidate) -> URIRef:
+        node = entity_iri(cand.id)
+        g = self.g
+        if node in self.entities:
+            return node
+        self.entities.add(node)
+        g.add((node, RDF.type, CLASS_IRI[cand.cls]))
+        g.add((node, CQO.curationStatus, CQO.Candidate))
+        self.labels(node, cand.label, lang=script_of(cand.lang))
+        if cand.cls == "document" and cand.edition and YEAR.fullmatch(cand.edition):
+            g.add((node, CQO.edition, Literal(cand.edition, datatype=XSD.gYear)))
+        self.counts[f"entities.{cand.cls}"] += 1
+        self.counts["entities"] += 1
+        self.counts["candidates"] += 1
+        return node
+
+    def mention_target(
+        self, b: Bundle, entity_id: str, surface: str, candidates: Mapping[str, URIRef]
+    ) -> URIRef | None:
+        if entity_id in self.registry:
+            year = edition_year(entity_id)
+            if year is not None and year != b.edition and not YEAR.search(surface):
+                # 《報告》 in an article on another edition means that edition, not the
+                # registry's (the 2022 report must not become the 2023 report's mention)
+                return self.edition(b.edition)
+            return self.entity(self.registry[entity_id])
+        return candidates.get(entity_id)
+
+    def predicate(self, curie: str) -> URIRef:
+        prefix, _, local = curie.partition(":")
+        if prefix == "cqo":
+            return URIRef(getattr(CQO, local))
+        if prefix == "org":
+            return URIRef(getattr(ORG, local))
+        raise ValueError(f"unknown relation predicate {curie!r}")
+
+    def ref(self, entity_id: str, candidates: Mapping[str, URIRef]) -> URIRef:
+        """The node of a registry id, a candidate id of this source (possibly resolved to a
+        curated entry or an edition), or any other resource id such as a post."""
+        return candidates.get(entity_id) or entity_iri(entity_id)
+
+    def _agency_name(self, b: Bundle, agency_id: str) -> tuple[str, str]:
+        """(name in the source's script, English name or "") of a registry or candidate agency."""
+        lang = script_of(b.doc.language)
+        agency = self.registry.get(agency_id)
+        if agency is not None:
+            return (agency.label if lang == "zh-Hant" else to_hans(agency.label)), agency.en
+        for cand in b.extraction.candidates:
+            if cand.id == agency_id:
+                hant, hans = both_scripts(cand.label, script_of(cand.lang))
+                return (hant if lang == "zh-Hant" else hans), ""
+        return "", ""
+
+    def post(
+        self,
+        b: Bundle,
+        post: Post,
+        sentences: Mapping[str, URIRef],
+        candidates: Mapping[str, URIRef],
+    ) -> None:
+        g = self.g
+        lang = script_of(b.doc.language)
+        node = CQR[post.id]
+        agency_label, agency_en = self._agency_name(b, post.agency)
+        title_en = self.cur.title_en(post.title)
+        g.add((node, RDF.type, ORG.Post))
+        self.labels(
+            node,
+            f"{agency_label}{post.title}",
+            f"{title_en}, {agency_en}" if agency_en and title_en else None,
+            lang=lang,
+        )
+        role = CQR[f"role/{slug(post.title)}"]
+        g.add((role, RDF.type, ORG.Role))
+        self.labels(role, post.title, title_en or None, lang=lang)
+        g.add((node, ORG.role, role))
+        evidence = self.span(b, post.begin, post.end, sentences.get(post.sentence_id))
+        agency = self.ref(post.agency, candidates)
+        holder = self.ref(post.holder, candidates)
+        self.assertion(node, ORG.postIn, agency, evidence, "post")
+        self.assertion(holder, ORG.holds, node, evidence, "post")
+        g.add((node, ORG.heldBy, holder))
+        self.counts["posts"] += 1
+
+    def relation(
+        self,
+        b: Bundle,
+        rel: Relation,
+        sentences: Mapping[str, URIRef],
+        candidates: Mapping[str, URIRef],
+    ) -> None:
+        evidence = self.span(b, rel.begin, rel.end, sentences.get(rel.sentence_id))
+        self.assertion(
+            self.ref(rel.subject, candidates),
+            self.predicate(rel.predicate),
+            self.ref(rel.object, candidates),
+            evidence,
+            rel.rule,
+        )
