@@ -8,7 +8,7 @@ what is wrong, so a reviewer who edits a list sees at once which file and which 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,21 @@ def str_list(path: Path, data: dict[str, Any], key: str) -> list[str]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise InputError(f"{path.name}: {key} must be a non-empty list of strings")
     return value
+
+
+def folded_words(path: Path, where: str, raw: list[Any], fold: Callable[[str], str]) -> list[str]:
+    """Each entry of a curated word list folded with ``fold`` (the fold of the text it is
+    matched on), refusing a non-word entry and a word that folds onto an earlier one: a list
+    written once for both scripts must not name the same word in each."""
+    out: list[str] = []
+    for w in raw:
+        if not isinstance(w, str) or not w:
+            raise InputError(f"{path.name}: {where} has a non-word entry {w!r}")
+        f = fold(w)
+        if f in out:
+            raise InputError(f"{path.name}: {where} lists {w!r} twice (folded: {f!r})")
+        out.append(f)
+    return out
 
 
 def positive_int(path: Path, data: dict[str, Any], key: str) -> int:

@@ -17,6 +17,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from graph.curation.schema import folded_words, longest_first
 from graph.model import Finding, InputError, Level
 from graph.namespaces import CQR, NIF, PROV
 from graph.pipeline.checks_figures import (
@@ -59,15 +60,7 @@ def _word_list(data: Any, section: str, key: str, path: Path) -> tuple[str, ...]
     raw = block.get(key) if isinstance(block, dict) else None
     if not isinstance(raw, list) or not raw:
         raise InputError(f"{path.name}: {section}.{key} must be a non-empty list of words")
-    out: list[str] = []
-    for w in raw:
-        if not isinstance(w, str) or not w:
-            raise InputError(f"{path.name}: {section}.{key} has a non-word entry {w!r}")
-        f = fold_word(w)
-        if f in out:
-            raise InputError(f"{path.name}: {section}.{key} lists {w!r} twice (folded: {f!r})")
-        out.append(f)
-    return tuple(sorted(out, key=lambda w: (-len(w), w)))  # longest first
+    return longest_first(folded_words(path, f"{section}.{key}", raw, fold_word))
 
 
 def load_check_words(path: Path = CHECK_WORDS_FILE) -> CheckWords:

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from graph.curation import CURATION_DIR
+from graph.curation.schema import folded_words
 from graph.model import InputError
 from graph.text import fold
 
@@ -129,16 +130,7 @@ def _need(data: Any, key: str, path: Path, kind: type) -> Any:
 
 
 def _words(data: Any, key: str, path: Path) -> tuple[str, ...]:
-    raw = _need(data, key, path, list)
-    out: list[str] = []
-    for w in raw:
-        if not isinstance(w, str) or not w:
-            raise InputError(f"{path.name}: {key!r} has a non-word entry {w!r}")
-        f = fold_word(w)
-        if f in out:
-            raise InputError(f"{path.name}: {key!r} lists {w!r} twice (after folding: {f!r})")
-        out.append(f)
-    return tuple(out)
+    return tuple(folded_words(path, repr(key), _need(data, key, path, list), fold_word))
 
 
 def _word(data: Any, key: str, path: Path) -> str:
