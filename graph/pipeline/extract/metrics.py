@@ -117,7 +117,7 @@ from graph.model import (
 )
 from graph.model import InputError as InputError  # re-exported: load_indicators raises it
 from graph.pipeline import segment
-from graph.pipeline.extract import indicators, numbers, period, values
+from graph.pipeline.extract import indicators, numbers, period, values, values_exclusions
 from graph.pipeline.extract.grammar import fold_aligned
 
 STAGE = "extract.metrics"
@@ -172,7 +172,7 @@ class _Draft:
 
 def exclusions(text: str, g: numbers.Grammar, folded: str | None = None) -> dict[int, str]:
     """Digit-run start -> reason, for every number that is documented as not a figure."""
-    return values.exclusions(text, g, folded, CLAUSE_SEPS, SPACES)
+    return values_exclusions.exclusions(text, g, folded, CLAUSE_SEPS, SPACES)
 
 
 # ---------------------------------------------------------------- clauses
