@@ -1,0 +1,164 @@
+"""Clauses, figure drafts and label trimming for :mod:`graph.pipeline.extract.metrics`: a
+sentence cut at its clause separators (never inside brackets or quotes, never at a thousands
+comma), the draft a figure becomes before it is resolved, and the cuts that trim a label to the
+measured noun phrase. Apart so the resolver and the findings read the same objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.pipeline.extract import indicators, numbers, values
+from graph.pipeline.extract.grammar import fold_aligned
+
+# The figure grammar's words (scopes, rank/tier/growth words, non-figures) are data in
+# graph/curation/grammar.yaml, matched on the folded text by graph.pipeline.extract.values.
+# Label words (what is trimmed from an indicator label) are data in graph/curation/labels.yaml
+# (graph.pipeline.extract.indicators); these few are matched on the folded text too.
+CONJUNCTIONS = tuple(fold_aligned(w) for w in ("和", "及", "與"))
+ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
+# | (and ｜, folded): the cell separator of a flattened table; each cell is a clause
+TABLE_CELL = "|"
+CLAUSE_SEPS = ",，、;；。" + TABLE_CELL
+OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」"}
+SPACES = numbers.SPACE_CHARS
+
+DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(slots=True)
+class _Clause:
+    begin: int
+    end: int
+    sep_before: str  # the separator that opened this clause ("" at sentence start)
+    has_value: bool = False
+
+
+_Value = values.Value
+
+
+@dataclass(slots=True)
+class _Draft:
+    indicator: str
+    val: _Value
+    kind: str
+    begin: int
+    end: int
+    right_end: int
+    clause_begin: int
+    growth_of: _Draft | None = None
+    refines: _Draft | None = None
+    duration: int | None = None
+    about_end: int = 0  # mentions in [clause_begin, about_end) may be what is measured
+    about_from: _Draft | None = None  # inherited statement: measure the same entity
+    extra_digits: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
+    out: list[_Clause] = []
+    stack: list[str] = []
+    start, sep = begin, ""
+    for i in range(begin, end):
+        ch = text[i]
+        if stack and ch == stack[-1]:
+            stack.pop()
+        elif ch in OPEN_CLOSE:
+            stack.append(OPEN_CLOSE[ch])
+        elif not stack and ch in CLAUSE_SEPS and not numbers.is_thousands_comma(text, i):
+            out.append(_Clause(start, i, sep))
+            start, sep = i + 1, ch
+    out.append(_Clause(start, end, sep))
+    return [c for c in out if c.end > c.begin]
+
+
+def _strip(text: str, b: int, e: int) -> tuple[int, int]:
+    while b < e and text[b] in SPACES:
+        b += 1
+    while e > b and text[e - 1] in SPACES:
+        e -= 1
+    return b, e
+
+
+def _clean_left(ft: str, b: int, e: int) -> tuple[int, int]:
+    """Trim a subject span of ``ft`` (the aligned folded text) with ``labels.yaml``."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    if rules.topic_marker:
+        dui = ft.find(rules.topic_marker, b, e)
+        if dui >= 0:
+            b = dui + len(rules.topic_marker)
+    b, e = _strip(ft, rules.opening_end(ft, b, e), e)
+    changed = True
+    while changed and b < e:
+        changed = False
+        m = rules.leading.match(ft, b, e) if rules.leading else None
+        if m:
+            b, changed = m[1], True
+        b, e = _strip(ft, b, e)
+        t = rules.trailing.suffix(ft, b, e) if rules.trailing else None
+        if t:
+            e, changed = t[0], True
+        b, e = _strip(ft, b, e)
+    return b, e
+
+
+def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]:
+    """Trim the counted noun after a value (span of the aligned folded text ``ft``)."""
+    rules = indicators.label_rules()
+    b, e = _strip(ft, b, e)
+    m = rules.right_magnitudes.match(ft, b, e) if rules.right_magnitudes else None
+    if m:
+        # a magnitude the number grammar did not read: it and its unit are not the name
+        b = m[1]
+        unit = next((u for u in _folded_units(g) if ft.startswith(u, b, e)), "")
+        b += len(unit)
+    m = rules.right_leading.match(ft, b, e) if rules.right_leading else None
+    if m:
+        b = m[1]
+    stops = [i for i in (ft.find(w, b, e) for w in rules.right_stop) if i >= 0]
+    if stops:
+        e = min(stops)  # 23個數據中心項目納入國家算力網絡布局: the noun ends at the verb
+    if b < e and ft[e - 1] in CONJUNCTIONS:
+        e -= 1
+    if b < e and ft[e - 1] == "中":
+        e -= 1
+    b, e = _strip(ft, b, e)
+    if not re.search(r"[\u4e00-\u9fff]", ft[b:e]):
+        return b, b
+    if e - b == 1:
+        return b, b  # one character right after a number is a measure word, not a name (9.6萬路)
+    return b, e
+
+
+def _folded_units(g: numbers.Grammar) -> list[str]:
+    return sorted({fold_aligned(u.surface) for u in g.units}, key=lambda u: (-len(u), u))
+
+
+def _row_header(ft: str, clauses: list[_Clause], ci: int) -> tuple[int, int] | None:
+    """``互聯網普及率 | 81.2% | 75.6%``: a bare cell of a flattened table row is a figure of the
+    statistic named by the row's first cell (a value-less clause), or None."""
+    i = ci
+    while i > 0 and clauses[i].sep_before == TABLE_CELL:
+        i -= 1
+    if i == ci or clauses[i].has_value:
+        return None
+    b, e = _clean_left(ft, clauses[i].begin, clauses[i].end)
+    return (b, e) if e > b else None
+
+
+def _respectively(ft: str, left: tuple[int, int]) -> list[tuple[int, int]]:
+    """``A和B分別達到144個、958個``: the joined names, one per value in order ([] if not so)."""
+    b, e = left
+    word = next((w for w in indicators.label_rules().respectively if ft.endswith(w, b, e)), "")
+    if not word:
+        return []
+    e -= len(word)
+    out, start = [], b
+    for i in range(b, e + 1):
+        if i == e or ft[i] in CONJUNCTIONS or ft[i] == "、":
+            nb, ne = _clean_left(ft, start, i)
+            if ne > nb:
+                out.append((nb, ne))
+            start = i + 1
+    return out if len(out) >= 2 else []
