@@ -30,11 +30,12 @@ from pathlib import Path
 
 import yaml
 
+from graph.curation import CURATION_DIR
 from graph.model import CleanText, InputError, Section, Segmentation, Sentence
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.text import slug
 
-LAYOUT_FILE = Path(__file__).resolve().parents[1] / "curation" / "layout.yaml"
+LAYOUT_FILE = CURATION_DIR / "layout.yaml"
 
 FRONT_MATTER = "front-matter"
 BYLINE = "byline"
