@@ -24,8 +24,6 @@ ENTITY_FORMATS = {f.name: f.media_type for f in formats.offered("graph", served=
 }
 #: media types (with aliases) of the served graph formats, for the resource pages' Accept
 GRAPH_MEDIA = {m for f in formats.offered("graph", served=True) for m in f.media_types}
-accepted = formats.accepted
-all_supported = formats.acceptable
 
 
 def negotiate(accept: str | None, kind: str) -> tuple[str, str] | None:
@@ -158,8 +156,6 @@ __all__ = [
     "BodyTimeout",
     "Gone",
     "Unsupported",
-    "accepted",
-    "all_supported",
     "describe_query",
     "negotiate",
     "query_params",

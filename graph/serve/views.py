@@ -32,8 +32,6 @@ from graph.serve.protocol import (
     BodyTimeout,
     Gone,
     Unsupported,
-    accepted,
-    all_supported,
     describe_query,
     negotiate,
     query_params,
@@ -136,7 +134,7 @@ async def sparql(request: Request) -> Response:
     served = formats.offered(served=True)
     if fmt is not None and fmt not in [f.name for f in served]:
         return _bad(f"format must be one of {', '.join(f.name for f in served)}")
-    if fmt is None and not all_supported(accept):
+    if fmt is None and not formats.acceptable(accept):
         return JSONResponse(
             {
                 "error": "not-acceptable",
@@ -245,7 +243,7 @@ async def entity(request: Request) -> Response:
         wanted = next(
             (
                 m
-                for m in accepted(request.headers.get("accept", ""))
+                for m in formats.accepted(request.headers.get("accept", ""))
                 if m in GRAPH_MEDIA or m in ("text/html", "*/*")
             ),
             "text/html",
