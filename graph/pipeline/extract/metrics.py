@@ -98,6 +98,12 @@ Growth, repetitions, refinements, about
       separates it from the previous figure of the sentence) the previous figure's ``about``:
       a 、-list continues with the same subject (渝快辦 … 2637萬人、辦件量達2.7億件).
 
+Where the rules live: the clause reader and the label cuts in
+:mod:`graph.pipeline.extract.metrics_clauses`, the shared statements in
+:mod:`graph.pipeline.extract.metrics_shared`, what is reported instead of dropped in
+:mod:`graph.pipeline.extract.metrics_findings`; this module drafts each figure of a sentence
+and finishes the observations.
+
 Output is sorted by (begin, value_begin, indicator); ``growth_of``/``refines`` are indexes
 into that sorted list. ``begin``/``end`` span the statement (indicator .. value).
 """
@@ -117,7 +123,7 @@ from graph.model import (
 )
 from graph.model import InputError as InputError  # re-exported: load_indicators raises it
 from graph.pipeline import segment
-from graph.pipeline.extract import indicators, numbers, period, values, values_exclusions
+from graph.pipeline.extract import indicators, numbers, values, values_exclusions
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import (
     ABOUT_CLASSES,
@@ -126,7 +132,6 @@ from graph.pipeline.extract.metrics_clauses import (
     DIGIT_RUN,
     SPACES,
     TABLE_CELL,
-    _Clause,
     _clauses,
     _clean_left,
     _clean_right,
@@ -141,6 +146,7 @@ from graph.pipeline.extract.metrics_findings import (
     _indicator_findings,
     _leftover_findings,
 )
+from graph.pipeline.extract.metrics_shared import _resolve
 
 STAGE = "extract.metrics"
 INDICATORS_FILE = indicators.INDICATORS_FILE
@@ -153,15 +159,6 @@ load_indicators = indicators.load_indicators
 def exclusions(text: str, g: numbers.Grammar, folded: str | None = None) -> dict[int, str]:
     """Digit-run start -> reason, for every number that is documented as not a figure."""
     return values_exclusions.exclusions(text, g, folded, CLAUSE_SEPS, SPACES)
-
-
-# ---------------------------------------------------------------- clauses
-
-
-# ---------------------------------------------------------------- values
-
-
-# ---------------------------------------------------------------- labels
 
 
 # ---------------------------------------------------------------- run
@@ -360,114 +357,6 @@ def _unit_drafts(
             prev_right_end = right[1] if right[1] > right[0] else v.end
             out.extend(_resolve(text, d, out, clauses, ci, findings, folded))
     return out
-
-
-def _resolve(
-    text: str,
-    d: _Draft,
-    earlier: list[_Draft],
-    clauses: list[_Clause],
-    ci: int,
-    findings: list[Finding],
-    folded: str,
-) -> list[_Draft]:
-    """Apply the shared-statement rules; returns the drafts this value yields."""
-    label = d.indicator
-    items = values.patterns().items.match(fold_aligned(label))
-    if items:
-        n = values.cn_or_int(items.group("n")) or 0
-        named = [c for c in clauses[:ci] if not c.has_value]
-        if n == 0 or len(named) < n:
-            findings.append(
-                Finding(
-                    Level.WARNING,
-                    STAGE,
-                    "indicators-not-named",
-                    f"{label!r} but only {len(named)} indicator clauses precede it",
-                    "",
-                    d.begin,
-                    d.end,
-                )
-            )
-            return []
-        out = []
-        for c in named[-n:]:
-            b, e = _clean_left(folded, c.begin, c.end)
-            out.append(
-                replace(
-                    d,
-                    indicator=text[b:e],
-                    begin=b,
-                    clause_begin=c.begin,
-                    about_end=e,
-                    extra_digits=list(d.extra_digits),
-                )
-            )
-        return out
-    raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
-    if d.val.kind == "quantity" and raw_left.endswith(fold_aligned("均")):
-        out = []
-        i = ci
-        while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
-            i -= 1
-            b, e = _clean_left(folded, clauses[i].begin, clauses[i].end)
-            out.insert(
-                0,
-                replace(
-                    d,
-                    indicator=text[b:e],
-                    begin=b,
-                    clause_begin=clauses[i].begin,
-                    about_end=e,
-                    extra_digits=[],
-                ),
-            )
-        return [*out, d]
-    prev = earlier[-1] if earlier else None
-    rules = indicators.label_rules()
-    if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
-        target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
-        if target is not None:
-            d.indicator, d.growth_of, d.about_from = target.indicator, target, target
-        elif prev is not None:  # 排名第十二位,較上年提升2位: the change of the rank's statistic
-            d.indicator, d.about_from = prev.indicator, prev
-        d.begin = d.val.match_begin
-        return [d]
-    if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
-        d.indicator, d.about_from = prev.indicator, prev
-        d.begin = _clause_start(text, d)
-    elif rules.is_relative(fold_aligned(label)) and prev is not None:
-        relative = _without_base_area(label)
-        if fold_aligned(prev.indicator).endswith(fold_aligned(relative)):
-            # 用戶占比為54.3%,占比較上年末提高: the same share again, not a share of a share
-            d.indicator, d.about_from = prev.indicator, prev
-        else:
-            d.indicator = prev.indicator + relative
-    elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
-        d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
-    return [d]
-
-
-def _after_subset(ft: str, d: _Draft) -> bool:
-    """True when the clause opens with a subset marker (其中)."""
-    b, _ = _strip(ft, d.clause_begin, d.val.begin)
-    return any(ft.startswith(w, b) for w in indicators.label_rules().subset_markers)
-
-
-def _without_base_area(label: str) -> str:
-    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's area is the figure's area.
-
-    The share's label is composed anyway (the previous statistic + the share), so the area
-    word after its first character (占) is left out; the area itself is read by period.py.
-    """
-    folded = fold_aligned(label)
-    m = period.area_pattern().match(folded, 1)
-    return label[:1] + label[m.end() :] if m and len(label) > m.end() else label
-
-
-def _clause_start(text: str, d: _Draft) -> int:
-    b, _ = _strip(text, d.clause_begin, d.val.begin)
-    return b
 
 
 def _finish(
