@@ -63,11 +63,15 @@ Clauses and indicator labels
     ``periods.yaml``; not the 重慶 of 重慶市民), time and "as of" context (截至2022年底,
     2023年, 去年), 據…顯示, discourse and aggregation words (其中, 累計, 已, 共), comparison
     bases (較2021年底), an actor with a light verb that only states creation or gathering
-    (高校建成X, “城市大腦”歸集X); an opening verb (新建, 歸集) stays when only an area or a
-    period stands before it (全年新建光纜線路 is a flow). Trimmed at the end: linking and
-    standing verbs (達, 為, 保持在, 提升至), 均, 中, and for ranks everything from the rank
-    verb on. The counted noun loses a magnitude the grammar missed, a leading 的, whatever
-    follows 納入/入選, and is dropped when it is a single measure word (9.6萬路). Verbs that
+    (高校建成X, “城市大腦”歸集X, 全市受理X), a platform before 累計 (“X”平台累計註冊用戶),
+    a plan's light words (計劃, 力爭); an opening verb (新建, 歸集) stays when only an area or
+    a period stands before it (全年新建光纜線路 is a flow), and so does 新增 (a count of new
+    items is its own statistic, docs/decisions/0012). Trimmed at the end (first, so a leading
+    rule never sees the verb before the value): linking and standing verbs (達, 為, 保持在,
+    提升至, 力爭), 均, 中, a from-to frame (由上年的…回落至), a comparison the value belongs
+    to (天津的普及率高於重慶的78.1%), and for ranks everything from the rank verb on. The
+    counted noun loses a magnitude the grammar missed, a leading 的, whatever follows 納入/入選
+    or a level verb (回落至), and is dropped when it is a single measure word (9.6萬路). Verbs that
     name the measured activity stay (約談網站 and 關停網站 are two indicators); names stay in
     the label (“渝快辦”服務) so a label never depends on the entity registry. Quotation marks
     around the value itself are dropped (成渝“5毫秒”城市圈 -> 成渝城市圈). Headline, 原標題,
@@ -81,7 +85,12 @@ Shared statements
     * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) or one that
       only points back (這一數字, 規模, 數量, 平均水平) takes the indicator of the previous
       observation of the sentence; a share or rate of it (``占比``, ``增速``, ``占…的比重``)
-      is prefixed with it (``IPv6用戶連接總數占比``, ``標識解析量增速``).
+      is prefixed with it (``IPv6用戶連接總數占比``, ``標識解析量增速``; a share with no base
+      noun keeps its area, ``占全國比重``); a growth noun before 個百分點 is the change of the
+      rate itself (``增速高於全國2.3個百分點`` -> 數字經濟規模增速).
+    * The first figure of a sentence with no subject takes the statistic an earlier value-less
+      clause names (``對全市38個區縣的數字化發展水平進行了評估,渝北區排名第2位``,
+      ``5G基站總量上,重慶為10.2萬個``; frames in labels.yaml ``named_statistic``).
     * ``X和Y`` inside one clause: Y shares X's subject (``賦能300余家金融機構和1.9億用戶``).
 
 Growth, repetitions, refinements, about
@@ -312,8 +321,9 @@ def _unit_drafts(
             ):
                 kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
             elif v.kind == "quantity":
+                rate_change = fold_aligned(v.unit) in indicators.label_rules().rate_change_units
                 grown = values.growth_word(
-                    folded, left[0], left[1], keep_nouns=v.value_max is not None
+                    folded, left[0], left[1], keep_nouns=v.value_max is not None or rate_change
                 )
                 if grown is not None:
                     kind = "growth"

@@ -95,6 +95,11 @@ def _resolve(
             d.indicator, d.about_from = prev.indicator, prev
         d.begin = d.val.match_begin
         return [d]
+    if not label.strip(SPACES) and prev is None:
+        frame = _statistic_named_before(folded, clauses, ci)
+        if frame is not None:  # 对…的数字化发展水平进行了评估,渝北区排名第2位
+            d.indicator = text[frame[0] : frame[1]]
+        return [d]
     if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
         d.indicator, d.about_from = prev.indicator, prev
         d.begin = _clause_start(text, d)
@@ -124,7 +129,31 @@ def _without_base_area(label: str) -> str:
     """
     folded = fold_aligned(label)
     m = period.area_pattern().match(folded, 1)
-    return label[:1] + label[m.end() :] if m and len(label) > m.end() else label
+    if not m or len(label) <= m.end():
+        return label
+    if indicators.label_rules().is_bare_share(folded[m.end() :]):
+        return label  # 占全国比重: no base noun, the area is the base (a share of the nation's)
+    return label[:1] + label[m.end() :]
+
+
+def _statistic_named_before(ft: str, clauses: list[_Clause], ci: int) -> tuple[int, int] | None:
+    """The statistic an earlier value-less clause of the sentence names, trimmed, or None.
+
+    ``對全市38個區縣的數字化發展水平進行了評估,渝北區排名第2位``: the rank clause names only
+    the ranked one (an area, trimmed), the statistic is named before it; ``5G基站總量上,
+    重慶為10.2萬個``: a topic clause. Nearest clause first; the frames are labels.yaml's
+    ``named_statistic``. A clause with a figure of its own is never a frame (its statistic is
+    that figure's; a ranked population, 全市38個區縣的…, is not a figure).
+    """
+    rules = indicators.label_rules()
+    for c in reversed(clauses[:ci]):
+        b, e = _strip(ft, c.begin, c.end)
+        span = rules.statistic_named(ft, b, e)
+        if span is not None:
+            nb, ne = _clean_left(ft, *span)
+            if ne > nb:
+                return nb, ne
+    return None
 
 
 def _clause_start(text: str, d: _Draft) -> int:
