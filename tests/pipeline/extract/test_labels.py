@@ -303,3 +303,4 @@ def test_a_topic_clause_names_the_figures_after_it() -> None:
     _both("快遞網點總量上,四川為1200個,貴州為950個。", ["快遞網點總量"] * 2)
     # a clause ending in 以上 is a bound, not a topic: it names no statistic
     _both("規模以上,四川為120家。", [""])
+    _both("在此基礎上,四川為120家。", [""])
