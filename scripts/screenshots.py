@@ -59,15 +59,21 @@ def _viewer(browser: Any, build: Path, tmp: Path, out: Path, focus: str, hops: i
         page.close()
 
 
-def _query_page(browser: Any, url: str, out: Path) -> None:
-    """``/query``: the shipped ``organizers`` query run in its tab, rows sorted by name."""
-    ctx = browser.new_context(viewport={"width": 1300, "height": 1000})
+def _run_shipped(browser: Any, url: str, name: str, width: int) -> tuple[Any, Any]:
+    """(context, page): a fresh context on ``/query`` with shipped query ``name`` run in its tab."""
+    ctx = browser.new_context(viewport={"width": width, "height": 1000})
     page = ctx.new_page()
     page.goto(f"{url}/query")
     page.wait_for_function("window.__cqkgYasgui", timeout=15_000)
-    page.select_option("#examples", "organizers")
-    page.wait_for_function("window.__cqkgYasgui.getTab().getName() === 'organizers'")
+    page.select_option("#examples", name)
+    page.wait_for_function(f"window.__cqkgYasgui.getTab().getName() === {name!r}")
     page.click(f"{ACTIVE} .yasqe_queryButton")
+    return ctx, page
+
+
+def _query_page(browser: Any, url: str, out: Path) -> None:
+    """``/query``: the shipped ``organizers`` query run in its tab, rows sorted by name."""
+    ctx, page = _run_shipped(browser, url, "organizers", 1300)
     page.wait_for_selector(f"{ACTIVE} .yasr table.dataTable tbody tr", timeout=15_000)
     page.locator(f"{ACTIVE} .yasr th", has_text="name").first.click()
     page.wait_for_selector(f"{ACTIVE} .yasr th.dt-ordering-asc", timeout=5_000)
@@ -87,13 +93,7 @@ def _query_page(browser: Any, url: str, out: Path) -> None:
 
 def _construct_in_viewer(browser: Any, url: str, out: Path) -> None:
     """The shipped ``neighbourhood`` CONSTRUCT run on ``/query``, then "open in the viewer"."""
-    ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
-    page = ctx.new_page()
-    page.goto(f"{url}/query")
-    page.wait_for_function("window.__cqkgYasgui", timeout=15_000)
-    page.select_option("#examples", "neighbourhood")
-    page.wait_for_function("window.__cqkgYasgui.getTab().getName() === 'neighbourhood'")
-    page.click(f"{ACTIVE} .yasqe_queryButton")
+    ctx, page = _run_shipped(browser, url, "neighbourhood", 1600)
     page.wait_for_selector("#open-viewer:not([hidden])", timeout=15_000)
     page.click("#open-viewer")
     page.wait_for_function("window.__cqkgReady", timeout=30_000)
