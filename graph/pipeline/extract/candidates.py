@@ -55,17 +55,13 @@ from dataclasses import replace
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Finding, Level, Mention, Segmentation
 from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit
-from graph.pipeline.extract.candidates_rules import (
-    Folded,
-    Rules,
-    fold_word,
-    load_rules,
-    script_of,
-)
+from graph.pipeline.extract.candidates_people import byline_hits, person_hits
+from graph.pipeline.extract.candidates_rules import Folded, Rules, fold_word, load_rules, script_of
+from graph.pipeline.extract.candidates_titled import document_hits, event_hits, quote_hits
 from graph.pipeline.extract.entities import sentence_at
 from graph.text import fold, slug
 
-__all__ = ["STAGE", "Folded", "Rules", "load_rules", "run", "script_of"]
+__all__ = ["STAGE", "run"]
 
 
 def _curated_keys(registry: dict[str, Entity]) -> dict[str, tuple[str, str]]:
@@ -103,12 +99,12 @@ def run(
     lang = lang or script_of(clean.text)
     folded = Folded.of(clean.text)
     finder = Finder(folded, rules, curated, registry)
-    docs, shorts = finder.document_hits()
-    quoted, infos = finder.quote_hits()
+    docs, shorts = document_hits(finder)
+    quoted, infos = quote_hits(finder)
     agencies = finder.agency_hits()
     hits = [*docs, *quoted, *agencies, *finder.company_hits(), *finder.place_hits()]
-    hits += finder.byline_hits() + finder.event_hits()
-    hits += finder.person_hits(agencies)
+    hits += byline_hits(finder) + event_hits(finder)
+    hits += person_hits(finder, agencies)
     keys = _curated_keys(registry)
     sentences = tuple(sorted(seg.sentences, key=lambda s: s.begin))
 

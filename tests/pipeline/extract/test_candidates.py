@@ -13,6 +13,7 @@ import pytest
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Level, Mention, Segmentation
 from graph.pipeline.extract import candidates, entities
+from graph.pipeline.extract.candidates_rules import Folded, load_rules
 from graph.text import fold, slug, to_hans
 
 from .conftest import stand_in
@@ -114,7 +115,7 @@ def test_rule_in_both_scripts(
         assert clean.text[m.begin : m.end] == m.surface
     # the id is the same in both scripts: a listed district's own id, else the pinyin of the
     # folded label
-    district = dict(candidates.load_rules().districts).get(candidates.Folded.of(label).norm)
+    district = dict(load_rules().districts).get(Folded.of(label).norm)
     assert cand.id == (district or f"{cls}/" + slug(fold(label)))
 
 
