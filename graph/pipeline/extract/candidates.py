@@ -24,7 +24,14 @@ connector word of ``left_context`` or the end of a name already found):
     ending at a boundary or a speech verb, after a title of ``titles.yaml`` that follows an
     agency (curated or found by ``agency-suffix``).
 ``agency-suffix``
-    ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …).
+    ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …). A
+    name that ends in its parent body (中共重慶市委) runs on to the committee's full name
+    (…網絡安全和信息化委員會辦公室, ``agency_run_on_suffixes``); the 局 of a title (局長) is
+    never a second suffix.
+``venue-name``
+    An ``agency-suffix`` name ending in a venue head (…國際會議中心, ``venue_heads``) is a
+    place: decided so because a venue hosts events and has no officials or documents of its
+    own, so as an agency it would collect wrong ``org:`` relations.
 ``company-suffix``
     ``<name><suffix>`` (…股份有限公司/有限公司/集團/研究院/公司/科技).
 ``place-name``
@@ -32,7 +39,9 @@ connector word of ``left_context`` or the end of a name already found):
     ``<2-3 Han><市/新區/自治縣>`` after a boundary, or a listed district or county of Chongqing
     (``chongqing_districts``, anywhere) with the fixed id ``place/<pinyin>`` given there
     (place/yongchuan), the same in both scripts. ``<X>區`` and ``<X>縣`` are places only when
-    listed (偏遠山區, 老城區 are kinds of area).
+    listed (偏遠山區, 老城區 are kinds of area). A province right before a place of its own is
+    part of its name (天津濱海新區; a later 濱海新區 is a mention of it). A region (京津冀) is
+    no candidate: regions are ranking scopes, curated (西部, 成渝) or left out.
 
 A district's agency keeps its district (從渝北區大數據發展局: a place begins a name even after a
 verb); a later 區大數據發展局 is a mention of it. 區…/縣… with no full form in the text is an
@@ -121,7 +130,8 @@ def run(
         inside = {owner[k] for k in range(h.begin, h.end)} - {None}
         inner = [curated[i] for i in inside if i is not None]
         if inside and not (
-            _may_swallow(h, inner, registry) or _full_name_of(h, inner, keys, registry)
+            _may_swallow(h, inner, registry, rules.agency_prefixes)
+            or _full_name_of(h, inner, keys, registry)
         ):
             continue
         swallowed |= {i for i in inside if i is not None}
@@ -224,7 +234,8 @@ def run(
 
 def _short_forms(accepted: Sequence[Hit], rules: Rules) -> dict[str, str]:
     """Folded agency names that are another agency's name without its place (省委網信辦 of
-    四川省委網信辦) -> that full name, when exactly one full name in the text fits."""
+    四川省委網信辦), and places that are another place without its province (濱海新區 of
+    天津濱海新區) -> that full name, when exactly one full name in the text fits."""
     agencies = {match_key(h.label): h.label for h in accepted if h.cls == "agency"}
     out: dict[str, str] = {}
     for short in agencies:
@@ -239,6 +250,15 @@ def _short_forms(accepted: Sequence[Hit], rules: Rules) -> dict[str, str]:
                 _is_place_word(key[: -len(short)], rules)
                 or _is_place_word(key[: -len(short)] + short[0], rules)  # 渝北 + 區大數據發展局
             )
+        ]
+        if len(full) == 1:
+            out[short] = full[0]
+    places = {match_key(h.label): h.label for h in accepted if h.cls == "place"}
+    for short in places:  # 濱海新區 after 天津濱海新區: one place, named in full once
+        full = [
+            label
+            for key, label in places.items()
+            if key != short and key.endswith(short) and key[: -len(short)] in rules.provinces
         ]
         if len(full) == 1:
             out[short] = full[0]
@@ -273,22 +293,35 @@ def _full_name_of(
     )
 
 
-def _may_swallow(h: Hit, inside: Sequence[Mention], registry: dict[str, Entity]) -> bool:
+def _may_swallow(
+    h: Hit,
+    inside: Sequence[Mention],
+    registry: dict[str, Entity],
+    prefixes: Sequence[str] = (),
+) -> bool:
     """A longer name may contain curated mentions: any inside a 《title》, places elsewhere.
 
     《中國互聯網發展報告》 is one document, not China plus words; 四川省…廳 is one agency whose
-    name starts with a place. Anything else curated inside a candidate means the rule misread
-    the text (the registry knows that name), so the candidate is dropped.
+    name starts with a place, also after a prefix word of ``prefixes`` (中共 + 天津 + 市委…);
+    天津濱海新區 and 重慶悅來國際會議中心 are places that start with one. Anything else curated
+    inside a candidate means the rule misread the text (the registry knows that name), so the
+    candidate is dropped.
     """
     if not all(h.begin <= m.begin and m.end <= h.end for m in inside):
         return False
     if h.cls in ("document", "event"):
         return all((m.begin, m.end) != (h.begin, h.end) for m in inside)
-    if h.cls not in ("agency", "company"):
+    if h.cls not in ("agency", "company", "place"):
         return False
     allowed = ("place", "agency") if h.cls == "agency" else ("place",)
+    norm = fold_word(h.label)
+    starts = {h.begin} | {
+        h.begin + len(w) for w in prefixes if h.cls == "agency" and norm.startswith(w)
+    }
     return all(
-        m.begin == h.begin and m.end < h.end and registry[m.entity_id].cls in allowed
+        m.end < h.end
+        and (m.begin == h.begin or m.begin in starts)
+        and registry[m.entity_id].cls in (allowed if m.begin == h.begin else ("place",))
         for m in inside
         if m.entity_id in registry
     )

@@ -183,11 +183,18 @@ class Finder:
         return sorted(set(ends), reverse=True)
 
     def place_hits(self) -> list[Hit]:
+        """Places by name. A region (京津冀, 長三角) is no candidate: it is a ranking scope the
+        registry curates (西部, 成渝) or none, not a named place of the article (the fixtures'
+        readers never list one). A province right before a place of its own (天津 + 濱海新區)
+        is part of that place's name."""
         hits: list[Hit] = []
+        provinces = set(self.r.provinces)
         for p in range(len(self.n)):
             if not self.starts(p) and p not in self.districts:
                 continue
-            for e in self.places_at(p):
+            for e in self.places_at(p, regions=False):
+                if self.n[p:e] in provinces and p not in self.districts:
+                    e = next(iter(self._own_place(e)), e)
                 if not any(self.n.startswith(g, e) for g in self.r.place_right_guards):
                     hit = self.hit(p, e, "place", "place-name", priority=4)
                     if p in self.districts and self.districts[p][0] == e:
@@ -196,10 +203,12 @@ class Finder:
                     break
         return hits
 
-    def _followed_by_suffix(self, e: int) -> bool:
-        return any(
-            self.n.startswith(s, e) for s in (*self.r.agency_suffixes, *self.r.place_suffixes)
-        )
+    def _own_place(self, q: int) -> list[int]:
+        """The end of <X><suffix> right at ``q`` (濱海新區 after 天津), not a listed district (a
+        district of Chongqing has its own id, 重慶渝北區 stays two names) nor a province."""
+        if q in self.districts or any(self.n.startswith(w, q) for w in self.r.provinces):
+            return []
+        return self.places_at(q, regions=False)[:1]
 
     # agencies
     def agency_hits(self) -> list[Hit]:
@@ -217,7 +226,11 @@ class Finder:
             }
             for q in sorted(prefixes | specific):
                 end = self._agency_end(q, bare=q in specific)
-                if end is not None and n[p:end] not in r.agency_not_names:
+                if end is None or n[p:end] in r.agency_not_names:
+                    continue
+                if any(n.endswith(v, 0, end) for v in r.venue_heads):  # …國際會議中心
+                    hits.append(self.hit(p, end, "place", "venue-name", priority=2))
+                else:
                     hits.append(self.hit(p, end, "agency", "agency-suffix", priority=2))
         return hits
 
@@ -240,8 +253,28 @@ class Finder:
                     continue
                 if any(n.endswith(x, 0, s + len(suf)) for x in r.agency_not_endings):
                     continue  # 區域格局, 產業布局: a generic noun, not a name
-                return self._chunk(self._extend(s + len(suf), r.agency_suffixes))
+                return self._run_on(self._chunk(self._extend(s + len(suf), r.agency_suffixes)))
         return None
+
+    def _run_on(self, e: int) -> int:
+        """中共重慶市委 + 網絡安全和信息化 + 委員會辦公室: a committee's own body is named after
+        its parent (市委, 市人民政府), so a name that ends there may run on to a longer one ending
+        in ``agency_run_on_suffixes``, through a clean body of Han characters and unless a title
+        (局長) or a connector (和, 聯合) starts the stretch: 重慶市委 cut out of the full name would
+        be a different (and wrong) agency."""
+        n, r = self.n, self.r
+        if any(n.startswith(t, e) for t, _ in r.titles) or any(
+            n.startswith(w, e) for w in r.left_context
+        ):
+            return e
+        for size in range(1, r.agency_body_max + 1):
+            s = e + size
+            if s >= len(n) or not is_han(n[s - 1]) or not self.clause_body(e, s):
+                return e
+            for suf in r.agency_run_on_suffixes:
+                if n.startswith(suf, s) and not self._ends_a_verb(e, s, s + len(suf)):
+                    return self._extend(s + len(suf), r.agency_suffixes)
+        return e
 
     def _ends_a_verb(self, q: int, s: int, e: int) -> bool:
         """A stop word or connector (舉辦, 主辦) that starts inside the body ``[q, s)`` and
@@ -271,10 +304,13 @@ class Finder:
         return e
 
     def _extend(self, e: int, suffixes: Iterable[str]) -> int:
-        """Longer official names go on: …委員會辦公室, …科技有限公司."""
+        """Longer official names go on: …委員會辦公室, …科技有限公司; not into a title that
+        starts with a suffix character (市大數據局 + 局長: the 局 of 局長 is read once)."""
         while True:
             nxt = next((s for s in suffixes if self.n.startswith(s, e)), None)
             if nxt is None or any(self.n.startswith(g, e) for g in self.r.agency_suffix_guards):
+                return e
+            if any(self.n.startswith(t, e) for t, _ in self.r.titles):
                 return e
             e += len(nxt)
 

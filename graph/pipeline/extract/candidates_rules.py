@@ -88,6 +88,8 @@ class Rules:
     agency_not_endings: tuple[str, ...]
     agency_prefix_guards: tuple[str, ...]
     agency_local_prefixes: tuple[str, ...]
+    agency_run_on_suffixes: tuple[str, ...]
+    venue_heads: tuple[str, ...]
     agency_body_max: int
     agency_units: frozenset[str]
     agency_unit_max: int
@@ -172,6 +174,8 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         agency_not_endings=w("agency_not_endings"),
         agency_prefix_guards=w("agency_prefix_guards"),
         agency_local_prefixes=w("agency_local_prefixes"),
+        agency_run_on_suffixes=w("agency_run_on_suffixes"),
+        venue_heads=w("venue_heads"),
         agency_body_max=positive_int(path, data, "agency_body_max"),
         agency_units=frozenset(w("agency_units")),
         agency_unit_max=positive_int(path, data, "agency_unit_max"),

@@ -94,6 +94,20 @@ RULES = [
         "第五屆西部數字經濟博覽會",
         "event-ordinal",
     ),
+    # a committee named after its parent runs on to its full name (not 湖南省委 alone)
+    (
+        "8月1日,中共湖南省委網絡安全和信息化委員會辦公室發布報告。",
+        "agency",
+        "中共湖南省委網絡安全和信息化委員會辦公室",
+        "agency-suffix",
+    ),
+    # the 局 of 局長 is read once: the agency ends before the title, the official follows it
+    ("市大數據局局長李默表示,將加快建設。", "agency", "市大數據局", "agency-suffix"),
+    ("市大數據局局長李默表示,將加快建設。", "person", "李默", "title-person"),
+    # a venue is a place, not an agency
+    ("峰會在四川天府國際會展中心開幕。", "place", "四川天府國際會展中心", "venue-name"),
+    # a province right before a place of its own is part of its name
+    ("論壇在上海浦東新區舉行。", "place", "上海浦東新區", "place-name"),
 ]
 
 
@@ -132,6 +146,7 @@ def test_rule_in_both_scripts(
         "年度峰會今年在主會場舉辦。",  # 舉辦 ends in the suffix 辦: a verb, not an agency
         "全市節能改造數據中心已達5個。",  # 改造 is a verb: a description, not an agency
         "與東部先進地區相比,差距仍然明顯。",  # 東部 is the curated region, not a new place
+        "推動京津冀協同發展和長三角一體化。",  # a region is a scope, not a candidate place
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
@@ -216,6 +231,29 @@ def test_district_agency_keeps_its_district(registry: dict[str, Entity]) -> None
         assert len(own) == 2
         assert all(clean.text[m.begin : m.end] == m.surface for m in own)
         assert "place/yongchuan" not in {m.entity_id for m in mentions}  # part of the name
+
+
+def test_short_place_after_its_full_name_is_the_same_place(registry: dict[str, Entity]) -> None:
+    """上海浦東新區 named in full once: a later 浦東新區 is a mention of it, not a second place."""
+    text = "論壇在上海浦東新區舉行。浦東新區一家企業參加。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        (place,) = [c for c in cands if c.cls == "place"]
+        assert match_key(place.label) == match_key("上海浦東新區")
+        own = [m for m in mentions if m.entity_id == place.id]
+        assert [match_key(m.surface) for m in own] == [match_key("上海浦東新區"), "浦东新区"]
+        assert all(clean.text[m.begin : m.end] == m.surface for m in own)
+
+
+def test_parent_body_is_no_agency_of_its_own(registry: dict[str, Entity]) -> None:
+    """重慶市委 cut out of 中共重慶市委網絡安全和信息化委員會辦公室 would be a wrong agency: the
+    full name (the registry's alt_label) is one mention of the curated agency."""
+    text = "會上,中共重慶市委網絡安全和信息化委員會辦公室發布了報告。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        assert cands == []
+        (m,) = [m for m in mentions if m.entity_id == "agency/cq-cac"]
+        assert clean.text[m.begin : m.end] == m.surface and len(m.surface) == 20
 
 
 def test_local_agency_without_its_district_is_a_finding(registry: dict[str, Entity]) -> None:
