@@ -63,6 +63,7 @@ from dataclasses import replace
 
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Finding, Level, Mention, Segmentation
+from graph.pipeline.extract.candidates_aliases import Alias, find_aliases
 from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit
 from graph.pipeline.extract.candidates_people import byline_hits, person_hits
 from graph.pipeline.extract.candidates_rules import Folded, Rules, fold_word, load_rules, script_of
@@ -113,7 +114,10 @@ def run(
     agencies = finder.agency_hits()
     hits = [*docs, *quoted, *agencies, *finder.company_hits(), *finder.place_hits()]
     hits += byline_hits(finder) + event_hits(finder)
-    hits += person_hits(finder, agencies)
+    aliases = find_aliases(finder)
+    named = {a.end for a in aliases} | {e for a in aliases for _, e in a.occurrences}
+    named |= {h.end for h in hits if h.cls == "company"}
+    hits += person_hits(finder, agencies, named)
     keys = _curated_keys(registry)
     sentences = tuple(sorted(seg.sentences, key=lambda s: s.begin))
 
@@ -121,22 +125,37 @@ def run(
     for i, m in enumerate(curated):
         for k in range(m.begin, m.end):
             owner[k] = i
-    taken = [False] * len(clean.text)  # characters of accepted candidates
-    swallowed: set[int] = set()
-    accepted: list[Hit] = []
-    for h in sorted(set(hits), key=lambda h: (h.priority, h.begin - h.end, h.begin, h.cls)):
-        if any(taken[h.begin : h.end]):
-            continue
-        inside = {owner[k] for k in range(h.begin, h.end)} - {None}
-        inner = [curated[i] for i in inside if i is not None]
-        if inside and not (
-            _may_swallow(h, inner, registry, rules.agency_prefixes)
-            or _full_name_of(h, inner, keys, registry)
-        ):
-            continue
-        swallowed |= {i for i in inside if i is not None}
-        taken[h.begin : h.end] = [True] * (h.end - h.begin)
-        accepted.append(h)
+
+    def accept(hits: Sequence[Hit]) -> tuple[list[Hit], set[int], list[bool]]:
+        """The hits kept, longest first within a priority, and the curated mentions they
+        swallow; a ``defined-alias`` hit swallows any curated mention wholly inside it."""
+        taken = [False] * len(clean.text)  # characters of accepted candidates
+        swallowed: set[int] = set()
+        accepted: list[Hit] = []
+        for h in sorted(set(hits), key=lambda h: (h.priority, h.begin - h.end, h.begin, h.cls)):
+            if any(taken[h.begin : h.end]):
+                continue
+            inside = {owner[k] for k in range(h.begin, h.end)} - {None}
+            inner = [curated[i] for i in inside if i is not None]
+            if h.rule == "defined-alias":
+                if any(m.begin < h.begin or m.end > h.end for m in inner):
+                    continue
+            elif inside and not (
+                _may_swallow(h, inner, registry, rules.agency_prefixes)
+                or _full_name_of(h, inner, keys, registry)
+            ):
+                continue
+            swallowed |= {i for i in inside if i is not None}
+            taken[h.begin : h.end] = [True] * (h.end - h.begin)
+            accepted.append(h)
+        return accepted, swallowed, taken
+
+    accepted, swallowed, taken = accept(hits)
+    kept = [m for i, m in enumerate(curated) if i not in swallowed]
+    targets = _alias_targets(aliases, accepted, kept)
+    if targets:  # the defined short names, wherever no other name runs across them
+        forced = _alias_hits(finder, aliases, targets, accepted, registry)
+        accepted, swallowed, taken = accept([*forced, *hits])
     for i, m in enumerate(curated):
         if i not in swallowed:
             taken[m.begin : m.end] = [True] * (m.end - m.begin)
@@ -152,7 +171,13 @@ def run(
     by_label: dict[str, str] = {}  # folded label -> candidate id
     short_forms = _short_forms(accepted, rules)
     for h in sorted(accepted, key=lambda h: (h.begin, h.end)):
-        if match_key(h.label) in short_forms:  # 省委網信辦 after 四川省委網信辦: one agency
+        target = targets.get(match_key(h.label))
+        if target is not None and target[0] == "curated":  # 市大數據局 defined for a curated name
+            mention(target[1], h.begin, h.end, clean.text[h.begin : h.end])
+            continue
+        if target is not None:  # 雲嶺數據 defined for 重慶雲嶺數據科技有限公司: one company
+            h = replace(h, label=target[1])
+        elif match_key(h.label) in short_forms:  # 省委網信辦 after 四川省委網信辦: one agency
             h = replace(h, label=short_forms[match_key(h.label)])
         key = match_key(h.label)
         if h.cls == "agency" and any(key.startswith(w) for w in rules.agency_local_prefixes):
@@ -230,6 +255,62 @@ def run(
     mentions += [m for i, m in enumerate(curated) if i not in swallowed]
     mentions.sort(key=lambda m: (m.begin, -m.end, m.entity_id))
     return sorted(candidates.values(), key=lambda c: c.id), mentions, findings
+
+
+def _alias_targets(
+    aliases: Sequence[Alias], accepted: Sequence[Hit], curated: Sequence[Mention]
+) -> dict[str, tuple[str, str]]:
+    """Folded short name -> ("hit", the full name's label) or ("curated", entity id): the name
+    that ends right before its definition (以下簡稱…). Documents and people define no alias
+    this way (《報告》 is ``candidates_titled``'s), and a short name defined twice for two
+    different names is ambiguous, so it is left out."""
+    out: dict[str, tuple[str, str]] = {}
+    seen: set[str] = set()
+    for a in aliases:
+        key = match_key(a.short)
+        hit = next((h for h in accepted if h.end == a.begin), None)
+        target: tuple[str, str] | None = None
+        if hit is not None and hit.cls not in ("document", "person"):
+            if match_key(hit.label) != key:
+                target = ("hit", hit.label)
+        elif hit is None:
+            m = next((m for m in curated if m.end == a.begin), None)
+            if m is not None and not m.entity_id.startswith(("document/", "person/")):
+                target = ("curated", m.entity_id)
+        if target is None:
+            continue
+        if key in seen and out.get(key) != target:
+            out.pop(key, None)
+            continue
+        seen.add(key)
+        out[key] = target
+    return out
+
+
+def _alias_hits(
+    finder: Finder,
+    aliases: Sequence[Alias],
+    targets: dict[str, tuple[str, str]],
+    accepted: Sequence[Hit],
+    registry: dict[str, Entity],
+) -> list[Hit]:
+    """Every occurrence of a defined short name as a hit that wins over the other rules, unless
+    a name found by them runs across it (雲嶺數據 inside 重慶雲嶺數據科技有限公司 is no alias)."""
+    out: list[Hit] = []
+    for a in aliases:
+        target = targets.get(match_key(a.short))
+        if target is None:
+            continue
+        kind, value = target
+        if kind == "curated":
+            cls = registry[value].cls if value in registry else ""
+        else:
+            cls = next((h.cls for h in accepted if h.label == value), "")
+        for b, e in a.occurrences:
+            if any(h.begin < e and b < h.end and (h.begin < b or h.end > e) for h in accepted):
+                continue
+            out.append(finder.hit(b, e, cls, "defined-alias", priority=-1))
+    return out
 
 
 def _short_forms(accepted: Sequence[Hit], rules: Rules) -> dict[str, str]:

@@ -7,7 +7,7 @@ share the name reader (surname + 1-2 given characters) and nothing else.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from graph.pipeline.extract.candidates_finder import Finder, Hit
 from graph.text import is_han
@@ -15,9 +15,13 @@ from graph.text import is_han
 __all__ = ["byline_hits", "person_hits"]
 
 
-def person_hits(fd: Finder, agencies: Sequence[Hit]) -> list[Hit]:
+def person_hits(fd: Finder, agencies: Sequence[Hit], named: Iterable[int] = ()) -> list[Hit]:
+    """Officials: a title of ``titles.yaml`` after an agency (found or curated), or after another
+    end in ``named`` (a company, a defined short name or its parenthesis: 雲嶺數據)總經理X), or
+    a title of ``standalone_titles`` (副市長) at a left boundary, then a name."""
     n, r = fd.n, fd.r
     agency_ends = {h.end for h in agencies} | {e for e, cls in fd.ends.items() if cls == "agency"}
+    agency_ends |= set(named)
     hits: list[Hit] = []
     for label, _tid in r.titles:
         for m in re.finditer(re.escape(label), n):

@@ -245,6 +245,55 @@ def test_short_place_after_its_full_name_is_the_same_place(registry: dict[str, E
         assert all(clean.text[m.begin : m.end] == m.surface for m in own)
 
 
+@pytest.mark.parametrize(
+    ("text", "full", "short"),
+    [
+        (
+            "重慶巴山數聯科技有限公司(以下簡稱“巴山數聯”)發布平臺,由巴山數聯負責運營。",
+            "重慶巴山數聯科技有限公司",
+            "巴山數聯",
+        ),
+        (
+            "8月1日,中共湖南省委網絡安全和信息化委員會辦公室(以下簡稱「湖南省委網信辦」)發布報告。"
+            "湖南省委網信辦副主任王小明介紹了情況。",
+            "中共湖南省委網絡安全和信息化委員會辦公室",
+            "湖南省委網信辦",
+        ),
+    ],
+)
+def test_defined_short_name_is_a_mention_of_the_full_name(
+    registry: dict[str, Entity], text: str, full: str, short: str
+) -> None:
+    """(以下簡稱“X”) after a name: every X is that entity, even where X reads as a place plus a
+    curated name (湖南 + 市委網信辦 is not Chongqing's office), and an official may follow it."""
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        (named,) = [c for c in cands if match_key(c.label) == match_key(full)]
+        own = [m for m in mentions if m.entity_id == named.id]
+        shorts = [m for m in own if match_key(m.surface) == match_key(short)]
+        assert len(own) == 3 and len(shorts) == 2, own
+        assert all(clean.text[m.begin : m.end] == m.surface for m in own)
+        assert not any(match_key(c.label) == match_key(short) for c in cands)
+        assert "agency/cq-cac" not in {m.entity_id for m in mentions}
+        if "王小明" in t:  # the official after the short name
+            assert any(c.cls == "person" and c.label == "王小明" for c in cands)
+
+
+def test_short_name_of_a_curated_full_name_is_the_curated_entity(
+    registry: dict[str, Entity],
+) -> None:
+    """重慶市大數據應用發展管理局 is the registry's alt_label: the 市大數據局 it defines is that
+    agency, and 局長 after it names an official (the 局 of 局長 is not read twice)."""
+    text = (
+        "記者從重慶市大數據應用發展管理局(以下簡稱“市大數據局”)獲悉。"
+        "市大數據局局長李默表示,將加快建設。"
+    )
+    for t in (text, to_hans(text)):
+        cands, mentions, _, _ = _run(t, registry)
+        assert [(c.cls, c.label) for c in cands] == [("person", "李默")]
+        assert [m.entity_id for m in mentions].count("agency/cq-big-data-bureau") == 3
+
+
 def test_parent_body_is_no_agency_of_its_own(registry: dict[str, Entity]) -> None:
     """重慶市委 cut out of 中共重慶市委網絡安全和信息化委員會辦公室 would be a wrong agency: the
     full name (the registry's alt_label) is one mention of the curated agency."""
