@@ -21,8 +21,17 @@ connector word of ``left_context`` or the end of a name already found):
     quoted phrase with no such head is an INFO finding, not an entity.
 ``title-person``
     ``<agency><title>[(兼)]<name>``: a 2-3 character name starting with a known surname and
-    ending at a boundary or a speech verb, after a title of ``titles.yaml`` that follows an
-    agency (curated or found by ``agency-suffix``).
+    ending at a boundary, a speech verb or 先生/女士, after a title of ``titles.yaml`` that
+    follows an agency (curated or found by ``agency-suffix``), a company, or a short name the
+    text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長) names its body
+    by itself and needs only a left boundary.
+``byline-person`` / ``outlet``
+    ``<role>[:： ]<name>`` (記者 陳某, 責任編輯：王某); the outlet after 來源: at the head of
+    a dateline, before a role at the start of its line (海河觀察記者 韓某) or in parentheses
+    after it (記者（渝江財經）：), and elsewhere only with an outlet suffix (…日報, …網).
+``defined-alias``
+    ``<name>(以下簡稱“<short>”)``: every later <short> is a mention of that name's entity, a
+    candidate or a curated one (``candidates_aliases``).
 ``agency-suffix``
     ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …). A
     name that ends in its parent body (中共重慶市委) runs on to the committee's full name

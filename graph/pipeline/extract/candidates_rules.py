@@ -106,6 +106,7 @@ class Rules:
     event_heads: tuple[str, ...]
     event_max_chars: int
     titles: tuple[tuple[str, str], ...]  # (folded label, title id), longest first
+    standalone_titles: frozenset[str]
     document_min_chars: int
     quote_max_chars: int
     quote_head_gap: int
@@ -143,6 +144,14 @@ def _districts(path: Path, data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     if len(set(out.values())) != len(out):
         raise InputError(f"{path.name}: chongqing_districts: two names share an id")
     return tuple(sorted(out.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+
+
+def _standalone(path: Path, data: dict[str, Any], titles: set[str]) -> frozenset[str]:
+    words = _words(path, data, "standalone_titles")
+    unknown = sorted(w for w in words if w not in titles)
+    if unknown:
+        raise InputError(f"{path.name}: standalone_titles: {unknown[0]!r} is not a post title")
+    return frozenset(words)
 
 
 @lru_cache(maxsize=8)
@@ -192,6 +201,7 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         event_heads=w("event_heads"),
         event_max_chars=positive_int(path, data, "event_max_chars"),
         titles=tuple(titles),
+        standalone_titles=_standalone(path, data, {t for t, _ in titles}),
         document_min_chars=positive_int(path, data, "document_min_chars"),
         quote_max_chars=positive_int(path, data, "quote_max_chars"),
         quote_head_gap=positive_int(path, data, "quote_head_gap"),

@@ -108,6 +108,25 @@ RULES = [
     ("峰會在四川天府國際會展中心開幕。", "place", "四川天府國際會展中心", "venue-name"),
     # a province right before a place of its own is part of its name
     ("論壇在上海浦東新區舉行。", "place", "上海浦東新區", "place-name"),
+    # a title that names its body by itself (副市長) needs no agency before it
+    ("會上,副市長葛明遠表示,將持續推進。", "person", "葛明遠", "title-person"),
+    # 先生/女士 end a name; a space may stand between a title and the name
+    ("出席的有市委網信辦副主任馮曉光先生。", "person", "馮曉光", "title-person"),
+    ("主持人(市委網信辦新聞發言人　吳思遠):大家好。", "person", "吳思遠", "title-person"),
+    # a company's officer, also after the short name the text defines for it
+    ("長江智聯科技有限公司董事長冉光明介紹。", "person", "冉光明", "title-person"),
+    (
+        "長江智聯科技有限公司(以下簡稱“長江智聯”)總經理祝家明介紹。",
+        "person",
+        "祝家明",
+        "title-person",
+    ),
+    # outlets: after 來源: at the head of a dateline, before a byline role, in parentheses
+    ("來源：巴山在線　2024-10-18 10:26\n", "company", "巴山在線", "outlet"),
+    ("嘉陵觀察記者 周小川\n", "company", "嘉陵觀察", "outlet"),
+    ("嘉陵觀察記者 周小川\n", "person", "周小川", "byline-person"),
+    ("記者（巴渝財經）：請問今年有什麼安排？", "company", "巴渝財經", "outlet"),
+    ("責任編輯：冉小雨\n", "person", "冉小雨", "byline-person"),
 ]
 
 
@@ -147,12 +166,25 @@ def test_rule_in_both_scripts(
         "全市節能改造數據中心已達5個。",  # 改造 is a verb: a description, not an agency
         "與東部先進地區相比,差距仍然明顯。",  # 東部 is the curated region, not a new place
         "推動京津冀協同發展和長三角一體化。",  # a region is a scope, not a candidate place
+        "責任編輯：\n",  # 責任 is the head of the role 責任編輯, not an outlet
+        "他提到市長熱線和副市長信箱。",  # a standalone title with no name after it
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
     for t in (text, to_hans(text)):
         cands, _, _, _ = _run(t, registry)
         assert cands == [], cands
+
+
+def test_source_inside_a_phrase_names_no_outlet(registry: dict[str, Entity]) -> None:
+    """數據來源：國家統計局 is where a figure comes from, not a dateline: the agency is found by
+    its suffix, and nothing becomes an outlet (a name with no outlet suffix is one only after a
+    來源 that starts its line)."""
+    text = "報告的數據來源：國家統計局和巴山調查\n"
+    for t in (text, to_hans(text)):
+        cands, _, _, _ = _run(t, registry)
+        assert [c.rule for c in cands if c.cls == "company"] == []
+        assert [c.cls for c in cands] == ["agency"]
 
 
 def test_unclassified_quote_is_an_info_finding_with_its_span(registry: dict[str, Entity]) -> None:
@@ -456,14 +488,11 @@ def test_fixture_articles_precision_and_recall(registry: dict[str, Entity]) -> N
     assert found_open / gold_open >= 0.85, [m for s in scores for m in s.missed]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="blind round 3 measured at candidate precision 18/25, open-world recall 18/33: "
-    "重慶市委/天津市委 cut from 中共…委員會辦公室, 市大数据局局, 会议中心 as an agency, "
-    "persons after titles (副市長林建華) and the byline and 来源 outlet missed",
-)
 def test_blind_round_3_precision_and_recall(registry: dict[str, Entity]) -> None:
-    """Third blind round (h7-h9), measured against its hand-read entities.tsv."""
+    """Third blind round (h7-h9), against its hand-read entities.tsv: measured blind at
+    candidate precision 18/25 and open-world recall 18/33; 26/27 and 31/33 after the rules of
+    parent bodies, defined short names, venues, standalone titles and outlets (tests above, on
+    other text)."""
     scores = _scores(registry, blind=True, rounds=BLIND_ROUND_3)
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)
