@@ -119,14 +119,17 @@ def run(
     folded = Folded.of(clean.text)
     finder = Finder(folded, rules, curated, registry)
     docs, shorts = document_hits(finder)
-    quoted, infos = quote_hits(finder)
+    companies = finder.company_hits()
+    quoted, infos = quote_hits(finder, companies)
     agencies = finder.agency_hits()
-    hits = [*docs, *quoted, *agencies, *finder.company_hits(), *finder.place_hits()]
+    hits = [*docs, *quoted, *agencies, *companies, *finder.place_hits()]
     hits += byline_hits(finder) + event_hits(finder)
     aliases = find_aliases(finder)
     named = {a.end for a in aliases} | {e for a in aliases for _, e in a.occurrences}
     named |= {h.end for h in hits if h.cls == "company"}
     hits += person_hits(finder, agencies, named)
+    related = _related_start(folded.norm, rules)
+    hits = [h for h in hits if h.begin < related]
     keys = _curated_keys(registry)
     sentences = tuple(sorted(seg.sentences, key=lambda s: s.begin))
 
@@ -264,6 +267,16 @@ def run(
     mentions += [m for i, m in enumerate(curated) if i not in swallowed]
     mentions.sort(key=lambda m: (m.begin, -m.end, m.entity_id))
     return sorted(candidates.values(), key=lambda c: c.id), mentions, findings
+
+
+def _related_start(norm: str, rules: Rules) -> int:
+    """Where a 相關閱讀 list starts (a line opening with a ``related_markers`` word), or the
+    end of the text. What follows are other articles' headlines: their names are that
+    coverage's, not this article's, so no candidate comes from there."""
+    for m in re.finditer(r"(?m)^[ \t]*(\S+?)[ \t]*[:：]?[ \t]*$", norm):
+        if m.group(1) in rules.related_markers:
+            return m.start()
+    return len(norm)
 
 
 def _alias_targets(

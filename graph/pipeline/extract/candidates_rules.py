@@ -90,6 +90,7 @@ class Rules:
     agency_local_prefixes: tuple[str, ...]
     agency_run_on_suffixes: tuple[str, ...]
     venue_heads: tuple[str, ...]
+    related_markers: frozenset[str]
     agency_body_max: int
     agency_units: frozenset[str]
     agency_unit_max: int
@@ -185,6 +186,7 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         agency_local_prefixes=w("agency_local_prefixes"),
         agency_run_on_suffixes=w("agency_run_on_suffixes"),
         venue_heads=w("venue_heads"),
+        related_markers=frozenset(w("related_markers")),
         agency_body_max=positive_int(path, data, "agency_body_max"),
         agency_units=frozenset(w("agency_units")),
         agency_unit_max=positive_int(path, data, "agency_unit_max"),

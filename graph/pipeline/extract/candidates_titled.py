@@ -87,7 +87,13 @@ def _tail_names(fd: Finder, hits: Sequence[Hit]) -> list[tuple[int, int, Hit]]:
     return out
 
 
-def quote_hits(fd: Finder) -> tuple[list[Hit], list[Finding]]:
+def quote_hits(fd: Finder, companies: Sequence[Hit] = ()) -> tuple[list[Hit], list[Finding]]:
+    """Quoted names: classified by a head word at their end or right after the quote, or, with
+    no head, as a company when 、 joins the quote to a company name (重慶星橋智聯科技有限公司、
+    “山海數科”等一批企業: items of one list are of one kind). Other short quoted phrases are
+    INFO findings."""
+    ends = {h.end for h in companies}
+    begins = {h.begin for h in companies}
     hits: list[Hit] = []
     infos: list[tuple[int, int, str]] = []
     text, n = fd.f.text, fd.n
@@ -109,6 +115,12 @@ def quote_hits(fd: Finder) -> tuple[list[Hit], list[Finding]]:
             after = _head_after(fd, m.end()) if inner[0] not in fd.r.quote_slogan_first else None
             if after is not None:  # “山城通辦”平臺: the quoted part is the name
                 hits.append(fd.hit(b, e, after, "quoted-name", priority=1))
+                continue
+            if inner[0] not in fd.r.quote_slogan_first and (
+                (m.start() >= 1 and n[m.start() - 1] == "、" and m.start() - 1 in ends)
+                or (n.startswith("、", m.end()) and m.end() + 1 in begins)
+            ):
+                hits.append(fd.hit(b, e, "company", "quoted-name", priority=1))
                 continue
             if fd.free(b, e):
                 infos.append((b, e, text[b:e]))

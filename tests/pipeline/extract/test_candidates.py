@@ -127,6 +127,11 @@ RULES = [
     ("嘉陵觀察記者 周小川\n", "person", "周小川", "byline-person"),
     ("記者（巴渝財經）：請問今年有什麼安排？", "company", "巴渝財經", "outlet"),
     ("責任編輯：冉小雨\n", "person", "冉小雨", "byline-person"),
+    # a quoted name joined by 、 to a company is a company (items of one list)
+    ("長江智聯科技有限公司、“嘉陵數創”等一批企業加快成長。", "company", "嘉陵數創", "quoted-name"),
+    ("“嘉陵數創”、長江智聯科技有限公司等企業參加。", "company", "嘉陵數創", "quoted-name"),
+    # a quoted service line is a product
+    ("為老年用戶開通“防騙專線”提醒服務。", "product", "防騙專線", "quoted-name"),
 ]
 
 
@@ -174,6 +179,14 @@ def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
     for t in (text, to_hans(text)):
         cands, _, _, _ = _run(t, registry)
         assert cands == [], cands
+
+
+def test_related_headlines_give_no_candidate(registry: dict[str, Entity]) -> None:
+    """After a 相關閱讀 line come other articles' headlines: the names there are theirs."""
+    text = "第三屆巴渝數字消費節將於9月舉行。\n相關閱讀：\n· 第二屆嘉陵數字大會將於11月舉辦\n"
+    for t in (text, to_hans(text)):
+        cands, _, _, _ = _run(t, registry)
+        assert [match_key(c.label) for c in cands] == [match_key("第三屆巴渝數字消費節")]
 
 
 def test_source_inside_a_phrase_names_no_outlet(registry: dict[str, Entity]) -> None:
