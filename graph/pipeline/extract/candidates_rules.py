@@ -111,6 +111,7 @@ class Rules:
     document_min_chars: int
     quote_max_chars: int
     quote_head_gap: int
+    quote_body_min: int
     quote_slogan_first: frozenset[str]
     quote_heads: tuple[tuple[str, str], ...]  # (folded head, class), longest head first
     provinces: tuple[str, ...]
@@ -207,6 +208,7 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         document_min_chars=positive_int(path, data, "document_min_chars"),
         quote_max_chars=positive_int(path, data, "quote_max_chars"),
         quote_head_gap=positive_int(path, data, "quote_head_gap"),
+        quote_body_min=positive_int(path, data, "quote_body_min"),
         quote_slogan_first=frozenset(w("quote_slogan_first")),
         quote_heads=tuple(quote_heads),
         provinces=w("provinces"),

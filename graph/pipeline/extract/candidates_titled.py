@@ -108,7 +108,14 @@ def quote_hits(fd: Finder, companies: Sequence[Hit] = ()) -> tuple[list[Hit], li
             if inner[0] in fd.r.quote_slogan_first:
                 head = None
             else:
-                head = next((c for h, c in fd.r.quote_heads if inner.endswith(h)), None)
+                head = next(
+                    (
+                        c
+                        for h, c in fd.r.quote_heads
+                        if inner.endswith(h) and len(inner) - len(h) >= fd.r.quote_body_min
+                    ),
+                    None,
+                )  # 「建平台」 is a verb and its object: a name needs a name before its head
             if head is not None:
                 hits.append(fd.hit(b, e, head, "quoted-name", priority=1))
                 continue

@@ -173,6 +173,7 @@ def test_rule_in_both_scripts(
         "推動京津冀協同發展和長三角一體化。",  # a region is a scope, not a candidate place
         "責任編輯：\n",  # 責任 is the head of the role 責任編輯, not an outlet
         "他提到市長熱線和副市長信箱。",  # a standalone title with no name after it
+        "數據要素從「建平臺」走向「有交易」。",  # a verb and its object, not a platform
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
