@@ -17,8 +17,10 @@ connector word of ``left_context`` or the end of a name already found):
     mention of the same document.
 ``quoted-name``
     ``“<name>”`` classified by its head word (平臺/系統/APP/雲/網 -> platform, 工程/行動/
-    計劃/項目/試點/示範 -> project), or by a head word right after the quote (“X”行動). A short
-    quoted phrase with no such head is an INFO finding, not an entity.
+    計劃/項目/試點/示範 -> project, 專線/熱線 -> product) with at least ``quote_body_min``
+    characters before it, or by a head word right after the quote (“X”行動), or as a company
+    when 、 joins it to a company name (…有限公司、“山海數科”等). A short quoted phrase with
+    no such head is an INFO finding, not an entity.
 ``title-person``
     ``<agency><title>[(兼)]<name>``: a 2-3 character name starting with a known surname and
     ending at a boundary, a speech verb or 先生/女士, after a title of ``titles.yaml`` that
@@ -44,7 +46,8 @@ connector word of ``left_context`` or the end of a name already found):
 ``company-suffix``
     ``<name><suffix>`` (…股份有限公司/有限公司/集團/研究院/公司/科技).
 ``place-name``
-    A province-level name (with or without 省/市/自治區), a region (成渝, 西部 …),
+    A province-level name (with or without 省/市/自治區), a provincial capital or
+    sub-provincial city (``cities``, with or without 市: 在貴陽舉行),
     ``<2-3 Han><市/新區/自治縣>`` after a boundary, or a listed district or county of Chongqing
     (``chongqing_districts``, anywhere) with the fixed id ``place/<pinyin>`` given there
     (place/yongchuan), the same in both scripts. ``<X>區`` and ``<X>縣`` are places only when
@@ -60,7 +63,8 @@ INFO finding (``agency-without-district``). Generic nouns ending in a suffix cha
 A curated entity always wins: a candidate that overlaps a curated mention is dropped, and one
 whose folded label equals a curated label, alias or alt_label becomes a mention of that entity
 instead. Further occurrences of a candidate's label (3 characters or more) in the same text are
-mentions too, so a speaker named with a title once is found again when named alone.
+mentions too, so a speaker named with a title once is found again when named alone. Nothing is
+read after a 相關閱讀 line (``related_markers``): those are other articles' headlines.
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ class Finder:
             if cls == "place" and n[b] not in rules.place_stop_first  # not 全市新建…中心
         }
         self._by_first: dict[str, list[str]] = {}  # first character -> provinces and regions
-        for word in (*rules.provinces, *rules.regions):
+        for word in (*rules.provinces, *rules.regions, *rules.cities):
             self._by_first.setdefault(word[0], []).append(word)
 
     # boundaries
@@ -155,6 +155,10 @@ class Finder:
                 q = p + len(prov)
                 suf = next((s for s in r.province_suffixes if n.startswith(s, q)), "")
                 ends.append(q + len(suf))
+        for city in self._by_first.get(n[p], ()):
+            if city in r.cities and n.startswith(city, p):  # 貴陽, 貴陽市
+                q = p + len(city)
+                ends.append(q + (1 if n.startswith("市", q) else 0))
         for reg in self._by_first.get(n[p], ()) if regions else ():
             if reg in r.regions and n.startswith(reg, p):
                 ends.append(p + len(reg))

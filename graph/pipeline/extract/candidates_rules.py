@@ -116,6 +116,7 @@ class Rules:
     quote_heads: tuple[tuple[str, str], ...]  # (folded head, class), longest head first
     provinces: tuple[str, ...]
     province_suffixes: tuple[str, ...]
+    cities: tuple[str, ...]
     regions: tuple[str, ...]
     place_suffixes: tuple[str, ...]
     place_not_names: frozenset[str]
@@ -213,6 +214,7 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         quote_heads=tuple(quote_heads),
         provinces=w("provinces"),
         province_suffixes=w("province_suffixes"),
+        cities=w("cities"),
         regions=w("regions"),
         place_suffixes=w("place_suffixes"),
         place_not_names=frozenset(w("place_not_names")),

@@ -130,6 +130,9 @@ RULES = [
     # a quoted name joined by 、 to a company is a company (items of one list)
     ("長江智聯科技有限公司、“嘉陵數創”等一批企業加快成長。", "company", "嘉陵數創", "quoted-name"),
     ("“嘉陵數創”、長江智聯科技有限公司等企業參加。", "company", "嘉陵數創", "quoted-name"),
+    # a provincial capital without 市 is a place too
+    ("峰會在昆明舉行,杭州市代表參加。", "place", "昆明", "place-name"),
+    ("峰會在昆明舉行,杭州市代表參加。", "place", "杭州市", "place-name"),
     # a quoted service line is a product
     ("為老年用戶開通“防騙專線”提醒服務。", "product", "防騙專線", "quoted-name"),
 ]
@@ -174,6 +177,7 @@ def test_rule_in_both_scripts(
         "責任編輯：\n",  # 責任 is the head of the role 責任編輯, not an outlet
         "他提到市長熱線和副市長信箱。",  # a standalone title with no name after it
         "數據要素從「建平臺」走向「有交易」。",  # a verb and its object, not a platform
+        "杭州市民和長沙市場主體踴躍參與。",  # 市民, 市場: the city is part of a word
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
