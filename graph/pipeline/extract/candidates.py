@@ -39,6 +39,9 @@ connector word of ``left_context`` or the end of a name already found):
     name that ends in its parent body (中共重慶市委) runs on to the committee's full name
     (…網絡安全和信息化委員會辦公室, ``agency_run_on_suffixes``); the 局 of a title (局長) is
     never a second suffix.
+``facility-name``
+    ``<place or region><body><facility head>`` (西部智算中心, …數據中心集群), or the same right
+    after a curated name: a project, as the registry classes its own data-centre cluster.
 ``venue-name``
     An ``agency-suffix`` name ending in a venue head (…國際會議中心, ``venue_heads``) is a
     place: decided so because a venue hosts events and has no officials or documents of its
@@ -126,7 +129,7 @@ def run(
     companies = finder.company_hits()
     quoted, infos = quote_hits(finder, companies)
     agencies = finder.agency_hits()
-    hits = [*docs, *quoted, *agencies, *companies, *finder.place_hits()]
+    hits = [*docs, *quoted, *agencies, *companies, *finder.place_hits(), *finder.facility_hits()]
     hits += byline_hits(finder) + event_hits(finder)
     aliases = find_aliases(finder)
     named = {a.end for a in aliases} | {e for a in aliases for _, e in a.occurrences}
@@ -410,15 +413,15 @@ def _may_swallow(
 
     《中國互聯網發展報告》 is one document, not China plus words; 四川省…廳 is one agency whose
     name starts with a place, also after a prefix word of ``prefixes`` (中共 + 天津 + 市委…);
-    天津濱海新區 and 重慶悅來國際會議中心 are places that start with one. Anything else curated
-    inside a candidate means the rule misread the text (the registry knows that name), so the
-    candidate is dropped.
+    天津濱海新區 and 重慶悅來國際會議中心 are places that start with one, 西部智算中心 a
+    facility. Anything else curated inside a candidate means the rule misread the text (the
+    registry knows that name), so the candidate is dropped.
     """
     if not all(h.begin <= m.begin and m.end <= h.end for m in inside):
         return False
     if h.cls in ("document", "event"):
         return all((m.begin, m.end) != (h.begin, h.end) for m in inside)
-    if h.cls not in ("agency", "company", "place"):
+    if h.cls not in ("agency", "company", "place") and h.rule != "facility-name":
         return False
     allowed = ("place", "agency") if h.cls == "agency" else ("place",)
     norm = fold_word(h.label)

@@ -318,6 +318,26 @@ class Finder:
                 return e
             e += len(nxt)
 
+    # facilities
+    def facility_hits(self) -> list[Hit]:
+        """``<place or region><body><facility head>`` (西部智算中心), or the same right after a
+        curated name (成渝國家樞紐節點 + 天府數據中心集群): a built facility is a project, as the
+        registry classes 重慶數據中心集群. The name must start with a place word (a bare 新建
+        智算中心 is a description) or follow a curated name, and the body be a clean 0-6 Han."""
+        n, r = self.n, self.r
+        hits: list[Hit] = []
+        for head in r.facility_heads:
+            for m in re.finditer(re.escape(head), n):
+                s = m.start()
+                for p in range(max(0, s - r.facility_body_max - 4), s - 1):
+                    if not all(is_han(c) for c in n[p:s]) or not self.clause_body(p, s):
+                        continue
+                    placed = self.left_ok(p) and any(e <= s for e in self.places_at(p))
+                    if placed or (p in self.ends and self.ends[p] != "place"):
+                        hits.append(self.hit(p, m.end(), "project", "facility-name", priority=2))
+                        break
+        return hits
+
     # companies
     def company_hits(self) -> list[Hit]:
         n, r = self.n, self.r

@@ -90,6 +90,8 @@ class Rules:
     agency_local_prefixes: tuple[str, ...]
     agency_run_on_suffixes: tuple[str, ...]
     venue_heads: tuple[str, ...]
+    facility_heads: tuple[str, ...]
+    facility_body_max: int
     related_markers: frozenset[str]
     agency_body_max: int
     agency_units: frozenset[str]
@@ -188,6 +190,8 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         agency_local_prefixes=w("agency_local_prefixes"),
         agency_run_on_suffixes=w("agency_run_on_suffixes"),
         venue_heads=w("venue_heads"),
+        facility_heads=w("facility_heads"),
+        facility_body_max=positive_int(path, data, "facility_body_max"),
         related_markers=frozenset(w("related_markers")),
         agency_body_max=positive_int(path, data, "agency_body_max"),
         agency_units=frozenset(w("agency_units")),

@@ -130,6 +130,10 @@ RULES = [
     # a quoted name joined by 、 to a company is a company (items of one list)
     ("長江智聯科技有限公司、“嘉陵數創”等一批企業加快成長。", "company", "嘉陵數創", "quoted-name"),
     ("“嘉陵數創”、長江智聯科技有限公司等企業參加。", "company", "嘉陵數創", "quoted-name"),
+    # a computing facility named after a place or region is a project
+    ("由華為承建的西部超算中心一期已投入運營。", "project", "西部超算中心", "facility-name"),
+    ("四川省川西數據中心集群規模提升。", "project", "四川省川西數據中心集群", "facility-name"),
+    ("成渝國家樞紐節點嘉陵數據中心集群建設提速。", "project", "嘉陵數據中心集群", "facility-name"),
     # a provincial capital without 市 is a place too
     ("峰會在昆明舉行,杭州市代表參加。", "place", "昆明", "place-name"),
     ("峰會在昆明舉行,杭州市代表參加。", "place", "杭州市", "place-name"),
@@ -178,6 +182,7 @@ def test_rule_in_both_scripts(
         "他提到市長熱線和副市長信箱。",  # a standalone title with no name after it
         "數據要素從「建平臺」走向「有交易」。",  # a verb and its object, not a platform
         "杭州市民和長沙市場主體踴躍參與。",  # 市民, 市場: the city is part of a word
+        "今年新建智算中心2個,數據中心集群規模提升。",  # a kind of facility, no name
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
