@@ -173,7 +173,11 @@ def run(
     kept = [m for i, m in enumerate(curated) if i not in swallowed]
     targets = _alias_targets(aliases, accepted, kept)
     if targets:  # the defined short names, wherever no other name runs across them
-        forced = _alias_hits(finder, aliases, targets, accepted, registry)
+        forced = [
+            h
+            for h in _alias_hits(finder, aliases, targets, accepted, registry)
+            if h.begin < related
+        ]
         accepted, swallowed, taken = accept([*forced, *hits])
     for i, m in enumerate(curated):
         if i not in swallowed:

@@ -137,6 +137,8 @@ RULES = [
     # a provincial capital without 市 is a place too
     ("峰會在昆明舉行,杭州市代表參加。", "place", "昆明", "place-name"),
     ("峰會在昆明舉行,杭州市代表參加。", "place", "杭州市", "place-name"),
+    # a quoted campaign before 活動 is a project
+    ("市級部門開展“巴渝數字行”活動,幫助老年人。", "project", "巴渝數字行", "quoted-name"),
     # a quoted service line is a product
     ("為老年用戶開通“防騙專線”提醒服務。", "product", "防騙專線", "quoted-name"),
 ]
