@@ -75,7 +75,11 @@ Clauses and indicator labels
     whatever follows 納入/入選
     or a level verb (回落至), and is dropped when it is a single measure word (9.6萬路). Verbs that
     name the measured activity stay (約談網站 and 關停網站 are two indicators); names stay in
-    the label (“渝快辦”服務) so a label never depends on the entity registry. Quotation marks
+    the label (“渝快辦”服務) so a label never depends on the entity registry, and so does
+    a platform or exchange before its statistic (政務服務平台註冊用戶, 黔中數據交易中心交易額:
+    the gold of fixtures a, d, f, h2 and h4; h11's blind gold drops it, an open question
+    recorded in its BELOW_TARGET entry). Only 累計 after a platform's class noun or its quoted
+    name drops the platform (that 累計 qualifies what the platform counts). Quotation marks
     around the value itself are dropped (成渝“5毫秒”城市圈 -> 成渝城市圈). Headline, 原標題,
     dateline and credit lines (``segment.non_statements``) hold no statements.
 
