@@ -54,10 +54,10 @@ What does not count (each a named exclusion, counted in the accounting, never a 
 Clauses and indicator labels
     A sentence (split on 。；;!?！？ and newlines) is cut into clauses at ,，、;；
     outside “…”, 《…》 and (…); quoted speech (a quote with a clause comma inside, or not
-    closed in the sentence) is cut like any text, a quoted name (“一表申請、一網通辦”) is not. The indicator label is the measured noun phrase: the part
-    of the clause before the value (the subject) and, when the number is followed by a
-    counted noun (``10個國家級“千兆城市”``), the noun after it, joined, each trimmed by the
-    word lists of ``graph/curation/labels.yaml`` (written once, matched on the aligned
+    closed in the sentence) is cut like any text, a quoted name (“一表申請、一網通辦”) is not.
+    The indicator label is the measured noun phrase: the part of the clause before the value
+    (the subject) and, when the number is followed by a counted noun
+    (``10個國家級“千兆城市”``), the noun after it, joined, each trimmed by the word lists of ``graph/curation/labels.yaml`` (written once, matched on the aligned
     folded text, cut from the source so the label keeps the source's script; see
     :mod:`graph.pipeline.extract.indicators`). Trimmed at the start: everything up to ``對``
     (``重慶市民對X滿意度`` -> X滿意度), area words (listed with their areas in
