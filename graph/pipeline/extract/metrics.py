@@ -57,7 +57,8 @@ Clauses and indicator labels
     closed in the sentence) is cut like any text, a quoted name (“一表申請、一網通辦”) is not.
     The indicator label is the measured noun phrase: the part of the clause before the value
     (the subject) and, when the number is followed by a counted noun
-    (``10個國家級“千兆城市”``), the noun after it, joined, each trimmed by the word lists of ``graph/curation/labels.yaml`` (written once, matched on the aligned
+    (``10個國家級“千兆城市”``), the noun after it, joined, each trimmed by the word lists
+    of ``graph/curation/labels.yaml`` (written once, matched on the aligned
     folded text, cut from the source so the label keeps the source's script; see
     :mod:`graph.pipeline.extract.indicators`). Trimmed at the start: everything up to ``對``
     (``重慶市民對X滿意度`` -> X滿意度), area words (listed with their areas in
