@@ -60,10 +60,9 @@ BELOW_TARGET = {
     "read as a figure (h10_29, h10_30 lose the 60); 按年微跌/放緩 not declines (h10_21, "
     "h10_28: kind, value and so the label); 近3成 read as 3 (wrong magnitude); "
     "西北五省（區）首位 loses scope and population",
-    "fx-h11-shuzhi-2024-cq2023-hans": "held out (round 4); indicator 0.73: the platform or "
-    "exchange before the statistic (一体化政务服务平台, 山城数据交易所: h11_01, h11_02, "
-    "h11_18-h11_20, h11_25) is kept, as a25/d24/f01/h4_25/h2_29 keep theirs; 上半年 not "
-    "2024; 分 dropped; ×100% in a formula note and 往期推荐 headlines read as figures",
+    "fx-h11-shuzhi-2024-cq2023-hans": "held out (round 4); precision 0.91: ×100% in a "
+    "formula note and 往期推荐 headlines read as figures; 今年上半年 not carried to the "
+    "paragraph's next sentences (period, h11_28-h11_30); 分 dropped (h11_23)",
     "fx-h12-changjiang-2023-cq2022-hans": "held out (round 4); table cells lose the row's "
     "（万人）/（亿GB）/（%） unit and the 2021年 column (5 wrong magnitudes); 近两倍 and "
     "the table's last cell missed",
