@@ -280,12 +280,17 @@ def run(
     return sorted(candidates.values(), key=lambda c: c.id), mentions, findings
 
 
+_BULLETS = "▼▽▶►■□●○◆◇★☆·•-—=#【】[] "  # may lead a 往期推薦 line
+
+
 def _related_start(norm: str, rules: Rules) -> int:
     """Where a 相關閱讀 list starts (a line opening with a ``related_markers`` word), or the
-    end of the text. What follows are other articles' headlines: their names are that
-    coverage's, not this article's, so no candidate comes from there."""
-    for m in re.finditer(r"(?m)^[ \t]*(\S+?)[ \t]*[:：]?[ \t]*$", norm):
-        if m.group(1) in rules.related_markers:
+    end of the text; a leading bullet (▼往期推薦) is no part of the marker. What follows are
+    other articles' headlines: their names are that coverage's, not this article's, so no
+    candidate comes from there."""
+    for m in re.finditer(r"(?m)^.*$", norm):
+        line = m.group().strip().lstrip(_BULLETS).rstrip(":： \t")
+        if line in rules.related_markers:
             return m.start()
     return len(norm)
 

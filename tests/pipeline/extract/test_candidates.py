@@ -185,6 +185,8 @@ def test_rule_in_both_scripts(
         "數據要素從「建平臺」走向「有交易」。",  # a verb and its object, not a platform
         "杭州市民和長沙市場主體踴躍參與。",  # 市民, 市場: the city is part of a word
         "今年新建智算中心2個,數據中心集群規模提升。",  # a kind of facility, no name
+        "有學者認為,該地擁有眾多高校和科研院所。",  # 擁有 is a verb, 科研院所 a kind of body
+        "高校和科研院所聯合攻關。",  # 院所: a kind of institution, not the 院 of a name
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
@@ -196,6 +198,16 @@ def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
 def test_related_headlines_give_no_candidate(registry: dict[str, Entity]) -> None:
     """After a 相關閱讀 line come other articles' headlines: the names there are theirs."""
     text = "第三屆巴渝數字消費節將於9月舉行。\n相關閱讀：\n· 第二屆嘉陵數字大會將於11月舉辦\n"
+    for t in (text, to_hans(text)):
+        cands, _, _, _ = _run(t, registry)
+        assert [match_key(c.label) for c in cands] == [match_key("第三屆巴渝數字消費節")]
+
+
+@pytest.mark.parametrize("marker", ["▼往期推薦", "往期回顧：", "■ 精彩推薦"])
+def test_previous_posts_list_gives_no_candidate(registry: dict[str, Entity], marker: str) -> None:
+    """A WeChat post ends in 往期推薦 (the genre's 相關閱讀), often led by a bullet: the
+    headlines after it are other posts', so their event is no candidate of this one."""
+    text = f"第三屆巴渝數字消費節將於9月舉行。\n{marker}\n· 第二屆嘉陵數字大會開幕\n"
     for t in (text, to_hans(text)):
         cands, _, _, _ = _run(t, registry)
         assert [match_key(c.label) for c in cands] == [match_key("第三屆巴渝數字消費節")]
