@@ -185,14 +185,27 @@ def test_rule_in_both_scripts(
         "數據要素從「建平臺」走向「有交易」。",  # a verb and its object, not a platform
         "杭州市民和長沙市場主體踴躍參與。",  # 市民, 市場: the city is part of a word
         "今年新建智算中心2個,數據中心集群規模提升。",  # a kind of facility, no name
-        "有學者認為,該地擁有眾多高校和科研院所。",  # 擁有 is a verb, 科研院所 a kind of body
-        "高校和科研院所聯合攻關。",  # 院所: a kind of institution, not the 院 of a name
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
     for t in (text, to_hans(text)):
         cands, _, _, _ = _run(t, registry)
         assert cands == [], cands
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "學者認為,湖北擁有眾多高校和研究院,基礎較好。",  # 擁有 is a verb: a clause, no name
+        "湖北高校和科研院所聯合攻關。",  # 院所 is a kind of institution, not the 院 of a name
+    ],
+)
+def test_clause_after_a_place_is_no_agency(registry: dict[str, Entity], text: str) -> None:
+    """A place may begin an agency's name, but not a clause that happens to end in 院."""
+    for t in (text, to_hans(text)):
+        cands, mentions, _, _ = _run(t, registry)
+        assert cands == [], cands
+        assert [m.surface for m in mentions] == ["湖北"]  # the curated place only
 
 
 def test_related_headlines_give_no_candidate(registry: dict[str, Entity]) -> None:
