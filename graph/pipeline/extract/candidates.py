@@ -64,8 +64,8 @@ INFO finding (``agency-without-district``). Generic nouns ending in a suffix cha
 布局) and prefix characters that begin a word (區域, 市場) make no agency.
 
 A curated entity always wins: a candidate that overlaps a curated mention is dropped, and one
-whose folded label equals a curated label, alias or alt_label becomes a mention of that entity
-instead. Further occurrences of a candidate's label (3 characters or more) in the same text are
+whose folded label equals a curated label, alias or alt_label (for an agency also after the
+party prefix 中共, ``agency_party_prefixes``) becomes a mention of that entity instead. Further occurrences of a candidate's label (3 characters or more) in the same text are
 mentions too, so a speaker named with a title once is found again when named alone. Nothing is
 read after a 相關閱讀 line (``related_markers``): those are other articles' headlines.
 """
@@ -161,7 +161,7 @@ def run(
                     continue
             elif inside and not (
                 _may_swallow(h, inner, registry, rules.agency_prefixes)
-                or _full_name_of(h, inner, keys, registry)
+                or _full_name_of(h, inner, keys, registry, rules.agency_party_prefixes)
             ):
                 continue
             swallowed |= {i for i in inside if i is not None}
@@ -217,8 +217,9 @@ def run(
                 )
             )
             continue
-        if key in keys:  # a curated full name (alt_label) or a form the matcher missed
-            eid, form = keys[key]
+        owner = _curated_owner(h, keys, rules.agency_party_prefixes)
+        if owner is not None:  # a curated full name (alt_label) or a form the matcher missed
+            eid, form = owner
             mention(eid, h.begin, h.end, form)
             continue
         cid = by_label.get(key) or h.cid or _candidate_id(h.cls, h.label, registry)
@@ -394,15 +395,34 @@ def _is_place_word(word: str, rules: Rules) -> bool:
     return 2 <= len(word) <= 5 and any(word.endswith(s) for s in rules.place_suffixes)
 
 
+def _curated_owner(
+    h: Hit, keys: dict[str, tuple[str, str]], party: Sequence[str] = ()
+) -> tuple[str, str] | None:
+    """The curated (entity id, form) whose label, alias or alt_label the hit's label is; for an
+    agency also after a party prefix (中共 + 重慶市委網信辦): the committee's office is the same
+    body with or without the party named in front of it, so the longer form is one more
+    mention of the curated agency, not a second agency beside it."""
+    key = match_key(h.label)
+    if key in keys:
+        return keys[key]
+    if h.cls == "agency":
+        for w in party:
+            if key.startswith(w) and key[len(w) :] in keys:
+                return keys[key[len(w) :]]
+    return None
+
+
 def _full_name_of(
     h: Hit,
     inside: Sequence[Mention],
     keys: dict[str, tuple[str, str]],
     registry: dict[str, Entity],
+    party: Sequence[str] = (),
 ) -> bool:
     """重慶 + 市委網信辦 matched apart, where the whole is the registry's alt_label of that
-    agency (重慶市委網信辦): the full name is one mention of it, the place is part of the name."""
-    owner = keys.get(match_key(h.label))
+    agency (重慶市委網信辦), also after a party prefix (中共重慶市委網信辦): the full name is one
+    mention of it, the place is part of the name."""
+    owner = _curated_owner(h, keys, party)
     if owner is None or h.cls != "agency":
         return False
     return any(m.entity_id == owner[0] and m.end == h.end for m in inside) and all(

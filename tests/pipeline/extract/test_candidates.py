@@ -413,6 +413,17 @@ def test_full_name_known_as_alt_label_is_one_mention(registry: dict[str, Entity]
         assert "place/chongqing" not in {x.entity_id for x in mentions}
 
 
+def test_party_prefix_before_a_curated_agency_is_one_mention(registry: dict[str, Entity]) -> None:
+    """中共 + 重慶市委網信辦 (the registry's alt_label) is one more mention of that agency, not
+    a new agency beside it; its official after the title is found as usual."""
+    text = "會上,中共重慶市委網信辦主任冉光明介紹了有關情況。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        assert [(c.cls, match_key(c.label)) for c in cands] == [("person", match_key("冉光明"))]
+        (m,) = [m for m in mentions if m.entity_id == "agency/cq-cac"]
+        assert match_key(clean.text[m.begin : m.end]) == match_key("中共重慶市委網信辦")
+
+
 def test_curated_wins(registry: dict[str, Entity]) -> None:
     """A curated label, alias or alt_label is never a candidate; an alt_label becomes a
     mention of the curated entity (the registry's full official name)."""
