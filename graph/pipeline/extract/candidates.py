@@ -65,9 +65,10 @@ INFO finding (``agency-without-district``). Generic nouns ending in a suffix cha
 
 A curated entity always wins: a candidate that overlaps a curated mention is dropped, and one
 whose folded label equals a curated label, alias or alt_label (for an agency also after the
-party prefix 中共, ``agency_party_prefixes``) becomes a mention of that entity instead. Further occurrences of a candidate's label (3 characters or more) in the same text are
-mentions too, so a speaker named with a title once is found again when named alone. Nothing is
-read after a 相關閱讀 line (``related_markers``): those are other articles' headlines.
+party prefix 中共, ``agency_party_prefixes``) becomes a mention of that entity instead.
+Further occurrences of a candidate's label (3 characters or more) in the same text are mentions
+too, so a speaker named with a title once is found again when named alone. Nothing is read
+after a 相關閱讀 or 往期推薦 line (``related_markers``): those are other articles' headlines.
 """
 
 from __future__ import annotations
