@@ -28,9 +28,11 @@ connector word of ``left_context`` or the end of a name already found):
     text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長) names its body
     by itself and needs only a left boundary.
 ``byline-person`` / ``outlet``
-    ``<role>[:： ]<name>`` (記者 陳某, 責任編輯：王某); the outlet after 來源: at the head of
-    a dateline, before a role at the start of its line (海河觀察記者 韓某) or in parentheses
-    after it (記者（渝江財經）：), and elsewhere only with an outlet suffix (…日報, …網).
+    ``<role>[:： ]<name>`` and further names after it up to a parenthesis or the line end
+    (記者 陳某 王某）); the outlet after 來源: at the head of a dateline, before a role at the
+    start of its line (海河觀察記者 韓某) or in parentheses after it (記者（渝江財經）：), at the
+    head of a wire dateline before its place and date (長江社重慶9月19日電), in 【…日報訊】, and
+    elsewhere only with an outlet suffix (…日報, …網).
 ``defined-alias``
     ``<name>(以下簡稱“<short>”)``: every later <short> is a mention of that name's entity, a
     candidate or a curated one (``candidates_aliases``).

@@ -141,6 +141,14 @@ RULES = [
     ("市級部門開展“巴渝數字行”活動,幫助老年人。", "project", "巴渝數字行", "quoted-name"),
     # a quoted service line is a product
     ("為老年用戶開通“防騙專線”提醒服務。", "product", "防騙專線", "quoted-name"),
+    # 補充 is a speech verb that ends a name (岑 a surname)
+    ("湖北省通信管理局局長岑明遠補充說,覆蓋持續擴大。", "person", "岑明遠", "title-person"),
+    # a wire dateline: the agency before the place filed from; every byline name
+    ("巴渝社成都9月3日電（記者 馮曉光 聶遠航）會議召開。", "company", "巴渝社", "outlet"),
+    ("巴渝社成都9月3日電（記者 馮曉光 聶遠航）會議召開。", "person", "聶遠航", "byline-person"),
+    ("嘉陵網9月3日訊（記者 馮曉光）會議召開。", "company", "嘉陵網", "outlet"),
+    # a Hong Kong-style dateline 【…訊】
+    ("【嘉陵晚報訊】記者 馮曉光 成都報道：會議召開。", "company", "嘉陵晚報", "outlet"),
 ]
 
 
@@ -224,6 +232,15 @@ def test_previous_posts_list_gives_no_candidate(registry: dict[str, Entity], mar
     for t in (text, to_hans(text)):
         cands, _, _, _ = _run(t, registry)
         assert [match_key(c.label) for c in cands] == [match_key("第三屆巴渝數字消費節")]
+
+
+def test_place_before_a_byline_report_is_no_co_author(registry: dict[str, Entity]) -> None:
+    """記者 周小川 江北報道: the word before 報道 is where the reporter filed from (江 is also a
+    surname), and 【本報訊】 names no outlet of its own (本報 is "this paper")."""
+    text = "【本報訊】記者 周小川 江北報道：會議召開。\n"
+    for t in (text, to_hans(text)):
+        cands, _, _, _ = _run(t, registry)
+        assert [(c.cls, match_key(c.label)) for c in cands] == [("person", match_key("周小川"))]
 
 
 def test_source_inside_a_phrase_names_no_outlet(registry: dict[str, Entity]) -> None:
