@@ -49,7 +49,8 @@ connector word of ``left_context`` or the end of a name already found):
     place: decided so because a venue hosts events and has no officials or documents of its
     own, so as an agency it would collect wrong ``org:`` relations.
 ``company-suffix``
-    ``<name><suffix>`` (…股份有限公司/有限公司/集團/研究院/公司/科技).
+    ``<name><suffix>`` (…股份有限公司/有限公司/集團/公司/科技, a data exchange …數據交易所/
+    …數據交易中心).
 ``place-name``
     A province-level name (with or without 省/市/自治區), a provincial capital or
     sub-provincial city (``cities``, with or without 市: 在貴陽舉行),

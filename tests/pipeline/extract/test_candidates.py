@@ -147,6 +147,9 @@ RULES = [
     ("巴渝社成都9月3日電（記者 馮曉光 聶遠航）會議召開。", "company", "巴渝社", "outlet"),
     ("巴渝社成都9月3日電（記者 馮曉光 聶遠航）會議召開。", "person", "聶遠航", "byline-person"),
     ("嘉陵網9月3日訊（記者 馮曉光）會議召開。", "company", "嘉陵網", "outlet"),
+    # a data exchange is a company
+    ("嘉陵數據交易所全年交易額增長。", "company", "嘉陵數據交易所", "company-suffix"),
+    ("截至6月,黔北數據交易中心掛牌產品超過300個。", "company", "黔北數據交易中心", "company-suffix"),
     # a Hong Kong-style dateline 【…訊】
     ("【嘉陵晚報訊】記者 馮曉光 成都報道：會議召開。", "company", "嘉陵晚報", "outlet"),
 ]
@@ -193,6 +196,7 @@ def test_rule_in_both_scripts(
         "數據要素從「建平臺」走向「有交易」。",  # a verb and its object, not a platform
         "杭州市民和長沙市場主體踴躍參與。",  # 市民, 市場: the city is part of a word
         "今年新建智算中心2個,數據中心集群規模提升。",  # a kind of facility, no name
+        "其中,公共資源交易中心和數據交易所穩步發展。",  # kinds of exchange, no name
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
