@@ -221,9 +221,9 @@ def run(
                 )
             )
             continue
-        owner = _curated_owner(h, keys, rules.agency_party_prefixes)
-        if owner is not None:  # a curated full name (alt_label) or a form the matcher missed
-            eid, form = owner
+        known = _curated_owner(h, keys, rules.agency_party_prefixes)
+        if known is not None:  # a curated full name (alt_label) or a form the matcher missed
+            eid, form = known
             mention(eid, h.begin, h.end, form)
             continue
         cid = by_label.get(key) or h.cid or _candidate_id(h.cls, h.label, registry)

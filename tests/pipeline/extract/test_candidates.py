@@ -149,7 +149,7 @@ RULES = [
     ("嘉陵網9月3日訊（記者 馮曉光）會議召開。", "company", "嘉陵網", "outlet"),
     # a data exchange is a company
     ("嘉陵數據交易所全年交易額增長。", "company", "嘉陵數據交易所", "company-suffix"),
-    ("截至6月,黔北數據交易中心掛牌產品超過300個。", "company", "黔北數據交易中心", "company-suffix"),
+    ("截至6月,黔北數據交易中心掛牌產品300個。", "company", "黔北數據交易中心", "company-suffix"),
     # a Hong Kong-style dateline 【…訊】
     ("【嘉陵晚報訊】記者 馮曉光 成都報道：會議召開。", "company", "嘉陵晚報", "outlet"),
 ]
