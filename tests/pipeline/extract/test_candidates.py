@@ -197,6 +197,9 @@ def test_rule_in_both_scripts(
         "杭州市民和長沙市場主體踴躍參與。",  # 市民, 市場: the city is part of a word
         "今年新建智算中心2個,數據中心集群規模提升。",  # a kind of facility, no name
         "其中,公共資源交易中心和數據交易所穩步發展。",  # kinds of exchange, no name
+        # a service line known by its number is a contact, no entity (fixtures' README)
+        "市民可撥打12345政務服務便民熱線反映問題。",
+        "由12345熱線受理,也可撥打舉報電話12377。",
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
