@@ -1,5 +1,6 @@
 """Short names an article defines for a name it has just written in full:
-``<full name>(以下簡稱“<short>”)`` (also 「」, no quotes, or 簡稱 without 以下).
+``<full name>(以下簡稱“<short>”)`` (also 「」, no quotes, 簡稱 without 以下, or the 下稱 /
+以下稱 of Hong Kong and legal style).
 
 Why a rule of its own: the short form is the article's own statement that two spans are one
 entity, so it is the most precise evidence of an alias there is; without it 雲嶺數據 (of
@@ -18,9 +19,10 @@ from graph.pipeline.extract.candidates_finder import Finder
 
 __all__ = ["Alias", "find_aliases"]
 
-# folded text: 简称 is the folded 簡稱; the short name is 2-16 characters with no punctuation
+# folded text (简称 / 下称 are the folded 簡稱 / 下稱); the short name is 2-16 characters with no
+# punctuation
 _DEFINITION = re.compile(
-    r"[(（]\s*(?:以下)?简称\s*[“「『\"]?([^“”「」『』\"《》()（）\n，,。、；;：:]{2,16}?)[”」』\"]?\s*[)）]"
+    r"[(（]\s*(?:(?:以下)?简称|以下称|下称)\s*[“「『\"]?([^“”「」『』\"《》()（）\n，,。、；;：:]{2,16}?)[”」』\"]?\s*[)）]"
 )
 
 

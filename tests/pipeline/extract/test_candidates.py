@@ -365,6 +365,12 @@ def test_short_place_after_its_full_name_is_the_same_place(registry: dict[str, E
             "中共湖南省委網絡安全和信息化委員會辦公室",
             "湖南省委網信辦",
         ),
+        (  # 下稱: the Hong Kong and legal style of 以下簡稱
+            "甘肅省委網絡安全和信息化委員會辦公室（下稱「省委網信辦」）6月發布報告。"
+            "省委網信辦表示,將持續推進。",
+            "甘肅省委網絡安全和信息化委員會辦公室",
+            "省委網信辦",
+        ),
     ],
 )
 def test_defined_short_name_is_a_mention_of_the_full_name(
