@@ -34,8 +34,10 @@ connector word of ``left_context`` or the end of a name already found):
     head of a wire dateline before its place and date (長江社重慶9月19日電), in 【…日報訊】, and
     elsewhere only with an outlet suffix (…日報, …網).
 ``defined-alias``
-    ``<name>(以下簡稱“<short>”)``: every later <short> is a mention of that name's entity, a
-    candidate or a curated one (``candidates_aliases``).
+    ``<name>(以下簡稱“<short>”)`` (or 下稱): every later <short> is a mention of that name's
+    entity, a candidate or a curated one (``candidates_aliases``). An agency's everyday short
+    name (市大數據局 after 重慶市大數據應用發展管理局: prefix, body head, last character) is the
+    one full name of the text it fits, with no definition needed.
 ``agency-suffix``
     ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …). A
     name that ends in its parent body (中共重慶市委) runs on to the committee's full name
@@ -83,7 +85,7 @@ from dataclasses import replace
 
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Finding, Level, Mention, Segmentation
-from graph.pipeline.extract.candidates_aliases import Alias, find_aliases
+from graph.pipeline.extract.candidates_aliases import Alias, abbreviation_of, find_aliases
 from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit
 from graph.pipeline.extract.candidates_people import byline_hits, person_hits
 from graph.pipeline.extract.candidates_rules import Folded, Rules, fold_word, load_rules, script_of
@@ -197,6 +199,14 @@ def run(
 
     by_label: dict[str, str] = {}  # folded label -> candidate id
     short_forms = _short_forms(accepted, rules)
+    fulls = {  # full agency names of the text: what an everyday short name may abbreviate
+        **{match_key(h.label): ("hit", h.label) for h in accepted if h.cls == "agency"},
+        **{
+            match_key(m.surface): ("curated", m.entity_id)
+            for m in kept
+            if m.entity_id in registry and registry[m.entity_id].cls == "agency"
+        },
+    }
     for h in sorted(accepted, key=lambda h: (h.begin, h.end)):
         target = targets.get(match_key(h.label))
         if target is not None and target[0] == "curated":  # 市大數據局 defined for a curated name
@@ -206,6 +216,18 @@ def run(
             h = replace(h, label=target[1])
         elif match_key(h.label) in short_forms:  # 省委網信辦 after 四川省委網信辦: one agency
             h = replace(h, label=short_forms[match_key(h.label)])
+        elif h.cls == "agency" and (
+            abbr := abbreviation_of(
+                match_key(h.label),
+                {k: v for k, v in fulls.items() if k != match_key(h.label)},
+                rules.agency_prefixes,
+                lambda w: _is_place_word(w, rules),
+            )
+        ):
+            if abbr[0] == "curated":  # 市大數據局 after 重慶市大數據應用發展管理局
+                mention(abbr[1], h.begin, h.end, clean.text[h.begin : h.end])
+                continue
+            h = replace(h, label=abbr[1])
         key = match_key(h.label)
         if h.cls == "agency" and any(key.startswith(w) for w in rules.agency_local_prefixes):
             findings.append(  # 區委網信辦 with no district named before it anywhere

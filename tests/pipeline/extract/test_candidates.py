@@ -454,6 +454,28 @@ def test_party_prefix_before_a_curated_agency_is_one_mention(registry: dict[str,
         assert match_key(clean.text[m.begin : m.end]) == match_key("中共重慶市委網信辦")
 
 
+def test_everyday_short_name_is_the_full_agency(registry: dict[str, Entity]) -> None:
+    """省大數據局 after 湖南省大數據應用發展管理局 (prefix, body head and last character kept)
+    is that agency, with no 以下簡稱; after the curated 重慶市大數據應用發展管理局 it is the
+    curated agency. With two full names it could shorten, it stays a name of its own."""
+    one = "湖南省大數據應用發展管理局發布報告。會上,省大數據局表示,將持續推進。"
+    curated = "重慶市大數據應用發展管理局發布報告。會上,市大數據局表示,將持續推進。"
+    two = "湖南省大數據應用發展管理局和湖北省大數據產業促進局發布報告。會上,省大數據局表示。"
+    for t in (one, to_hans(one)):
+        cands, mentions, _, _ = _run(t, registry)
+        (c,) = cands
+        assert match_key(c.label) == match_key("湖南省大數據應用發展管理局")
+        assert len([m for m in mentions if m.entity_id == c.id]) == 2
+    for t in (curated, to_hans(curated)):
+        cands, mentions, _, _ = _run(t, registry)
+        assert cands == []
+        got = [match_key(m.surface) for m in mentions if m.entity_id == "agency/cq-big-data-bureau"]
+        assert got == [match_key("重慶市大數據應用發展管理局"), match_key("市大數據局")]
+    for t in (two, to_hans(two)):
+        cands, _, _, _ = _run(t, registry)
+        assert match_key("省大數據局") in {match_key(c.label) for c in cands}
+
+
 def test_curated_wins(registry: dict[str, Entity]) -> None:
     """A curated label, alias or alt_label is never a candidate; an alt_label becomes a
     mention of the curated entity (the registry's full official name)."""
