@@ -216,14 +216,18 @@ def run(
             h = replace(h, label=target[1])
         elif match_key(h.label) in short_forms:  # 省委網信辦 after 四川省委網信辦: one agency
             h = replace(h, label=short_forms[match_key(h.label)])
-        elif h.cls == "agency" and (
-            abbr := abbreviation_of(
-                match_key(h.label),
-                {k: v for k, v in fulls.items() if k != match_key(h.label)},
-                rules.agency_prefixes,
-                lambda w: _is_place_word(w, rules),
+        elif (
+            h.cls == "agency"
+            and _curated_owner(h, keys, rules.agency_party_prefixes) is None
+            and (
+                abbr := abbreviation_of(
+                    match_key(h.label),
+                    {k: v for k, v in fulls.items() if k != match_key(h.label)},
+                    rules.agency_prefixes,
+                    lambda w: _is_place_word(w, rules),
+                )
             )
-        ):
+        ):  # a name the registry knows stays its own
             if abbr[0] == "curated":  # 市大數據局 after 重慶市大數據應用發展管理局
                 mention(abbr[1], h.begin, h.end, clean.text[h.begin : h.end])
                 continue
