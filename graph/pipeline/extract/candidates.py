@@ -28,12 +28,16 @@ connector word of ``left_context`` or the end of a name already found):
     text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長) names its body
     by itself and needs only a left boundary.
 ``byline-person`` / ``outlet``
-    ``<role>[:： ]<name>`` (記者 陳某, 責任編輯：王某); the outlet after 來源: at the head of
-    a dateline, before a role at the start of its line (海河觀察記者 韓某) or in parentheses
-    after it (記者（渝江財經）：), and elsewhere only with an outlet suffix (…日報, …網).
+    ``<role>[:： ]<name>`` and further names after it up to a parenthesis or the line end
+    (記者 陳某 王某）); the outlet after 來源: at the head of a dateline, before a role at the
+    start of its line (海河觀察記者 韓某) or in parentheses after it (記者（渝江財經）：), at the
+    head of a wire dateline before its place and date (長江社重慶9月19日電), in 【…日報訊】, and
+    elsewhere only with an outlet suffix (…日報, …網).
 ``defined-alias``
-    ``<name>(以下簡稱“<short>”)``: every later <short> is a mention of that name's entity, a
-    candidate or a curated one (``candidates_aliases``).
+    ``<name>(以下簡稱“<short>”)`` (or 下稱): every later <short> is a mention of that name's
+    entity, a candidate or a curated one (``candidates_aliases``). An agency's everyday short
+    name (市大數據局 after 重慶市大數據應用發展管理局: prefix, body head, last character) is the
+    one full name of the text it fits, with no definition needed.
 ``agency-suffix``
     ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …). A
     name that ends in its parent body (中共重慶市委) runs on to the committee's full name
@@ -47,7 +51,8 @@ connector word of ``left_context`` or the end of a name already found):
     place: decided so because a venue hosts events and has no officials or documents of its
     own, so as an agency it would collect wrong ``org:`` relations.
 ``company-suffix``
-    ``<name><suffix>`` (…股份有限公司/有限公司/集團/研究院/公司/科技).
+    ``<name><suffix>`` (…股份有限公司/有限公司/集團/公司/科技, a data exchange …數據交易所/
+    …數據交易中心).
 ``place-name``
     A province-level name (with or without 省/市/自治區), a provincial capital or
     sub-provincial city (``cities``, with or without 市: 在貴陽舉行),
@@ -64,10 +69,11 @@ INFO finding (``agency-without-district``). Generic nouns ending in a suffix cha
 布局) and prefix characters that begin a word (區域, 市場) make no agency.
 
 A curated entity always wins: a candidate that overlaps a curated mention is dropped, and one
-whose folded label equals a curated label, alias or alt_label becomes a mention of that entity
-instead. Further occurrences of a candidate's label (3 characters or more) in the same text are
-mentions too, so a speaker named with a title once is found again when named alone. Nothing is
-read after a 相關閱讀 line (``related_markers``): those are other articles' headlines.
+whose folded label equals a curated label, alias or alt_label (for an agency also after the
+party prefix 中共, ``agency_party_prefixes``) becomes a mention of that entity instead.
+Further occurrences of a candidate's label (3 characters or more) in the same text are mentions
+too, so a speaker named with a title once is found again when named alone. Nothing is read
+after a 相關閱讀 or 往期推薦 line (``related_markers``): those are other articles' headlines.
 """
 
 from __future__ import annotations
@@ -79,7 +85,7 @@ from dataclasses import replace
 
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Finding, Level, Mention, Segmentation
-from graph.pipeline.extract.candidates_aliases import Alias, find_aliases
+from graph.pipeline.extract.candidates_aliases import Alias, abbreviation_of, find_aliases
 from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit
 from graph.pipeline.extract.candidates_people import byline_hits, person_hits
 from graph.pipeline.extract.candidates_rules import Folded, Rules, fold_word, load_rules, script_of
@@ -161,7 +167,7 @@ def run(
                     continue
             elif inside and not (
                 _may_swallow(h, inner, registry, rules.agency_prefixes)
-                or _full_name_of(h, inner, keys, registry)
+                or _full_name_of(h, inner, keys, registry, rules.agency_party_prefixes)
             ):
                 continue
             swallowed |= {i for i in inside if i is not None}
@@ -193,6 +199,14 @@ def run(
 
     by_label: dict[str, str] = {}  # folded label -> candidate id
     short_forms = _short_forms(accepted, rules)
+    fulls = {  # full agency names of the text: what an everyday short name may abbreviate
+        **{match_key(h.label): ("hit", h.label) for h in accepted if h.cls == "agency"},
+        **{
+            match_key(m.surface): ("curated", m.entity_id)
+            for m in kept
+            if m.entity_id in registry and registry[m.entity_id].cls == "agency"
+        },
+    }
     for h in sorted(accepted, key=lambda h: (h.begin, h.end)):
         target = targets.get(match_key(h.label))
         if target is not None and target[0] == "curated":  # 市大數據局 defined for a curated name
@@ -202,6 +216,22 @@ def run(
             h = replace(h, label=target[1])
         elif match_key(h.label) in short_forms:  # 省委網信辦 after 四川省委網信辦: one agency
             h = replace(h, label=short_forms[match_key(h.label)])
+        elif (
+            h.cls == "agency"
+            and _curated_owner(h, keys, rules.agency_party_prefixes) is None
+            and (
+                abbr := abbreviation_of(
+                    match_key(h.label),
+                    {k: v for k, v in fulls.items() if k != match_key(h.label)},
+                    rules.agency_prefixes,
+                    lambda w: _is_place_word(w, rules),
+                )
+            )
+        ):  # a name the registry knows stays its own
+            if abbr[0] == "curated":  # 市大數據局 after 重慶市大數據應用發展管理局
+                mention(abbr[1], h.begin, h.end, clean.text[h.begin : h.end])
+                continue
+            h = replace(h, label=abbr[1])
         key = match_key(h.label)
         if h.cls == "agency" and any(key.startswith(w) for w in rules.agency_local_prefixes):
             findings.append(  # 區委網信辦 with no district named before it anywhere
@@ -217,8 +247,9 @@ def run(
                 )
             )
             continue
-        if key in keys:  # a curated full name (alt_label) or a form the matcher missed
-            eid, form = keys[key]
+        known = _curated_owner(h, keys, rules.agency_party_prefixes)
+        if known is not None:  # a curated full name (alt_label) or a form the matcher missed
+            eid, form = known
             mention(eid, h.begin, h.end, form)
             continue
         cid = by_label.get(key) or h.cid or _candidate_id(h.cls, h.label, registry)
@@ -280,12 +311,17 @@ def run(
     return sorted(candidates.values(), key=lambda c: c.id), mentions, findings
 
 
+_BULLETS = "▼▽▶►■□●○◆◇★☆·•-—=#【】[] "  # may lead a 往期推薦 line
+
+
 def _related_start(norm: str, rules: Rules) -> int:
     """Where a 相關閱讀 list starts (a line opening with a ``related_markers`` word), or the
-    end of the text. What follows are other articles' headlines: their names are that
-    coverage's, not this article's, so no candidate comes from there."""
-    for m in re.finditer(r"(?m)^[ \t]*(\S+?)[ \t]*[:：]?[ \t]*$", norm):
-        if m.group(1) in rules.related_markers:
+    end of the text; a leading bullet (▼往期推薦) is no part of the marker. What follows are
+    other articles' headlines: their names are that coverage's, not this article's, so no
+    candidate comes from there."""
+    for m in re.finditer(r"(?m)^.*$", norm):
+        line = m.group().strip().lstrip(_BULLETS).rstrip(":： \t")
+        if line in rules.related_markers:
             return m.start()
     return len(norm)
 
@@ -389,15 +425,34 @@ def _is_place_word(word: str, rules: Rules) -> bool:
     return 2 <= len(word) <= 5 and any(word.endswith(s) for s in rules.place_suffixes)
 
 
+def _curated_owner(
+    h: Hit, keys: dict[str, tuple[str, str]], party: Sequence[str] = ()
+) -> tuple[str, str] | None:
+    """The curated (entity id, form) whose label, alias or alt_label the hit's label is; for an
+    agency also after a party prefix (中共 + 重慶市委網信辦): the committee's office is the same
+    body with or without the party named in front of it, so the longer form is one more
+    mention of the curated agency, not a second agency beside it."""
+    key = match_key(h.label)
+    if key in keys:
+        return keys[key]
+    if h.cls == "agency":
+        for w in party:
+            if key.startswith(w) and key[len(w) :] in keys:
+                return keys[key[len(w) :]]
+    return None
+
+
 def _full_name_of(
     h: Hit,
     inside: Sequence[Mention],
     keys: dict[str, tuple[str, str]],
     registry: dict[str, Entity],
+    party: Sequence[str] = (),
 ) -> bool:
     """重慶 + 市委網信辦 matched apart, where the whole is the registry's alt_label of that
-    agency (重慶市委網信辦): the full name is one mention of it, the place is part of the name."""
-    owner = keys.get(match_key(h.label))
+    agency (重慶市委網信辦), also after a party prefix (中共重慶市委網信辦): the full name is one
+    mention of it, the place is part of the name."""
+    owner = _curated_owner(h, keys, party)
     if owner is None or h.cls != "agency":
         return False
     return any(m.entity_id == owner[0] and m.end == h.end for m in inside) and all(

@@ -1,5 +1,6 @@
 """Short names an article defines for a name it has just written in full:
-``<full name>(以下簡稱“<short>”)`` (also 「」, no quotes, or 簡稱 without 以下).
+``<full name>(以下簡稱“<short>”)`` (also 「」, no quotes, 簡稱 without 以下, or the 下稱 /
+以下稱 of Hong Kong and legal style).
 
 Why a rule of its own: the short form is the article's own statement that two spans are one
 entity, so it is the most precise evidence of an alias there is; without it 雲嶺數據 (of
@@ -12,15 +13,17 @@ are settled. 《…》 short names of documents are ``candidates_titled``'s (``�
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.pipeline.extract.candidates_finder import Finder
 
-__all__ = ["Alias", "find_aliases"]
+__all__ = ["Alias", "abbreviation_of", "find_aliases"]
 
-# folded text: 简称 is the folded 簡稱; the short name is 2-16 characters with no punctuation
+# folded text (简称 / 下称 are the folded 簡稱 / 下稱); the short name is 2-16 characters with no
+# punctuation
 _DEFINITION = re.compile(
-    r"[(（]\s*(?:以下)?简称\s*[“「『\"]?([^“”「」『』\"《》()（）\n，,。、；;：:]{2,16}?)[”」』\"]?\s*[)）]"
+    r"[(（]\s*(?:(?:以下)?简称|以下称|下称)\s*[“「『\"]?([^“”「」『』\"《》()（）\n，,。、；;：:]{2,16}?)[”」』\"]?\s*[)）]"
 )
 
 
@@ -49,3 +52,33 @@ def find_aliases(fd: Finder) -> list[Alias]:
         )
         out.append(Alias(m.start(), m.end(), short, occurrences))
     return out
+
+
+def abbreviation_of(
+    short: str,
+    fulls: Mapping[str, tuple[str, str]],
+    prefixes: Sequence[str],
+    is_place: Callable[[str], bool],
+) -> tuple[str, str] | None:
+    """The one full agency name of the text that folded ``short`` abbreviates, or None.
+
+    市大數據局 after 重慶市大數據應用發展管理局: an agency's everyday name keeps its prefix
+    (市, 省委), the head of its body (大數據) and its last suffix character (局), and drops the
+    place and the rest. Such a short name, when the text has written exactly one full name
+    it fits (after a place or nothing, the same prefix and body head, the same last character,
+    and longer), is that agency: one body, not a second agency beside it. ``fulls`` maps folded
+    full names to their targets, as in ``candidates._alias_targets``; a body head of fewer
+    than two characters is too weak to tell two agencies apart.
+    """
+    pre = next((w for w in prefixes if short.startswith(w)), None)
+    if pre is None or len(short) - len(pre) < 3:
+        return None
+    head = short[:-1]
+    found: set[tuple[str, str]] = set()
+    for full, target in fulls.items():
+        if len(full) <= len(short) or full[-1] != short[-1]:
+            continue
+        i = full.find(head)
+        if i >= 0 and (i == 0 or is_place(full[:i])) and i + len(head) < len(full) - 1:
+            found.add(target)
+    return next(iter(found)) if len(found) == 1 else None

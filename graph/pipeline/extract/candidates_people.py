@@ -92,6 +92,7 @@ def byline_hits(fd: Finder) -> list[Hit]:
             end = _name_end(fd, q)
             if end is not None:
                 hits.append(fd.hit(q, end, "person", "byline-person", priority=1))
+                hits += _co_authors(fd, end)
     for marker in r.outlet_markers:
         for m in re.finditer(re.escape(marker) + r"\s*[:：]\s*", n):
             at_line = m.start() == 0 or n[m.start() - 1] in " \n"
@@ -101,7 +102,43 @@ def byline_hits(fd: Finder) -> list[Hit]:
         line = n[m.end() : line_end if line_end >= 0 else len(n)]
         if re.match(r"^\S{2,12}\s+\d{4}[-年]", line):
             hits += _outlet(fd, m.end())
+        hits += _wire_dateline(fd, m.end(), line)
+    for m in re.finditer(r"【([\u3400-\u9fff]{3,12})讯】", n):  # 【維港日報訊】, folded 訊
+        if any(m.group(1).endswith(s) for s in r.outlet_suffixes):  # not 【本報訊】 (2 Han)
+            hits.append(fd.hit(m.start(1), m.end(1), "company", "outlet", priority=1))
     return hits
+
+
+def _co_authors(fd: Finder, e: int) -> list[Hit]:
+    """记者 高若楠 聂思远: further names after a byline name, each after a space or 、 and
+    ending at one, at a closing parenthesis or at the line end. So a word glued to 報道 is not
+    one: it is the place filed from (記者 X 江北報道, where 江 is also a surname)."""
+    n = fd.n
+    out: list[Hit] = []
+    while sep := re.match(r"[ 、]+", n[e:]):
+        q = e + sep.end()
+        end = _name_end(fd, q)
+        if end is None or (end < len(n) and n[end] not in " 、\n)）"):
+            break
+        out.append(fd.hit(q, end, "person", "byline-person", priority=1))
+        e = end
+    return out
+
+
+def _wire_dateline(fd: Finder, b: int, line: str) -> list[Hit]:
+    """长江社重庆9月19日电: a wire story's dateline opens with its agency (a name ending in an
+    outlet suffix), then the place filed from (a place by name, or none) and the date with
+    电 or 讯; the outlet is the part before the place."""
+    m = re.match(r"([\u3400-\u9fff]{3,16}?)\d{1,2}月\d{1,2}日(?:电|讯)", line)
+    if not m:
+        return []
+    head = m.group(1)
+    for k in range(3, len(head) + 1):
+        if not any(head.endswith(s, 0, k) for s in fd.r.outlet_suffixes):
+            continue
+        if k == len(head) or b + len(head) in fd.places_at(b + k):
+            return [fd.hit(b, b + k, "company", "outlet", priority=1)]
+    return []
 
 
 def _outlet(fd: Finder, q: int, named: bool = False) -> list[Hit]:

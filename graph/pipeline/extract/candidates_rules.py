@@ -89,6 +89,7 @@ class Rules:
     agency_prefix_guards: tuple[str, ...]
     agency_local_prefixes: tuple[str, ...]
     agency_run_on_suffixes: tuple[str, ...]
+    agency_party_prefixes: tuple[str, ...]
     venue_heads: tuple[str, ...]
     facility_heads: tuple[str, ...]
     facility_body_max: int
@@ -189,6 +190,7 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         agency_prefix_guards=w("agency_prefix_guards"),
         agency_local_prefixes=w("agency_local_prefixes"),
         agency_run_on_suffixes=w("agency_run_on_suffixes"),
+        agency_party_prefixes=w("agency_party_prefixes"),
         venue_heads=w("venue_heads"),
         facility_heads=w("facility_heads"),
         facility_body_max=positive_int(path, data, "facility_body_max"),
