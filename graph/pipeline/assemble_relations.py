@@ -48,7 +48,6 @@ def _report_key(name: str) -> str:
     return _BRACKETS.sub("", fold(name)).replace("（", "(").replace("）", ")")
 
 
-
 class RelationBuilder(NodeBuilder):
     """Adds candidates, posts and relations to the nodes of :class:`NodeBuilder`."""
 
