@@ -25,17 +25,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-from graph.curation import CURATION_DIR
+from graph.curation.layout import LAYOUT_FILE, Layout, layout, load_layout
 from graph.model import CleanText, InputError, Section, Segmentation, Sentence
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.text import slug
 
-LAYOUT_FILE = CURATION_DIR / "layout.yaml"
+__all__ = [
+    "BYLINE",
+    "FRONT_MATTER",
+    "LAYOUT_FILE",
+    "NON_STATEMENT_KINDS",
+    "SENTENCE_MARKS",
+    "InputError",
+    "Layout",
+    "is_heading",
+    "layout",
+    "load_layout",
+    "non_statements",
+    "run",
+    "sentence_spans",
+]
 
 FRONT_MATTER = "front-matter"
 BYLINE = "byline"
@@ -46,45 +56,6 @@ _NON_HEADING_PUNCT = re.compile(r"[。；;！？!?,，、:：]")
 _DATELINE = re.compile(r"(?:19|20)\d\d[-/年.]\d{1,2}[-/月.]\d{1,2}")
 #: kinds of line that are not statements (what ``non_statements`` reports)
 NON_STATEMENT_KINDS = ("title", "original-title", "dateline", "credit", "byline", "byline-line")
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """The compiled line rules of ``layout.yaml`` (all matched on the folded line)."""
-
-    byline: re.Pattern[str]
-    credit: re.Pattern[str]
-    headline: re.Pattern[str]
-    figure_with_unit: re.Pattern[str]
-
-
-def _alt(words: list[str]) -> str:
-    folded = sorted({fold_aligned(str(w)) for w in words}, key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w) for w in folded) or "(?!)"
-
-
-def load_layout(path: Path = LAYOUT_FILE) -> Layout:
-    """Read ``layout.yaml``; a bad file is a one-line ``InputError`` naming it."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})") from exc
-    keys = ("byline_words", "credit_words", "headline_words", "figure_units")
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in keys):
-        raise InputError(f"{path.name}: expected lists {', '.join(keys)}")
-    colon = r"[:：]"
-    return Layout(
-        byline=re.compile(rf"^(?:{_alt(data['byline_words'])})(?:\s|{colon}|$)"),
-        credit=re.compile(rf"^(?:{_alt(data['credit_words'])})\s*{colon}"),
-        headline=re.compile(rf"^(?:{_alt(data['headline_words'])})\s*{colon}"),
-        figure_with_unit=re.compile(rf"\d[\d.]*\s*(?:{_alt(data['figure_units'])})"),
-    )
-
-
-@lru_cache(maxsize=1)
-def layout() -> Layout:
-    """The shipped line rules, loaded once per process."""
-    return load_layout()
 
 
 def _is_byline(text: str) -> bool:

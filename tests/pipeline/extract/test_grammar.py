@@ -489,7 +489,7 @@ def test_grammar_file_is_strict(tmp_path: Path, edit: tuple[str, str], message: 
 def test_grammar_file_not_yaml(tmp_path: Path) -> None:
     bad = tmp_path / "grammar.yaml"
     bad.write_text("numerals: [\n", encoding="utf-8")
-    with pytest.raises(grammar.InputError, match=r"^grammar.yaml: cannot read"):
+    with pytest.raises(grammar.InputError, match=r"^grammar.yaml: not valid YAML"):
         grammar.load_words(bad)
 
 

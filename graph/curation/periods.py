@@ -1,0 +1,82 @@
+"""``periods.yaml``: the words of a figure's period and area, read once, strictly.
+
+Why here: the loader used to sit in the stage that uses it (``extract.period``); the curation
+package holds every loader, so a reviewer finds what a file may contain next to the others
+and the stage only reads the frozen, compiled rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from graph.curation import CURATION_DIR
+from graph.curation.grammar import fold_aligned
+from graph.curation.schema import read_yaml
+from graph.model import InputError
+
+__all__ = ["PERIODS_FILE", "Rules", "load_rules", "rules"]
+
+PERIODS_FILE = CURATION_DIR / "periods.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The compiled words of ``periods.yaml``."""
+
+    time: re.Pattern[str]
+    relative: dict[str, int]
+    parts: dict[str, int | None]
+    bases: tuple[str, ...]
+    price_bases: tuple[str, ...]
+    area: re.Pattern[str]
+    area_ids: dict[str, str | None]  # folded area word -> id (None = the article's area)
+    districts: frozenset[str] = frozenset()  # folded words marked district: true
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    folded = sorted({fold_aligned(str(w)) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in folded) or "(?!)"
+
+
+def load_rules(path: Path = PERIODS_FILE) -> Rules:
+    """Read ``periods.yaml``; a bad file is a one-line ``InputError`` naming it."""
+    data = read_yaml(path)
+    try:
+        relative = {fold_aligned(str(k)): int(v) for k, v in data["relative_years"].items()}
+        parts = {
+            fold_aligned(str(k)): None if v is None else int(v) for k, v in data["parts"].items()
+        }
+        as_of = [str(w) for w in data["as_of"]]
+        bases = tuple(fold_aligned(str(w)) for w in data["bases"])
+        price_bases = tuple(fold_aligned(str(w)) for w in data.get("price_bases") or [])
+        suffixes = [str(w) for w in data["area_suffixes"]]
+        area_ids = {
+            fold_aligned(str(r["word"])): (str(r["id"]) if r["id"] else None) for r in data["areas"]
+        }
+        districts = frozenset(
+            fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")
+        )
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        raise InputError(
+            f"{path.name}: needs relative_years, parts, as_of, bases, area_suffixes and areas"
+            f" ({type(exc).__name__}: {exc})"
+        ) from exc
+    part_alt = _alt(list(parts))
+    time = re.compile(
+        rf"(?P<asof>{_alt(as_of)})?"
+        rf"(?:(?P<year>(?:19|20)\d\d)年|(?P<rel>{_alt(list(relative))}))?"
+        rf"(?:(?P<m1>\d{{1,2}})(?:[-~至到](?P<m2>\d{{1,2}}))?月(?P<mend>底|末|份)?"
+        rf"|(?P<part>{part_alt}))?"
+    )
+    # 市 but not the 市 of 市民 (重慶市民: the measured population)
+    area = re.compile(rf"(?P<w>{_alt(list(area_ids))})(?:{_alt(suffixes)})?(?<!市(?=民))")
+    return Rules(time, relative, parts, bases, price_bases, area, area_ids, districts)
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The shipped words, loaded once per process."""
+    return load_rules()
