@@ -30,6 +30,7 @@ class Layout:
     credit: re.Pattern[str]
     headline: re.Pattern[str]
     figure_with_unit: re.Pattern[str]
+    related: re.Pattern[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -40,7 +41,7 @@ def _alt(words: list[str]) -> str:
 def load_layout(path: Path = LAYOUT_FILE) -> Layout:
     """Read ``layout.yaml``; a bad file is a one-line ``InputError`` naming it."""
     data = read_yaml(path)
-    keys = ("byline_words", "credit_words", "headline_words", "figure_units")
+    keys = ("byline_words", "credit_words", "headline_words", "figure_units", "related_words")
     if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in keys):
         raise InputError(f"{path.name}: expected lists {', '.join(keys)}")
     colon = r"[:：]"
@@ -49,6 +50,9 @@ def load_layout(path: Path = LAYOUT_FILE) -> Layout:
         credit=re.compile(rf"^(?:{_alt(data['credit_words'])})\s*{colon}"),
         headline=re.compile(rf"^(?:{_alt(data['headline_words'])})\s*{colon}"),
         figure_with_unit=re.compile(rf"\d[\d.]*\s*(?:{_alt(data['figure_units'])})"),
+        related=re.compile(
+            rf"^[【\[(（「]?\s*(?:{_alt(data['related_words'])})\s*[】\])）」]?\s*(?:{colon}|$)"
+        ),
     )
 
 

@@ -13,8 +13,9 @@ statements, not credits.
 
 The line words are data (``graph/curation/layout.yaml``), written once and matched on the
 folded line, so a simplified page segments like a traditional one. ``non_statements(text)``
-gives the lines that are not statements (headline, 原標題, dateline, credits): the metrics
-extractor reads no figure there.
+gives the lines that are not statements (headline, 原標題, dateline, credits, a portal's
+相關閱讀 / 延伸閱讀 list of other articles' headlines): the metrics extractor reads no figure
+there.
 
 Sentences split after 。；;！？!? and at line ends, never inside “…”, 《…》 or brackets.
 Ids are ``<source>/p<paragraph:03d>s<n:02d>`` where paragraph is the 1-based index of
@@ -55,7 +56,18 @@ SENTENCE_MARKS = frozenset("。；;！？!?")
 _NON_HEADING_PUNCT = re.compile(r"[。；;！？!?,，、:：]")
 _DATELINE = re.compile(r"(?:19|20)\d\d[-/年.]\d{1,2}[-/月.]\d{1,2}")
 #: kinds of line that are not statements (what ``non_statements`` reports)
-NON_STATEMENT_KINDS = ("title", "original-title", "dateline", "credit", "byline", "byline-line")
+NON_STATEMENT_KINDS = (
+    "title",
+    "original-title",
+    "dateline",
+    "credit",
+    "byline",
+    "byline-line",
+    "related",
+)
+MAX_RELATED_CHARS = 60
+"""A line of a related-reading list is a headline: longer than this, it is a paragraph."""
+_PARAGRAPH_MARKS = frozenset("。；;")
 
 
 def _is_byline(text: str) -> bool:
@@ -145,7 +157,8 @@ def non_statements(text: str) -> list[tuple[int, int, str]]:
 
     Kinds: ``title`` (line 1, when the page has a body and the line does not end a sentence),
     ``dateline`` (line 2 when it carries a date or a credit word), ``original-title``
-    (原標題: …), ``credit`` (來源: …) and ``byline`` (the closing credits).
+    (原標題: …), ``credit`` (來源: …), ``byline`` (the closing credits) and ``related`` (a
+    portal's related-reading list: its header and the headlines of other articles).
     """
     lines = _lines(text)
     return [
@@ -188,6 +201,7 @@ def _classify(lines: list[_Line]) -> list[str]:
     """
     kinds: list[str] = []
     closing = _closing_credits_start(lines)
+    related = _related_lines(lines, closing)
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if i == 0:
@@ -196,6 +210,8 @@ def _classify(lines: list[_Line]) -> list[str]:
             kinds.append("dateline")
         elif i >= closing:
             kinds.append("byline")
+        elif i in related:
+            kinds.append("related")
         elif _is_byline(line.text):
             kinds.append("byline-line")
         elif layout().headline.match(fold_aligned(line.text)):
@@ -213,6 +229,39 @@ def _classify(lines: list[_Line]) -> list[str]:
         else:
             kinds.append("paragraph")
     return kinds
+
+
+def _related_lines(lines: list[_Line], closing: int) -> set[int]:
+    """Indexes of the lines of a portal's related-reading lists (header and links).
+
+    ``相關閱讀：`` (or 延伸閱讀, 推薦閱讀 … of ``layout.yaml``) opens the list; every following
+    line that reads as a headline (no sentence-ending 。/；, at most ``MAX_RELATED_CHARS``,
+    not a credit) is one link. The links are other articles' headlines, not statements of
+    this one, so their numbers are not figures; the first paragraph-like line ends the list.
+    """
+    out: set[int] = set()
+    i = 2
+    while i < closing:
+        if not layout().related.match(fold_aligned(lines[i].text)):
+            i += 1
+            continue
+        out.add(i)
+        i += 1
+        while i < closing and _is_link_line(lines[i].text):
+            out.add(i)
+            i += 1
+    return out
+
+
+def _is_link_line(text: str) -> bool:
+    folded = fold_aligned(text)
+    return (
+        len(text) <= MAX_RELATED_CHARS
+        and not any(ch in _PARAGRAPH_MARKS for ch in text)
+        and not _is_byline(text)
+        and not layout().credit.match(folded)
+        and not layout().related.match(folded)
+    )
 
 
 def _closing_credits_start(lines: list[_Line]) -> int:
