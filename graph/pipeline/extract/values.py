@@ -262,12 +262,13 @@ def values_in(
         vals.append(
             Value(
                 "quantity",
-                cn.begin,
+                cn.stated_start,
                 cn.end,
-                cn.begin,
-                text[cn.begin : cn.end],
+                cn.stated_start,
+                text[cn.stated_start : cn.end],
                 Decimal(cn.value),
                 unit=cn.unit,
+                qualifier=cn.qualifier,
             )
         )
     vals.sort(key=lambda v: v.begin)

@@ -71,3 +71,27 @@ def test_a_rate_falling_back_is_a_negative_growth_and_the_level_it_falls_to_a_qu
     assert (fall.kind, fall.value, fall.unit) == ("growth", Decimal("-0.8"), "個百分點")
     level = by_value(obs, "2.1件", script)
     assert (level.kind, level.value) == ("quantity", Decimal("2.1"))
+
+
+@SCRIPTS
+def test_chinese_numeral_counts_take_their_qualifier_markers(script: str) -> None:
+    obs = figures("全縣培育科技型企業三千多家,建成智慧工廠兩百余個,引進人才超過一千名。", script)
+    more = by_value(obs, "三千多家", script)
+    assert (more.value, more.unit, more.qualifier) == (
+        Decimal(3000),
+        "家",
+        "more-than-approximately",
+    )
+    some = by_value(obs, "兩百余個", script)
+    assert (some.value, some.unit, some.qualifier) == (
+        Decimal(200),
+        "個",
+        "more-than-approximately",
+    )
+    over = by_value(obs, "超過一千名", script)
+    assert (over.value, over.qualifier) == (Decimal(1000), "more-than")
+    # a single Chinese digit stays prose (一個) and an exact one keeps its stated numeral only
+    exact = figures("全縣建成示範點三十一個,其中一個在城區。", script)
+    assert [(o.stated_value, o.qualifier) for o in exact] == [
+        ("三十一個" if script == "hant" else "三十一个", "exact")
+    ]
