@@ -95,3 +95,12 @@ def test_chinese_numeral_counts_take_their_qualifier_markers(script: str) -> Non
     assert [(o.stated_value, o.qualifier) for o in exact] == [
         ("三十一個" if script == "hant" else "三十一个", "exact")
     ]
+
+
+@SCRIPTS
+def test_per_mille_is_a_unit(script: str) -> None:
+    obs = figures("全市熱線涉網訴求占比為3.2‰,網絡投訴量占比約1.5‰。", script)
+    assert [(o.value, o.unit, o.qualifier) for o in obs] == [
+        (Decimal("3.2"), "‰", "exact"),
+        (Decimal("1.5"), "‰", "approximately"),
+    ]
