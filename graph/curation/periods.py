@@ -27,13 +27,15 @@ class Rules:
     """The compiled words of ``periods.yaml``."""
 
     time: re.Pattern[str]
-    relative: dict[str, int]
+    relative: dict[str, int]  # folded word -> years from the article's date (去年: -1)
     parts: dict[str, int | None]
     bases: tuple[str, ...]
     price_bases: tuple[str, ...]
     area: re.Pattern[str]
     area_ids: dict[str, str | None]  # folded area word -> id (None = the article's area)
     districts: frozenset[str] = frozenset()  # folded words marked district: true
+    possessive: tuple[str, ...] = ()  # 的: 重慶的78.1% is 重慶's figure
+    anaphoric: dict[str, int] | None = None  # 上年: -1 from the statement's own year
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -46,6 +48,9 @@ def load_rules(path: Path = PERIODS_FILE) -> Rules:
     data = read_yaml(path)
     try:
         relative = {fold_aligned(str(k)): int(v) for k, v in data["relative_years"].items()}
+        anaphoric = {fold_aligned(str(k)): int(v) for k, v in data["anaphoric_years"].items()}
+        if set(anaphoric) & set(relative):
+            raise InputError(f"{path.name}: a word is both a relative and an anaphoric year")
         parts = {
             fold_aligned(str(k)): None if v is None else int(v) for k, v in data["parts"].items()
         }
@@ -59,21 +64,26 @@ def load_rules(path: Path = PERIODS_FILE) -> Rules:
         districts = frozenset(
             fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")
         )
+        possessive = tuple(fold_aligned(str(w)) for w in data["possessive"])
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise InputError(
-            f"{path.name}: needs relative_years, parts, as_of, bases, area_suffixes and areas"
+            f"{path.name}: needs relative_years, anaphoric_years, parts, as_of, bases, possessive,"
+            " area_suffixes"
+            " and areas"
             f" ({type(exc).__name__}: {exc})"
         ) from exc
     part_alt = _alt(list(parts))
     time = re.compile(
         rf"(?P<asof>{_alt(as_of)})?"
-        rf"(?:(?P<year>(?:19|20)\d\d)年|(?P<rel>{_alt(list(relative))}))?"
+        rf"(?:(?P<year>(?:19|20)\d\d)年|(?P<rel>{_alt([*relative, *anaphoric])}))?"
         rf"(?:(?P<m1>\d{{1,2}})(?:[-~至到](?P<m2>\d{{1,2}}))?月(?P<mend>底|末|份)?"
         rf"|(?P<part>{part_alt}))?"
     )
     # 市 but not the 市 of 市民 (重慶市民: the measured population)
     area = re.compile(rf"(?P<w>{_alt(list(area_ids))})(?:{_alt(suffixes)})?(?<!市(?=民))")
-    return Rules(time, relative, parts, bases, price_bases, area, area_ids, districts)
+    return Rules(
+        time, relative, parts, bases, price_bases, area, area_ids, districts, possessive, anaphoric
+    )
 
 
 @lru_cache(maxsize=1)

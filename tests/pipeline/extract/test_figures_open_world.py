@@ -104,3 +104,40 @@ def test_per_mille_is_a_unit(script: str) -> None:
         (Decimal("3.2"), "‰", "exact"),
         (Decimal("1.5"), "‰", "approximately"),
     ]
+
+
+@SCRIPTS
+def test_a_compared_place_next_to_its_value_is_the_figure_s_area(script: str) -> None:
+    """天津的普及率高於重慶的78.1%: the statement opens with the article's area, the value is
+    重慶's; a place word is one of periods.yaml's area words."""
+    obs = figures(
+        "橫向比較,天津的互聯網普及率高於重慶的78.1%,低於北京市的89.2%,全市的網民為1186萬人。",
+        script,
+    )
+    areas = [(o.value, o.area) for o in obs]
+    assert areas == [
+        (Decimal("78.1"), "place/chongqing"),
+        (Decimal("89.2"), "place/beijing"),
+        (Decimal(11860000), "place/tianjin"),  # 全市的: the article's own area
+    ]
+    # the place that opens the statement keeps its figure when none stands by the value
+    own = figures("四川的網民規模達到5000萬人。", script)
+    assert [o.area for o in own] == ["place/sichuan"]
+
+
+@SCRIPTS
+def test_last_year_in_the_report_s_words_counts_from_the_statement_s_year(script: str) -> None:
+    """上年 (anaphoric_years) is the year before the statement's own (the paragraph's 2028 or
+    the edition 2030), dating the figure right after it only; 去年 counts from the article."""
+    obs = figures(
+        "2028年,全市平均投訴量由上年的2.5件回落至2.1件。網民數量去年達到900萬人。"
+        "\n全縣每萬人投訴量由上年的3.1件降至2.9件。",
+        script,
+    )
+    assert [(o.value, o.period) for o in sorted(obs, key=lambda o: o.value_begin)] == [
+        (Decimal("2.5"), "2027"),
+        (Decimal("2.1"), "2028"),
+        (Decimal(9000000), "2030"),
+        (Decimal("3.1"), "2029"),
+        (Decimal("2.9"), "2030"),
+    ]
