@@ -255,6 +255,43 @@ def _possessor(ft: str, o: Observation) -> str:
     return ""
 
 
+_JOINERS = "、和與及"
+
+
+def _respective_area(ft: str, o: Observation, observations: list[Observation]) -> str:
+    """江蘇、浙江分列第二、第三: the k-th place of the joined names before 分列 / 分別 (the
+    label rules' ``respectively`` words) is the area of the k-th value after it, "" if the
+    statement is not so.
+
+    Each name must be an area word (periods.yaml) on its own; the values after the word are
+    the ones between it and this value in its sentence, in text order.
+    """
+    from graph.pipeline.extract import indicators  # late: indicators reads this module's words
+
+    vb = o.value_begin
+    line_b = ft.rfind("\n", 0, vb) + 1
+    sent_b = max([line_b] + [ft.rfind(ch, line_b, vb) + 1 for ch in _SENTENCE_END])
+    for word in indicators.label_rules().respectively:
+        at = ft.rfind(word, sent_b, vb)
+        if at < 0 or any(ch in ",，:：;；" for ch in ft[at:vb]):
+            continue  # the values follow the word as one 、-list
+        start = max([sent_b] + [ft.rfind(ch, sent_b, at) + 1 for ch in ",，:：;；"])
+        names = re.split(f"[{_JOINERS}]", ft[start:at].strip(_SPACES))
+        ids = []
+        for name in names:
+            m = rules().area.fullmatch(name.strip(_SPACES))
+            ids.append(rules().area_ids.get(m.group("w")) if m else None)
+        if len(ids) < 2 or not all(ids):
+            return ""
+        k = sum(
+            1
+            for x in observations
+            if at + len(word) <= x.value_begin < vb and x.kind == o.kind and x is not o
+        )
+        return str(ids[k]) if k < len(ids) else ""
+    return ""
+
+
 def _continued_area(o: Observation, earlier: list[Observation]) -> str:
     """A statistic continued in its sentence (its share, its rank, 這一數字) keeps its area.
 
@@ -344,7 +381,7 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         # the full sentence: a ；-clause goes on in the area its sentence stated, the next
         # sentence (a 平均水平 against the article's own) starts afresh
         para = max([line_b] + [ft.rfind(ch, line_b, o.value_begin) + 1 for ch in "。！？!?"])
-        area = o.area or _possessor(ft, o)
+        area = o.area or _possessor(ft, o) or _respective_area(ft, o, observations)
         if not area:
             word = _stated_area_word(text, o, ft)
             if word:

@@ -141,3 +141,22 @@ def test_last_year_in_the_report_s_words_counts_from_the_statement_s_year(script
         (Decimal("3.1"), "2029"),
         (Decimal("2.9"), "2030"),
     ]
+
+
+@SCRIPTS
+def test_places_joined_before_respectively_pair_with_the_values_in_order(script: str) -> None:
+    obs = figures(
+        "在全國31個省(區、市)中,廣東數字經濟規模連續七年位居第一,江蘇、浙江分列第二、第三;"
+        "北京、上海分別達到2.1萬億元、1.1萬億元。",
+        script,
+        area="place/china",
+    )
+    got = [(o.stated_value, o.area) for o in sorted(obs, key=lambda o: o.value_begin)]
+    want = [
+        ("第一", "place/guangdong"),
+        ("第二", "place/jiangsu"),
+        ("第三", "place/zhejiang"),
+        ("2.1萬億元", "place/beijing"),
+        ("1.1萬億元", "place/shanghai"),
+    ]
+    assert got == [(to_hans(s) if script == "hans" else s, a) for s, a in want]
