@@ -14,12 +14,15 @@ from pathlib import Path
 
 from graph.curation import CURATION_DIR
 from graph.curation.grammar import fold_aligned
-from graph.curation.schema import read_yaml
+from graph.curation.schema import mapping, read_yaml
 from graph.model import InputError
 
-__all__ = ["PERIODS_FILE", "Rules", "load_rules", "rules"]
+__all__ = ["OPEN_WORLD_FILE", "PERIODS_FILE", "Rules", "chongqing_districts", "load_rules", "rules"]
 
 PERIODS_FILE = CURATION_DIR / "periods.yaml"
+OPEN_WORLD_FILE = CURATION_DIR / "open_world.yaml"
+"""Where the districts of Chongqing are listed (``chongqing_districts``): the one list the
+place candidates and the area words both read, so a district is never known to one only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,21 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in folded) or "(?!)"
 
 
-def load_rules(path: Path = PERIODS_FILE) -> Rules:
+def chongqing_districts(path: Path = OPEN_WORLD_FILE) -> dict[str, str]:
+    """Folded district name -> place id (渝北区 -> place/yubei), from ``chongqing_districts``."""
+    data = mapping(path, read_yaml(path), "rules")
+    raw = data.get("chongqing_districts")
+    if not isinstance(raw, dict) or not raw:
+        raise InputError(f"{path.name}: chongqing_districts must be a mapping name: id")
+    out: dict[str, str] = {}
+    for name, pid in raw.items():
+        if not isinstance(name, str) or not isinstance(pid, str) or not name or not pid:
+            raise InputError(f"{path.name}: chongqing_districts entry {name!r}: {pid!r}")
+        out[fold_aligned(name)] = f"place/{pid}"
+    return out
+
+
+def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE) -> Rules:
     """Read ``periods.yaml``; a bad file is a one-line ``InputError`` naming it."""
     data = read_yaml(path)
     try:
@@ -61,8 +78,13 @@ def load_rules(path: Path = PERIODS_FILE) -> Rules:
         area_ids = {
             fold_aligned(str(r["word"])): (str(r["id"]) if r["id"] else None) for r in data["areas"]
         }
+        listed = chongqing_districts(districts_path)
+        twice = sorted(set(listed) & set(area_ids))
+        if twice:
+            raise InputError(f"{path.name}: {twice[0]} is a Chongqing district (open_world.yaml)")
+        area_ids.update(listed)
         districts = frozenset(
-            fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")
+            [*(fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")), *listed]
         )
         possessive = tuple(fold_aligned(str(w)) for w in data["possessive"])
     except (TypeError, KeyError, ValueError, AttributeError) as exc:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from graph.model import CleaningReport, CleanText, Observation
+from graph.model import CleaningReport, CleanText, InputError, Observation
 from graph.pipeline import segment
 from graph.pipeline.extract import metrics, period
 from graph.text import to_hans
@@ -160,3 +161,40 @@ def test_places_joined_before_respectively_pair_with_the_values_in_order(script:
         ("1.1萬億元", "place/shanghai"),
     ]
     assert got == [(to_hans(s) if script == "hans" else s, a) for s, a in want]
+
+
+@SCRIPTS
+def test_any_of_the_38_chongqing_districts_is_what_the_district_words_point_back_to(
+    script: str,
+) -> None:
+    """全區 / 區內 point back to the last district named; the districts are open_world.yaml's
+    chongqing_districts (one list with the place candidates), not a list of their own."""
+    from graph.curation import periods
+
+    listed = periods.chongqing_districts()
+    assert len(listed) == 38 and listed["万州区"] == "place/wanzhou"
+    obs = figures(
+        "萬州區發布年度數字經濟報告。全區數字經濟規模達到320億元,區內5G基站達到2600個。"
+        "\n石柱土家族自治縣網民規模達到30萬人,全縣寬帶用戶達到12萬戶。",
+        script,
+        area="place/chongqing",
+    )
+    assert [o.area for o in sorted(obs, key=lambda o: o.value_begin)] == [
+        "place/wanzhou",
+        "place/wanzhou",
+        "place/shizhu",
+        "place/shizhu",
+    ]
+
+
+def test_a_district_listed_twice_is_refused(tmp_path: Path) -> None:
+    from graph.curation import periods
+
+    raw = periods.PERIODS_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "periods.yaml"
+    bad.write_text(
+        raw.replace("areas:\n", "areas:\n  - {word: 渝北區, id: place/yubei}\n", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"^periods.yaml: .*Chongqing district"):
+        periods.load_rules(bad)
