@@ -198,3 +198,12 @@ def test_a_district_listed_twice_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match=r"^periods.yaml: .*Chongqing district"):
         periods.load_rules(bad)
+
+
+@SCRIPTS
+def test_a_share_raised_over_last_year_is_a_growth_of_the_share_in_points(script: str) -> None:
+    obs = figures("全市電子商務交易額占比為28.4%,比上年提高2.6個百分點。", script)
+    share, up = sorted(obs, key=lambda o: o.value_begin)
+    assert (up.kind, up.value, up.unit) == ("growth", Decimal("2.6"), "個百分點")
+    assert obs[up.growth_of] is share if up.growth_of is not None else False
+    assert share.period == up.period == "2030"  # 上年 after 比 is a comparison base
