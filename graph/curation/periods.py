@@ -60,6 +60,37 @@ def chongqing_districts(path: Path = OPEN_WORLD_FILE) -> dict[str, str]:
     return out
 
 
+def provinces(path: Path = OPEN_WORLD_FILE, registry_path: Path | None = None) -> dict[str, str]:
+    """Folded province name -> the registry place it names (北京 -> place/beijing).
+
+    The names are ``open_world.yaml``'s ``provinces`` (the gazetteer the place candidates
+    use); the id is the registry place whose label or alias is the name, alone or with one of
+    ``province_suffixes`` (北京市, 內蒙古自治區). A name no registry place labels is left out:
+    an area must be a known place. Two places for one name is a curation error.
+    """
+    from graph.curation.registry import load_registry, match_key  # late: the registry is big
+
+    data = mapping(path, read_yaml(path), "rules")
+    names, suffixes = data.get("provinces"), data.get("province_suffixes") or []
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise InputError(f"{path.name}: provinces must be a non-empty list of names")
+    by_surface: dict[str, set[str]] = {}
+    for e in load_registry(registry_path).values():
+        if e.cls == "place":
+            for surface in e.surfaces:
+                by_surface.setdefault(match_key(surface), set()).add(e.id)
+    out: dict[str, str] = {}
+    for name in names:
+        ids = set().union(
+            *(by_surface.get(match_key(name + sfx), set()) for sfx in ["", *map(str, suffixes)])
+        )
+        if len(ids) > 1:
+            raise InputError(f"{path.name}: province {name!r} names places {sorted(ids)}")
+        if ids:
+            out[fold_aligned(name)] = ids.pop()
+    return out
+
+
 def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE) -> Rules:
     """Read ``periods.yaml``; a bad file is a one-line ``InputError`` naming it."""
     data = read_yaml(path)
@@ -79,9 +110,14 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
             fold_aligned(str(r["word"])): (str(r["id"]) if r["id"] else None) for r in data["areas"]
         }
         listed = chongqing_districts(districts_path)
-        twice = sorted(set(listed) & set(area_ids))
+        named = provinces(districts_path)
+        twice = sorted((set(listed) | set(named)) & set(area_ids))
         if twice:
-            raise InputError(f"{path.name}: {twice[0]} is a Chongqing district (open_world.yaml)")
+            raise InputError(
+                f"{path.name}: {twice[0]} is a province or a Chongqing district of"
+                f" {districts_path.name}: list it there only"
+            )
+        area_ids.update(named)
         area_ids.update(listed)
         districts = frozenset(
             [*(fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")), *listed]

@@ -207,3 +207,23 @@ def test_a_share_raised_over_last_year_is_a_growth_of_the_share_in_points(script
     assert (up.kind, up.value, up.unit) == ("growth", Decimal("2.6"), "個百分點")
     assert obs[up.growth_of] is share if up.growth_of is not None else False
     assert share.period == up.period == "2030"  # 上年 after 比 is a comparison base
+
+
+def test_province_area_words_are_the_gazetteer_s_names_with_the_registry_s_places(
+    tmp_path: Path,
+) -> None:
+    """open_world.yaml provinces + the registry place each name labels: no list of its own."""
+    from graph.curation import periods
+
+    named = periods.provinces()
+    assert named["北京"] == "place/beijing" and named["内蒙古"] == "place/inner-mongolia"
+    assert "台湾" not in named  # the registry has no place for it: no area id to give
+    assert set(named.values()) <= set(periods.rules().area_ids.values())
+    raw = periods.PERIODS_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "periods.yaml"
+    bad.write_text(
+        raw.replace("areas:\n", "areas:\n  - {word: 四川, id: place/sichuan}\n", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"^periods.yaml: 四川 is a province"):
+        periods.load_rules(bad)
