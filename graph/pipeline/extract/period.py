@@ -130,9 +130,7 @@ def time_expressions(text: str, article_year: int, ft: str | None = None) -> lis
         if year is not None:
             rel = m.group("rel") is not None and m.group("asof") is None
             offset = (r.anaphoric or {}).get(m.group("rel") or "")
-            out.append(
-                TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month, rel, offset)
-            )
+            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month, rel, offset))
     return out
 
 
