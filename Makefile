@@ -89,7 +89,7 @@ bench-corpus: $(STAMP) ## Build synthetic corpora of 1-1000 articles; table + do
 	$(BIN)/pip install -q -e '.[bench]' || echo "matplotlib unavailable: the plot is skipped"
 	$(BIN)/python scripts/bench_corpus.py --sizes $(or $(SIZES),1,10,100,1000)
 
-screenshots: build browser-deps ## Refresh docs/screenshots/*.png (full view and a focus view)
+screenshots: build browser-deps web-deps ## Refresh docs/screenshots/*.png (viewer, query page, report)
 	$(BIN)/python scripts/screenshots.py
 
 clean: ## Remove build output and caches (keeps .venv)

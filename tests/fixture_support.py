@@ -286,8 +286,13 @@ def _int(cell: str) -> int | None:
 
 
 def is_fraction(stated_value: str) -> bool:
-    """A stated fraction (约1/3, 超过三分之一): its value is compared with a tolerance."""
-    return "/" in stated_value or "分之" in stated_value
+    """A stated fraction (约1/3, 超过三分之一): its value is compared with a tolerance.
+
+    百分之十二 and 千分之三 are a percentage and a per-mille written in words (value 12, unit %),
+    not fractions: they line up with 12% from another outlet, as 一成 does (fixture h11)."""
+    return "/" in stated_value or (
+        "分之" in stated_value and not any(w in stated_value for w in ("百分之", "千分之"))
+    )
 
 
 def _same_number(gold: Decimal | None, got: Decimal | None, fraction: bool) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import unicodedata
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -50,15 +51,18 @@ from graph.text import fold, han_count
 IDS = fixture_ids()
 #: fixtures below the acceptance bar, with the reason (strict: passing fails the suite)
 BELOW_TARGET = {
-    "fx-h5-linjiang-2024-cq2023-hans": "held out; indicator 0.90: 新增 kept (h5_11), the ranks "
-    "after 对全市38个区县的数字化发展水平进行了评估 get no label (h5_13, h5_14)",
-    "fx-h7-yujiang-2023-cq2022-hant": "held out (round 3); indicator 0.85: 受理 and 累計 kept "
-    "(h7_15, h7_19, h7_20)",
-    "fx-h8-yuzhong-2024-cq2023-hans": "held out (round 3); only indicator 0.81 is below: 力争 "
-    "kept (h8_19, h8_20), 占全国比重 loses 全国 (h8_09), “渝链通”…平台 dropped (h8_16)",
-    "fx-h9-haihe-2024-tj2023-hans": "held out (round 3); only indicator 0.67 is below: 集聚 "
-    "kept (h9_08), 由上年的…回落至 kept (h9_13, h9_14), the comparison clauses' labels "
-    "(h9_18..h9_21)",
+    "fx-h10-weigang-2024-sn2023-hant": "held out (round 4); indicator 0.50: 按年 taken "
+    "as the indicator of a growth (7 rows), 人民幣/則錄得/受理 kept; 近3成 read as 3 "
+    "(wrong magnitude); 按年微跌/放緩 not declines; 60歲及以上 read as a figure; "
+    "西北五省（區）首位 loses scope and population",
+    "fx-h11-shuzhi-2024-cq2023-hans": "held out (round 4); indicator 0.61: bullet heads "
+    "(● …:) and leading names/verbs kept (一体化政务服务平台, 山城数据交易所, 编制, "
+    "新增); 上半年 not 2024; 分 dropped; ×100% in a formula note and 往期推荐 "
+    "headlines read as figures",
+    "fx-h12-changjiang-2023-cq2022-hans": "held out (round 4); indicator 0.62: quoted "
+    "speech and the previous clause leak into labels; table cells lose the row's "
+    "（万人）/（亿GB）/（%） unit and the 2021年 column (5 wrong magnitudes); 近两倍 and "
+    "the table's last cell missed",
 }
 #: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
 #: (strict: the day the cleaner gives it back the test fails until the entry goes)
@@ -191,10 +195,13 @@ def test_damaged_article_cleans_to_its_expected_text(fixture: Fixture) -> None:
     assert fixture.raw_text != fixture.gold_text
     assert re.search(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", fixture.raw_text)
     clean = ingest.run(fixture.doc)
+    # up to NFKC, as for undamaged fixtures: the cleaner normalises the page's full-width
+    # punctuation by design (ingest's nfkc rule), so ：（） in the hand-written text are :()
+    expected = unicodedata.normalize("NFKC", fixture.gold_text)
     if fixture.id in CLEAN_BELOW_TARGET:
-        assert clean.text != fixture.gold_text, "cleans now: remove it from CLEAN_BELOW_TARGET"
+        assert clean.text != expected, "cleans now: remove it from CLEAN_BELOW_TARGET"
         pytest.xfail(CLEAN_BELOW_TARGET[fixture.id])
-    assert clean.text == fixture.gold_text
+    assert clean.text == expected
 
 
 # ---------------------------------------------------------------- the scorer

@@ -51,7 +51,8 @@ def load_layout(path: Path = LAYOUT_FILE) -> Layout:
         headline=re.compile(rf"^(?:{_alt(data['headline_words'])})\s*{colon}"),
         figure_with_unit=re.compile(rf"\d[\d.]*\s*(?:{_alt(data['figure_units'])})"),
         related=re.compile(
-            rf"^[【\[(（「]?\s*(?:{_alt(data['related_words'])})\s*[】\])）」]?\s*(?:{colon}|$)"
+            # up to 3 marks around the word (【相關閱讀】, ▼往期推薦, >> 延伸閱讀), no letters
+            rf"^[^\w\s]{{0,3}}\s*(?:{_alt(data['related_words'])})\s*[^\w\s:：]{{0,3}}\s*(?:{colon}|$)"
         ),
     )
 

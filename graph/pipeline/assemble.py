@@ -18,7 +18,9 @@ Design decisions (see docs/design/graph-shape.md for the IRI scheme):
 * Curated (registry, indicators.yaml) nodes are ``cqo:Curated``; names and indicators a rule
   found in a text are ``cqo:Candidate`` with their ``cqo:rule``; only curated ones need ``@en``.
 * Each report edition is a ``cqo:Document`` (``cqr:document/cq-internet-report-<year>``); an
-  article is ``cqo:about`` its edition and editions are chained by ``cqo:previousEdition``.
+  article is ``cqo:about`` the report it covers (the manifest's ``report``, else the text: an
+  article on a Sichuan or national report is about that report, a candidate document) and the
+  Chongqing editions are chained by ``cqo:previousEdition``.
 * Spans are shared nodes (``cqr:span/<src>/<b>-<e>``): a mention and a piece of evidence with the
   same offsets are the same span.
 * Build time, versions and hashes are not in the data graph (they would break byte-stability);
@@ -56,6 +58,9 @@ class Assembled:
     counts: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    #: candidate id -> the id its node has in the graph, where they differ (a curated entry
+    #: or a report edition won); the curation queue proposes only what stays a candidate
+    resolved: dict[str, str] = field(default_factory=dict)
 
 
 class _Builder(ObservationBuilder):
@@ -69,6 +74,11 @@ class _Builder(ObservationBuilder):
         title_span = self.span(b, 0, title_end if title_end > 0 else len(b.clean.text))
         self.g.add((title_span, CQO.refersTo, source))
         candidates = self.resolve_candidates(b)
+        for cid, (won, _cls, _kept) in self.candidate_ids(b).items():
+            if won != cid:
+                self.resolved[cid] = won
+        self.covered = self.covered_report(b, candidates)
+        self.g.add((source, CQO.about, self.covered))
         for m in b.extraction.mentions:
             target = self.mention_target(b, m.entity_id, m.surface, candidates)
             if target is None:
@@ -117,4 +127,5 @@ def run(bundles: Sequence[Bundle], registry: Mapping[str, Entity], curation: Cur
         counts=counts,
         findings=builder.findings,
         conflicts=conflicts,
+        resolved=dict(sorted(builder.resolved.items())),
     )

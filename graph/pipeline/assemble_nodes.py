@@ -74,6 +74,8 @@ class NodeBuilder:
         self.findings: list[Finding] = []
         self.labelled: set[tuple[URIRef, URIRef, str]] = set()  # (node, predicate, language)
         self.editions: dict[str, URIRef] = {}  # year -> edition document
+        self.covered: URIRef | None = None  # the report the source being assembled covers
+        self.resolved: dict[str, str] = {}  # candidate id -> curated or edition id that won
         self.registry_keys = self._registry_keys(registry)
         self.edition_template = self._edition_template(registry)
 
@@ -149,7 +151,6 @@ class NodeBuilder:
         g.add((DATASET, QB.structure, CQO.dsd))
         self.labels(DATASET, "報告所述數據", "Figures stated in the sources")
         g.add((DATASET, PROV.wasDerivedFrom, node))
-        g.add((node, CQO.about, self.edition(b.edition)))
         return node
 
     def edition(self, year: str) -> URIRef:

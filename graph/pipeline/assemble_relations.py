@@ -25,6 +25,7 @@ from graph.model import (
 from graph.namespaces import CQR, ORG
 from graph.pipeline.assemble_iris import (
     CLASS_IRI,
+    EDITION_RULE,
     STAGE,
     YEAR,
     both_scripts,
@@ -38,6 +39,14 @@ from graph.text import fold, slug, to_hans
 from graph.vocab import CQO
 
 _BRACKETS = re.compile(r"[《》〈〉\s]")
+_REPORT = fold("報告")
+_KEY_YEAR = re.compile(r"\(((?:19|20)\d\d)年?(?:版|度)?\)")
+
+
+def _report_key(name: str) -> str:
+    """A report's name folded for comparison: one script, ASCII brackets, no 《》 or spaces."""
+    return _BRACKETS.sub("", fold(name)).replace("（", "(").replace("）", ")")
+
 
 
 class RelationBuilder(NodeBuilder):
@@ -163,13 +172,98 @@ class RelationBuilder(NodeBuilder):
         self, b: Bundle, entity_id: str, surface: str, candidates: Mapping[str, URIRef]
     ) -> URIRef | None:
         if entity_id in self.registry:
-            year = edition_year(entity_id)
-            if year is not None and year != b.edition and not YEAR.search(surface):
-                # 《報告》 in an article on another edition means that edition, not the
-                # registry's (the 2022 report must not become the 2023 report's mention)
-                return self.edition(b.edition)
+            if edition_year(entity_id) is not None and not YEAR.search(surface):
+                # the short name 《報告》 means the report this article covers: another
+                # edition (the 2022 report must not become the 2023 report's mention) or
+                # another series (a Tianjin article's 《报告》 is the Tianjin report)
+                return self.covered if self.covered is not None else self.edition(b.edition)
             return self.entity(self.registry[entity_id])
         return candidates.get(entity_id)
+
+    # -- the report an article covers ---------------------------------------------------
+    def covered_report(self, b: Bundle, candidates: Mapping[str, URIRef]) -> URIRef:
+        """The report edition the source is ``cqo:about``.
+
+        The manifest's ``report`` names it when given (matched to an edition of the curated
+        series, or to a report the text names, else a candidate document of its own). Without
+        it: an edition of the curated series the text names, else another report edition
+        the title names, else one the body names with the article's edition year, else the
+        curated series' edition of that year (the product's default: the Chongqing report).
+        Why not always the Chongqing report: a Sichuan or national report's coverage is not
+        about it, and its 《报告》 must not become a mention of it.
+        """
+        named = self._named_reports(b)
+        if b.doc.report:
+            key = _report_key(b.doc.report)
+            year = self._series_year(key)
+            if year is not None:
+                return self.edition(year)
+            for k, cid in named:
+                if k == key:
+                    return candidates[cid]
+            return self._manifest_report(b)
+        if any(k == "" for k, _ in named):
+            return self.edition(b.edition)
+        title = _report_key(b.doc.title)
+        for k, cid in named:
+            if k and k in title:
+                return candidates[cid]
+        for k, cid in named:
+            if k.endswith(f"({b.edition})"):
+                return candidates[cid]
+        return self.edition(b.edition)
+
+    def _named_reports(self, b: Bundle) -> list[tuple[str, str]]:
+        """(key, candidate id) of the report editions the text names, in text order; key ""
+        for an edition of the curated series (registry or candidate resolved to it)."""
+        ids = self.candidate_ids(b)
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for m in sorted(b.extraction.mentions, key=lambda m: (m.begin, m.end)):
+            eid = m.entity_id
+            if eid in seen:
+                continue
+            if eid in self.registry:
+                if edition_year(eid) is not None and YEAR.search(m.surface):
+                    seen.add(eid)
+                    out.append(("", eid))
+                continue
+            target, cls, kept = ids.get(eid, ("", "", None))
+            if edition_year(target) is not None:
+                seen.add(eid)
+                out.append(("", eid))
+            elif kept is not None and cls == "document" and kept.edition:
+                key = _report_key(kept.label)
+                if _REPORT in key:
+                    seen.add(eid)
+                    out.append((key, eid))
+        return out
+
+    def _series_year(self, key: str) -> str | None:
+        """The year when ``key`` names an edition of the curated series, else None."""
+        template = self.edition_template
+        m = _KEY_YEAR.search(key)
+        if template is None or m is None:
+            return None
+        old = edition_year(template.id) or ""
+        year = m.group(1)
+        return year if _report_key(template.label.replace(old, year)) == key else None
+
+    def _manifest_report(self, b: Bundle) -> URIRef:
+        """A candidate document for a manifest ``report`` the text does not name."""
+        label = _BRACKETS.sub("", b.doc.report)
+        m = _KEY_YEAR.search(_report_key(label))
+        cand = Candidate(
+            id=f"document/{slug(fold(label))}",
+            cls="document",
+            label=label,
+            lang=script_of(b.doc.language),
+            rule=EDITION_RULE,
+            edition=m.group(1) if m else "",
+        )
+        node = self.candidate(cand)
+        self.g.add((node, CQO.rule, Literal(EDITION_RULE)))
+        return node
 
     def predicate(self, curie: str) -> URIRef:
         prefix, _, local = curie.partition(":")

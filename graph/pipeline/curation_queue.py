@@ -72,19 +72,26 @@ class _Row:
     seen: list[tuple[str, int, int]] = field(default_factory=list)  # (source, begin, end)
 
 
-def _entity_rows(extractions: Sequence[Extraction], texts: Mapping[str, str]) -> list[str]:
+def _entity_rows(
+    extractions: Sequence[Extraction],
+    texts: Mapping[str, str],
+    resolved: Mapping[str, str],
+    curated: Callable[[str], bool],
+) -> list[str]:
     rows: dict[str, _Row] = {}
     for ex in extractions:
+        ids: dict[str, str] = {}
         for c in ex.candidates:
-            row = rows.setdefault(
-                c.id, _Row(c.id, c.cls, _hant(c.label, c.lang), c.rule, c.edition)
-            )
+            rid = resolved.get(c.id, c.id)
+            if curated(rid):  # a curated entry won: nothing to review
+                continue
+            ids[c.id] = rid
+            row = rows.setdefault(rid, _Row(rid, c.cls, _hant(c.label, c.lang), c.rule, c.edition))
             row.surfaces.add(c.label)
-        ids = {c.id for c in ex.candidates}
         for m in ex.mentions:
             if m.entity_id in ids:
-                rows[m.entity_id].surfaces.add(m.surface)
-                rows[m.entity_id].seen.append((ex.source_id, m.begin, m.end))
+                rows[ids[m.entity_id]].surfaces.add(m.surface)
+                rows[ids[m.entity_id]].seen.append((ex.source_id, m.begin, m.end))
     out: list[str] = []
     for cid in sorted(rows):
         row = rows[cid]
@@ -141,13 +148,18 @@ def render(
     extractions: Sequence[Extraction],
     texts: Mapping[str, str],
     indicator_known: Callable[[str], bool] = lambda label: False,
+    resolved: Mapping[str, str] | None = None,
+    curated: Callable[[str], bool] = lambda entity_id: False,
 ) -> str:
     """The queue as YAML: ``entities:`` (registry rows) and ``indicators:`` (indicator rows).
 
     ``texts`` maps a source id to its cleaned text (for the quotes); ``indicator_known`` says
-    whether ``graph/curation/indicators.yaml`` already has a row for a label.
+    whether ``graph/curation/indicators.yaml`` already has a row for a label; ``resolved``
+    (``Assembled.resolved``) maps a candidate to the id its node has in the graph, so a row's id
+    is the graph's (a Chongqing edition named in full is ``document/cq-internet-report-<year>``)
+    and a candidate a curated entry won is not proposed (``curated`` says which ids are).
     """
-    entities = _entity_rows(extractions, texts)
+    entities = _entity_rows(extractions, texts, resolved or {}, curated)
     indicators = _indicator_rows(extractions, texts, indicator_known)
     parts = [HEADER, "entities:" + (" []" if not entities else "")]
     parts += [e + "\n" for e in entities]

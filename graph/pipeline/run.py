@@ -298,6 +298,8 @@ def run(
             [b.extraction for b in bundles],
             {b.doc.id: b.clean.text for b in bundles},
             lambda label: curation.indicator_en(label) is not None,
+            resolved=assembled.resolved,
+            curated=lambda entity_id: entity_id in registry,
         ),
     )
     version_dir = export.publish(Path(out_dir), files)

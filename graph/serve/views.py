@@ -291,7 +291,10 @@ async def root(request: Request) -> Response:
 
 
 async def view_focus(request: Request) -> Response:
-    """``/view?focus=…&hops=…``: the neighbourhood of one node in the viewer."""
+    """``/view?focus=…&hops=…``: the neighbourhood of one node in the viewer;
+    ``/view?query=…``: a CONSTRUCT/DESCRIBE result drawn as a network (:func:`view_query`)."""
+    if "query" in request.query_params:
+        return await view_query(request)
     st = state(request)
     render = view_module()
     if render is None or not hasattr(render, "render_focus_html"):
@@ -312,6 +315,53 @@ async def view_focus(request: Request) -> Response:
     return viewer_response(render, page)
 
 
+async def view_query(request: Request) -> Response:
+    """``/view?query=CONSTRUCT…`` (or DESCRIBE): the result as a network in the viewer.
+
+    The query takes the path every ``/sparql`` query takes: :class:`QueryGate` (admission,
+    deadline, disconnect) to a worker process, which runs the parse-based safety check before
+    its engine sees the text; nothing is run in this process. What comes back is drawn by the
+    viewer's own builder and renderer (``graph.view.render.render_result_html``: the node budget
+    of the full view, every string of the page in its escaped JSON block) under the viewer's
+    CSP, and rendered through :class:`ViewGate` (bounded, cached by build and query text).
+    A SELECT or ASK is refused (400): it has no triples to draw.
+    """
+    st = state(request)
+    render = view_module()
+    if render is None or not hasattr(render, "render_result_html"):
+        return RedirectResponse("/query", status_code=307)
+    queries = request.query_params.getlist("query")
+    if len(queries) != 1 or not queries[0].strip():
+        return _bad("give exactly one non-empty query= (a CONSTRUCT or DESCRIBE query)")
+    if "focus" in request.query_params:
+        return _bad("give either focus= or query=, not both")
+    query = queries[0]
+    if len(query.encode("utf-8", "surrogatepass")) > MAX_QUERY_BYTES:
+        return JSONResponse(
+            {"error": "too-large", "message": f"query exceeds {MAX_QUERY_BYTES // 1024} KiB"},
+            status_code=413,
+        )
+    try:
+        result = await st.queries.run(query, None, request)
+    except Busy:
+        return _busy()
+    except QueryError as exc:
+        return _error(exc)
+    if result.kind != "graph":
+        form = result.kind.upper()
+        return _bad(
+            f"/view draws CONSTRUCT or DESCRIBE results; this query is {form}, whose result "
+            "has no triples to draw (run it on /query or /sparql)"
+        )
+    fn = render.render_result_html
+    key = ("query", ViewGate.version(st.config.build_dir), fn, query)
+    try:
+        page = await st.views.render(key, fn, st.config.build_dir, result)
+    except Busy:
+        return _busy("the viewer is busy")
+    return viewer_response(render, page)
+
+
 __all__ = [
     "ServerState",
     "entity",
@@ -324,4 +374,5 @@ __all__ = [
     "sparql",
     "state",
     "view_focus",
+    "view_query",
 ]

@@ -25,6 +25,7 @@ from graph.curation.styles import FALLBACK_STYLE, LANG_TAGS, ClassStyle, Labels,
 from graph.model import InputError
 from graph.namespaces import CQO_IRI, CQR, RDF, RDFS, SKOS
 from graph.sparql.engines import OxigraphEngine, QueryError, open_engine, run_query
+from graph.sparql.results import Result
 from graph.text import fold, to_hans, to_hant
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "plain_graph",
     "query_network",
     "resolve_node",
+    "result_network",
     "section_nodes",
     "term_labels",
     "walk_graph",
@@ -367,13 +369,27 @@ def query_network(
     """Draw a CONSTRUCT result: its IRIs are nodes (styled from the full graph), its links edges.
 
     The query goes through :func:`graph.sparql.engines.run_query`, the checked path of ``cqkg
-    query``
-    and the endpoint (size, depth, parsed SERVICE/Update/FROM check, then the engine).
+    query`` and the endpoint (size, depth, parsed SERVICE/Update/FROM check, then the engine).
+    The server runs its ``/view?query=`` through its worker pool instead and hands the
+    :class:`Result` to :func:`result_network`, the one step both share.
     """
     try:
         result = run_query(engine, query, max_rows=VIEW_MAX_TRIPLES)
     except QueryError as exc:
         raise InputError(f"{name}: {exc}") from None
+    return result_network(idx, styles, result, name)
+
+
+def result_network(
+    idx: ResourceIndex, styles: Styles, result: Result, name: str = "query"
+) -> nx.MultiDiGraph:
+    """The network of a graph result: IRI subjects and objects are nodes, styled by their class
+    in the full graph ``idx`` (``FALLBACK_STYLE`` when it has none); links between them are
+    edges, except types and names (``HIDDEN_PREDICATES``), which a node shows, and self-loops.
+    Literals and blank nodes are not drawn (a node's panel shows the build's own data).
+
+    A SELECT or ASK result is an :class:`InputError`: it has no triples to draw.
+    """
     if result.kind != "graph":
         raise InputError(f"{name}: must be a CONSTRUCT (or DESCRIBE) query")
     triples = sorted(

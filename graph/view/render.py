@@ -42,6 +42,7 @@ from pyvis.network import Network
 from graph.curation.styles import FALLBACK_STYLE, LANG_TAGS, ClassStyle, Labels, Styles, load_styles
 from graph.model import InputError
 from graph.namespaces import CQO_IRI, CQR
+from graph.sparql.results import Result
 from graph.text import fold, to_hans
 from graph.view import evidence
 from graph.view.aggregate import AGGREGATE_EDGE, NODE_BUDGET, Aggregate, aggregate
@@ -59,6 +60,7 @@ from graph.view.network import (
     observations_of,
     query_network,
     resolve_node,
+    result_network,
     section_nodes,
     term_labels,
 )
@@ -70,7 +72,9 @@ __all__ = [
     "render_focus_html",
     "render_full_html",
     "render_html",
+    "render_result_html",
     "render_view",
+    "within_budget",
     "write_html",
 ]
 
@@ -405,7 +409,7 @@ def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -
     target = ""
     aggs: dict[str, Aggregate] = {}
     if spec.query:
-        g = query_network(engine, idx, styles, spec.query)
+        g, aggs = within_budget(query_network(engine, idx, styles, spec.query), spec.budget)
     elif not spec.focus and not spec.section:  # the overview aggregates; the others are detail
         nodes, edges = network_parts(idx, styles, observations=spec.observations)
         g, aggs = aggregate(nodes, edges, spec.budget)
@@ -426,6 +430,28 @@ def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -
         observations=spec.observations,
         aggs=aggs,
     )
+
+
+def within_budget(g: nx.MultiDiGraph, budget: int) -> tuple[nx.MultiDiGraph, dict[str, Aggregate]]:
+    """A query's network as it is drawn: whole when it fits ``budget`` nodes, else folded by
+    :func:`graph.view.aggregate.aggregate` exactly as the full view is (a CONSTRUCT of the
+    whole graph has thousands of spans and figures; drawn one by one they freeze the page)."""
+    nodes = {n: g.nodes[n]["cls"] for n in g}
+    return aggregate(nodes, ((s, o, p) for s, o, p in g.edges(data="predicate")), budget)
+
+
+def render_result_html(
+    build_dir: Path, result: Result, *, lang: str = "hant", budget: int = NODE_BUDGET
+) -> str:
+    """A CONSTRUCT/DESCRIBE result already run elsewhere (the server's worker pool, through its
+    safety gate) drawn as ``cqkg view --query`` draws it: the same network builder
+    (:func:`graph.view.network.result_network`), node budget, heading and page. The build is
+    read only for what the result's nodes are (class, labels, figures, quotes)."""
+    styles = load_styles()
+    _engine, idx = load_engine(Path(build_dir))
+    g, aggs = within_budget(result_network(idx, styles, result), budget)
+    heading = _heading(idx, styles, ViewSpec(query="result"))
+    return render_html(idx, styles, g, heading, lang=lang, aggs=aggs)
 
 
 def render_full_html(build_dir: Path) -> str:

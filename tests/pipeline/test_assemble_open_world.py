@@ -8,78 +8,27 @@ extractors find) and checks the graph, then validates it with the real SHACL sha
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from decimal import Decimal
 
-import pyshacl
 import pytest
 import rdflib.namespace as rns  # XSD via the module: pytest probes globals (warns)
+from assemble_support import CURATION, REGISTRY
+from assemble_support import bundle as _bundle
+from assemble_support import mention as _mention
+from assemble_support import obs as _obs
+from assemble_support import validate as _validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from graph.curation.registry import load_registry
-from graph.curation.vocabularies import load_curation
-from graph.model import Candidate, Extraction, Level, Mention, Observation, SourceDocument
+from graph.model import Candidate, Level
 from graph.namespaces import CQR, NIF, PROV
-from graph.pipeline import assemble, ingest, segment
+from graph.pipeline import assemble
 from graph.pipeline.assemble import Bundle
 from graph.pipeline.assemble_iris import INDICATOR_RULE, indicator_iri
 from graph.pipeline.assemble_observations import compatible
 from graph.text import to_hans, to_hant
-from graph.vocab import CQO, load_ontology, load_shapes
-
-REGISTRY = load_registry()
-CURATION = load_curation()
-
-
-def _bundle(sid: str, text: str, lang: str, edition: str, **extraction: object) -> Bundle:
-    raw = text.encode("utf-8")
-    doc = SourceDocument(
-        id=sid,
-        path=f"/fixtures/{sid}/raw.txt",
-        raw_bytes=raw,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        title=text.split("\n", 1)[0],
-        publisher="測試",
-        date=f"{int(edition) + 1}-09-15",
-        language=lang,
-    )
-    clean = ingest.run(doc)
-    seg = segment.run(clean)
-    ex = Extraction(source_id=sid, **extraction)  # type: ignore[arg-type]
-    return Bundle(doc=doc, clean=clean, seg=seg, extraction=ex, edition=edition)
-
-
-def _mention(b_text: str, surface: str, entity_id: str, sid: str) -> Mention:
-    begin = b_text.index(surface)
-    return Mention(entity_id, begin, begin + len(surface), surface, f"{sid}/s000.00", surface)
-
-
-def _obs(
-    text: str, quote: str, indicator: str, stated: str, value: str, **kw: object
-) -> Observation:
-    begin = text.index(quote)
-    vb = text.index(stated, begin)
-    fields: dict[str, object] = {
-        "unit": "%",
-        "qualifier": "exact",
-        "kind": "quantity",
-        "period": "2022",
-        "sentence_id": "",
-    }
-    fields.update(kw)
-    return Observation(
-        indicator=indicator,
-        stated_value=stated,
-        value=Decimal(value),
-        begin=begin,
-        end=begin + len(quote),
-        value_begin=vb,
-        value_end=vb + len(stated),
-        **fields,  # type: ignore[arg-type]
-    )
-
+from graph.vocab import CQO
 
 HANS = "重庆发布报告\n\n重庆互联网普及率72.5%,网上办事指数第9,重庆数谷科技公司发布。\n"
 HANT = "重慶發布報告\n\n重慶互聯網普及率73.2%,網上辦事指數第9。\n"
@@ -131,13 +80,6 @@ def _hant_bundle(sid: str = "hant", text: str = HANT) -> Bundle:
         mentions=[_mention(text, "重慶", "place/chongqing", sid)],
         observations=obs,
     )
-
-
-def _validate(g: Graph) -> list[str]:
-    conforms, _results, text = pyshacl.validate(
-        g, shacl_graph=load_shapes(), ont_graph=load_ontology(), inference="none", advanced=True
-    )
-    return [] if conforms else [text]
 
 
 def _labels(g: Graph, node: URIRef) -> dict[str, str]:

@@ -16,7 +16,7 @@ from fixture_support import write_source
 from rdflib import Graph, URIRef
 
 from graph.curation.registry import ENTITIES_FILE, load_registry
-from graph.model import Extraction, Observation
+from graph.model import Candidate, Extraction, Mention, Observation
 from graph.pipeline import curation_queue
 from graph.pipeline.extract import candidates, entities
 from graph.pipeline.run import run
@@ -140,3 +140,35 @@ def test_promotion_changes_only_the_promoted_node(tmp_path: Path) -> None:
     assert {t[0] for t in changed} == {node}, sorted({str(t[0]) for t in changed})
     queue2 = yaml.safe_load((second.out_dir / "curation-queue.yaml").read_text(encoding="utf-8"))
     assert row["id"] not in {r["id"] for r in queue2["entities"]}
+
+
+@pytest.mark.parametrize(
+    ("label", "lang"),
+    [("《重慶市互聯網發展報告(2022)》", "zh-Hant"), ("《重庆市互联网发展报告(2022)》", "zh-Hans")],
+)
+def test_a_row_has_the_id_the_graph_gives_and_a_curated_winner_is_not_queued(
+    label: str, lang: str
+) -> None:
+    """A candidate that assemble resolved (``Assembled.resolved``) is queued under the id its
+    node has, so promoting it cannot mint a second node; one a curated entry won is not queued."""
+
+    text = f"標題\n\n{label}發布,測試數據科技公司參與。\n"
+    edition = Candidate(
+        "document/chong-qing-2022", "document", label, lang, "document-title", "2022"
+    )
+    company = Candidate("company/ce-shi", "company", "測試數據科技公司", lang, "company-suffix")
+    begin = text.index(label)
+    ex = Extraction(
+        source_id="t",
+        candidates=[edition, company],
+        mentions=[Mention(edition.id, begin, begin + len(label), label, "t/s000.00", label)],
+    )
+    out = curation_queue.render(
+        [ex],
+        {"t": text},
+        resolved={edition.id: "document/cq-internet-report-2022", company.id: "company/known"},
+        curated=lambda entity_id: entity_id == "company/known",
+    )
+    rows = yaml.safe_load(out)["entities"]
+    assert [r["id"] for r in rows] == ["document/cq-internet-report-2022"]
+    assert "發布" in rows[0]["note"] or "发布" in rows[0]["note"]

@@ -276,3 +276,16 @@ def test_a_related_list_ends_at_a_paragraph_and_a_mid_text_word_is_no_header(scr
     kinds = [(text[b:e], kind) for b, e, kind in segment.non_statements(text)]
     assert [k for _, k in kinds if k == "related"] == ["related", "related"]
     assert kinds[-1][0].endswith("100萬人" if script == "hant" else "100万人")
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+@pytest.mark.parametrize("header", ["▼往期推薦", ">> 延伸閱讀 <<", "【熱點推薦】："])
+def test_a_related_header_may_carry_marks_but_no_words(script: str, header: str) -> None:
+    page = f"標題\n示例網 2031-05-06\n正文網民達到120萬人。\n{header}\n· 某地基站新增1200個\n"
+    text = page if script == "hant" else to_hans(page)
+    kinds = [kind for _, _, kind in segment.non_statements(text)]
+    assert kinds.count("related") == 2
+    # a line that only mentions the word inside a sentence is no header
+    prose = page.replace(header, "文末的往期推薦欄目共列出5篇")
+    prose = to_hans(prose) if script == "hans" else prose
+    assert "related" not in [k for *_, k in segment.non_statements(prose)]

@@ -1,11 +1,10 @@
 """``/report`` in a real browser (issue 12): every section's charts drawn, the language switch
-works without script, no console error, nothing fetched off the machine; the screenshot in the
-README ("The report at a glance") is taken here."""
+works without script, no console error, nothing fetched off the machine. The README's picture
+of it is taken by scripts/screenshots.py (a test that rewrites a tracked file dirties the tree)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from browser_support import local_page
@@ -16,7 +15,6 @@ from graph.serve.app import ServerConfig, create_app
 from graph.sparql.engines import WorkerPool
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-SHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "report.png"
 
 
 @pytest.fixture(scope="module")
@@ -47,23 +45,6 @@ def test_report_draws_every_chart_offline(server: ThreadServer) -> None:
         pg.locator("label[for=lang-en]").click()
         assert first.locator(".en").is_visible() and not first.locator(".hant").is_visible()
         pg.locator("label[for=lang-hant]").click()
-        # the README's picture: a section with a ranking, growth bars and shares to 100 %
-        shown = next(
-            i
-            for i in range(sections.count())
-            if sections.nth(i).locator("svg.bars.growth").count()
-            and sections.nth(i).locator("svg.bars.share").count()
-            and sections.nth(i).locator("table.ranks").count()
-        )
-        pg.mouse.wheel(0, -100_000)  # at the top, so the box is in page coordinates
-        pg.wait_for_function("window.scrollY === 0")
-        top = sections.nth(shown).bounding_box()
-        assert top is not None
-        pg.screenshot(
-            path=str(SHOT),
-            full_page=True,
-            clip={"x": 0, "y": top["y"], "width": 1280, "height": 1000},
-        )
         # a number opens its quote: the span page marks the words
         href = pg.locator(".card a.num").first.get_attribute("href")
         assert href and href.startswith("/id/span/")

@@ -70,6 +70,15 @@ def test_query_page_runs_an_example(server: ThreadServer, page, tmp_path, monkey
     text = pg.inner_text("#results")
     for name in ("市委網信辦", "市經濟信息委", "市大數據發展局", "重慶通信管理局"):
         assert name in text
+    assert pg.locator("#open-viewer").is_hidden()  # a SELECT: nothing to draw
+    # a CONSTRUCT offers the viewer, which draws that result
+    pg.select_option("#examples", "neighbourhood")
+    pg.click("#run")
+    pg.wait_for_selector("#open-viewer:not([hidden])", timeout=10_000)
+    pg.click("#open-viewer")
+    pg.wait_for_function("window.__cqkgReady", timeout=30_000)
+    ids = pg.evaluate("cqkg.nodes.getIds()")
+    assert "https://w3id.org/cqkg/id/platform/yukuaiban" in ids and len(ids) >= 5
     _clean(errors, outside)
 
 

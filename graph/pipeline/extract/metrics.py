@@ -63,11 +63,15 @@ Clauses and indicator labels
     ``periods.yaml``; not the 重慶 of 重慶市民), time and "as of" context (截至2022年底,
     2023年, 去年), 據…顯示, discourse and aggregation words (其中, 累計, 已, 共), comparison
     bases (較2021年底), an actor with a light verb that only states creation or gathering
-    (高校建成X, “城市大腦”歸集X); an opening verb (新建, 歸集) stays when only an area or a
-    period stands before it (全年新建光纜線路 is a flow). Trimmed at the end: linking and
-    standing verbs (達, 為, 保持在, 提升至), 均, 中, and for ranks everything from the rank
-    verb on. The counted noun loses a magnitude the grammar missed, a leading 的, whatever
-    follows 納入/入選, and is dropped when it is a single measure word (9.6萬路). Verbs that
+    (高校建成X, “城市大腦”歸集X, 全市受理X), a platform before 累計 (“X”平台累計註冊用戶),
+    a plan's light words (計劃, 力爭); an opening verb (新建, 歸集) stays when only an area or
+    a period stands before it (全年新建光纜線路 is a flow), and so does 新增 (a count of new
+    items is its own statistic, docs/decisions/0012). Trimmed at the end (first, so a leading
+    rule never sees the verb before the value): linking and standing verbs (達, 為, 保持在,
+    提升至, 力爭), 均, 中, a from-to frame (由上年的…回落至), a comparison the value belongs
+    to (天津的普及率高於重慶的78.1%), and for ranks everything from the rank verb on. The
+    counted noun loses a magnitude the grammar missed, a leading 的, whatever follows 納入/入選
+    or a level verb (回落至), and is dropped when it is a single measure word (9.6萬路). Verbs that
     name the measured activity stay (約談網站 and 關停網站 are two indicators); names stay in
     the label (“渝快辦”服務) so a label never depends on the entity registry. Quotation marks
     around the value itself are dropped (成渝“5毫秒”城市圈 -> 成渝城市圈). Headline, 原標題,
@@ -81,7 +85,12 @@ Shared statements
     * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) or one that
       only points back (這一數字, 規模, 數量, 平均水平) takes the indicator of the previous
       observation of the sentence; a share or rate of it (``占比``, ``增速``, ``占…的比重``)
-      is prefixed with it (``IPv6用戶連接總數占比``, ``標識解析量增速``).
+      is prefixed with it (``IPv6用戶連接總數占比``, ``標識解析量增速``; a share with no base
+      noun keeps its area, ``占全國比重``); a growth noun before 個百分點 is the change of the
+      rate itself (``增速高於全國2.3個百分點`` -> 數字經濟規模增速).
+    * The first figure of a sentence with no subject takes the statistic an earlier value-less
+      clause names (``對全市38個區縣的數字化發展水平進行了評估,渝北區排名第2位``,
+      ``5G基站總量上,重慶為10.2萬個``; frames in labels.yaml ``named_statistic``).
     * ``X和Y`` inside one clause: Y shares X's subject (``賦能300余家金融機構和1.9億用戶``).
 
 Growth, repetitions, refinements, about
@@ -97,6 +106,12 @@ Growth, repetitions, refinements, about
       its clause, else the first one in the counted noun after it, else (when only a 、
       separates it from the previous figure of the sentence) the previous figure's ``about``:
       a 、-list continues with the same subject (渝快辦 … 2637萬人、辦件量達2.7億件).
+
+Where the rules live: the clause reader and the label cuts in
+:mod:`graph.pipeline.extract.metrics_clauses`, the shared statements in
+:mod:`graph.pipeline.extract.metrics_shared`, what is reported instead of dropped in
+:mod:`graph.pipeline.extract.metrics_findings`; this module drafts each figure of a sentence
+and finishes the observations.
 
 Output is sorted by (begin, value_begin, indicator); ``growth_of``/``refines`` are indexes
 into that sorted list. ``begin``/``end`` span the statement (indicator .. value).
@@ -117,7 +132,7 @@ from graph.model import (
 )
 from graph.model import InputError as InputError  # re-exported: load_indicators raises it
 from graph.pipeline import segment
-from graph.pipeline.extract import indicators, numbers, period, values, values_exclusions
+from graph.pipeline.extract import indicators, numbers, values, values_exclusions
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import (
     ABOUT_CLASSES,
@@ -126,7 +141,6 @@ from graph.pipeline.extract.metrics_clauses import (
     DIGIT_RUN,
     SPACES,
     TABLE_CELL,
-    _Clause,
     _clauses,
     _clean_left,
     _clean_right,
@@ -141,6 +155,7 @@ from graph.pipeline.extract.metrics_findings import (
     _indicator_findings,
     _leftover_findings,
 )
+from graph.pipeline.extract.metrics_shared import _resolve
 
 STAGE = "extract.metrics"
 INDICATORS_FILE = indicators.INDICATORS_FILE
@@ -153,15 +168,6 @@ load_indicators = indicators.load_indicators
 def exclusions(text: str, g: numbers.Grammar, folded: str | None = None) -> dict[int, str]:
     """Digit-run start -> reason, for every number that is documented as not a figure."""
     return values_exclusions.exclusions(text, g, folded, CLAUSE_SEPS, SPACES)
-
-
-# ---------------------------------------------------------------- clauses
-
-
-# ---------------------------------------------------------------- values
-
-
-# ---------------------------------------------------------------- labels
 
 
 # ---------------------------------------------------------------- run
@@ -315,13 +321,15 @@ def _unit_drafts(
             ):
                 kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
             elif v.kind == "quantity":
+                rate_change = fold_aligned(v.unit) in indicators.label_rules().rate_change_units
                 grown = values.growth_word(
-                    folded, left[0], left[1], keep_nouns=v.value_max is not None
+                    folded, left[0], left[1], keep_nouns=v.value_max is not None or rate_change
                 ) or values.rate_gap(folded, *_strip(folded, lb, le))  # 增速高於全國2.3個百分點
                 if grown is not None:
                     kind = "growth"
                     left = _clean_left(folded, left[0], grown[0])
-                    if grown[1] and v.value is not None:  # 下降5%: a growth of -5
+                    down = grown[1] or values.declines(folded, *_strip(folded, lb, le))
+                    if down and v.value is not None:  # 下降5%: a growth of -5
                         v = replace(
                             v,
                             value=-v.value,
@@ -360,114 +368,6 @@ def _unit_drafts(
             prev_right_end = right[1] if right[1] > right[0] else v.end
             out.extend(_resolve(text, d, out, clauses, ci, findings, folded))
     return out
-
-
-def _resolve(
-    text: str,
-    d: _Draft,
-    earlier: list[_Draft],
-    clauses: list[_Clause],
-    ci: int,
-    findings: list[Finding],
-    folded: str,
-) -> list[_Draft]:
-    """Apply the shared-statement rules; returns the drafts this value yields."""
-    label = d.indicator
-    items = values.patterns().items.match(fold_aligned(label))
-    if items:
-        n = values.cn_or_int(items.group("n")) or 0
-        named = [c for c in clauses[:ci] if not c.has_value]
-        if n == 0 or len(named) < n:
-            findings.append(
-                Finding(
-                    Level.WARNING,
-                    STAGE,
-                    "indicators-not-named",
-                    f"{label!r} but only {len(named)} indicator clauses precede it",
-                    "",
-                    d.begin,
-                    d.end,
-                )
-            )
-            return []
-        out = []
-        for c in named[-n:]:
-            b, e = _clean_left(folded, c.begin, c.end)
-            out.append(
-                replace(
-                    d,
-                    indicator=text[b:e],
-                    begin=b,
-                    clause_begin=c.begin,
-                    about_end=e,
-                    extra_digits=list(d.extra_digits),
-                )
-            )
-        return out
-    raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
-    if d.val.kind == "quantity" and raw_left.endswith(fold_aligned("均")):
-        out = []
-        i = ci
-        while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
-            i -= 1
-            b, e = _clean_left(folded, clauses[i].begin, clauses[i].end)
-            out.insert(
-                0,
-                replace(
-                    d,
-                    indicator=text[b:e],
-                    begin=b,
-                    clause_begin=clauses[i].begin,
-                    about_end=e,
-                    extra_digits=[],
-                ),
-            )
-        return [*out, d]
-    prev = earlier[-1] if earlier else None
-    rules = indicators.label_rules()
-    if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
-        target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
-        if target is not None:
-            d.indicator, d.growth_of, d.about_from = target.indicator, target, target
-        elif prev is not None:  # 排名第十二位,較上年提升2位: the change of the rank's statistic
-            d.indicator, d.about_from = prev.indicator, prev
-        d.begin = d.val.match_begin
-        return [d]
-    if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
-        d.indicator, d.about_from = prev.indicator, prev
-        d.begin = _clause_start(text, d)
-    elif rules.is_relative(fold_aligned(label)) and prev is not None:
-        relative = _without_base_area(label)
-        if fold_aligned(prev.indicator).endswith(fold_aligned(relative)):
-            # 用戶占比為54.3%,占比較上年末提高: the same share again, not a share of a share
-            d.indicator, d.about_from = prev.indicator, prev
-        else:
-            d.indicator = prev.indicator + relative
-    elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
-        d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
-    return [d]
-
-
-def _after_subset(ft: str, d: _Draft) -> bool:
-    """True when the clause opens with a subset marker (其中)."""
-    b, _ = _strip(ft, d.clause_begin, d.val.begin)
-    return any(ft.startswith(w, b) for w in indicators.label_rules().subset_markers)
-
-
-def _without_base_area(label: str) -> str:
-    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's area is the figure's area.
-
-    The share's label is composed anyway (the previous statistic + the share), so the area
-    word after its first character (占) is left out; the area itself is read by period.py.
-    """
-    folded = fold_aligned(label)
-    m = period.area_pattern().match(folded, 1)
-    return label[:1] + label[m.end() :] if m and len(label) > m.end() else label
-
-
-def _clause_start(text: str, d: _Draft) -> int:
-    b, _ = _strip(text, d.clause_begin, d.val.begin)
-    return b
 
 
 def _finish(

@@ -89,16 +89,18 @@ def _clean_left(ft: str, b: int, e: int) -> tuple[int, int]:
         if dui >= 0:
             b = dui + len(rules.topic_marker)
     b, e = _strip(ft, rules.opening_end(ft, b, e), e)
+    # the end first: a leading pattern that drops an actor up to a marker (X已, X累计) must
+    # not see the verb before the value (收入累计完成198.6亿元: 累计完成 is trailing)
     changed = True
     while changed and b < e:
         changed = False
-        m = rules.leading.match(ft, b, e) if rules.leading else None
-        if m:
-            b, changed = m[1], True
-        b, e = _strip(ft, b, e)
         t = rules.trailing.suffix(ft, b, e) if rules.trailing else None
         if t:
             e, changed = t[0], True
+        b, e = _strip(ft, b, e)
+        m = rules.leading.match(ft, b, e) if rules.leading else None
+        if m:
+            b, changed = m[1], True
         b, e = _strip(ft, b, e)
     return b, e
 

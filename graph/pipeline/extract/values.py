@@ -52,6 +52,7 @@ from graph.pipeline.extract import grammar as gw
 from graph.pipeline.extract import numbers
 from graph.pipeline.extract.grammar import alt, fold_aligned
 from graph.pipeline.extract.values_exclusions import _listed_after_rank, list_scope
+from graph.pipeline.extract.values_growth import declines as declines  # re-exported
 from graph.pipeline.extract.values_growth import growth_word as growth_word  # re-exported
 from graph.pipeline.extract.values_growth import rate_gap as rate_gap  # re-exported
 from graph.pipeline.extract.values_patterns import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from graph.pipeline.extract import grammar as gw
 
-__all__ = ["growth_word", "rate_gap"]
+__all__ = ["declines", "growth_word", "rate_gap"]
 
 
 def growth_word(
@@ -64,3 +64,14 @@ def rate_gap(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
                 return noun_end, sign < 0
             return None
     return None
+
+
+def declines(folded: str, begin: int, end: int) -> bool:
+    """Whether the text right before a growth's number (``folded[begin:end]``, untrimmed) is a
+    decline word: the sign of the growth.
+
+    Read on the untrimmed text because the label rules may drop the verb from the label
+    (增速比上年回落1.5個百分點 -> 增速): the verb is gone from the name, not from the statement.
+    """
+    grown = growth_word(folded, begin, end)
+    return grown is not None and grown[1]

@@ -8,6 +8,8 @@
   const status = document.getElementById("status");
   const out = document.getElementById("results");
   const params = document.getElementById("params");
+  const viewer = document.getElementById("open-viewer");
+  const MAX_LINK = 60 * 1024;  // the server refuses request URLs over 64 KiB (413)
   select.addEventListener("change", function () {
     const found = examples.find(function (q) { return q.name === select.value; });
     params.textContent = "";
@@ -55,7 +57,9 @@
   async function run() {
     status.textContent = "running…";
     out.replaceChildren();
-    const body = new URLSearchParams({ query: area.value });
+    viewer.hidden = true;
+    const text = area.value;
+    const body = new URLSearchParams({ query: text });
     try {
       const resp = await fetch("/sparql", {
         method: "POST",
@@ -75,6 +79,9 @@
       else {
         const pre = document.createElement("pre"); pre.textContent = await resp.text();
         out.appendChild(pre); status.textContent = "graph result";
+        // the result as a network: /view?query= runs it again through the same checks
+        const href = "/view?" + new URLSearchParams({ query: text }).toString();
+        if (href.length <= MAX_LINK) { viewer.href = href; viewer.hidden = false; }
       }
     } catch (e) { status.textContent = "request failed: " + e; }
   }

@@ -9,7 +9,6 @@
   const select = document.getElementById("examples");
   const params = document.getElementById("params");
   const viewer = document.getElementById("open-viewer");
-  const resourceBase = prefixes.cqr;
 
   // The server predeclares the project's prefixes; the editor shows them too, so its syntax
   // check knows them and a copied query runs on any endpoint.
@@ -72,34 +71,28 @@
   });
   yasgui.on("tabSelect", function () { window.setTimeout(showParams, 0); });
 
-  // CONSTRUCT / DESCRIBE: the viewer route takes one node (/view?focus=IRI&hops=N), not a
-  // query, so the link opens the viewer on the result's most-mentioned project resource.
+  // CONSTRUCT / DESCRIBE: the link under the list opens the result in the network viewer,
+  // /view?query=<the query the tab ran>; the server runs it again through the same safety
+  // check and workers as /sparql and draws the triples it gives (docs/decisions/0011).
+  // A link outside YASR's frame rather than a YASR plugin: the viewer is a page of its own
+  // (vis-network under its own CSP), and a plain link can be opened in a new tab or copied.
+  const MAX_LINK = 60 * 1024;  // the server refuses request URLs over 64 KiB (413)
+  yasgui.on("query", function () { viewer.hidden = true; });
+  yasgui.on("tabSelect", function () { viewer.hidden = true; });
   yasgui.on("queryResponse", function (instance, tab) {
-    viewer.hidden = true;
-    // YASR takes the response after this event: read it once it has
+    // YASR takes the response after this event: decide once it has
     window.setTimeout(function () { offerViewer(tab); }, 0);
   });
   function offerViewer(tab) {
+    viewer.hidden = true;
     const yasqe = tab.getYasqe();
     const form = yasqe && yasqe.getQueryType ? yasqe.getQueryType() : "";
     if (form !== "CONSTRUCT" && form !== "DESCRIBE") { return; }
     const yasr = tab.getYasr();
-    const text = yasr && yasr.results ? yasr.results.getOriginalResponseAsString() : "";
-    // the resource the result mentions most (a neighbourhood's centre is in every triple)
-    const counts = {};
-    const full = new RegExp("<(" + resourceBase.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") + "[^>\\s]+)>", "g");
-    let m;
-    while ((m = full.exec(text)) !== null) {
-      // observations and spans are not nodes of the viewer's network (it draws entities)
-      if (/\/id\/(obs|span)\//.test(m[1])) { continue; }
-      counts[m[1]] = (counts[m[1]] || 0) + 1;
-    }
-    let iri = "";
-    Object.keys(counts).sort().forEach(function (k) {
-      if (!iri || counts[k] > counts[iri]) { iri = k; }
-    });
-    if (!iri) { return; }
-    viewer.href = "/view?" + new URLSearchParams({ focus: iri, hops: "1" }).toString();
+    if (!yasr || !yasr.results || yasr.results.getError()) { return; }
+    const href = "/view?" + new URLSearchParams({ query: yasqe.getValue() }).toString();
+    if (href.length > MAX_LINK) { return; }
+    viewer.href = href;
     viewer.hidden = false;
   }
   window.__cqkgYasgui = yasgui;

@@ -333,11 +333,15 @@ BLIND_ROUND_2 = ("fx-h4-", "fx-h5-", "fx-h6-")
 BLIND_ROUND_3 = ("fx-h7-", "fx-h8-", "fx-h9-")
 
 
+#: the fourth blind round (h10-h12, written after the round-3 rules): measured, below the bar
+BLIND_ROUND_4 = ("fx-h10-", "fx-h11-", "fx-h12-")
+
+
 def _scores(
     registry: dict[str, Entity], blind: bool, rounds: tuple[str, ...] = BLIND_ROUND_2
 ) -> list:
-    """The blind ``rounds`` (blind=True), or every other fixture but the later blind round 3."""
-    later = BLIND_ROUND_3 if rounds != BLIND_ROUND_3 else ()
+    """The blind ``rounds`` (blind=True), or every other fixture but the later blind rounds 3, 4."""
+    later = tuple(p for p in BLIND_ROUND_3 + BLIND_ROUND_4 if p not in rounds)
     dirs = [
         d
         for d in fixture_dirs()
@@ -377,6 +381,25 @@ def test_fixture_articles_precision_and_recall(registry: dict[str, Entity]) -> N
 def test_blind_round_3_precision_and_recall(registry: dict[str, Entity]) -> None:
     """Third blind round (h7-h9), measured against its hand-read entities.tsv."""
     scores = _scores(registry, blind=True, rounds=BLIND_ROUND_3)
+    cands = sum(s.candidates for s in scores)
+    right = sum(s.right for s in scores)
+    gold_open = sum(s.gold_open for s in scores)
+    found_open = sum(s.found_open for s in scores)
+    assert right / cands >= 0.95, [w for s in scores for w in s.wrong]
+    assert found_open / gold_open >= 0.85, [m for s in scores for m in s.missed]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind round 4 measured at candidate precision 21/27, open-world recall "
+    "21/42: 陝西省委/重庆市委 cut from …委員會辦公室, 通信管理局局/研究院院 (title "
+    "glued), a clause as an agency (…科研院), outlets (維港日報, 数智山城, 长江社), "
+    "中共重庆市委网信办, persons after 局長/院长/副市长, places (西安, 解放碑, 渝东北), "
+    "山城e办 and 山城数据交易所 missed",
+)
+def test_blind_round_4_precision_and_recall(registry: dict[str, Entity]) -> None:
+    """Fourth blind round (h10-h12), measured against its hand-read entities.tsv."""
+    scores = _scores(registry, blind=True, rounds=BLIND_ROUND_4)
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)
     gold_open = sum(s.gold_open for s in scores)

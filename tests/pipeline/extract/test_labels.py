@@ -73,7 +73,17 @@ CASES = [
     # a ceiling verb before a bound; the target verbs of a plan
     ("全縣污水處理廠平均能耗控制在0.8以下。", "污水處理廠平均能耗"),
     ("今年全縣力爭快遞網點突破900家。", "快遞網點"),
-    ("今年全縣計劃新增充電樁300至500個。", "充電樁"),
+    # 計劃 is a light word, 新增 is not: a count of new items is its own statistic (0012)
+    ("今年全縣計劃新增充電樁300至500個。", "新增充電樁"),
+    # 力爭 between the subject and its verb (a target)
+    ("到2027年,全縣快遞業務收入力爭達到12億元。", "快遞業務收入"),
+    # 受理 only says the complaints reached an office
+    ("2023年全縣受理消費者投訴3200件。", "消費者投訴"),
+    # the platform before 累計 is context; after a statistic 累計 qualifies its verb
+    ("“某某通”平臺累計實名用戶超過500萬人。", "實名用戶"),
+    ("某交易所碳配額累計成交45萬噸。", "某交易所碳配額累計成交"),
+    # the verb before the value is trimmed before the leading context is read
+    ("1-6月,某平臺快遞業務收入累計完成8.6億元。", "某平臺快遞業務收入"),
 ]
 
 
@@ -224,3 +234,73 @@ def test_a_group_of_areas_and_the_verb_of_a_range_are_not_the_name(script: str) 
     text = "標題\n2024-01-01\n（五）各縣(區)郵政網點介於30個至90個之間。"
     text = text if script == "hant" else to_hans(text)
     assert _run(text)[0] == ("郵政網點" if script == "hant" else "邮政网点")
+
+
+def _both(text: str, want: list[str]) -> None:
+    """The labels of ``text`` (zh-Hant) and of its zh-Hans conversion, each in its script."""
+    head = "標題\n2024-01-01\n"
+    assert _run(head + text) == want
+    assert _run(to_hans(head + text)) == [to_hans(w) for w in want]
+
+
+def test_a_from_to_frame_names_the_statistic_before_it() -> None:
+    """由上年的6.2件下降至5.1件: two levels of one statistic; 由…的 and 下降至 are no name."""
+    _both("全縣每萬人投訴量由上年的6.2件下降至5.1件。", ["每萬人投訴量"] * 2)
+    _both("全縣快遞網點由2022年底的900個提高到1200個。", ["快遞網點"] * 2)
+
+
+def test_a_comparison_gives_the_compared_figure_the_statistic() -> None:
+    """X的Y高於Z的v: v is Z's Y; 低於W的v' continues it (the areas are period.py's)."""
+    _both("四川的寬帶普及率高於雲南的71.2%,低於全國的80.5%。", ["寬帶普及率"] * 2)
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_rate_change_in_points_is_the_rate_of_the_previous_statistic(script: str) -> None:
+    """增速高於全省1.3個百分點 / 增速比上年回落0.8個百分點: a change of the growth rate."""
+    text = "標題\n2024-01-01\n全縣快遞業務收入同比增長9.2%,增速高於全省1.3個百分點。"
+    text += "郵政業務總量同比增長5.1%,增速比上年回落0.8個百分點。"
+    text = text if script == "hant" else to_hans(text)
+    clean = CleanText(SOURCE_ID, text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    got = [(fold(o.indicator), o.kind, o.growth_of is None) for o in obs]
+    assert got == [
+        (fold("快遞業務收入"), "growth", True),
+        (fold("快遞業務收入增速"), "growth", True),
+        (fold("郵政業務總量"), "growth", True),
+        (fold("郵政業務總量增速"), "growth", True),
+    ]
+
+
+def test_a_share_with_no_base_noun_keeps_its_area() -> None:
+    """占全省比重: the area is the base; 占全省地區生產總值的比重 loses it (the figure's area)."""
+    _both(
+        "全縣快遞業務量達到3.2億件,占全省比重約8.5%。",
+        ["快遞業務量", "快遞業務量占全省比重"],
+    )
+    _both(
+        "全縣快遞業務收入12億元,占全省的份額為6.1%。",
+        ["快遞業務收入", "快遞業務收入占全省的份額"],
+    )
+
+
+def test_an_evaluated_statistic_names_the_ranks_after_it() -> None:
+    """對全國31個省份的X進行了評估,四川排名第9位: the rank is of X (its population 31)."""
+    text = "某報告對全國31個省份的數字經濟發展水平進行了評估,四川排名第9位,連續兩年位列第一梯隊。"
+    for variant in (text, to_hans(text)):
+        variant = "標題\n2024-01-01\n" + variant
+        offsets = tuple(range(len(variant) + 1))
+        clean = CleanText(SOURCE_ID, variant, variant, offsets, CleaningReport())
+        obs, _ = metrics.run(clean, segment.run(clean), [])
+        got = [(fold(o.indicator), o.kind, o.rank, o.rank_of, o.rank_scope, o.tier) for o in obs]
+        assert got == [
+            (fold("數字經濟發展水平"), "rank", 9, 31, "place/china", None),
+            (fold("數字經濟發展水平"), "tier", None, None, None, "1"),
+        ]
+
+
+def test_a_topic_clause_names_the_figures_after_it() -> None:
+    """快遞網點總量上,四川為1200個,貴州為950個: each area's figure of the topic statistic."""
+    _both("快遞網點總量上,四川為1200個,貴州為950個。", ["快遞網點總量"] * 2)
+    # a clause ending in 以上 is a bound, not a topic: it names no statistic
+    _both("規模以上,四川為120家。", [""])
+    _both("在此基礎上,四川為120家。", [""])

@@ -1,0 +1,254 @@
+"""``labels.yaml``: the indicator-label trimming rules, read once, strictly, and compiled.
+
+Why here and not in the extractor: every curated file has its loader in this package, typed
+and checked through :mod:`graph.curation.schema`, so a misspelled key, a word that is not a
+string or a bad pattern is one ``InputError`` line naming ``labels.yaml`` and the key, never a
+rule that silently does nothing. The extractor (``graph.pipeline.extract.indicators``) only
+asks for the compiled :class:`LabelRules`.
+
+Words are written once for both scripts and folded with ``fold_aligned`` at load; patterns
+are folded to Simplified (no casefold, so ``\\D`` stays ``\\D``). Every rule matches the
+aligned folded text (one character per source character), so a match offset is a source
+offset and a label is cut from the source in the source's script. The area words of
+``periods.yaml`` are not repeated here: the caller passes their compiled pattern (``area``),
+which joins the leading words and the flow context.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph.curation import CURATION_DIR
+from graph.curation.schema import folded_words, mapping, read_yaml
+from graph.model import InputError
+from graph.pipeline.extract.grammar import fold_aligned
+from graph.text import to_hans
+
+__all__ = ["LABELS_FILE", "LabelRules", "Rule", "load_label_rules"]
+
+LABELS_FILE = CURATION_DIR / "labels.yaml"
+
+#: sections that are a mapping of ``words`` and ``patterns``
+_RULE_SECTIONS = (
+    "leading",
+    "trailing",
+    "right_magnitudes",
+    "right_leading",
+    "relative",
+    "subset",
+    "flow_context",
+    "bare_share",
+)
+#: sections that are a plain word list
+_WORD_SECTIONS = (
+    "anaphora",
+    "respectively",
+    "right_stop",
+    "subset_markers",
+    "opening_verbs",
+    "rate_change_units",
+)
+#: sections that are a list of patterns, each with a named group ``x``
+_FRAME_SECTIONS = ("named_statistic",)
+_KNOWN = frozenset((*_RULE_SECTIONS, *_WORD_SECTIONS, *_FRAME_SECTIONS, "topic_marker"))
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A set of alternatives; the LONGEST match wins (so 重庆市 beats 重庆, 截至…底 beats 截至)."""
+
+    alternatives: tuple[re.Pattern[str], ...]
+
+    def match(self, text: str, begin: int, end: int) -> tuple[int, int] | None:
+        """Longest alternative matching at ``begin`` (within ``[begin, end)``), or None."""
+        best: tuple[int, int] | None = None
+        for p in self.alternatives:
+            m = p.match(text, begin, end)
+            if m and m.end() > begin and (best is None or m.end() > best[1]):
+                best = (m.start(), m.end())
+        return best
+
+    def suffix(self, text: str, begin: int, end: int) -> tuple[int, int] | None:
+        """Longest alternative that ends exactly at ``end`` (and starts at or after ``begin``)."""
+        best: tuple[int, int] | None = None
+        for p in self.alternatives:
+            for start in range(max(begin, end - 40), end):
+                m = p.fullmatch(text, start, end)
+                if m:
+                    if best is None or start < best[0]:
+                        best = (start, end)
+                    break
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRules:
+    """Compiled trimming rules; every pattern matches folded text (``fold_aligned``)."""
+
+    leading: Rule | None  # dropped from the start of a subject, repeatedly
+    trailing: Rule | None  # dropped from the end of a subject
+    right_magnitudes: Rule | None  # with the unit after it, from the start of a counted noun
+    right_leading: Rule | None  # dropped from the start of a counted noun
+    topic_marker: str  # 對: what follows is the measured phrase (市民對X滿意度 -> X滿意度)
+    anaphora: frozenset[str]  # a subject that points back (這一數字): the previous statistic
+    relative: Rule | None  # a share or rate of the previous statistic (占比, 占GDP的比重)
+    respectively: tuple[str, ...]  # A和B分别 x、y: one name per value
+    right_stop: tuple[str, ...]  # a counted noun ends before one of these (…项目纳入…)
+    subset_markers: tuple[str, ...]  # 其中: what follows is a part of the previous statistic
+    subset: Rule | None  # a bare modifier after 其中 (国家级): a part of the previous statistic
+    opening: re.Pattern[str] | None  # actor + an opening verb (新建, 归集) at a subject's start
+    flow_context: Rule | None  # what before an opening verb keeps it (全市, 全年, 累计)
+    #: a value-less clause that names the statistic of the figures after it (对…的X进行了评估,
+    #: X上): each pattern has a group ``x``, the statistic
+    named_statistic: tuple[re.Pattern[str], ...] = ()
+    bare_share: Rule | None = None  # 占全国比重: a share whose area is its base (kept)
+    #: 增速…2.3个百分点: in these units a growth noun names the change of the rate itself
+    rate_change_units: tuple[str, ...] = ()
+
+    def opening_end(self, ft: str, begin: int, end: int) -> int:
+        """Where an opening verb (and its actor) ends at ``begin``; ``begin`` if it stays."""
+        m = self.opening.match(ft, begin, end) if self.opening else None
+        if not m:
+            return begin
+        b, e = m.start("actor"), m.end("actor")
+        while b < e and ft[b].isspace():
+            b += 1
+        if b < e and self.flow_context is not None:
+            while b < e:
+                c = self.flow_context.match(ft, b, e)
+                if not c:
+                    break
+                b = c[1]
+            if b == e:
+                return begin  # only an area / period / 累计 before it: the verb names a flow
+        return m.end()
+
+    def leading_end(self, ft: str, begin: int, end: int) -> int:
+        """Where the leading context of ``ft[begin:end]`` ends (dropped repeatedly)."""
+        b = begin
+        while b < end:
+            while b < end and ft[b].isspace():
+                b += 1
+            m = self.leading.match(ft, b, end) if self.leading else None
+            if not m:
+                break
+            b = m[1]
+        return b
+
+    def is_subset(self, folded_label: str) -> bool:
+        """True when the label is only a modifier (国家级) naming a part of a statistic."""
+        if self.subset is None or not folded_label:
+            return False
+        return any(p.fullmatch(folded_label) for p in self.subset.alternatives)
+
+    def is_relative(self, folded_label: str) -> bool:
+        """True when the label names a share/rate whose base is the previous figure."""
+        if self.relative is None or not folded_label:
+            return False
+        return any(p.fullmatch(folded_label) for p in self.relative.alternatives)
+
+    def statistic_named(self, ft: str, begin: int, end: int) -> tuple[int, int] | None:
+        """The span of the statistic a value-less clause ``ft[begin:end]`` names, or None."""
+        clause = ft[begin:end]  # sliced: a frame may anchor at the clause (^ … $)
+        for p in self.named_statistic:
+            m = p.search(clause)
+            if m and m.end("x") > m.start("x"):
+                return begin + m.start("x"), begin + m.end("x")
+        return None
+
+    def is_bare_share(self, folded: str) -> bool:
+        """True when a share names no base noun (比重, 的份额): its area is its base."""
+        if self.bare_share is None or not folded:
+            return False
+        return any(p.fullmatch(folded) for p in self.bare_share.alternatives)
+
+
+def _fold_pattern(pattern: str) -> str:
+    """Fold a regex's literal characters to Simplified (no casefold: ``\\D`` stays ``\\D``)."""
+    return to_hans(unicodedata.normalize("NFKC", pattern))
+
+
+def _patterns(path: Path, where: str, raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p for p in raw):
+        raise InputError(f"{path.name}: {where} must be a list of non-empty strings")
+    return [_fold_pattern(p) for p in raw]
+
+
+def _words(path: Path, where: str, raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise InputError(f"{path.name}: {where} must be a list of words")
+    return folded_words(path, where, raw, fold_aligned)
+
+
+def _rule(path: Path, data: dict[str, Any], key: str, extra: re.Pattern[str] | None) -> Rule | None:
+    sec = data.get(key)
+    if sec is None:
+        sec = {}
+    sec = mapping(path, sec, f"words/patterns under {key!r}")
+    unknown = set(sec) - {"words", "patterns"}
+    if unknown:
+        raise InputError(f"{path.name}: {key!r} has unknown keys {sorted(unknown)}")
+    words = _words(path, f"{key}.words", sec.get("words"))
+    alts = [re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))]
+    alts += _patterns(path, f"{key}.patterns", sec.get("patterns"))
+    compiled = [re.compile(a) for a in alts]
+    if compiled and extra is not None:
+        compiled.append(extra)
+    return Rule(tuple(compiled)) if compiled else None
+
+
+def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = None) -> LabelRules:
+    """Read, check and compile ``labels.yaml``; a bad file is a one-line ``InputError``.
+
+    ``area`` is the area-word pattern of ``periods.yaml`` (listed there once, with the area
+    each names): it leads a label (全市网站数量) and may stand before an opening verb.
+    """
+    data = mapping(path, read_yaml(path), "label rules")
+    unknown = set(data) - _KNOWN
+    if unknown:
+        raise InputError(f"{path.name}: unknown keys {sorted(map(str, unknown))}")
+    marker = data.get("topic_marker", "")
+    if not isinstance(marker, str):
+        raise InputError(f"{path.name}: topic_marker must be a word")
+    try:
+        rules = {k: _rule(path, data, k, area if k in ("leading", "flow_context") else None)
+                 for k in _RULE_SECTIONS}  # fmt: skip
+        words = {k: tuple(_words(path, k, data.get(k))) for k in _WORD_SECTIONS}
+        frames = tuple(re.compile(p) for p in _patterns(path, "named_statistic",
+                                                        data.get("named_statistic")))  # fmt: skip
+    except re.error as exc:
+        raise InputError(f"{path.name}: bad pattern ({exc})") from exc
+    if any("x" not in f.groupindex for f in frames):
+        raise InputError(f"{path.name}: every named_statistic pattern needs a group (?P<x>...)")
+    verbs = words["opening_verbs"]
+    opening = (
+        re.compile(r"(?P<actor>[^,，、;；]{0,30}?)(?:" + "|".join(map(re.escape, verbs)) + ")")
+        if verbs
+        else None
+    )
+    return LabelRules(
+        leading=rules["leading"],
+        trailing=rules["trailing"],
+        right_magnitudes=rules["right_magnitudes"],
+        right_leading=rules["right_leading"],
+        topic_marker=fold_aligned(marker),
+        anaphora=frozenset(words["anaphora"]),
+        relative=rules["relative"],
+        respectively=words["respectively"],
+        right_stop=words["right_stop"],
+        subset_markers=words["subset_markers"],
+        subset=rules["subset"],
+        opening=opening,
+        flow_context=rules["flow_context"],
+        named_statistic=frames,
+        bare_share=rules["bare_share"],
+        rate_change_units=words["rate_change_units"],
+    )

@@ -1,0 +1,161 @@
+"""Shared statements for :mod:`graph.pipeline.extract.metrics`: what a figure's label is when
+its clause does not name the statistic alone. ``A、B,两项指标排名全国第1`` (one figure per named
+clause), ``A、B均达100%``, a clause that points back (这一数字, 规模) or names a share of the
+previous statistic (占比, 占…的比重), a part after 其中 (国家级), and a statistic named by an
+earlier value-less clause of the sentence (对…的X进行了评估, X上). Apart from the clause reader
+because these rules read the figures already drafted in the sentence, not the clause's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from graph.model import Finding, Level
+from graph.pipeline.extract import indicators, period, values
+from graph.pipeline.extract.grammar import fold_aligned
+from graph.pipeline.extract.metrics_clauses import (
+    SPACES,
+    _Clause,
+    _clean_left,
+    _Draft,
+    _strip,
+)
+
+STAGE = "extract.metrics"
+
+
+def _resolve(
+    text: str,
+    d: _Draft,
+    earlier: list[_Draft],
+    clauses: list[_Clause],
+    ci: int,
+    findings: list[Finding],
+    folded: str,
+) -> list[_Draft]:
+    """Apply the shared-statement rules; returns the drafts this value yields."""
+    label = d.indicator
+    items = values.patterns().items.match(fold_aligned(label))
+    if items:
+        n = values.cn_or_int(items.group("n")) or 0
+        named = [c for c in clauses[:ci] if not c.has_value]
+        if n == 0 or len(named) < n:
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    STAGE,
+                    "indicators-not-named",
+                    f"{label!r} but only {len(named)} indicator clauses precede it",
+                    "",
+                    d.begin,
+                    d.end,
+                )
+            )
+            return []
+        out = []
+        for c in named[-n:]:
+            b, e = _clean_left(folded, c.begin, c.end)
+            out.append(
+                replace(
+                    d,
+                    indicator=text[b:e],
+                    begin=b,
+                    clause_begin=c.begin,
+                    about_end=e,
+                    extra_digits=list(d.extra_digits),
+                )
+            )
+        return out
+    raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
+    if d.val.kind == "quantity" and raw_left.endswith(fold_aligned("均")):
+        out = []
+        i = ci
+        while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
+            i -= 1
+            b, e = _clean_left(folded, clauses[i].begin, clauses[i].end)
+            out.insert(
+                0,
+                replace(
+                    d,
+                    indicator=text[b:e],
+                    begin=b,
+                    clause_begin=clauses[i].begin,
+                    about_end=e,
+                    extra_digits=[],
+                ),
+            )
+        return [*out, d]
+    prev = earlier[-1] if earlier else None
+    rules = indicators.label_rules()
+    if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
+        target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
+        if target is not None:
+            d.indicator, d.growth_of, d.about_from = target.indicator, target, target
+        elif prev is not None:  # 排名第十二位,較上年提升2位: the change of the rank's statistic
+            d.indicator, d.about_from = prev.indicator, prev
+        d.begin = d.val.match_begin
+        return [d]
+    if not label.strip(SPACES) and prev is None:
+        frame = _statistic_named_before(folded, clauses, ci)
+        if frame is not None:  # 对…的数字化发展水平进行了评估,渝北区排名第2位
+            d.indicator = text[frame[0] : frame[1]]
+        return [d]
+    if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
+        d.indicator, d.about_from = prev.indicator, prev
+        d.begin = _clause_start(text, d)
+    elif rules.is_relative(fold_aligned(label)) and prev is not None:
+        relative = _without_base_area(label)
+        if fold_aligned(prev.indicator).endswith(fold_aligned(relative)):
+            # 用戶占比為54.3%,占比較上年末提高: the same share again, not a share of a share
+            d.indicator, d.about_from = prev.indicator, prev
+        else:
+            d.indicator = prev.indicator + relative
+    elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
+        d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
+    return [d]
+
+
+def _after_subset(ft: str, d: _Draft) -> bool:
+    """True when the clause opens with a subset marker (其中)."""
+    b, _ = _strip(ft, d.clause_begin, d.val.begin)
+    return any(ft.startswith(w, b) for w in indicators.label_rules().subset_markers)
+
+
+def _without_base_area(label: str) -> str:
+    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's area is the figure's area.
+
+    The share's label is composed anyway (the previous statistic + the share), so the area
+    word after its first character (占) is left out; the area itself is read by period.py.
+    """
+    folded = fold_aligned(label)
+    m = period.area_pattern().match(folded, 1)
+    if not m or len(label) <= m.end():
+        return label
+    if indicators.label_rules().is_bare_share(folded[m.end() :]):
+        return label  # 占全国比重: no base noun, the area is the base (a share of the nation's)
+    return label[:1] + label[m.end() :]
+
+
+def _statistic_named_before(ft: str, clauses: list[_Clause], ci: int) -> tuple[int, int] | None:
+    """The statistic an earlier value-less clause of the sentence names, trimmed, or None.
+
+    ``對全市38個區縣的數字化發展水平進行了評估,渝北區排名第2位``: the rank clause names only
+    the ranked one (an area, trimmed), the statistic is named before it; ``5G基站總量上,
+    重慶為10.2萬個``: a topic clause. Nearest clause first; the frames are labels.yaml's
+    ``named_statistic``. A clause with a figure of its own is never a frame (its statistic is
+    that figure's; a ranked population, 全市38個區縣的…, is not a figure).
+    """
+    rules = indicators.label_rules()
+    for c in reversed(clauses[:ci]):
+        b, e = _strip(ft, c.begin, c.end)
+        span = rules.statistic_named(ft, b, e)
+        if span is not None:
+            nb, ne = _clean_left(ft, *span)
+            if ne > nb:
+                return nb, ne
+    return None
+
+
+def _clause_start(text: str, d: _Draft) -> int:
+    b, _ = _strip(text, d.clause_begin, d.val.begin)
+    return b
