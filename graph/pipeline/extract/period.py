@@ -27,6 +27,7 @@ area word (全國網民規模 -> place/china; 四川省… -> place/sichuan; 全
 own area).
 A growth takes the area of the figure it grows; a rank's area is the article's (its scope is
 ``rank_scope``).
+Why compared places and 上年 read so: docs/decisions/0013-compared-places-and-report-years.md.
 """
 
 from __future__ import annotations
