@@ -200,18 +200,18 @@ def _classify(lines: list[_Line]) -> list[str]:
     only byline and credit lines follow); ``byline-line`` is a credit line anywhere else.
     """
     kinds: list[str] = []
-    closing = _closing_credits_start(lines)
-    related = _related_lines(lines, closing)
+    related = _related_lines(lines, len(lines))
+    closing = _closing_credits_start(lines, related)
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if i == 0:
             kinds.append("title")
         elif i == 1:
             kinds.append("dateline")
-        elif i >= closing:
-            kinds.append("byline")
         elif i in related:
             kinds.append("related")
+        elif i >= closing:
+            kinds.append("byline")
         elif _is_byline(line.text):
             kinds.append("byline-line")
         elif layout().headline.match(fold_aligned(line.text)):
@@ -231,7 +231,7 @@ def _classify(lines: list[_Line]) -> list[str]:
     return kinds
 
 
-def _related_lines(lines: list[_Line], closing: int) -> set[int]:
+def _related_lines(lines: list[_Line], end: int) -> set[int]:
     """Indexes of the lines of a portal's related-reading lists (header and links).
 
     ``相關閱讀：`` (or 延伸閱讀, 推薦閱讀 … of ``layout.yaml``) opens the list; every following
@@ -241,13 +241,13 @@ def _related_lines(lines: list[_Line], closing: int) -> set[int]:
     """
     out: set[int] = set()
     i = 2
-    while i < closing:
+    while i < end:
         if not layout().related.match(fold_aligned(lines[i].text)):
             i += 1
             continue
         out.add(i)
         i += 1
-        while i < closing and _is_link_line(lines[i].text):
+        while i < end and _is_link_line(lines[i].text):
             out.add(i)
             i += 1
     return out
@@ -264,14 +264,18 @@ def _is_link_line(text: str) -> bool:
     )
 
 
-def _closing_credits_start(lines: list[_Line]) -> int:
+def _closing_credits_start(lines: list[_Line], related: set[int] | None = None) -> int:
     """Index of the first line of the closing credits (``len(lines)`` when there are none).
 
     The credits are the trailing run of byline and credit lines that holds at least one
     byline line; they start at a byline line (a trailing 來源: line alone is no credits).
+    A related-reading list after them (``related``: its lines) does not end the run: a portal
+    prints its links below the article's credits.
     """
     start = len(lines)
     for i in range(len(lines) - 1, 1, -1):
+        if related and i in related:
+            continue
         text = lines[i].text
         if _is_byline(text) or _is_byline(_unwrap(text)):
             start = i

@@ -289,3 +289,17 @@ def test_a_related_header_may_carry_marks_but_no_words(script: str, header: str)
     prose = page.replace(header, "文末的往期推薦欄目共列出5篇")
     prose = to_hans(prose) if script == "hans" else prose
     assert "related" not in [k for *_, k in segment.non_statements(prose)]
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_credits_before_a_related_list_still_close_the_article(script: str) -> None:
+    page = (
+        "標題\n示例網 2031-05-06\n正文網民達到120萬人。\n"
+        "來源：示例網\n編輯：王五　校對：李四\n\n▼往期推薦\n· 某地基站新增1200個\n"
+    )
+    text = page if script == "hant" else to_hans(page)
+    clean = CleanText("x", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    seg = segment.run(clean)
+    assert [s.id for s in seg.sections] == ["front-matter", "byline"]
+    kinds = [k for *_, k in segment.non_statements(text)]
+    assert kinds[-4:] == ["credit", "byline", "related", "related"]
