@@ -21,7 +21,7 @@ import yaml
 
 from graph.curation.registry import match_key
 from graph.model import Extraction
-from graph.pipeline.extract.candidates import script_of
+from graph.pipeline.extract.candidates_rules import script_of
 from graph.text import to_hant
 
 __all__ = ["FILE_NAME", "render"]

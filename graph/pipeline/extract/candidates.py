@@ -17,22 +17,46 @@ connector word of ``left_context`` or the end of a name already found):
     mention of the same document.
 ``quoted-name``
     ``“<name>”`` classified by its head word (平臺/系統/APP/雲/網 -> platform, 工程/行動/
-    計劃/項目/試點/示範 -> project), or by a head word right after the quote (“X”行動). A short
-    quoted phrase with no such head is an INFO finding, not an entity.
+    計劃/項目/試點/示範 -> project, 專線/熱線 -> product) with at least ``quote_body_min``
+    characters before it, or by a head word right after the quote (“X”行動), or as a company
+    when 、 joins it to a company name (…有限公司、“山海數科”等). A short quoted phrase with
+    no such head is an INFO finding, not an entity.
 ``title-person``
     ``<agency><title>[(兼)]<name>``: a 2-3 character name starting with a known surname and
-    ending at a boundary or a speech verb, after a title of ``titles.yaml`` that follows an
-    agency (curated or found by ``agency-suffix``).
+    ending at a boundary, a speech verb or 先生/女士, after a title of ``titles.yaml`` that
+    follows an agency (curated or found by ``agency-suffix``), a company, or a short name the
+    text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長) names its body
+    by itself and needs only a left boundary.
+``byline-person`` / ``outlet``
+    ``<role>[:： ]<name>`` (記者 陳某, 責任編輯：王某); the outlet after 來源: at the head of
+    a dateline, before a role at the start of its line (海河觀察記者 韓某) or in parentheses
+    after it (記者（渝江財經）：), and elsewhere only with an outlet suffix (…日報, …網).
+``defined-alias``
+    ``<name>(以下簡稱“<short>”)``: every later <short> is a mention of that name's entity, a
+    candidate or a curated one (``candidates_aliases``).
 ``agency-suffix``
-    ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …).
+    ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …). A
+    name that ends in its parent body (中共重慶市委) runs on to the committee's full name
+    (…網絡安全和信息化委員會辦公室, ``agency_run_on_suffixes``); the 局 of a title (局長) is
+    never a second suffix.
+``facility-name``
+    ``<place or region><body><facility head>`` (西部智算中心, …數據中心集群), or the same right
+    after a curated name: a project, as the registry classes its own data-centre cluster.
+``venue-name``
+    An ``agency-suffix`` name ending in a venue head (…國際會議中心, ``venue_heads``) is a
+    place: decided so because a venue hosts events and has no officials or documents of its
+    own, so as an agency it would collect wrong ``org:`` relations.
 ``company-suffix``
     ``<name><suffix>`` (…股份有限公司/有限公司/集團/研究院/公司/科技).
 ``place-name``
-    A province-level name (with or without 省/市/自治區), a region (成渝, 西部 …),
+    A province-level name (with or without 省/市/自治區), a provincial capital or
+    sub-provincial city (``cities``, with or without 市: 在貴陽舉行),
     ``<2-3 Han><市/新區/自治縣>`` after a boundary, or a listed district or county of Chongqing
     (``chongqing_districts``, anywhere) with the fixed id ``place/<pinyin>`` given there
     (place/yongchuan), the same in both scripts. ``<X>區`` and ``<X>縣`` are places only when
-    listed (偏遠山區, 老城區 are kinds of area).
+    listed (偏遠山區, 老城區 are kinds of area). A province right before a place of its own is
+    part of its name (天津濱海新區; a later 濱海新區 is a mention of it). A region (京津冀) is
+    no candidate: regions are ranking scopes, curated (西部, 成渝) or left out.
 
 A district's agency keeps its district (從渝北區大數據發展局: a place begins a name even after a
 verb); a later 區大數據發展局 is a mention of it. 區…/縣… with no full form in the text is an
@@ -42,7 +66,8 @@ INFO finding (``agency-without-district``). Generic nouns ending in a suffix cha
 A curated entity always wins: a candidate that overlaps a curated mention is dropped, and one
 whose folded label equals a curated label, alias or alt_label becomes a mention of that entity
 instead. Further occurrences of a candidate's label (3 characters or more) in the same text are
-mentions too, so a speaker named with a title once is found again when named alone.
+mentions too, so a speaker named with a title once is found again when named alone. Nothing is
+read after a 相關閱讀 line (``related_markers``): those are other articles' headlines.
 """
 
 from __future__ import annotations
@@ -54,18 +79,15 @@ from dataclasses import replace
 
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Finding, Level, Mention, Segmentation
+from graph.pipeline.extract.candidates_aliases import Alias, find_aliases
 from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit
-from graph.pipeline.extract.candidates_rules import (
-    Folded,
-    Rules,
-    fold_word,
-    load_rules,
-    script_of,
-)
+from graph.pipeline.extract.candidates_people import byline_hits, person_hits
+from graph.pipeline.extract.candidates_rules import Folded, Rules, fold_word, load_rules, script_of
+from graph.pipeline.extract.candidates_titled import document_hits, event_hits, quote_hits
 from graph.pipeline.extract.entities import sentence_at
 from graph.text import fold, slug
 
-__all__ = ["STAGE", "Folded", "Rules", "load_rules", "run", "script_of"]
+__all__ = ["STAGE", "run"]
 
 
 def _curated_keys(registry: dict[str, Entity]) -> dict[str, tuple[str, str]]:
@@ -103,12 +125,18 @@ def run(
     lang = lang or script_of(clean.text)
     folded = Folded.of(clean.text)
     finder = Finder(folded, rules, curated, registry)
-    docs, shorts = finder.document_hits()
-    quoted, infos = finder.quote_hits()
+    docs, shorts = document_hits(finder)
+    companies = finder.company_hits()
+    quoted, infos = quote_hits(finder, companies)
     agencies = finder.agency_hits()
-    hits = [*docs, *quoted, *agencies, *finder.company_hits(), *finder.place_hits()]
-    hits += finder.byline_hits() + finder.event_hits()
-    hits += finder.person_hits(agencies)
+    hits = [*docs, *quoted, *agencies, *companies, *finder.place_hits(), *finder.facility_hits()]
+    hits += byline_hits(finder) + event_hits(finder)
+    aliases = find_aliases(finder)
+    named = {a.end for a in aliases} | {e for a in aliases for _, e in a.occurrences}
+    named |= {h.end for h in hits if h.cls == "company"}
+    hits += person_hits(finder, agencies, named)
+    related = _related_start(folded.norm, rules)
+    hits = [h for h in hits if h.begin < related]
     keys = _curated_keys(registry)
     sentences = tuple(sorted(seg.sentences, key=lambda s: s.begin))
 
@@ -116,21 +144,41 @@ def run(
     for i, m in enumerate(curated):
         for k in range(m.begin, m.end):
             owner[k] = i
-    taken = [False] * len(clean.text)  # characters of accepted candidates
-    swallowed: set[int] = set()
-    accepted: list[Hit] = []
-    for h in sorted(set(hits), key=lambda h: (h.priority, h.begin - h.end, h.begin, h.cls)):
-        if any(taken[h.begin : h.end]):
-            continue
-        inside = {owner[k] for k in range(h.begin, h.end)} - {None}
-        inner = [curated[i] for i in inside if i is not None]
-        if inside and not (
-            _may_swallow(h, inner, registry) or _full_name_of(h, inner, keys, registry)
-        ):
-            continue
-        swallowed |= {i for i in inside if i is not None}
-        taken[h.begin : h.end] = [True] * (h.end - h.begin)
-        accepted.append(h)
+
+    def accept(hits: Sequence[Hit]) -> tuple[list[Hit], set[int], list[bool]]:
+        """The hits kept, longest first within a priority, and the curated mentions they
+        swallow; a ``defined-alias`` hit swallows any curated mention wholly inside it."""
+        taken = [False] * len(clean.text)  # characters of accepted candidates
+        swallowed: set[int] = set()
+        accepted: list[Hit] = []
+        for h in sorted(set(hits), key=lambda h: (h.priority, h.begin - h.end, h.begin, h.cls)):
+            if any(taken[h.begin : h.end]):
+                continue
+            inside = {owner[k] for k in range(h.begin, h.end)} - {None}
+            inner = [curated[i] for i in inside if i is not None]
+            if h.rule == "defined-alias":
+                if any(m.begin < h.begin or m.end > h.end for m in inner):
+                    continue
+            elif inside and not (
+                _may_swallow(h, inner, registry, rules.agency_prefixes)
+                or _full_name_of(h, inner, keys, registry)
+            ):
+                continue
+            swallowed |= {i for i in inside if i is not None}
+            taken[h.begin : h.end] = [True] * (h.end - h.begin)
+            accepted.append(h)
+        return accepted, swallowed, taken
+
+    accepted, swallowed, taken = accept(hits)
+    kept = [m for i, m in enumerate(curated) if i not in swallowed]
+    targets = _alias_targets(aliases, accepted, kept)
+    if targets:  # the defined short names, wherever no other name runs across them
+        forced = [
+            h
+            for h in _alias_hits(finder, aliases, targets, accepted, registry)
+            if h.begin < related
+        ]
+        accepted, swallowed, taken = accept([*forced, *hits])
     for i, m in enumerate(curated):
         if i not in swallowed:
             taken[m.begin : m.end] = [True] * (m.end - m.begin)
@@ -146,7 +194,13 @@ def run(
     by_label: dict[str, str] = {}  # folded label -> candidate id
     short_forms = _short_forms(accepted, rules)
     for h in sorted(accepted, key=lambda h: (h.begin, h.end)):
-        if match_key(h.label) in short_forms:  # 省委網信辦 after 四川省委網信辦: one agency
+        target = targets.get(match_key(h.label))
+        if target is not None and target[0] == "curated":  # 市大數據局 defined for a curated name
+            mention(target[1], h.begin, h.end, clean.text[h.begin : h.end])
+            continue
+        if target is not None:  # 雲嶺數據 defined for 重慶雲嶺數據科技有限公司: one company
+            h = replace(h, label=target[1])
+        elif match_key(h.label) in short_forms:  # 省委網信辦 after 四川省委網信辦: one agency
             h = replace(h, label=short_forms[match_key(h.label)])
         key = match_key(h.label)
         if h.cls == "agency" and any(key.startswith(w) for w in rules.agency_local_prefixes):
@@ -226,9 +280,76 @@ def run(
     return sorted(candidates.values(), key=lambda c: c.id), mentions, findings
 
 
+def _related_start(norm: str, rules: Rules) -> int:
+    """Where a 相關閱讀 list starts (a line opening with a ``related_markers`` word), or the
+    end of the text. What follows are other articles' headlines: their names are that
+    coverage's, not this article's, so no candidate comes from there."""
+    for m in re.finditer(r"(?m)^[ \t]*(\S+?)[ \t]*[:：]?[ \t]*$", norm):
+        if m.group(1) in rules.related_markers:
+            return m.start()
+    return len(norm)
+
+
+def _alias_targets(
+    aliases: Sequence[Alias], accepted: Sequence[Hit], curated: Sequence[Mention]
+) -> dict[str, tuple[str, str]]:
+    """Folded short name -> ("hit", the full name's label) or ("curated", entity id): the name
+    that ends right before its definition (以下簡稱…). Documents and people define no alias
+    this way (《報告》 is ``candidates_titled``'s), and a short name defined twice for two
+    different names is ambiguous, so it is left out."""
+    out: dict[str, tuple[str, str]] = {}
+    seen: set[str] = set()
+    for a in aliases:
+        key = match_key(a.short)
+        hit = next((h for h in accepted if h.end == a.begin), None)
+        target: tuple[str, str] | None = None
+        if hit is not None and hit.cls not in ("document", "person"):
+            if match_key(hit.label) != key:
+                target = ("hit", hit.label)
+        elif hit is None:
+            m = next((m for m in curated if m.end == a.begin), None)
+            if m is not None and not m.entity_id.startswith(("document/", "person/")):
+                target = ("curated", m.entity_id)
+        if target is None:
+            continue
+        if key in seen and out.get(key) != target:
+            out.pop(key, None)
+            continue
+        seen.add(key)
+        out[key] = target
+    return out
+
+
+def _alias_hits(
+    finder: Finder,
+    aliases: Sequence[Alias],
+    targets: dict[str, tuple[str, str]],
+    accepted: Sequence[Hit],
+    registry: dict[str, Entity],
+) -> list[Hit]:
+    """Every occurrence of a defined short name as a hit that wins over the other rules, unless
+    a name found by them runs across it (雲嶺數據 inside 重慶雲嶺數據科技有限公司 is no alias)."""
+    out: list[Hit] = []
+    for a in aliases:
+        target = targets.get(match_key(a.short))
+        if target is None:
+            continue
+        kind, value = target
+        if kind == "curated":
+            cls = registry[value].cls if value in registry else ""
+        else:
+            cls = next((h.cls for h in accepted if h.label == value), "")
+        for b, e in a.occurrences:
+            if any(h.begin < e and b < h.end and (h.begin < b or h.end > e) for h in accepted):
+                continue
+            out.append(finder.hit(b, e, cls, "defined-alias", priority=-1))
+    return out
+
+
 def _short_forms(accepted: Sequence[Hit], rules: Rules) -> dict[str, str]:
     """Folded agency names that are another agency's name without its place (省委網信辦 of
-    四川省委網信辦) -> that full name, when exactly one full name in the text fits."""
+    四川省委網信辦), and places that are another place without its province (濱海新區 of
+    天津濱海新區) -> that full name, when exactly one full name in the text fits."""
     agencies = {match_key(h.label): h.label for h in accepted if h.cls == "agency"}
     out: dict[str, str] = {}
     for short in agencies:
@@ -243,6 +364,15 @@ def _short_forms(accepted: Sequence[Hit], rules: Rules) -> dict[str, str]:
                 _is_place_word(key[: -len(short)], rules)
                 or _is_place_word(key[: -len(short)] + short[0], rules)  # 渝北 + 區大數據發展局
             )
+        ]
+        if len(full) == 1:
+            out[short] = full[0]
+    places = {match_key(h.label): h.label for h in accepted if h.cls == "place"}
+    for short in places:  # 濱海新區 after 天津濱海新區: one place, named in full once
+        full = [
+            label
+            for key, label in places.items()
+            if key != short and key.endswith(short) and key[: -len(short)] in rules.provinces
         ]
         if len(full) == 1:
             out[short] = full[0]
@@ -277,22 +407,35 @@ def _full_name_of(
     )
 
 
-def _may_swallow(h: Hit, inside: Sequence[Mention], registry: dict[str, Entity]) -> bool:
+def _may_swallow(
+    h: Hit,
+    inside: Sequence[Mention],
+    registry: dict[str, Entity],
+    prefixes: Sequence[str] = (),
+) -> bool:
     """A longer name may contain curated mentions: any inside a 《title》, places elsewhere.
 
     《中國互聯網發展報告》 is one document, not China plus words; 四川省…廳 is one agency whose
-    name starts with a place. Anything else curated inside a candidate means the rule misread
-    the text (the registry knows that name), so the candidate is dropped.
+    name starts with a place, also after a prefix word of ``prefixes`` (中共 + 天津 + 市委…);
+    天津濱海新區 and 重慶悅來國際會議中心 are places that start with one, 西部智算中心 a
+    facility. Anything else curated inside a candidate means the rule misread the text (the
+    registry knows that name), so the candidate is dropped.
     """
     if not all(h.begin <= m.begin and m.end <= h.end for m in inside):
         return False
     if h.cls in ("document", "event"):
         return all((m.begin, m.end) != (h.begin, h.end) for m in inside)
-    if h.cls not in ("agency", "company"):
+    if h.cls not in ("agency", "company", "place") and h.rule != "facility-name":
         return False
     allowed = ("place", "agency") if h.cls == "agency" else ("place",)
+    norm = fold_word(h.label)
+    starts = {h.begin} | {
+        h.begin + len(w) for w in prefixes if h.cls == "agency" and norm.startswith(w)
+    }
     return all(
-        m.begin == h.begin and m.end < h.end and registry[m.entity_id].cls in allowed
+        m.end < h.end
+        and (m.begin == h.begin or m.begin in starts)
+        and registry[m.entity_id].cls in (allowed if m.begin == h.begin else ("place",))
         for m in inside
         if m.entity_id in registry
     )

@@ -1,6 +1,9 @@
-"""The matching rules of ``extract.candidates``: ``Finder`` applies each rule of the
-``candidates`` module docstring to one folded text and proposes ``Hit`` spans; choosing between
-overlapping hits, and turning them into candidates and mentions, is ``candidates.run``'s job.
+"""The matching rules of ``extract.candidates``: ``Finder`` holds one folded text with its
+boundaries and applies the name-by-suffix rules (places, agencies, companies) of the
+``candidates`` module docstring, proposing ``Hit`` spans. The rules that read people
+(``candidates_people``) and titled or quoted names (``candidates_titled``) are functions of a
+``Finder``, split off by what they read; choosing between overlapping hits, and turning them
+into candidates and mentions, is ``candidates.run``'s job.
 """
 
 from __future__ import annotations
@@ -9,19 +12,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from graph.curation.registry import Entity, match_key
-from graph.model import Finding, Level, Mention
+from graph.curation.registry import Entity
+from graph.model import Mention
 from graph.pipeline.extract.candidates_rules import Folded, Rules
 from graph.text import is_han
 
-__all__ = ["STAGE", "Finder", "Hit"]
+__all__ = ["STAGE", "Finder", "Hit", "is_name_char"]
 
 STAGE = "extract.candidates"
-_YEAR = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*年?\s*(?:版|年度)?\s*[)）]")
-_BOOK = re.compile(r"《([^《》\n]{1,80})》")
-_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"))
-_SENTENCE_PUNCT = set("，,。；;！!？?：:、\n")
-_ABBREVIATION = re.compile(r"^\s*[(（]\s*以下简称\s*《([^《》]{1,20})》\s*[)）]")  # folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +36,7 @@ class Hit:
     cid: str = ""  # a fixed candidate id (a listed district), else derived from the label
 
 
-def _is_name_char(ch: str) -> bool:
+def is_name_char(ch: str) -> bool:
     return is_han(ch) or (ch.isascii() and ch.isalnum())
 
 
@@ -76,7 +74,7 @@ class Finder:
                 after_word[occ.end()] = True
                 word_at[occ.start()] = True
         self._left = [
-            p == 0 or not _is_name_char(n[p - 1]) or p in self.place_ends or after_word[p]
+            p == 0 or not is_name_char(n[p - 1]) or p in self.place_ends or after_word[p]
             for p in range(len(n) + 1)
         ]
         self._starts = [self._left[p] and not word_at[p] for p in range(len(n) + 1)]
@@ -109,7 +107,7 @@ class Finder:
             if cls == "place" and n[b] not in rules.place_stop_first  # not 全市新建…中心
         }
         self._by_first: dict[str, list[str]] = {}  # first character -> provinces and regions
-        for word in (*rules.provinces, *rules.regions):
+        for word in (*rules.provinces, *rules.regions, *rules.cities):
             self._by_first.setdefault(word[0], []).append(word)
 
     # boundaries
@@ -123,7 +121,7 @@ class Finder:
         return self._starts[p]
 
     def right_ok(self, e: int) -> bool:
-        if e >= len(self.n) or not _is_name_char(self.n[e]) or self.taken[e]:
+        if e >= len(self.n) or not is_name_char(self.n[e]) or self.taken[e]:
             return True
         return any(self.n.startswith(w, e) for w in (*self.r.name_followers, *self.r.left_context))
 
@@ -157,6 +155,10 @@ class Finder:
                 q = p + len(prov)
                 suf = next((s for s in r.province_suffixes if n.startswith(s, q)), "")
                 ends.append(q + len(suf))
+        for city in self._by_first.get(n[p], ()):
+            if city in r.cities and n.startswith(city, p):  # 貴陽, 貴陽市
+                q = p + len(city)
+                ends.append(q + (1 if n.startswith("市", q) else 0))
         for reg in self._by_first.get(n[p], ()) if regions else ():
             if reg in r.regions and n.startswith(reg, p):
                 ends.append(p + len(reg))
@@ -185,23 +187,32 @@ class Finder:
         return sorted(set(ends), reverse=True)
 
     def place_hits(self) -> list[Hit]:
+        """Places by name. A region (京津冀, 長三角) is no candidate: it is a ranking scope the
+        registry curates (西部, 成渝) or none, not a named place of the article (the fixtures'
+        readers never list one). A province right before a place of its own (天津 + 濱海新區)
+        is part of that place's name."""
         hits: list[Hit] = []
+        provinces = set(self.r.provinces)
         for p in range(len(self.n)):
             if not self.starts(p) and p not in self.districts:
                 continue
-            for e in self.places_at(p):
+            for e in self.places_at(p, regions=False):
+                if self.n[p:e] in provinces and p not in self.districts:
+                    e = next(iter(self._own_place(e)), e)
                 if not any(self.n.startswith(g, e) for g in self.r.place_right_guards):
-                    hit = self._hit(p, e, "place", "place-name", priority=4)
+                    hit = self.hit(p, e, "place", "place-name", priority=4)
                     if p in self.districts and self.districts[p][0] == e:
                         hit = replace(hit, cid=self.districts[p][1])
                     hits.append(hit)
                     break
         return hits
 
-    def _followed_by_suffix(self, e: int) -> bool:
-        return any(
-            self.n.startswith(s, e) for s in (*self.r.agency_suffixes, *self.r.place_suffixes)
-        )
+    def _own_place(self, q: int) -> list[int]:
+        """The end of <X><suffix> right at ``q`` (濱海新區 after 天津), not a listed district (a
+        district of Chongqing has its own id, 重慶渝北區 stays two names) nor a province."""
+        if q in self.districts or any(self.n.startswith(w, q) for w in self.r.provinces):
+            return []
+        return self.places_at(q, regions=False)[:1]
 
     # agencies
     def agency_hits(self) -> list[Hit]:
@@ -219,8 +230,12 @@ class Finder:
             }
             for q in sorted(prefixes | specific):
                 end = self._agency_end(q, bare=q in specific)
-                if end is not None and n[p:end] not in r.agency_not_names:
-                    hits.append(self._hit(p, end, "agency", "agency-suffix", priority=2))
+                if end is None or n[p:end] in r.agency_not_names:
+                    continue
+                if any(n.endswith(v, 0, end) for v in r.venue_heads):  # …國際會議中心
+                    hits.append(self.hit(p, end, "place", "venue-name", priority=2))
+                else:
+                    hits.append(self.hit(p, end, "agency", "agency-suffix", priority=2))
         return hits
 
     def _agency_end(self, q: int, bare: bool) -> int | None:
@@ -242,8 +257,28 @@ class Finder:
                     continue
                 if any(n.endswith(x, 0, s + len(suf)) for x in r.agency_not_endings):
                     continue  # 區域格局, 產業布局: a generic noun, not a name
-                return self._chunk(self._extend(s + len(suf), r.agency_suffixes))
+                return self._run_on(self._chunk(self._extend(s + len(suf), r.agency_suffixes)))
         return None
+
+    def _run_on(self, e: int) -> int:
+        """中共重慶市委 + 網絡安全和信息化 + 委員會辦公室: a committee's own body is named after
+        its parent (市委, 市人民政府), so a name that ends there may run on to a longer one ending
+        in ``agency_run_on_suffixes``, through a clean body of Han characters and unless a title
+        (局長) or a connector (和, 聯合) starts the stretch: 重慶市委 cut out of the full name would
+        be a different (and wrong) agency."""
+        n, r = self.n, self.r
+        if any(n.startswith(t, e) for t, _ in r.titles) or any(
+            n.startswith(w, e) for w in r.left_context
+        ):
+            return e
+        for size in range(1, r.agency_body_max + 1):
+            s = e + size
+            if s >= len(n) or not is_han(n[s - 1]) or not self.clause_body(e, s):
+                return e
+            for suf in r.agency_run_on_suffixes:
+                if n.startswith(suf, s) and not self._ends_a_verb(e, s, s + len(suf)):
+                    return self._extend(s + len(suf), r.agency_suffixes)
+        return e
 
     def _ends_a_verb(self, q: int, s: int, e: int) -> bool:
         """A stop word or connector (舉辦, 主辦) that starts inside the body ``[q, s)`` and
@@ -273,23 +308,46 @@ class Finder:
         return e
 
     def _extend(self, e: int, suffixes: Iterable[str]) -> int:
-        """Longer official names go on: …委員會辦公室, …科技有限公司."""
+        """Longer official names go on: …委員會辦公室, …科技有限公司; not into a title that
+        starts with a suffix character (市大數據局 + 局長: the 局 of 局長 is read once)."""
         while True:
             nxt = next((s for s in suffixes if self.n.startswith(s, e)), None)
             if nxt is None or any(self.n.startswith(g, e) for g in self.r.agency_suffix_guards):
                 return e
+            if any(self.n.startswith(t, e) for t, _ in self.r.titles):
+                return e
             e += len(nxt)
+
+    # facilities
+    def facility_hits(self) -> list[Hit]:
+        """``<place or region><body><facility head>`` (西部智算中心), or the same right after a
+        curated name (成渝國家樞紐節點 + 天府數據中心集群): a built facility is a project, as the
+        registry classes 重慶數據中心集群. The name must start with a place word (a bare 新建
+        智算中心 is a description) or follow a curated name, and the body be a clean 0-6 Han."""
+        n, r = self.n, self.r
+        hits: list[Hit] = []
+        for head in r.facility_heads:
+            for m in re.finditer(re.escape(head), n):
+                s = m.start()
+                for p in range(max(0, s - r.facility_body_max - 4), s - 1):
+                    if not all(is_han(c) for c in n[p:s]) or not self.clause_body(p, s):
+                        continue
+                    placed = self.left_ok(p) and any(e <= s for e in self.places_at(p))
+                    if placed or (p in self.ends and self.ends[p] != "place"):
+                        hits.append(self.hit(p, m.end(), "project", "facility-name", priority=2))
+                        break
+        return hits
 
     # companies
     def company_hits(self) -> list[Hit]:
         n, r = self.n, self.r
         hits: list[Hit] = []
         for p in range(len(n)):
-            if not self.starts(p) or not _is_name_char(n[p]):
+            if not self.starts(p) or not is_name_char(n[p]):
                 continue
             for size in range(r.company_body_min, r.company_body_max + 1):
                 s = p + size
-                if s > len(n) or not _is_name_char(n[s - 1]) or not self.clause_body(p, s):
+                if s > len(n) or not is_name_char(n[s - 1]) or not self.clause_body(p, s):
                     break
                 if self._after_word[s - 1] and s - 1 > p:
                     break  # 活動由華為…: a connector inside; the name starts after it
@@ -303,209 +361,9 @@ class Finder:
                     break
                 end = self._extend(s + len(suf), r.company_suffixes)
                 if n[end - len(suf) : end] not in r.company_weak_suffixes or self.right_ok(end):
-                    hits.append(self._hit(p, end, "company", "company-suffix", priority=3))
+                    hits.append(self.hit(p, end, "company", "company-suffix", priority=3))
                 break
         return hits
 
-    # officials
-    def person_hits(self, agencies: Sequence[Hit]) -> list[Hit]:
-        n, r = self.n, self.r
-        agency_ends = {h.end for h in agencies} | {
-            e for e, cls in self.ends.items() if cls == "agency"
-        }
-        hits: list[Hit] = []
-        for label, _tid in r.titles:
-            for m in re.finditer(re.escape(label), n):
-                if not self._after_agency(m.start(), agency_ends):
-                    continue
-                q = m.end()
-                conc = re.match(r"[(（]兼[)）]", n[q:])
-                if conc:
-                    q += conc.end()
-                end = self._name_end(q)
-                if end is not None and self.free(q, end):
-                    hits.append(self._hit(q, end, "person", "title-person", priority=1))
-        return hits
-
-    def _after_agency(self, tb: int, agency_ends: set[int]) -> bool:
-        """An agency ends at ``tb``, possibly before a unit (…電子政務處) or further titles
-        joined by 、."""
-        if tb and tb not in agency_ends and self.n[tb - 1] in self.r.agency_units:
-            for k in range(2, self.r.agency_unit_max + 1):
-                if tb - k in agency_ends and self.clause_body(tb - k, tb):
-                    return all(is_han(c) for c in self.n[tb - k : tb])
-        while tb not in agency_ends:
-            if tb == 0 or self.n[tb - 1] != "、":
-                return False
-            prev = next(
-                (lab for lab, _ in self.r.titles if self.n.startswith(lab, tb - 1 - len(lab))), None
-            )
-            if prev is None:
-                return False
-            tb = tb - 1 - len(prev)
-        return True
-
-    def _name_end(self, q: int) -> int | None:
-        n, r = self.n, self.r
-        surname = next((s for s in r.surnames if n.startswith(s, q)), None)
-        if surname is None:
-            return None
-        for given in (1, 2):
-            e = q + len(surname) + given
-            if e > len(n) or not all(is_han(c) for c in n[q:e]):
-                return None
-            if e == len(n) or not is_han(n[e]) or self.taken[e]:
-                return e
-            if any(n.startswith(w, e) for w in r.name_followers):
-                return e
-        return None
-
-    # bylines and events
-    def byline_hits(self) -> list[Hit]:
-        n, r = self.n, self.r
-        hits: list[Hit] = []
-        for role in r.byline_roles:
-            for m in re.finditer(re.escape(role) + r"[\s:：]*", n):
-                q = m.end()
-                if q == m.start() + len(role) and q < len(n) and is_han(n[q]):
-                    continue  # 記者招待會: the role word runs on into another word
-                end = self._name_end(q)
-                if end is not None:
-                    hits.append(self._hit(q, end, "person", "byline-person", priority=1))
-        for marker in r.outlet_markers:
-            for m in re.finditer(re.escape(marker) + r"\s*[:：]?\s*", n):
-                hits += self._outlet(m.end())
-        for m in re.finditer(r"(?m)^[ \t]*(?=\S)", n):
-            line_end = n.find("\n", m.end())
-            line = n[m.end() : line_end if line_end >= 0 else len(n)]
-            if re.match(r"^\S{2,12}\s+\d{4}[-年]", line):
-                hits += self._outlet(m.end())
-        return hits
-
-    def _outlet(self, q: int) -> list[Hit]:
-        e = q
-        while e < len(self.n) and is_han(self.n[e]) and e - q < 12:
-            e += 1
-        name = self.n[q:e]
-        if len(name) < 3 or not any(name.endswith(s) for s in self.r.outlet_suffixes):
-            return []
-        return [self._hit(q, e, "company", "outlet", priority=1)]
-
-    def event_hits(self) -> list[Hit]:
-        n, r = self.n, self.r
-        hits: list[Hit] = []
-        for m in re.finditer(r"第[一二三四五六七八九十百\d]+届", n):
-            for e in range(m.end() + 2, min(len(n), m.end() + r.event_max_chars) + 1):
-                ch = n[e - 1]
-                if not (_is_name_char(ch) or ch in "“”「」·+"):
-                    break
-                if any(n.endswith(h, 0, e) for h in r.event_heads):
-                    hits.append(self._hit(m.start(), e, "event", "event-ordinal", priority=0))
-                    break
-        return hits
-
-    # documents and quoted names
-    def document_hits(self) -> tuple[list[Hit], list[tuple[int, int, Hit]]]:
-        """Titles in 《》 and the 《short》 names defined for them (以下簡稱)."""
-        hits: list[Hit] = []
-        short: list[tuple[int, int, Hit]] = []
-        text = self.n
-        for m in _BOOK.finditer(text):
-            inner = m.group(1)
-            b, e = m.start(1), m.end(1)
-            if len(match_key(inner)) < self.r.document_min_chars:
-                continue
-            years = _YEAR.findall(inner)
-            after = _YEAR.match(text, m.end())
-            edition = years[-1] if years else (after.group(1) if after else "")
-            written = self.f.text[b:e]
-            label = written if years or not edition else f"{written}({edition})"
-            hit = Hit(b, e, "document", "document-title", label, edition, priority=0)
-            hits.append(hit)
-            rest = text[(after.end() if after else m.end()) :]
-            if ab := _ABBREVIATION.match(rest):
-                short.append((0, 0, hit))
-                key = ab.group(1)
-                for sm in re.finditer("《" + re.escape(key) + "》", text):
-                    short.append((sm.start(), sm.end(), hit))
-        short += self._tail_names(hits)
-        return hits, [s for s in short if s[1]]
-
-    def _tail_names(self, hits: Sequence[Hit]) -> list[tuple[int, int, Hit]]:
-        """A yearless 《報告》 that is the tail of exactly one edition title named in the text.
-
-        Coverage names the edition in full once (《重慶市互聯網發展報告(2022)》) and then writes
-        《報告》 with or without a 以下簡稱 clause; the short form means that edition, never the
-        registry's other edition (which ``extract.entities`` no longer matches here).
-        """
-        titled: dict[str, Hit] = {}
-        for h in hits:
-            if h.edition:
-                stem = match_key(_YEAR.sub("", self.n[h.begin : h.end]))
-                titled.setdefault(stem, h)
-        out: list[tuple[int, int, Hit]] = []
-        for m in _BOOK.finditer(self.n):
-            inner = match_key(m.group(1))
-            if _YEAR.search(m.group(1)) or not inner:
-                continue
-            owners = [h for stem, h in titled.items() if stem.endswith(inner) and stem != inner]
-            if len(owners) == 1:
-                out.append((m.start(), m.end(), owners[0]))
-        return out
-
-    def quote_hits(self) -> tuple[list[Hit], list[Finding]]:
-        hits: list[Hit] = []
-        infos: list[tuple[int, int, str]] = []
-        text, n = self.f.text, self.n
-        for open_q, close_q in _QUOTES:
-            for m in re.finditer(re.escape(open_q) + f"([^{open_q}{close_q}\n]+)" + close_q, text):
-                b, e = m.start(1), m.end(1)
-                inner = n[b:e].strip()
-                if not inner or len(inner) > self.r.quote_max_chars:
-                    continue
-                if any(c in _SENTENCE_PUNCT for c in inner) or not any(is_han(c) for c in inner):
-                    continue
-                if inner[0] in self.r.quote_slogan_first:
-                    head = None
-                else:
-                    head = next((c for h, c in self.r.quote_heads if inner.endswith(h)), None)
-                if head is not None:
-                    hits.append(self._hit(b, e, head, "quoted-name", priority=1))
-                    continue
-                after = (
-                    self._head_after(m.end()) if inner[0] not in self.r.quote_slogan_first else None
-                )
-                if after is not None:  # “山城通辦”平臺: the quoted part is the name
-                    hits.append(self._hit(b, e, after, "quoted-name", priority=1))
-                    continue
-                if self.free(b, e):
-                    infos.append((b, e, text[b:e]))
-        return hits, [self._info(b, e, s) for b, e, s in sorted(set(infos))]
-
-    def _head_after(self, q: int) -> str | None:
-        """The class given by a head word within ``quote_head_gap`` characters after a quote."""
-        for size in range(0, self.r.quote_head_gap + 1):
-            s = q + size
-            if not all(is_han(c) for c in self.n[q:s]):
-                return None
-            for h, cls in self.r.quote_heads:
-                if self.n.startswith(h, s):
-                    end = s + len(h)
-                    # a one-character head must end a word (網 in 網站 does not)
-                    if len(h) > 1 or end >= len(self.n) or not is_han(self.n[end]):
-                        return cls
-        return None
-
-    def _info(self, b: int, e: int, surface: str) -> Finding:
-        return Finding(
-            Level.INFO,
-            STAGE,
-            "quoted-name-unclassified",
-            f"“{surface}” is quoted like a name but has no head word of a platform or project",
-            "",
-            b,
-            e,
-        )
-
-    def _hit(self, b: int, e: int, cls: str, rule: str, priority: int) -> Hit:
+    def hit(self, b: int, e: int, cls: str, rule: str, priority: int) -> Hit:
         return Hit(b, e, cls, rule, self.f.text[b:e], priority=priority)

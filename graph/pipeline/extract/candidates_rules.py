@@ -88,6 +88,11 @@ class Rules:
     agency_not_endings: tuple[str, ...]
     agency_prefix_guards: tuple[str, ...]
     agency_local_prefixes: tuple[str, ...]
+    agency_run_on_suffixes: tuple[str, ...]
+    venue_heads: tuple[str, ...]
+    facility_heads: tuple[str, ...]
+    facility_body_max: int
+    related_markers: frozenset[str]
     agency_body_max: int
     agency_units: frozenset[str]
     agency_unit_max: int
@@ -104,13 +109,16 @@ class Rules:
     event_heads: tuple[str, ...]
     event_max_chars: int
     titles: tuple[tuple[str, str], ...]  # (folded label, title id), longest first
+    standalone_titles: frozenset[str]
     document_min_chars: int
     quote_max_chars: int
     quote_head_gap: int
+    quote_body_min: int
     quote_slogan_first: frozenset[str]
     quote_heads: tuple[tuple[str, str], ...]  # (folded head, class), longest head first
     provinces: tuple[str, ...]
     province_suffixes: tuple[str, ...]
+    cities: tuple[str, ...]
     regions: tuple[str, ...]
     place_suffixes: tuple[str, ...]
     place_not_names: frozenset[str]
@@ -143,6 +151,14 @@ def _districts(path: Path, data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 
 
+def _standalone(path: Path, data: dict[str, Any], titles: set[str]) -> frozenset[str]:
+    words = _words(path, data, "standalone_titles")
+    unknown = sorted(w for w in words if w not in titles)
+    if unknown:
+        raise InputError(f"{path.name}: standalone_titles: {unknown[0]!r} is not a post title")
+    return frozenset(words)
+
+
 @lru_cache(maxsize=8)
 def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rules:
     """Load and fold the open-world rules; ``InputError`` names the file and the key."""
@@ -172,6 +188,11 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         agency_not_endings=w("agency_not_endings"),
         agency_prefix_guards=w("agency_prefix_guards"),
         agency_local_prefixes=w("agency_local_prefixes"),
+        agency_run_on_suffixes=w("agency_run_on_suffixes"),
+        venue_heads=w("venue_heads"),
+        facility_heads=w("facility_heads"),
+        facility_body_max=positive_int(path, data, "facility_body_max"),
+        related_markers=frozenset(w("related_markers")),
         agency_body_max=positive_int(path, data, "agency_body_max"),
         agency_units=frozenset(w("agency_units")),
         agency_unit_max=positive_int(path, data, "agency_unit_max"),
@@ -188,13 +209,16 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         event_heads=w("event_heads"),
         event_max_chars=positive_int(path, data, "event_max_chars"),
         titles=tuple(titles),
+        standalone_titles=_standalone(path, data, {t for t, _ in titles}),
         document_min_chars=positive_int(path, data, "document_min_chars"),
         quote_max_chars=positive_int(path, data, "quote_max_chars"),
         quote_head_gap=positive_int(path, data, "quote_head_gap"),
+        quote_body_min=positive_int(path, data, "quote_body_min"),
         quote_slogan_first=frozenset(w("quote_slogan_first")),
         quote_heads=tuple(quote_heads),
         provinces=w("provinces"),
         province_suffixes=w("province_suffixes"),
+        cities=w("cities"),
         regions=w("regions"),
         place_suffixes=w("place_suffixes"),
         place_not_names=frozenset(w("place_not_names")),

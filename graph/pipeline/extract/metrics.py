@@ -53,10 +53,12 @@ What does not count (each a named exclusion, counted in the accounting, never a 
 
 Clauses and indicator labels
     A sentence (split on 。；;!?！？ and newlines) is cut into clauses at ,，、;；
-    outside “…”, 《…》 and (…). The indicator label is the measured noun phrase: the part
-    of the clause before the value (the subject) and, when the number is followed by a
-    counted noun (``10個國家級“千兆城市”``), the noun after it, joined, each trimmed by the
-    word lists of ``graph/curation/labels.yaml`` (written once, matched on the aligned
+    outside “…”, 《…》 and (…); quoted speech (a quote with a clause comma inside, or not
+    closed in the sentence) is cut like any text, a quoted name (“一表申請、一網通辦”) is not.
+    The indicator label is the measured noun phrase: the part of the clause before the value
+    (the subject) and, when the number is followed by a counted noun
+    (``10個國家級“千兆城市”``), the noun after it, joined, each trimmed by the word lists
+    of ``graph/curation/labels.yaml`` (written once, matched on the aligned
     folded text, cut from the source so the label keeps the source's script; see
     :mod:`graph.pipeline.extract.indicators`). Trimmed at the start: everything up to ``對``
     (``重慶市民對X滿意度`` -> X滿意度), area words (listed with their areas in
@@ -70,10 +72,15 @@ Clauses and indicator labels
     rule never sees the verb before the value): linking and standing verbs (達, 為, 保持在,
     提升至, 力爭), 均, 中, a from-to frame (由上年的…回落至), a comparison the value belongs
     to (天津的普及率高於重慶的78.1%), and for ranks everything from the rank verb on. The
-    counted noun loses a magnitude the grammar missed, a leading 的, whatever follows 納入/入選
+    counted noun loses a magnitude the grammar missed, a leading 的 or currency (億元人民幣),
+    whatever follows 納入/入選
     or a level verb (回落至), and is dropped when it is a single measure word (9.6萬路). Verbs that
     name the measured activity stay (約談網站 and 關停網站 are two indicators); names stay in
-    the label (“渝快辦”服務) so a label never depends on the entity registry. Quotation marks
+    the label (“渝快辦”服務) so a label never depends on the entity registry, and so does
+    a platform or exchange before its statistic (政務服務平台註冊用戶, 黔中數據交易中心交易額:
+    the gold of fixtures a, d, f, h2 and h4; h11's blind gold drops it, an open question
+    recorded in its BELOW_TARGET entry). Only 累計 after a platform's class noun or its quoted
+    name drops the platform (that 累計 qualifies what the platform counts). Quotation marks
     around the value itself are dropped (成渝“5毫秒”城市圈 -> 成渝城市圈). Headline, 原標題,
     dateline and credit lines (``segment.non_statements``) hold no statements.
 
@@ -91,6 +98,8 @@ Shared statements
     * The first figure of a sentence with no subject takes the statistic an earlier value-less
       clause names (``對全市38個區縣的數字化發展水平進行了評估,渝北區排名第2位``,
       ``5G基站總量上,重慶為10.2萬個``; frames in labels.yaml ``named_statistic``).
+    * ``2個千億元級、6個百億元級數字產業集群``: a count whose noun is a bare modifier (…級)
+      before a 、 takes the head noun of the 、-joined count after it.
     * ``X和Y`` inside one clause: Y shares X's subject (``賦能300余家金融機構和1.9億用戶``).
 
 Growth, repetitions, refinements, about
@@ -147,6 +156,7 @@ from graph.pipeline.extract.metrics_clauses import (
     _Draft,
     _respectively,
     _row_header,
+    _shared_head,
     _strip,
 )
 from graph.pipeline.extract.metrics_findings import (
@@ -346,6 +356,9 @@ def _unit_drafts(
                 kind = "growth"  # 分別增長8%、9%: a 、-list of growths stays growths
             right = _clean_right(folded, rb, re_, g)
             label = text[left[0] : left[1]] + text[right[0] : right[1]]
+            head = _shared_head(folded, clauses, ci, right)
+            if head is not None:  # 2個千億元級、6個百億元級數字產業集群: the shared head
+                label += text[head[0] : head[1]]
             if not label.strip(SPACES) and clause.sep_before == TABLE_CELL:
                 row = _row_header(folded, clauses, ci)
                 if row is not None:

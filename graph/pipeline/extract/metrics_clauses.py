@@ -22,6 +22,9 @@ ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
 TABLE_CELL = "|"
 CLAUSE_SEPS = ",，、;；。" + TABLE_CELL
 OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」"}
+QUOTES = frozenset("“「")
+# a clause separator inside quotes that makes them speech (、 lists stay inside a quoted name)
+SPEECH_SEPS = ",，;；"
 SPACES = numbers.SPACE_CHARS
 
 DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
@@ -55,6 +58,24 @@ class _Draft:
     extra_digits: list[tuple[int, int]] = field(default_factory=list)
 
 
+def _is_speech(text: str, i: int, end: int) -> bool:
+    """True when the quotation mark at ``i`` opens quoted speech, not a quoted name.
+
+    A name in quotes (“一表申请、一网通办”, “山城通办”) is one clause: its 、 is not a list of
+    figures. Speech (“过去一年,我们累计建成5G基站7.9万个,每万人拥有…”) is clauses: it is
+    told apart by a clause comma or semicolon inside it, or by not closing in the sentence
+    (the sentence ends at its 。 before the closing mark). Reading speech as one clause made
+    a figure's label run across its commas and take the speaker or the next clause.
+    """
+    close = OPEN_CLOSE[text[i]]
+    j = text.find(close, i + 1, end)
+    if j < 0:
+        return True
+    return any(
+        text[k] in SPEECH_SEPS and not numbers.is_thousands_comma(text, k) for k in range(i + 1, j)
+    )
+
+
 def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
     out: list[_Clause] = []
     stack: list[str] = []
@@ -63,6 +84,8 @@ def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
         ch = text[i]
         if stack and ch == stack[-1]:
             stack.pop()
+        elif ch in QUOTES and not stack and _is_speech(text, i, end):
+            continue  # quoted speech: its clauses are clauses (its marks are no name)
         elif ch in OPEN_CLOSE:
             stack.append(OPEN_CLOSE[ch])
         elif not stack and ch in CLAUSE_SEPS and not numbers.is_thousands_comma(text, i):
@@ -164,3 +187,31 @@ def _respectively(ft: str, left: tuple[int, int]) -> list[tuple[int, int]]:
                 out.append((nb, ne))
             start = i + 1
     return out if len(out) >= 2 else []
+
+
+def _shared_head(
+    ft: str, clauses: list[_Clause], ci: int, right: tuple[int, int]
+) -> tuple[int, int] | None:
+    """``2个千亿元级、6个百亿元级数字产业集群``: the head noun a bare modifier shares, or None.
+
+    A counted noun that is only a modifier (千亿元级, labels.yaml ``subset``) closing its
+    clause, before a 、, names the head of the 、-joined counts after it: the first of them
+    whose modifier (ending in the same 级 / 类 / 型) is followed by a noun gives that noun.
+    Without it the first count's label is the bare modifier (or the verb before it).
+    """
+    rules = indicators.label_rules()
+    b, e = right
+    rest = _strip(ft, e, clauses[ci].end)
+    if e <= b or rest[1] > rest[0] or not rules.is_subset(ft[b:e]):
+        return None  # not a bare modifier, or not the end of its clause
+    mark = ft[e - 1]
+    for c in clauses[ci + 1 :]:
+        if c.sep_before != "、":
+            return None
+        k = ft.rfind(mark, c.begin, c.end)
+        if k < 0 or not any(ch.isdigit() for ch in ft[c.begin : k]):
+            return None
+        hb, he = _strip(ft, k + 1, c.end)
+        if he - hb >= 2 and re.search(r"[\u4e00-\u9fff]", ft[hb:he]):
+            return hb, he
+    return None

@@ -13,6 +13,7 @@ import pytest
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Level, Mention, Segmentation
 from graph.pipeline.extract import candidates, entities
+from graph.pipeline.extract.candidates_rules import Folded, load_rules
 from graph.text import fold, slug, to_hans
 
 from .conftest import stand_in
@@ -93,6 +94,53 @@ RULES = [
         "第五屆西部數字經濟博覽會",
         "event-ordinal",
     ),
+    # a committee named after its parent runs on to its full name (not 湖南省委 alone)
+    (
+        "8月1日,中共湖南省委網絡安全和信息化委員會辦公室發布報告。",
+        "agency",
+        "中共湖南省委網絡安全和信息化委員會辦公室",
+        "agency-suffix",
+    ),
+    # the 局 of 局長 is read once: the agency ends before the title, the official follows it
+    ("市大數據局局長李默表示,將加快建設。", "agency", "市大數據局", "agency-suffix"),
+    ("市大數據局局長李默表示,將加快建設。", "person", "李默", "title-person"),
+    # a venue is a place, not an agency
+    ("峰會在四川天府國際會展中心開幕。", "place", "四川天府國際會展中心", "venue-name"),
+    # a province right before a place of its own is part of its name
+    ("論壇在上海浦東新區舉行。", "place", "上海浦東新區", "place-name"),
+    # a title that names its body by itself (副市長) needs no agency before it
+    ("會上,副市長葛明遠表示,將持續推進。", "person", "葛明遠", "title-person"),
+    # 先生/女士 end a name; a space may stand between a title and the name
+    ("出席的有市委網信辦副主任馮曉光先生。", "person", "馮曉光", "title-person"),
+    ("主持人(市委網信辦新聞發言人　吳思遠):大家好。", "person", "吳思遠", "title-person"),
+    # a company's officer, also after the short name the text defines for it
+    ("長江智聯科技有限公司董事長冉光明介紹。", "person", "冉光明", "title-person"),
+    (
+        "長江智聯科技有限公司(以下簡稱“長江智聯”)總經理祝家明介紹。",
+        "person",
+        "祝家明",
+        "title-person",
+    ),
+    # outlets: after 來源: at the head of a dateline, before a byline role, in parentheses
+    ("來源：巴山在線　2024-10-18 10:26\n", "company", "巴山在線", "outlet"),
+    ("嘉陵觀察記者 周小川\n", "company", "嘉陵觀察", "outlet"),
+    ("嘉陵觀察記者 周小川\n", "person", "周小川", "byline-person"),
+    ("記者（巴渝財經）：請問今年有什麼安排？", "company", "巴渝財經", "outlet"),
+    ("責任編輯：冉小雨\n", "person", "冉小雨", "byline-person"),
+    # a quoted name joined by 、 to a company is a company (items of one list)
+    ("長江智聯科技有限公司、“嘉陵數創”等一批企業加快成長。", "company", "嘉陵數創", "quoted-name"),
+    ("“嘉陵數創”、長江智聯科技有限公司等企業參加。", "company", "嘉陵數創", "quoted-name"),
+    # a computing facility named after a place or region is a project
+    ("由華為承建的西部超算中心一期已投入運營。", "project", "西部超算中心", "facility-name"),
+    ("四川省川西數據中心集群規模提升。", "project", "四川省川西數據中心集群", "facility-name"),
+    ("成渝國家樞紐節點嘉陵數據中心集群建設提速。", "project", "嘉陵數據中心集群", "facility-name"),
+    # a provincial capital without 市 is a place too
+    ("峰會在昆明舉行,杭州市代表參加。", "place", "昆明", "place-name"),
+    ("峰會在昆明舉行,杭州市代表參加。", "place", "杭州市", "place-name"),
+    # a quoted campaign before 活動 is a project
+    ("市級部門開展“巴渝數字行”活動,幫助老年人。", "project", "巴渝數字行", "quoted-name"),
+    # a quoted service line is a product
+    ("為老年用戶開通“防騙專線”提醒服務。", "product", "防騙專線", "quoted-name"),
 ]
 
 
@@ -114,7 +162,7 @@ def test_rule_in_both_scripts(
         assert clean.text[m.begin : m.end] == m.surface
     # the id is the same in both scripts: a listed district's own id, else the pinyin of the
     # folded label
-    district = dict(candidates.load_rules().districts).get(candidates.Folded.of(label).norm)
+    district = dict(load_rules().districts).get(Folded.of(label).norm)
     assert cand.id == (district or f"{cls}/" + slug(fold(label)))
 
 
@@ -131,12 +179,37 @@ def test_rule_in_both_scripts(
         "年度峰會今年在主會場舉辦。",  # 舉辦 ends in the suffix 辦: a verb, not an agency
         "全市節能改造數據中心已達5個。",  # 改造 is a verb: a description, not an agency
         "與東部先進地區相比,差距仍然明顯。",  # 東部 is the curated region, not a new place
+        "推動京津冀協同發展和長三角一體化。",  # a region is a scope, not a candidate place
+        "責任編輯：\n",  # 責任 is the head of the role 責任編輯, not an outlet
+        "他提到市長熱線和副市長信箱。",  # a standalone title with no name after it
+        "數據要素從「建平臺」走向「有交易」。",  # a verb and its object, not a platform
+        "杭州市民和長沙市場主體踴躍參與。",  # 市民, 市場: the city is part of a word
+        "今年新建智算中心2個,數據中心集群規模提升。",  # a kind of facility, no name
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
     for t in (text, to_hans(text)):
         cands, _, _, _ = _run(t, registry)
         assert cands == [], cands
+
+
+def test_related_headlines_give_no_candidate(registry: dict[str, Entity]) -> None:
+    """After a 相關閱讀 line come other articles' headlines: the names there are theirs."""
+    text = "第三屆巴渝數字消費節將於9月舉行。\n相關閱讀：\n· 第二屆嘉陵數字大會將於11月舉辦\n"
+    for t in (text, to_hans(text)):
+        cands, _, _, _ = _run(t, registry)
+        assert [match_key(c.label) for c in cands] == [match_key("第三屆巴渝數字消費節")]
+
+
+def test_source_inside_a_phrase_names_no_outlet(registry: dict[str, Entity]) -> None:
+    """數據來源：國家統計局 is where a figure comes from, not a dateline: the agency is found by
+    its suffix, and nothing becomes an outlet (a name with no outlet suffix is one only after a
+    來源 that starts its line)."""
+    text = "報告的數據來源：國家統計局和巴山調查\n"
+    for t in (text, to_hans(text)):
+        cands, _, _, _ = _run(t, registry)
+        assert [c.rule for c in cands if c.cls == "company"] == []
+        assert [c.cls for c in cands] == ["agency"]
 
 
 def test_unclassified_quote_is_an_info_finding_with_its_span(registry: dict[str, Entity]) -> None:
@@ -215,6 +288,78 @@ def test_district_agency_keeps_its_district(registry: dict[str, Entity]) -> None
         assert len(own) == 2
         assert all(clean.text[m.begin : m.end] == m.surface for m in own)
         assert "place/yongchuan" not in {m.entity_id for m in mentions}  # part of the name
+
+
+def test_short_place_after_its_full_name_is_the_same_place(registry: dict[str, Entity]) -> None:
+    """上海浦東新區 named in full once: a later 浦東新區 is a mention of it, not a second place."""
+    text = "論壇在上海浦東新區舉行。浦東新區一家企業參加。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        (place,) = [c for c in cands if c.cls == "place"]
+        assert match_key(place.label) == match_key("上海浦東新區")
+        own = [m for m in mentions if m.entity_id == place.id]
+        assert [match_key(m.surface) for m in own] == [match_key("上海浦東新區"), "浦东新区"]
+        assert all(clean.text[m.begin : m.end] == m.surface for m in own)
+
+
+@pytest.mark.parametrize(
+    ("text", "full", "short"),
+    [
+        (
+            "重慶巴山數聯科技有限公司(以下簡稱“巴山數聯”)發布平臺,由巴山數聯負責運營。",
+            "重慶巴山數聯科技有限公司",
+            "巴山數聯",
+        ),
+        (
+            "8月1日,中共湖南省委網絡安全和信息化委員會辦公室(以下簡稱「湖南省委網信辦」)發布報告。"
+            "湖南省委網信辦副主任王小明介紹了情況。",
+            "中共湖南省委網絡安全和信息化委員會辦公室",
+            "湖南省委網信辦",
+        ),
+    ],
+)
+def test_defined_short_name_is_a_mention_of_the_full_name(
+    registry: dict[str, Entity], text: str, full: str, short: str
+) -> None:
+    """(以下簡稱“X”) after a name: every X is that entity, even where X reads as a place plus a
+    curated name (湖南 + 市委網信辦 is not Chongqing's office), and an official may follow it."""
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        (named,) = [c for c in cands if match_key(c.label) == match_key(full)]
+        own = [m for m in mentions if m.entity_id == named.id]
+        shorts = [m for m in own if match_key(m.surface) == match_key(short)]
+        assert len(own) == 3 and len(shorts) == 2, own
+        assert all(clean.text[m.begin : m.end] == m.surface for m in own)
+        assert not any(match_key(c.label) == match_key(short) for c in cands)
+        assert "agency/cq-cac" not in {m.entity_id for m in mentions}
+        if "王小明" in t:  # the official after the short name
+            assert any(c.cls == "person" and c.label == "王小明" for c in cands)
+
+
+def test_short_name_of_a_curated_full_name_is_the_curated_entity(
+    registry: dict[str, Entity],
+) -> None:
+    """重慶市大數據應用發展管理局 is the registry's alt_label: the 市大數據局 it defines is that
+    agency, and 局長 after it names an official (the 局 of 局長 is not read twice)."""
+    text = (
+        "記者從重慶市大數據應用發展管理局(以下簡稱“市大數據局”)獲悉。"
+        "市大數據局局長李默表示,將加快建設。"
+    )
+    for t in (text, to_hans(text)):
+        cands, mentions, _, _ = _run(t, registry)
+        assert [(c.cls, c.label) for c in cands] == [("person", "李默")]
+        assert [m.entity_id for m in mentions].count("agency/cq-big-data-bureau") == 3
+
+
+def test_parent_body_is_no_agency_of_its_own(registry: dict[str, Entity]) -> None:
+    """重慶市委 cut out of 中共重慶市委網絡安全和信息化委員會辦公室 would be a wrong agency: the
+    full name (the registry's alt_label) is one mention of the curated agency."""
+    text = "會上,中共重慶市委網絡安全和信息化委員會辦公室發布了報告。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        assert cands == []
+        (m,) = [m for m in mentions if m.entity_id == "agency/cq-cac"]
+        assert clean.text[m.begin : m.end] == m.surface and len(m.surface) == 20
 
 
 def test_local_agency_without_its_district_is_a_finding(registry: dict[str, Entity]) -> None:
@@ -353,7 +498,7 @@ def _scores(
 
 def test_blind_round_2_precision_and_recall(registry: dict[str, Entity]) -> None:
     """Measured blind at 16/22; 17/17 after the district, generic-noun and local-agency rules
-    (tests above, on other text)."""
+    (tests above, on other text); 25/25 (open-world recall 27/29) after round 3's rules."""
     scores = _scores(registry, blind=True)
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)
@@ -362,7 +507,8 @@ def test_blind_round_2_precision_and_recall(registry: dict[str, Entity]) -> None
 
 def test_fixture_articles_precision_and_recall(registry: dict[str, Entity]) -> None:
     """Against the hand-read entities.tsv of every fixture article but the second blind round
-    (measured: candidate precision 0.99, open-world recall 0.90, overall recall 0.93)."""
+    (measured: candidate precision 0.99, open-world recall 0.90, overall recall 0.93; after
+    round 3's rules 102/102, 103/109 and 136/142)."""
     scores = _scores(registry, blind=False)
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)
@@ -372,14 +518,11 @@ def test_fixture_articles_precision_and_recall(registry: dict[str, Entity]) -> N
     assert found_open / gold_open >= 0.85, [m for s in scores for m in s.missed]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="blind round 3 measured at candidate precision 18/25, open-world recall 18/33: "
-    "重慶市委/天津市委 cut from 中共…委員會辦公室, 市大数据局局, 会议中心 as an agency, "
-    "persons after titles (副市長林建華) and the byline and 来源 outlet missed",
-)
 def test_blind_round_3_precision_and_recall(registry: dict[str, Entity]) -> None:
-    """Third blind round (h7-h9), measured against its hand-read entities.tsv."""
+    """Third blind round (h7-h9), against its hand-read entities.tsv: measured blind at
+    candidate precision 18/25 and open-world recall 18/33; 26/27 and 31/33 after the rules of
+    parent bodies, defined short names, venues, standalone titles and outlets (tests above, on
+    other text)."""
     scores = _scores(registry, blind=True, rounds=BLIND_ROUND_3)
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)

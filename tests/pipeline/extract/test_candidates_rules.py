@@ -35,3 +35,15 @@ def test_rule_words_are_folded_longest_first() -> None:
     rules = load_rules()
     assert rules.agency_suffixes == tuple(sorted(rules.agency_suffixes, key=lambda w: (-len(w), w)))
     assert all(w == fold_word(w) for w in rules.agency_suffixes)
+
+
+def test_standalone_titles_must_be_post_titles(tmp_path: Path) -> None:
+    """A standalone title finds officials with no agency before it, so it must be a title the
+    relation extractor knows (titles.yaml); a typo would silently find nobody."""
+    from graph.pipeline.extract.candidates_rules import OPEN_WORLD_FILE
+
+    body = OPEN_WORLD_FILE.read_text(encoding="utf-8")
+    assert "standalone_titles: [" in body
+    bad = body.replace("standalone_titles: [", "standalone_titles: [副總統, ", 1)
+    refuses(load_rules, tmp_path / "open_world.yaml", bad, r"^open_world.yaml: standalone_titles")
+    assert "副市长" in load_rules().standalone_titles

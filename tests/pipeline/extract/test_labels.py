@@ -84,6 +84,27 @@ CASES = [
     ("某交易所碳配額累計成交45萬噸。", "某交易所碳配額累計成交"),
     # the verb before the value is trimmed before the leading context is read
     ("1-6月,某平臺快遞業務收入累計完成8.6億元。", "某平臺快遞業務收入"),
+    # a Hong Kong-style recording verb and its 則; a currency after the unit; a trailing 的
+    ("全縣快遞業務收入則錄得3.2億元。", "快遞業務收入"),
+    ("全縣快遞業務收入約4.5億元人民幣。", "快遞業務收入"),
+    ("農村用戶佔寬帶用戶總數的38.5%。", "農村用戶佔寬帶用戶總數"),
+    # light verbs of compiling, launching, bringing along and occurring; 發生率 keeps its verb
+    ("全縣編制數據資源目錄1200條。", "數據資源目錄"),
+    ("推出便民套餐45個。", "便民套餐"),
+    ("某項目帶動就業崗位逾3000個。", "就業崗位"),
+    ("全縣共發生交通事故120起。", "交通事故"),
+    ("全縣交通事故發生率為3.2%。", "交通事故發生率"),
+    ("全縣小微企業貸款發生額達到12億元。", "小微企業貸款發生額"),
+    # a forecast and a target's year are no name; nor are examples before 等地
+    ("預計2025年全縣快遞業務量將增長12%。", "快遞業務量"),
+    ("到2027年全縣快遞業務收入力爭達到12億元。", "快遞業務收入"),
+    ("與甲、乙等地實現互認事項320項。", "互認事項"),
+    # a list bullet and the list head before a colon are the item's topic, not its name
+    ("● 便民服務：推出便民服務套餐45個。", "便民服務套餐"),
+    ("▶ 滿意度：縣級政務服務滿意率98.5%。", "縣級政務服務滿意率"),
+    # a quoted name with a 、 inside stays one clause
+    ("全縣“放心消費、誠信經營”商戶達到120家。", "“放心消費、誠信經營”商戶"),
+    ("全縣「放心消費、誠信經營」商戶達到120家。", "「放心消費、誠信經營」商戶"),
 ]
 
 
@@ -304,3 +325,41 @@ def test_a_topic_clause_names_the_figures_after_it() -> None:
     # a clause ending in 以上 is a bound, not a topic: it names no statistic
     _both("規模以上,四川為120家。", [""])
     _both("在此基礎上,四川為120家。", [""])
+
+
+def test_a_hong_kong_style_growth_takes_the_previous_statistic() -> None:
+    """按年增加 / 按年上升 / 按月增長 are 同比 / 環比: the growth names no statistic of its own;
+    an elided subject (而全省平均水平為) is the previous statistic too."""
+    _both("全縣寬帶用戶達12萬戶,按年增加8000戶。", ["寬帶用戶"] * 2)
+    _both(
+        "全縣寬帶普及率為71.3%,按年上升2.1個百分點,而全省平均水平為75.2%。",
+        ["寬帶普及率"] * 3,
+    )
+    _both("全縣快遞網點達到900個,按月增長3.1%。", ["快遞網點"] * 2)
+
+
+def test_quoted_speech_is_read_clause_by_clause() -> None:
+    """“…,…。”: speech is clauses (a comma inside, or no closing mark in the sentence)."""
+    want = ["充電樁", "每萬人擁有充電樁"]
+    _both("某局長表示:“今年,我們累計建成充電樁1200個,每萬人擁有充電樁8.5個。”", want)
+    _both("某局長表示:「今年,我們累計建成充電樁1200個,每萬人擁有充電樁8.5個。」", want)
+    # closed inside the sentence, with a comma: speech too
+    _both("某局長說“今年,全縣充電樁達到1200個”,並稱還將增加。", ["充電樁"])
+
+
+def test_counts_before_a_shared_head_each_name_it() -> None:
+    """3個國家級、5個省級重點實驗室: each modifier's count is of the shared head noun."""
+    _both("全縣建成3個國家級、5個省級重點實驗室。", ["國家級重點實驗室", "省級重點實驗室"])
+    _both(
+        "全縣已形成2個百億元級、4個十億元級產業集群。",
+        ["百億元級產業集群", "十億元級產業集群"],
+    )
+    _both(
+        "全縣擁有3個國家級、5個省級、12個市級創新平台。",
+        ["國家級創新平台", "省級創新平台", "市級創新平台"],
+    )
+
+
+def test_the_scope_of_a_rank_is_not_its_name() -> None:
+    """在周邊六縣（區）中居首位: the rank is of the previous statistic; 在…中 is its scope."""
+    _both("全縣每萬人擁有充電樁8.5個,在周邊六縣（區）中居首位。", ["每萬人擁有充電樁"] * 2)

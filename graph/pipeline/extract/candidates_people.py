@@ -1,0 +1,146 @@
+"""The rules of ``extract.candidates`` that read people and their outlets: officials after an
+agency and a post title (``title-person``), bylines (``byline-person``) and the outlet of a
+source line (``outlet``). Functions of a ``Finder``, apart from the suffix rules because they
+share the name reader (surname + 1-2 given characters) and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from graph.pipeline.extract.candidates_finder import Finder, Hit
+from graph.text import is_han
+
+__all__ = ["byline_hits", "person_hits"]
+
+
+def person_hits(fd: Finder, agencies: Sequence[Hit], named: Iterable[int] = ()) -> list[Hit]:
+    """Officials: a title of ``titles.yaml`` after an agency (found or curated), or after another
+    end in ``named`` (a company, a defined short name or its parenthesis: 雲嶺數據)總經理X), or
+    a title of ``standalone_titles`` (副市長) at a left boundary, then a name."""
+    n, r = fd.n, fd.r
+    agency_ends = {h.end for h in agencies} | {e for e, cls in fd.ends.items() if cls == "agency"}
+    agency_ends |= set(named)
+    hits: list[Hit] = []
+    for label, _tid in r.titles:
+        alone = label in r.standalone_titles
+        for m in re.finditer(re.escape(label), n):
+            if not _after_agency(fd, m.start(), agency_ends) and not (
+                alone and fd.left_ok(m.start())
+            ):
+                continue
+            q = m.end()
+            conc = re.match(r"[(（]兼[)）]", n[q:])
+            if conc:
+                q += conc.end()
+            if n.startswith(" ", q):  # 新聞發言人　林曉舟: a space between title and name
+                q += 1
+            end = _name_end(fd, q)
+            if end is not None and fd.free(q, end):
+                hits.append(fd.hit(q, end, "person", "title-person", priority=1))
+    return hits
+
+
+def _after_agency(fd: Finder, tb: int, agency_ends: set[int]) -> bool:
+    """An agency ends at ``tb``, possibly before a unit (…電子政務處) or further titles
+    joined by 、."""
+    if tb and tb not in agency_ends and fd.n[tb - 1] in fd.r.agency_units:
+        for k in range(2, fd.r.agency_unit_max + 1):
+            if tb - k in agency_ends and fd.clause_body(tb - k, tb):
+                return all(is_han(c) for c in fd.n[tb - k : tb])
+    while tb not in agency_ends:
+        if tb == 0 or fd.n[tb - 1] != "、":
+            return False
+        prev = next(
+            (lab for lab, _ in fd.r.titles if fd.n.startswith(lab, tb - 1 - len(lab))), None
+        )
+        if prev is None:
+            return False
+        tb = tb - 1 - len(prev)
+    return True
+
+
+def _name_end(fd: Finder, q: int) -> int | None:
+    n, r = fd.n, fd.r
+    surname = next((s for s in r.surnames if n.startswith(s, q)), None)
+    if surname is None:
+        return None
+    for given in (1, 2):
+        e = q + len(surname) + given
+        if e > len(n) or not all(is_han(c) for c in n[q:e]):
+            return None
+        if e == len(n) or not is_han(n[e]) or fd.taken[e]:
+            return e
+        if any(n.startswith(w, e) for w in r.name_followers):
+            return e
+    return None
+
+
+def byline_hits(fd: Finder) -> list[Hit]:
+    """Bylines and outlets: <role>[:： ]<name> (記者 陳某); an outlet named before the role at
+    the start of its line (海河觀察記者 韓某) or in parentheses after it (記者（渝江財經）：), and
+    after 來源: (``outlet_markers``), or a line starting with a name and a date."""
+    n, r = fd.n, fd.r
+    hits: list[Hit] = []
+    for role in r.byline_roles:
+        for m in re.finditer(re.escape(role) + r"[\s:：]*", n):
+            hits += _outlet_around(fd, m.start(), role)
+            q = m.end()
+            if q == m.start() + len(role) and q < len(n) and is_han(n[q]):
+                continue  # 記者招待會: the role word runs on into another word
+            end = _name_end(fd, q)
+            if end is not None:
+                hits.append(fd.hit(q, end, "person", "byline-person", priority=1))
+    for marker in r.outlet_markers:
+        for m in re.finditer(re.escape(marker) + r"\s*[:：]\s*", n):
+            at_line = m.start() == 0 or n[m.start() - 1] in " \n"
+            hits += _outlet(fd, m.end(), named=at_line)
+    for m in re.finditer(r"(?m)^[ \t]*(?=\S)", n):
+        line_end = n.find("\n", m.end())
+        line = n[m.end() : line_end if line_end >= 0 else len(n)]
+        if re.match(r"^\S{2,12}\s+\d{4}[-年]", line):
+            hits += _outlet(fd, m.end())
+    return hits
+
+
+def _outlet(fd: Finder, q: int, named: bool = False) -> list[Hit]:
+    """The outlet at ``q``: a name ending in an outlet suffix (…日報, …網), or, when ``named``
+    (來源: at the start of a dateline, where nothing but an outlet stands), any 3-12 Han
+    characters up to a space or the line end (來源：渝中在線　2024-…)."""
+    e = q
+    while e < len(fd.n) and is_han(fd.n[e]) and e - q < 12:
+        e += 1
+    name = fd.n[q:e]
+    if len(name) < 3:
+        return []
+    if not any(name.endswith(s) for s in fd.r.outlet_suffixes) and not (
+        named and (e == len(fd.n) or fd.n[e] in " \n")
+    ):
+        return []
+    return [fd.hit(q, e, "company", "outlet", priority=1)]
+
+
+def _outlet_around(fd: Finder, b: int, role: str) -> list[Hit]:
+    """海河觀察記者 / 記者（渝江財經）：: the outlet a byline role names. Before the role, the
+    whole line start up to it (3-8 Han, not the head of a longer role: 責任 + 編輯); after it,
+    3-8 Han in parentheses closed by a colon that do not read as a person's name."""
+    n, r = fd.n, fd.r
+    hits: list[Hit] = []
+    start = n.rfind("\n", 0, b) + 1
+    while start < b and n[start] == " ":
+        start += 1
+    head = n[start:b]
+    if 3 <= len(head) <= 8 and all(is_han(c) for c in head):
+        longer = any(
+            len(w) > len(role) and w.endswith(role) and n.endswith(w, 0, b + len(role))
+            for w in r.byline_roles
+        )
+        rest = re.match(r"\s+", n[b + len(role) :])
+        if not longer and rest and _name_end(fd, b + len(role) + rest.end()) is not None:
+            hits.append(fd.hit(start, b, "company", "outlet", priority=1))
+    q = b + len(role)
+    par = re.match(r"[(（]([^()（）\s]{3,8})[)）]\s*[:：]", n[q:])
+    if par and all(is_han(c) for c in par.group(1)) and _name_end(fd, q + 1) is None:
+        hits.append(fd.hit(q + 1, q + 1 + len(par.group(1)), "company", "outlet", priority=1))
+    return hits
