@@ -327,23 +327,29 @@ def _cn_fraction_re() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _tenths_re() -> re.Pattern[str]:
-    """三成 / 超六成 / 八成以上 (tenths, as percent); not 一成不變, 完成, 形成."""
+    """三成 / 超六成 / 八成以上 / 近3成 (tenths, as percent); not 一成不變, 完成, 形成.
+
+    One Arabic digit counts too (近3成, as some outlets write it): the same share as 近三成,
+    so it must not read as the number 3 (a wrong magnitude).
+    """
     g, w = numbers.grammar(), gw.words()
     digits = "".join(sorted(w.numerals))
     suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
     return re.compile(
         rf"(?:(?P<pre>{alt(sorted(_prefix_markers(g)))}){SP})?"
         rf"(?<![{re.escape(digits + ''.join(w.positions) + w.ordinal)}])"
-        rf"(?P<n>[{re.escape(digits)}]){re.escape(w.tenths)}(?!不)"
+        rf"(?:(?P<n>[{re.escape(digits)}])|(?<![\d.,])(?P<d>[1-9]))"
+        rf"{re.escape(w.tenths)}(?!不)"
         rf"(?P<suf>{alt(suffixes)})?"
     )
 
 
 def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
-    n = gw.parse_cn_int(m.group("n")) or 0
+    n = int(m.group("d")) if m.group("d") else gw.parse_cn_int(m.group("n")) or 0
+    num = "d" if m.group("d") else "n"
     found = [x for x in (m.group("pre"), m.group("suf")) if x]
     qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
-    begin = m.start() if qualifier != "exact" and m.group("pre") else m.start("n")
+    begin = m.start() if qualifier != "exact" and m.group("pre") else m.start(num)
     return Value(
         "quantity",
         begin,
@@ -353,6 +359,7 @@ def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
         Decimal(n * 10),
         unit=g.unit_of.get("%", "%"),
         qualifier=qualifier,
+        digits=((m.start("d"), m.end("d")),) if m.group("d") else (),
     )
 
 

@@ -227,3 +227,30 @@ def test_province_area_words_are_the_gazetteer_s_names_with_the_registry_s_place
     )
     with pytest.raises(InputError, match=r"^periods.yaml: 四川 is a province"):
         periods.load_rules(bad)
+
+
+@SCRIPTS
+def test_tenths_in_an_arabic_digit_are_a_share_not_a_count(script: str) -> None:
+    obs = figures("農村網民占比近3成,老年網民占比超過2成,網民數量達到3000萬人。", script)
+    got = [(o.value, o.unit, o.qualifier) for o in sorted(obs, key=lambda o: o.value_begin)]
+    assert got == [
+        (Decimal(30), "%", "nearly"),
+        (Decimal(20), "%", "more-than"),
+        (Decimal(30000000), "人", "exact"),
+    ]
+
+
+@SCRIPTS
+def test_a_growth_that_slows_or_dips_is_a_decline(script: str) -> None:
+    """按年微跌0.6% / 增速較上年放緩1.2個百分點 / 下跌: declines (grammar.yaml decline)."""
+    obs = figures(
+        "全市網上零售額按年微跌0.6%,軟件收入同比增長8.7%,增速較上年放緩1.2個百分點,"
+        "快遞價格下跌3%。",
+        script,
+    )
+    got = {o.stated_value: (o.kind, o.value) for o in obs}
+    pts = "1.2個百分點" if script == "hant" else "1.2个百分点"
+    assert got["0.6%"] == ("growth", Decimal("-0.6"))
+    assert got[pts] == ("growth", Decimal("-1.2"))
+    assert got["3%"] == ("growth", Decimal(-3))
+    assert got["8.7%"] == ("growth", Decimal("8.7"))
