@@ -51,10 +51,6 @@ from graph.text import fold, han_count
 IDS = fixture_ids()
 #: fixtures below the acceptance bar, with the reason (strict: passing fails the suite)
 BELOW_TARGET = {
-    "fx-h10-weigang-2024-sn2023-hant": "held out (round 4); indicator 0.85: 60歲及以上 "
-    "read as a figure (h10_29, h10_30 lose the 60); 按年微跌/放緩 not declines (h10_21, "
-    "h10_28: kind, value and so the label); 近3成 read as 3 (wrong magnitude); "
-    "西北五省（區）首位 loses scope and population",
     "fx-h11-shuzhi-2024-cq2023-hans": "held out (round 4); precision 0.91: ×100% in a "
     "formula note and 往期推荐 headlines read as figures; 今年上半年 not carried to the "
     "paragraph's next sentences (period, h11_28-h11_30); 分 dropped (h11_23)",

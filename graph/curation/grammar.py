@@ -98,6 +98,7 @@ class Words:
     service_name_gap: int
     list_marker_after: tuple[str, ...]
     named_class_nouns: tuple[str, ...]
+    class_units: tuple[str, ...]
     period_suffixes: tuple[str, ...]
     enumeration_before: tuple[str, ...]
     id_min_digits: int
@@ -225,6 +226,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         service_name_gap=_need(nf, "service_name_gap", path, int),
         list_marker_after=_words(nf, "list_marker_after", path),
         named_class_nouns=_words(nf, "named_class_nouns", path),
+        class_units=_words(nf, "class_units", path),
         period_suffixes=_words(nf, "period_suffixes", path),
         enumeration_before=_words(nf, "enumeration_before", path),
         id_min_digits=id_min,

@@ -254,3 +254,23 @@ def test_a_growth_that_slows_or_dips_is_a_decline(script: str) -> None:
     assert got[pts] == ("growth", Decimal("-1.2"))
     assert got["3%"] == ("growth", Decimal(-3))
     assert got["8.7%"] == ("growth", Decimal("8.7"))
+
+
+@SCRIPTS
+def test_an_age_with_a_bound_before_a_noun_names_a_class_not_a_figure(script: str) -> None:
+    """60歲及以上網民達到412萬人: 60 names the class (grammar.yaml class_units and the
+    qualifiers' suffix markers); 平均年齡38歲 stays a figure (歲 is no unit yet)."""
+    from graph.pipeline.extract import metrics
+
+    body = "全省60歲及以上網民達到412萬人,18歲以下網民占比為15%,網民平均年齡38歲。"
+    obs = figures(body, script)
+    assert [o.stated_value for o in sorted(obs, key=lambda o: o.value_begin)] == [
+        to_hans(s) if script == "hans" else s for s in ("412萬人", "15%", "38")
+    ]
+    text = body if script == "hant" else to_hans(body)
+    excluded = metrics.exclusions(text, metrics.numbers.grammar())
+    assert (
+        excluded[text.index("60")]
+        == excluded[text.index("18")]
+        == ("name (a figure naming a class)")
+    )
