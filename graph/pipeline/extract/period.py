@@ -129,7 +129,9 @@ def time_expressions(text: str, article_year: int, ft: str | None = None) -> lis
         if year is not None and month is not None and m.group("year"):
             anchor = year
         if year is not None:
-            rel = m.group("rel") is not None and m.group("asof") is None
+            # 今年上半年, / 今年1-6月, names a stretch of the year: it sets the paragraph's
+            # topic like 2024年上半年 does; a bare 今年 states only its own sentence
+            rel = m.group("rel") is not None and m.group("asof") is None and month is None
             offset = (r.anaphoric or {}).get(m.group("rel") or "")
             out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month, rel, offset))
     return out

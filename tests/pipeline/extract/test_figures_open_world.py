@@ -274,3 +274,21 @@ def test_an_age_with_a_bound_before_a_noun_names_a_class_not_a_figure(script: st
         == excluded[text.index("18")]
         == ("name (a figure naming a class)")
     )
+
+
+@SCRIPTS
+def test_this_year_s_half_opening_a_paragraph_sets_its_topic(script: str) -> None:
+    """今年上半年, opening a paragraph dates its later sentences too (like 2031年上半年); a
+    bare 今年 dates only its own sentence."""
+    obs = figures(
+        "今年上半年,全市網上辦件量達到7260萬件。熱線受理量達到562.3萬件。"
+        "\n今年全市計劃新建基站3000個。熱線辦結率為98.7%。",
+        script,
+    )
+    got = [(o.value, o.period) for o in sorted(obs, key=lambda o: o.value_begin)]
+    assert got == [
+        (Decimal(72600000), "2031"),
+        (Decimal(5623000), "2031"),
+        (Decimal(3000), "2031"),
+        (Decimal("98.7"), "2030"),  # the edition: a bare 今年 sets no topic
+    ]
