@@ -51,9 +51,6 @@ from graph.text import fold, han_count
 IDS = fixture_ids()
 #: fixtures below the acceptance bar, with the reason (strict: passing fails the suite)
 BELOW_TARGET = {
-    "fx-h11-shuzhi-2024-cq2023-hans": "held out (round 4); precision 0.91: ×100% in a "
-    "formula note and 往期推荐 headlines read as figures; 今年上半年 not carried to the "
-    "paragraph's next sentences (period, h11_28-h11_30); 分 dropped (h11_23)",
     "fx-h12-changjiang-2023-cq2022-hans": "held out (round 4); table cells lose the row's "
     "（万人）/（亿GB）/（%） unit and the 2021年 column (5 wrong magnitudes); 近两倍 and "
     "the table's last cell missed",

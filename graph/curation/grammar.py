@@ -99,6 +99,7 @@ class Words:
     list_marker_after: tuple[str, ...]
     named_class_nouns: tuple[str, ...]
     class_units: tuple[str, ...]
+    formula_operators: tuple[str, ...]
     period_suffixes: tuple[str, ...]
     enumeration_before: tuple[str, ...]
     id_min_digits: int
@@ -227,6 +228,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         list_marker_after=_words(nf, "list_marker_after", path),
         named_class_nouns=_words(nf, "named_class_nouns", path),
         class_units=_words(nf, "class_units", path),
+        formula_operators=_words(nf, "formula_operators", path),
         period_suffixes=_words(nf, "period_suffixes", path),
         enumeration_before=_words(nf, "enumeration_before", path),
         id_min_digits=id_min,

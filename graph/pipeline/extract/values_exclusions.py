@@ -83,6 +83,8 @@ def exclusions(
             out[b] = "name (a figure naming a class)"  # 寬帶用戶(1000Mbps及以上)
         elif class_after.match(f, e) and not f[b - 1 : b].isdigit():
             out[b] = "name (a figure naming a class)"  # 60歲及以上網民
+        elif f[max(0, b - 4) : b].rstrip(spaces).endswith(w.formula_operators):
+            out[b] = "formula"  # 占比=A÷B×100%
         elif re.match(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}", f[b : b + 10]) or re.search(
             r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
         ):

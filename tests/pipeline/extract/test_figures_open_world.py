@@ -292,3 +292,14 @@ def test_this_year_s_half_opening_a_paragraph_sets_its_topic(script: str) -> Non
         (Decimal(3000), "2031"),
         (Decimal("98.7"), "2030"),  # the edition: a bare 今年 sets no topic
     ]
+
+
+@SCRIPTS
+def test_a_number_in_a_formula_note_is_not_a_figure(script: str) -> None:
+    from graph.pipeline.extract import metrics
+
+    body = "全程網辦事項占比達到92%。\n注：全程網辦事項占比＝全程網辦事項數÷事項總數×100%。"
+    text = body if script == "hant" else to_hans(body)
+    assert [o.stated_value for o in figures(body, script)] == ["92%"]
+    excluded = metrics.exclusions(text, metrics.numbers.grammar())
+    assert excluded[text.index("100")] == "formula"
