@@ -296,18 +296,21 @@ def find_cn_counts(
     endpos: int | None = None,
     folded: str | None = None,
 ) -> list[CnCount]:
-    """Compound Chinese-numeral counts before a count unit (三十一個, 十二項); not 一個/兩項.
+    """Compound Chinese-numeral counts before a count unit (三十一個, 十二項); not 一個/兩項,
+    except before 倍 (the doubling unit): 增長近兩倍 is a multiple, never prose.
 
     ``folded`` is ``fold_aligned(text)`` when the caller already has it (one fold per text).
     """
     g = g or grammar()
+    w = gw.words()
     folded = fold_aligned(text) if folded is None else folded
     end = len(text) if endpos is None else endpos
     out = []
     for m in g.cn_pattern.finditer(folded, pos, end):
         cn = m.group("cn")
         n = parse_cn_int(cn)
-        if n is None or not gw.is_compound_cn(cn):
+        multiple = fold_aligned(m.group("unit")) == w.doubling_unit  # 兩倍, 近三倍: a multiple
+        if n is None or not (gw.is_compound_cn(cn) or multiple):
             continue
         qualifier, stated = "exact", -1
         for x in ("pre", "s1"):  # text order: a prefix marker wins over a suffix one

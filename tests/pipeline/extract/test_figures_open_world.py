@@ -303,3 +303,19 @@ def test_a_number_in_a_formula_note_is_not_a_figure(script: str) -> None:
     assert [o.stated_value for o in figures(body, script)] == ["92%"]
     excluded = metrics.exclusions(text, metrics.numbers.grammar())
     assert excluded[text.index("100")] == "formula"
+
+
+@SCRIPTS
+def test_a_multiple_in_a_chinese_digit_is_a_growth_in_times(script: str) -> None:
+    """增長近兩倍: one Chinese digit before 倍 is a multiple (a single digit before any other
+    unit, 兩項, stays prose)."""
+    obs = figures("全市網絡安全產業規模為186億元,比上年增長近兩倍,建成兩項平台。", script)
+    assert len(obs) == 2
+    size, grown = sorted(obs, key=lambda o: o.value_begin)
+    assert (grown.kind, grown.value, grown.unit, grown.qualifier) == (
+        "growth",
+        Decimal(2),
+        "倍",
+        "nearly",
+    )
+    assert obs[grown.growth_of] is size if grown.growth_of is not None else False
