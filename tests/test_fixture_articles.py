@@ -51,18 +51,6 @@ from graph.text import fold, han_count
 IDS = fixture_ids()
 #: fixtures below the acceptance bar, with the reason (strict: passing fails the suite)
 BELOW_TARGET = {
-    "fx-h8-yuzhong-2024-cq2023-hans": "held out (round 3); precision 0.88 (indicator 0.83): "
-    "相关阅读 headlines read as figures",
-    "fx-h9-haihe-2024-tj2023-hans": "held out (round 3); 两千多家/三百余个 missed, "
-    "‰ dropped, 回落 not a decline (h9_11), 由上年的5.3件 not period 2022 (h9_13), comparison "
-    "figures take the manifest's area (h9_18, h9_19)",
-    "fx-h10-weigang-2024-sn2023-hant": "held out (round 4); indicator 0.85: 60歲及以上 "
-    "read as a figure (h10_29, h10_30 lose the 60); 按年微跌/放緩 not declines (h10_21, "
-    "h10_28: kind, value and so the label); 近3成 read as 3 (wrong magnitude); "
-    "西北五省（區）首位 loses scope and population",
-    "fx-h11-shuzhi-2024-cq2023-hans": "held out (round 4); precision 0.91: ×100% in a "
-    "formula note and 往期推荐 headlines read as figures; 今年上半年 not carried to the "
-    "paragraph's next sentences (period, h11_28-h11_30); 分 dropped (h11_23)",
     "fx-h12-changjiang-2023-cq2022-hans": "held out (round 4); table cells lose the row's "
     "（万人）/（亿GB）/（%） unit and the 2021年 column (5 wrong magnitudes); 近两倍 and "
     "the table's last cell missed",

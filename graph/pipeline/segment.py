@@ -13,8 +13,9 @@ statements, not credits.
 
 The line words are data (``graph/curation/layout.yaml``), written once and matched on the
 folded line, so a simplified page segments like a traditional one. ``non_statements(text)``
-gives the lines that are not statements (headline, 原標題, dateline, credits): the metrics
-extractor reads no figure there.
+gives the lines that are not statements (headline, 原標題, dateline, credits, a portal's
+相關閱讀 / 延伸閱讀 list of other articles' headlines): the metrics extractor reads no figure
+there.
 
 Sentences split after 。；;！？!? and at line ends, never inside “…”, 《…》 or brackets.
 Ids are ``<source>/p<paragraph:03d>s<n:02d>`` where paragraph is the 1-based index of
@@ -25,17 +26,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-from graph.curation import CURATION_DIR
+from graph.curation.layout import LAYOUT_FILE, Layout, layout, load_layout
 from graph.model import CleanText, InputError, Section, Segmentation, Sentence
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.text import slug
 
-LAYOUT_FILE = CURATION_DIR / "layout.yaml"
+__all__ = [
+    "BYLINE",
+    "FRONT_MATTER",
+    "LAYOUT_FILE",
+    "NON_STATEMENT_KINDS",
+    "SENTENCE_MARKS",
+    "InputError",
+    "Layout",
+    "is_heading",
+    "layout",
+    "load_layout",
+    "non_statements",
+    "run",
+    "sentence_spans",
+]
 
 FRONT_MATTER = "front-matter"
 BYLINE = "byline"
@@ -45,46 +56,18 @@ SENTENCE_MARKS = frozenset("。；;！？!?")
 _NON_HEADING_PUNCT = re.compile(r"[。；;！？!?,，、:：]")
 _DATELINE = re.compile(r"(?:19|20)\d\d[-/年.]\d{1,2}[-/月.]\d{1,2}")
 #: kinds of line that are not statements (what ``non_statements`` reports)
-NON_STATEMENT_KINDS = ("title", "original-title", "dateline", "credit", "byline", "byline-line")
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """The compiled line rules of ``layout.yaml`` (all matched on the folded line)."""
-
-    byline: re.Pattern[str]
-    credit: re.Pattern[str]
-    headline: re.Pattern[str]
-    figure_with_unit: re.Pattern[str]
-
-
-def _alt(words: list[str]) -> str:
-    folded = sorted({fold_aligned(str(w)) for w in words}, key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w) for w in folded) or "(?!)"
-
-
-def load_layout(path: Path = LAYOUT_FILE) -> Layout:
-    """Read ``layout.yaml``; a bad file is a one-line ``InputError`` naming it."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})") from exc
-    keys = ("byline_words", "credit_words", "headline_words", "figure_units")
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in keys):
-        raise InputError(f"{path.name}: expected lists {', '.join(keys)}")
-    colon = r"[:：]"
-    return Layout(
-        byline=re.compile(rf"^(?:{_alt(data['byline_words'])})(?:\s|{colon}|$)"),
-        credit=re.compile(rf"^(?:{_alt(data['credit_words'])})\s*{colon}"),
-        headline=re.compile(rf"^(?:{_alt(data['headline_words'])})\s*{colon}"),
-        figure_with_unit=re.compile(rf"\d[\d.]*\s*(?:{_alt(data['figure_units'])})"),
-    )
-
-
-@lru_cache(maxsize=1)
-def layout() -> Layout:
-    """The shipped line rules, loaded once per process."""
-    return load_layout()
+NON_STATEMENT_KINDS = (
+    "title",
+    "original-title",
+    "dateline",
+    "credit",
+    "byline",
+    "byline-line",
+    "related",
+)
+MAX_RELATED_CHARS = 60
+"""A line of a related-reading list is a headline: longer than this, it is a paragraph."""
+_PARAGRAPH_MARKS = frozenset("。；;")
 
 
 def _is_byline(text: str) -> bool:
@@ -174,7 +157,8 @@ def non_statements(text: str) -> list[tuple[int, int, str]]:
 
     Kinds: ``title`` (line 1, when the page has a body and the line does not end a sentence),
     ``dateline`` (line 2 when it carries a date or a credit word), ``original-title``
-    (原標題: …), ``credit`` (來源: …) and ``byline`` (the closing credits).
+    (原標題: …), ``credit`` (來源: …), ``byline`` (the closing credits) and ``related`` (a
+    portal's related-reading list: its header and the headlines of other articles).
     """
     lines = _lines(text)
     return [
@@ -216,13 +200,16 @@ def _classify(lines: list[_Line]) -> list[str]:
     only byline and credit lines follow); ``byline-line`` is a credit line anywhere else.
     """
     kinds: list[str] = []
-    closing = _closing_credits_start(lines)
+    related = _related_lines(lines, len(lines))
+    closing = _closing_credits_start(lines, related)
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if i == 0:
             kinds.append("title")
         elif i == 1:
             kinds.append("dateline")
+        elif i in related:
+            kinds.append("related")
         elif i >= closing:
             kinds.append("byline")
         elif _is_byline(line.text):
@@ -244,14 +231,51 @@ def _classify(lines: list[_Line]) -> list[str]:
     return kinds
 
 
-def _closing_credits_start(lines: list[_Line]) -> int:
+def _related_lines(lines: list[_Line], end: int) -> set[int]:
+    """Indexes of the lines of a portal's related-reading lists (header and links).
+
+    ``相關閱讀：`` (or 延伸閱讀, 推薦閱讀 … of ``layout.yaml``) opens the list; every following
+    line that reads as a headline (no sentence-ending 。/；, at most ``MAX_RELATED_CHARS``,
+    not a credit) is one link. The links are other articles' headlines, not statements of
+    this one, so their numbers are not figures; the first paragraph-like line ends the list.
+    """
+    out: set[int] = set()
+    i = 2
+    while i < end:
+        if not layout().related.match(fold_aligned(lines[i].text)):
+            i += 1
+            continue
+        out.add(i)
+        i += 1
+        while i < end and _is_link_line(lines[i].text):
+            out.add(i)
+            i += 1
+    return out
+
+
+def _is_link_line(text: str) -> bool:
+    folded = fold_aligned(text)
+    return (
+        len(text) <= MAX_RELATED_CHARS
+        and not any(ch in _PARAGRAPH_MARKS for ch in text)
+        and not _is_byline(text)
+        and not layout().credit.match(folded)
+        and not layout().related.match(folded)
+    )
+
+
+def _closing_credits_start(lines: list[_Line], related: set[int] | None = None) -> int:
     """Index of the first line of the closing credits (``len(lines)`` when there are none).
 
     The credits are the trailing run of byline and credit lines that holds at least one
     byline line; they start at a byline line (a trailing 來源: line alone is no credits).
+    A related-reading list after them (``related``: its lines) does not end the run: a portal
+    prints its links below the article's credits.
     """
     start = len(lines)
     for i in range(len(lines) - 1, 1, -1):
+        if related and i in related:
+            continue
         text = lines[i].text
         if _is_byline(text) or _is_byline(_unwrap(text)):
             start = i

@@ -227,3 +227,79 @@ def test_one_splitter_gives_both_cuts(to_script: Callable[[str], str]) -> None:
         (0, 2),
         (4, 5),
     ]
+
+
+RELATED_PAGE = (
+    "某縣數字經濟規模達到320億元\n"
+    "來源：示例網　2031-05-06 10:00\n"
+    "示例縣全年數字經濟規模達到320億元,同比增長9.5%。\n"
+    "分享到：微信　微博\n"
+    "\n"
+    "【延伸閱讀】\n"
+    "· 示例縣5G基站突破2000個\n"
+    "\n"
+    "· 1-8月示例縣軟件收入增長12.8%\n"
+    "相關新聞：示例市網民規模達到880萬人\n"
+    "· 第三屆數字大會將於11月舉辦 預計參會企業500家\n"
+)
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_related_reading_list_is_not_statements(script: str) -> None:
+    """延伸閱讀 / 相關新聞 (layout.yaml related_words) open a list of other articles'
+    headlines: header and links are non-statements, blank lines between links included."""
+    from graph.pipeline.extract import metrics
+
+    text = RELATED_PAGE if script == "hant" else to_hans(RELATED_PAGE)
+    kinds = {text[b:e]: kind for b, e, kind in segment.non_statements(text)}
+    related = [t for t, k in kinds.items() if k == "related"]
+    assert len(related) == 5 and related[0].endswith("】")
+    assert not any("同比" in t or "分享" in t for t in related)  # the body and share line
+    clean = CleanText("x", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
+    body = ["320億元", "9.5%"]
+    assert [o.stated_value for o in obs] == [to_hans(s) if script == "hans" else s for s in body]
+    # 2000, 12.8, 880, 500 (1-8月 and 11月 are dates, 5G a name): named, never warned
+    assert acc.balanced and acc.excluded.get("related-reading headline") == 4
+    assert acc.warned == 0
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_related_list_ends_at_a_paragraph_and_a_mid_text_word_is_no_header(script: str) -> None:
+    page = (
+        "標題\n示例網 2031-05-06\n"
+        "相關閱讀\n· 某地網民達100萬人\n"
+        "示例縣的全年網民規模達到120萬人,其中農村網民40萬人。\n"
+        "文中提到相關閱讀材料共3份。\n"
+    )
+    text = page if script == "hant" else to_hans(page)
+    kinds = [(text[b:e], kind) for b, e, kind in segment.non_statements(text)]
+    assert [k for _, k in kinds if k == "related"] == ["related", "related"]
+    assert kinds[-1][0].endswith("100萬人" if script == "hant" else "100万人")
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+@pytest.mark.parametrize("header", ["▼往期推薦", ">> 延伸閱讀 <<", "【熱點推薦】："])
+def test_a_related_header_may_carry_marks_but_no_words(script: str, header: str) -> None:
+    page = f"標題\n示例網 2031-05-06\n正文網民達到120萬人。\n{header}\n· 某地基站新增1200個\n"
+    text = page if script == "hant" else to_hans(page)
+    kinds = [kind for _, _, kind in segment.non_statements(text)]
+    assert kinds.count("related") == 2
+    # a line that only mentions the word inside a sentence is no header
+    prose = page.replace(header, "文末的往期推薦欄目共列出5篇")
+    prose = to_hans(prose) if script == "hans" else prose
+    assert "related" not in [k for *_, k in segment.non_statements(prose)]
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_credits_before_a_related_list_still_close_the_article(script: str) -> None:
+    page = (
+        "標題\n示例網 2031-05-06\n正文網民達到120萬人。\n"
+        "來源：示例網\n編輯：王五　校對：李四\n\n▼往期推薦\n· 某地基站新增1200個\n"
+    )
+    text = page if script == "hant" else to_hans(page)
+    clean = CleanText("x", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    seg = segment.run(clean)
+    assert [s.id for s in seg.sections] == ["front-matter", "byline"]
+    kinds = [k for *_, k in segment.non_statements(text)]
+    assert kinds[-4:] == ["credit", "byline", "related", "related"]

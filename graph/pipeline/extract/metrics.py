@@ -334,11 +334,12 @@ def _unit_drafts(
                 rate_change = fold_aligned(v.unit) in indicators.label_rules().rate_change_units
                 grown = values.growth_word(
                     folded, left[0], left[1], keep_nouns=v.value_max is not None or rate_change
-                )
+                ) or values.rate_gap(folded, *_strip(folded, lb, le))  # 增速高於全國2.3個百分點
                 if grown is not None:
                     kind = "growth"
                     left = _clean_left(folded, left[0], grown[0])
-                    if grown[1] and v.value is not None:  # 下降5%: a growth of -5
+                    down = grown[1] or values.declines(folded, *_strip(folded, lb, le))
+                    if down and v.value is not None:  # 下降5%: a growth of -5
                         v = replace(
                             v,
                             value=-v.value,

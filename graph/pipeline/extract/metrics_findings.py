@@ -86,7 +86,9 @@ def _exclude_non_statements(
         where = next((kind for b, e, kind in inside if b <= m.start() < e), None)
         if where is None or m.start() in excluded:
             continue
-        if where not in HEADLINE_KINDS:
+        if where == "related":
+            excluded[m.start()] = "related-reading headline"  # another article's
+        elif where not in HEADLINE_KINDS:
             excluded[m.start()] = "credit line"
         elif m.group() in body:
             excluded[m.start()] = "headline restating a body figure"

@@ -170,9 +170,13 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     pattern = re.compile(head + range_group + tail)
     plain = re.compile(head + no_range + tail)
     count_units = _alt([fold_aligned(u.surface) for u in units if u.iri.startswith("cqr:")])
+    # 三十一個, 兩千多家, 三百余個, 超過兩百家: a count in Chinese numerals takes the same
+    # qualifier markers as one in digits (a prefix, or 余/多 between numeral and unit)
     cn_pattern = re.compile(
+        rf"(?:(?P<pre>{_alt(prefixes)}){SPACE})?"
         rf"(?<![{re.escape(w.ordinal + w.top_n + ''.join(w.numeral_not_after))}])"
         rf"(?P<cn>{w.cn_numeral}){SPACE}"
+        rf"(?P<s1>{infix})?{SPACE}"
         rf"(?P<unit>{count_units})"
     )
     return Grammar(
@@ -277,6 +281,12 @@ class CnCount:
     end: int
     value: int
     unit: str  # curated surface
+    qualifier: str = "exact"
+    stated_begin: int = -1  # where the stated figure starts (its non-exact prefix), -1 = begin
+
+    @property
+    def stated_start(self) -> int:
+        return self.begin if self.stated_begin < 0 else self.stated_begin
 
 
 def find_cn_counts(
@@ -286,20 +296,31 @@ def find_cn_counts(
     endpos: int | None = None,
     folded: str | None = None,
 ) -> list[CnCount]:
-    """Compound Chinese-numeral counts before a count unit (三十一個, 十二項); not 一個/兩項.
+    """Compound Chinese-numeral counts before a count unit (三十一個, 十二項); not 一個/兩項,
+    except before 倍 (the doubling unit): 增長近兩倍 is a multiple, never prose.
 
     ``folded`` is ``fold_aligned(text)`` when the caller already has it (one fold per text).
     """
     g = g or grammar()
+    w = gw.words()
     folded = fold_aligned(text) if folded is None else folded
     end = len(text) if endpos is None else endpos
     out = []
     for m in g.cn_pattern.finditer(folded, pos, end):
         cn = m.group("cn")
         n = parse_cn_int(cn)
-        if n is None or not gw.is_compound_cn(cn):
+        multiple = fold_aligned(m.group("unit")) == w.doubling_unit  # 兩倍, 近三倍: a multiple
+        if n is None or not (gw.is_compound_cn(cn) or multiple):
             continue
-        out.append(CnCount(m.start(), m.end(), n, g.unit_of[m.group("unit")]))
+        qualifier, stated = "exact", -1
+        for x in ("pre", "s1"):  # text order: a prefix marker wins over a suffix one
+            if m.group(x) and g.marker_of[m.group(x)][1] != "exact":
+                qualifier = g.marker_of[m.group(x)][1]
+                stated = m.start() if x == "pre" else -1
+                break
+        out.append(
+            CnCount(m.start("cn"), m.end(), n, g.unit_of[m.group("unit")], qualifier, stated)
+        )
     return out
 
 

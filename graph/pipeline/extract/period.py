@@ -9,7 +9,10 @@ Period of a figure (words in ``graph/curation/periods.yaml``, matched on the fol
 the nearest time expression before its value in its sentence; else the last clause-initial
 one earlier in its paragraph (``截至2022年底,`` / ``2023年,`` set the topic of what follows;
 ``而2021年底這一數字…`` is a contrast and sets nothing); else the edition. ``去年`` / ``今年`` /
-``前年`` count from the article's date. Not periods: a time expression right after a
+``前年`` count from the article's date; ``上年`` (``anaphoric_years``, the report's own wording)
+counts from the statement's own year (the paragraph's topic, else the edition) and dates only
+the figure right after it (由上年的5.3件回落至4.6件: 5.3 is the year before, 4.6 the year).
+Not periods: a time expression right after a
 comparison word (較2021年底, 比去年), inside 《…》, or a full date (2023年9月20日: an event).
 A period is always a year, ``YYYY`` (xsd:gYear), also for a part of a year: 今年上半年,
 2023年前三季度 and 截至6月底 give the year they fall in. Decided so (the team's fixture gold
@@ -18,26 +21,37 @@ and a half-year figure that differs from the full year's of the same indicator, 
 area is reported as a conflict by assemble (a review item), never silently merged. The part
 is still parsed (``TimeExpr.month``) so a finer period can be switched on in one place.
 
-Area of a figure: the manifest's ``area`` unless its statement starts with an area word
-(全國網民規模 -> place/china; 四川省… -> place/sichuan; 全市 / 我市 = the article's own area).
+Area of a figure: the manifest's ``area`` unless a place word and 的 stand right before its
+value (天津的普及率高於重慶的78.1%: a compared place's figure) or its statement starts with an
+area word (全國網民規模 -> place/china; 四川省… -> place/sichuan; 全市 / 我市 = the article's
+own area).
 A growth takes the area of the figure it grows; a rank's area is the article's (its scope is
 ``rank_scope``).
+Why compared places and 上年 read so: docs/decisions/0013-compared-places-and-report-years.md.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from graph.curation import CURATION_DIR
-from graph.curation.schema import read_yaml
-from graph.model import InputError, Observation
+from graph.curation.periods import PERIODS_FILE, Rules, load_rules, rules
+from graph.model import Observation
 from graph.pipeline.extract.grammar import fold_aligned
 
-PERIODS_FILE = CURATION_DIR / "periods.yaml"
+__all__ = [
+    "PERIODS_FILE",
+    "Rules",
+    "apply",
+    "area_pattern",
+    "edition",
+    "figure_area",
+    "figure_period",
+    "load_rules",
+    "rules",
+    "time_expressions",
+]
 _EDITION_YEAR = re.compile(r"报告[(（]((?:19|20)\d\d)[)）]")
 _SENTENCE_END = "。！？；;!?"
 _CLAUSE_START = _SENTENCE_END + ",，、:：\n"
@@ -55,67 +69,7 @@ def edition(doc: Any, text: str) -> str:
     return str(int(doc.date[:4]) - 1)
 
 
-# ---------------------------------------------------------------- rules
-
-
-@dataclass(frozen=True, slots=True)
-class Rules:
-    """The compiled words of ``periods.yaml``."""
-
-    time: re.Pattern[str]
-    relative: dict[str, int]
-    parts: dict[str, int | None]
-    bases: tuple[str, ...]
-    price_bases: tuple[str, ...]
-    area: re.Pattern[str]
-    area_ids: dict[str, str | None]  # folded area word -> id (None = the article's area)
-    districts: frozenset[str] = frozenset()  # folded words marked district: true
-
-
-def _alt(words: list[str] | tuple[str, ...]) -> str:
-    folded = sorted({fold_aligned(str(w)) for w in words}, key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w) for w in folded) or "(?!)"
-
-
-def load_rules(path: Path = PERIODS_FILE) -> Rules:
-    """Read ``periods.yaml``; a bad file is a one-line ``InputError`` naming it."""
-    data = read_yaml(path)
-    try:
-        relative = {fold_aligned(str(k)): int(v) for k, v in data["relative_years"].items()}
-        parts = {
-            fold_aligned(str(k)): None if v is None else int(v) for k, v in data["parts"].items()
-        }
-        as_of = [str(w) for w in data["as_of"]]
-        bases = tuple(fold_aligned(str(w)) for w in data["bases"])
-        price_bases = tuple(fold_aligned(str(w)) for w in data.get("price_bases") or [])
-        suffixes = [str(w) for w in data["area_suffixes"]]
-        area_ids = {
-            fold_aligned(str(r["word"])): (str(r["id"]) if r["id"] else None) for r in data["areas"]
-        }
-        districts = frozenset(
-            fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")
-        )
-    except (TypeError, KeyError, ValueError, AttributeError) as exc:
-        raise InputError(
-            f"{path.name}: needs relative_years, parts, as_of, bases, area_suffixes and areas"
-            f" ({type(exc).__name__}: {exc})"
-        ) from exc
-    part_alt = _alt(list(parts))
-    time = re.compile(
-        rf"(?P<asof>{_alt(as_of)})?"
-        rf"(?:(?P<year>(?:19|20)\d\d)年|(?P<rel>{_alt(list(relative))}))?"
-        rf"(?:(?P<m1>\d{{1,2}})(?:[-~至到](?P<m2>\d{{1,2}}))?月(?P<mend>底|末|份)?"
-        rf"|(?P<part>{part_alt}))?"
-    )
-    # 市 but not the 市 of 市民 (重慶市民: the measured population)
-    area = re.compile(rf"(?P<w>{_alt(list(area_ids))})(?:{_alt(suffixes)})?(?<!市(?=民))")
-    return Rules(time, relative, parts, bases, price_bases, area, area_ids, districts)
-
-
-@lru_cache(maxsize=1)
-def rules() -> Rules:
-    """The shipped words, loaded once per process."""
-    return load_rules()
+# ---------------------------------------------------------------- rules (graph.curation.periods)
 
 
 def area_pattern() -> re.Pattern[str]:
@@ -134,6 +88,7 @@ class TimeExpr:
     clause_initial: bool
     month: int | None = None  # the month a part of a year ends (上半年 -> 6), None = the year
     relative: bool = False  # 今年 / 去年 (no 截至): scoped to its own sentence, no topic
+    anaphoric: int | None = None  # 上年: years from the statement's own year (period unused)
 
 
 def time_expressions(text: str, article_year: int, ft: str | None = None) -> list[TimeExpr]:
@@ -174,8 +129,11 @@ def time_expressions(text: str, article_year: int, ft: str | None = None) -> lis
         if year is not None and month is not None and m.group("year"):
             anchor = year
         if year is not None:
-            rel = m.group("rel") is not None and m.group("asof") is None
-            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month, rel))
+            # 今年上半年, / 今年1-6月, names a stretch of the year: it sets the paragraph's
+            # topic like 2024年上半年 does; a bare 今年 states only its own sentence
+            rel = m.group("rel") is not None and m.group("asof") is None and month is None
+            offset = (r.anaphoric or {}).get(m.group("rel") or "")
+            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month, rel, offset))
     return out
 
 
@@ -193,7 +151,7 @@ def _year_month(m: re.Match[str], r: Rules, article_year: int) -> tuple[int | No
     if m.group("year"):
         year = int(m.group("year"))
     elif m.group("rel"):
-        year = article_year + r.relative[m.group("rel")]
+        year = article_year + r.relative.get(m.group("rel"), 0)  # anaphoric: set by the figure
     else:
         year = article_year  # 截至6月底: this year's
     if m.group("m1"):
@@ -230,13 +188,23 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     line_b = text.rfind("\n", 0, vb) + 1
     sent_b = max([line_b] + [text.rfind(ch, line_b, vb) + 1 for ch in _SENTENCE_END])
     before = [x for x in exprs if line_b <= x.begin and x.end <= vb]
-    in_sentence = [x for x in before if x.begin >= sent_b]
-    if in_sentence:
-        return in_sentence[-1].period
+    # 由上年的5.3件回落至4.6件: an anaphoric year dates the figure right after it only
+    in_sentence = [
+        x
+        for x in before
+        if x.begin >= sent_b
+        and (x.anaphoric is None or not any(ch.isdigit() for ch in text[x.end : vb]))
+    ]
     # 今年我們計劃…: a relative year opening a sentence states that sentence's plan or
     # result; the paragraph's topic (截至2023年底, an explicit year) carries past it
     topic = [x for x in before if x.clause_initial and not x.relative]
-    return topic[-1].period if topic else default
+    own = topic[-1].period if topic else default
+    if in_sentence:
+        last = in_sentence[-1]
+        if last.anaphoric is not None:  # 由上年的5.3件: the year before the statement's own
+            return f"{int(own) + last.anaphoric:04d}" if own.isdigit() else own
+        return last.period
+    return own
 
 
 def figure_area(text: str, obs: Observation, ft: str | None = None) -> str:
@@ -264,6 +232,65 @@ def _stated_area_word(text: str, obs: Observation, ft: str | None = None) -> str
             continue  # 居全國第5位: the rank's scope, not the ranked one's area
         found = m.group("w")
     return found
+
+
+def _possessor(ft: str, o: Observation) -> str:
+    """The place whose figure the value is when a place word and 的 stand right before it
+    (高於重慶的78.1%: place/chongqing), else "".
+
+    A comparison names the other place next to its value, after the statement opened with
+    the article's own (天津的互聯網普及率…): the place next to the value wins. Not for ranks
+    (a rank's place is its scope) nor for words meaning the article's own area (全市的).
+    """
+    if o.kind in ("rank", "tier"):
+        return ""
+    r = rules()
+    for link in r.possessive:
+        end = o.value_begin - len(link)
+        if end <= 0 or not ft.startswith(link, end):
+            continue
+        line_b = ft.rfind("\n", 0, end) + 1
+        for m in r.area.finditer(ft, max(line_b, end - 16), end):
+            if m.end() == end:
+                return r.area_ids.get(m.group("w")) or ""
+    return ""
+
+
+_JOINERS = "、和與及"
+
+
+def _respective_area(ft: str, o: Observation, observations: list[Observation]) -> str:
+    """江蘇、浙江分列第二、第三: the k-th place of the joined names before 分列 / 分別 (the
+    label rules' ``respectively`` words) is the area of the k-th value after it, "" if the
+    statement is not so.
+
+    Each name must be an area word (periods.yaml) on its own; the values after the word are
+    the ones between it and this value in its sentence, in text order.
+    """
+    from graph.pipeline.extract import indicators  # late: indicators reads this module's words
+
+    vb = o.value_begin
+    line_b = ft.rfind("\n", 0, vb) + 1
+    sent_b = max([line_b] + [ft.rfind(ch, line_b, vb) + 1 for ch in _SENTENCE_END])
+    for word in indicators.label_rules().respectively:
+        at = ft.rfind(word, sent_b, vb)
+        if at < 0 or any(ch in ",，:：;；" for ch in ft[at:vb]):
+            continue  # the values follow the word as one 、-list
+        start = max([sent_b] + [ft.rfind(ch, sent_b, at) + 1 for ch in ",，:：;；"])
+        names = re.split(f"[{_JOINERS}]", ft[start:at].strip(_SPACES))
+        ids = []
+        for name in names:
+            m = rules().area.fullmatch(name.strip(_SPACES))
+            ids.append(rules().area_ids.get(m.group("w")) if m else None)
+        if len(ids) < 2 or not all(ids):
+            return ""
+        k = sum(
+            1
+            for x in observations
+            if at + len(word) <= x.value_begin < vb and x.kind == o.kind and x is not o
+        )
+        return str(ids[k]) if k < len(ids) else ""
+    return ""
 
 
 def _continued_area(o: Observation, earlier: list[Observation]) -> str:
@@ -355,7 +382,7 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         # the full sentence: a ；-clause goes on in the area its sentence stated, the next
         # sentence (a 平均水平 against the article's own) starts afresh
         para = max([line_b] + [ft.rfind(ch, line_b, o.value_begin) + 1 for ch in "。！？!?"])
-        area = o.area
+        area = o.area or _possessor(ft, o) or _respective_area(ft, o, observations)
         if not area:
             word = _stated_area_word(text, o, ft)
             if word:

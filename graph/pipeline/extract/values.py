@@ -23,7 +23,8 @@ Figures
     * tier: ``第N梯隊``.
     * growth without a number: ``翻一番`` = 2 倍, ``翻兩番`` = 4 倍. (Growth words before a
       number, declines and 是2021年底的3倍 are read by :mod:`graph.pipeline.extract.metrics` with
-      :func:`growth_word` and :func:`is_multiple_of_earlier`.)
+      :func:`growth_word` / :func:`rate_gap` of :mod:`values_growth`, re-exported here, and
+      :func:`is_multiple_of_earlier`.)
 
 Not figures (:func:`exclusions`; the reason is what the number accounting counts)
     title (inside 《》); name (joined to Latin letters: 5G, IPv6, 10G-PON; a quotation of digits
@@ -51,6 +52,9 @@ from graph.pipeline.extract import grammar as gw
 from graph.pipeline.extract import numbers
 from graph.pipeline.extract.grammar import alt, fold_aligned
 from graph.pipeline.extract.values_exclusions import _listed_after_rank, list_scope
+from graph.pipeline.extract.values_growth import declines as declines  # re-exported
+from graph.pipeline.extract.values_growth import growth_word as growth_word  # re-exported
+from graph.pipeline.extract.values_growth import rate_gap as rate_gap  # re-exported
 from graph.pipeline.extract.values_patterns import (
     DIGIT_RUN,
     SP,
@@ -262,12 +266,13 @@ def values_in(
         vals.append(
             Value(
                 "quantity",
-                cn.begin,
+                cn.stated_start,
                 cn.end,
-                cn.begin,
-                text[cn.begin : cn.end],
+                cn.stated_start,
+                text[cn.stated_start : cn.end],
                 Decimal(cn.value),
                 unit=cn.unit,
+                qualifier=cn.qualifier,
             )
         )
     vals.sort(key=lambda v: v.begin)
@@ -322,23 +327,29 @@ def _cn_fraction_re() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _tenths_re() -> re.Pattern[str]:
-    """三成 / 超六成 / 八成以上 (tenths, as percent); not 一成不變, 完成, 形成."""
+    """三成 / 超六成 / 八成以上 / 近3成 (tenths, as percent); not 一成不變, 完成, 形成.
+
+    One Arabic digit counts too (近3成, as some outlets write it): the same share as 近三成,
+    so it must not read as the number 3 (a wrong magnitude).
+    """
     g, w = numbers.grammar(), gw.words()
     digits = "".join(sorted(w.numerals))
     suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
     return re.compile(
         rf"(?:(?P<pre>{alt(sorted(_prefix_markers(g)))}){SP})?"
         rf"(?<![{re.escape(digits + ''.join(w.positions) + w.ordinal)}])"
-        rf"(?P<n>[{re.escape(digits)}]){re.escape(w.tenths)}(?!不)"
+        rf"(?:(?P<n>[{re.escape(digits)}])|(?<![\d.,])(?P<d>[1-9]))"
+        rf"{re.escape(w.tenths)}(?!不)"
         rf"(?P<suf>{alt(suffixes)})?"
     )
 
 
 def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
-    n = gw.parse_cn_int(m.group("n")) or 0
+    n = int(m.group("d")) if m.group("d") else gw.parse_cn_int(m.group("n")) or 0
+    num = "d" if m.group("d") else "n"
     found = [x for x in (m.group("pre"), m.group("suf")) if x]
     qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
-    begin = m.start() if qualifier != "exact" and m.group("pre") else m.start("n")
+    begin = m.start() if qualifier != "exact" and m.group("pre") else m.start(num)
     return Value(
         "quantity",
         begin,
@@ -348,6 +359,7 @@ def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
         Decimal(n * 10),
         unit=g.unit_of.get("%", "%"),
         qualifier=qualifier,
+        digits=((m.start("d"), m.end("d")),) if m.group("d") else (),
     )
 
 
@@ -453,22 +465,3 @@ def vague_ranks(folded: str) -> list[tuple[int, int]]:
         if hm is not None and (hm.group("verb") or hm.group("s1") or hm.group("s2")):
             out.append((m.start(), m.end()))
     return out
-
-
-def growth_word(
-    folded: str, begin: int, end: int, keep_nouns: bool = False
-) -> tuple[int, bool] | None:
-    """A growth word ending the label ``folded[begin:end]``: (where the indicator ends, is a
-    decline). With ``keep_nouns`` (a range of rates) a growth noun (增速) stays in the
-    indicator; a growth verb (增長) never does."""
-    w = gw.words()
-    for particle in w.growth_particles:  # 增長了12.5%: the particle is part of the verb
-        if folded.endswith(particle, begin, end) and end - len(particle) > begin:
-            end -= len(particle)
-            break
-    seg = folded[begin:end]
-    for word in sorted([*w.growth, *w.decline], key=len, reverse=True):
-        if seg.endswith(word):
-            keep = keep_nouns and word in w.growth_nouns
-            return (end if keep else end - len(word)), word in w.decline
-    return None

@@ -55,6 +55,10 @@ def exclusions(
     service_name_after = re.compile(
         rf"[^\W\d_]{{0,{w.service_name_gap}}}?(?:{alt(list(w.service_names))})"
     )
+    bounds = [fold_aligned(x) for q in g.qualifiers for x in q.suffix]
+    class_after = re.compile(
+        rf"{SP}(?:{alt(list(w.class_units))}){SP}(?:{alt(bounds)}){SP}[^\W\d_]"
+    )
     for m in DIGIT_RUN.finditer(f):
         b, e = m.start(), m.end()
         before, after = f[max(0, b - 2) : b], f[e : e + 6]
@@ -77,6 +81,10 @@ def exclusions(
             out[b] = "list marker"
         elif _is_named_figure(f, b, fig, w):
             out[b] = "name (a figure naming a class)"  # 寬帶用戶(1000Mbps及以上)
+        elif class_after.match(f, e) and not f[b - 1 : b].isdigit():
+            out[b] = "name (a figure naming a class)"  # 60歲及以上網民
+        elif f[max(0, b - 4) : b].rstrip(spaces).endswith(w.formula_operators):
+            out[b] = "formula"  # 占比=A÷B×100%
         elif re.match(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}", f[b : b + 10]) or re.search(
             r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
         ):

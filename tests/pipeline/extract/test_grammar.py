@@ -474,6 +474,7 @@ def test_grammar_file_loads_and_every_list_is_folded() -> None:
         (("verbs: [排名,", "verbs: [排名, 蝉联, 蟬聯,"), "twice"),
         (("{word: 全國, id: place/china}", "{word: 全國, id: china}"), "id must be place/"),
         (("id_min_digits: 7", "id_min_digits: x"), "'id_min_digits'"),
+        (("gap_words: {高於: 1,", "gap_words: {高於: 2,"), "must be 1 or -1"),
     ],
 )
 def test_grammar_file_is_strict(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
@@ -489,7 +490,7 @@ def test_grammar_file_is_strict(tmp_path: Path, edit: tuple[str, str], message: 
 def test_grammar_file_not_yaml(tmp_path: Path) -> None:
     bad = tmp_path / "grammar.yaml"
     bad.write_text("numerals: [\n", encoding="utf-8")
-    with pytest.raises(grammar.InputError, match=r"^grammar.yaml: cannot read"):
+    with pytest.raises(grammar.InputError, match=r"^grammar.yaml: not valid YAML"):
         grammar.load_words(bad)
 
 

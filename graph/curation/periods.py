@@ -1,0 +1,150 @@
+"""``periods.yaml``: the words of a figure's period and area, read once, strictly.
+
+Why here: the loader used to sit in the stage that uses it (``extract.period``); the curation
+package holds every loader, so a reviewer finds what a file may contain next to the others
+and the stage only reads the frozen, compiled rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from graph.curation import CURATION_DIR
+from graph.curation.grammar import fold_aligned
+from graph.curation.schema import mapping, read_yaml
+from graph.model import InputError
+
+__all__ = ["OPEN_WORLD_FILE", "PERIODS_FILE", "Rules", "chongqing_districts", "load_rules", "rules"]
+
+PERIODS_FILE = CURATION_DIR / "periods.yaml"
+OPEN_WORLD_FILE = CURATION_DIR / "open_world.yaml"
+"""Where the districts of Chongqing are listed (``chongqing_districts``): the one list the
+place candidates and the area words both read, so a district is never known to one only."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The compiled words of ``periods.yaml``."""
+
+    time: re.Pattern[str]
+    relative: dict[str, int]  # folded word -> years from the article's date (去年: -1)
+    parts: dict[str, int | None]
+    bases: tuple[str, ...]
+    price_bases: tuple[str, ...]
+    area: re.Pattern[str]
+    area_ids: dict[str, str | None]  # folded area word -> id (None = the article's area)
+    districts: frozenset[str] = frozenset()  # folded words marked district: true
+    possessive: tuple[str, ...] = ()  # 的: 重慶的78.1% is 重慶's figure
+    anaphoric: dict[str, int] | None = None  # 上年: -1 from the statement's own year
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    folded = sorted({fold_aligned(str(w)) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in folded) or "(?!)"
+
+
+def chongqing_districts(path: Path = OPEN_WORLD_FILE) -> dict[str, str]:
+    """Folded district name -> place id (渝北区 -> place/yubei), from ``chongqing_districts``."""
+    data = mapping(path, read_yaml(path), "rules")
+    raw = data.get("chongqing_districts")
+    if not isinstance(raw, dict) or not raw:
+        raise InputError(f"{path.name}: chongqing_districts must be a mapping name: id")
+    out: dict[str, str] = {}
+    for name, pid in raw.items():
+        if not isinstance(name, str) or not isinstance(pid, str) or not name or not pid:
+            raise InputError(f"{path.name}: chongqing_districts entry {name!r}: {pid!r}")
+        out[fold_aligned(name)] = f"place/{pid}"
+    return out
+
+
+def provinces(path: Path = OPEN_WORLD_FILE, registry_path: Path | None = None) -> dict[str, str]:
+    """Folded province name -> the registry place it names (北京 -> place/beijing).
+
+    The names are ``open_world.yaml``'s ``provinces`` (the gazetteer the place candidates
+    use); the id is the registry place whose label or alias is the name, alone or with one of
+    ``province_suffixes`` (北京市, 內蒙古自治區). A name no registry place labels is left out:
+    an area must be a known place. Two places for one name is a curation error.
+    """
+    from graph.curation.registry import load_registry, match_key  # late: the registry is big
+
+    data = mapping(path, read_yaml(path), "rules")
+    names, suffixes = data.get("provinces"), data.get("province_suffixes") or []
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise InputError(f"{path.name}: provinces must be a non-empty list of names")
+    by_surface: dict[str, set[str]] = {}
+    for e in load_registry(registry_path).values():
+        if e.cls == "place":
+            for surface in e.surfaces:
+                by_surface.setdefault(match_key(surface), set()).add(e.id)
+    out: dict[str, str] = {}
+    for name in names:
+        ids = set().union(
+            *(by_surface.get(match_key(name + sfx), set()) for sfx in ["", *map(str, suffixes)])
+        )
+        if len(ids) > 1:
+            raise InputError(f"{path.name}: province {name!r} names places {sorted(ids)}")
+        if ids:
+            out[fold_aligned(name)] = ids.pop()
+    return out
+
+
+def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE) -> Rules:
+    """Read ``periods.yaml``; a bad file is a one-line ``InputError`` naming it."""
+    data = read_yaml(path)
+    try:
+        relative = {fold_aligned(str(k)): int(v) for k, v in data["relative_years"].items()}
+        anaphoric = {fold_aligned(str(k)): int(v) for k, v in data["anaphoric_years"].items()}
+        if set(anaphoric) & set(relative):
+            raise InputError(f"{path.name}: a word is both a relative and an anaphoric year")
+        parts = {
+            fold_aligned(str(k)): None if v is None else int(v) for k, v in data["parts"].items()
+        }
+        as_of = [str(w) for w in data["as_of"]]
+        bases = tuple(fold_aligned(str(w)) for w in data["bases"])
+        price_bases = tuple(fold_aligned(str(w)) for w in data.get("price_bases") or [])
+        suffixes = [str(w) for w in data["area_suffixes"]]
+        area_ids = {
+            fold_aligned(str(r["word"])): (str(r["id"]) if r["id"] else None) for r in data["areas"]
+        }
+        listed = chongqing_districts(districts_path)
+        named = provinces(districts_path)
+        twice = sorted((set(listed) | set(named)) & set(area_ids))
+        if twice:
+            raise InputError(
+                f"{path.name}: {twice[0]} is a province or a Chongqing district of"
+                f" {districts_path.name}: list it there only"
+            )
+        area_ids.update(named)
+        area_ids.update(listed)
+        districts = frozenset(
+            [*(fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")), *listed]
+        )
+        possessive = tuple(fold_aligned(str(w)) for w in data["possessive"])
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        raise InputError(
+            f"{path.name}: needs relative_years, anaphoric_years, parts, as_of, bases, possessive,"
+            " area_suffixes"
+            " and areas"
+            f" ({type(exc).__name__}: {exc})"
+        ) from exc
+    part_alt = _alt(list(parts))
+    time = re.compile(
+        rf"(?P<asof>{_alt(as_of)})?"
+        rf"(?:(?P<year>(?:19|20)\d\d)年|(?P<rel>{_alt([*relative, *anaphoric])}))?"
+        rf"(?:(?P<m1>\d{{1,2}})(?:[-~至到](?P<m2>\d{{1,2}}))?月(?P<mend>底|末|份)?"
+        rf"|(?P<part>{part_alt}))?"
+    )
+    # 市 but not the 市 of 市民 (重慶市民: the measured population)
+    area = re.compile(rf"(?P<w>{_alt(list(area_ids))})(?:{_alt(suffixes)})?(?<!市(?=民))")
+    return Rules(
+        time, relative, parts, bases, price_bases, area, area_ids, districts, possessive, anaphoric
+    )
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The shipped words, loaded once per process."""
+    return load_rules()

@@ -1,0 +1,77 @@
+"""Growth words before a number: which label ends in a growth (增長, 下降, 回落) or in a
+growth rate's gap (增速高於全國), so that :mod:`graph.pipeline.extract.metrics` makes the figure
+a growth. Words from ``grammar.yaml`` (``growth``), matched on the folded text.
+
+Split from :mod:`values` (which re-exports both functions) to keep that module under the
+size limit; the two rules read only the grammar words and the area words.
+"""
+
+from __future__ import annotations
+
+from graph.pipeline.extract import grammar as gw
+
+__all__ = ["declines", "growth_word", "rate_gap"]
+
+
+def growth_word(
+    folded: str, begin: int, end: int, keep_nouns: bool = False
+) -> tuple[int, bool] | None:
+    """A growth word ending the label ``folded[begin:end]``: (where the indicator ends, is a
+    decline). With ``keep_nouns`` (a range of rates) a growth noun (增速) stays in the
+    indicator; a growth verb (增長) never does."""
+    w = gw.words()
+    for particle in w.growth_particles:  # 增長了12.5%: the particle is part of the verb
+        if folded.endswith(particle, begin, end) and end - len(particle) > begin:
+            end -= len(particle)
+            break
+    seg = folded[begin:end]
+    for word in sorted([*w.growth, *w.decline], key=len, reverse=True):
+        if seg.endswith(word):
+            keep = keep_nouns and word in w.growth_nouns
+            return (end if keep else end - len(word)), word in w.decline
+    return None
+
+
+def rate_gap(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
+    """A growth rate's gap ending the label ``folded[begin:end]`` (增速高於全國): (where the
+    indicator ends, after the growth noun, which stays; is the gap negative).
+
+    The label must be <growth noun><gap word>[scope or area word][平均水平]: the compared rate
+    is a growth rate, so the number (2.3個百分點) is how much faster the rate grew, a growth
+    row on the rate (增速), not a level. A gap of a level (普及率高於重慶的78.1%) is no growth.
+    """
+    from graph.pipeline.extract import period  # late: period imports the label rules
+
+    w = gw.words()
+    pos = end
+    for base in w.gap_bases:
+        if folded.endswith(base, begin, pos):
+            pos -= len(base)
+            break
+    for m in period.area_pattern().finditer(folded, begin, pos):
+        if m.end() == pos:
+            pos = m.start()
+            break
+    else:
+        for scope in sorted(w.scopes, key=len, reverse=True):
+            if folded.endswith(scope, begin, pos):
+                pos -= len(scope)
+                break
+    for word, sign in sorted(w.gap_words.items(), key=lambda x: -len(x[0])):
+        if folded.endswith(word, begin, pos):
+            noun_end = pos - len(word)
+            if any(folded.endswith(n, begin, noun_end) for n in w.growth_nouns):
+                return noun_end, sign < 0
+            return None
+    return None
+
+
+def declines(folded: str, begin: int, end: int) -> bool:
+    """Whether the text right before a growth's number (``folded[begin:end]``, untrimmed) is a
+    decline word: the sign of the growth.
+
+    Read on the untrimmed text because the label rules may drop the verb from the label
+    (增速比上年回落1.5個百分點 -> 增速): the verb is gone from the name, not from the statement.
+    """
+    grown = growth_word(folded, begin, end)
+    return grown is not None and grown[1]

@@ -1,0 +1,321 @@
+"""Round-3 figure rules (issue 7, open world), each in both scripts on texts of their own:
+a growth rate's gap (增速高於全國2.3個百分點), 回落 (a decline; 回落至 a level), Chinese-numeral
+counts with 多/余, ‰, the area of a place the clause names (重慶的78.1%), the order of
+分列 pairs, the districts of 全區."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from graph.model import CleaningReport, CleanText, InputError, Observation
+from graph.pipeline import segment
+from graph.pipeline.extract import metrics, period
+from graph.text import to_hans
+
+SCRIPTS = pytest.mark.parametrize("script", ["hant", "hans"])
+
+
+@dataclass(frozen=True)
+class _Doc:
+    date: str = "2031-05-06"
+    area: str = "place/tianjin"
+    edition: str | None = "2030"
+    report: str | None = None
+    title: str = ""
+
+
+def figures(body: str, script: str, area: str = "place/tianjin") -> list[Observation]:
+    """The observations of a one-paragraph page (headline and dateline first), with period
+    and area, in ``script``."""
+    page = "示例標題\n示例網 2031-05-06\n" + body + "\n"
+    text = page if script == "hant" else to_hans(page)
+    clean = CleanText("x", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    return period.apply(obs, _Doc(area=area), text)
+
+
+def by_value(obs: list[Observation], stated: str, script: str) -> Observation:
+    want = stated if script == "hant" else to_hans(stated)
+    found = [o for o in obs if o.stated_value == want]
+    assert len(found) == 1, [o.stated_value for o in obs]
+    return found[0]
+
+
+@SCRIPTS
+def test_a_growth_rate_gap_is_a_growth_in_points(script: str) -> None:
+    obs = figures(
+        "某市軟件收入同比增長8.1%,增速高於全國平均水平1.7個百分點,"
+        "增幅低於西部2個百分點;網站普及率高於全國3個百分點。",
+        script,
+    )
+    up, down = by_value(obs, "1.7個百分點", script), by_value(obs, "2個百分點", script)
+    assert (up.kind, up.value, up.unit) == ("growth", Decimal("1.7"), "個百分點")
+    assert up.growth_of is None
+    assert (down.kind, down.value) == ("growth", Decimal("-2"))
+    # a level's gap (普及率, no growth noun) stays a quantity
+    assert by_value(obs, "3個百分點", script).kind == "quantity"
+
+
+@SCRIPTS
+def test_a_rate_falling_back_is_a_negative_growth_and_the_level_it_falls_to_a_quantity(
+    script: str,
+) -> None:
+    obs = figures(
+        "全市快遞業務量同比增長4.2%,增速比上年回落0.8個百分點;平均投訴量由上年的2.5件回落至2.1件。",
+        script,
+    )
+    fall = by_value(obs, "0.8個百分點", script)
+    assert (fall.kind, fall.value, fall.unit) == ("growth", Decimal("-0.8"), "個百分點")
+    level = by_value(obs, "2.1件", script)
+    assert (level.kind, level.value) == ("quantity", Decimal("2.1"))
+
+
+@SCRIPTS
+def test_chinese_numeral_counts_take_their_qualifier_markers(script: str) -> None:
+    obs = figures("全縣培育科技型企業三千多家,建成智慧工廠兩百余個,引進人才超過一千名。", script)
+    more = by_value(obs, "三千多家", script)
+    assert (more.value, more.unit, more.qualifier) == (
+        Decimal(3000),
+        "家",
+        "more-than-approximately",
+    )
+    some = by_value(obs, "兩百余個", script)
+    assert (some.value, some.unit, some.qualifier) == (
+        Decimal(200),
+        "個",
+        "more-than-approximately",
+    )
+    over = by_value(obs, "超過一千名", script)
+    assert (over.value, over.qualifier) == (Decimal(1000), "more-than")
+    # a single Chinese digit stays prose (一個) and an exact one keeps its stated numeral only
+    exact = figures("全縣建成示範點三十一個,其中一個在城區。", script)
+    assert [(o.stated_value, o.qualifier) for o in exact] == [
+        ("三十一個" if script == "hant" else "三十一个", "exact")
+    ]
+
+
+@SCRIPTS
+def test_per_mille_is_a_unit(script: str) -> None:
+    obs = figures("全市熱線涉網訴求占比為3.2‰,網絡投訴量占比約1.5‰。", script)
+    assert [(o.value, o.unit, o.qualifier) for o in obs] == [
+        (Decimal("3.2"), "‰", "exact"),
+        (Decimal("1.5"), "‰", "approximately"),
+    ]
+
+
+@SCRIPTS
+def test_a_compared_place_next_to_its_value_is_the_figure_s_area(script: str) -> None:
+    """天津的普及率高於重慶的78.1%: the statement opens with the article's area, the value is
+    重慶's; a place word is one of periods.yaml's area words."""
+    obs = figures(
+        "橫向比較,天津的互聯網普及率高於重慶的78.1%,低於北京市的89.2%,全市的網民為1186萬人。",
+        script,
+    )
+    areas = [(o.value, o.area) for o in obs]
+    assert areas == [
+        (Decimal("78.1"), "place/chongqing"),
+        (Decimal("89.2"), "place/beijing"),
+        (Decimal(11860000), "place/tianjin"),  # 全市的: the article's own area
+    ]
+    # the place that opens the statement keeps its figure when none stands by the value
+    own = figures("四川的網民規模達到5000萬人。", script)
+    assert [o.area for o in own] == ["place/sichuan"]
+
+
+@SCRIPTS
+def test_last_year_in_the_report_s_words_counts_from_the_statement_s_year(script: str) -> None:
+    """上年 (anaphoric_years) is the year before the statement's own (the paragraph's 2028 or
+    the edition 2030), dating the figure right after it only; 去年 counts from the article."""
+    obs = figures(
+        "2028年,全市平均投訴量由上年的2.5件回落至2.1件。網民數量去年達到900萬人。"
+        "\n全縣每萬人投訴量由上年的3.1件降至2.9件。",
+        script,
+    )
+    assert [(o.value, o.period) for o in sorted(obs, key=lambda o: o.value_begin)] == [
+        (Decimal("2.5"), "2027"),
+        (Decimal("2.1"), "2028"),
+        (Decimal(9000000), "2030"),
+        (Decimal("3.1"), "2029"),
+        (Decimal("2.9"), "2030"),
+    ]
+
+
+@SCRIPTS
+def test_places_joined_before_respectively_pair_with_the_values_in_order(script: str) -> None:
+    obs = figures(
+        "在全國31個省(區、市)中,廣東數字經濟規模連續七年位居第一,江蘇、浙江分列第二、第三;"
+        "北京、上海分別達到2.1萬億元、1.1萬億元。",
+        script,
+        area="place/china",
+    )
+    got = [(o.stated_value, o.area) for o in sorted(obs, key=lambda o: o.value_begin)]
+    want = [
+        ("第一", "place/guangdong"),
+        ("第二", "place/jiangsu"),
+        ("第三", "place/zhejiang"),
+        ("2.1萬億元", "place/beijing"),
+        ("1.1萬億元", "place/shanghai"),
+    ]
+    assert got == [(to_hans(s) if script == "hans" else s, a) for s, a in want]
+
+
+@SCRIPTS
+def test_any_of_the_38_chongqing_districts_is_what_the_district_words_point_back_to(
+    script: str,
+) -> None:
+    """全區 / 區內 point back to the last district named; the districts are open_world.yaml's
+    chongqing_districts (one list with the place candidates), not a list of their own."""
+    from graph.curation import periods
+
+    listed = periods.chongqing_districts()
+    assert len(listed) == 38 and listed["万州区"] == "place/wanzhou"
+    obs = figures(
+        "萬州區發布年度數字經濟報告。全區數字經濟規模達到320億元,區內5G基站達到2600個。"
+        "\n石柱土家族自治縣網民規模達到30萬人,全縣寬帶用戶達到12萬戶。",
+        script,
+        area="place/chongqing",
+    )
+    assert [o.area for o in sorted(obs, key=lambda o: o.value_begin)] == [
+        "place/wanzhou",
+        "place/wanzhou",
+        "place/shizhu",
+        "place/shizhu",
+    ]
+
+
+def test_a_district_listed_twice_is_refused(tmp_path: Path) -> None:
+    from graph.curation import periods
+
+    raw = periods.PERIODS_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "periods.yaml"
+    bad.write_text(
+        raw.replace("areas:\n", "areas:\n  - {word: 渝北區, id: place/yubei}\n", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"^periods.yaml: .*Chongqing district"):
+        periods.load_rules(bad)
+
+
+@SCRIPTS
+def test_a_share_raised_over_last_year_is_a_growth_of_the_share_in_points(script: str) -> None:
+    obs = figures("全市電子商務交易額占比為28.4%,比上年提高2.6個百分點。", script)
+    share, up = sorted(obs, key=lambda o: o.value_begin)
+    assert (up.kind, up.value, up.unit) == ("growth", Decimal("2.6"), "個百分點")
+    assert obs[up.growth_of] is share if up.growth_of is not None else False
+    assert share.period == up.period == "2030"  # 上年 after 比 is a comparison base
+
+
+def test_province_area_words_are_the_gazetteer_s_names_with_the_registry_s_places(
+    tmp_path: Path,
+) -> None:
+    """open_world.yaml provinces + the registry place each name labels: no list of its own."""
+    from graph.curation import periods
+
+    named = periods.provinces()
+    assert named["北京"] == "place/beijing" and named["内蒙古"] == "place/inner-mongolia"
+    assert "台湾" not in named  # the registry has no place for it: no area id to give
+    assert set(named.values()) <= set(periods.rules().area_ids.values())
+    raw = periods.PERIODS_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "periods.yaml"
+    bad.write_text(
+        raw.replace("areas:\n", "areas:\n  - {word: 四川, id: place/sichuan}\n", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"^periods.yaml: 四川 is a province"):
+        periods.load_rules(bad)
+
+
+@SCRIPTS
+def test_tenths_in_an_arabic_digit_are_a_share_not_a_count(script: str) -> None:
+    obs = figures("農村網民占比近3成,老年網民占比超過2成,網民數量達到3000萬人。", script)
+    got = [(o.value, o.unit, o.qualifier) for o in sorted(obs, key=lambda o: o.value_begin)]
+    assert got == [
+        (Decimal(30), "%", "nearly"),
+        (Decimal(20), "%", "more-than"),
+        (Decimal(30000000), "人", "exact"),
+    ]
+
+
+@SCRIPTS
+def test_a_growth_that_slows_or_dips_is_a_decline(script: str) -> None:
+    """按年微跌0.6% / 增速較上年放緩1.2個百分點 / 下跌: declines (grammar.yaml decline)."""
+    obs = figures(
+        "全市網上零售額按年微跌0.6%,軟件收入同比增長8.7%,增速較上年放緩1.2個百分點,"
+        "快遞價格下跌3%。",
+        script,
+    )
+    got = {o.stated_value: (o.kind, o.value) for o in obs}
+    pts = "1.2個百分點" if script == "hant" else "1.2个百分点"
+    assert got["0.6%"] == ("growth", Decimal("-0.6"))
+    assert got[pts] == ("growth", Decimal("-1.2"))
+    assert got["3%"] == ("growth", Decimal(-3))
+    assert got["8.7%"] == ("growth", Decimal("8.7"))
+
+
+@SCRIPTS
+def test_an_age_with_a_bound_before_a_noun_names_a_class_not_a_figure(script: str) -> None:
+    """60歲及以上網民達到412萬人: 60 names the class (grammar.yaml class_units and the
+    qualifiers' suffix markers); 平均年齡38歲 stays a figure (歲 is no unit yet)."""
+    from graph.pipeline.extract import metrics
+
+    body = "全省60歲及以上網民達到412萬人,18歲以下網民占比為15%,網民平均年齡38歲。"
+    obs = figures(body, script)
+    assert [o.stated_value for o in sorted(obs, key=lambda o: o.value_begin)] == [
+        to_hans(s) if script == "hans" else s for s in ("412萬人", "15%", "38")
+    ]
+    text = body if script == "hant" else to_hans(body)
+    excluded = metrics.exclusions(text, metrics.numbers.grammar())
+    assert (
+        excluded[text.index("60")]
+        == excluded[text.index("18")]
+        == ("name (a figure naming a class)")
+    )
+
+
+@SCRIPTS
+def test_this_year_s_half_opening_a_paragraph_sets_its_topic(script: str) -> None:
+    """今年上半年, opening a paragraph dates its later sentences too (like 2031年上半年); a
+    bare 今年 dates only its own sentence."""
+    obs = figures(
+        "今年上半年,全市網上辦件量達到7260萬件。熱線受理量達到562.3萬件。"
+        "\n今年全市計劃新建基站3000個。熱線辦結率為98.7%。",
+        script,
+    )
+    got = [(o.value, o.period) for o in sorted(obs, key=lambda o: o.value_begin)]
+    assert got == [
+        (Decimal(72600000), "2031"),
+        (Decimal(5623000), "2031"),
+        (Decimal(3000), "2031"),
+        (Decimal("98.7"), "2030"),  # the edition: a bare 今年 sets no topic
+    ]
+
+
+@SCRIPTS
+def test_a_number_in_a_formula_note_is_not_a_figure(script: str) -> None:
+    from graph.pipeline.extract import metrics
+
+    body = "全程網辦事項占比達到92%。\n注：全程網辦事項占比＝全程網辦事項數÷事項總數×100%。"
+    text = body if script == "hant" else to_hans(body)
+    assert [o.stated_value for o in figures(body, script)] == ["92%"]
+    excluded = metrics.exclusions(text, metrics.numbers.grammar())
+    assert excluded[text.index("100")] == "formula"
+
+
+@SCRIPTS
+def test_a_multiple_in_a_chinese_digit_is_a_growth_in_times(script: str) -> None:
+    """增長近兩倍: one Chinese digit before 倍 is a multiple (a single digit before any other
+    unit, 兩項, stays prose)."""
+    obs = figures("全市網絡安全產業規模為186億元,比上年增長近兩倍,建成兩項平台。", script)
+    assert len(obs) == 2
+    size, grown = sorted(obs, key=lambda o: o.value_begin)
+    assert (grown.kind, grown.value, grown.unit, grown.qualifier) == (
+        "growth",
+        Decimal(2),
+        "倍",
+        "nearly",
+    )
+    assert obs[grown.growth_of] is size if grown.growth_of is not None else False
