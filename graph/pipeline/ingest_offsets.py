@@ -8,11 +8,20 @@ holds for every edit and every clean character maps back to the raw text.
 
 from __future__ import annotations
 
+import sys
 from array import array
+from typing import Final
 
 from graph.model import Edit, Finding, Level
 
 STAGE = "ingest"
+
+
+#: one code point per element: ``u`` is UCS-4 (wchar_t) on Linux; 3.13 names it ``w``
+if sys.version_info >= (3, 13):
+    CHAR_TYPECODE: Final = "w"
+else:
+    CHAR_TYPECODE: Final = "u"
 
 
 class Stream:
@@ -21,31 +30,48 @@ class Stream:
     ``repaired`` characters have no raw character of their own (a repair, a synthetic
     ``\n``, an NFKC expansion): the rules never remove them or build on them.
 
-    Memory is linear with a small constant: offsets are a C ``array('l')`` (8 bytes a
-    character), flags a ``bytearray`` (1 byte), and each distinct character is one shared
-    ``str`` object (a CJK one-character string costs ~76 bytes; a text repeats a few thousand
-    of them), so the stream holds ~17 bytes a character instead of ~130.
+    Memory is linear with a small constant, because the stream is the largest thing ingest
+    holds: characters are a C array of code points (4 bytes a character), offsets a C
+    ``int`` array (4 bytes; the input cap keeps raw offsets below 2**31), flags a
+    ``bytearray`` (1 byte), so 9 bytes a character where a list of ``str`` and a list of
+    ints cost ~80. Indexing ``chars`` still gives a one-character ``str``.
     """
 
     def __init__(self) -> None:
-        self.chars: list[str] = []
-        self.src: array[int] = array("l")
+        self.chars: array[str] = array(CHAR_TYPECODE)
+        self.src: array[int] = array("i")
         self.repaired = bytearray()
-        self._shared: dict[str, str] = {}
 
     def add(self, ch: str, src: int, repaired: bool | int = False) -> None:
-        self.chars.append(self._shared.setdefault(ch, ch))
+        self.chars.append(ch)
         self.src.append(src)
         self.repaired.append(1 if repaired else 0)
 
-    def drop(self, indices: set[int]) -> None:
-        keep = [i for i in range(len(self.chars)) if i not in indices]
-        self.chars = [self.chars[i] for i in keep]
-        self.src = array("l", (self.src[i] for i in keep))
-        self.repaired = bytearray(self.repaired[i] for i in keep)
+    def drop(self, mask: bytearray) -> None:
+        """Remove the characters whose ``mask`` byte is 1 (bytes 0 or 1, one a character).
+
+        A byte mask, not a set of indices: a set costs ~60 bytes an entry, and the seed's
+        pinyin tags alone drop one character in ten. The runs between dropped characters
+        are copied as C slices, so no per-character Python object is made."""
+        n = len(self.chars)
+        if mask.find(1) < 0:
+            return
+        chars, src, repaired = array(CHAR_TYPECODE), array("i"), bytearray()
+        start = 0
+        while start < n:
+            d = mask.find(1, start)
+            end = n if d < 0 else d
+            chars.extend(self.chars[start:end])
+            src.extend(self.src[start:end])
+            repaired.extend(self.repaired[start:end])
+            if d < 0:
+                break
+            k = mask.find(0, d)
+            start = n if k < 0 else k
+        self.chars, self.src, self.repaired = chars, src, repaired
 
     def text(self) -> str:
-        return "".join(self.chars)
+        return self.chars.tounicode()
 
     def raw_span(self, b: int, e: int) -> tuple[int, int]:
         """Raw span of stream characters ``[b, e)``, ``e > b``."""
@@ -59,9 +85,20 @@ class Edits:
         self.raw = raw_text
         self.spans: list[Edit] = []
         self.chars: dict[int, Edit] = {}
+        self._shared: dict[str, str] = {}
+
+    def _edit(self, kind: str, b: int, e: int, inserted: str, reason: str) -> Edit:
+        """An ``Edit`` whose strings are shared with the equal ones before it: a damaged
+        page repeats the same few tags, commas and reasons thousands of times, and the
+        edits are kept (the cleaning log), so a copy each would be most of ingest's memory."""
+        share = self._shared.setdefault
+        removed = self.raw[b:e]
+        return Edit(
+            kind, b, e, share(removed, removed), share(inserted, inserted), share(reason, reason)
+        )
 
     def char(self, kind: str, b: int, e: int, inserted: str, reason: str) -> None:
-        self.chars[b] = Edit(kind, b, e, self.raw[b:e], inserted, reason)
+        self.chars[b] = self._edit(kind, b, e, inserted, reason)
 
     def span(
         self, kind: str, b: int, e: int, inserted: str, reason: str, replace: bool = False
@@ -85,7 +122,7 @@ class Edits:
                             inner.inserted[cut:], inner.reason)  # fmt: skip
                 if rest.removed != rest.inserted:
                     self.chars[e] = rest
-        self.spans.append(Edit(kind, b, e, self.raw[b:e], inserted, reason))
+        self.spans.append(self._edit(kind, b, e, inserted, reason))
 
     def extent(self, first: int, last: int) -> tuple[int, int]:
         """Raw span from ``first`` to ``last`` (raw offsets of two characters), widened to
