@@ -117,9 +117,82 @@ class Edit:
     reason: str = ""
 
 
+class EditLog(Sequence[Edit]):
+    """The cleaner's edits, stored as columns: offsets in C ``int`` arrays, strings as
+    indices into one table of distinct strings.
+
+    Why: a scraped page can need an edit every twenty bytes (the seed's pinyin tags and
+    injected commas), and the cleaning log keeps them all; an ``Edit`` object with its two
+    int objects costs ~150 bytes, the columns ~21. It reads as a ``Sequence[Edit]`` (each
+    read makes the ``Edit``; ``==`` compares with a list of them), so users of
+    ``CleaningReport.edits`` iterate, index and compare it as before.
+    """
+
+    __slots__ = ("_begins", "_ends", "_ids", "_kinds", "_strings", "_table")
+
+    def __init__(self, edits: Iterable[Edit] = ()) -> None:
+        self._begins, self._ends = array("i"), array("i")
+        self._kinds, self._ids = array("i"), array("i")  # kind; removed, inserted, reason
+        self._strings: dict[str, int] = {}
+        self._table: list[str] = []  # id -> string
+        for e in edits:
+            self.append(e)
+
+    def _id(self, text: str) -> int:
+        at = self._strings.setdefault(text, len(self._table))
+        if at == len(self._table):
+            self._table.append(text)
+        return at
+
+    def append(self, e: Edit) -> None:
+        self._begins.append(e.raw_begin)
+        self._ends.append(e.raw_end)
+        self._kinds.append(self._id(e.kind))
+        self._ids.extend((self._id(e.removed), self._id(e.inserted), self._id(e.reason)))
+
+    def __len__(self) -> int:
+        return len(self._begins)
+
+    @overload
+    def __getitem__(self, index: int) -> Edit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Edit]: ...
+
+    def __getitem__(self, index: int | slice) -> Edit | list[Edit]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError("edit log index out of range")
+        table = self._table
+        removed, inserted, reason = self._ids[3 * i : 3 * i + 3]
+        return Edit(
+            table[self._kinds[i]], self._begins[i], self._ends[i],
+            table[removed], table[inserted], table[reason],
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[Edit]:
+        table, ids = self._table, self._ids
+        for i, (b, e, k) in enumerate(zip(self._begins, self._ends, self._kinds, strict=True)):
+            yield Edit(table[k], b, e, table[ids[3 * i]], table[ids[3 * i + 1]],
+                       table[ids[3 * i + 2]])  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable while the cleaner appends
+
+    def __repr__(self) -> str:
+        return f"EditLog({list(self)!r})"
+
+
 @dataclass(slots=True)
 class CleaningReport:
-    edits: list[Edit] = field(default_factory=list)
+    #: a list, or the compact :class:`EditLog` ingest gives (both read as ``Sequence[Edit]``)
+    edits: Sequence[Edit] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # kind -> number of edits
     suspicious: list[Finding] = field(default_factory=list)  # characters left that look wrong
     encoding: str = "utf-8"

@@ -8,13 +8,17 @@ holds for every edit and every clean character maps back to the raw text.
 
 from __future__ import annotations
 
+import heapq
 import sys
 from array import array
+from collections.abc import Iterator
+from itertools import pairwise
 from typing import Final
 
-from graph.model import Edit, Finding, Level
+from graph.model import Edit, EditLog, Finding, Level
 
 STAGE = "ingest"
+_CHUNK = 1 << 16  # characters moved at once when the stream drops some
 
 
 #: one code point per element: ``u`` is UCS-4 (wchar_t) on Linux; 3.13 names it ``w``
@@ -51,24 +55,29 @@ class Stream:
         """Remove the characters whose ``mask`` byte is 1 (bytes 0 or 1, one a character).
 
         A byte mask, not a set of indices: a set costs ~60 bytes an entry, and the seed's
-        pinyin tags alone drop one character in ten. The runs between dropped characters
-        are copied as C slices, so no per-character Python object is made."""
+        pinyin tags alone drop one character in ten. The kept runs are moved down in place
+        (C slices of at most ``_CHUNK`` characters) and the tail cut off, so dropping never
+        holds a second copy of the stream."""
         n = len(self.chars)
         if mask.find(1) < 0:
             return
-        chars, src, repaired = array(CHAR_TYPECODE), array("i"), bytearray()
-        start = 0
-        while start < n:
-            d = mask.find(1, start)
+        write = read = 0
+        while read < n:
+            d = mask.find(1, read)
             end = n if d < 0 else d
-            chars.extend(self.chars[start:end])
-            src.extend(self.src[start:end])
-            repaired.extend(self.repaired[start:end])
+            for b in range(read, end, _CHUNK):
+                e = min(b + _CHUNK, end)
+                if write != b:
+                    w = write + e - b
+                    self.chars[write:w] = self.chars[b:e]
+                    self.src[write:w] = self.src[b:e]
+                    self.repaired[write:w] = self.repaired[b:e]
+                write += e - b
             if d < 0:
                 break
             k = mask.find(0, d)
-            start = n if k < 0 else k
-        self.chars, self.src, self.repaired = chars, src, repaired
+            read = n if k < 0 else k
+        del self.chars[write:], self.src[write:], self.repaired[write:]
 
     def text(self) -> str:
         return self.chars.tounicode()
@@ -79,26 +88,21 @@ class Stream:
 
 
 class Edits:
-    """The report's edits while cleaning; character edits are kept by raw offset."""
+    """The report's edits while cleaning; character edits are kept by raw offset.
+
+    Span edits (pinyin tags, commas, repairs: the many) go straight into a compact
+    :class:`EditLog`; character edits stay ``Edit`` objects in a dict by raw offset,
+    because a later span edit takes them over (they are rare: a page's invisible, control
+    and NFKC characters).
+    """
 
     def __init__(self, raw_text: str) -> None:
         self.raw = raw_text
-        self.spans: list[Edit] = []
+        self.spans = EditLog()
         self.chars: dict[int, Edit] = {}
-        self._shared: dict[str, str] = {}
-
-    def _edit(self, kind: str, b: int, e: int, inserted: str, reason: str) -> Edit:
-        """An ``Edit`` whose strings are shared with the equal ones before it: a damaged
-        page repeats the same few tags, commas and reasons thousands of times, and the
-        edits are kept (the cleaning log), so a copy each would be most of ingest's memory."""
-        share = self._shared.setdefault
-        removed = self.raw[b:e]
-        return Edit(
-            kind, b, e, share(removed, removed), share(inserted, inserted), share(reason, reason)
-        )
 
     def char(self, kind: str, b: int, e: int, inserted: str, reason: str) -> None:
-        self.chars[b] = self._edit(kind, b, e, inserted, reason)
+        self.chars[b] = Edit(kind, b, e, self.raw[b:e], inserted, reason)
 
     def span(
         self, kind: str, b: int, e: int, inserted: str, reason: str, replace: bool = False
@@ -106,7 +110,7 @@ class Edits:
         """An edit replacing raw ``[b, e)``; it takes over the character edits inside
         (and, with ``replace``, the span edits inside)."""
         if replace:
-            self.spans = [x for x in self.spans if not (b <= x.raw_begin and x.raw_end <= e)]
+            self.spans = EditLog(x for x in self.spans if not (b <= x.raw_begin and x.raw_end <= e))
         for pos in range(b, e):
             inner = self.chars.get(pos)
             if inner is None:
@@ -122,7 +126,7 @@ class Edits:
                             inner.inserted[cut:], inner.reason)  # fmt: skip
                 if rest.removed != rest.inserted:
                     self.chars[e] = rest
-        self.spans.append(self._edit(kind, b, e, inserted, reason))
+        self.spans.append(Edit(kind, b, e, self.raw[b:e], inserted, reason))
 
     def extent(self, first: int, last: int) -> tuple[int, int]:
         """Raw span from ``first`` to ``last`` (raw offsets of two characters), widened to
@@ -135,10 +139,35 @@ class Edits:
                 e = max(e, x.raw_end)
         return b, e
 
-    def all(self) -> list[Edit]:
-        return sorted(
-            [*self.spans, *self.chars.values()], key=lambda e: (e.raw_begin, e.raw_end, e.kind)
-        )
+    def all(self) -> EditLog:
+        """Every edit, ordered by ``(raw_begin, raw_end, kind)``, as a stable sort of the
+        span edits then the character edits would order them.
+
+        Each rule pass appends its span edits in raw order, so the log is a few ascending
+        runs; merging them (``heapq.merge`` keeps the earlier run first on ties, as a
+        stable sort does) needs no per-edit sort keys held at once, which on a page with an
+        edit every twenty bytes would cost more than the edits themselves."""
+        cuts = array("i", [0])
+        last: tuple[int, int, str] | None = None
+        for i, edit in enumerate(self.spans):
+            key = _order(edit)
+            if last is not None and key < last:
+                cuts.append(i)
+            last = key
+        cuts.append(len(self.spans))
+        runs = [_slice(self.spans, b, e) for b, e in pairwise(cuts)]
+        runs.append(iter(sorted(self.chars.values(), key=_order)))
+        return EditLog(heapq.merge(*runs, key=_order))
+
+
+def _order(e: Edit) -> tuple[int, int, str]:
+    return e.raw_begin, e.raw_end, e.kind
+
+
+def _slice(log: EditLog, b: int, e: int) -> Iterator[Edit]:
+    """Edits ``[b, e)`` of ``log``, made one at a time."""
+    for i in range(b, e):
+        yield log[i]
 
 
 def stream_finding(stream: Stream, b: int, e: int, code: str, message: str) -> Finding:

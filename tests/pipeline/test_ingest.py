@@ -18,7 +18,7 @@ from graph.curation.corrections import (
     Correction,
     load_corrections,
 )
-from graph.model import CleanText, Edit, InputError, OffsetMap, SourceDocument
+from graph.model import CleanText, Edit, EditLog, InputError, OffsetMap, SourceDocument
 from graph.pipeline import ingest
 from graph.pipeline.ingest import decode
 from graph.pipeline.ingest_rules import clean
@@ -730,3 +730,28 @@ def test_stream_drop_removes_exactly_the_masked_characters() -> None:
     assert s.text() == "慶市報" and list(s.src) == [11, 12, 15] and s.repaired == bytearray(3)
     s.drop(bytearray(3))
     assert s.text() == "慶市報"
+
+
+def test_edit_log_reads_as_the_edits_it_was_given() -> None:
+    """The columnar log is the list of ``Edit``s under every read (index, slice, iteration,
+    ==), in both scripts; strings are stored once however often edits repeat them."""
+    edits = [
+        Edit("pinyin-tag", 2, 9, "(lián)", "", "reading of 聯"),
+        Edit("pinyin-tag", 12, 19, "(lián)", "", "reading of 联"),
+        Edit("injected-punctuation", 30, 31, ",", "", "run ',。' -> '。'"),
+    ]
+    log = EditLog(edits)
+    assert log == edits and list(log) == edits and log[-1] == edits[-1] and log[1:] == edits[1:]
+    assert len(log) == 3 and log != edits[:2]
+    with pytest.raises(IndexError):
+        log[3]
+
+
+def test_cleaned_edits_are_ordered_across_rule_passes() -> None:
+    """Each pass appends its edits in raw order; the merged log is ordered by raw span
+    (pinyin tags and commas interleave), as a sort of all of them would be."""
+    for raw in ("重慶(chóng),、市(shì)。,發布", "重庆(chóng),、市(shì)。,发布"):
+        _, _, report = clean(raw, [])
+        kinds = [e.kind for e in report.edits]
+        assert set(kinds) == {"pinyin-tag", "injected-punctuation"}
+        assert list(report.edits) == sorted(report.edits, key=lambda e: (e.raw_begin, e.raw_end))
