@@ -27,7 +27,7 @@ from graph.serve.page_model import (
     iri_term,
 )
 from graph.serve.series import series_chart
-from graph.sparql.engines import Result, Term
+from graph.sparql.results import Result, Term
 
 CQO = PREFIXES["cqo"]
 RDF = PREFIXES["rdf"]

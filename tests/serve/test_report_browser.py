@@ -13,7 +13,7 @@ from query_support import ThreadServer
 
 from graph.pipeline.run import BuildResult
 from graph.serve.app import ServerConfig, create_app
-from graph.sparql.engines import WorkerPool
+from graph.sparql.workers import WorkerPool
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 SHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "report.png"
