@@ -5,8 +5,11 @@ A file read by two stages has one loader module here, used by both, so the two c
 disagree on what a row says or which rows are valid: ``units`` (units.yaml), ``qualifiers``
 (qualifiers.yaml), ``indicators`` (indicators.yaml), ``registry`` (entities.yaml and
 titles.yaml). ``vocabularies`` is the assembler's lookups on top of them (and themes.yaml).
+``checks`` (checks.yaml) and ``relations`` (relations.yaml) are the word lists of one stage
+each, loaded here all the same so every curated file has its loader next to it.
 ``schema`` holds the checks every loader shares: a file that cannot be read, is not YAML or has
-a key of the wrong shape is one ``InputError`` line starting with the file's name.
+a key of the wrong shape is one ``InputError`` line starting with the file's name
+(``schema.word_list`` is the one shape of a folded word list).
 ``CURATION_DIR`` is the one path constant for all of them.
 """
 

@@ -145,7 +145,7 @@ def test_worker_guard_denies_files_and_sockets(build_dir: Path, tmp_path: Path) 
         script.write_text(
             "import socket, sys\n"
             "from pathlib import Path\n"
-            "from graph.sparql.engines import install_guard\n"
+            "from graph.sparql.workers import install_guard\n"
             f"install_guard(Path({str(build_dir)!r}))\n"
             f"open({str(build_dir / 'cqkg.nt')!r}).close()\n"
             "for action in ('open', 'write', 'connect'):\n"
