@@ -1,5 +1,6 @@
-"""What every relation rule of ``extract.relations`` reads: the folded words of
-``relations.yaml`` (``Words``, strict loader) and one text's mentions split into top-level and
+"""What every relation rule of ``extract.relations`` reads: the words of ``relations.yaml``
+folded as these rules fold the text (:func:`load_words`; the typed, strict loader is
+:mod:`graph.curation.relations`) and one text's mentions split into top-level and
 nested ones (``Ctx``), so the rule modules share one view of the text instead of each rebuilding it.
 """
 
@@ -20,9 +21,7 @@ __all__ = [
     "CONCURRENT",
     "OPEN_QUOTES",
     "PARENTHETICAL",
-    "RELATIONS_FILE",
     "Ctx",
-    "Words",
     "load_words",
     "rel",
     "split_nested",
