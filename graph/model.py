@@ -11,10 +11,14 @@ All spans are half-open ``[begin, end)``.
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from typing import overload
 
 
 class Level(StrEnum):
@@ -113,12 +117,156 @@ class Edit:
     reason: str = ""
 
 
+class EditLog(Sequence[Edit]):
+    """The cleaner's edits, stored as columns: offsets in C ``int`` arrays, strings as
+    indices into one table of distinct strings.
+
+    Why: a scraped page can need an edit every twenty bytes (the seed's pinyin tags and
+    injected commas), and the cleaning log keeps them all; an ``Edit`` object with its two
+    int objects costs ~150 bytes, the columns ~21. It reads as a ``Sequence[Edit]`` (each
+    read makes the ``Edit``; ``==`` compares with a list of them), so users of
+    ``CleaningReport.edits`` iterate, index and compare it as before.
+    """
+
+    __slots__ = ("_begins", "_ends", "_ids", "_kinds", "_strings", "_table")
+
+    def __init__(self, edits: Iterable[Edit] = ()) -> None:
+        self._begins, self._ends = array("i"), array("i")
+        self._kinds, self._ids = array("i"), array("i")  # kind; removed, inserted, reason
+        self._strings: dict[str, int] = {}
+        self._table: list[str] = []  # id -> string
+        for e in edits:
+            self.append(e)
+
+    def _id(self, text: str) -> int:
+        at = self._strings.setdefault(text, len(self._table))
+        if at == len(self._table):
+            self._table.append(text)
+        return at
+
+    def append(self, e: Edit) -> None:
+        self._begins.append(e.raw_begin)
+        self._ends.append(e.raw_end)
+        self._kinds.append(self._id(e.kind))
+        self._ids.extend((self._id(e.removed), self._id(e.inserted), self._id(e.reason)))
+
+    def __len__(self) -> int:
+        return len(self._begins)
+
+    @overload
+    def __getitem__(self, index: int) -> Edit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Edit]: ...
+
+    def __getitem__(self, index: int | slice) -> Edit | list[Edit]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError("edit log index out of range")
+        table = self._table
+        removed, inserted, reason = self._ids[3 * i : 3 * i + 3]
+        return Edit(
+            table[self._kinds[i]], self._begins[i], self._ends[i],
+            table[removed], table[inserted], table[reason],
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[Edit]:
+        table, ids = self._table, self._ids
+        for i, (b, e, k) in enumerate(zip(self._begins, self._ends, self._kinds, strict=True)):
+            yield Edit(table[k], b, e, table[ids[3 * i]], table[ids[3 * i + 1]],
+                       table[ids[3 * i + 2]])  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable while the cleaner appends
+
+    def __repr__(self) -> str:
+        return f"EditLog({list(self)!r})"
+
+
 @dataclass(slots=True)
 class CleaningReport:
-    edits: list[Edit] = field(default_factory=list)
+    #: a list, or the compact :class:`EditLog` ingest gives (both read as ``Sequence[Edit]``)
+    edits: Sequence[Edit] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # kind -> number of edits
     suspicious: list[Finding] = field(default_factory=list)  # characters left that look wrong
     encoding: str = "utf-8"
+
+
+class OffsetMap(Sequence[int]):
+    """Clean offset -> raw offset, stored as runs: ``raw = raw_start + (i - clean_start)``.
+
+    Why runs: a cleaner deletes and replaces runs of characters, so between two edits the
+    map goes up by one a character. A tuple of ints cost ~36 bytes a character (a pointer
+    and an int object each), the largest thing ingest kept; the runs cost 8 bytes per *run*
+    (two C ``int`` arrays), so the map of an article is a few hundred bytes and the worst
+    case (every character its own run, e.g. a text of NFKC expansions) 8 bytes a character.
+    It is a read-only ``Sequence[int]`` (index, negative index, slice, iteration, ``==``),
+    so every user of ``CleanText.offset_map`` reads it as before. Offsets must fit a C
+    ``int`` (< 2**31): the input cap (``graph.pipeline.sources``) is far below.
+    """
+
+    __slots__ = ("_len", "_raws", "_starts")
+
+    def __init__(self, offsets: Iterable[int] = ()) -> None:
+        starts, raws = array("i"), array("i")
+        n = 0
+        expect = None
+        for raw in offsets:
+            if raw != expect:
+                starts.append(n)
+                raws.append(raw)
+            expect = raw + 1
+            n += 1
+        self._starts, self._raws, self._len = starts, raws, n
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._len)))
+        i = index + self._len if index < 0 else index
+        if not 0 <= i < self._len:
+            raise IndexError("offset map index out of range")
+        k = bisect_right(self._starts, i) - 1
+        return self._raws[k] + (i - self._starts[k])
+
+    def __iter__(self) -> Iterator[int]:
+        ends = [*self._starts[1:], self._len] if self._len else []
+        for start, raw, end in zip(self._starts, self._raws, ends, strict=True):
+            yield from range(raw, raw + end - start)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OffsetMap):
+            return (self._len, self._starts, self._raws) == (
+                other._len, other._starts, other._raws
+            )  # fmt: skip
+        if isinstance(other, Sequence):
+            return len(other) == self._len and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._len, self._starts.tobytes(), self._raws.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"OffsetMap({self._len} offsets in {len(self._starts)} runs)"
+
+    @property
+    def runs(self) -> int:
+        """How many runs the map holds (what its memory grows with)."""
+        return len(self._starts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +275,15 @@ class CleanText:
 
     ``offset_map[i]`` is the raw offset of clean character ``i``; it has
     ``len(text) + 1`` entries, the last being ``len(raw_text)``, so a clean span
-    ``[b, e)`` maps to the raw span ``[offset_map[b], offset_map[e - 1] + 1)``.
+    ``[b, e)`` maps to the raw span ``[offset_map[b], offset_map[e - 1] + 1)``. Ingest
+    gives an :class:`OffsetMap`; any ``Sequence[int]`` works (tests pass a ``range``
+    tuple for a text that needed no cleaning).
     """
 
     source_id: str
     raw_text: str
     text: str
-    offset_map: tuple[int, ...]
+    offset_map: Sequence[int]
     report: CleaningReport
 
     def raw_span(self, begin: int, end: int) -> tuple[int, int]:

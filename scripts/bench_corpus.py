@@ -164,7 +164,8 @@ def timed_build(sources: Path, out: Path, cache: Path | None) -> dict[str, float
 
 
 def query_p50(build: Path, reps: int) -> dict[str, float]:
-    from graph.sparql.engines import list_queries, open_engine, run_query
+    from graph.sparql.catalogue import list_queries
+    from graph.sparql.engines import open_engine, run_query
 
     engine = open_engine("oxigraph", build)
     out = {}

@@ -113,7 +113,8 @@ def pct(values: list[float], p: float) -> float:
 def latency(
     engine_name: str, build: Path, reps: int
 ) -> tuple[dict[str, tuple[float, float]], float]:
-    from graph.sparql.engines import list_queries, open_engine, run_query
+    from graph.sparql.catalogue import list_queries
+    from graph.sparql.engines import open_engine, run_query
 
     t0 = time.perf_counter()
     engine = open_engine(engine_name, build)
@@ -148,7 +149,8 @@ def throughput(build: Path, seconds: float, clients: int = 4) -> tuple[float, fl
     from query_support import ThreadServer
 
     from graph.serve.app import ServerConfig, create_app
-    from graph.sparql.engines import WorkerPool, list_queries
+    from graph.sparql.catalogue import list_queries
+    from graph.sparql.workers import WorkerPool
 
     pool = WorkerPool(build, size=2)
     server = ThreadServer(create_app(ServerConfig(build_dir=build), pool))

@@ -134,7 +134,7 @@ def _serve(build: Path, port: int) -> tuple[Any, threading.Thread, Any]:
     import uvicorn
 
     from graph.serve.app import ServerConfig, create_app, uvicorn_config
-    from graph.sparql.engines import WorkerPool
+    from graph.sparql.workers import WorkerPool
 
     pool = WorkerPool(build, size=1)
     app = create_app(ServerConfig(build_dir=build, port=port), pool)

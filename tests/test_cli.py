@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from graph.cli import EXIT_CODES, _handled, app, exit_code
 from graph.model import BuildError, InputError
-from graph.sparql.engines import ParameterError
+from graph.sparql.catalogue import ParameterError
 from graph.sparql.errors import QueryError, TooManyRows
 from graph.sparql.push import PushError
 

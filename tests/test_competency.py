@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 from query_support import CLEANED, make_build_dir
 
-from graph.sparql.engines import Result, list_queries, load_query, open_engine, run_query
+from graph.sparql.catalogue import list_queries, load_query
+from graph.sparql.engines import open_engine, run_query
+from graph.sparql.results import Result
 
 
 @pytest.fixture(scope="module")

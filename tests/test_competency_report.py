@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from graph.pipeline.run import BuildResult
-from graph.sparql.engines import list_queries, load_query, open_engine, run_query
+from graph.sparql.catalogue import list_queries, load_query
+from graph.sparql.engines import open_engine, run_query
 
 CQR = "https://w3id.org/cqkg/id/"
 CQO = "https://w3id.org/cqkg/ontology#"

@@ -24,7 +24,8 @@ from typer.testing import CliRunner
 from graph.cli import app
 from graph.curation.styles import load_styles
 from graph.model import InputError
-from graph.sparql.engines import QueryError, open_engine, precheck, run_query
+from graph.sparql.engines import open_engine, precheck, run_query
+from graph.sparql.errors import QueryError
 from graph.view import render as view
 
 runner = CliRunner()
@@ -209,7 +210,7 @@ def test_the_endpoint_refuses_every_variant_in_every_channel(
     from query_support import ThreadServer
 
     from graph.serve.app import ServerConfig, create_app
-    from graph.sparql.engines import WorkerPool
+    from graph.sparql.workers import WorkerPool
 
     c, url = canary_url
     before = c.connections

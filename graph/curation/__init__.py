@@ -6,10 +6,12 @@ disagree on what a row says or which rows are valid: ``units`` (units.yaml), ``q
 (qualifiers.yaml), ``indicators`` (indicators.yaml), ``labels`` (labels.yaml, the
 indicator-label trimming rules), ``registry`` (entities.yaml and titles.yaml); the stage
 loaders live here too: ``grammar`` (grammar.yaml and the script fold every loader folds its
-words with), ``periods`` (periods.yaml), ``layout`` (layout.yaml).
+words with), ``periods`` (periods.yaml), ``layout`` (layout.yaml), ``checks`` (checks.yaml)
+and ``relations`` (relations.yaml), so every curated file has its loader next to it.
 ``vocabularies`` is the assembler's lookups on top of them (and themes.yaml). ``schema``
 holds the checks every loader shares: a file that cannot be read, is not YAML or has a key of
-the wrong shape is one ``InputError`` line starting with the file's name.
+the wrong shape is one ``InputError`` line starting with the file's name
+(``schema.word_list`` is the one shape of a folded word list).
 ``CURATION_DIR`` is the one path constant for all of them.
 """
 

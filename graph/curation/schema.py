@@ -16,7 +16,15 @@ import yaml
 
 from graph.model import InputError
 
-__all__ = ["longest_first", "mapping", "positive_int", "read_yaml", "str_list"]
+__all__ = [
+    "folded_words",
+    "longest_first",
+    "mapping",
+    "positive_int",
+    "read_yaml",
+    "str_list",
+    "word_list",
+]
 
 
 def read_yaml(path: Path) -> Any:
@@ -60,6 +68,26 @@ def folded_words(path: Path, where: str, raw: list[Any], fold: Callable[[str], s
             raise InputError(f"{path.name}: {where} lists {w!r} twice (folded: {f!r})")
         out.append(f)
     return out
+
+
+def word_list(
+    path: Path, data: Any, key: str, fold: Callable[[str], str], where: str = ""
+) -> tuple[str, ...]:
+    """``data[key]``, a curated word list, folded with ``fold`` and longest first: the one
+    shape every extractor's list has (``checks.yaml``, ``relations.yaml``; grammar, labels
+    and periods can adopt it).
+
+    ``data`` may be anything (a missing section reads as a missing list); ``where`` names
+    the list in messages (``share_from_counts.share``; default ``key``). Refused, as one
+    ``InputError`` line starting with the file's name: a missing or empty list, a non-word
+    entry, two words that fold to one (see :func:`folded_words`). ``fold`` is the matching
+    stage's fold, passed in so this package never imports the pipeline.
+    """
+    where = where or key
+    raw = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(raw, list) or not raw:
+        raise InputError(f"{path.name}: {where} must be a non-empty list of words")
+    return longest_first(folded_words(path, where, raw, fold))
 
 
 def positive_int(path: Path, data: dict[str, Any], key: str) -> int:

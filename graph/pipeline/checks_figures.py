@@ -23,7 +23,6 @@ from graph.pipeline.assemble_observations import (
     LOWER_BOUND,
     UPPER_BOUND,
 )
-from graph.pipeline.extract.grammar import CURATION
 from graph.vocab import CQO
 
 STAGE = "checks"
@@ -33,7 +32,6 @@ SHARE_RULE = "share-from-counts"
 """``cqo:rule`` of a share check: a stated % against the part and total counts next to it."""
 PARTS_RULE = "parts-vs-total"
 """``cqo:rule`` of a parts check: a stated total against the sum of the parts listed after it."""
-CHECK_WORDS_FILE = CURATION / "checks.yaml"
 
 PERCENT = UNIT.PERCENT
 PERCENTAGE_POINT = CQR["unit/percentage-point"]

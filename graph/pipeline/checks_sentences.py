@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from graph.curation.schema import folded_words, longest_first
-from graph.model import Finding, InputError, Level
+from graph.curation import checks as checks_words
+from graph.curation.checks import CHECKS_FILE, CheckWords
+from graph.model import Finding, Level
 from graph.namespaces import CQR, NIF, PROV
 from graph.pipeline.checks_figures import (
-    CHECK_WORDS_FILE,
     PARTS_RULE,
     PERCENT,
     PERCENTAGE_POINT,
@@ -41,49 +39,14 @@ from graph.pipeline.extract.grammar import fold_aligned, fold_word
 from graph.vocab import CQO
 
 
-@dataclass(frozen=True, slots=True)
-class CheckWords:
-    """The folded trigger words of ``checks.yaml`` (see the file for what each list means)."""
-
-    share: tuple[str, ...]
-    total_after: tuple[str, ...]
-    fill: tuple[str, ...]
-    of: tuple[str, ...]
-    of_end: tuple[str, ...]
-    parts: tuple[str, ...]
-    exhaustive: tuple[str, ...]
-    breaks: tuple[str, ...]
-
-
-def _word_list(data: Any, section: str, key: str, path: Path) -> tuple[str, ...]:
-    block = data.get(section) if isinstance(data, dict) else None
-    raw = block.get(key) if isinstance(block, dict) else None
-    if not isinstance(raw, list) or not raw:
-        raise InputError(f"{path.name}: {section}.{key} must be a non-empty list of words")
-    return longest_first(folded_words(path, f"{section}.{key}", raw, fold_word))
-
-
-def load_check_words(path: Path = CHECK_WORDS_FILE) -> CheckWords:
-    """Read and check ``checks.yaml``; any defect is one ``InputError`` naming the file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}: cannot read ({exc})".replace("\n", " ")) from exc
-    share, parts = "share_from_counts", "parts_vs_total"
-    return CheckWords(
-        share=_word_list(data, share, "share", path),
-        total_after=_word_list(data, share, "total_after", path),
-        fill=_word_list(data, share, "fill", path),
-        of=_word_list(data, share, "of", path),
-        of_end=_word_list(data, share, "of_end", path),
-        parts=_word_list(data, parts, "parts", path),
-        exhaustive=_word_list(data, parts, "exhaustive", path),
-        breaks=_word_list(data, parts, "breaks", path),
-    )
+def load_check_words(path: Path = CHECKS_FILE) -> CheckWords:
+    """``checks.yaml`` (:mod:`graph.curation.checks`) folded as the sentence text is; any
+    defect is one ``InputError`` naming the file."""
+    return checks_words.load_check_words(fold_word, path)
 
 
 @lru_cache(maxsize=2)
-def check_words(path: Path = CHECK_WORDS_FILE) -> CheckWords:
+def check_words(path: Path = CHECKS_FILE) -> CheckWords:
     return load_check_words(path)
 
 

@@ -8,11 +8,24 @@ holds for every edit and every clean character maps back to the raw text.
 
 from __future__ import annotations
 
+import heapq
+import sys
 from array import array
+from collections.abc import Iterator
+from itertools import pairwise
+from typing import Final
 
-from graph.model import Edit, Finding, Level
+from graph.model import Edit, EditLog, Finding, Level
 
 STAGE = "ingest"
+_CHUNK = 1 << 16  # characters moved at once when the stream drops some
+
+
+#: one code point per element: ``u`` is UCS-4 (wchar_t) on Linux; 3.13 names it ``w``
+if sys.version_info >= (3, 13):
+    CHAR_TYPECODE: Final = "w"
+else:
+    CHAR_TYPECODE: Final = "u"
 
 
 class Stream:
@@ -21,31 +34,53 @@ class Stream:
     ``repaired`` characters have no raw character of their own (a repair, a synthetic
     ``\n``, an NFKC expansion): the rules never remove them or build on them.
 
-    Memory is linear with a small constant: offsets are a C ``array('l')`` (8 bytes a
-    character), flags a ``bytearray`` (1 byte), and each distinct character is one shared
-    ``str`` object (a CJK one-character string costs ~76 bytes; a text repeats a few thousand
-    of them), so the stream holds ~17 bytes a character instead of ~130.
+    Memory is linear with a small constant, because the stream is the largest thing ingest
+    holds: characters are a C array of code points (4 bytes a character), offsets a C
+    ``int`` array (4 bytes; the input cap keeps raw offsets below 2**31), flags a
+    ``bytearray`` (1 byte), so 9 bytes a character where a list of ``str`` and a list of
+    ints cost ~80. Indexing ``chars`` still gives a one-character ``str``.
     """
 
     def __init__(self) -> None:
-        self.chars: list[str] = []
-        self.src: array[int] = array("l")
+        self.chars: array[str] = array(CHAR_TYPECODE)
+        self.src: array[int] = array("i")
         self.repaired = bytearray()
-        self._shared: dict[str, str] = {}
 
     def add(self, ch: str, src: int, repaired: bool | int = False) -> None:
-        self.chars.append(self._shared.setdefault(ch, ch))
+        self.chars.append(ch)
         self.src.append(src)
         self.repaired.append(1 if repaired else 0)
 
-    def drop(self, indices: set[int]) -> None:
-        keep = [i for i in range(len(self.chars)) if i not in indices]
-        self.chars = [self.chars[i] for i in keep]
-        self.src = array("l", (self.src[i] for i in keep))
-        self.repaired = bytearray(self.repaired[i] for i in keep)
+    def drop(self, mask: bytearray) -> None:
+        """Remove the characters whose ``mask`` byte is 1 (bytes 0 or 1, one a character).
+
+        A byte mask, not a set of indices: a set costs ~60 bytes an entry, and the seed's
+        pinyin tags alone drop one character in ten. The kept runs are moved down in place
+        (C slices of at most ``_CHUNK`` characters) and the tail cut off, so dropping never
+        holds a second copy of the stream."""
+        n = len(self.chars)
+        if mask.find(1) < 0:
+            return
+        write = read = 0
+        while read < n:
+            d = mask.find(1, read)
+            end = n if d < 0 else d
+            for b in range(read, end, _CHUNK):
+                e = min(b + _CHUNK, end)
+                if write != b:
+                    w = write + e - b
+                    self.chars[write:w] = self.chars[b:e]
+                    self.src[write:w] = self.src[b:e]
+                    self.repaired[write:w] = self.repaired[b:e]
+                write += e - b
+            if d < 0:
+                break
+            k = mask.find(0, d)
+            read = n if k < 0 else k
+        del self.chars[write:], self.src[write:], self.repaired[write:]
 
     def text(self) -> str:
-        return "".join(self.chars)
+        return self.chars.tounicode()
 
     def raw_span(self, b: int, e: int) -> tuple[int, int]:
         """Raw span of stream characters ``[b, e)``, ``e > b``."""
@@ -53,11 +88,17 @@ class Stream:
 
 
 class Edits:
-    """The report's edits while cleaning; character edits are kept by raw offset."""
+    """The report's edits while cleaning; character edits are kept by raw offset.
+
+    Span edits (pinyin tags, commas, repairs: the many) go straight into a compact
+    :class:`EditLog`; character edits stay ``Edit`` objects in a dict by raw offset,
+    because a later span edit takes them over (they are rare: a page's invisible, control
+    and NFKC characters).
+    """
 
     def __init__(self, raw_text: str) -> None:
         self.raw = raw_text
-        self.spans: list[Edit] = []
+        self.spans = EditLog()
         self.chars: dict[int, Edit] = {}
 
     def char(self, kind: str, b: int, e: int, inserted: str, reason: str) -> None:
@@ -69,7 +110,7 @@ class Edits:
         """An edit replacing raw ``[b, e)``; it takes over the character edits inside
         (and, with ``replace``, the span edits inside)."""
         if replace:
-            self.spans = [x for x in self.spans if not (b <= x.raw_begin and x.raw_end <= e)]
+            self.spans = EditLog(x for x in self.spans if not (b <= x.raw_begin and x.raw_end <= e))
         for pos in range(b, e):
             inner = self.chars.get(pos)
             if inner is None:
@@ -98,10 +139,35 @@ class Edits:
                 e = max(e, x.raw_end)
         return b, e
 
-    def all(self) -> list[Edit]:
-        return sorted(
-            [*self.spans, *self.chars.values()], key=lambda e: (e.raw_begin, e.raw_end, e.kind)
-        )
+    def all(self) -> EditLog:
+        """Every edit, ordered by ``(raw_begin, raw_end, kind)``, as a stable sort of the
+        span edits then the character edits would order them.
+
+        Each rule pass appends its span edits in raw order, so the log is a few ascending
+        runs; merging them (``heapq.merge`` keeps the earlier run first on ties, as a
+        stable sort does) needs no per-edit sort keys held at once, which on a page with an
+        edit every twenty bytes would cost more than the edits themselves."""
+        cuts = array("i", [0])
+        last: tuple[int, int, str] | None = None
+        for i, edit in enumerate(self.spans):
+            key = _order(edit)
+            if last is not None and key < last:
+                cuts.append(i)
+            last = key
+        cuts.append(len(self.spans))
+        runs = [_slice(self.spans, b, e) for b, e in pairwise(cuts)]
+        runs.append(iter(sorted(self.chars.values(), key=_order)))
+        return EditLog(heapq.merge(*runs, key=_order))
+
+
+def _order(e: Edit) -> tuple[int, int, str]:
+    return e.raw_begin, e.raw_end, e.kind
+
+
+def _slice(log: EditLog, b: int, e: int) -> Iterator[Edit]:
+    """Edits ``[b, e)`` of ``log``, made one at a time."""
+    for i in range(b, e):
+        yield log[i]
 
 
 def stream_finding(stream: Stream, b: int, e: int, code: str, message: str) -> Finding:

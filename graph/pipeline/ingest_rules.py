@@ -11,12 +11,13 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
 
 from graph.curation.corrections import Correction
-from graph.model import CleaningReport, InputError
+from graph.model import CleaningReport, InputError, OffsetMap
 from graph.pipeline.ingest_findings import PUNCT_RANK, suspicious_leftovers, unbalanced_brackets
 from graph.pipeline.ingest_offsets import Edits, Stream, stream_finding
 from graph.pipeline.mojibake import (
@@ -46,7 +47,7 @@ CHAR_KINDS = frozenset({"invisible", "control", "nfkc"})
 
 def clean(
     raw_text: str, corrections: list[Correction], required: bool = True
-) -> tuple[str, tuple[int, ...], CleaningReport]:
+) -> tuple[str, OffsetMap, CleaningReport]:
     """Pure cleaner: ``(clean text, offset map, report)``; see the module docstring.
 
     ``required``: every correction must apply (a test of one snippet); the build passes
@@ -62,7 +63,8 @@ def clean(
     _strip_pinyin_tags(stream, edits, report)
     _collapse_punctuation(stream, edits)
     text = stream.text()
-    offsets = (*stream.src, len(raw_text))
+    offsets = OffsetMap(chain(stream.src, (len(raw_text),)))
+    del stream  # the map replaces it; the findings below only read text and map
     report.edits = edits.all()
     report.counts = dict(sorted(Counter(e.kind for e in report.edits).items()))
     leftovers = [
@@ -383,7 +385,8 @@ def _strip_pinyin_tags(stream: Stream, edits: Edits, report: CleaningReport) -> 
     """
     while True:
         text = stream.text()
-        drop: set[int] = set()
+        drop = bytearray(len(text))
+        dropped = False
         for m in _TAG.finditer(text):
             b, e = m.span()
             if b == 0 or not is_han(text[b - 1]) or any(stream.repaired[b:e]):
@@ -412,8 +415,9 @@ def _strip_pinyin_tags(stream: Stream, edits: Edits, report: CleaningReport) -> 
                         stream, b, e, "pinyin-tag-suspicious", f"removed {m.group()}: {reason}"
                     )
                 )
-            drop.update(range(b, e))
-        if not drop:
+            drop[b:e] = b"\x01" * (e - b)
+            dropped = True
+        if not dropped:
             return
         stream.drop(drop)
 
@@ -425,7 +429,7 @@ def _collapse_punctuation(stream: Stream, edits: Edits) -> None:
     commas (``。、``) is left alone and reported as doubled punctuation.
     """
     text = stream.text()
-    drop: set[int] = set()
+    drop = bytearray(len(text))
     for m in re.finditer("[" + re.escape("".join(PUNCT_RANK)) + "]{2,}", text):
         run = m.group()
         if not COMMAS & set(run):
@@ -437,5 +441,5 @@ def _collapse_punctuation(stream: Stream, edits: Edits) -> None:
                 src = stream.src[b + k]
                 reason = f"run {run!r} -> {run[keep]!r}"
                 edits.span("injected-punctuation", src, src + 1, "", reason)
-                drop.add(b + k)
+                drop[b + k] = 1
     stream.drop(drop)

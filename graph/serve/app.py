@@ -1,7 +1,7 @@
 """``cqkg serve``: a read-only SPARQL 1.1 endpoint, entity pages and a query page.
 
 Starlette for routing, uvicorn for HTTP (no hand-rolled parsing). The process that speaks HTTP
-never runs a query: every query goes to a :class:`graph.sparql.engines.WorkerPool` process that
+never runs a query: every query goes to a :class:`graph.sparql.workers.WorkerPool` process that
 can be killed on timeout. This module only assembles the app: the routes are the views in
 :mod:`graph.serve.views`, the defences of ``docs/security.md`` B and C (loopback bind, Host
 allow-list, no CORS unless asked, body and query size caps, head deadline, bounded concurrency
@@ -36,7 +36,7 @@ from graph.serve.middleware import (
 from graph.serve.pages import STATIC, Pages, yasgui_app
 from graph.serve.protocol import negotiate
 from graph.sparql import compare
-from graph.sparql.engines import WorkerPool
+from graph.sparql.workers import WorkerPool
 
 
 def create_app(config: ServerConfig, pool: WorkerPool | None = None) -> Starlette:

@@ -25,7 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from graph.serve.config import ServerConfig
-from graph.sparql.engines import Result, WorkerPool
+from graph.sparql.results import Result
+from graph.sparql.workers import WorkerPool
 
 MAX_BODY = 64 * 1024
 MAX_URL = 64 * 1024

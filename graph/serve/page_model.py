@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from graph.namespaces import PREFIXES
-from graph.sparql.engines import Term
+from graph.sparql.results import Term
 from graph.text import Highlight, highlight, to_hant
 
 CQR = PREFIXES["cqr"]

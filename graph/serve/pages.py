@@ -22,7 +22,7 @@ from starlette.routing import Route, Router
 from graph.namespaces import PREFIXES
 from graph.serve.middleware import CSP
 from graph.serve.page_model import MAX_ROWS, Page
-from graph.sparql.engines import list_queries
+from graph.sparql.catalogue import list_queries
 
 PACKAGE = Path(__file__).parent
 TEMPLATES = PACKAGE / "templates"

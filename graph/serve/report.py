@@ -26,7 +26,8 @@ from starlette.responses import HTMLResponse
 from graph.namespaces import CQO_IRI
 from graph.serve.page_model import format_decimal, page_href
 from graph.serve.pages import TEMPLATES, page_csp
-from graph.sparql.engines import Result, Term, open_engine, run_query
+from graph.sparql.engines import open_engine, run_query
+from graph.sparql.results import Result, Term
 from graph.text import Highlight, highlight, to_hans
 from graph.vocab import ontology_dir
 

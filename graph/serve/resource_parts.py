@@ -23,7 +23,7 @@ from graph.serve.page_model import (
     iri_term,
 )
 from graph.serve.resource_queries import CQO, PREFIXES, Q_LABELS, Q_SPANS
-from graph.sparql.engines import Result, Term
+from graph.sparql.results import Result, Term
 
 ORG = PREFIXES["org"]
 

@@ -38,13 +38,10 @@ from graph.serve.protocol import (
     service_description_ttl,
 )
 from graph.sparql import formats
-from graph.sparql.engines import (
-    MAX_QUERY_BYTES,
-    QueryCancelled,
-    QueryError,
-    Result,
-    WorkerPool,
-)
+from graph.sparql.errors import QueryError
+from graph.sparql.results import Result
+from graph.sparql.safety import MAX_QUERY_BYTES
+from graph.sparql.workers import QueryCancelled, WorkerPool
 
 _VOID_QUERY = (
     "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) "

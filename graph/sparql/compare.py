@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from graph.model import InputError
 
 if TYPE_CHECKING:  # graph.sparql.engines loads the engines: imported only when a ledger is made
-    from graph.sparql.engines import Result
+    from graph.sparql.results import Result
 
 Runner = Callable[[str], Awaitable["Result"]]
 FORMATS = ("md", "csv")

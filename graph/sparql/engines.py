@@ -13,9 +13,9 @@ Why this shape:
 * **One neutral result type.** Both engines (pyoxigraph, the default; rdflib, the cross-check)
   return a :class:`~graph.sparql.results.Result`, written out by :mod:`graph.sparql.formats`.
 
-The catalogue, result, format and worker names are re-exported so that callers keep one import
-(``from graph.sparql.engines import WorkerPool, load_query``) while the code lives in modules named
-for what they do.
+Nothing is re-exported: the catalogue, result, format and worker names are imported from the
+modules that define them (``graph.sparql.catalogue``, ``results``, ``formats``, ``workers``), so
+an import says where the code lives.
 """
 
 from __future__ import annotations
@@ -29,33 +29,11 @@ from typing import Any, Literal
 
 from graph.model import InputError
 from graph.namespaces import PREFIXES
-from graph.sparql.catalogue import (
-    QUERIES_DIR,
-    ParameterError,
-    QueryParam,
-    ShippedQuery,
-    bind_args,
-    bind_query,
-    list_queries,
-    load_query,
-    query_params,
-    sparql_literal,
-)
-from graph.sparql.errors import (
-    EngineCrashed,
-    QueryError,
-    QueryRejected,
-    QuerySyntaxError,
-    QueryTimeout,
-    QueryTooLarge,
-    TooManyRows,
-)
-from graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS, format_result
+from graph.sparql.errors import QueryError, QueryRejected, TooManyRows
 from graph.sparql.results import RDF_LANGSTRING, XSD_STRING, Result, Term
 from graph.sparql.safety import (
     DATA_GRAPH,
     MAX_NESTING,
-    MAX_QUERY_BYTES,
     ONTOLOGY_GRAPH,
     canonical,
     check,
@@ -65,53 +43,15 @@ from graph.sparql.safety import (
     tokens,
     walk_tree,
 )
-from graph.sparql.workers import (
-    NoWorkers,
-    PoolStatus,
-    QueryCancelled,
-    WorkerPool,
-    install_guard,
-)
 
 __all__ = [
-    "DATA_GRAPH",
-    "GRAPH_FORMATS",
-    "MAX_NESTING",
-    "MAX_QUERY_BYTES",
-    "ONTOLOGY_GRAPH",
-    "QUERIES_DIR",
-    "RESULT_FORMATS",
-    "EngineCrashed",
-    "NoWorkers",
     "OxigraphEngine",
-    "ParameterError",
-    "PoolStatus",
-    "QueryCancelled",
-    "QueryError",
-    "QueryParam",
-    "QueryRejected",
-    "QuerySyntaxError",
-    "QueryTimeout",
-    "QueryTooLarge",
     "RdflibEngine",
-    "Result",
-    "ShippedQuery",
-    "Term",
-    "TooManyRows",
-    "WorkerPool",
-    "bind_args",
-    "bind_query",
     "build_files",
-    "format_result",
-    "install_guard",
-    "list_queries",
-    "load_query",
     "open_engine",
     "open_oxigraph",
     "precheck",
-    "query_params",
     "run_query",
-    "sparql_literal",
 ]
 
 EngineName = Literal["oxigraph", "rdflib"]

@@ -1,8 +1,7 @@
 """Errors of the query layer; ``status`` is the HTTP status the endpoint answers with.
 
 A module of their own so the safety check (:mod:`graph.sparql.safety`), the engines and the
-server share one set of classes without importing each other; :mod:`graph.sparql.engines` re-exports
-them, so ``from graph.sparql.engines import QueryRejected`` keeps working.
+server share one set of classes without importing each other; every user imports them from here.
 """
 
 from __future__ import annotations

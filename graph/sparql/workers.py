@@ -182,7 +182,7 @@ class WorkerPool:
         import multiprocessing as mp
         import queue
 
-        from graph.sparql import engines  # here, not at the top: engines re-exports this module
+        from graph.sparql import engines  # lazily, like the other uses in this module
 
         engines.build_files(Path(build_dir))  # fail fast with the one-line message
         self.build_link = Path(os.path.abspath(build_dir))

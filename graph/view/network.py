@@ -24,7 +24,8 @@ import pyoxigraph as ox
 from graph.curation.styles import FALLBACK_STYLE, LANG_TAGS, ClassStyle, Labels, Styles, load_styles
 from graph.model import InputError
 from graph.namespaces import CQO_IRI, CQR, RDF, RDFS, SKOS
-from graph.sparql.engines import OxigraphEngine, QueryError, open_engine, run_query
+from graph.sparql.engines import OxigraphEngine, open_engine, run_query
+from graph.sparql.errors import QueryError
 from graph.sparql.results import Result
 from graph.text import fold, to_hans, to_hant
 

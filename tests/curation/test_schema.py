@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.curation.schema import longest_first, mapping, positive_int, read_yaml, str_list
+from graph.curation.schema import (
+    longest_first,
+    mapping,
+    positive_int,
+    read_yaml,
+    str_list,
+    word_list,
+)
 from graph.model import InputError
 
 
@@ -55,3 +62,23 @@ def test_period_and_label_rules_read_through_the_shared_reader(tmp_path: Path) -
     broken = "words: [\n  - a\n"
     refuses(period.load_rules, tmp_path / "periods.yaml", broken, r"^periods.yaml: not valid")
     refuses(indicators.load_label_rules, tmp_path / "labels.yaml", broken, r"^labels.yaml: not")
+
+
+def test_word_list_folds_refuses_and_orders_longest_first() -> None:
+    """The one word-list shape: folded with the caller's fold, longest first; an empty or
+    missing list, a non-word and a word written in both scripts are refused."""
+    from graph.text import fold
+
+    path = Path("rules.yaml")
+    got = word_list(path, {"w": ["網信", "網信辦", "发布"]}, "w", fold)
+    assert got == (fold("網信辦"), fold("發布"), fold("網信"))
+    assert got == word_list(path, {"w": ["网信", "网信办", "發布"]}, "w", fold)  # either script
+    for data in (None, [], {"w": []}, {"w": "詞"}, {}):
+        with pytest.raises(
+            InputError, match=r"^rules.yaml: sec.w must be a non-empty list of words$"
+        ):
+            word_list(path, data, "w", fold, "sec.w")
+    with pytest.raises(InputError, match=r"^rules.yaml: w has a non-word entry 1$"):
+        word_list(path, {"w": ["詞", 1]}, "w", fold)
+    with pytest.raises(InputError, match=r"^rules.yaml: w lists '网信办' twice"):
+        word_list(path, {"w": ["網信辦", "网信办"]}, "w", fold)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from graph.curation.corrections import (
     Correction,
     load_corrections,
 )
-from graph.model import CleanText, Edit, InputError, SourceDocument
+from graph.model import CleanText, Edit, EditLog, InputError, OffsetMap, SourceDocument
 from graph.pipeline import ingest
 from graph.pipeline.ingest import decode
 from graph.pipeline.ingest_rules import clean
@@ -84,7 +85,7 @@ def test_every_edit_accounted(real: CleanText) -> None:
         assert real.raw_text[e.raw_begin : e.raw_end] == e.removed
 
 
-def _check_offset_map(raw: str, text: str, offsets: tuple[int, ...], repaired: set[int]) -> None:
+def _check_offset_map(raw: str, text: str, offsets: Sequence[int], repaired: set[int]) -> None:
     assert len(offsets) == len(text) + 1 and offsets[-1] == len(raw)
     assert all(a <= b for a, b in itertools.pairwise(offsets))
     for i, ch in enumerate(text):
@@ -691,3 +692,66 @@ def test_prop_cp1252_repairs_are_exact_idempotent_and_lose_no_han(raw: str) -> N
                 steps.append(_cp1252(steps[-1]))
             assert e.removed in steps[1:] or _visible(e.removed) in map(_visible, steps[1:]), e
     assert len(offsets) == len(text) + 1 and list(offsets) == sorted(offsets)
+
+
+# ---------------------------------------------------------------- the offset map's memory
+
+
+@given(st.lists(st.integers(min_value=0, max_value=50), max_size=40))
+def test_prop_offset_map_reads_as_its_offsets(offsets: list[int]) -> None:
+    """The run-length map is the list it was built from under every read its users make."""
+    m = OffsetMap(offsets)
+    assert len(m) == len(offsets) and list(m) == offsets and m == offsets
+    assert [m[i] for i in range(len(offsets))] == offsets
+    back = range(1, len(offsets) + 1)
+    assert [m[-i] for i in back] == [offsets[-i] for i in back]
+    assert m[1:-1] == tuple(offsets[1:-1]) and m == OffsetMap(offsets)
+    with pytest.raises(IndexError):
+        m[len(offsets)]
+
+
+def test_offset_map_of_a_cleaned_text_is_runs_between_edits() -> None:
+    """Between two edits the map counts up by one, so it holds a run per edit, not an int per
+    character (traditional and simplified script alike)."""
+    for raw in ("重慶(chóng)市,,發布報告。" * 50, "重庆(chóng)市,,发布报告。" * 50):
+        text, offsets, report = clean(raw, [])
+        assert isinstance(offsets, OffsetMap) and len(offsets) == len(text) + 1
+        assert offsets.runs <= 2 * len(report.edits) + 1 < len(text)
+        _check_offset_map(raw, text, offsets, set())
+
+
+def test_stream_drop_removes_exactly_the_masked_characters() -> None:
+    from graph.pipeline.ingest_offsets import Stream
+
+    s = Stream()
+    for i, ch in enumerate("重慶市發布報告"):
+        s.add(ch, 10 + i, repaired=i == 3)
+    s.drop(bytearray([1, 0, 0, 1, 1, 0, 1]))
+    assert s.text() == "慶市報" and list(s.src) == [11, 12, 15] and s.repaired == bytearray(3)
+    s.drop(bytearray(3))
+    assert s.text() == "慶市報"
+
+
+def test_edit_log_reads_as_the_edits_it_was_given() -> None:
+    """The columnar log is the list of ``Edit``s under every read (index, slice, iteration,
+    ==), in both scripts; strings are stored once however often edits repeat them."""
+    edits = [
+        Edit("pinyin-tag", 2, 9, "(lián)", "", "reading of 聯"),
+        Edit("pinyin-tag", 12, 19, "(lián)", "", "reading of 联"),
+        Edit("injected-punctuation", 30, 31, ",", "", "run ',。' -> '。'"),
+    ]
+    log = EditLog(edits)
+    assert log == edits and list(log) == edits and log[-1] == edits[-1] and log[1:] == edits[1:]
+    assert len(log) == 3 and log != edits[:2]
+    with pytest.raises(IndexError):
+        log[3]
+
+
+def test_cleaned_edits_are_ordered_across_rule_passes() -> None:
+    """Each pass appends its edits in raw order; the merged log is ordered by raw span
+    (pinyin tags and commas interleave), as a sort of all of them would be."""
+    for raw in ("重慶(chóng),、市(shì)。,發布", "重庆(chóng),、市(shì)。,发布"):
+        _, _, report = clean(raw, [])
+        kinds = [e.kind for e in report.edits]
+        assert set(kinds) == {"pinyin-tag", "injected-punctuation"}
+        assert list(report.edits) == sorted(report.edits, key=lambda e: (e.raw_begin, e.raw_end))

@@ -12,7 +12,9 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from graph.serve import pages
 from graph.serve.app import ServerConfig, create_app, negotiate
-from graph.sparql.engines import WorkerPool, list_queries, load_query, open_engine, run_query
+from graph.sparql.catalogue import list_queries, load_query
+from graph.sparql.engines import open_engine, run_query
+from graph.sparql.workers import WorkerPool
 
 pytestmark = [pytest.mark.server]
 

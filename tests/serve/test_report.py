@@ -20,13 +20,9 @@ from rdflib.namespace import XSD
 from graph.pipeline.run import BuildResult
 from graph.serve import report
 from graph.serve.app import ServerConfig, create_app
-from graph.sparql.engines import (
-    WorkerPool,
-    bind_query,
-    load_query,
-    open_engine,
-    run_query,
-)
+from graph.sparql.catalogue import bind_query, load_query
+from graph.sparql.engines import open_engine, run_query
+from graph.sparql.workers import WorkerPool
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CQO = "https://w3id.org/cqkg/ontology#"

@@ -12,7 +12,7 @@ from query_support import ThreadServer
 
 from graph.pipeline.run import BuildResult
 from graph.serve.app import ServerConfig, create_app
-from graph.sparql.engines import WorkerPool
+from graph.sparql.workers import WorkerPool
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from graph.pipeline.run import BuildResult
 from graph.serve.app import ServerConfig, create_app
 from graph.serve.page_model import format_decimal, iri_term, resource_iri
-from graph.sparql.engines import WorkerPool
+from graph.sparql.workers import WorkerPool
 from graph.text import highlight
 
 pytestmark = [pytest.mark.server]

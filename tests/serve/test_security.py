@@ -17,7 +17,7 @@ import pytest
 from query_support import ThreadServer, canary, make_build_dir
 
 from graph.serve.app import ServerConfig, create_app
-from graph.sparql.engines import WorkerPool
+from graph.sparql.workers import WorkerPool
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -145,7 +145,7 @@ def test_worker_guard_denies_files_and_sockets(build_dir: Path, tmp_path: Path) 
         script.write_text(
             "import socket, sys\n"
             "from pathlib import Path\n"
-            "from graph.sparql.engines import install_guard\n"
+            "from graph.sparql.workers import install_guard\n"
             f"install_guard(Path({str(build_dir)!r}))\n"
             f"open({str(build_dir / 'cqkg.nt')!r}).close()\n"
             "for action in ('open', 'write', 'connect'):\n"
@@ -388,7 +388,7 @@ def test_cors_only_when_asked(build_dir: Path) -> None:
             return [1]
 
         def status(self) -> object:
-            from graph.sparql.engines import PoolStatus
+            from graph.sparql.workers import PoolStatus
 
             return PoolStatus(1, 1, 0, None, True, "netns", ())
 
@@ -721,7 +721,7 @@ def test_abandoned_queries_are_cancelled_and_service_recovers(build_dir: Path) -
 
 
 def test_pool_cancels_queued_and_running_work(build_dir: Path) -> None:
-    from graph.sparql.engines import QueryCancelled
+    from graph.sparql.workers import QueryCancelled
 
     pool = WorkerPool(build_dir, size=1)
     try:
@@ -861,7 +861,7 @@ def test_client_disconnect_is_not_logged_as_an_application_error(ox_server: tupl
 
 
 def test_workers_have_no_network_even_without_the_precheck(ox_server: tuple) -> None:
-    from graph.sparql.engines import QueryError
+    from graph.sparql.errors import QueryError
 
     server, pool = ox_server
     with canary() as c:

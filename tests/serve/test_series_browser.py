@@ -11,7 +11,7 @@ from query_support import ThreadServer
 from series_support import series_build
 
 from graph.serve.app import ServerConfig, create_app
-from graph.sparql.engines import WorkerPool
+from graph.sparql.workers import WorkerPool
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

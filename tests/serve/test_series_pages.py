@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from graph.serve.app import ServerConfig, create_app
 from graph.serve.page_model import Figure, Node, SpanInfo
 from graph.serve.series import series_chart
-from graph.sparql.engines import WorkerPool
+from graph.sparql.workers import WorkerPool
 
 pytestmark = [pytest.mark.server]
 

@@ -20,7 +20,7 @@ from hostile_corpus import corpus, sample
 from query_support import Canary, ThreadServer, make_build_dir
 
 from graph.serve.app import ServerConfig, create_app
-from graph.sparql.engines import WorkerPool
+from graph.sparql.workers import WorkerPool
 from graph.view import render
 
 pytestmark = [pytest.mark.server]

@@ -17,7 +17,8 @@ from query_support import ThreadServer, make_build_dir
 
 from graph.serve import pages
 from graph.serve.app import ServerConfig, create_app
-from graph.sparql.engines import WorkerPool, list_queries
+from graph.sparql.catalogue import list_queries
+from graph.sparql.workers import WorkerPool
 
 pytestmark = [pytest.mark.server]
 

@@ -157,7 +157,7 @@ def test_compare_page_on_the_server(tmp_path: Path) -> None:
     from query_support import ThreadServer
 
     from graph.serve.app import ServerConfig, create_app
-    from graph.sparql.engines import WorkerPool
+    from graph.sparql.workers import WorkerPool
 
     build_dir = _small_build(tmp_path / "b")
     pool = WorkerPool(build_dir, size=1)

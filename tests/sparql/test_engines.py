@@ -7,19 +7,11 @@ from pathlib import Path
 import pytest
 
 from graph.model import InputError
-from graph.sparql.engines import (
-    MAX_NESTING,
-    QueryRejected,
-    QuerySyntaxError,
-    QueryTooLarge,
-    Result,
-    TooManyRows,
-    list_queries,
-    load_query,
-    open_engine,
-    precheck,
-    run_query,
-)
+from graph.sparql.catalogue import list_queries, load_query
+from graph.sparql.engines import open_engine, precheck, run_query
+from graph.sparql.errors import QueryRejected, QuerySyntaxError, QueryTooLarge, TooManyRows
+from graph.sparql.results import Result
+from graph.sparql.safety import MAX_NESTING
 
 
 def _norm(res: Result) -> object:

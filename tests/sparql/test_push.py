@@ -15,7 +15,8 @@ from store_support import Store, normalize, oxigraph, prologue, select
 
 from graph.pipeline.run import BuildResult
 from graph.sparql import push as push_module
-from graph.sparql.engines import list_queries, load_query, open_engine, run_query
+from graph.sparql.catalogue import list_queries, load_query
+from graph.sparql.engines import open_engine, run_query
 from graph.sparql.push import (
     CATALOG_GRAPH,
     GRAPH_BASE,

@@ -16,7 +16,8 @@ from store_support import VIRTUOSO_PACKAGE, Store, normalize, oxigraph, select, 
 from store_support import virtuoso as start_virtuoso
 
 from graph.pipeline.run import BuildResult
-from graph.sparql.engines import list_queries, load_query, open_engine, run_query
+from graph.sparql.catalogue import list_queries, load_query
+from graph.sparql.engines import open_engine, run_query
 from graph.sparql.push import GRAPH_BASE, ONTOLOGY_GRAPH, PushError, push
 
 pytestmark = [pytest.mark.server, pytest.mark.slow, pytest.mark.timeout(180)]

@@ -14,17 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from query_support import canary, make_build_dir
 
-from graph.sparql.engines import (
-    MAX_NESTING,
-    QueryError,
-    QueryRejected,
-    QuerySyntaxError,
-    open_engine,
-    precheck,
-    run_query,
-    sparql_literal,
-)
-from graph.sparql.safety import canonical, check, line_col, tokens
+from graph.sparql.catalogue import sparql_literal
+from graph.sparql.engines import open_engine, precheck, run_query
+from graph.sparql.errors import QueryError, QueryRejected, QuerySyntaxError
+from graph.sparql.safety import MAX_NESTING, canonical, check, line_col, tokens
 
 ISSUE_QUERY = (
     "SELECT * WHERE {{ BIND(cqr:x\\#y AS ?z) SERVICE <http://127.0.0.1:{port}/x> {{?x ?b ?c}} }}"

@@ -12,7 +12,8 @@ import pytest
 from series_support import FIXTURE_A, FIXTURE_C, gold, series_build
 
 from graph.pipeline.run import BuildResult
-from graph.sparql.engines import bind_query, load_query, open_engine, run_query
+from graph.sparql.catalogue import bind_query, load_query
+from graph.sparql.engines import open_engine, run_query
 
 SEED = "hualong-2024-10-12-cq-internet-report-2023"
 

@@ -1,5 +1,6 @@
-"""What every relation rule of ``extract.relations`` reads: the folded words of
-``relations.yaml`` (``Words``, strict loader) and one text's mentions split into top-level and
+"""What every relation rule of ``extract.relations`` reads: the words of ``relations.yaml``
+folded as these rules fold the text (:func:`load_words`; the typed, strict loader is
+:mod:`graph.curation.relations`) and one text's mentions split into top-level and
 nested ones (``Ctx``), so the rule modules share one view of the text instead of each rebuilding it.
 """
 
@@ -10,9 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.curation import CURATION_DIR
 from graph.curation.registry import Entity, Title
-from graph.curation.schema import longest_first, mapping, read_yaml, str_list
+from graph.curation.relations import RELATIONS_FILE, Words, load_relation_words
 from graph.model import Candidate, CleanText, Mention, Relation, Segmentation
 from graph.pipeline.extract.candidates_rules import fold_word
 
@@ -21,44 +21,22 @@ __all__ = [
     "CONCURRENT",
     "OPEN_QUOTES",
     "PARENTHETICAL",
-    "RELATIONS_FILE",
     "Ctx",
-    "Words",
     "load_words",
     "rel",
     "split_nested",
 ]
 
-RELATIONS_FILE = CURATION_DIR / "relations.yaml"
 OPEN_QUOTES = '“「『"'
 CLOSE_QUOTES = '”」』"'
 CONCURRENT = re.compile(r"[(（]兼[)）]$")
 PARENTHETICAL = re.compile(r"^[》」”]?(?:[(（][^()（）]*[)）])?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Words:
-    """``relations.yaml`` folded (each word as it appears in the folded text), longest first."""
-
-    speech_verbs: tuple[str, ...]
-    joint_words: tuple[str, ...]
-    convene_verbs: tuple[str, ...]
-    host_verbs: tuple[str, ...]
-    agency_joiners: tuple[str, ...]
-    maker_links: tuple[str, ...]
-    included_in: tuple[str, ...]
-    according_to_before: tuple[str, ...]
-    according_to_after: tuple[str, ...]
-
-
 def load_words(path: Path | None = None) -> Words:
-    """Load ``relations.yaml``; ``InputError`` names the file and the key."""
-    path = path or RELATIONS_FILE
-    data = mapping(path, read_yaml(path), "word lists")
-    lists = {
-        key: longest_first(map(fold_word, str_list(path, data, key))) for key in Words.__slots__
-    }
-    return Words(**lists)
+    """``relations.yaml`` (:mod:`graph.curation.relations`) folded as these rules fold the
+    text; ``InputError`` names the file and the key."""
+    return load_relation_words(fold_word, path or RELATIONS_FILE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,10 @@
-"""The ``cqkg`` command: every sub-command (add, build, query, serve, push, compare, view,
-analyze) and the one table that turns an error into an exit code.
+"""``cqkg query``, ``serve``, ``push``, ``compare``, ``view`` and ``analyze``: the commands that
+use a finished build.
 
-Each command is a thin face of its stage: it parses options, calls one function of
-``graph.pipeline``, ``graph.sparql``, ``graph.serve`` or ``graph.view`` and prints one summary.
-Errors all go through :func:`_handled`, which looks the exception up in :data:`EXIT_CODES` and
-prints one line (never a traceback) to stderr, so every command fails the same way.
-
-Imports of the stages are lazy: ``cqkg query`` must start in well under a second, and importing
-rdflib, starlette or httpx at CLI start would cost most of that budget for commands that never
-use them. The error classes in the table are the cheap ones (no engine, no rdflib).
+Each reads the build through the one engine path (``graph.sparql.engines``), the server or the
+Graph Store upload, and cuts the network first where a query runs (:func:`_isolate`); errors
+go through
+``graph.cli._handled`` (one line, the table's exit code).
 """
 
 from __future__ import annotations
@@ -16,201 +12,17 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import typer
 
-from graph import __version__
-from graph.model import BuildError, InputError
-from graph.sparql.errors import QueryError
+from graph.cli import BUILD_DIR_HELP, BUILD_OF_HELP, _handled, _refuse, app
+from graph.model import InputError
 from graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS  # the registry; no engine import
-from graph.sparql.push import PushError
 
 if TYPE_CHECKING:
     import httpx
-
-    from graph.pipeline.run import BuildResult
-
-#: Exit code per error class (looked up along the exception's MRO). An exception that carries
-#: its own ``exit_code`` (``InputError(..., exit_code=3)`` for a non-Chinese document) keeps it.
-EXIT_CODES: dict[type[Exception], int] = {
-    InputError: 2,  # bad input: a file, an option, a query parameter
-    QueryError: 2,  # a query the engine refuses (syntax, too large, too many rows, timeout)
-    ValueError: 2,  # a result the chosen --format cannot write
-    BuildError: 1,  # the build ran but validation failed; build/ is left unchanged
-    PushError: 1,  # the triple store refused the upload or could not be reached
-}
-
-BUILD_DIR_HELP = "Build output directory holding cqkg.nt and ontology.ttl."
-BUILD_OF_HELP = "Directory of `cqkg build`."
-
-
-def exit_code(exc: BaseException) -> int:
-    """The exit code of ``exc``: its own ``exit_code`` if it has one, else the table's."""
-    default = next(EXIT_CODES[t] for t in type(exc).__mro__ if t in EXIT_CODES)
-    return int(getattr(exc, "exit_code", default))
-
-
-@contextmanager
-def _handled(prefix: str, prefixes: Mapping[type[Exception], str] | None = None) -> Iterator[None]:
-    """Turn an error of :data:`EXIT_CODES` into ``<prefix><message>`` on stderr and its exit code.
-
-    ``prefixes`` overrides the prefix for one error class (``cqkg build`` words a failed
-    validation differently from bad input). An error with a ``report_path`` names it on a
-    second line.
-    """
-    try:
-        yield
-    except tuple(EXIT_CODES) as exc:
-        lead = next((p for t, p in (prefixes or {}).items() if isinstance(exc, t)), prefix)
-        typer.echo(f"{lead}{exc}", err=True)
-        report = getattr(exc, "report_path", None)
-        if report:
-            typer.echo(f"full report: {report}", err=True)
-        raise typer.Exit(exit_code(exc)) from None
-
-
-def _refuse(message: str) -> NoReturn:
-    """A refused option: one ``InputError`` for :func:`_handled` to print (exit code 2)."""
-    raise InputError(message)
-
-
-app = typer.Typer(
-    name="cqkg",
-    help=(
-        "Knowledge graph of the Chongqing Internet Development Report 2023 "
-        "(重慶市互聯網發展報告(2023))."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"cqkg {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
-) -> None:
-    """Build, validate, query and view the cqkg knowledge graph."""
-
-
-# ---------------------------------------------------------------- add and build
-
-
-@app.command("add")
-def add(
-    file: str = typer.Argument(..., help="The article as a text file, or - for standard input."),
-    publisher: str = typer.Option("", "--publisher", help="Who published it (華龍網)."),
-    date: str = typer.Option("", "--date", help="The article's date, YYYY-MM-DD (required)."),
-    title: str | None = typer.Option(
-        None, "--title", help="Title (default: the first non-empty line of the text)."
-    ),
-    url: str = typer.Option("", "--url", help="Where the article was found."),
-    language: str | None = typer.Option(
-        None, "--language", help="zh-Hant or zh-Hans (default: detected with OpenCC)."
-    ),
-    sources_dir: Path = typer.Option(
-        Path("sources"), "--sources", help="Folder of source folders to add to."
-    ),
-    edition: str = typer.Option("", "--edition", help="Report edition it covers (2023)."),
-    area: str = typer.Option(
-        "", "--area", help="Default area of its figures, a registry id (place/chongqing)."
-    ),
-    encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of the file."),
-) -> None:
-    """Add an article to a sources folder: raw bytes verbatim plus a source.toml manifest."""
-    from graph.pipeline.add import add as run_add
-    from graph.pipeline.add import read_input
-
-    with _handled("cqkg add: error: "):
-        data, name = read_input(file)
-        added = run_add(
-            data,
-            name,
-            publisher=publisher,
-            date=date or None,
-            sources_dir=sources_dir,
-            title=title,
-            url=url,
-            language=language,
-            edition=edition,
-            area=area,
-            encoding=encoding,
-        )
-    typer.echo(
-        f"added {added.path}/: {added.size} bytes ({added.encoding}), {added.language}, "
-        f"title {added.title!r}; {added.language_basis}"
-    )
-    typer.echo(f"build it with: cqkg build --sources {sources_dir}")
-
-
-@app.command("build")
-def build(
-    out: Path = typer.Option(
-        Path("build"), "--out", "-o", help="Output directory (a symlink to the current version)."
-    ),
-    sources_dir: Path | None = typer.Option(
-        None, "--sources", help="Folder of source folders (default: the vendored ones)."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
-    no_cache: bool = typer.Option(
-        False, "--no-cache", help="Redo every source (ignore and do not write the cache)."
-    ),
-    cache_dir: Path | None = typer.Option(
-        None,
-        "--cache-dir",
-        help="Per-source cache directory (default: .cqkg-cache/ next to the output).",
-    ),
-) -> None:
-    """Build the graph: ingest, extract, assemble, validate (SHACL + quotes), export."""
-    from graph.pipeline.run import run
-
-    failed: dict[type[Exception], str] = {
-        BuildError: f"cqkg build: validation failed; {out} left unchanged.\n"
-    }
-    with _handled("cqkg build: error: ", failed):
-        result = run(
-            out_dir=out, sources_root=sources_dir, cache_dir=cache_dir, use_cache=not no_cache
-        )
-    if not quiet:
-        typer.echo(_build_summary(result, out))
-
-
-def _build_summary(result: BuildResult, out: Path) -> str:
-    """The three lines ``cqkg build`` prints: counts and checks, cleaning, open world."""
-    s = result.stats
-    c = s["counts"]
-    warnings = s["findings"].get("WARNING", 0)
-    built = (
-        f"built {out}/ in {result.seconds:.2f} s: {s['triples']} triples, "
-        f"{c.get('entities', 0)} entities, {c.get('observations', 0)} observations, "
-        f"{c.get('relations', 0)} relations, {c.get('spans', 0)} spans; "
-        f"SHACL conforms, {s['spans_checked']} quotes verified; {warnings} warning(s) "
-        f"(see {out}/report.md)"
-    )
-    changes = ", ".join(f"{k} {v}" for k, v in s["cleaning_changes"].items())
-    checks = ", ".join(
-        f"{c.get('checks_' + status, 0)} {status}"
-        for status in ("consistent", "inconsistent", "uncheckable")
-    )
-    open_world = (
-        f"open world: {c.get('candidates', 0)} candidate entities and "
-        f"{c.get('candidates.indicators', 0)} candidate indicators queued in "
-        f"{out}/curation-queue.yaml; {c.get('conflicts', 0)} conflict(s); growth checks: {checks}"
-    )
-    return f"{built}\ncleaning: {changes or 'nothing to clean'}\n{open_world}"
-
 
 # ---------------------------------------------------------------- query, serve, push, compare
 
@@ -522,7 +334,3 @@ def analyze(
         if export_dir is not None:
             for written in an.export(g, idx, styles, export_dir):
                 typer.echo(f"wrote {written}")
-
-
-if __name__ == "__main__":
-    app()

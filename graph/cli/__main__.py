@@ -1,0 +1,5 @@
+"""``python -m graph.cli``: the ``cqkg`` command."""
+
+from graph.cli import app
+
+app()
