@@ -87,19 +87,26 @@ def test_service_refused_in_cli_too(build_dir: Path) -> None:
     assert res.exit_code == 2 and "SERVICE is disabled" in res.stderr
 
 
-@pytest.mark.slow
-def test_cold_start_under_one_second(build_dir: Path) -> None:
-    cqkg = str(Path(sys.executable).parent / "cqkg")
-    cmd = [cqkg, "query", "organizers", "--build-dir", str(build_dir)]
-    best = min(_timed(cmd) for _ in range(3))
-    assert best < 1.0
+#: what ``cqkg query`` must never import: the build's and the viewer's heavy dependencies
+#: (pySHACL, jieba, OpenCC, pypinyin, networkx/numpy/scipy, pyvis). Importing only what a
+#: query needs is what keeps a cold ``cqkg query`` near 0.3 s; the time itself is measured by
+#: ``scripts/bench_query.py`` (a timed test would fail on a loaded machine, not on a regression).
+HEAVY = ("pyshacl", "jieba", "opencc", "pypinyin", "networkx", "numpy", "scipy", "pyvis")
 
 
-def _timed(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+def test_cold_query_imports_none_of_the_build_and_viewer_dependencies(build_dir: Path) -> None:
+    cmd = [sys.executable, "-X", "importtime", "-m", "graph.cli", "query", "organizers"]
+    out = subprocess.run(
+        [*cmd, "--build-dir", str(build_dir)], capture_output=True, text=True, check=True
+    )
     assert "市委網信辦" in out.stdout
-    return time.perf_counter() - start
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in out.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "pyoxigraph" in imported  # the parse of -X importtime works
+    assert sorted(imported & set(HEAVY)) == []
 
 
 # ---------------------------------------------------------------- network isolation (issue 8)

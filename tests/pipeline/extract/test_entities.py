@@ -185,16 +185,6 @@ def test_alt_labels_are_never_matched(registry: dict[str, Entity]) -> None:
     assert "event/smart-china-expo-2023" not in got
 
 
-def test_fast_enough(golden: tuple[CleanText, Segmentation], registry: dict[str, Entity]) -> None:
-    import time
-
-    clean, seg = golden
-    t0 = time.perf_counter()
-    for _ in range(5):
-        entities.run(clean, seg, registry)
-    assert (time.perf_counter() - t0) / 5 < 0.5
-
-
 _PIECES = [
     "渝快辦",
     "重慶",
