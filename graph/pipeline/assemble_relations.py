@@ -252,13 +252,17 @@ class RelationBuilder(NodeBuilder):
         """A candidate document for a manifest ``report`` the text does not name."""
         label = _BRACKETS.sub("", b.doc.report)
         m = _KEY_YEAR.search(_report_key(label))
+        # a name without its year (a serial report: 第56次…統計報告) is that year's edition of it:
+        # the article's edition year (manifest, title or body), in the id as in cqo:edition
+        year = m.group(1) if m else b.edition
+        cid = f"document/{slug(fold(label))}" + ("" if m else f"-{year}")
         cand = Candidate(
-            id=f"document/{slug(fold(label))}",
+            id=cid,
             cls="document",
             label=label,
             lang=script_of(b.doc.language),
             rule=EDITION_RULE,
-            edition=m.group(1) if m else "",
+            edition=year,
         )
         node = self.candidate(cand)
         self.g.add((node, CQO.rule, Literal(EDITION_RULE)))

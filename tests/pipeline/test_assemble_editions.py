@@ -106,3 +106,16 @@ def test_a_manifest_report_of_the_curated_series_is_its_edition(lang: str) -> No
     g = assemble.run([b], REGISTRY, CURATION).data
     about = set(g.objects(CQR[f"source/{b.doc.id}"], CQO.about))
     assert about == {CQR["document/cq-internet-report-2022"]}
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_a_manifest_report_without_its_year_is_that_years_edition(lang: str) -> None:
+    """A serial report named without a year (第56次…統計報告) is the article's edition of it:
+    the shapes need every report an article is about to carry its year."""
+    report = "中国互联网络发展状况统计报告" if lang == "zh-Hans" else "中國互聯網絡發展狀況統計報告"
+    b = _tianjin(lang, report=report)
+    g = assemble.run([b], REGISTRY, CURATION).data
+    [about] = g.objects(CQR[f"source/{b.doc.id}"], CQO.about)
+    assert str(about).endswith("-2023")
+    assert str(g.value(about, CQO.edition)) == "2023"
+    assert _validate(g) == []
