@@ -49,7 +49,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import numbers
+from graph.pipeline.extract import numbers, values_table
 from graph.pipeline.extract.grammar import alt, fold_aligned
 from graph.pipeline.extract.values_exclusions import _listed_after_rank, list_scope
 from graph.pipeline.extract.values_growth import declines as declines  # re-exported
@@ -244,6 +244,13 @@ def values_in(
             closer = next((x for x in w.range_frame_close if f.startswith(x, rest)), "")
             if opener and closer:
                 tail_end = rest + len(closer)
+        value, unit = nm.value, nm.unit
+        if not unit and not nm.multiplier and nm.value_max is None:
+            # a bare cell of a flattened table row: the row header's (萬人) is its unit
+            row_unit = values_table.row_unit(f, nm.digits_begin, g)
+            cell = values_table.scaled(f[nm.digits_begin : nm.digits_end], row_unit or "", g)
+            if row_unit and cell is not None:
+                value, unit = cell.value, cell.unit
         vals.append(
             Value(
                 "quantity",
@@ -251,8 +258,8 @@ def values_in(
                 nm.end,
                 mb,
                 text[nm.begin : nm.end],
-                nm.value,
-                unit=nm.unit,
+                value,
+                unit=unit,
                 qualifier=qualifier,
                 digits=nm.digit_runs,
                 value_max=nm.value_max,
