@@ -12,8 +12,10 @@ one earlier in its paragraph (``截至2022年底,`` / ``2023年,`` set the topic
 ``前年`` count from the article's date; ``上年`` (``anaphoric_years``, the report's own wording)
 counts from the statement's own year (the paragraph's topic, else the edition) and dates only
 the figure right after it (由上年的5.3件回落至4.6件: 5.3 is the year before, 4.6 the year).
-Not periods: a time expression right after a
-comparison word (較2021年底, 比去年), inside 《…》, or a full date (2023年9月20日: an event).
+A cell of a flattened table (``指標｜2021年｜2022年`` over bare cells) takes the year of its
+column's header cell first (:func:`_table_column_period`).
+Not periods: a time expression right after a comparison word (較2021年底, 比去年), inside
+《…》, or a full date (2023年9月20日: an event).
 A period is always a year, ``YYYY`` (xsd:gYear), also for a part of a year: 今年上半年,
 2023年前三季度 and 截至6月底 give the year they fall in. Decided so (the team's fixture gold
 and the graph's xsd:gYear agree on it): the part of the year stays in the quoted statement,

@@ -14,6 +14,8 @@ Figures
       兩項, 千家萬戶), a fraction in words (超過三分之一; 百分之二十 = 20%) or tenths (超六成 =
       more than 60%); ``累計`` before the number in its clause makes an otherwise unqualified
       figure ``cumulative``.
+      A bare cell of a flattened table row (``網民規模（萬人）｜2208``) is read with the unit
+      in its row header's parentheses (:mod:`values_table`): 22080000 人.
     * rank: ``第N`` / ``第N位`` / ``第N名`` (Arabic or Chinese numeral) right after a scope
       word (全國第9), after a rank verb (排名第九位, 位列第3, 首次進入), or after a ranked
       population in the same clause or an earlier one of the sentence (在全國31個省(區、市)中,
