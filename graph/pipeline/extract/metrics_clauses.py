@@ -20,6 +20,9 @@ CONJUNCTIONS = tuple(fold_aligned(w) for w in ("和", "及", "與"))
 ABOUT_CLASSES = ("platform/", "project/", "company/", "product/")
 # | (and ｜, folded): the cell separator of a flattened table; each cell is a clause
 TABLE_CELL = "|"
+# an uncleaned ｜ (the cleaner's NFKC makes it |) and a tab (a table pasted as text; the
+# cleaner keeps tabs) separate cells as | does
+OTHER_TABLE_CELLS = "｜\t"
 CLAUSE_SEPS = ",，、;；。" + TABLE_CELL
 OPEN_CLOSE = {"“": "”", "《": "》", "(": ")", "（": "）", "「": "」"}
 QUOTES = frozenset("“「")
@@ -91,6 +94,10 @@ def _clauses(text: str, begin: int, end: int) -> list[_Clause]:
         elif not stack and ch in CLAUSE_SEPS and not numbers.is_thousands_comma(text, i):
             out.append(_Clause(start, i, sep))
             start, sep = i + 1, ch
+        elif not stack and ch in OTHER_TABLE_CELLS and text[start:i].strip(SPACES):
+            # (a tab with nothing before it in its clause is layout: an indent, or after 、)
+            out.append(_Clause(start, i, sep))
+            start, sep = i + 1, TABLE_CELL
     out.append(_Clause(start, end, sep))
     return [c for c in out if c.end > c.begin]
 

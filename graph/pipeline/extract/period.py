@@ -12,8 +12,10 @@ one earlier in its paragraph (``截至2022年底,`` / ``2023年,`` set the topic
 ``前年`` count from the article's date; ``上年`` (``anaphoric_years``, the report's own wording)
 counts from the statement's own year (the paragraph's topic, else the edition) and dates only
 the figure right after it (由上年的5.3件回落至4.6件: 5.3 is the year before, 4.6 the year).
-Not periods: a time expression right after a
-comparison word (較2021年底, 比去年), inside 《…》, or a full date (2023年9月20日: an event).
+A cell of a flattened table (``指標｜2021年｜2022年`` over bare cells) takes the year of its
+column's header cell first (:func:`_table_column_period`).
+Not periods: a time expression right after a comparison word (較2021年底, 比去年), inside
+《…》, or a full date (2023年9月20日: an event).
 A period is always a year, ``YYYY`` (xsd:gYear), also for a part of a year: 今年上半年,
 2023年前三季度 and 截至6月底 give the year they fall in. Decided so (the team's fixture gold
 and the graph's xsd:gYear agree on it): the part of the year stays in the quoted statement,
@@ -38,6 +40,7 @@ from typing import Any
 
 from graph.curation.periods import PERIODS_FILE, Rules, load_rules, rules
 from graph.model import Observation
+from graph.pipeline.extract import values_table
 from graph.pipeline.extract.grammar import fold_aligned
 
 __all__ = [
@@ -349,6 +352,42 @@ def _table_column_area(text: str, ft: str, o: Observation) -> str | None:
     return _resolve_word(found, ft, head_b)
 
 
+def _table_column_period(text: str, ft: str, o: Observation, year: int) -> str:
+    """The period of a bare cell of a flattened table: its column header's year ("" = none).
+
+    ``指標｜2021年｜2022年`` over ``網民規模（萬人）｜2208｜2285``: a header cell that is a
+    time expression and nothing else (2021年, 2022年底) dates its column, as a reader reads
+    the table; the nearest time expression before the cell (the header's last year, or the
+    paragraph's topic) would date every cell alike. Cells split at ``|`` (``｜``) or a tab
+    (:mod:`values_table`); the header is the first line of the block of table lines above
+    the row, its cells aligned with the row's last cells. The figure must open its cell
+    (a cell with a unit of its own, 42.3萬戶, is dated alike); a header cell that is more
+    than a time (2023年主要指標對比) dates nothing, so a title row stays a title.
+    """
+    lb, le = values_table.line_span(ft, o.value_begin)
+    row = values_table.cells(ft, lb, le)
+    if len(row) < 2 or not any(cb == o.value_begin for cb, _ in row[1:]):
+        return ""
+    head_b = lb
+    while head_b > 0:
+        pb, pe = values_table.line_span(ft, head_b - 1)
+        if len(values_table.cells(ft, pb, pe)) < 2:
+            break
+        head_b = pb
+    if head_b == lb:
+        return ""  # the row is the header
+    head = values_table.cells(ft, *values_table.line_span(ft, head_b))
+    col = next(i for i, (cb, _) in enumerate(row) if cb == o.value_begin)
+    k = col - (len(row) - len(head))
+    if not 0 < k < len(head):
+        return ""
+    cb, ce = head[k]
+    exprs = time_expressions(text[cb:ce], year, ft[cb:ce])
+    if len(exprs) != 1 or (exprs[0].begin, exprs[0].end) != (0, ce - cb):
+        return ""
+    return exprs[0].period if exprs[0].anaphoric is None else ""
+
+
 def _resolve_word(word: str, ft: str, at: int) -> str:
     """An area word's id: its own, the last district named before ``at``, or "" (the piece's)."""
     r = rules()
@@ -377,7 +416,11 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
     out: list[Observation] = []
     topic: dict[int, str] = {}  # sentence start -> the area its last stated figure named
     for o in observations:
-        period = o.period or figure_period(text, exprs, o, default)
+        period = (
+            o.period
+            or _table_column_period(text, ft, o, int(doc.date[:4]))
+            or figure_period(text, exprs, o, default)
+        )
         line_b = text.rfind("\n", 0, o.value_begin) + 1
         # the full sentence: a ；-clause goes on in the area its sentence stated, the next
         # sentence (a 平均水平 against the article's own) starts afresh

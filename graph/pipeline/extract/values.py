@@ -14,6 +14,8 @@ Figures
       兩項, 千家萬戶), a fraction in words (超過三分之一; 百分之二十 = 20%) or tenths (超六成 =
       more than 60%); ``累計`` before the number in its clause makes an otherwise unqualified
       figure ``cumulative``.
+      A bare cell of a flattened table row (``網民規模（萬人）｜2208``) is read with the unit
+      in its row header's parentheses (:mod:`values_table`): 22080000 人.
     * rank: ``第N`` / ``第N位`` / ``第N名`` (Arabic or Chinese numeral) right after a scope
       word (全國第9), after a rank verb (排名第九位, 位列第3, 首次進入), or after a ranked
       population in the same clause or an earlier one of the sentence (在全國31個省(區、市)中,
@@ -49,7 +51,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import numbers
+from graph.pipeline.extract import numbers, values_table
 from graph.pipeline.extract.grammar import alt, fold_aligned
 from graph.pipeline.extract.values_exclusions import _listed_after_rank, list_scope
 from graph.pipeline.extract.values_growth import declines as declines  # re-exported
@@ -244,6 +246,13 @@ def values_in(
             closer = next((x for x in w.range_frame_close if f.startswith(x, rest)), "")
             if opener and closer:
                 tail_end = rest + len(closer)
+        value, unit = nm.value, nm.unit
+        if not unit and not nm.multiplier and nm.value_max is None:
+            # a bare cell of a flattened table row: the row header's (萬人) is its unit
+            row_unit = values_table.row_unit(f, nm.digits_begin, g)
+            cell = values_table.scaled(f[nm.digits_begin : nm.digits_end], row_unit or "", g)
+            if row_unit and cell is not None:
+                value, unit = cell.value, cell.unit
         vals.append(
             Value(
                 "quantity",
@@ -251,8 +260,8 @@ def values_in(
                 nm.end,
                 mb,
                 text[nm.begin : nm.end],
-                nm.value,
-                unit=nm.unit,
+                value,
+                unit=unit,
                 qualifier=qualifier,
                 digits=nm.digit_runs,
                 value_max=nm.value_max,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import numbers
+from graph.pipeline.extract import numbers, values_table
 from graph.pipeline.extract.grammar import alt, fold_aligned
 from graph.pipeline.extract.values_patterns import DIGIT_RUN, SP, SP_CHARS, Patterns, patterns
 
@@ -101,7 +101,11 @@ def exclusions(
             out[b] = "duration (連續N年)"  # a rank's duration_years when a rank follows
         elif date_after.match(f, e):
             out[b] = "date"
-        elif re.fullmatch(r"(?:19|20)\d\d", m.group()) and not _has_unit(fig):
+        elif (
+            re.fullmatch(r"(?:19|20)\d\d", m.group())
+            and not _has_unit(fig)
+            and values_table.row_unit(f, b, g) is None  # 1980 under (萬戶): a value, no year
+        ):
             out[b] = "year"
         elif _is_event_ordinal(f, b, e, w, p):
             out[b] = "event ordinal"

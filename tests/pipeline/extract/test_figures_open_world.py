@@ -1,7 +1,8 @@
 """Round-3 figure rules (issue 7, open world), each in both scripts on texts of their own:
 a growth rate's gap (增速高於全國2.3個百分點), 回落 (a decline; 回落至 a level), Chinese-numeral
 counts with 多/余, ‰, the area of a place the clause names (重慶的78.1%), the order of
-分列 pairs, the districts of 全區."""
+分列 pairs, the districts of 全區; and (round 4) a flattened table's bare cells, which take
+their row header's (unit) and their column header's year."""
 
 from __future__ import annotations
 
@@ -319,3 +320,95 @@ def test_a_multiple_in_a_chinese_digit_is_a_growth_in_times(script: str) -> None
         "nearly",
     )
     assert obs[grown.growth_of] is size if grown.growth_of is not None else False
+
+
+TABLE_STYLES = pytest.mark.parametrize(
+    "sep, open_, close",
+    [("｜", "（", "）"), ("|", "(", ")"), ("\t", "（", "）"), (" | ", "(", ")")],
+    ids=["fullwidth", "ascii", "tabs", "spaced"],
+)
+
+
+def _table(rows: list[list[str]], sep: str, open_: str, close: str) -> str:
+    return "\n".join(sep.join(r) for r in rows).replace("（", open_).replace("）", close)
+
+
+@SCRIPTS
+@TABLE_STYLES
+def test_a_bare_table_cell_takes_its_row_header_s_unit_and_its_column_s_year(
+    script: str, sep: str, open_: str, close: str
+) -> None:
+    body = "附表：主要指標一覽\n" + _table(
+        [
+            ["指標", "2028年", "2029年"],
+            ["寬帶用戶（萬戶）", "1650", "1990"],
+            ["光纖普及率（%）", "70.5", "73.2"],
+            ["移動流量（億GB）", "12.5", "20"],
+        ],
+        sep,
+        open_,
+        close,
+    )
+    obs = figures(body, script)
+    got = {
+        o.stated_value: (o.value, o.unit, o.period)
+        for o in obs
+        if o.stated_value in {"1650", "1990", "70.5", "73.2", "12.5", "20"}
+    }
+    households = "戶"  # the curated unit surface, whatever the script
+    assert got == {
+        "1650": (Decimal("16500000"), households, "2028"),
+        # a year-like cell under a unit is a value (and dated by its column, not itself)
+        "1990": (Decimal("19900000"), households, "2029"),
+        "70.5": (Decimal("70.5"), "%", "2028"),
+        "73.2": (Decimal("73.2"), "%", "2029"),
+        "12.5": (Decimal("1250000000"), "GB", "2028"),
+        "20": (Decimal("2000000000"), "GB", "2029"),
+    }
+    # every cell is named by its row's first cell, without the unit note
+    want = "寬帶用戶" if script == "hant" else to_hans("寬帶用戶")
+    assert by_value(obs, "1990", script).indicator == want
+    assert by_value(obs, "1650", script).indicator == want
+    assert all(o.area == "place/tianjin" for o in obs)
+
+
+@SCRIPTS
+def test_a_table_row_s_parentheses_that_are_no_unit_change_nothing(script: str) -> None:
+    body = "附表\n" + _table(
+        [
+            ["指標", "甲區", "乙區"],
+            ["用戶（含專網）", "1650", "1720"],
+            ["成立年份", "2015", "2018"],
+            ["千兆用戶（萬戶）", "42.3萬戶", "8600"],
+        ],
+        "｜",
+        "（",
+        "）",
+    )
+    obs = figures(body, script)
+    stated = {o.stated_value: (o.value, o.unit) for o in obs}
+    # （含專網） is not a unit: the cells stay bare counts
+    assert stated["1650"] == (Decimal("1650"), "")
+    # a bare year under a header with no unit stays a year (not a figure)
+    assert "2015" not in stated and "2018" not in stated
+    # a cell with a unit of its own keeps it (not multiplied twice); a bare one takes the row's
+    households = "戶"  # the curated unit surface, whatever the script
+    assert stated[to_hans("42.3萬戶") if script == "hans" else "42.3萬戶"] == (
+        Decimal("423000"),
+        households,
+    )
+    assert stated["8600"] == (Decimal("86000000"), households)
+    # the column headers name no year: every cell keeps the piece's edition
+    assert {o.period for o in obs} == {"2030"}
+
+
+@SCRIPTS
+def test_a_tab_with_no_text_before_it_in_its_clause_is_no_table_cell(script: str) -> None:
+    # a tab after 、 (pasted layout) must not turn the 、 list into table cells: the second
+    # count still pairs with the second name of 分別
+    obs = figures("全市數據中心和算力中心分別達到144個、\t958個。", script)
+    second = "算力中心" if script == "hant" else to_hans("算力中心")
+    assert by_value(obs, "958個", script).indicator == second
+    assert by_value(obs, "144個", script).indicator == (
+        "數據中心" if script == "hant" else to_hans("數據中心")
+    )
