@@ -264,12 +264,15 @@ def run(
     for doc in docs:
         for key, minimum in expected_counts(doc).items():
             expected[key] = expected.get(key, 0) + minimum
+    nt = export.ntriples(assembled.data)  # the canonical text: cache key and cqkg.nt both
     report = validate.run(
         assembled.data,
         {b.doc.id: b.clean for b in bundles},
         assembled.counts,
         expected,
         findings,
+        nt=nt,
+        store=store,
     )
     clock.lap("validate (SHACL + quotes + bounds)")
     if not report.ok:
@@ -299,6 +302,8 @@ def run(
             {b.doc.id: b.clean.text for b in bundles},
             lambda label: curation.indicator_en(label) is not None,
         ),
+        nt=nt,
+        store=store,
     )
     version_dir = export.publish(Path(out_dir), files)
     clock.lap("export (5 formats, atomic publish)")

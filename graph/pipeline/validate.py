@@ -14,6 +14,7 @@ A build is published only if all of these hold (each failure names the node and 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -174,7 +175,70 @@ def pyshacl_results(data: Graph) -> tuple[bool, Graph, str]:
     return bool(conforms), results, str(text)
 
 
-def shacl(data: Graph) -> tuple[bool, list[Problem], str]:
+SHACL_LIBRARIES = ("rdflib", "pyshacl", "owlrl", "pyparsing")
+"""Libraries whose version is part of a cached SHACL result's key."""
+
+
+def shacl_key(nt: str) -> str:
+    """The key of a graph's SHACL result: its sorted N-Triples, the shapes, the ontology, the
+    code (``cache.package_digest`` covers ``ontology/`` and this module) and the libraries.
+
+    pySHACL's answer is a pure function of exactly these (no inference, fixed options), so a
+    stored result under the same key is the answer a fresh run gives. ``cqkg.nt``'s text is
+    used because it is canonical for our graphs (sorted lines, no blank nodes) and the build
+    computes it anyway.
+    """
+    from graph.pipeline import cache
+
+    return cache.digest("cqkg-shacl 1", nt, cache.package_digest(SHACL_LIBRARIES))
+
+
+def _cached_shacl(store: Any, key: str) -> tuple[bool, list[Problem], str] | None:
+    """A stored result, or None when there is none or it does not parse as one (then the
+    entry is dropped and recomputed, never trusted)."""
+    blob = store.load_blob("shacl", key)
+    if blob is None:
+        return None
+    try:
+        doc = json.loads(blob.decode("utf-8"))
+        conforms, text, rows = doc["conforms"], doc["text"], doc["problems"]
+        if not isinstance(conforms, bool) or not isinstance(text, str):
+            raise TypeError("not a SHACL result")
+        problems = [Problem(str(r), str(n), str(m)) for r, n, m in rows]
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+        store.forget_blob("shacl", key)
+        return None
+    if conforms and problems:  # a result contradicting itself is not one pySHACL gives
+        store.forget_blob("shacl", key)
+        return None
+    return conforms, problems, text
+
+
+def shacl(
+    data: Graph, nt: str | None = None, store: Any = None
+) -> tuple[bool, list[Problem], str]:
+    """pySHACL's violations of ``data`` as problems, through the result cache when ``store``
+    (a ``graph.pipeline.cache.SourceCache``) and ``nt`` (``export.ntriples(data)``) are given.
+
+    ``CQKG_FULL_VALIDATION=1`` never reads or writes the cache: it is the reference.
+    """
+    if store is None or nt is None or os.environ.get(FULL_VALIDATION_ENV) == "1":
+        return _shacl(data)
+    key = shacl_key(nt)
+    hit = _cached_shacl(store, key)
+    if hit is not None:
+        return hit
+    conforms, problems, text = _shacl(data)
+    doc = {
+        "conforms": conforms,
+        "problems": [[p.rule, p.node, p.message] for p in problems],
+        "text": text,
+    }
+    store.store_blob("shacl", key, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    return conforms, problems, text
+
+
+def _shacl(data: Graph) -> tuple[bool, list[Problem], str]:
     conforms, results, text = pyshacl_results(data)
     problems: list[Problem] = []
     for result in sorted(results.subjects(RDF.type, SH.ValidationResult), key=str):
@@ -247,7 +311,11 @@ def run(
     counts: Mapping[str, int],
     expected: Mapping[str, int],
     findings: Sequence[Finding],
+    *,
+    nt: str | None = None,
+    store: Any = None,
 ) -> ValidationReport:
+    """Every gate of the module docstring; SHACL through the result cache (see ``shacl``)."""
     report = ValidationReport()
     for f in findings:
         if f.level == Level.ERROR:
@@ -258,7 +326,7 @@ def run(
     report.checked_spans, quote_problems = quotes(data, cleans)
     report.problems.extend(quote_problems)
     report.problems.extend(count_bounds(counts, expected))
-    conforms, shacl_problems, text = shacl(data)
+    conforms, shacl_problems, text = shacl(data, nt, store)
     report.shacl_conforms = conforms
     report.shacl_text = text
     report.problems.extend(shacl_problems)
