@@ -214,9 +214,7 @@ def _cached_shacl(store: Any, key: str) -> tuple[bool, list[Problem], str] | Non
     return conforms, problems, text
 
 
-def shacl(
-    data: Graph, nt: str | None = None, store: Any = None
-) -> tuple[bool, list[Problem], str]:
+def shacl(data: Graph, nt: str | None = None, store: Any = None) -> tuple[bool, list[Problem], str]:
     """pySHACL's violations of ``data`` as problems, through the result cache when ``store``
     (a ``graph.pipeline.cache.SourceCache``) and ``nt`` (``export.ntriples(data)``) are given.
 

@@ -16,8 +16,10 @@ from graph.pipeline import cache, export, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID = ROOT / "tests" / "data" / "valid" / "assertion.ttl"
-INVALID = sorted((ROOT / "tests" / "data" / "invalid").glob("span_*.ttl"))[:2] + [
-    ROOT / "tests" / "data" / "invalid" / "entity_two_zh_hant_labels.ttl"
+INVALID_DIR = ROOT / "tests" / "data" / "invalid"
+INVALID = [
+    *sorted(INVALID_DIR.glob("span_*.ttl"))[:2],
+    INVALID_DIR / "entity_two_zh_hant_labels.ttl",
 ]
 
 
