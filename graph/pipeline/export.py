@@ -249,23 +249,55 @@ def render_files(
     }
 
 
-def publish(out: Path, files: Mapping[str, Callable[[], str]]) -> Path:
-    """Write ``files`` into a new version directory and atomically point ``out`` at it."""
+def query_store(version_dir: Path) -> None:
+    """The on-disk query store of a big build, written before the build is published.
+
+    Why here: ``cqkg serve`` on a fresh big build used to have each worker bulk-load the data
+    (a minute for a 1,000-article corpus) and time out. The store is built exactly when the
+    engine would open one (``graph.sparql.engines.wants_store``: the same size threshold),
+    inside the not-yet-published version directory, so it is published with the files it was
+    loaded from, under the key (file names, sizes, mtimes, pyoxigraph version) the engine
+    checks; a store that does not match is rebuilt by the engine, never used. It is a
+    directory, so ``MANIFEST.sha256`` and the version digest (files only) leave it out.
+    """
+    from graph.sparql import engines  # imported only when publishing
+
+    if engines.wants_store(version_dir):
+        engines.write_store(version_dir)
+
+
+def publish(
+    out: Path,
+    files: Mapping[str, Callable[[], str]],
+    finish: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write ``files`` into a new version directory and atomically point ``out`` at it.
+
+    ``finish(version_dir)`` runs after the files are written and before the directory is
+    published (``query_store`` for ``cqkg build``); what it adds is published with them.
+    """
     out = Path(out)
     versions = out.parent / f".{out.name}.versions"
     versions.mkdir(parents=True, exist_ok=True)
     with open(versions / "LOCK", "w") as lock:  # one publisher at a time per output path
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _publish_locked(out, versions, files)
+        return _publish_locked(out, versions, files, finish)
 
 
-def _publish_locked(out: Path, versions: Path, files: Mapping[str, Callable[[], str]]) -> Path:
+def _publish_locked(
+    out: Path,
+    versions: Path,
+    files: Mapping[str, Callable[[], str]],
+    finish: Callable[[Path], None] | None = None,
+) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=versions))
     try:
         os.chmod(tmp, 0o755)  # mkdtemp makes 0700; a published build is world-readable
         for name in sorted(files):
             _write(tmp / name, files[name]())
         _write(tmp / "MANIFEST.sha256", manifest(tmp))
+        if finish is not None:
+            finish(tmp)
         fsync_dir(tmp)
         digest = hashlib.sha256()
         for name in sorted(files):

@@ -305,7 +305,7 @@ def run(
         nt=nt,
         store=store,
     )
-    version_dir = export.publish(Path(out_dir), files)
+    version_dir = export.publish(Path(out_dir), files, finish=export.query_store)
     clock.lap("export (5 formats, atomic publish)")
     failed = Path(out_dir).parent / f"{Path(out_dir).name}.failed.md"
     failed.unlink(missing_ok=True)
