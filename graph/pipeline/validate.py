@@ -14,7 +14,6 @@ A build is published only if all of these hold (each failure names the node and 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -144,14 +143,15 @@ def _fast_pyshacl() -> Iterator[None]:
             del shape_module.CONSTRAINT_PARAMS  # type: ignore[attr-defined]
 
 
-def pyshacl_results(data: Graph) -> tuple[bool, Graph, str]:
-    """pySHACL's own answer (conforms, results graph, text), with the speed-ups above."""
+def pyshacl_results(data: Graph, shapes: Graph | None = None) -> tuple[bool, Graph, str]:
+    """pySHACL's own answer (conforms, results graph, text), with the speed-ups above;
+    ``shapes`` defaults to ``ontology/shapes.ttl``."""
     from pyshacl import validate as shacl_validate  # slow import: only when validating
 
     if os.environ.get(FULL_VALIDATION_ENV) == "1":
         conforms, results, text = shacl_validate(
             data,
-            shacl_graph=load_shapes(),
+            shacl_graph=load_shapes() if shapes is None else shapes,
             ont_graph=load_ontology(),
             inference="none",
             advanced=True,
@@ -166,7 +166,7 @@ def pyshacl_results(data: Graph) -> tuple[bool, Graph, str]:
     with _fast_pyshacl():
         conforms, results, text = shacl_validate(
             mixed,
-            shacl_graph=load_shapes(),
+            shacl_graph=load_shapes() if shapes is None else shapes,
             inference="none",
             advanced=True,
             allow_warnings=True,
@@ -179,9 +179,11 @@ SHACL_LIBRARIES = ("rdflib", "pyshacl", "owlrl", "pyparsing")
 """Libraries whose version is part of a cached SHACL result's key."""
 
 
-def shacl_key(nt: str) -> str:
-    """The key of a graph's SHACL result: its sorted N-Triples, the shapes, the ontology, the
-    code (``cache.package_digest`` covers ``ontology/`` and this module) and the libraries.
+def shacl_key(nt: str, kind: str = "whole") -> str:
+    """The key of a graph's SHACL result: its sorted N-Triples, which shapes (``kind``: the
+    whole set, the local or the other shapes, ``graph.pipeline.validate_local``), the shapes and
+    ontology files, the code (``cache.package_digest`` covers ``ontology/`` and this module)
+    and the libraries.
 
     pySHACL's answer is a pure function of exactly these (no inference, fixed options), so a
     stored result under the same key is the answer a fresh run gives. ``cqkg.nt``'s text is
@@ -190,54 +192,31 @@ def shacl_key(nt: str) -> str:
     """
     from graph.pipeline import cache
 
-    return cache.digest("cqkg-shacl 1", nt, cache.package_digest(SHACL_LIBRARIES))
-
-
-def _cached_shacl(store: Any, key: str) -> tuple[bool, list[Problem], str] | None:
-    """A stored result, or None when there is none or it does not parse as one (then the
-    entry is dropped and recomputed, never trusted)."""
-    blob = store.load_blob("shacl", key)
-    if blob is None:
-        return None
-    try:
-        doc = json.loads(blob.decode("utf-8"))
-        conforms, text, rows = doc["conforms"], doc["text"], doc["problems"]
-        if not isinstance(conforms, bool) or not isinstance(text, str):
-            raise TypeError("not a SHACL result")
-        problems = [Problem(str(r), str(n), str(m)) for r, n, m in rows]
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
-        store.forget_blob("shacl", key)
-        return None
-    if conforms and problems:  # a result contradicting itself is not one pySHACL gives
-        store.forget_blob("shacl", key)
-        return None
-    return conforms, problems, text
+    return cache.digest("cqkg-shacl 1", kind, nt, cache.package_digest(SHACL_LIBRARIES))
 
 
 def shacl(data: Graph, nt: str | None = None, store: Any = None) -> tuple[bool, list[Problem], str]:
-    """pySHACL's violations of ``data`` as problems, through the result cache when ``store``
-    (a ``graph.pipeline.cache.SourceCache``) and ``nt`` (``export.ntriples(data)``) are given.
+    """pySHACL's violations of ``data`` as problems; with ``store`` (a
+    ``graph.pipeline.cache.SourceCache``) and ``nt`` (``export.ntriples(data)``) the span
+    shapes go per source and every part through the result cache (``validate_local``).
 
-    ``CQKG_FULL_VALIDATION=1`` never reads or writes the cache: it is the reference.
+    ``CQKG_FULL_VALIDATION=1`` never splits and never reads or writes the cache: it is the
+    reference.
     """
     if store is None or nt is None or os.environ.get(FULL_VALIDATION_ENV) == "1":
         return _shacl(data)
-    key = shacl_key(nt)
-    hit = _cached_shacl(store, key)
-    if hit is not None:
-        return hit
-    conforms, problems, text = _shacl(data)
-    doc = {
-        "conforms": conforms,
-        "problems": [[p.rule, p.node, p.message] for p in problems],
-        "text": text,
-    }
-    store.store_blob("shacl", key, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
-    return conforms, problems, text
+    from graph.pipeline import validate_local
+
+    split = validate_local.split_run(
+        data, nt, store, _shacl, lambda kind, text: shacl_key(text, kind)
+    )
+    if split is not None:
+        return split
+    return validate_local.cached(store, "shacl", shacl_key(nt), lambda: _shacl(data))
 
 
-def _shacl(data: Graph) -> tuple[bool, list[Problem], str]:
-    conforms, results, text = pyshacl_results(data)
+def _shacl(data: Graph, shapes: Graph | None = None) -> tuple[bool, list[Problem], str]:
+    conforms, results, text = pyshacl_results(data, shapes)
     problems: list[Problem] = []
     for result in sorted(results.subjects(RDF.type, SH.ValidationResult), key=str):
         severity = results.value(result, SH.resultSeverity)

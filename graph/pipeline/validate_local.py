@@ -1,0 +1,186 @@
+"""SHACL in two parts: the span shapes per source, the rest on the merged graph; both cached.
+
+Why: the span shapes (``cqs:SpanShape``, ``cqs:SentenceShape``, ``cqs:SpanQuoteShape``) were
+half of pySHACL's time on the seed, and every article adds hundreds of spans. They are *local*
+(decision 0009): their focus nodes and every path they follow lie in one source's own
+triples. So each source's part is validated alone and its result cached under the digest of
+exactly that part; a build in which one article changed revalidates only that article's spans,
+plus the other shapes on the merged graph (cached under the merged graph's digest).
+
+How the shapes are split: each part gets the whole shapes graph with the *targets* of the
+other part's shapes removed. A shape without targets has no focus nodes and gives no results,
+while every definition a shape refers to stays in place; blank-node ids are kept, so results
+name the same shapes as a run on the whole graph.
+
+What a source's part holds (document ``D``): every triple of ``D`` and of every span whose
+``nif:referenceContext`` is ``D``, plus the ``rdf:type`` triples of the nodes those spans point
+to (``sh:class`` on ``cqo:section`` needs the theme's type), with the ontology mixed in as for
+the whole graph. The split is taken only when it provably gives the whole graph's results
+(:func:`partition`); otherwise (a span without exactly one context, a span pointing to another
+source's span, blank nodes, ``rdfs:subClassOf`` in the data, ...) the whole graph is
+validated at once, as before. ``tests/pipeline/test_validate_local.py`` compares the results
+with pySHACL as shipped on valid, invalid and broken-on-purpose graphs.
+
+The one difference: ``shacl_text`` (pySHACL's prose report, only in ``build.failed.md``) is
+the parts' reports one after the other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from graph.namespaces import NIF, SH
+from graph.vocab import CQO
+
+CQS = "https://w3id.org/cqkg/shapes#"
+LOCAL_SHAPES = frozenset(
+    URIRef(CQS + name) for name in ("SpanShape", "SentenceShape", "SpanQuoteShape")
+)
+"""The shapes validated per source (decision 0009 says why each is local)."""
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+Result = tuple[bool, list[Any], str]  # conforms, validate.Problem list, pySHACL's text
+
+
+def shapes_without_targets(shapes: Graph, keep: Callable[[Any], bool]) -> Graph:
+    """``shapes`` minus the target triples of every shape ``keep`` rejects (ids unchanged)."""
+    out = Graph(identifier=shapes.identifier)
+    for prefix, ns in shapes.namespaces():
+        out.bind(prefix, ns, override=True)
+    out.addN((s, p, o, out) for s, p, o in shapes if not (p in _TARGETS and not keep(s)))
+    return out
+
+
+def _subclasses(graphs: Iterable[Graph], root: URIRef) -> set[Any]:
+    found: set[Any] = {root}
+    todo: list[Any] = [root]
+    while todo:
+        c = todo.pop()
+        for g in graphs:
+            for sub in g.subjects(RDFS.subClassOf, c):
+                if sub not in found:
+                    found.add(sub)
+                    todo.append(sub)
+    return found
+
+
+def partition(data: Graph, ontology: Graph) -> dict[URIRef, Graph] | None:
+    """Each source document's part of ``data`` for the local shapes, or None when splitting
+    could change a result (then the caller validates the whole graph at once).
+
+    The conditions make every focus node of a local shape fall in exactly one part, with
+    everything it is checked against: each span has exactly one context, an IRI, that is not
+    itself a span; every subject of ``nif:referenceContext`` is a span; a span points to a span
+    only of its own source; no blank nodes; no ``rdfs:subClassOf`` in the data.
+    """
+    if any(True for _ in data.triples((None, RDFS.subClassOf, None))):
+        return None
+    if any(isinstance(t, BNode) for triple in data for t in triple):
+        return None
+    span_classes = _subclasses((ontology,), CQO.Span)
+    spans = {s for c in span_classes for s in data.subjects(RDF.type, c)}
+    context: dict[Any, Any] = {}
+    for s, doc in data.subject_objects(NIF.referenceContext):
+        if s not in spans or s in context or not isinstance(doc, URIRef) or doc in spans:
+            return None
+        context[s] = doc
+    if len(context) != len(spans):
+        return None
+    parts: dict[URIRef, Graph] = {}
+    for doc in sorted(set(context.values()), key=str):
+        part = Graph()
+        part.addN((doc, p, o, part) for p, o in data.predicate_objects(doc))
+        parts[doc] = part
+    for span in sorted(spans, key=str):
+        part = parts[context[span]]
+        for p, o in data.predicate_objects(span):
+            part.add((span, p, o))
+            if o in spans:
+                if context[o] != context[span]:
+                    return None
+            elif isinstance(o, URIRef):
+                part.addN((o, RDF.type, t, part) for t in data.objects(o, RDF.type))
+    return parts
+
+
+def _load(store: Any, kind: str, key: str) -> Result | None:
+    """A stored result, or None when absent or not one (then dropped, never trusted)."""
+    from graph.pipeline.validate import Problem
+
+    blob = store.load_blob(kind, key)
+    if blob is None:
+        return None
+    try:
+        doc = json.loads(blob.decode("utf-8"))
+        conforms, text, rows = doc["conforms"], doc["text"], doc["problems"]
+        if not isinstance(conforms, bool) or not isinstance(text, str):
+            raise TypeError("not a SHACL result")
+        problems = [Problem(str(r), str(n), str(m)) for r, n, m in rows]
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+        store.forget_blob(kind, key)
+        return None
+    if conforms and problems:  # a result contradicting itself is not one pySHACL gives
+        store.forget_blob(kind, key)
+        return None
+    return conforms, problems, text
+
+
+def cached(store: Any, kind: str, key: str, compute: Callable[[], Result]) -> Result:
+    """``compute()`` through the result cache (``store=None``: always computed)."""
+    if store is None:
+        return compute()
+    hit = _load(store, kind, key)
+    if hit is not None:
+        return hit
+    conforms, problems, text = compute()
+    doc = {
+        "conforms": conforms,
+        "problems": [[p.rule, p.node, p.message] for p in problems],
+        "text": text,
+    }
+    store.store_blob(kind, key, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    return conforms, problems, text
+
+
+def split_run(
+    data: Graph,
+    nt: str,
+    store: Any,
+    run_shapes: Callable[[Graph, Graph], Result],
+    key: Callable[[str, str], str],
+) -> Result | None:
+    """Local shapes per source, the others on ``data``; None when :func:`partition` refuses.
+
+    ``run_shapes(graph, shapes)`` is pySHACL on one graph; ``key(kind, nt)`` the cache key of
+    a graph's result (``validate.shacl_key``).
+    """
+    from graph.pipeline.export import ntriples
+    from graph.vocab import load_ontology, load_shapes
+
+    parts = partition(data, load_ontology())
+    if parts is None:
+        return None
+    shapes = load_shapes()
+    local = shapes_without_targets(shapes, lambda s: s in LOCAL_SHAPES)
+    rest = shapes_without_targets(shapes, lambda s: s not in LOCAL_SHAPES)
+    results = [cached(store, "shacl-global", key("global", nt), lambda: run_shapes(data, rest))]
+    for _doc, part in sorted(parts.items()):
+        results.append(
+            cached(
+                store,
+                "shacl-local",
+                key("local", ntriples(part)),
+                lambda part=part: run_shapes(part, local),  # type: ignore[misc]
+            )
+        )
+    problems = sorted(
+        (p for _, found, _ in results for p in found), key=lambda p: (p.node, p.message)
+    )
+    conforms = all(c for c, _, _ in results)
+    return conforms, problems, "\n".join(text for _, _, text in results)
