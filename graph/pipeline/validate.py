@@ -207,12 +207,15 @@ def shacl(data: Graph, nt: str | None = None, store: Any = None) -> tuple[bool, 
         return _shacl(data)
     from graph.pipeline import validate_local
 
-    split = validate_local.split_run(
-        data, nt, store, _shacl, lambda kind, text: shacl_key(text, kind)
-    )
-    if split is not None:
-        return split
-    return validate_local.cached(store, "shacl", shacl_key(nt), lambda: _shacl(data))
+    def compute() -> tuple[bool, list[Problem], str]:
+        split = validate_local.split_run(
+            data, nt, store, _shacl, lambda kind, text: shacl_key(text, kind)
+        )
+        return _shacl(data) if split is None else split
+
+    # An unchanged graph is answered by one lookup; a changed one by its parts (the sources
+    # whose spans did not change are hits there).
+    return validate_local.cached(store, "shacl", shacl_key(nt), compute)
 
 
 def _shacl(data: Graph, shapes: Graph | None = None) -> tuple[bool, list[Problem], str]:

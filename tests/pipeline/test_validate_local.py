@@ -155,11 +155,11 @@ def test_only_the_changed_source_is_revalidated(
     g, _doc, other = _two_sources(seed)
     store = _store(tmp_path)
     validate.shacl(g, export.ntriples(g), store)
-    assert (store.blob_hits, store.blob_misses) == (0, 3)  # global + two sources
+    assert (store.blob_hits, store.blob_misses) == (0, 4)  # whole, global, two sources
     span = sorted(g.subjects(NIF.referenceContext, other), key=str)[0]
     g.set((span, NIF.anchorOf, Literal("假的引文")))
     conforms, problems, _ = validate.shacl(g, export.ntriples(g), store)
-    assert (store.blob_hits, store.blob_misses) == (1, 5)  # the unchanged source's part hit
+    assert (store.blob_hits, store.blob_misses) == (1, 7)  # the unchanged source's part hit
     assert not conforms and str(other) in {p.node for p in problems}
 
 
