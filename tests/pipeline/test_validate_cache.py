@@ -47,9 +47,10 @@ def test_hit_equals_fresh_and_full_pyshacl(
     store = _store(tmp_path)
     monkeypatch.delenv(validate.FULL_VALIDATION_ENV, raising=False)
     miss = validate.shacl(g, nt, store)
-    assert (store.blob_hits, store.blob_misses) == (0, 1)
+    misses = store.blob_misses  # the whole graph's entry, and its parts' when it splits
+    assert store.blob_hits == 0 and misses >= 1
     hit = validate.shacl(g, nt, store)
-    assert (store.blob_hits, store.blob_misses) == (1, 1)
+    assert (store.blob_hits, store.blob_misses) == (1, misses)  # one lookup
     monkeypatch.setenv(validate.FULL_VALIDATION_ENV, "1")
     reference = validate.shacl(g)  # pySHACL as shipped, no cache
     assert hit == miss
