@@ -153,7 +153,17 @@ def report_html(g: Graph) -> str:
     return report.static_page(g)
 
 
-EXPORT_LIBRARIES = ("rdflib", "pyoxigraph", "networkx", "jinja2", "markupsafe", "starlette")
+EXPORT_LIBRARIES = (
+    "rdflib",
+    "pyoxigraph",
+    "networkx",
+    "jinja2",
+    "markupsafe",
+    "starlette",
+    "opencc",  # report.html converts scripts (graph.text)
+    "pypinyin",
+    "pyyaml",
+)
 """Libraries whose version is part of a rendered file's cache key."""
 
 
