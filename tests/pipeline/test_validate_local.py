@@ -61,10 +61,21 @@ def _copy(g: Graph) -> Graph:
     return out
 
 
-def test_seed_split_same_and_clean(
+def test_seed_same_and_clean(seed: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One source: the split would be pure overhead, so the whole graph is validated."""
+    assert validate_local.partition(seed, load_ontology()) is not None
+    assert _compare(seed, tmp_path, monkeypatch) == (True, [])
+    store = _store(tmp_path)
+    validate.shacl(seed, export.ntriples(seed), store)
+    assert not (store.directory / "shacl-local").exists()
+
+
+def test_two_sources_split_same_and_clean(
     seed: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert _compare(seed, tmp_path, monkeypatch, split=True) == (True, [])
+    g, _doc, _other = _two_sources(seed)
+    assert _compare(g, tmp_path, monkeypatch, split=True) == (True, [])
+    assert len(list((_store(tmp_path).directory / "shacl-local").glob("*.blob"))) == 2
 
 
 @pytest.mark.slow
