@@ -48,6 +48,7 @@ LOCAL_SHAPES = frozenset(
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 Result = tuple[bool, list[Any], str]  # conforms, validate.Problem list, pySHACL's text
+Part = list[tuple[Any, Any, Any]]  # one source's triples for the local shapes, sorted
 
 
 def shapes_without_targets(shapes: Graph, keep: Callable[[Any], bool]) -> Graph:
@@ -72,7 +73,7 @@ def _subclasses(graphs: Iterable[Graph], root: URIRef) -> set[Any]:
     return found
 
 
-def partition(data: Graph, ontology: Graph) -> dict[URIRef, Graph] | None:
+def partition(data: Graph, ontology: Graph) -> dict[Any, Part] | None:
     """Each source document's part of ``data`` for the local shapes, or None when splitting
     could change a result (then the caller validates the whole graph at once).
 
@@ -94,21 +95,29 @@ def partition(data: Graph, ontology: Graph) -> dict[URIRef, Graph] | None:
         context[s] = doc
     if len(context) != len(spans):
         return None
-    parts: dict[URIRef, Graph] = {}
-    for doc in sorted(set(context.values()), key=str):
-        part = Graph()
-        part.addN((doc, p, o, part) for p, o in data.predicate_objects(doc))
-        parts[doc] = part
+    rows: dict[Any, list[tuple[Any, Any, Any]]] = {
+        doc: [(doc, p, o) for p, o in data.predicate_objects(doc)]
+        for doc in sorted(set(context.values()), key=str)
+    }
+    types: dict[Any, list[Any]] = {}
+    for s, t in data.subject_objects(RDF.type):
+        types.setdefault(s, []).append(t)
     for span in sorted(spans, key=str):
-        part = parts[context[span]]
+        doc = context[span]
+        out = rows[doc]
         for p, o in data.predicate_objects(span):
-            part.add((span, p, o))
+            out.append((span, p, o))
             if o in spans:
-                if context[o] != context[span]:
+                if context[o] != doc:
                     return None
             elif isinstance(o, URIRef):
-                part.addN((o, RDF.type, t, part) for t in data.objects(o, RDF.type))
-    return parts
+                out.extend((o, RDF.type, t) for t in types.get(o, ()))
+    return {doc: sorted(set(triples)) for doc, triples in rows.items()}
+
+
+def _text(part: Part) -> str:
+    """A part's canonical text, its cache key's input: sorted N3 triples (as ``cqkg.nt``)."""
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in part)
 
 
 def _load(store: Any, kind: str, key: str) -> Result | None:
@@ -167,7 +176,6 @@ def split_run(
     ``run_shapes(graph, shapes)`` is pySHACL on one graph; ``key(kind, nt)`` the cache key of
     a graph's result (``validate.shacl_key``).
     """
-    from graph.pipeline.export import ntriples
     from graph.vocab import load_ontology, load_shapes
 
     parts = partition(data, load_ontology())
@@ -180,8 +188,8 @@ def split_run(
     local = shapes_without_targets(shapes, lambda s: s in LOCAL_SHAPES)
     rest = shapes_without_targets(shapes, lambda s: s not in LOCAL_SHAPES)
     results = [cached(store, "shacl-global", key("global", nt), lambda: run_shapes(data, rest))]
-    keys = {doc: key("local", ntriples(part)) for doc, part in parts.items()}
-    missed: dict[URIRef, Graph] = {}
+    keys = {doc: key("local", _text(part)) for doc, part in parts.items()}
+    missed: dict[Any, Part] = {}
     for doc in sorted(parts, key=str):
         hit = _load(store, "shacl-local", keys[doc])
         if hit is None:
@@ -198,7 +206,7 @@ def split_run(
 
 
 def _run_together(
-    missed: dict[URIRef, Graph],
+    missed: dict[Any, Part],
     local: Graph,
     run_shapes: Callable[[Graph, Graph], Result],
     store: Any,
@@ -217,17 +225,15 @@ def _run_together(
     nothing is stored and the union's result is returned as it is.
     """
     union = Graph()
-    for part in missed.values():
-        union.addN((s, p, o, union) for s, p, o in part)
+    union.addN((s, p, o, union) for part in missed.values() for s, p, o in part)
     conforms, problems, text = run_shapes(union, local)
-    owner: dict[str, URIRef] = {}
+    owner: dict[str, Any] = {}
     for doc, part in missed.items():
         owner[str(doc)] = doc
-        for span in part.subjects(NIF.referenceContext, doc):
-            owner[str(span)] = doc
+        owner.update((str(s), doc) for s, p, o in part if p == NIF.referenceContext)
     if any(p.node not in owner for p in problems):
         return [(conforms, problems, text)]
-    shares: dict[URIRef, list[Any]] = {doc: [] for doc in missed}
+    shares: dict[Any, list[Any]] = {doc: [] for doc in missed}
     for p in problems:
         shares[owner[p.node]].append(p)
     out: list[Result] = []
