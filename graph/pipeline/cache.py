@@ -119,12 +119,20 @@ def default_dir(out_dir: Path) -> Path:
 
 
 class SourceCache:
-    """Load and store :class:`Entry` objects under ``directory`` (see the module docstring)."""
+    """Load and store :class:`Entry` objects under ``directory`` (see the module docstring).
+
+    The same directory also keeps whole-graph results (:meth:`load_blob` / :meth:`store_blob`:
+    the SHACL result of a graph, the rendered files of a graph), keyed by the digest of
+    everything that decides them; their hits and misses are counted apart (``blob_hits``), so
+    ``hits`` / ``misses`` stay the per-source counts ``BuildResult.cache`` reports.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.hits = 0
         self.misses = 0
+        self.blob_hits = 0
+        self.blob_misses = 0
         self.usable = self._prepare()
 
     def _prepare(self) -> bool:
@@ -169,17 +177,99 @@ class SourceCache:
             return
         path = self._path(key)
         blob = FORMAT + key.encode() + b"\n" + pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
-        tmp = None
+        _atomic_write(path, blob)
+
+    def _blob_path(self, kind: str, key: str) -> Path:
+        return self.directory / kind / f"{key}.blob"
+
+    def load_blob(self, kind: str, key: str) -> bytes | None:
+        """The bytes stored under (``kind``, ``key``), or None when absent or not checking.
+
+        A blob starts with the format line, its kind and its full key, so a truncated file, a
+        file renamed or copied under another key, or one of an older format is a miss, never
+        a wrong answer. The caller still parses it and treats a parse failure as a miss.
+        """
+        if not self.usable:
+            return None
         try:
-            path.parent.mkdir(mode=0o700, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, path)
-            tmp = None
+            blob = self._blob_path(kind, key).read_bytes()
         except OSError:
-            pass
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            self.blob_misses += 1
+            return None
+        header = FORMAT + f"{kind} {key}\n".encode()
+        if not blob.startswith(header) or not blob.endswith(b"\n" + END):
+            self.blob_misses += 1
+            return None
+        self.blob_hits += 1
+        return blob[len(header) : -len(END) - 1]
+
+    def store_blob(self, kind: str, key: str, payload: bytes) -> None:
+        """Write atomically (temporary file + ``os.replace``); a failure only costs time."""
+        if not self.usable:
+            return
+        path = self._blob_path(kind, key)
+        blob = FORMAT + f"{kind} {key}\n".encode() + payload + b"\n" + END
+        _atomic_write(path, blob)
+
+    def forget_blob(self, kind: str, key: str) -> None:
+        """Drop an entry the caller found unusable, so it is rewritten, not read again."""
+        with contextlib.suppress(OSError):
+            self._blob_path(kind, key).unlink()
+
+
+END = b"cqkg-blob-end\n"
+"""Last line of a blob: a file cut short by a full disk is recognised and ignored."""
+
+
+def _atomic_write(path: Path, blob: bytes) -> None:
+    tmp = None
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def digest(*parts: bytes | str) -> str:
+    """sha256 of ``parts``, each length-prefixed (so no two part lists give one byte string)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(f"{len(data)}:".encode() + data)
+    return h.hexdigest()
+
+
+@cache
+def package_digest(libraries: tuple[str, ...]) -> str:
+    """Digest of every file of the ``graph`` package and the ontology, plus library versions.
+
+    For whole-graph results (validation, rendered files) whose code spans many modules: hashing
+    all of it (about 1 MB, a few ms) means no module that shapes a result can be left out of
+    the key by mistake; the price is a miss after any code change, which only costs time.
+    """
+    paths = {
+        p.resolve()
+        for root in (PACKAGE, PACKAGE.parent / "ontology")
+        if root.is_dir()
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
+    versions = [f"cqkg {__version__}", f"python {platform.python_version()}"]
+    for name in libraries:
+        try:
+            versions.append(f"{name} {importlib_metadata.version(name)}")
+        except importlib_metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    parts: list[bytes | str] = ["\n".join(versions)]
+    for p in sorted(paths):
+        rel = p.relative_to(PACKAGE.parent) if p.is_relative_to(PACKAGE.parent) else p
+        parts += [str(rel), p.read_bytes()]
+    return digest(*parts)

@@ -135,13 +135,14 @@ def jsonld(g: Graph) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def graphml(g: Graph) -> str:
+def graphml(g: Graph, nt: str | None = None) -> str:
     """The entity network as GraphML: the viewer's network (``graph.view.network``, the one
     builder ``cqkg view`` and ``cqkg analyze`` use), the same text ``cqkg analyze --export-dir``
     writes for this build (docs/decisions/0010-one-entity-network.md)."""
     from graph.view import network  # the viewer stage; imported only when the file is written
 
-    net, idx, styles = network.from_ntriples(ntriples(g), ontology_dir() / "cqkg.ttl")
+    text = ntriples(g) if nt is None else nt
+    net, idx, styles = network.from_ntriples(text, ontology_dir() / "cqkg.ttl")
     return network.graphml(net, idx, styles)
 
 
@@ -150,6 +151,45 @@ def report_html(g: Graph) -> str:
     from graph.serve import report  # the serving stage; imported only when the file is written
 
     return report.static_page(g)
+
+
+EXPORT_LIBRARIES = (
+    "rdflib",
+    "pyoxigraph",
+    "networkx",
+    "jinja2",
+    "markupsafe",
+    "starlette",
+    "opencc",  # report.html converts scripts (graph.text)
+    "pypinyin",
+    "pyyaml",
+)
+"""Libraries whose version is part of a rendered file's cache key."""
+
+
+def rendered(store: Any, name: str, nt: str, render: Callable[[], str]) -> str:
+    """``render()``, or the text it gave before for the same graph, file name and code.
+
+    Turtle, JSON-LD, GraphML and report.html are pure functions of the data graph (``nt``, its
+    canonical sorted N-Triples), the ontology and the code, and together they were most of the
+    export; the key covers all of them (``cache.package_digest``: every file of the package and
+    the ontology, plus the libraries that write the files). A blob that is not valid UTF-8 is
+    dropped and the file rendered again. ``store=None`` always renders.
+    """
+    if store is None:
+        return render()
+    from graph.pipeline import cache
+
+    key = cache.digest("cqkg-export 1", name, nt, cache.package_digest(EXPORT_LIBRARIES))
+    blob = store.load_blob("export", key)
+    if blob is not None:
+        try:
+            return blob.decode("utf-8")
+        except UnicodeDecodeError:
+            store.forget_blob("export", key)
+    text = render()
+    store.store_blob("export", key, text.encode("utf-8"))
+    return text
 
 
 def _write(path: Path, text: str) -> None:
@@ -180,29 +220,38 @@ def render_files(
     quarantine: str,
     cleaning: str = "",
     curation_queue: str = "",
+    *,
+    nt: str | None = None,
+    store: Any = None,
 ) -> dict[str, Callable[[], str]]:
     """Name -> producer of every file in build/ (produced lazily, written in sorted order).
 
-    ``cqkg.nq`` reuses the sorted N-Triples of ``cqkg.nt`` (serialised once: it is the costly
-    part of both).
+    ``cqkg.nq`` and ``cqkg.graphml`` reuse the sorted N-Triples of ``cqkg.nt`` (``nt`` when the
+    caller has it already). With ``store`` (a ``graph.pipeline.cache.SourceCache``) the files
+    rendered from the graph alone go through :func:`rendered`.
     """
-    nt_once = functools.cache(lambda: ntriples(data))
+    nt_once = functools.cache(lambda: ntriples(data) if nt is None else nt)
+
+    def cached(name: str, render: Callable[[], str]) -> Callable[[], str]:
+        return lambda: rendered(store, name, nt_once(), render)
+
     return {
-        "cqkg.ttl": lambda: turtle(data),
+        "cqkg.ttl": cached("cqkg.ttl", lambda: turtle(data)),
         "cqkg.nt": nt_once,
         "cqkg.nq": lambda: nquads(
             data, nt_once()
         ),  # per-source named graphs, for graph.sparql.push
-        "cqkg.jsonld": lambda: jsonld(data),
+        "cqkg.jsonld": cached("cqkg.jsonld", lambda: jsonld(data)),
         "context.jsonld": lambda: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
-        "cqkg.graphml": lambda: graphml(data),
+        "cqkg.graphml": cached("cqkg.graphml", lambda: graphml(data, nt_once())),
         "ontology.ttl": lambda: (ontology_dir() / "cqkg.ttl").read_text(encoding="utf-8"),
         "shapes.ttl": lambda: (ontology_dir() / "shapes.ttl").read_text(encoding="utf-8"),
         "stats.json": lambda: (
             json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         ),
         "report.md": lambda: report_md,
-        "report.html": lambda: report_html(data),  # the report at a glance, graph.serve.report
+        # the report at a glance, graph.serve.report
+        "report.html": cached("report.html", lambda: report_html(data)),
         "quarantine.jsonl": lambda: quarantine,
         "cleaning.jsonl": lambda: cleaning,
         "curation-queue.yaml": lambda: curation_queue,  # graph.pipeline.curation_queue
@@ -210,23 +259,55 @@ def render_files(
     }
 
 
-def publish(out: Path, files: Mapping[str, Callable[[], str]]) -> Path:
-    """Write ``files`` into a new version directory and atomically point ``out`` at it."""
+def query_store(version_dir: Path) -> None:
+    """The on-disk query store of a big build, written before the build is published.
+
+    Why here: ``cqkg serve`` on a fresh big build used to have each worker bulk-load the data
+    (a minute for a 1,000-article corpus) and time out. The store is built exactly when the
+    engine would open one (``graph.sparql.engines.wants_store``: the same size threshold),
+    inside the not-yet-published version directory, so it is published with the files it was
+    loaded from, under the key (file names, sizes, mtimes, pyoxigraph version) the engine
+    checks; a store that does not match is rebuilt by the engine, never used. It is a
+    directory, so ``MANIFEST.sha256`` and the version digest (files only) leave it out.
+    """
+    from graph.sparql import engines  # imported only when publishing
+
+    if engines.wants_store(version_dir):
+        engines.write_store(version_dir)
+
+
+def publish(
+    out: Path,
+    files: Mapping[str, Callable[[], str]],
+    finish: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write ``files`` into a new version directory and atomically point ``out`` at it.
+
+    ``finish(version_dir)`` runs after the files are written and before the directory is
+    published (``query_store`` for ``cqkg build``); what it adds is published with them.
+    """
     out = Path(out)
     versions = out.parent / f".{out.name}.versions"
     versions.mkdir(parents=True, exist_ok=True)
     with open(versions / "LOCK", "w") as lock:  # one publisher at a time per output path
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _publish_locked(out, versions, files)
+        return _publish_locked(out, versions, files, finish)
 
 
-def _publish_locked(out: Path, versions: Path, files: Mapping[str, Callable[[], str]]) -> Path:
+def _publish_locked(
+    out: Path,
+    versions: Path,
+    files: Mapping[str, Callable[[], str]],
+    finish: Callable[[Path], None] | None = None,
+) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=versions))
     try:
         os.chmod(tmp, 0o755)  # mkdtemp makes 0700; a published build is world-readable
         for name in sorted(files):
             _write(tmp / name, files[name]())
         _write(tmp / "MANIFEST.sha256", manifest(tmp))
+        if finish is not None:
+            finish(tmp)
         fsync_dir(tmp)
         digest = hashlib.sha256()
         for name in sorted(files):

@@ -264,12 +264,15 @@ def run(
     for doc in docs:
         for key, minimum in expected_counts(doc).items():
             expected[key] = expected.get(key, 0) + minimum
+    nt = export.ntriples(assembled.data)  # the canonical text: cache key and cqkg.nt both
     report = validate.run(
         assembled.data,
         {b.doc.id: b.clean for b in bundles},
         assembled.counts,
         expected,
         findings,
+        nt=nt,
+        store=store,
     )
     clock.lap("validate (SHACL + quotes + bounds)")
     if not report.ok:
@@ -301,8 +304,10 @@ def run(
             resolved=assembled.resolved,
             curated=lambda entity_id: entity_id in registry,
         ),
+        nt=nt,
+        store=store,
     )
-    version_dir = export.publish(Path(out_dir), files)
+    version_dir = export.publish(Path(out_dir), files, finish=export.query_store)
     clock.lap("export (5 formats, atomic publish)")
     failed = Path(out_dir).parent / f"{Path(out_dir).name}.failed.md"
     failed.unlink(missing_ok=True)

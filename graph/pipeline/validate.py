@@ -143,14 +143,15 @@ def _fast_pyshacl() -> Iterator[None]:
             del shape_module.CONSTRAINT_PARAMS  # type: ignore[attr-defined]
 
 
-def pyshacl_results(data: Graph) -> tuple[bool, Graph, str]:
-    """pySHACL's own answer (conforms, results graph, text), with the speed-ups above."""
+def pyshacl_results(data: Graph, shapes: Graph | None = None) -> tuple[bool, Graph, str]:
+    """pySHACL's own answer (conforms, results graph, text), with the speed-ups above;
+    ``shapes`` defaults to ``ontology/shapes.ttl``."""
     from pyshacl import validate as shacl_validate  # slow import: only when validating
 
     if os.environ.get(FULL_VALIDATION_ENV) == "1":
         conforms, results, text = shacl_validate(
             data,
-            shacl_graph=load_shapes(),
+            shacl_graph=load_shapes() if shapes is None else shapes,
             ont_graph=load_ontology(),
             inference="none",
             advanced=True,
@@ -165,7 +166,7 @@ def pyshacl_results(data: Graph) -> tuple[bool, Graph, str]:
     with _fast_pyshacl():
         conforms, results, text = shacl_validate(
             mixed,
-            shacl_graph=load_shapes(),
+            shacl_graph=load_shapes() if shapes is None else shapes,
             inference="none",
             advanced=True,
             allow_warnings=True,
@@ -174,8 +175,51 @@ def pyshacl_results(data: Graph) -> tuple[bool, Graph, str]:
     return bool(conforms), results, str(text)
 
 
-def shacl(data: Graph) -> tuple[bool, list[Problem], str]:
-    conforms, results, text = pyshacl_results(data)
+SHACL_LIBRARIES = ("rdflib", "pyshacl", "owlrl", "pyparsing")
+"""Libraries whose version is part of a cached SHACL result's key."""
+
+
+def shacl_key(nt: str, kind: str = "whole") -> str:
+    """The key of a graph's SHACL result: its sorted N-Triples, which shapes (``kind``: the
+    whole set, the local or the other shapes, ``graph.pipeline.validate_local``), the shapes and
+    ontology files, the code (``cache.package_digest`` covers ``ontology/`` and this module)
+    and the libraries.
+
+    pySHACL's answer is a pure function of exactly these (no inference, fixed options), so a
+    stored result under the same key is the answer a fresh run gives. ``cqkg.nt``'s text is
+    used because it is canonical for our graphs (sorted lines, no blank nodes) and the build
+    computes it anyway.
+    """
+    from graph.pipeline import cache
+
+    return cache.digest("cqkg-shacl 1", kind, nt, cache.package_digest(SHACL_LIBRARIES))
+
+
+def shacl(data: Graph, nt: str | None = None, store: Any = None) -> tuple[bool, list[Problem], str]:
+    """pySHACL's violations of ``data`` as problems; with ``store`` (a
+    ``graph.pipeline.cache.SourceCache``) and ``nt`` (``export.ntriples(data)``) the span
+    shapes go per source and every part through the result cache (``validate_local``).
+
+    ``CQKG_FULL_VALIDATION=1`` never splits and never reads or writes the cache: it is the
+    reference.
+    """
+    if store is None or nt is None or os.environ.get(FULL_VALIDATION_ENV) == "1":
+        return _shacl(data)
+    from graph.pipeline import validate_local
+
+    def compute() -> tuple[bool, list[Problem], str]:
+        split = validate_local.split_run(
+            data, nt, store, _shacl, lambda kind, text: shacl_key(text, kind)
+        )
+        return _shacl(data) if split is None else split
+
+    # An unchanged graph is answered by one lookup; a changed one by its parts (the sources
+    # whose spans did not change are hits there).
+    return validate_local.cached(store, "shacl", shacl_key(nt), compute)
+
+
+def _shacl(data: Graph, shapes: Graph | None = None) -> tuple[bool, list[Problem], str]:
+    conforms, results, text = pyshacl_results(data, shapes)
     problems: list[Problem] = []
     for result in sorted(results.subjects(RDF.type, SH.ValidationResult), key=str):
         severity = results.value(result, SH.resultSeverity)
@@ -247,7 +291,11 @@ def run(
     counts: Mapping[str, int],
     expected: Mapping[str, int],
     findings: Sequence[Finding],
+    *,
+    nt: str | None = None,
+    store: Any = None,
 ) -> ValidationReport:
+    """Every gate of the module docstring; SHACL through the result cache (see ``shacl``)."""
     report = ValidationReport()
     for f in findings:
         if f.level == Level.ERROR:
@@ -258,7 +306,7 @@ def run(
     report.checked_spans, quote_problems = quotes(data, cleans)
     report.problems.extend(quote_problems)
     report.problems.extend(count_bounds(counts, expected))
-    conforms, shacl_problems, text = shacl(data)
+    conforms, shacl_problems, text = shacl(data, nt, store)
     report.shacl_conforms = conforms
     report.shacl_text = text
     report.problems.extend(shacl_problems)

@@ -136,6 +136,26 @@ def persistent_store(build_dir: Path) -> Any | None:
     """The build as a read-only on-disk pyoxigraph store, built on first use; None if the build
     directory cannot hold one (read-only), so the caller loads in memory instead.
 
+    ``cqkg build`` writes this store into a big build before publishing it
+    (:func:`write_store`), so ``cqkg serve``'s workers open it instead of each loading the data;
+    one is built here only when none matches the files (an older build, a changed file).
+    """
+    import pyoxigraph as ox
+
+    final = write_store(build_dir)
+    return None if final is None else ox.Store.read_only(str(final))
+
+
+def wants_store(build_dir: Path) -> bool:
+    """Whether the engine opens this build from an on-disk store (its data file is big)."""
+    data, _ = build_files(build_dir)
+    return data.stat().st_size >= PERSISTENT_STORE_MIN_BYTES
+
+
+def write_store(build_dir: Path) -> Path | None:
+    """Make sure ``<build>/.oxigraph-store/<key>`` holds the build; its path, or None if the
+    build directory cannot hold one.
+
     The store lives in ``<build>/.oxigraph-store/<key>`` (pruned with its build version), is
     built in a hidden temporary directory under an exclusive lock (two workers starting together
     build it once) and renamed into place only when complete, so a half-built store is never
@@ -178,7 +198,7 @@ def persistent_store(build_dir: Path) -> Any | None:
             if exc.errno in (13, 30):  # EACCES, EROFS: a build directory we may not write
                 return None
             raise
-    return ox.Store.read_only(str(final))
+    return final
 
 
 class OxigraphEngine(_Engine):
@@ -194,7 +214,7 @@ class OxigraphEngine(_Engine):
         self._ox = ox
         try:
             store = None
-            if data.stat().st_size >= PERSISTENT_STORE_MIN_BYTES:
+            if wants_store(build_dir):
                 store = persistent_store(build_dir)
             if store is None:
                 store = ox.Store()
