@@ -35,6 +35,7 @@ import pickle
 import platform
 import stat
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata as importlib_metadata
@@ -87,16 +88,23 @@ def _files() -> list[Path]:
     return sorted(p for p in paths if p.is_file())
 
 
-@cache
-def code_digest(registry_path: Path | None = None) -> str:
-    """Digest of everything besides the source that shapes a per-source result."""
-    h = hashlib.sha256()
+def _versions(libraries: Iterable[str]) -> list[str]:
+    """cqkg's, Python's and each library's version ("-" when not installed): part of every
+    cache key, so an upgrade is a miss, never a stale hit."""
     versions = [f"cqkg {__version__}", f"python {platform.python_version()}"]
-    for name in _LIBRARIES:
+    for name in libraries:
         try:
             versions.append(f"{name} {importlib_metadata.version(name)}")
         except importlib_metadata.PackageNotFoundError:
             versions.append(f"{name} -")
+    return versions
+
+
+@cache
+def code_digest(registry_path: Path | None = None) -> str:
+    """Digest of everything besides the source that shapes a per-source result."""
+    h = hashlib.sha256()
+    versions = _versions(_LIBRARIES)
     h.update("\n".join(versions).encode() + b"\0")
     files = _files()
     if registry_path is not None:
@@ -262,12 +270,7 @@ def package_digest(libraries: tuple[str, ...]) -> str:
         for p in root.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
     }
-    versions = [f"cqkg {__version__}", f"python {platform.python_version()}"]
-    for name in libraries:
-        try:
-            versions.append(f"{name} {importlib_metadata.version(name)}")
-        except importlib_metadata.PackageNotFoundError:
-            versions.append(f"{name} -")
+    versions = _versions(libraries)
     parts: list[bytes | str] = ["\n".join(versions)]
     for p in sorted(paths):
         rel = p.relative_to(PACKAGE.parent) if p.is_relative_to(PACKAGE.parent) else p
