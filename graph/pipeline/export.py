@@ -223,8 +223,11 @@ def render_files(
     *,
     nt: str | None = None,
     store: Any = None,
+    ready: Mapping[str, str] | None = None,
 ) -> dict[str, Callable[[], str]]:
     """Name -> producer of every file in build/ (produced lazily, written in sorted order).
+
+    ``ready`` holds files already rendered by :func:`prerender` (the same text).
 
     ``cqkg.nq`` and ``cqkg.graphml`` reuse the sorted N-Triples of ``cqkg.nt`` (``nt`` when the
     caller has it already). With ``store`` (a ``graph.pipeline.cache.SourceCache``) the files
@@ -233,6 +236,9 @@ def render_files(
     nt_once = functools.cache(lambda: ntriples(data) if nt is None else nt)
 
     def cached(name: str, render: Callable[[], str]) -> Callable[[], str]:
+        if ready is not None and name in ready:
+            text = ready[name]
+            return lambda: text
         return lambda: rendered(store, name, nt_once(), render)
 
     return {
@@ -257,6 +263,17 @@ def render_files(
         "curation-queue.yaml": lambda: curation_queue,  # graph.pipeline.curation_queue
         "build-metadata.ttl": lambda: turtle(metadata),
     }
+
+
+GRAPH_FILES = ("cqkg.ttl", "cqkg.jsonld", "cqkg.graphml", "report.html")
+"""The files rendered from the data graph alone (the slow ones): :func:`prerender` makes them
+before validation has answered, so the two can overlap (``graph.pipeline.overlap``)."""
+
+
+def prerender(data: Graph, nt: str, store: Any = None) -> dict[str, str]:
+    """:data:`GRAPH_FILES` as :func:`render_files` would write them, rendered now."""
+    files = render_files(data, Graph(), {}, "", "", nt=nt, store=store)
+    return {name: files[name]() for name in GRAPH_FILES}
 
 
 def query_store(version_dir: Path) -> None:

@@ -33,6 +33,7 @@ from graph.pipeline import (
     curation_queue,
     export,
     ingest,
+    overlap,
     segment,
     sources,
     validate,
@@ -265,6 +266,10 @@ def run(
         for key, minimum in expected_counts(doc).items():
             expected[key] = expected.get(key, 0) + minimum
     nt = export.ntriples(assembled.data)  # the canonical text: cache key and cqkg.nt both
+    # SHACL in a child while the graph's files are rendered here (graph.pipeline.overlap)
+    shacl_result, ready = overlap.while_validating(
+        assembled.data, nt, store, lambda: export.prerender(assembled.data, nt, store)
+    )
     report = validate.run(
         assembled.data,
         {b.doc.id: b.clean for b in bundles},
@@ -273,6 +278,7 @@ def run(
         findings,
         nt=nt,
         store=store,
+        shacl_result=shacl_result,
     )
     clock.lap("validate (SHACL + quotes + bounds)")
     if not report.ok:
@@ -306,6 +312,7 @@ def run(
         ),
         nt=nt,
         store=store,
+        ready=ready,
     )
     version_dir = export.publish(Path(out_dir), files, finish=export.query_store)
     clock.lap("export (5 formats, atomic publish)")

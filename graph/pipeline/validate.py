@@ -294,8 +294,11 @@ def run(
     *,
     nt: str | None = None,
     store: Any = None,
+    shacl_result: tuple[bool, list[Problem], str] | None = None,
 ) -> ValidationReport:
-    """Every gate of the module docstring; SHACL through the result cache (see ``shacl``)."""
+    """Every gate of the module docstring; SHACL through the result cache (see ``shacl``),
+    or ``shacl_result`` when the caller already has ``shacl(data, nt, store)``'s answer
+    (``graph.pipeline.overlap`` computes it in a child while the files are rendered)."""
     report = ValidationReport()
     for f in findings:
         if f.level == Level.ERROR:
@@ -306,7 +309,9 @@ def run(
     report.checked_spans, quote_problems = quotes(data, cleans)
     report.problems.extend(quote_problems)
     report.problems.extend(count_bounds(counts, expected))
-    conforms, shacl_problems, text = shacl(data, nt, store)
+    conforms, shacl_problems, text = (
+        shacl(data, nt, store) if shacl_result is None else shacl_result
+    )
     report.shacl_conforms = conforms
     report.shacl_text = text
     report.problems.extend(shacl_problems)
