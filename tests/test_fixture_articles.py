@@ -50,7 +50,18 @@ from graph.text import fold, han_count
 
 IDS = fixture_ids()
 #: fixtures below the acceptance bar, with the reason (strict: passing fails the suite)
-BELOW_TARGET: dict[str, str] = {}
+BELOW_TARGET: dict[str, str] = {
+    "fx-h13-haojiang-2024-cq2023-hant": "held out (round 5, blind 0.89/0.94 all fields): "
+    "逾兩千億元 and 接近萬家 not extracted (Chinese numerals, bare 萬); 三成五 read as 30; "
+    "表一's 按年增長 column read as quantities; indicators: 的比重, 規模排名 (anaphora), "
+    "的增速有所放緩 (subject a clause back), 增速 alone; 目前 given the edition's year; "
+    "extras 十個 (篇章) and the (853) phone number",
+    "fx-h14-chazhu-2023-cq2022-hans": "held out (round 5, blind 0.89/0.97 all fields): "
+    "全市平均水平（21.8个） not extracted; 优于全市1.5‰的平均水平 and "
+    "低于全国75.4%的平均水平 get the district and a junk indicator; rank_scope of "
+    "全市38个区县 missing; 又新增 keeps 又; 7.9% takes the previous clause's 增速; "
+    "高于全市2.4个百分点 read as a quantity; extras: section numbers 01-04",
+}
 #: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
 #: (strict: the day the cleaner gives it back the test fails until the entry goes)
 CLEAN_BELOW_TARGET = {
@@ -60,6 +71,15 @@ CLEAN_BELOW_TARGET = {
 #: fixtures the build refuses outright, with the reason: they stay out of the build of the seed
 #: plus every fixture and are each a strict xfail until their text yields figures
 BUILD_REFUSED: dict[str, str] = {}
+#: fixtures whose manifest the build refuses though their text yields figures (an area the
+#: build's places do not hold), with the reason: they stay out of the build of every fixture,
+#: and a build of the seed plus each is a strict xfail until the build takes it
+MANIFEST_REFUSED: dict[str, str] = {
+    "fx-h14-chazhu-2023-cq2022-hans": "held out (round 5): its manifest area place/yongchuan "
+    "(a district, as a district media centre's post is) is not a place of "
+    "graph/curation/entities.yaml, so cqkg build refuses the manifest, though "
+    "open_world.yaml knows the district",
+}
 LICENCE = "Fixture written by the cqkg team for tests; invented figures."
 
 
@@ -275,7 +295,7 @@ def test_simplified_seed_gives_the_seeds_figures(tmp_path: Path) -> None:
 
 
 def test_a_refused_fixture_is_also_below_target() -> None:
-    assert set(BUILD_REFUSED) <= set(BELOW_TARGET)
+    assert set(BUILD_REFUSED) | set(MANIFEST_REFUSED) <= set(BELOW_TARGET)
 
 
 @pytest.mark.parametrize(
@@ -295,7 +315,7 @@ def test_every_fixture_yields_figures(fixture_id: str) -> None:
 
 @pytest.mark.slow
 def test_seed_and_every_fixture_build_together(tmp_path: Path) -> None:
-    ids = [i for i in IDS if i not in BUILD_REFUSED]
+    ids = [i for i in IDS if i not in BUILD_REFUSED and i not in MANIFEST_REFUSED]
     corpus = copy_sources(tmp_path / "sources", [ARTICLES / i for i in ids])
     out = tmp_path / "build"
     res = subprocess.run(
@@ -307,6 +327,29 @@ def test_seed_and_every_fixture_build_together(tmp_path: Path) -> None:
     )
     assert res.returncode == 0, res.stderr[-3000:]
     assert (out / "cqkg.ttl").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "fixture_id",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=r))
+        for i, r in MANIFEST_REFUSED.items()
+    ],
+)
+def test_a_refused_manifest_builds_with_the_seed(fixture_id: str, tmp_path: Path) -> None:
+    """The day the build takes a refused manifest, this fails until the entry goes (and the
+    fixture rejoins the build of every fixture)."""
+    corpus = copy_sources(tmp_path / "sources", [ARTICLES / fixture_id])
+    out = tmp_path / "build"
+    res = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "build", "--sources", str(corpus), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
 
 
 # ---------------------------------------------------------------- series (issue 10)

@@ -570,11 +570,15 @@ BLIND_ROUND_3 = ("fx-h7-", "fx-h8-", "fx-h9-")
 BLIND_ROUND_4 = ("fx-h10-", "fx-h11-", "fx-h12-")
 
 
+#: the fifth blind round (h13-h14, written after the round-4 rules)
+BLIND_ROUND_5 = ("fx-h13-", "fx-h14-")
+
+
 def _scores(
     registry: dict[str, Entity], blind: bool, rounds: tuple[str, ...] = BLIND_ROUND_2
 ) -> list:
-    """The blind ``rounds`` (blind=True), or every other fixture but the later blind rounds 3, 4."""
-    later = tuple(p for p in BLIND_ROUND_3 + BLIND_ROUND_4 if p not in rounds)
+    """The blind ``rounds`` (blind=True), or every other fixture but the later blind rounds 3-5."""
+    later = tuple(p for p in BLIND_ROUND_3 + BLIND_ROUND_4 + BLIND_ROUND_5 if p not in rounds)
     dirs = [
         d
         for d in fixture_dirs()
@@ -629,6 +633,25 @@ def test_blind_round_4_precision_and_recall(registry: dict[str, Entity]) -> None
     往期推薦 lists, clauses in 院所, 中共 + a curated agency, wire datelines, 【…訊】, co-authors
     and data exchanges (tests above, on other text)."""
     scores = _scores(registry, blind=True, rounds=BLIND_ROUND_4)
+    cands = sum(s.candidates for s in scores)
+    right = sum(s.right for s in scores)
+    gold_open = sum(s.gold_open for s in scores)
+    found_open = sum(s.found_open for s in scores)
+    assert right / cands >= 0.95, [w for s in scores for w in s.wrong]
+    assert found_open / gold_open >= 0.85, [m for s in scores for m in s.missed]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="round 5 measured blind: candidate precision 16/16, open-world recall 18/31 (misses: "
+    "区-prefixed district agencies 区委网信办/区经济信息委/区人力社保局/区通信发展办公室/"
+    "区政务服务管理办公室, officials after 副主任/總經理/理事長, bylines 記者 區穎彤 and 责编, "
+    "the media-centre account 茶竹融媒, 永川大数据产业园; 澳門 found with another class)",
+)
+def test_blind_round_5_precision_and_recall(registry: dict[str, Entity]) -> None:
+    """Fifth blind round (h13-h14), against its hand-read entities.tsv: measured blind at
+    candidate precision 16/16 and open-world recall 18/31 (below the bar: strict xfail)."""
+    scores = _scores(registry, blind=True, rounds=BLIND_ROUND_5)
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)
     gold_open = sum(s.gold_open for s in scores)
