@@ -74,12 +74,7 @@ BUILD_REFUSED: dict[str, str] = {}
 #: fixtures whose manifest the build refuses though their text yields figures (an area the
 #: build's places do not hold), with the reason: they stay out of the build of every fixture,
 #: and a build of the seed plus each is a strict xfail until the build takes it
-MANIFEST_REFUSED: dict[str, str] = {
-    "fx-h14-chazhu-2023-cq2022-hans": "held out (round 5): its manifest area place/yongchuan "
-    "(a district, as a district media centre's post is) is not a place of "
-    "graph/curation/entities.yaml, so cqkg build refuses the manifest, though "
-    "open_world.yaml knows the district",
-}
+MANIFEST_REFUSED: dict[str, str] = {}
 LICENCE = "Fixture written by the cqkg team for tests; invented figures."
 
 

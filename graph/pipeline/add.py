@@ -212,13 +212,15 @@ def _check_options(
     if area and not _AREA.fullmatch(area):
         raise InputError(f"{name}: --area {area!r} is not a registry id (place/chongqing)")
     if area:
+        from graph.curation.periods import chongqing_districts
         from graph.curation.registry import load_registry
 
         known = load_registry()
-        if area not in known or known[area].cls != "place":
+        curated = area in known and known[area].cls == "place"
+        if not curated and area not in set(chongqing_districts().values()):
             raise InputError(
-                f"{name}: --area {area!r} is not a place of graph/curation/entities.yaml "
-                "(e.g. place/chongqing, place/sichuan)"
+                f"{name}: --area {area!r} is not a place of graph/curation/entities.yaml or a "
+                "district of open_world.yaml (e.g. place/chongqing, place/sichuan, place/yubei)"
             )
     if any(ord(c) < 0x20 for c in (publisher + url)):
         raise InputError(f"{name}: --publisher/--url contain a control character")

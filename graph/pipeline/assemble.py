@@ -79,6 +79,7 @@ class _Builder(ObservationBuilder):
                 self.resolved[cid] = won
         self.covered = self.covered_report(b, candidates)
         self.g.add((source, CQO.about, self.covered))
+        self.area_place(b)
         for m in b.extraction.mentions:
             target = self.mention_target(b, m.entity_id, m.surface, candidates)
             if target is None:

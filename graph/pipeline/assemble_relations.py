@@ -13,6 +13,7 @@ from dataclasses import replace
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from graph.curation.periods import chongqing_districts
 from graph.curation.registry import match_key
 from graph.model import (
     Candidate,
@@ -40,6 +41,8 @@ from graph.vocab import CQO
 
 _BRACKETS = re.compile(r"[《》〈〉\s]")
 _REPORT = fold("報告")
+DISTRICT_RULE = "manifest-district"
+"""cqo:rule of a district place made for a manifest's area the text does not name."""
 _KEY_YEAR = re.compile(r"\(((?:19|20)\d\d)年?(?:版|度)?\)")
 
 
@@ -178,6 +181,19 @@ class RelationBuilder(NodeBuilder):
                 return self.covered if self.covered is not None else self.edition(b.edition)
             return self.entity(self.registry[entity_id])
         return candidates.get(entity_id)
+
+    def area_place(self, b: Bundle) -> None:
+        """The node of a manifest area that is a Chongqing district (``open_world.yaml``), not a
+        registry place: a candidate place with the gazetteer's fixed id, so the figures' area
+        is a typed, labelled node even when the text never names the district."""
+        area = b.doc.area
+        if area in self.registry or entity_iri(area) in self.entities:
+            return
+        names = {pid: name for name, pid in chongqing_districts().items()}
+        if area not in names:
+            return
+        node = self.candidate(Candidate(area, "place", names[area], "zh-Hans", DISTRICT_RULE))
+        self.g.add((node, CQO.rule, Literal(DISTRICT_RULE)))
 
     # -- the report an article covers ---------------------------------------------------
     def covered_report(self, b: Bundle, candidates: Mapping[str, URIRef]) -> URIRef:

@@ -23,6 +23,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
 from graph import __version__
+from graph.curation.periods import chongqing_districts
 from graph.curation.registry import load_registry
 from graph.curation.vocabularies import load_curation
 from graph.model import BuildError, Extraction, Finding, InputError, Level
@@ -233,11 +234,14 @@ def run(
     started = datetime.now(UTC).replace(microsecond=0)
     docs = sources.load_sources(sources_root)
     registry = load_registry(registry_path)
+    districts = set(chongqing_districts().values())
     for doc in docs:  # a manifest's area is the place every unscoped figure covers
-        if doc.area not in registry or registry[doc.area].cls != "place":
+        curated = doc.area in registry and registry[doc.area].cls == "place"
+        if not curated and doc.area not in districts:
             raise InputError(
                 f"{Path(doc.path).with_name(sources.MANIFEST)}: area {doc.area!r} is not a place "
-                "of graph/curation/entities.yaml (e.g. place/chongqing, place/sichuan)"
+                "of graph/curation/entities.yaml or a district of open_world.yaml "
+                "(e.g. place/chongqing, place/sichuan, place/yubei)"
             )
     curation = load_curation()
     clock.lap("load sources + curation")

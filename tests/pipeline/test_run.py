@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS
 
 from graph.pipeline.run import BuildResult
 
@@ -387,3 +388,32 @@ def test_an_area_the_text_never_names_is_still_a_place_node(tmp_path: Path) -> N
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("place/sichuan", "place/x"))
     with pytest.raises(InputError, match=r"sc/source.toml: area 'place/x' is not a place"):
         run(out_dir=tmp_path / "build2", sources_root=root)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "報告發布\n\n《互聯網發展報告(2022)》顯示,2022年,全區網民數量86萬人。\n",
+        "报告发布\n\n《互联网发展报告(2022)》显示,2022年,全区网民数量86万人。\n",
+    ],
+)
+def test_a_district_of_chongqing_is_a_manifest_area_the_text_need_not_name(
+    tmp_path: Path, text: str
+) -> None:
+    """A district media centre's post covers its district (place/yongchuan, from
+    open_world.yaml's chongqing_districts, not the registry): the build takes the area and
+    makes its place node, a candidate with the gazetteer's id and label, though no span names it."""
+    from graph.pipeline.run import run
+
+    root = tmp_path / "sources"
+    _article(root, "yc", text, "2023-09-20")
+    manifest = root / "yc" / "source.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + 'area = "place/yongchuan"\n')
+    run(out_dir=tmp_path / "build", sources_root=root)
+    g = Graph().parse(tmp_path / "build" / "cqkg.nt", format="nt")
+    cqo = "https://w3id.org/cqkg/ontology#"
+    yongchuan = URIRef("https://w3id.org/cqkg/id/place/yongchuan")
+    assert set(g.objects(None, URIRef(cqo + "refArea"))) == {yongchuan}
+    assert (yongchuan, None, URIRef(cqo + "Place")) in g
+    assert (yongchuan, URIRef(cqo + "curationStatus"), URIRef(cqo + "Candidate")) in g
+    assert {str(o) for o in g.objects(yongchuan, RDFS.label)} >= {"永川區", "永川区"}
