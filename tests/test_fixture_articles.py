@@ -71,10 +71,6 @@ CLEAN_BELOW_TARGET = {
 #: fixtures the build refuses outright, with the reason: they stay out of the build of the seed
 #: plus every fixture and are each a strict xfail until their text yields figures
 BUILD_REFUSED: dict[str, str] = {}
-#: fixtures whose manifest the build refuses though their text yields figures (an area the
-#: build's places do not hold), with the reason: they stay out of the build of every fixture,
-#: and a build of the seed plus each is a strict xfail until the build takes it
-MANIFEST_REFUSED: dict[str, str] = {}
 LICENCE = "Fixture written by the cqkg team for tests; invented figures."
 
 
@@ -290,7 +286,7 @@ def test_simplified_seed_gives_the_seeds_figures(tmp_path: Path) -> None:
 
 
 def test_a_refused_fixture_is_also_below_target() -> None:
-    assert set(BUILD_REFUSED) | set(MANIFEST_REFUSED) <= set(BELOW_TARGET)
+    assert set(BUILD_REFUSED) <= set(BELOW_TARGET)
 
 
 @pytest.mark.parametrize(
@@ -310,7 +306,7 @@ def test_every_fixture_yields_figures(fixture_id: str) -> None:
 
 @pytest.mark.slow
 def test_seed_and_every_fixture_build_together(tmp_path: Path) -> None:
-    ids = [i for i in IDS if i not in BUILD_REFUSED and i not in MANIFEST_REFUSED]
+    ids = [i for i in IDS if i not in BUILD_REFUSED]
     corpus = copy_sources(tmp_path / "sources", [ARTICLES / i for i in ids])
     out = tmp_path / "build"
     res = subprocess.run(
@@ -322,29 +318,6 @@ def test_seed_and_every_fixture_build_together(tmp_path: Path) -> None:
     )
     assert res.returncode == 0, res.stderr[-3000:]
     assert (out / "cqkg.ttl").is_file()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "fixture_id",
-    [
-        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=r))
-        for i, r in MANIFEST_REFUSED.items()
-    ],
-)
-def test_a_refused_manifest_builds_with_the_seed(fixture_id: str, tmp_path: Path) -> None:
-    """The day the build takes a refused manifest, this fails until the entry goes (and the
-    fixture rejoins the build of every fixture)."""
-    corpus = copy_sources(tmp_path / "sources", [ARTICLES / fixture_id])
-    out = tmp_path / "build"
-    res = subprocess.run(
-        [sys.executable, "-m", "graph.cli", "build", "--sources", str(corpus), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert res.returncode == 0, res.stderr[-3000:]
 
 
 # ---------------------------------------------------------------- series (issue 10)
