@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from rdflib import Graph
 
 from graph.pipeline.run import BuildResult, run
 
@@ -47,3 +48,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 @pytest.fixture(scope="session")
 def built_dir(built: BuildResult) -> Path:
     return built.out_dir
+
+
+@pytest.fixture(scope="session")
+def corpus_graph(tmp_path_factory: pytest.TempPathFactory) -> Graph:
+    """The data graph of the seed plus every fixture article, built cold once per session (the
+    validation tests compare their shortcuts with pySHACL on it)."""
+    from fixture_support import ARTICLES, copy_sources
+
+    base = tmp_path_factory.mktemp("corpus-build")
+    articles = sorted(p for p in ARTICLES.iterdir() if p.is_dir())
+    sources = copy_sources(base / "sources", articles)
+    built = run(out_dir=base / "build", sources_root=sources, use_cache=False)
+    return Graph().parse(built.out_dir / "cqkg.nt", format="nt")

@@ -9,7 +9,6 @@ SPARQL constraint, a one-label-per-language shape and a cross-source shape).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from graph.namespaces import NIF
 from graph.pipeline import validate
-from graph.pipeline.run import BuildResult, run
+from graph.pipeline.run import BuildResult
 from graph.vocab import CQO
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,17 +73,9 @@ def test_seed_same_and_clean(seed: Graph, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_seed_with_every_fixture_article_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_graph: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sources = tmp_path / "sources"
-    shutil.copytree(ROOT / "graph" / "sources", sources)
-    for f in sorted((ROOT / "tests" / "fixtures" / "articles").iterdir()):
-        if f.is_dir():
-            (sources / f.name).mkdir()
-            for name in ("raw.txt", "source.toml"):
-                shutil.copy(f / name, sources / f.name / name)
-    built = run(out_dir=tmp_path / "build", sources_root=sources, use_cache=False)
-    data = Graph().parse(built.out_dir / "cqkg.nt", format="nt")
+    data = corpus_graph
     assert _same(data, monkeypatch) == set()
 
 

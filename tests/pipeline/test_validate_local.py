@@ -10,7 +10,6 @@ which the split must refuse, falling back to the whole graph).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from rdflib.namespace import RDF, RDFS
 
 from graph.namespaces import NIF
 from graph.pipeline import cache, export, validate, validate_local
-from graph.pipeline.run import BuildResult, run
+from graph.pipeline.run import BuildResult
 from graph.vocab import CQO, load_ontology
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,17 +79,9 @@ def test_two_sources_split_same_and_clean(
 
 @pytest.mark.slow
 def test_seed_with_every_fixture_article_split_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sources = tmp_path / "sources"
-    shutil.copytree(ROOT / "graph" / "sources", sources)
-    for f in sorted((ROOT / "tests" / "fixtures" / "articles").iterdir()):
-        if f.is_dir():
-            (sources / f.name).mkdir()
-            for name in ("raw.txt", "source.toml"):
-                shutil.copy(f / name, sources / f.name / name)
-    built = run(out_dir=tmp_path / "build", sources_root=sources, use_cache=False)
-    data = Graph().parse(built.out_dir / "cqkg.nt", format="nt")
+    data = corpus_graph
     parts = validate_local.partition(data, load_ontology())
     assert parts is not None and len(parts) > 10  # one part per article
     assert _compare(data, tmp_path, monkeypatch) == (True, [])
