@@ -64,10 +64,7 @@ BELOW_TARGET: dict[str, str] = {
 }
 #: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
 #: (strict: the day the cleaner gives it back the test fails until the entry goes)
-CLEAN_BELOW_TARGET = {
-    "fx-h7-yujiang-2023-cq2022-hant": "held out (round 3): the GBK-mojibake run (平均跑動's UTF-8 "
-    "read as GBK) is left as it is",
-}
+CLEAN_BELOW_TARGET: dict[str, str] = {}
 #: fixtures the build refuses outright, with the reason: they stay out of the build of the seed
 #: plus every fixture and are each a strict xfail until their text yields figures
 BUILD_REFUSED: dict[str, str] = {}

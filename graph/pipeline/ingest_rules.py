@@ -1,5 +1,5 @@
-"""Ingest, the cleaning rules: the character pass, cp1252 and reviewed mojibake repairs, injected
-pinyin tags and injected commas (what each undoes: ``graph.pipeline.ingest``).
+"""Ingest, the cleaning rules: the character pass, cp1252, GBK and reviewed mojibake repairs,
+injected pinyin tags and injected commas (what each undoes: ``graph.pipeline.ingest``).
 
 ``clean`` is pure (text and corrections in, clean text, offset map and report out), so
 ``cqkg add`` and the tests run it without a source folder.
@@ -29,6 +29,7 @@ from graph.pipeline.mojibake import (
     looks_like_mojibake,
     verify_repair,
 )
+from graph.pipeline.mojibake_gbk import find_gbk_mojibake
 from graph.text import is_han
 
 PUNCT_RANK |= {"!": 4}
@@ -55,8 +56,8 @@ def clean(
     """
     report = CleaningReport()
     edits = Edits(raw_text)
-    cp1252 = find_cp1252_mojibake(raw_text, _removable)
-    stream = _normalise_chars(raw_text, edits, {m.begin: m for m in cp1252})
+    runs = [*find_cp1252_mojibake(raw_text, _removable), *find_gbk_mojibake(raw_text)]
+    stream = _normalise_chars(raw_text, edits, {m.begin: m for m in runs})
     _repair_cp1252_in_stream(stream, edits)
     traditional = is_traditional_text(stream.text())
     stream = _apply_corrections(stream, corrections, edits, traditional, required)
@@ -102,7 +103,7 @@ def _normalise_chars(raw_text: str, edits: Edits, cp1252: dict[int, Cp1252Span])
                     stream.add(c, at, repaired=True)
                 inserted = _decoded_text(moji.fixed)
                 reason = (
-                    "UTF-8 read as Windows-1252; the run's bytes decode as UTF-8 exactly "
+                    f"UTF-8 read as {moji.codec}; the run's bytes decode as UTF-8 exactly "
                     f"({moji.end - moji.begin} chars -> {moji.fixed!r}"
                     + ("" if inserted == moji.fixed else f", normalised {inserted!r}")
                     + (f", {moji.dropped} C1 control(s) left out" if moji.dropped else "")

@@ -277,6 +277,8 @@ class Cp1252Span:
     ``fixed``: what the bytes decode to, or None when they do not (a byte was lost);
     ``starts[k]``: offset of the character the first byte of ``fixed[k]`` became.
     ``dropped``: C1 controls left out because the bytes decode only without them.
+    ``codec``: what the UTF-8 bytes were read as (``graph.pipeline.mojibake_gbk`` finds GBK
+    runs with the same shape, so the cleaner repairs both in one character pass).
     """
 
     begin: int
@@ -285,6 +287,7 @@ class Cp1252Span:
     fixed: str | None
     starts: tuple[int, ...] = ()
     dropped: int = 0
+    codec: str = "Windows-1252"
 
 
 @cache
