@@ -17,10 +17,11 @@ so ``cqkg build --sources <sources>`` builds it like the vendored seed.
   (``load_sources`` skips names starting with ``.``), every file and the directory are
   fsynced, the manifest is loaded back through ``graph.pipeline.sources.load_source``, and only
   then is it renamed into place. A failure at any point removes the temporary directory.
-* Defaults: ``--title`` is the first non-empty line of the *cleaned* text (pinyin tags and
-  injected commas removed, as the graph will show it); ``--language`` is detected by
-  comparing OpenCC conversions (``language_by_opencc``) and the basis is recorded as a
-  comment in the manifest.
+* Defaults: ``--title`` is, for a saved web page, its ``og:title``, ``<h1>`` or ``<title>``
+  (``graph.pipeline.markup.html_title``), else the first non-empty line of the *cleaned* text
+  (pinyin tags, injected commas and markup removed, as the graph will show it);
+  ``--language`` is detected by comparing OpenCC conversions (``language_by_opencc``) and
+  the basis is recorded as a comment in the manifest.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ import opencc
 
 from graph.atomic import fsync_dir
 from graph.model import InputError
+from graph.pipeline.markup import html_title, looks_like_html
 from graph.pipeline.sources import DEFAULT_MAX_INPUT_BYTES, MANIFEST, codec_name, load_source
 from graph.text import is_han, slug
 
@@ -156,6 +158,8 @@ def add(
     existing = _existing_with_sha(sources_dir, sha)
     if existing:
         raise InputError(f"{name}: the same bytes are already in {sources_dir} as {existing}")
+    if (title is None or not title.strip()) and looks_like_html(text):
+        title = html_title(text)
     if title is None or not title.strip():
         title = _first_line(text)
         if not title:

@@ -24,6 +24,11 @@ Like every repaired character, decoded ones are exempt from the rules below (a `
 was ``ï¼Œ`` is never collapsed; ``(é)`` made of mojibake is not a pinyin tag): cleaning the
 output again could apply a rule to them, the one known gap in idempotence.
 
+A saved web page (``graph.pipeline.markup``) loses its markup in the same pass: tags,
+comments, scripts and the ``<head>`` are edits of kind ``markup``, block tags become line
+ends and character references their characters, so a figure on an HTML page still points at
+its raw bytes; the Han-share check measures the page's text, not its tags.
+
 Before those rules, a character pass makes equivalent inputs equal (docs/security.md A5), each
 change again an ``Edit``:
 
@@ -72,6 +77,7 @@ from graph.curation.corrections import DEFAULT_CORRECTIONS, load_corrections
 from graph.model import CleanText, Finding, InputError, Level, SourceDocument
 from graph.pipeline.ingest_offsets import STAGE
 from graph.pipeline.ingest_rules import clean
+from graph.pipeline.markup import looks_like_html, visible_text
 from graph.pipeline.sources import codec_name
 from graph.text import han_count
 
@@ -147,13 +153,14 @@ def decode(raw: bytes, name: str, declared: str = "utf-8") -> tuple[str, str]:
     if controls and len(controls) > MAX_CONTROL_SHARE * len(text):
         at = len(text[: controls[0]].encode(encoding))
         raise InputError(f"{name}: binary data at byte {at}; not a text document")
+    seen = visible_text(text) if looks_like_html(text) else text  # a page: its text, not its tags
     visible = sum(
-        1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+        1 for ch in seen if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
     )
     if not visible:
         # whitespace the byte check cannot see: U+3000, U+00A0, U+200B, a lone BOM ...
         raise InputError(f"{name}: empty ({len(raw)} bytes, whitespace only); nothing ingested")
-    share = han_count(text) / visible
+    share = han_count(seen) / visible
     if share < MIN_HAN_SHARE:
         raise InputError(
             f"{name}: {share * 100:.1f}% Han characters; not a Chinese document", exit_code=3

@@ -20,6 +20,7 @@ from graph.curation.corrections import Correction
 from graph.model import CleaningReport, InputError, OffsetMap
 from graph.pipeline.ingest_findings import PUNCT_RANK, suspicious_leftovers, unbalanced_brackets
 from graph.pipeline.ingest_offsets import Edits, Stream, stream_finding
+from graph.pipeline.markup import Markup, find_markup
 from graph.pipeline.mojibake import (
     PINYIN_LETTERS,
     Cp1252Span,
@@ -57,7 +58,8 @@ def clean(
     report = CleaningReport()
     edits = Edits(raw_text)
     runs = [*find_cp1252_mojibake(raw_text, _removable), *find_gbk_mojibake(raw_text)]
-    stream = _normalise_chars(raw_text, edits, {m.begin: m for m in runs})
+    markup = {m.begin: m for m in find_markup(raw_text)}
+    stream = _normalise_chars(raw_text, edits, {m.begin: m for m in runs}, markup)
     _repair_cp1252_in_stream(stream, edits)
     traditional = is_traditional_text(stream.text())
     stream = _apply_corrections(stream, corrections, edits, traditional, required)
@@ -76,9 +78,18 @@ def clean(
     return text, offsets, report
 
 
-def _normalise_chars(raw_text: str, edits: Edits, cp1252: dict[int, Cp1252Span]) -> Stream:
-    """The character pass: cp1252 mojibake, BOM, line ends, invisible and control
-    characters, NFKC.
+def _normalise_chars(
+    raw_text: str,
+    edits: Edits,
+    cp1252: dict[int, Cp1252Span],
+    markup: dict[int, Markup] | None = None,
+) -> Stream:
+    """The character pass: HTML markup, cp1252 and GBK mojibake, BOM, line ends, invisible
+    and control characters, NFKC.
+
+    HTML markup (``graph.pipeline.markup``; none in a plain-text source) is one edit of kind
+    ``markup`` per tag, comment, dropped element or reference; what it reads as (a line end,
+    a cell separator, a referenced character) goes through this same pass.
 
     A run that is UTF-8 read as Windows-1252 is handled first and as a whole: repaired
     when its bytes decode (an ``Edit`` of kind ``mojibake``, each repaired character mapped
@@ -86,8 +97,17 @@ def _normalise_chars(raw_text: str, edits: Edits, cp1252: dict[int, Cp1252Span])
     control removal: ``º`` must not silently become ``o``) and reported by ``clean``.
     """
     stream = Stream()
+    marks = markup or {}
     i, n = 0, len(raw_text)
     while i < n:
+        mark = marks.get(i)
+        if mark is not None:
+            inserted = _decoded_text(mark.text)
+            edits.span("markup", mark.begin, mark.end, inserted, f"HTML {mark.why}")
+            for c, _ in _decoded(mark.text, (0,) * len(mark.text)):
+                stream.add(c, mark.begin, repaired=True)
+            i = mark.end
+            continue
         ch = raw_text[i]
         cat = unicodedata.category(ch)
         moji = cp1252.get(i)
