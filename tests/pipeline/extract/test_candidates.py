@@ -152,6 +152,15 @@ RULES = [
     ("截至6月,黔北數據交易中心掛牌產品300個。", "company", "黔北數據交易中心", "company-suffix"),
     # a Hong Kong-style dateline 【…訊】
     ("【嘉陵晚報訊】記者 馮曉光 成都報道：會議召開。", "company", "嘉陵晚報", "outlet"),
+    # officials after a company's or an association's title, up to 接受 / 告訴
+    ("巴山雲聯科技有限公司總經理唐曉川接受採訪時說,訂單增加。", "person", "唐曉川", "title-person"),
+    ("廣東省數字產業促進會理事長馮遠航表示,將組織考察。", "person", "馮遠航", "title-person"),
+    ("湖南省數據局副主任陶思遠告訴記者,平臺已上線。", "person", "陶思遠", "title-person"),
+    # 區 is a surname too (a Cantonese one), 責編 a byline role
+    ("【本報專訊】記者 區嘉明 成都報道\n", "person", "區嘉明", "byline-person"),
+    ("責編：汪曉雨\n", "person", "汪曉雨", "byline-person"),
+    # a media centre's account (…融媒) on an account line with its date
+    ("巴山融媒　2024-05-12 09:30　發表於重慶\n", "company", "巴山融媒", "outlet"),
 ]
 
 
@@ -643,10 +652,10 @@ def test_blind_round_4_precision_and_recall(registry: dict[str, Entity]) -> None
 
 @pytest.mark.xfail(
     strict=True,
-    reason="round 5 measured blind: candidate precision 16/16, open-world recall 18/31 (misses: "
+    reason="round 5 measured blind: candidate precision 16/16, open-world recall 18/31; 22/22 and "
+    "24/31 after officials (理事長, 接受/告訴), 區 as a surname, 責編 and …融媒 (misses: "
     "区-prefixed district agencies 区委网信办/区经济信息委/区人力社保局/区通信发展办公室/"
-    "区政务服务管理办公室, officials after 副主任/總經理/理事長, bylines 記者 區穎彤 and 责编, "
-    "the media-centre account 茶竹融媒, 永川大数据产业园; 澳門 found with another class)",
+    "区政务服务管理办公室, 永川大数据产业园; 澳門 not found)",
 )
 def test_blind_round_5_precision_and_recall(registry: dict[str, Entity]) -> None:
     """Fifth blind round (h13-h14), against its hand-read entities.tsv: measured blind at
