@@ -196,7 +196,7 @@ class Finder:
         for p in range(len(self.n)):
             if not self.starts(p) and p not in self.districts:
                 continue
-            for e in self.places_at(p, regions=False):
+            for e in self._with_bare_provinces(p, self.places_at(p, regions=False)):
                 if self.n[p:e] in provinces and p not in self.districts:
                     e = next(iter(self._own_place(e)), e)
                 if not any(self.n.startswith(g, e) for g in self.r.place_right_guards):
@@ -206,6 +206,24 @@ class Finder:
                     hits.append(hit)
                     break
         return hits
+
+    def _with_bare_provinces(self, p: int, ends: list[int]) -> list[int]:
+        """``ends`` with, right after a province with its suffix (澳門市), the province alone
+        (澳門): when a word runs on from the suffix character (澳門市場, 四川省內 are the
+        province's market and interior, not a city 澳門市), the guard drops the suffixed form and
+        the province itself is still the place the text names."""
+        out: list[int] = []
+        for e in ends:
+            out.append(e)
+            name = self.n[p:e]
+            for prov in self.r.provinces:
+                if (
+                    name != prov
+                    and name.startswith(prov)
+                    and name[len(prov) :] in self.r.province_suffixes
+                ):
+                    out.append(p + len(prov))
+        return out
 
     def _own_place(self, q: int) -> list[int]:
         """The end of <X><suffix> right at ``q`` (濱海新區 after 天津), not a listed district (a

@@ -161,6 +161,8 @@ RULES = [
     ("責編：汪曉雨\n", "person", "汪曉雨", "byline-person"),
     # a media centre's account (…融媒) on an account line with its date
     ("巴山融媒　2024-05-12 09:30　發表於重慶\n", "company", "巴山融媒", "outlet"),
+    # the province alone where a word runs on from its suffix character (澳門市場)
+    ("他指出,澳門市場規模有限。", "place", "澳門", "place-name"),
 ]
 
 
@@ -652,10 +654,10 @@ def test_blind_round_4_precision_and_recall(registry: dict[str, Entity]) -> None
 
 @pytest.mark.xfail(
     strict=True,
-    reason="round 5 measured blind: candidate precision 16/16, open-world recall 18/31; 22/22 and "
-    "24/31 after officials (理事長, 接受/告訴), 區 as a surname, 責編 and …融媒 (misses: "
+    reason="round 5 measured blind: candidate precision 16/16, open-world recall 18/31; 23/23 and "
+    "25/31 after officials (理事長, 接受/告訴), 區 as a surname, 責編, …融媒 and 澳門市場 (misses: "
     "区-prefixed district agencies 区委网信办/区经济信息委/区人力社保局/区通信发展办公室/"
-    "区政务服务管理办公室, 永川大数据产业园; 澳門 not found)",
+    "区政务服务管理办公室, 永川大数据产业园)",
 )
 def test_blind_round_5_precision_and_recall(registry: dict[str, Entity]) -> None:
     """Fifth blind round (h13-h14), against its hand-read entities.tsv: measured blind at
