@@ -53,6 +53,11 @@ connector word of ``left_context`` or the end of a name already found):
 ``company-suffix``
     ``<name><suffix>`` (…股份有限公司/有限公司/集團/公司/科技, a data exchange …數據交易所/
     …數據交易中心).
+``site-name``
+    ``<locative word><name><site head>`` (在永川大數據產業園, 在仙桃數據谷): a named site is a
+    place, found only where the text uses it as a location, so a park named as a statistic's
+    subject alone (…產業園入駐企業1500家) or a kind of park (數字經濟產業園) is none; its other
+    occurrences are mentions of it.
 ``place-name``
     A province-level name (with or without 省/市/自治區), a provincial capital or
     sub-provincial city (``cities``, with or without 市: 在貴陽舉行),
@@ -143,6 +148,7 @@ def run(
     quoted, infos = quote_hits(finder, companies)
     agencies = finder.agency_hits()
     hits = [*docs, *quoted, *agencies, *companies, *finder.place_hits(), *finder.facility_hits()]
+    hits += finder.site_hits()
     hits += byline_hits(finder) + event_hits(finder)
     aliases = find_aliases(finder)
     named = {a.end for a in aliases} | {e for a in aliases for _, e in a.occurrences}

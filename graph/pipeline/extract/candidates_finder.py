@@ -356,6 +356,32 @@ class Finder:
                         break
         return hits
 
+    # named sites
+    def site_hits(self) -> list[Hit]:
+        """``<locative word><name><site head>`` (在永川大數據產業園): a named site is a place,
+        found where the text uses it as a location; its other occurrences (…產業園入駐企業) are
+        mentions of it. The name starts right after the locative word and is a clean body of
+        Han characters that does not read as a kind of park (數字經濟產業園: a generic first
+        word of ``company_not_bodies``, or a first character of ``place_stop_first``)."""
+        n, r = self.n, self.r
+        hits: list[Hit] = []
+        for word in r.site_locatives:
+            for m in re.finditer(re.escape(word), n):
+                p = m.end()
+                if p >= len(n) or n[p] in r.place_stop_first:
+                    continue
+                if any(n.startswith(g, p) for g in r.company_not_bodies):
+                    continue
+                for size in range(2, r.site_body_max + 1):
+                    s = p + size
+                    if s > len(n) or not is_han(n[s - 1]) or not self.clause_body(p, s):
+                        break
+                    head = next((h for h in r.site_heads if n.startswith(h, s)), None)
+                    if head is not None:
+                        hits.append(self.hit(p, s + len(head), "place", "site-name", priority=4))
+                        break
+        return hits
+
     # companies
     def company_hits(self) -> list[Hit]:
         n, r = self.n, self.r
