@@ -96,7 +96,9 @@ def extract_bundle(doc: Any, registry: Any) -> Bundle:
     extraction.findings.extend(clean.report.suspicious)
     mentions, found = entities.run(clean, seg, registry)
     extraction.findings.extend(found)
-    extraction.candidates, mentions, found = candidates.run(clean, seg, registry, mentions)
+    extraction.candidates, mentions, found = candidates.run(
+        clean, seg, registry, mentions, area=doc.area
+    )
     extraction.mentions = mentions
     extraction.findings.extend(found)
     observations, found, numbers = metrics.run_with_accounting(clean, seg, mentions)

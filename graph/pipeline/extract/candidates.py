@@ -53,6 +53,11 @@ connector word of ``left_context`` or the end of a name already found):
 ``company-suffix``
     ``<name><suffix>`` (…股份有限公司/有限公司/集團/公司/科技, a data exchange …數據交易所/
     …數據交易中心).
+``site-name``
+    ``<locative word><name><site head>`` (在永川大數據產業園, 在仙桃數據谷): a named site is a
+    place, found only where the text uses it as a location, so a park named as a statistic's
+    subject alone (…產業園入駐企業1500家) or a kind of park (數字經濟產業園) is none; its other
+    occurrences are mentions of it.
 ``place-name``
     A province-level name (with or without 省/市/自治區), a provincial capital or
     sub-provincial city (``cities``, with or without 市: 在貴陽舉行),
@@ -60,13 +65,17 @@ connector word of ``left_context`` or the end of a name already found):
     (``chongqing_districts``, anywhere) with the fixed id ``place/<pinyin>`` given there
     (place/yongchuan), the same in both scripts. ``<X>區`` and ``<X>縣`` are places only when
     listed (偏遠山區, 老城區 are kinds of area). A province right before a place of its own is
-    part of its name (天津濱海新區; a later 濱海新區 is a mention of it). A region (京津冀) is
-    no candidate: regions are ranking scopes, curated (西部, 成渝) or left out.
+    part of its name (天津濱海新區; a later 濱海新區 is a mention of it); one whose suffix
+    character begins a word (澳門市場) is the province alone. A region (京津冀) is no
+    candidate: regions are ranking scopes, curated (西部, 成渝) or left out.
 
 A district's agency keeps its district (從渝北區大數據發展局: a place begins a name even after a
 verb); a later 區大數據發展局 is a mention of it. 區…/縣… with no full form in the text is an
-INFO finding (``agency-without-district``). Generic nouns ending in a suffix character (格局,
-布局) and prefix characters that begin a word (區域, 市場) make no agency.
+INFO finding (``agency-without-district``), except in a district article: when the manifest's
+area is a listed district of the same kind (區 or 縣), the agency is that district's
+(``district-agency``: 區委網信辦 in a 永川區 article is 永川區委網信辦, every occurrence one
+mention of it). Generic nouns ending in a suffix character (格局, 布局) and prefix characters
+that begin a word (區域, 市場) make no agency.
 
 A curated entity always wins: a candidate that overlaps a curated mention is dropped, and one
 whose folded label equals a curated label, alias or alt_label (for an agency also after the
@@ -91,7 +100,7 @@ from graph.pipeline.extract.candidates_people import byline_hits, person_hits
 from graph.pipeline.extract.candidates_rules import Folded, Rules, fold_word, load_rules, script_of
 from graph.pipeline.extract.candidates_titled import document_hits, event_hits, quote_hits
 from graph.pipeline.extract.entities import sentence_at
-from graph.text import fold, slug
+from graph.text import fold, slug, to_hant
 
 __all__ = ["STAGE", "run"]
 
@@ -119,13 +128,16 @@ def run(
     curated: Sequence[Mention],
     rules: Rules | None = None,
     lang: str = "",
+    area: str = "",
 ) -> tuple[list[Candidate], list[Mention], list[Finding]]:
     """Candidates and every mention of the text: ``curated`` plus the candidates' own.
 
     ``curated`` are the mentions ``extract.entities`` found. A candidate never overlaps one,
     except a longer name that contains it (see ``_may_swallow``): then the candidate replaces
     it. A full name the registry knows as an alt_label becomes a mention of that entity.
-    ``lang`` is the source's script; "" = detected from the text.
+    ``lang`` is the source's script; "" = detected from the text. ``area`` is the manifest's
+    area (``SourceDocument.area``): when it is a listed district, a 區…/縣… agency with no
+    district written before it is that district's (``district-agency``).
     """
     rules = rules or load_rules()
     lang = lang or script_of(clean.text)
@@ -136,6 +148,7 @@ def run(
     quoted, infos = quote_hits(finder, companies)
     agencies = finder.agency_hits()
     hits = [*docs, *quoted, *agencies, *companies, *finder.place_hits(), *finder.facility_hits()]
+    hits += finder.site_hits()
     hits += byline_hits(finder) + event_hits(finder)
     aliases = find_aliases(finder)
     named = {a.end for a in aliases} | {e for a in aliases for _, e in a.occurrences}
@@ -233,7 +246,11 @@ def run(
                 continue
             h = replace(h, label=abbr[1])
         key = match_key(h.label)
-        if h.cls == "agency" and any(key.startswith(w) for w in rules.agency_local_prefixes):
+        local = h.cls == "agency" and any(key.startswith(w) for w in rules.agency_local_prefixes)
+        if local and (own := _area_district(area, key, folded, rules, lang)):
+            h = replace(h, label=own + h.label[1:], rule="district-agency")  # 永川區 + 委網信辦
+            key, local = match_key(h.label), False
+        if local:
             findings.append(  # 區委網信辦 with no district named before it anywhere
                 Finding(
                     Level.INFO,
@@ -309,6 +326,24 @@ def run(
     mentions += [m for i, m in enumerate(curated) if i not in swallowed]
     mentions.sort(key=lambda m: (m.begin, -m.end, m.entity_id))
     return sorted(candidates.values(), key=lambda c: c.id), mentions, findings
+
+
+def _area_district(area: str, key: str, folded: Folded, rules: Rules, lang: str) -> str:
+    """The name of the manifest's district (永川區 for ``place/yongchuan``) when the folded
+    agency ``key`` is a 區…/縣… body of a district of that kind, else "".
+
+    Why the manifest and not the text: an article whose manifest area is a district (a district
+    media centre's post) is about that district, so its 區委網信辦 is the district's own office;
+    a city article that names a district (渝北區 against the city) may mean any district's, and
+    stays an ``agency-without-district`` finding. The name is the text's own spelling of the
+    district where it is written, else the list's name in the source's script."""
+    name = next((d for d, pid in rules.districts if pid == area), "")
+    if not name or name[-1] != key[0]:  # 區委… needs a 區, 縣委… a 縣 (自治縣 included)
+        return ""
+    at = folded.norm.find(name)
+    if at >= 0:
+        return folded.text[at : at + len(name)]
+    return to_hant(name) if lang == "zh-Hant" else name
 
 
 _BULLETS = "▼▽▶►■□●○◆◇★☆·•-—=#【】[] "  # may lead a 往期推薦 line

@@ -196,7 +196,7 @@ class Finder:
         for p in range(len(self.n)):
             if not self.starts(p) and p not in self.districts:
                 continue
-            for e in self.places_at(p, regions=False):
+            for e in self._with_bare_provinces(p, self.places_at(p, regions=False)):
                 if self.n[p:e] in provinces and p not in self.districts:
                     e = next(iter(self._own_place(e)), e)
                 if not any(self.n.startswith(g, e) for g in self.r.place_right_guards):
@@ -206,6 +206,24 @@ class Finder:
                     hits.append(hit)
                     break
         return hits
+
+    def _with_bare_provinces(self, p: int, ends: list[int]) -> list[int]:
+        """``ends`` with, right after a province with its suffix (澳門市), the province alone
+        (澳門): when a word runs on from the suffix character (澳門市場, 四川省內 are the
+        province's market and interior, not a city 澳門市), the guard drops the suffixed form and
+        the province itself is still the place the text names."""
+        out: list[int] = []
+        for e in ends:
+            out.append(e)
+            name = self.n[p:e]
+            for prov in self.r.provinces:
+                if (
+                    name != prov
+                    and name.startswith(prov)
+                    and name[len(prov) :] in self.r.province_suffixes
+                ):
+                    out.append(p + len(prov))
+        return out
 
     def _own_place(self, q: int) -> list[int]:
         """The end of <X><suffix> right at ``q`` (濱海新區 after 天津), not a listed district (a
@@ -335,6 +353,32 @@ class Finder:
                     placed = self.left_ok(p) and any(e <= s for e in self.places_at(p))
                     if placed or (p in self.ends and self.ends[p] != "place"):
                         hits.append(self.hit(p, m.end(), "project", "facility-name", priority=2))
+                        break
+        return hits
+
+    # named sites
+    def site_hits(self) -> list[Hit]:
+        """``<locative word><name><site head>`` (在永川大數據產業園): a named site is a place,
+        found where the text uses it as a location; its other occurrences (…產業園入駐企業) are
+        mentions of it. The name starts right after the locative word and is a clean body of
+        Han characters that does not read as a kind of park (數字經濟產業園: a generic first
+        word of ``company_not_bodies``, or a first character of ``place_stop_first``)."""
+        n, r = self.n, self.r
+        hits: list[Hit] = []
+        for word in r.site_locatives:
+            for m in re.finditer(re.escape(word), n):
+                p = m.end()
+                if p >= len(n) or n[p] in r.place_stop_first:
+                    continue
+                if any(n.startswith(g, p) for g in r.company_not_bodies):
+                    continue
+                for size in range(2, r.site_body_max + 1):
+                    s = p + size
+                    if s > len(n) or not is_han(n[s - 1]) or not self.clause_body(p, s):
+                        break
+                    head = next((h for h in r.site_heads if n.startswith(h, s)), None)
+                    if head is not None:
+                        hits.append(self.hit(p, s + len(head), "place", "site-name", priority=4))
                         break
         return hits
 

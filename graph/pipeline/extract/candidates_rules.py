@@ -93,6 +93,9 @@ class Rules:
     venue_heads: tuple[str, ...]
     facility_heads: tuple[str, ...]
     facility_body_max: int
+    site_heads: tuple[str, ...]
+    site_locatives: tuple[str, ...]
+    site_body_max: int
     related_markers: frozenset[str]
     agency_body_max: int
     agency_units: frozenset[str]
@@ -194,6 +197,9 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         venue_heads=w("venue_heads"),
         facility_heads=w("facility_heads"),
         facility_body_max=positive_int(path, data, "facility_body_max"),
+        site_heads=w("site_heads"),
+        site_locatives=w("site_locatives"),
+        site_body_max=positive_int(path, data, "site_body_max"),
         related_markers=frozenset(w("related_markers")),
         agency_body_max=positive_int(path, data, "agency_body_max"),
         agency_units=frozenset(w("agency_units")),

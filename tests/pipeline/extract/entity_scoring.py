@@ -66,7 +66,7 @@ def extract(
     clean = ingest.run(doc)
     seg = segment.run(clean)
     curated, _ = entities.run(clean, seg, registry)
-    cands, mentions, _ = candidates.run(clean, seg, registry, curated)
+    cands, mentions, _ = candidates.run(clean, seg, registry, curated, area=doc.area)
     return cands, mentions, curated
 
 

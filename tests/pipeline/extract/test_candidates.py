@@ -21,11 +21,11 @@ from .entity_scoring import fixture_dirs, score_dir
 
 
 def _run(
-    text: str, registry: dict[str, Entity]
+    text: str, registry: dict[str, Entity], area: str = ""
 ) -> tuple[list[Candidate], list[Mention], list, CleanText]:
     clean, seg = stand_in(text, "t")
     curated, _ = entities.run(clean, seg, registry)
-    cands, mentions, findings = candidates.run(clean, seg, registry, curated)
+    cands, mentions, findings = candidates.run(clean, seg, registry, curated, area=area)
     return cands, mentions, findings, clean
 
 
@@ -152,6 +152,20 @@ RULES = [
     ("截至6月,黔北數據交易中心掛牌產品300個。", "company", "黔北數據交易中心", "company-suffix"),
     # a Hong Kong-style dateline 【…訊】
     ("【嘉陵晚報訊】記者 馮曉光 成都報道：會議召開。", "company", "嘉陵晚報", "outlet"),
+    # officials after a company's or an association's title, up to 接受 / 告訴
+    ("巴山雲聯科技有限公司總經理唐曉川接受採訪時說,訂單增加。", "person", "唐曉川", "title-person"),
+    ("廣東省數字產業促進會理事長馮遠航表示,將組織考察。", "person", "馮遠航", "title-person"),
+    ("湖南省數據局副主任陶思遠告訴記者,平臺已上線。", "person", "陶思遠", "title-person"),
+    # 區 is a surname too (a Cantonese one), 責編 a byline role
+    ("【本報專訊】記者 區嘉明 成都報道\n", "person", "區嘉明", "byline-person"),
+    ("責編：汪曉雨\n", "person", "汪曉雨", "byline-person"),
+    # a media centre's account (…融媒) on an account line with its date
+    ("巴山融媒　2024-05-12 09:30　發表於重慶\n", "company", "巴山融媒", "outlet"),
+    # the province alone where a word runs on from its suffix character (澳門市場)
+    ("他指出,澳門市場規模有限。", "place", "澳門", "place-name"),
+    # a named site used as a location is a place
+    ("記者在嘉陵軟件產業園看到,企業陸續入駐。", "place", "嘉陵軟件產業園", "site-name"),
+    ("論壇在黔北數據谷舉行。", "place", "黔北數據谷", "site-name"),
 ]
 
 
@@ -200,6 +214,9 @@ def test_rule_in_both_scripts(
         # a service line known by its number is a contact, no entity (fixtures' README)
         "市民可撥打12345政務服務便民熱線反映問題。",
         "由12345熱線受理,也可撥打舉報電話12377。",
+        # a park named only as a statistic's subject, or a kind of park, is no site
+        "江津軟件產業園入駐企業300家。",
+        "企業紛紛落戶數字經濟產業園,在大數據產業園和該產業園集聚。",
     ],
 )
 def test_precision_guards(registry: dict[str, Entity], text: str) -> None:
@@ -431,6 +448,66 @@ def test_local_agency_without_its_district_is_a_finding(registry: dict[str, Enti
         }
 
 
+@pytest.mark.parametrize(
+    ("area", "district"),
+    [("place/tongliang", "銅梁區"), ("place/fengdu", "豐都縣")],
+)
+def test_local_agency_in_a_district_article_is_the_districts(
+    registry: dict[str, Entity], area: str, district: str
+) -> None:
+    """A district article (manifest area a listed district): its 區委網信辦 / 縣委網信辦 is that
+    district's office, labelled with the district (so that two districts' offices stay two
+    agencies), every occurrence one mention, after 從 as well; its official is found after it.
+    The district's name is the text's where it is written, the list's in the source's script
+    where it is not."""
+    kind = district[-1]  # 區 or 縣
+    text = (
+        f"記者從{kind}委網信辦獲悉,全{kind}建成基站三百個。"
+        f"{kind}經濟信息委副主任龔曉東告訴記者,{kind}委網信辦將持續推進。"
+    )
+    named = f"{district}發布報告。" + text
+    for t, hans in ((text, False), (to_hans(text), True), (named, False), (to_hans(named), True)):
+        cands, mentions, findings, clean = _run(t, registry, area=area)
+        own = to_hans(district) if hans else district
+        agencies = {c.label: c for c in cands if c.cls == "agency"}
+        office = own + (to_hans("委網信辦") if hans else "委網信辦")
+        assert set(agencies) == {office, own + (to_hans("經濟信息委") if hans else "經濟信息委")}
+        assert {c.rule for c in agencies.values()} == {"district-agency"}
+        assert agencies[office].id == "agency/" + slug(fold(office))
+        surfaces = [m.surface for m in mentions if m.entity_id == agencies[office].id]
+        assert [match_key(x) for x in surfaces] == [match_key(f"{kind}委網信辦")] * 2
+        assert all(clean.text[m.begin : m.end] == m.surface for m in mentions)
+        assert ("person", match_key("龔曉東")) in {(c.cls, match_key(c.label)) for c in cands}
+        assert not [f for f in findings if f.code == "agency-without-district"]
+
+
+def test_local_agency_of_another_kind_or_area_stays_a_finding(
+    registry: dict[str, Entity],
+) -> None:
+    """縣委網信辦 in a district (區) article, or 區委網信辦 in a city article: which body it is
+    cannot be read from the manifest, so it stays an INFO finding."""
+    for text, area in (
+        ("縣委網信辦相關負責人表示,將持續推進。", "place/tongliang"),
+        ("區委網信辦相關負責人表示,將持續推進。", "place/chongqing"),
+    ):
+        for t in (text, to_hans(text)):
+            cands, _, findings, _ = _run(t, registry, area=area)
+            assert [c for c in cands if c.cls == "agency"] == []
+            assert [f.code for f in findings] == ["agency-without-district"]
+
+
+def test_named_site_occurrences_are_mentions(registry: dict[str, Entity]) -> None:
+    """A site named once as a location (在…產業園) is a place; its other occurrences, also the
+    one as a statistic's subject before it, are mentions of it."""
+    text = "江津軟件產業園入駐企業300家。記者在江津軟件產業園看到,園區持續擴容。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, clean = _run(t, registry)
+        (site,) = [c for c in cands if c.cls == "place" and c.rule == "site-name"]
+        assert match_key(site.label) == match_key("江津軟件產業園")
+        own = [m for m in mentions if m.entity_id == site.id]
+        assert len(own) == 2 and all(clean.text[m.begin : m.end] == m.surface for m in own)
+
+
 def test_full_name_known_as_alt_label_is_one_mention(registry: dict[str, Entity]) -> None:
     """重慶 + 市委網信辦 matched apart are one mention of the agency whose alt_label is the whole
     (重慶市委網信辦), not a place and an agency."""
@@ -641,16 +718,13 @@ def test_blind_round_4_precision_and_recall(registry: dict[str, Entity]) -> None
     assert found_open / gold_open >= 0.85, [m for s in scores for m in s.missed]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="round 5 measured blind: candidate precision 16/16, open-world recall 18/31 (misses: "
-    "区-prefixed district agencies 区委网信办/区经济信息委/区人力社保局/区通信发展办公室/"
-    "区政务服务管理办公室, officials after 副主任/總經理/理事長, bylines 記者 區穎彤 and 责编, "
-    "the media-centre account 茶竹融媒, 永川大数据产业园; 澳門 found with another class)",
-)
 def test_blind_round_5_precision_and_recall(registry: dict[str, Entity]) -> None:
     """Fifth blind round (h13-h14), against its hand-read entities.tsv: measured blind at
-    candidate precision 16/16 and open-world recall 18/31 (below the bar: strict xfail)."""
+    candidate precision 16/16 and open-world recall 18/31; 29/29 and 31/31 after the rules of
+    a district article's 區… agencies (the manifest's district), titles of associations
+    (理事長), 接受/告訴 after a name, 區 as a surname, 責編, …融媒 accounts, a province alone
+    before a word on its suffix (澳門市場) and named sites used as locations (tests above, on
+    other text)."""
     scores = _scores(registry, blind=True, rounds=BLIND_ROUND_5)
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)
