@@ -102,6 +102,7 @@ class Words:
     formula_operators: tuple[str, ...]
     period_suffixes: tuple[str, ...]
     enumeration_before: tuple[str, ...]
+    document_parts: tuple[str, ...]
     id_min_digits: int
     items: tuple[str, ...]
     range_separators: tuple[str, ...]
@@ -231,6 +232,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         formula_operators=_words(nf, "formula_operators", path),
         period_suffixes=_words(nf, "period_suffixes", path),
         enumeration_before=_words(nf, "enumeration_before", path),
+        document_parts=_words(nf, "document_parts", path),
         id_min_digits=id_min,
         items=_words(_need(data, "shared", path, dict), "items", path),
         range_separators=_words(data, "range_separators", path),

@@ -116,13 +116,25 @@ def exclusions(
             and (fig is None or not fig.group("rsep"))
         ):
             out[b] = "id or phone number"
-        elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces) or (
-            enum_before.search(f, max(0, b - 6), b)
-            and "." not in m.group()
-            and (fig is None or not fig.group("mult"))
+        elif (
+            _is_enumeration_count(f, b, m.group(), clause_seps, spaces)
+            or (
+                enum_before.search(f, max(0, b - 6), b)
+                and "." not in m.group()
+                and (fig is None or not fig.group("mult"))
+            )
+            or (fig is not None and counts_document_parts(f, fig.end()))
         ):
             out[b] = "enumeration count"
     return out
+
+
+def counts_document_parts(f: str, end: int) -> bool:
+    """Whether the count ending at ``end`` counts a document's own parts (報告的十個篇章,
+    分8個章節): it describes how the report is laid out, not a statistic of its place, like an
+    enumeration count (grammar.yaml ``document_parts``)."""
+    w = gw.words()
+    return any(f.startswith(x, end) for x in w.document_parts)
 
 
 def _listed_after_rank(f: str, begin: int, at: int, p: Patterns) -> bool:
@@ -137,8 +149,14 @@ def _listed_after_rank(f: str, begin: int, at: int, p: Patterns) -> bool:
 
 
 def _is_list_marker(f: str, b: int, e: int, w: gw.Words) -> bool:
-    """``1.`` / ``2、`` / ``(3)`` opening a line (a note or a numbered list), not a figure."""
+    """``1.`` / ``2、`` / ``(3)`` opening a line (a note or a numbered list), not a figure;
+    and a section number written with a leading zero before its heading (``01 網絡基礎``,
+    ``02數字經濟``): no count is written 01, so the zero marks a numbering."""
     head = b
+    if re.fullmatch(r"0\d", f[b:e]) and not f[e : e + 1].isdigit():
+        while head > 0 and f[head - 1] in numbers.SPACE_CHARS:
+            head -= 1
+        return head == 0 or f[head - 1] == "\n"
     if head > 0 and f[head - 1] == "(":
         head -= 1
         if not f.startswith(")", e):

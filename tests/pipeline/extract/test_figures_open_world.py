@@ -412,3 +412,63 @@ def test_a_tab_with_no_text_before_it_in_its_clause_is_no_table_cell(script: str
     assert by_value(obs, "144個", script).indicator == (
         "數據中心" if script == "hant" else to_hans("數據中心")
     )
+
+
+# ---------------------------------------------------------------- round 5 (h13, h14)
+
+
+@SCRIPTS
+def test_chinese_numerals_before_a_magnitude_are_figures(script: str) -> None:
+    """逾三千億元 / 兩千多萬人 / 接近萬家: a Chinese numeral scaled by 萬 or 億 is a figure
+    (one digit word is enough: 兩億元), and a bare magnitude is one after a bounding marker."""
+    obs = figures(
+        "全縣電商交易額逾三千億元,常住網民兩千多萬人,註冊商戶接近萬家,物流包裹兩億件。",
+        script,
+    )
+    got = [(o.value, o.unit, o.qualifier) for o in obs]
+    assert got == [
+        (Decimal(300000000000), "元", "more-than"),
+        (Decimal(20000000), "人", "more-than-approximately"),
+        (Decimal(10000), "家", "nearly"),
+        (Decimal(200000000), "件", "exact"),
+    ]
+    assert by_value(obs, "接近萬家", script).indicator == (
+        "註冊商戶" if script == "hant" else to_hans("註冊商戶")
+    )
+
+
+@SCRIPTS
+def test_idioms_of_magnitude_words_are_no_figures(script: str) -> None:
+    # a bare 萬 with no bounding marker, and a numeral of position words only, are prose
+    obs = figures("網絡服務走進千家萬戶,萬眾一心建設數字鄉村,新增網點三十個。", script)
+    assert [o.value for o in obs] == [Decimal(30)]
+
+
+@SCRIPTS
+def test_a_digit_after_tenths_is_the_next_tenth(script: str) -> None:
+    obs = figures("全省雲上企業佔比達七成二,超六成五的農戶用上寬帶,近三成企業已轉型。", script)
+    assert [(o.value, o.unit, o.qualifier) for o in obs] == [
+        (Decimal(72), "%", "exact"),
+        (Decimal(65), "%", "more-than"),
+        (Decimal(30), "%", "nearly"),
+    ]
+
+
+@SCRIPTS
+def test_light_words_then_and_again_leave_the_statistic(script: str) -> None:
+    """則 (a contrast) and 又 (one more fact) link the narrative: 新增 after 又 stays."""
+    obs = figures("全區網民則達到88萬人。上半年全區又新增光纖端口3200個。", script)
+    want = ["網民", "新增光纖端口"]
+    assert [o.indicator for o in obs] == (want if script == "hant" else [to_hans(x) for x in want])
+
+
+@SCRIPTS
+def test_section_numbers_phone_numbers_and_chapter_counts_are_no_figures(script: str) -> None:
+    body = (
+        "在白皮書的十二個篇章之中,「算力」一章最受關注。全書分8個章節。\n"
+        "01 網絡基礎：光網全覆蓋\n"
+        "02數字經濟：產業增長\n"
+        "全區網民達到52萬人。查詢詳情可致電（852）3188 6688,或(023)6781-2345。"
+    )
+    obs = figures(body, script)
+    assert [(o.value, o.unit) for o in obs] == [(Decimal(520000), "人")]
