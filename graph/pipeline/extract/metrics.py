@@ -312,6 +312,7 @@ def _unit_drafts(
                 le = text.rfind("“", lb, le)
                 rb += 1
             duration = None
+            row_growth_of: _Draft | None = None
             dm: re.Match[str] | None = None
             kind = v.kind
             if v.kind in ("rank", "tier"):
@@ -335,7 +336,16 @@ def _unit_drafts(
                 grown = values.growth_word(
                     folded, left[0], left[1], keep_nouns=v.value_max is not None or rate_change
                 ) or values.rate_gap(folded, *_strip(folded, lb, le))  # 增速高於全國2.3個百分點
-                if grown is not None:
+                column = (
+                    values.column_growth(folded, v.begin)
+                    if grown is None and clause.sep_before == TABLE_CELL
+                    else None
+                )
+                if column is not None:  # 項目｜數值｜按年增長: a cell of the growth column
+                    kind = "growth"
+                    if column and v.value is not None:
+                        v = replace(v, value=-v.value)
+                elif grown is not None:
                     kind = "growth"
                     left = _clean_left(folded, left[0], grown[0])
                     down = grown[1] or values.declines(folded, *_strip(folded, lb, le))
@@ -363,6 +373,9 @@ def _unit_drafts(
                 row = _row_header(folded, clauses, ci)
                 if row is not None:
                     left, label = row, text[row[0] : row[1]]
+                    grows = next((x for x in reversed(out) if x.kind == "quantity"), None)
+                    if kind == "growth" and grows is not None and grows.indicator == label:
+                        row_growth_of = grows  # 9.6｜45.5%: the row's value cell grows
             d = _Draft(
                 indicator=label,
                 val=v,
@@ -374,6 +387,8 @@ def _unit_drafts(
                 duration=duration,
                 about_end=le if v.kind in ("rank", "tier") else v.match_begin,
             )
+            if row_growth_of is not None:
+                d.growth_of, row_growth_of = row_growth_of, None
             if dm is not None:
                 db = lb + dm.start("n")
                 d.extra_digits.append((db, db + len(dm.group("n"))))

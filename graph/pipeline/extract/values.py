@@ -34,7 +34,8 @@ Not figures (:func:`exclusions`; the reason is what the number accounting counts
     only: “33618”; a service number, list or version: 12345熱線, 撥打12345, 申訴受理電話12300,
     12345政務服務便民熱線, 100強, 2.0版; a bare version number 2.0; a figure naming a class:
     寬帶用戶(1000Mbps及以上), “1000Mbps及以上”用戶); list marker (``1.`` / ``2、`` / ``(3)``
-    opening a line; a section number 01 before its heading); date or time (2024-10-12, 18:08, 2023/10/12); date (2023年, 10月, 12日,
+    opening a line; a section number 01 before its heading); date or time (2024-10-12,
+    18:08, 2023/10/12); date (2023年, 10月, 12日,
     今(12)日, the 1 of 1-9月); year (a bare 19xx/20xx with no unit); period (前10個月, 100週年);
     duration (連續3年; a rank's ``duration_years`` when a rank follows); event ordinal (第3屆);
     ordinal (第3個五年計劃); id or phone number (023-12345678, (853) 2888 1234; 7+ digits
@@ -60,6 +61,7 @@ from graph.pipeline.extract.values_exclusions import (
     counts_document_parts,
     list_scope,
 )
+from graph.pipeline.extract.values_growth import column_growth as column_growth  # re-exported
 from graph.pipeline.extract.values_growth import declines as declines  # re-exported
 from graph.pipeline.extract.values_growth import growth_word as growth_word  # re-exported
 from graph.pipeline.extract.values_growth import rate_gap as rate_gap  # re-exported

@@ -8,9 +8,14 @@ size limit; the two rules read only the grammar words and the area words.
 
 from __future__ import annotations
 
-from graph.pipeline.extract import grammar as gw
+import re
 
-__all__ = ["declines", "growth_word", "rate_gap"]
+from graph.pipeline.extract import grammar as gw
+from graph.pipeline.extract import values_table
+
+_UNIT_NOTE = re.compile(r"\([^()]*\)$")
+
+__all__ = ["column_growth", "declines", "growth_word", "rate_gap"]
 
 
 def growth_word(
@@ -75,3 +80,24 @@ def declines(folded: str, begin: int, end: int) -> bool:
     """
     grown = growth_word(folded, begin, end)
     return grown is not None and grown[1]
+
+
+def column_growth(folded: str, pos: int) -> bool | None:
+    """Whether the table cell starting at ``pos`` is in a growth column: None when not, else
+    whether the column is a decline.
+
+    A table flattened to ``項目｜數值｜按年增長`` lines states each row's figure in one column
+    and its growth in the next: the header (按年增長, 同比增速（%）, 下降幅度 would not be one)
+    ends in a growth word of grammar.yaml, after its unit note in brackets, as a sentence's
+    增長 before its number would. Read on the header cell (:func:`values_table.column_header`);
+    a column of values (數值, 2023年) stays quantities.
+    """
+    head = values_table.column_header(folded, pos)
+    if head is None:
+        return None
+    b, e = head
+    m = _UNIT_NOTE.search(folded, b, e)
+    if m is not None:
+        e = m.start()
+    grown = growth_word(folded, b, e)
+    return None if grown is None else grown[1]

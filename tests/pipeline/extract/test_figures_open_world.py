@@ -472,3 +472,40 @@ def test_section_numbers_phone_numbers_and_chapter_counts_are_no_figures(script:
     )
     obs = figures(body, script)
     assert [(o.value, o.unit) for o in obs] == [(Decimal(520000), "人")]
+
+
+@SCRIPTS
+def test_a_table_column_headed_by_a_growth_holds_growths_of_its_row(script: str) -> None:
+    """項目｜數值｜同比增長: the growth column's cells are growths of the row's value cell
+    (any growth word of grammar.yaml, after a unit note: 增速（%）), the value column stays."""
+    body = "附表：主要指標\n" + _table(
+        [
+            ["項目", "數值", "同比增長"],
+            ["光纜線路（萬公里）", "8.3", "12.5%"],
+            ["算力規模（EFLOPS）", "9.6", "1.3倍"],
+        ],
+        "｜",
+        "（",
+        "）",
+    )
+    obs = figures(body, script)
+    got = {o.stated_value: (o.kind, o.value, o.unit) for o in obs}
+    assert got == {
+        "8.3": ("quantity", Decimal(83000), "公里"),
+        "12.5%": ("growth", Decimal("12.5"), "%"),
+        "9.6": ("quantity", Decimal("9.6"), "EFLOPS"),
+        ("1.3倍" if script == "hant" else to_hans("1.3倍")): ("growth", Decimal("1.3"), "倍"),
+    }
+    growth = by_value(obs, "12.5%", script)
+    assert growth.growth_of is not None and obs[growth.growth_of].stated_value == "8.3"
+    assert growth.indicator == ("光纜線路" if script == "hant" else to_hans("光纜線路"))
+    # a decline column gives negative growths; a header with a unit note still names growth
+    down = figures(
+        "附表\n"
+        + _table([["項目", "增速（%）", "下降"], ["投訴量", "3.5%", "2.1%"]], "｜", "（", "）"),
+        script,
+    )
+    assert [(o.kind, o.value) for o in down] == [
+        ("growth", Decimal("3.5")),
+        ("growth", Decimal("-2.1")),
+    ]
