@@ -86,6 +86,7 @@ class Words:
     decline: tuple[str, ...]
     gap_words: dict[str, int]  # 高於: 1, 低於: -1 (a growth rate's gap, sign of the gap)
     gap_bases: tuple[str, ...]
+    gap_adverbs: tuple[str, ...]
     growth_nouns: tuple[str, ...]
     growth_particles: tuple[str, ...]
     doubling: dict[str, int]
@@ -216,6 +217,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         decline=_words(growth, "decline", path),
         gap_words=_signs(growth, "gap_words", path),
         gap_bases=_words(growth, "gap_bases", path),
+        gap_adverbs=_words(growth, "gap_adverbs", path),
         growth_nouns=_words(growth, "nouns", path),
         growth_particles=_words(growth, "particles", path),
         doubling=_int_map(growth, "doubling", path),

@@ -313,6 +313,7 @@ def _unit_drafts(
                 rb += 1
             duration = None
             row_growth_of: _Draft | None = None
+            gap: tuple[int, bool] | None = None
             dm: re.Match[str] | None = None
             kind = v.kind
             if v.kind in ("rank", "tier"):
@@ -335,7 +336,10 @@ def _unit_drafts(
                 rate_change = fold_aligned(v.unit) in indicators.label_rules().rate_change_units
                 grown = values.growth_word(
                     folded, left[0], left[1], keep_nouns=v.value_max is not None or rate_change
-                ) or values.rate_gap(folded, *_strip(folded, lb, le))  # 增速高於全國2.3個百分點
+                )
+                if grown is None:  # 增速高於全國2.3個百分點, 普及率高於全市2.4個百分點
+                    gap = values.rate_gap(folded, *_strip(folded, lb, le), points=rate_change)
+                    grown = gap
                 column = (
                     values.column_growth(folded, v.begin)
                     if grown is None and clause.sep_before == TABLE_CELL
@@ -394,7 +398,11 @@ def _unit_drafts(
                 d.extra_digits.append((db, db + len(dm.group("n"))))
             prev_left = (lb, le)
             prev_right_end = right[1] if right[1] > right[0] else v.end
-            out.extend(_resolve(text, d, out, clauses, ci, findings, folded))
+            resolved = _resolve(text, d, out, clauses, ci, findings, folded)
+            if gap is not None:  # a gap compares two places: it grows no figure of the text
+                for x in resolved:
+                    x.growth_of = None
+            out.extend(resolved)
     return out
 
 

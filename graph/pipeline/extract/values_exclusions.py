@@ -176,7 +176,8 @@ _NAME_BRACKETS = {"(": ")", "“": "”", "「": "」", "‘": "’"}
 def _is_named_figure(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> bool:
     """A figure with a unit that is the whole content of parentheses after a noun, or of
     quotation marks before a class noun, names a class of things (千兆寬帶用戶(1000Mbps及以上),
-    “1000Mbps及以上”用戶), not a statistic; “5毫秒”城市圈 stays a figure."""
+    “1000Mbps及以上”用戶), not a statistic; “5毫秒”城市圈 stays a figure, and so does the value
+    of a comparison base in brackets (高於全市平均水平（21.8個）: grammar.yaml ``gap_bases``)."""
     if b < 1 or fig is None or not _has_unit(fig) or fig.group("pre"):
         return False
     close = _NAME_BRACKETS.get(f[b - 1])
@@ -186,6 +187,8 @@ def _is_named_figure(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> 
     if close is None or not f.startswith(close, end):
         return False
     if f[b - 1] == "(":
+        if f.endswith(w.gap_bases, 0, b - 1):
+            return False  # 全市平均水平(21.8個): the reference value of a comparison
         return b >= 2 and bool(re.match(r"[^\W\d_]", f[b - 2]))
     return any(f.startswith(x, end + 1) for x in w.named_class_nouns)
 

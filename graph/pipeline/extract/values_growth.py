@@ -37,13 +37,16 @@ def growth_word(
     return None
 
 
-def rate_gap(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
+def rate_gap(folded: str, begin: int, end: int, points: bool = False) -> tuple[int, bool] | None:
     """A growth rate's gap ending the label ``folded[begin:end]`` (增速高於全國): (where the
     indicator ends, after the growth noun, which stays; is the gap negative).
 
     The label must be <growth noun><gap word>[scope or area word][平均水平]: the compared rate
     is a growth rate, so the number (2.3個百分點) is how much faster the rate grew, a growth
-    row on the rate (增速), not a level. A gap of a level (普及率高於重慶的78.1%) is no growth.
+    row on the rate (增速), not a level. A gap of a level (普及率高於重慶的78.1%) is no growth;
+    but with ``points`` (the number is in 個百分點) a level's gap (普及率高於全市2.4個百分點)
+    is one, on the level's own indicator (the fixtures' reading, h14_14): a difference of two
+    rates in points is never a level itself, and reads like 比上年提高2.4個百分點.
     """
     from graph.pipeline.extract import period  # late: period imports the label rules
 
@@ -64,10 +67,10 @@ def rate_gap(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
                 break
     for word, sign in sorted(w.gap_words.items(), key=lambda x: -len(x[0])):
         if folded.endswith(word, begin, pos):
-            noun_end = pos - len(word)
+            noun_end = _without_adverbs(folded, begin, pos - len(word))  # 增速略高於
             if any(folded.endswith(n, begin, noun_end) for n in w.growth_nouns):
                 return noun_end, sign < 0
-            return None
+            return (noun_end, sign < 0) if points else None
     return None
 
 
@@ -101,3 +104,16 @@ def column_growth(folded: str, pos: int) -> bool | None:
         e = m.start()
     grown = growth_word(folded, b, e)
     return None if grown is None else grown[1]
+
+
+def _without_adverbs(folded: str, begin: int, end: int) -> int:
+    """Where a level's name ends before the adverbs of its comparison (但仍低於: 但仍)."""
+    w = gw.words()
+    changed = True
+    while changed:
+        changed = False
+        for word in w.gap_adverbs:
+            if folded.endswith(word, begin, end):
+                end -= len(word)
+                changed = True
+    return end

@@ -57,8 +57,11 @@ def test_a_growth_rate_gap_is_a_growth_in_points(script: str) -> None:
     assert (up.kind, up.value, up.unit) == ("growth", Decimal("1.7"), "個百分點")
     assert up.growth_of is None
     assert (down.kind, down.value) == ("growth", Decimal("-2"))
-    # a level's gap (普及率, no growth noun) stays a quantity
-    assert by_value(obs, "3個百分點", script).kind == "quantity"
+    # a level's gap in points (普及率, no growth noun) is a growth of the level in points too
+    # (fixture h14's reading: a difference of two rates is never a level), growing no figure
+    level = by_value(obs, "3個百分點", script)
+    assert (level.kind, level.value, level.growth_of) == ("growth", Decimal(3), None)
+    assert level.indicator == ("網站普及率" if script == "hant" else to_hans("網站普及率"))
 
 
 @SCRIPTS
@@ -509,3 +512,58 @@ def test_a_table_column_headed_by_a_growth_holds_growths_of_its_row(script: str)
         ("growth", Decimal("3.5")),
         ("growth", Decimal("-2.1")),
     ]
+
+
+@SCRIPTS
+def test_a_compared_level_is_the_compared_area_s_figure_of_the_sentence_s_statistic(
+    script: str,
+) -> None:
+    """…高於全市平均水平（18.2個）/ 優於全市2.1‰的平均水平 / 但仍低於全國80.3%的平均水平: the
+    value after the comparison is the compared area's figure (全市 in a district piece is the
+    city), of the statistic the sentence named; the gap in points stays the district's."""
+    obs = figures(
+        "全區每萬人擁有充電樁20.5個,高於全市平均水平（18.2個）。寬帶投訴率降至1.6‰,"
+        "優於全市2.1‰的平均水平。網絡覆蓋率為77.1%,高於全市1.8個百分點,"
+        "但仍低於全國80.3%的平均水平。",
+        script,
+        area="place/yongchuan",
+    )
+    name = {"hant": lambda x: x, "hans": to_hans}[script]
+    got = [(o.value, o.kind, o.indicator, o.area) for o in obs]
+    assert got == [
+        (Decimal("20.5"), "quantity", name("每萬人擁有充電樁"), "place/yongchuan"),
+        (Decimal("18.2"), "quantity", name("每萬人擁有充電樁"), "place/chongqing"),
+        (Decimal("1.6"), "quantity", name("寬帶投訴率"), "place/yongchuan"),
+        (Decimal("2.1"), "quantity", name("寬帶投訴率"), "place/chongqing"),
+        (Decimal("77.1"), "quantity", name("網絡覆蓋率"), "place/yongchuan"),
+        (Decimal("1.8"), "growth", name("網絡覆蓋率"), "place/yongchuan"),
+        (Decimal("80.3"), "quantity", name("網絡覆蓋率"), "place/china"),
+    ]
+    # a bracket after a noun that is no comparison base still names a class (no figure)
+    named = figures("千兆寬帶用戶(1000Mbps及以上)達到30萬戶。", script)
+    assert [o.value for o in named] == [Decimal(300000)]
+
+
+@SCRIPTS
+def test_the_whole_city_in_a_district_piece_is_the_city(script: str) -> None:
+    """In a piece on 永川區, 全市 is Chongqing: a rank among the city's districts has the city
+    as its scope (from the population 全市38個區縣 or a scope word 全市第3位); in a city's
+    own piece 全市 stays its own area, and a statement's area word is not a rank's scope."""
+    obs = figures(
+        "報告對全市38個區縣的網絡發展水平進行了評估,本區排名第4位。"
+        "全區電商企業達到1200家,位列全市第3位。",
+        script,
+        area="place/yongchuan",
+    )
+    ranks = [(o.rank, o.rank_scope, o.rank_of, o.area) for o in obs if o.kind == "rank"]
+    assert ranks == [
+        (4, "place/chongqing", 38, "place/yongchuan"),
+        (3, "place/chongqing", None, "place/yongchuan"),
+    ]
+    own = figures("全市網民達到900萬人,位居全市第一。", script, area="place/tianjin")
+    assert [(o.kind, o.rank_scope, o.area) for o in own] == [
+        ("quantity", None, "place/tianjin"),
+        ("rank", "place/tianjin", "place/tianjin"),
+    ]
+    other = figures("全省基站達到9.7萬座,在西北五省中居首位。", script, area="place/shaanxi")
+    assert [o.rank_scope for o in other if o.kind == "rank"] == [None]
