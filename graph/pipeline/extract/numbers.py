@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from graph.curation.qualifiers import QUALIFIERS_FILE, Qualifier, load_qualifiers
@@ -367,7 +368,8 @@ def find_cn_magnitudes(
     Why the guards: the genre writes idioms with the same characters (千家萬戶, 萬眾一心,
     百萬雄師), so a numeral must hold a digit word (一..九, 兩), not only a position word, and
     a magnitude with no numeral is a figure only when a non-exact prefix marker bounds it
-    (近萬家 is a count, 萬家燈火 is not).
+    (近萬家 is a count, 萬家燈火 is not); two digit words side by side (兩三萬人) are a
+    span, not a number.
     """
     g = g or grammar()
     w = gw.words()
@@ -382,7 +384,7 @@ def find_cn_magnitudes(
         bounded = bool(pre) and g.marker_of[pre][1] != "exact"
         if cn:
             n = parse_cn_int(cn)
-            if n is None or not any(ch in w.numerals for ch in cn):
+            if n is None or not any(ch in w.numerals for ch in cn) or _spans_digits(cn, w):
                 continue
         elif not bounded:
             continue
@@ -409,6 +411,16 @@ def find_cn_magnitudes(
             )
         )
     return out
+
+
+def _spans_digits(cn: str, w: gw.Words) -> bool:
+    """兩三萬 / 二三十萬: two digit words side by side (no zero between places) state a span
+    (20,000 to 30,000), not the number 23萬 a positional reading would give."""
+    f = fold_aligned(cn)
+    return any(
+        a in w.numerals and b in w.numerals and w.numerals[a] and w.numerals[b]
+        for a, b in pairwise(f)
+    )
 
 
 def clean_decimal(value: Decimal) -> Decimal:

@@ -26,7 +26,11 @@ is still parsed (``TimeExpr.month``) so a finer period can be switched on in one
 Area of a figure: the manifest's ``area`` unless a place word and 的 stand right before its
 value (天津的普及率高於重慶的78.1%: a compared place's figure) or its statement starts with an
 area word (全國網民規模 -> place/china; 四川省… -> place/sichuan; 全市 / 我市 = the article's
-own area).
+own area, or its city when the article is on a Chongqing district: ``own_area``). A place
+after a comparison word (低於全國75.4%的平均水平) is the compared place, the value's area;
+a gap after it (高於全市2.4個百分點, a growth) stays the area of what is compared. A rank
+read with 全市 (位列全市第6位, 全市38個區縣中) has the article's city as its scope.
+目前 / 當前 count as the article's year, like 今年.
 A growth takes the area of the figure it grows; a rank's area is the article's (its scope is
 ``rank_scope``).
 Why compared places and 上年 read so: docs/decisions/0013-compared-places-and-report-years.md.

@@ -442,8 +442,9 @@ def test_chinese_numerals_before_a_magnitude_are_figures(script: str) -> None:
 
 @SCRIPTS
 def test_idioms_of_magnitude_words_are_no_figures(script: str) -> None:
-    # a bare 萬 with no bounding marker, and a numeral of position words only, are prose
-    obs = figures("網絡服務走進千家萬戶,萬眾一心建設數字鄉村,新增網點三十個。", script)
+    # a bare 萬 with no bounding marker, and a numeral of position words only, are prose;
+    # two digit words side by side are a span (兩三萬人: 2-3萬), not the number 23萬
+    obs = figures("網絡服務走進千家萬戶,萬眾一心建設數字鄉村,惠及兩三萬人,新增網點三十個。", script)
     assert [o.value for o in obs] == [Decimal(30)]
 
 
