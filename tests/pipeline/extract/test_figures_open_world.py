@@ -1,8 +1,10 @@
 """Round-3 figure rules (issue 7, open world), each in both scripts on texts of their own:
 a growth rate's gap (增速高於全國2.3個百分點), 回落 (a decline; 回落至 a level), Chinese-numeral
 counts with 多/余, ‰, the area of a place the clause names (重慶的78.1%), the order of
-分列 pairs, the districts of 全區; and (round 4) a flattened table's bare cells, which take
-their row header's (unit) and their column header's year."""
+分列 pairs, the districts of 全區; (round 4) a flattened table's bare cells, which take
+their row header's (unit) and their column header's year; and (round 5) Chinese numerals
+before 萬/億, 三成五, a table's growth column, compared levels and gaps in points, 全市 in a
+district piece, and section numbers, bracketed area codes and chapter counts as no figures."""
 
 from __future__ import annotations
 
@@ -539,6 +541,11 @@ def test_a_compared_level_is_the_compared_area_s_figure_of_the_sentence_s_statis
         (Decimal("77.1"), "quantity", name("網絡覆蓋率"), "place/yongchuan"),
         (Decimal("1.8"), "growth", name("網絡覆蓋率"), "place/yongchuan"),
         (Decimal("80.3"), "quantity", name("網絡覆蓋率"), "place/china"),
+    ]
+    # a comparison inside the counted noun's name (…的區縣) is no compared figure
+    inner = figures("其中,高於全國平均水平的區縣有12個。", script, area="place/chongqing")
+    assert [(o.indicator, o.area) for o in inner] == [
+        (name("高於全國平均水平的區縣"), "place/chongqing")
     ]
     # a bracket after a noun that is no comparison base still names a class (no figure)
     named = figures("千兆寬帶用戶(1000Mbps及以上)達到30萬戶。", script)
