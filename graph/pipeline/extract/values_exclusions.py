@@ -85,10 +85,12 @@ def exclusions(
             out[b] = "name (a figure naming a class)"  # 60歲及以上網民
         elif f[max(0, b - 4) : b].rstrip(spaces).endswith(w.formula_operators):
             out[b] = "formula"  # 占比=A÷B×100%
-        elif re.match(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}", f[b : b + 10]) or re.search(
-            r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
+        elif re.match(
+            r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}|\d{1,2}[时点]\d{1,2}分", f[b : b + 10]
+        ) or re.search(
+            r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:|\d{1,2}[时点])$", f[max(0, b - 8) : b]
         ):
-            out[b] = "date or time"
+            out[b] = "date or time"  # 18:08, 18時30分 (a clock time in words)
         elif date_range_after.match(f, e):
             out[b] = "date"  # 1-9月: the first end of a range of dates
         elif period_after.match(f, e):

@@ -575,3 +575,13 @@ def test_the_whole_city_in_a_district_piece_is_the_city(script: str) -> None:
     ]
     other = figures("全省基站達到9.7萬座,在西北五省中居首位。", script, area="place/shaanxi")
     assert [o.rank_scope for o in other if o.kind == "rank"] == [None]
+
+
+@SCRIPTS
+def test_a_score_has_its_unit_and_a_clock_time_in_words_is_no_figure(script: str) -> None:
+    """得分為91.5分: 分 is the score's unit (分鐘 stays minutes); 9時45分 is a time of day."""
+    obs = figures("發布會於9時45分開始。全縣信息化評估得分為91.5分,平均辦理用時12分鐘。", script)
+    assert [(o.value, o.unit) for o in obs] == [
+        (Decimal("91.5"), "分"),
+        (Decimal(12), "分鐘"),
+    ]
