@@ -337,8 +337,10 @@ def find_cn_counts(
         cn = m.group("cn")
         n = parse_cn_int(cn)
         multiple = fold_aligned(m.group("unit")) == w.doubling_unit  # 兩倍, 近三倍: a multiple
-        if n is None or not (gw.is_compound_cn(cn) or multiple):
-            continue
+        pre = m.group("pre")
+        bounded = bool(pre) and g.marker_of[pre][1] != "exact" and len(cn) == 1
+        if n is None or not (gw.is_compound_cn(cn) or multiple or (bounded and cn in w.positions)):
+            continue  # 近千家 / 超百人: a lone position word bounded by a marker is a count
         qualifier, stated = "exact", -1
         for x in ("pre", "s1"):  # text order: a prefix marker wins over a suffix one
             if m.group(x) and g.marker_of[m.group(x)][1] != "exact":
@@ -368,8 +370,9 @@ def find_cn_magnitudes(
     Why the guards: the genre writes idioms with the same characters (千家萬戶, 萬眾一心,
     百萬雄師), so a numeral must hold a digit word (一..九, 兩), not only a position word, and
     a magnitude with no numeral is a figure only when a non-exact prefix marker bounds it
-    (近萬家 is a count, 萬家燈火 is not); two digit words side by side (兩三萬人) are a
-    span, not a number.
+    (近萬家 is a count, 萬家燈火 is not), and so is a lone position word before it (近千萬台,
+    超百萬人; 千家萬戶 is prose); two digit words side by side (兩三萬人) are a span, not a
+    number.
     """
     g = g or grammar()
     w = gw.words()
@@ -384,8 +387,10 @@ def find_cn_magnitudes(
         bounded = bool(pre) and g.marker_of[pre][1] != "exact"
         if cn:
             n = parse_cn_int(cn)
-            if n is None or not any(ch in w.numerals for ch in cn) or _spans_digits(cn, w):
+            if n is None or _spans_digits(cn, w):
                 continue
+            if not any(ch in w.numerals for ch in cn) and not (bounded and len(cn) == 1):
+                continue  # 千家萬戶, 百萬雄師: prose; 近千萬台, 超百萬人: bounded figures
         elif not bounded:
             continue
         else:

@@ -440,6 +440,12 @@ def test_chinese_numerals_before_a_magnitude_are_figures(script: str) -> None:
     assert by_value(obs, "接近萬家", script).indicator == (
         "註冊商戶" if script == "hant" else to_hans("註冊商戶")
     )
+    # a lone position word is a figure too once a marker bounds it (近千萬臺, 超百家)
+    bounded = figures("平台連接設備近千萬臺,服務企業超百家,上百家企業參與。", script)
+    assert [(o.value, o.qualifier) for o in bounded] == [
+        (Decimal(10000000), "nearly"),
+        (Decimal(100), "more-than"),
+    ]
 
 
 @SCRIPTS
