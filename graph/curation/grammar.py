@@ -86,6 +86,7 @@ class Words:
     decline: tuple[str, ...]
     gap_words: dict[str, int]  # 高於: 1, 低於: -1 (a growth rate's gap, sign of the gap)
     gap_bases: tuple[str, ...]
+    gap_adverbs: tuple[str, ...]
     growth_nouns: tuple[str, ...]
     growth_particles: tuple[str, ...]
     doubling: dict[str, int]
@@ -102,6 +103,7 @@ class Words:
     formula_operators: tuple[str, ...]
     period_suffixes: tuple[str, ...]
     enumeration_before: tuple[str, ...]
+    document_parts: tuple[str, ...]
     id_min_digits: int
     items: tuple[str, ...]
     range_separators: tuple[str, ...]
@@ -215,6 +217,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         decline=_words(growth, "decline", path),
         gap_words=_signs(growth, "gap_words", path),
         gap_bases=_words(growth, "gap_bases", path),
+        gap_adverbs=_words(growth, "gap_adverbs", path),
         growth_nouns=_words(growth, "nouns", path),
         growth_particles=_words(growth, "particles", path),
         doubling=_int_map(growth, "doubling", path),
@@ -231,6 +234,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         formula_operators=_words(nf, "formula_operators", path),
         period_suffixes=_words(nf, "period_suffixes", path),
         enumeration_before=_words(nf, "enumeration_before", path),
+        document_parts=_words(nf, "document_parts", path),
         id_min_digits=id_min,
         items=_words(_need(data, "shared", path, dict), "items", path),
         range_separators=_words(data, "range_separators", path),

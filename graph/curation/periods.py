@@ -39,6 +39,9 @@ class Rules:
     districts: frozenset[str] = frozenset()  # folded words marked district: true
     possessive: tuple[str, ...] = ()  # 的: 重慶的78.1% is 重慶's figure
     anaphoric: dict[str, int] | None = None  # 上年: -1 from the statement's own year
+    district_places: frozenset[str] = frozenset()  # place ids of the listed districts
+    district_city: str | None = None  # the city they belong to (全市 in a district piece)
+    comparisons: tuple[str, ...] = ()  # 高於 / 低於: a place right after one is compared
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -123,6 +126,10 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
             [*(fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")), *listed]
         )
         possessive = tuple(fold_aligned(str(w)) for w in data["possessive"])
+        city = data.get("district_city")
+        if city is not None and not (isinstance(city, str) and city.startswith("place/")):
+            raise InputError(f"{path.name}: district_city must be a place id, not {city!r}")
+        comparisons = tuple(fold_aligned(str(w)) for w in data.get("comparisons") or [])
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise InputError(
             f"{path.name}: needs relative_years, anaphoric_years, parts, as_of, bases, possessive,"
@@ -140,7 +147,19 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
     # 市 but not the 市 of 市民 (重慶市民: the measured population)
     area = re.compile(rf"(?P<w>{_alt(list(area_ids))})(?:{_alt(suffixes)})?(?<!市(?=民))")
     return Rules(
-        time, relative, parts, bases, price_bases, area, area_ids, districts, possessive, anaphoric
+        time,
+        relative,
+        parts,
+        bases,
+        price_bases,
+        area,
+        area_ids,
+        districts,
+        possessive,
+        anaphoric,
+        frozenset(listed.values()),
+        city,
+        comparisons,
     )
 
 

@@ -15,7 +15,10 @@ What counts as a figure (see :mod:`graph.pipeline.extract.values` for each rule)
     ``1,234.5萬元``, ``500 TB``, ``2.5億G``, and compound Chinese-numeral counts
     ``三十一個``), a growth (a growth word of grammar.yaml before the number: 增長, 同比增長,
     增速, 提升, ... ; 下降/減少 give a negative value; ``個百分點`` and ``倍`` are units;
-    ``翻一番`` = 2 倍; a comparison base 較2021年底 is grammar, not the indicator), a rank
+    ``翻一番`` = 2 倍; a comparison base 較2021年底 is grammar, not the indicator; a gap in
+    ``個百分點`` after 高於/低於 is a growth in points that grows no figure, of a growth rate,
+    增速高於全國, or of a level, 普及率高於全市; a cell of a flattened table's column headed
+    by a growth word, ``項目｜數值｜按年增長``, grows its row's value cell), a rank
     (``第N`` / ``第N位``, Arabic or Chinese numeral, after a scope word or a rank verb or a
     ranked population: 在全國31個省(區、市)中排名第9位 -> rank 9, ``rank_of`` 31, scope
     place/china; ``榜首``/``首位`` = rank 1, its scope the first scope word in the list's name,
@@ -91,13 +94,18 @@ Shared statements
     * ``A和B分別達到144個、958個``: one name per value, in order.
     * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) or one that
       only points back (這一數字, 規模, 數量, 平均水平) takes the indicator of the previous
-      observation of the sentence; a share or rate of it (``占比``, ``增速``, ``占…的比重``)
+      observation of the sentence (a dimension word, 規模, the nearest statistic ending in
+      it); a comparison opening the clause (高於全市平均水平（21.8個）, 低於全國75.4%的平均水平)
+      is no subject either: the value is the compared place's figure of that statistic;
+      a share or rate of it (``占比``, ``增速``, ``占…的比重``)
       is prefixed with it (``IPv6用戶連接總數占比``, ``標識解析量增速``; a share with no base
-      noun keeps its area, ``占全國比重``); a growth noun before 個百分點 is the change of the
+      noun keeps its area, ``占全國比重``; a share's base is the last figure that is no growth,
+      so a rate gap between them is skipped); a growth noun before 個百分點 is the change of the
       rate itself (``增速高於全國2.3個百分點`` -> 數字經濟規模增速).
     * The first figure of a sentence with no subject takes the statistic an earlier value-less
       clause names (``對全市38個區縣的數字化發展水平進行了評估,渝北區排名第2位``,
-      ``5G基站總量上,重慶為10.2萬個``; frames in labels.yaml ``named_statistic``).
+      ``5G基站總量上,重慶為10.2萬個``, and a growth with no figure before it,
+      ``X的增速有所放緩,按年增長13.2%``; frames in labels.yaml ``named_statistic``).
     * ``2個千億元級、6個百億元級數字產業集群``: a count whose noun is a bare modifier (…級)
       before a 、 takes the head noun of the 、-joined count after it.
     * ``X和Y`` inside one clause: Y shares X's subject (``賦能300余家金融機構和1.9億用戶``).
@@ -312,6 +320,8 @@ def _unit_drafts(
                 le = text.rfind("“", lb, le)
                 rb += 1
             duration = None
+            row_growth_of: _Draft | None = None
+            gap: tuple[int, bool] | None = None
             dm: re.Match[str] | None = None
             kind = v.kind
             if v.kind in ("rank", "tier"):
@@ -334,8 +344,20 @@ def _unit_drafts(
                 rate_change = fold_aligned(v.unit) in indicators.label_rules().rate_change_units
                 grown = values.growth_word(
                     folded, left[0], left[1], keep_nouns=v.value_max is not None or rate_change
-                ) or values.rate_gap(folded, *_strip(folded, lb, le))  # 增速高於全國2.3個百分點
-                if grown is not None:
+                )
+                if grown is None:  # 增速高於全國2.3個百分點, 普及率高於全市2.4個百分點
+                    gap = values.rate_gap(folded, *_strip(folded, lb, le), points=rate_change)
+                    grown = gap
+                column = (
+                    values.column_growth(folded, v.begin)
+                    if grown is None and clause.sep_before == TABLE_CELL
+                    else None
+                )
+                if column is not None:  # 項目｜數值｜按年增長: a cell of the growth column
+                    kind = "growth"
+                    if column and v.value is not None:
+                        v = replace(v, value=-v.value)
+                elif grown is not None:
                     kind = "growth"
                     left = _clean_left(folded, left[0], grown[0])
                     down = grown[1] or values.declines(folded, *_strip(folded, lb, le))
@@ -363,6 +385,9 @@ def _unit_drafts(
                 row = _row_header(folded, clauses, ci)
                 if row is not None:
                     left, label = row, text[row[0] : row[1]]
+                    grows = next((x for x in reversed(out) if x.kind == "quantity"), None)
+                    if kind == "growth" and grows is not None and grows.indicator == label:
+                        row_growth_of = grows  # 9.6｜45.5%: the row's value cell grows
             d = _Draft(
                 indicator=label,
                 val=v,
@@ -374,12 +399,18 @@ def _unit_drafts(
                 duration=duration,
                 about_end=le if v.kind in ("rank", "tier") else v.match_begin,
             )
+            if row_growth_of is not None:
+                d.growth_of, row_growth_of = row_growth_of, None
             if dm is not None:
                 db = lb + dm.start("n")
                 d.extra_digits.append((db, db + len(dm.group("n"))))
             prev_left = (lb, le)
             prev_right_end = right[1] if right[1] > right[0] else v.end
-            out.extend(_resolve(text, d, out, clauses, ci, findings, folded))
+            resolved = _resolve(text, d, out, clauses, ci, findings, folded)
+            if gap is not None:  # a gap compares two places: it grows no figure of the text
+                for x in resolved:
+                    x.growth_of = None
+            out.extend(resolved)
     return out
 
 

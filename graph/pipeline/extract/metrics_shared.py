@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from graph.model import Finding, Level
+from graph.pipeline.extract import grammar as gw
 from graph.pipeline.extract import indicators, period, values
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import (
@@ -93,6 +94,10 @@ def _resolve(
             d.indicator, d.growth_of, d.about_from = target.indicator, target, target
         elif prev is not None:  # 排名第十二位,較上年提升2位: the change of the rank's statistic
             d.indicator, d.about_from = prev.indicator, prev
+        elif not label:  # X的增速有所放緩,按年增長13.2%: the statistic a clause back
+            frame = _statistic_named_before(folded, clauses, ci)
+            if frame is not None:
+                d.indicator = text[frame[0] : frame[1]]
         d.begin = d.val.match_begin
         return [d]
     if not label.strip(SPACES) and prev is None:
@@ -101,9 +106,14 @@ def _resolve(
             d.indicator = text[frame[0] : frame[1]]
         return [d]
     if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
-        d.indicator, d.about_from = prev.indicator, prev
+        back = _named_by(label, earlier) or prev  # 規模排名全國第八: the 規模 named before
+        d.indicator, d.about_from = back.indicator, back
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
+        if fold_aligned(label) not in gw.words().growth_nouns:
+            # 增速高於全市3.1個百分點,占全區地區生產總值比重為7.9%: a share's base is a
+            # statistic, not the change of a rate named after it
+            prev = next((x for x in reversed(earlier) if x.kind != "growth"), prev)
         relative = _without_base_area(label)
         if fold_aligned(prev.indicator).endswith(fold_aligned(relative)):
             # 用戶占比為54.3%,占比較上年末提高: the same share again, not a share of a share
@@ -113,6 +123,15 @@ def _resolve(
     elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
         d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
     return [d]
+
+
+def _named_by(label: str, earlier: list[_Draft]) -> _Draft | None:
+    """The nearest earlier figure whose statistic ends in the dimension ``label`` points back
+    with (規模 -> 數字經濟規模, past the share 數字經濟規模佔…比重 stated between), else None."""
+    word = fold_aligned(label)
+    if not word:
+        return None
+    return next((x for x in reversed(earlier) if fold_aligned(x.indicator).endswith(word)), None)
 
 
 def _after_subset(ft: str, d: _Draft) -> bool:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from graph.curation.qualifiers import QUALIFIERS_FILE, Qualifier, load_qualifiers
@@ -92,6 +93,9 @@ class Grammar:
     # ``pattern`` without its range group: the reading when a "range" does not ascend
     # (a flattened table row 3987<TAB>-0.6%: two figures, not the interval 3987..0.6)
     plain: re.Pattern[str] | None = None
+    # a Chinese numeral before a magnitude word (逾兩千億元, 三萬戶), or a bare magnitude
+    # after a bounding marker (接近萬家), on folded text
+    cn_magnitude: re.Pattern[str] | None = None
 
     def match(self, folded: str, pos: int, endpos: int | None = None) -> re.Match[str] | None:
         """``pattern.match`` at ``pos``, read without the range when its ends do not ascend."""
@@ -179,8 +183,30 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
         rf"(?P<s1>{infix})?{SPACE}"
         rf"(?P<unit>{count_units})"
     )
+    # 萬 / 億 / 萬億 (a magnitude that is no positional numeral: 千萬 is 千 + 萬): the
+    # numeral before it may be one digit (兩億元), as the magnitude makes it a figure
+    big = [m for m in multiplier_of if m[0] not in w.positions]
+    cn_magnitude = re.compile(
+        rf"(?:(?P<pre>{_alt(prefixes)}){SPACE})?"
+        rf"(?<![{re.escape(w.ordinal + w.top_n + ''.join(w.numeral_not_after))}\d.])"
+        rf"(?<![{re.escape(''.join(w.numerals) + ''.join(w.positions))}])"
+        rf"(?P<cn>{w.cn_numeral})?{SPACE}"
+        rf"(?P<s1>{infix})?"
+        rf"(?P<mult>{_alt(big)})"
+        rf"(?P<s2>{infix})?{SPACE}"
+        rf"(?P<unit>{all_units})?"
+    )
     return Grammar(
-        units, mults, quals, pattern, unit_of, multiplier_of, marker_of, cn_pattern, plain
+        units,
+        mults,
+        quals,
+        pattern,
+        unit_of,
+        multiplier_of,
+        marker_of,
+        cn_pattern,
+        plain,
+        cn_magnitude,
     )
 
 
@@ -297,7 +323,8 @@ def find_cn_counts(
     folded: str | None = None,
 ) -> list[CnCount]:
     """Compound Chinese-numeral counts before a count unit (三十一個, 十二項); not 一個/兩項,
-    except before 倍 (the doubling unit): 增長近兩倍 is a multiple, never prose.
+    except before 倍 (the doubling unit): 增長近兩倍 is a multiple, never prose. And
+    Chinese numerals before a magnitude (:func:`find_cn_magnitudes`: 逾兩千億元, 接近萬家).
 
     ``folded`` is ``fold_aligned(text)`` when the caller already has it (one fold per text).
     """
@@ -310,8 +337,10 @@ def find_cn_counts(
         cn = m.group("cn")
         n = parse_cn_int(cn)
         multiple = fold_aligned(m.group("unit")) == w.doubling_unit  # 兩倍, 近三倍: a multiple
-        if n is None or not (gw.is_compound_cn(cn) or multiple):
-            continue
+        pre = m.group("pre")
+        bounded = bool(pre) and g.marker_of[pre][1] != "exact" and len(cn) == 1
+        if n is None or not (gw.is_compound_cn(cn) or multiple or (bounded and cn in w.positions)):
+            continue  # 近千家 / 超百人: a lone position word bounded by a marker is a count
         qualifier, stated = "exact", -1
         for x in ("pre", "s1"):  # text order: a prefix marker wins over a suffix one
             if m.group(x) and g.marker_of[m.group(x)][1] != "exact":
@@ -321,7 +350,82 @@ def find_cn_counts(
         out.append(
             CnCount(m.start("cn"), m.end(), n, g.unit_of[m.group("unit")], qualifier, stated)
         )
+    for big in find_cn_magnitudes(text, g, pos, end, folded):
+        if not any(c.stated_start < big.end and big.stated_start < c.end for c in out):
+            out.append(big)
+    return sorted(out, key=lambda c: c.stated_start)
+
+
+def find_cn_magnitudes(
+    text: str,
+    g: Grammar | None = None,
+    pos: int = 0,
+    endpos: int | None = None,
+    folded: str | None = None,
+) -> list[CnCount]:
+    """Chinese numerals scaled by 萬 / 億 / 萬億: 逾兩千億元 (2e11 元, more-than), 三萬戶,
+    兩千多萬人; and a bare magnitude after a bounding prefix marker: 接近萬家 (1e4 家, nearly),
+    超萬人.
+
+    Why the guards: the genre writes idioms with the same characters (千家萬戶, 萬眾一心,
+    百萬雄師), so a numeral must hold a digit word (一..九, 兩), not only a position word, and
+    a magnitude with no numeral is a figure only when a non-exact prefix marker bounds it
+    (近萬家 is a count, 萬家燈火 is not), and so is a lone position word before it (近千萬台,
+    超百萬人; 千家萬戶 is prose); two digit words side by side (兩三萬人) are a span, not a
+    number.
+    """
+    g = g or grammar()
+    w = gw.words()
+    if g.cn_magnitude is None:
+        return []
+    folded = fold_aligned(text) if folded is None else folded
+    end = len(text) if endpos is None else endpos
+    out = []
+    for m in g.cn_magnitude.finditer(folded, pos, end):
+        cn = m.group("cn") or ""
+        pre = m.group("pre")
+        bounded = bool(pre) and g.marker_of[pre][1] != "exact"
+        if cn:
+            n = parse_cn_int(cn)
+            if n is None or _spans_digits(cn, w):
+                continue
+            if not any(ch in w.numerals for ch in cn) and not (bounded and len(cn) == 1):
+                continue  # 千家萬戶, 百萬雄師: prose; 近千萬台, 超百萬人: bounded figures
+        elif not bounded:
+            continue
+        else:
+            n = 1
+        mult = g.multiplier_of[m.group("mult")]
+        qualifier, stated = "exact", -1
+        for x in ("pre", "s1", "s2"):  # text order: a prefix marker wins over a suffix one
+            if m.group(x) and g.marker_of[m.group(x)][1] != "exact":
+                qualifier = g.marker_of[m.group(x)][1]
+                stated = m.start() if x == "pre" else -1
+                break
+        begin = m.start("cn") if cn else m.start("mult")
+        unit = m.group("unit")
+        _, stop = _trim(text, begin, m.end())
+        out.append(
+            CnCount(
+                begin,
+                stop,
+                int(n * g.multipliers[mult]),
+                g.unit_of[unit] if unit else "",
+                qualifier,
+                stated,
+            )
+        )
     return out
+
+
+def _spans_digits(cn: str, w: gw.Words) -> bool:
+    """兩三萬 / 二三十萬: two digit words side by side (no zero between places) state a span
+    (20,000 to 30,000), not the number 23萬 a positional reading would give."""
+    f = fold_aligned(cn)
+    return any(
+        a in w.numerals and b in w.numerals and w.numerals[a] and w.numerals[b]
+        for a, b in pairwise(f)
+    )
 
 
 def clean_decimal(value: Decimal) -> Decimal:

@@ -26,7 +26,11 @@ is still parsed (``TimeExpr.month``) so a finer period can be switched on in one
 Area of a figure: the manifest's ``area`` unless a place word and 的 stand right before its
 value (天津的普及率高於重慶的78.1%: a compared place's figure) or its statement starts with an
 area word (全國網民規模 -> place/china; 四川省… -> place/sichuan; 全市 / 我市 = the article's
-own area).
+own area, or its city when the article is on a Chongqing district: ``own_area``). A place
+after a comparison word (低於全國75.4%的平均水平) is the compared place, the value's area;
+a gap after it (高於全市2.4個百分點, a growth) stays the area of what is compared. A rank
+read with 全市 (位列全市第6位, 全市38個區縣中) has the article's city as its scope.
+目前 / 當前 count as the article's year, like 今年.
 A growth takes the area of the figure it grows; a rank's area is the article's (its scope is
 ``rank_scope``).
 Why compared places and 上年 read so: docs/decisions/0013-compared-places-and-report-years.md.
@@ -233,8 +237,39 @@ def _stated_area_word(text: str, obs: Observation, ft: str | None = None) -> str
     for m in rules().area.finditer(ft, clause_b, max(clause_b, obs.begin, lead)):
         if rank and obs.rank_scope and rules().area_ids.get(m.group("w")) == obs.rank_scope:
             continue  # 居全國第5位: the rank's scope, not the ranked one's area
+        if obs.kind == "growth" and ft.endswith(rules().comparisons, clause_b, m.start()):
+            continue  # 高於全市2.4個百分點: the gap is of what is compared, not of 全市
         found = m.group("w")
     return found
+
+
+def own_area(doc_area: str) -> str:
+    """The area 全市 / 我市 name in a piece on ``doc_area``: the piece's own, or the city when
+    the piece is on one of its districts (periods.yaml ``district_city``)."""
+    r = rules()
+    return r.district_city if r.district_city and doc_area in r.district_places else doc_area
+
+
+def _own_scope(ft: str, o: Observation, doc_area: str) -> str | None:
+    """The scope of a rank read with an own-area scope word (位列全市第6位, 全市38個區縣中…
+    排名第6位): the piece's city (:func:`own_area`), so a district ranked among the city's
+    districts has the city as its scope; None when the rank was read with no such word (the
+    scope word before its verb, or of its ranked population, as :mod:`values` reads them).
+    """
+    from graph.pipeline.extract import grammar as gw  # late: as the label rules above
+    from graph.pipeline.extract.values_patterns import patterns
+
+    scopes = gw.words().scopes
+    line_b = ft.rfind("\n", 0, o.value_begin) + 1
+    sent_b = max([line_b] + [ft.rfind(ch, line_b, o.value_begin) + 1 for ch in _SENTENCE_END])
+    hm = patterns().head.search(ft, sent_b, o.value_begin)
+    word = (hm.group("s2") or hm.group("s1")) if hm is not None else None
+    if not word:
+        pops = [m for m in patterns().population.finditer(ft, sent_b, o.value_begin)]
+        word = pops[-1].group("s1") if pops else None
+    if not word or scopes.get(word, "") is not None:
+        return None
+    return own_area(doc_area)
 
 
 def _possessor(ft: str, o: Observation) -> str:
@@ -317,7 +352,7 @@ def _continued_area(o: Observation, earlier: list[Observation]) -> str:
     return figure
 
 
-def _table_column_area(text: str, ft: str, o: Observation) -> str | None:
+def _table_column_area(text: str, ft: str, o: Observation, doc_area: str = "") -> str | None:
     """The area of a cell of a flattened ``|`` table: its column's header (None = no table).
 
     A table flattened to lines ``label | a | b`` under a header line naming its columns
@@ -349,7 +384,7 @@ def _table_column_area(text: str, ft: str, o: Observation) -> str | None:
         found = m.group("w")
     if found is None:
         return None
-    return _resolve_word(found, ft, head_b)
+    return _resolve_word(found, ft, head_b, doc_area)
 
 
 def _table_column_period(text: str, ft: str, o: Observation, year: int) -> str:
@@ -388,10 +423,14 @@ def _table_column_period(text: str, ft: str, o: Observation, year: int) -> str:
     return exprs[0].period if exprs[0].anaphoric is None else ""
 
 
-def _resolve_word(word: str, ft: str, at: int) -> str:
-    """An area word's id: its own, the last district named before ``at``, or "" (the piece's)."""
+def _resolve_word(word: str, ft: str, at: int, doc_area: str = "") -> str:
+    """An area word's id: its own, the last district named before ``at``, the city of a
+    district piece (全市 in a piece on 永川區: :func:`own_area`), or "" (the piece's)."""
     r = rules()
     own = r.area_ids.get(word)
+    if not own and word not in r.districts:
+        city = own_area(doc_area) if doc_area else ""
+        return "" if city == doc_area else city
     if own or word not in r.districts:
         return own or ""
     last = ""
@@ -429,18 +468,21 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         if not area:
             word = _stated_area_word(text, o, ft)
             if word:
-                area = _resolve_word(word, ft, o.begin) or doc.area
+                area = _resolve_word(word, ft, o.begin, doc.area) or doc.area
                 if o.kind not in ("rank", "tier"):
                     topic[para] = area
             else:
-                col = _table_column_area(text, ft, o)
+                col = _table_column_area(text, ft, o, doc.area)
                 if col is not None:
                     area = col or doc.area
                 else:
                     area = _continued_area(o, out) or (
                         topic.get(para, "") if o.kind not in ("rank", "tier") else ""
                     )
-        out.append(replace(o, period=period, area=area))
+        scope = o.rank_scope
+        if o.kind == "rank" and not scope:
+            scope = _own_scope(ft, o, doc.area)  # 全市38個區縣…排名第6位: the city
+        out.append(replace(o, period=period, area=area, rank_scope=scope))
     # a growth covers the area of the figure it grows
     out = [
         replace(o, area=out[o.growth_of].area)

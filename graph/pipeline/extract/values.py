@@ -11,9 +11,10 @@ Figures
     約1/3,
       1,234.5萬元, 2.5億G, 68055塊/32; a range may repeat its unit: 8%至19%, and its frame
       介於…之間 is grammar), a compound Chinese-numeral count (三十一個; not 一個,
-      兩項, 千家萬戶), a fraction in words (超過三分之一; 百分之二十 = 20%) or tenths (超六成 =
-      more than 60%); ``累計`` before the number in its clause makes an otherwise unqualified
-      figure ``cumulative``.
+      兩項, 千家萬戶), a Chinese numeral before 萬/億 (逾兩千億元; a bare 萬 only after a
+      bounding marker: 接近萬家), a fraction in words (超過三分之一; 百分之二十 = 20%) or
+      tenths (超六成 = more than 60%, 三成五 = 35%); ``累計`` before the number in its clause
+      makes an otherwise unqualified figure ``cumulative``.
       A bare cell of a flattened table row (``網民規模（萬人）｜2208``) is read with the unit
       in its row header's parentheses (:mod:`values_table`): 22080000 人.
     * rank: ``第N`` / ``第N位`` / ``第N名`` (Arabic or Chinese numeral) right after a scope
@@ -33,11 +34,13 @@ Not figures (:func:`exclusions`; the reason is what the number accounting counts
     only: “33618”; a service number, list or version: 12345熱線, 撥打12345, 申訴受理電話12300,
     12345政務服務便民熱線, 100強, 2.0版; a bare version number 2.0; a figure naming a class:
     寬帶用戶(1000Mbps及以上), “1000Mbps及以上”用戶); list marker (``1.`` / ``2、`` / ``(3)``
-    opening a line); date or time (2024-10-12, 18:08, 2023/10/12); date (2023年, 10月, 12日,
+    opening a line; a section number 01 before its heading); date or time (2024-10-12,
+    18:08, 2023/10/12); date (2023年, 10月, 12日,
     今(12)日, the 1 of 1-9月); year (a bare 19xx/20xx with no unit); period (前10個月, 100週年);
     duration (連續3年; a rank's ``duration_years`` when a rank follows); event ordinal (第3屆);
-    ordinal (第3個五年計劃); id or phone number (023-12345678; 7+ digits with no unit);
-    enumeration count (適應力、勝任力、創造力3種能力); and, found with its rank, rank population
+    ordinal (第3個五年計劃); id or phone number (023-12345678, (853) 2888 1234; 7+ digits
+    with no unit); enumeration count (適應力、勝任力、創造力3種能力; a document's parts:
+    十個篇章); and, found with its rank, rank population
     (the 31 of 在全國31個省中排名第9).
 
 A position with no number (位居全國前列, 第一方陣) is not a figure: :func:`vague_ranks`
@@ -53,7 +56,12 @@ from functools import lru_cache
 from graph.pipeline.extract import grammar as gw
 from graph.pipeline.extract import numbers, values_table
 from graph.pipeline.extract.grammar import alt, fold_aligned
-from graph.pipeline.extract.values_exclusions import _listed_after_rank, list_scope
+from graph.pipeline.extract.values_exclusions import (
+    _listed_after_rank,
+    counts_document_parts,
+    list_scope,
+)
+from graph.pipeline.extract.values_growth import column_growth as column_growth  # re-exported
 from graph.pipeline.extract.values_growth import declines as declines  # re-exported
 from graph.pipeline.extract.values_growth import growth_word as growth_word  # re-exported
 from graph.pipeline.extract.values_growth import rate_gap as rate_gap  # re-exported
@@ -272,6 +280,8 @@ def values_in(
     for cn in numbers.find_cn_counts(text, g, begin, end, folded=f):
         if any(b < cn.end and cn.begin < e for b, e in taken):
             continue
+        if counts_document_parts(f, cn.end):
+            continue  # 報告的十個篇章: the report's layout, not a figure
         vals.append(
             Value(
                 "quantity",
@@ -336,7 +346,8 @@ def _cn_fraction_re() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _tenths_re() -> re.Pattern[str]:
-    """三成 / 超六成 / 八成以上 / 近3成 (tenths, as percent); not 一成不變, 完成, 形成.
+    """三成 / 超六成 / 八成以上 / 近3成 / 三成五 (tenths, as percent; 三成五 = 35 %); not
+    一成不變, 完成, 形成.
 
     One Arabic digit counts too (近3成, as some outlets write it): the same share as 近三成,
     so it must not read as the number 3 (a wrong magnitude).
@@ -349,12 +360,16 @@ def _tenths_re() -> re.Pattern[str]:
         rf"(?<![{re.escape(digits + ''.join(w.positions) + w.ordinal)}])"
         rf"(?:(?P<n>[{re.escape(digits)}])|(?<![\d.,])(?P<d>[1-9]))"
         rf"{re.escape(w.tenths)}(?!不)"
+        # 三成五 = 35 %: a digit right after 成 is the next tenth (not 三成五年, 三成五十)
+        rf"(?:(?P<t>[{re.escape(digits)}])"
+        rf"(?![{re.escape(digits + ''.join(w.positions) + ''.join(w.date_suffixes))}]))?"
         rf"(?P<suf>{alt(suffixes)})?"
     )
 
 
 def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
     n = int(m.group("d")) if m.group("d") else gw.parse_cn_int(m.group("n")) or 0
+    tenth = gw.parse_cn_int(m.group("t")) or 0 if m.group("t") else 0
     num = "d" if m.group("d") else "n"
     found = [x for x in (m.group("pre"), m.group("suf")) if x]
     qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
@@ -365,7 +380,7 @@ def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
         m.end(),
         m.start(),
         text[begin : m.end()],
-        Decimal(n * 10),
+        Decimal(n * 10 + tenth),
         unit=g.unit_of.get("%", "%"),
         qualifier=qualifier,
         digits=((m.start("d"), m.end("d")),) if m.group("d") else (),

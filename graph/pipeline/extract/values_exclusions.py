@@ -85,10 +85,12 @@ def exclusions(
             out[b] = "name (a figure naming a class)"  # 60歲及以上網民
         elif f[max(0, b - 4) : b].rstrip(spaces).endswith(w.formula_operators):
             out[b] = "formula"  # 占比=A÷B×100%
-        elif re.match(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}", f[b : b + 10]) or re.search(
-            r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:)$", f[max(0, b - 8) : b]
+        elif re.match(
+            r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}:\d{2}|\d{1,2}[时点]\d{1,2}分", f[b : b + 10]
+        ) or re.search(
+            r"(?:\d{4}[-/]\d{1,2}[-/]|\d{4}[-/]|\d{1,2}:|\d{1,2}[时点])$", f[max(0, b - 8) : b]
         ):
-            out[b] = "date or time"
+            out[b] = "date or time"  # 18:08, 18時30分 (a clock time in words)
         elif date_range_after.match(f, e):
             out[b] = "date"  # 1-9月: the first end of a range of dates
         elif period_after.match(f, e):
@@ -116,13 +118,25 @@ def exclusions(
             and (fig is None or not fig.group("rsep"))
         ):
             out[b] = "id or phone number"
-        elif _is_enumeration_count(f, b, m.group(), clause_seps, spaces) or (
-            enum_before.search(f, max(0, b - 6), b)
-            and "." not in m.group()
-            and (fig is None or not fig.group("mult"))
+        elif (
+            _is_enumeration_count(f, b, m.group(), clause_seps, spaces)
+            or (
+                enum_before.search(f, max(0, b - 6), b)
+                and "." not in m.group()
+                and (fig is None or not fig.group("mult"))
+            )
+            or (fig is not None and counts_document_parts(f, fig.end()))
         ):
             out[b] = "enumeration count"
     return out
+
+
+def counts_document_parts(f: str, end: int) -> bool:
+    """Whether the count ending at ``end`` counts a document's own parts (報告的十個篇章,
+    分8個章節): it describes how the report is laid out, not a statistic of its place, like an
+    enumeration count (grammar.yaml ``document_parts``)."""
+    w = gw.words()
+    return any(f.startswith(x, end) for x in w.document_parts)
 
 
 def _listed_after_rank(f: str, begin: int, at: int, p: Patterns) -> bool:
@@ -137,8 +151,14 @@ def _listed_after_rank(f: str, begin: int, at: int, p: Patterns) -> bool:
 
 
 def _is_list_marker(f: str, b: int, e: int, w: gw.Words) -> bool:
-    """``1.`` / ``2、`` / ``(3)`` opening a line (a note or a numbered list), not a figure."""
+    """``1.`` / ``2、`` / ``(3)`` opening a line (a note or a numbered list), not a figure;
+    and a section number written with a leading zero before its heading (``01 網絡基礎``,
+    ``02數字經濟``): no count is written 01, so the zero marks a numbering."""
     head = b
+    if re.fullmatch(r"0\d", f[b:e]) and not f[e : e + 1].isdigit():
+        while head > 0 and f[head - 1] in numbers.SPACE_CHARS:
+            head -= 1
+        return head == 0 or f[head - 1] == "\n"
     if head > 0 and f[head - 1] == "(":
         head -= 1
         if not f.startswith(")", e):
@@ -158,7 +178,8 @@ _NAME_BRACKETS = {"(": ")", "“": "”", "「": "」", "‘": "’"}
 def _is_named_figure(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> bool:
     """A figure with a unit that is the whole content of parentheses after a noun, or of
     quotation marks before a class noun, names a class of things (千兆寬帶用戶(1000Mbps及以上),
-    “1000Mbps及以上”用戶), not a statistic; “5毫秒”城市圈 stays a figure."""
+    “1000Mbps及以上”用戶), not a statistic; “5毫秒”城市圈 stays a figure, and so does the value
+    of a comparison base in brackets (高於全市平均水平（21.8個）: grammar.yaml ``gap_bases``)."""
     if b < 1 or fig is None or not _has_unit(fig) or fig.group("pre"):
         return False
     close = _NAME_BRACKETS.get(f[b - 1])
@@ -168,6 +189,8 @@ def _is_named_figure(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> 
     if close is None or not f.startswith(close, end):
         return False
     if f[b - 1] == "(":
+        if f.endswith(w.gap_bases, 0, b - 1):
+            return False  # 全市平均水平(21.8個): the reference value of a comparison
         return b >= 2 and bool(re.match(r"[^\W\d_]", f[b - 2]))
     return any(f.startswith(x, end + 1) for x in w.named_class_nouns)
 

@@ -8,9 +8,14 @@ size limit; the two rules read only the grammar words and the area words.
 
 from __future__ import annotations
 
-from graph.pipeline.extract import grammar as gw
+import re
 
-__all__ = ["declines", "growth_word", "rate_gap"]
+from graph.pipeline.extract import grammar as gw
+from graph.pipeline.extract import values_table
+
+_UNIT_NOTE = re.compile(r"\([^()]*\)$")
+
+__all__ = ["column_growth", "declines", "growth_word", "rate_gap"]
 
 
 def growth_word(
@@ -32,13 +37,16 @@ def growth_word(
     return None
 
 
-def rate_gap(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
+def rate_gap(folded: str, begin: int, end: int, points: bool = False) -> tuple[int, bool] | None:
     """A growth rate's gap ending the label ``folded[begin:end]`` (增速高於全國): (where the
     indicator ends, after the growth noun, which stays; is the gap negative).
 
     The label must be <growth noun><gap word>[scope or area word][平均水平]: the compared rate
     is a growth rate, so the number (2.3個百分點) is how much faster the rate grew, a growth
-    row on the rate (增速), not a level. A gap of a level (普及率高於重慶的78.1%) is no growth.
+    row on the rate (增速), not a level. A gap of a level (普及率高於重慶的78.1%) is no growth;
+    but with ``points`` (the number is in 個百分點) a level's gap (普及率高於全市2.4個百分點)
+    is one, on the level's own indicator (the fixtures' reading, h14_14): a difference of two
+    rates in points is never a level itself, and reads like 比上年提高2.4個百分點.
     """
     from graph.pipeline.extract import period  # late: period imports the label rules
 
@@ -59,10 +67,10 @@ def rate_gap(folded: str, begin: int, end: int) -> tuple[int, bool] | None:
                 break
     for word, sign in sorted(w.gap_words.items(), key=lambda x: -len(x[0])):
         if folded.endswith(word, begin, pos):
-            noun_end = pos - len(word)
+            noun_end = _without_adverbs(folded, begin, pos - len(word))  # 增速略高於
             if any(folded.endswith(n, begin, noun_end) for n in w.growth_nouns):
                 return noun_end, sign < 0
-            return None
+            return (noun_end, sign < 0) if points else None
     return None
 
 
@@ -75,3 +83,37 @@ def declines(folded: str, begin: int, end: int) -> bool:
     """
     grown = growth_word(folded, begin, end)
     return grown is not None and grown[1]
+
+
+def column_growth(folded: str, pos: int) -> bool | None:
+    """Whether the table cell starting at ``pos`` is in a growth column: None when not, else
+    whether the column is a decline.
+
+    A table flattened to ``項目｜數值｜按年增長`` lines states each row's figure in one column
+    and its growth in the next: the header (按年增長, 同比增速（%）, 下降幅度 would not be one)
+    ends in a growth word of grammar.yaml, after its unit note in brackets, as a sentence's
+    增長 before its number would. Read on the header cell (:func:`values_table.column_header`);
+    a column of values (數值, 2023年) stays quantities.
+    """
+    head = values_table.column_header(folded, pos)
+    if head is None:
+        return None
+    b, e = head
+    m = _UNIT_NOTE.search(folded, b, e)
+    if m is not None:
+        e = m.start()
+    grown = growth_word(folded, b, e)
+    return None if grown is None else grown[1]
+
+
+def _without_adverbs(folded: str, begin: int, end: int) -> int:
+    """Where a level's name ends before the adverbs of its comparison (但仍低於: 但仍)."""
+    w = gw.words()
+    changed = True
+    while changed:
+        changed = False
+        for word in w.gap_adverbs:
+            if folded.endswith(word, begin, end):
+                end -= len(word)
+                changed = True
+    return end

@@ -120,7 +120,12 @@ def patterns() -> Patterns:
             rf"^(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}(?:{alt(list(w.multiple_year_suffixes))})"
             rf"|{alt(list(w.multiple_periods))}){SP}{re.escape(w.multiple_link)}$"
         ),
-        phone=re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|400-\d{3}-\d{4})(?!\d)"),
+        # 023-67812345, 400-123-4567, and an area code in brackets before a local number
+        # written in groups ((853) 2888 1234, (023)6781-2345: Hong Kong and Macau style)
+        phone=re.compile(
+            r"(?<!\d)(?:\d{3,4}-\d{7,8}|400-\d{3}-\d{4}"
+            r"|\(\d{2,4}\)[ \u00a0\u3000]?\d{3,4}[ \u00a0\u3000-]?\d{4})(?!\d)"
+        ),
     )
 
 

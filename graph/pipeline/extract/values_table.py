@@ -10,7 +10,9 @@ parenthesised text is itself a unit or multiplier of the number grammar (``units
 label change nothing. Cells are separated by ``|`` (``｜`` folds to it) or a tab; matching is
 on the folded text, so both scripts and both kinds of parentheses read alike.
 
-The column header's year is the other half of such a table: :mod:`period` reads it.
+The column header's year is the other half of such a table: :mod:`period` reads it. A
+column header that is a growth (``項目｜數值｜按年增長``) makes its cells growths
+(:func:`column_header` finds it; :mod:`metrics` reads it with the growth words).
 """
 
 from __future__ import annotations
@@ -80,3 +82,30 @@ def scaled(digits: str, unit: str, g: numbers.Grammar) -> numbers.NumberMatch | 
     stated = digits + unit
     found = [m for m in numbers.find_all(stated, g) if m.begin == 0 and m.end == len(stated)]
     return found[0] if found else None
+
+
+def column_header(folded: str, pos: int) -> tuple[int, int] | None:
+    """The header cell of the column whose cell starts at ``pos``, else None.
+
+    The header is the first line of the block of table lines (two cells or more) above the
+    row, its cells aligned with the row's last cells (a row may have a title cell more);
+    None when ``pos`` opens no cell of a row under such a header (or the row is the header).
+    """
+    lb, le = line_span(folded, pos)
+    row = cells(folded, lb, le)
+    col = next((i for i, (cb, _) in enumerate(row) if cb == pos), None)
+    if len(row) < 2 or not col:
+        return None
+    head_b = lb
+    while head_b > 0:
+        pb, pe = line_span(folded, head_b - 1)
+        if len(cells(folded, pb, pe)) < 2:
+            break
+        head_b = pb
+    if head_b == lb:
+        return None
+    head = cells(folded, *line_span(folded, head_b))
+    k = col - (len(row) - len(head))
+    if not 0 < k < len(head):
+        return None
+    return head[k]

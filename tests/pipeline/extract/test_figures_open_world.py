@@ -1,8 +1,10 @@
 """Round-3 figure rules (issue 7, open world), each in both scripts on texts of their own:
 a growth rate's gap (增速高於全國2.3個百分點), 回落 (a decline; 回落至 a level), Chinese-numeral
 counts with 多/余, ‰, the area of a place the clause names (重慶的78.1%), the order of
-分列 pairs, the districts of 全區; and (round 4) a flattened table's bare cells, which take
-their row header's (unit) and their column header's year."""
+分列 pairs, the districts of 全區; (round 4) a flattened table's bare cells, which take
+their row header's (unit) and their column header's year; and (round 5) Chinese numerals
+before 萬/億, 三成五, a table's growth column, compared levels and gaps in points, 全市 in a
+district piece, and section numbers, bracketed area codes and chapter counts as no figures."""
 
 from __future__ import annotations
 
@@ -57,8 +59,11 @@ def test_a_growth_rate_gap_is_a_growth_in_points(script: str) -> None:
     assert (up.kind, up.value, up.unit) == ("growth", Decimal("1.7"), "個百分點")
     assert up.growth_of is None
     assert (down.kind, down.value) == ("growth", Decimal("-2"))
-    # a level's gap (普及率, no growth noun) stays a quantity
-    assert by_value(obs, "3個百分點", script).kind == "quantity"
+    # a level's gap in points (普及率, no growth noun) is a growth of the level in points too
+    # (fixture h14's reading: a difference of two rates is never a level), growing no figure
+    level = by_value(obs, "3個百分點", script)
+    assert (level.kind, level.value, level.growth_of) == ("growth", Decimal(3), None)
+    assert level.indicator == ("網站普及率" if script == "hant" else to_hans("網站普及率"))
 
 
 @SCRIPTS
@@ -412,3 +417,177 @@ def test_a_tab_with_no_text_before_it_in_its_clause_is_no_table_cell(script: str
     assert by_value(obs, "144個", script).indicator == (
         "數據中心" if script == "hant" else to_hans("數據中心")
     )
+
+
+# ---------------------------------------------------------------- round 5 (h13, h14)
+
+
+@SCRIPTS
+def test_chinese_numerals_before_a_magnitude_are_figures(script: str) -> None:
+    """逾三千億元 / 兩千多萬人 / 接近萬家: a Chinese numeral scaled by 萬 or 億 is a figure
+    (one digit word is enough: 兩億元), and a bare magnitude is one after a bounding marker."""
+    obs = figures(
+        "全縣電商交易額逾三千億元,常住網民兩千多萬人,註冊商戶接近萬家,物流包裹兩億件。",
+        script,
+    )
+    got = [(o.value, o.unit, o.qualifier) for o in obs]
+    assert got == [
+        (Decimal(300000000000), "元", "more-than"),
+        (Decimal(20000000), "人", "more-than-approximately"),
+        (Decimal(10000), "家", "nearly"),
+        (Decimal(200000000), "件", "exact"),
+    ]
+    assert by_value(obs, "接近萬家", script).indicator == (
+        "註冊商戶" if script == "hant" else to_hans("註冊商戶")
+    )
+    # a lone position word is a figure too once a marker bounds it (近千萬臺, 超百家)
+    bounded = figures("平台連接設備近千萬臺,服務企業超百家,上百家企業參與。", script)
+    assert [(o.value, o.qualifier) for o in bounded] == [
+        (Decimal(10000000), "nearly"),
+        (Decimal(100), "more-than"),
+    ]
+
+
+@SCRIPTS
+def test_idioms_of_magnitude_words_are_no_figures(script: str) -> None:
+    # a bare 萬 with no bounding marker, and a numeral of position words only, are prose;
+    # two digit words side by side are a span (兩三萬人: 2-3萬), not the number 23萬
+    obs = figures("網絡服務走進千家萬戶,萬眾一心建設數字鄉村,惠及兩三萬人,新增網點三十個。", script)
+    assert [o.value for o in obs] == [Decimal(30)]
+
+
+@SCRIPTS
+def test_a_digit_after_tenths_is_the_next_tenth(script: str) -> None:
+    obs = figures("全省雲上企業佔比達七成二,超六成五的農戶用上寬帶,近三成企業已轉型。", script)
+    assert [(o.value, o.unit, o.qualifier) for o in obs] == [
+        (Decimal(72), "%", "exact"),
+        (Decimal(65), "%", "more-than"),
+        (Decimal(30), "%", "nearly"),
+    ]
+
+
+@SCRIPTS
+def test_light_words_then_and_again_leave_the_statistic(script: str) -> None:
+    """則 (a contrast) and 又 (one more fact) link the narrative: 新增 after 又 stays."""
+    obs = figures("全區網民則達到88萬人。上半年全區又新增光纖端口3200個。", script)
+    want = ["網民", "新增光纖端口"]
+    assert [o.indicator for o in obs] == (want if script == "hant" else [to_hans(x) for x in want])
+
+
+@SCRIPTS
+def test_section_numbers_phone_numbers_and_chapter_counts_are_no_figures(script: str) -> None:
+    body = (
+        "在白皮書的十二個篇章之中,「算力」一章最受關注。全書分8個章節。\n"
+        "01 網絡基礎：光網全覆蓋\n"
+        "02數字經濟：產業增長\n"
+        "全區網民達到52萬人。查詢詳情可致電（852）3188 6688,或(023)6781-2345。"
+    )
+    obs = figures(body, script)
+    assert [(o.value, o.unit) for o in obs] == [(Decimal(520000), "人")]
+
+
+@SCRIPTS
+def test_a_table_column_headed_by_a_growth_holds_growths_of_its_row(script: str) -> None:
+    """項目｜數值｜同比增長: the growth column's cells are growths of the row's value cell
+    (any growth word of grammar.yaml, after a unit note: 增速（%）), the value column stays."""
+    body = "附表：主要指標\n" + _table(
+        [
+            ["項目", "數值", "同比增長"],
+            ["光纜線路（萬公里）", "8.3", "12.5%"],
+            ["算力規模（EFLOPS）", "9.6", "1.3倍"],
+        ],
+        "｜",
+        "（",
+        "）",
+    )
+    obs = figures(body, script)
+    got = {o.stated_value: (o.kind, o.value, o.unit) for o in obs}
+    assert got == {
+        "8.3": ("quantity", Decimal(83000), "公里"),
+        "12.5%": ("growth", Decimal("12.5"), "%"),
+        "9.6": ("quantity", Decimal("9.6"), "EFLOPS"),
+        ("1.3倍" if script == "hant" else to_hans("1.3倍")): ("growth", Decimal("1.3"), "倍"),
+    }
+    growth = by_value(obs, "12.5%", script)
+    assert growth.growth_of is not None and obs[growth.growth_of].stated_value == "8.3"
+    assert growth.indicator == ("光纜線路" if script == "hant" else to_hans("光纜線路"))
+    # a decline column gives negative growths; a header with a unit note still names growth
+    down = figures(
+        "附表\n"
+        + _table([["項目", "增速（%）", "下降"], ["投訴量", "3.5%", "2.1%"]], "｜", "（", "）"),
+        script,
+    )
+    assert [(o.kind, o.value) for o in down] == [
+        ("growth", Decimal("3.5")),
+        ("growth", Decimal("-2.1")),
+    ]
+
+
+@SCRIPTS
+def test_a_compared_level_is_the_compared_area_s_figure_of_the_sentence_s_statistic(
+    script: str,
+) -> None:
+    """…高於全市平均水平（18.2個）/ 優於全市2.1‰的平均水平 / 但仍低於全國80.3%的平均水平: the
+    value after the comparison is the compared area's figure (全市 in a district piece is the
+    city), of the statistic the sentence named; the gap in points stays the district's."""
+    obs = figures(
+        "全區每萬人擁有充電樁20.5個,高於全市平均水平（18.2個）。寬帶投訴率降至1.6‰,"
+        "優於全市2.1‰的平均水平。網絡覆蓋率為77.1%,高於全市1.8個百分點,"
+        "但仍低於全國80.3%的平均水平。",
+        script,
+        area="place/yongchuan",
+    )
+    name = {"hant": lambda x: x, "hans": to_hans}[script]
+    got = [(o.value, o.kind, o.indicator, o.area) for o in obs]
+    assert got == [
+        (Decimal("20.5"), "quantity", name("每萬人擁有充電樁"), "place/yongchuan"),
+        (Decimal("18.2"), "quantity", name("每萬人擁有充電樁"), "place/chongqing"),
+        (Decimal("1.6"), "quantity", name("寬帶投訴率"), "place/yongchuan"),
+        (Decimal("2.1"), "quantity", name("寬帶投訴率"), "place/chongqing"),
+        (Decimal("77.1"), "quantity", name("網絡覆蓋率"), "place/yongchuan"),
+        (Decimal("1.8"), "growth", name("網絡覆蓋率"), "place/yongchuan"),
+        (Decimal("80.3"), "quantity", name("網絡覆蓋率"), "place/china"),
+    ]
+    # a comparison inside the counted noun's name (…的區縣) is no compared figure
+    inner = figures("其中,高於全國平均水平的區縣有12個。", script, area="place/chongqing")
+    assert [(o.indicator, o.area) for o in inner] == [
+        (name("高於全國平均水平的區縣"), "place/chongqing")
+    ]
+    # a bracket after a noun that is no comparison base still names a class (no figure)
+    named = figures("千兆寬帶用戶(1000Mbps及以上)達到30萬戶。", script)
+    assert [o.value for o in named] == [Decimal(300000)]
+
+
+@SCRIPTS
+def test_the_whole_city_in_a_district_piece_is_the_city(script: str) -> None:
+    """In a piece on 永川區, 全市 is Chongqing: a rank among the city's districts has the city
+    as its scope (from the population 全市38個區縣 or a scope word 全市第3位); in a city's
+    own piece 全市 stays its own area, and a statement's area word is not a rank's scope."""
+    obs = figures(
+        "報告對全市38個區縣的網絡發展水平進行了評估,本區排名第4位。"
+        "全區電商企業達到1200家,位列全市第3位。",
+        script,
+        area="place/yongchuan",
+    )
+    ranks = [(o.rank, o.rank_scope, o.rank_of, o.area) for o in obs if o.kind == "rank"]
+    assert ranks == [
+        (4, "place/chongqing", 38, "place/yongchuan"),
+        (3, "place/chongqing", None, "place/yongchuan"),
+    ]
+    own = figures("全市網民達到900萬人,位居全市第一。", script, area="place/tianjin")
+    assert [(o.kind, o.rank_scope, o.area) for o in own] == [
+        ("quantity", None, "place/tianjin"),
+        ("rank", "place/tianjin", "place/tianjin"),
+    ]
+    other = figures("全省基站達到9.7萬座,在西北五省中居首位。", script, area="place/shaanxi")
+    assert [o.rank_scope for o in other if o.kind == "rank"] == [None]
+
+
+@SCRIPTS
+def test_a_score_has_its_unit_and_a_clock_time_in_words_is_no_figure(script: str) -> None:
+    """得分為91.5分: 分 is the score's unit (分鐘 stays minutes); 9時45分 is a time of day."""
+    obs = figures("發布會於9時45分開始。全縣信息化評估得分為91.5分,平均辦理用時12分鐘。", script)
+    assert [(o.value, o.unit) for o in obs] == [
+        (Decimal("91.5"), "分"),
+        (Decimal(12), "分鐘"),
+    ]

@@ -364,3 +364,33 @@ def test_counts_before_a_shared_head_each_name_it() -> None:
 def test_the_scope_of_a_rank_is_not_its_name() -> None:
     """在周邊六縣（區）中居首位: the rank is of the previous statistic; 在…中 is its scope."""
     _both("全縣每萬人擁有充電樁8.5個,在周邊六縣（區）中居首位。", ["每萬人擁有充電樁"] * 2)
+
+
+def test_a_dimension_word_points_back_to_the_statistic_it_ends() -> None:
+    """規模排名全國第五: 規模 is the 規模 named before, past a share stated between them; a
+    dimension no statistic ends in is the previous figure's (數量居西部第二)."""
+    _both(
+        "全省快遞業務規模達到8.2億件,佔全國的比重約三成,規模排名全國第五。",
+        ["快遞業務規模", "快遞業務規模佔全國的比重", "快遞業務規模"],
+    )
+    _both("全省快遞網點4500個,數量居西部第二。", ["快遞網點", "快遞網點"])
+
+
+def test_a_share_after_a_rate_gap_takes_the_statistic_not_the_rate() -> None:
+    """增速高於全省2個百分點,佔全縣地區生產總值比重為6.4%: the share is of 電商交易額 (the
+    gap names the rate, 電商交易額增速); 增速 alone is still the rate of the figure before."""
+    _both(
+        "全縣電商交易額達到52億元,同比增長9.5%,增速高於全省2個百分點,"
+        "佔全縣地區生產總值比重為6.4%。",
+        ["電商交易額", "電商交易額", "電商交易額增速", "電商交易額佔地區生產總值比重"],
+    )
+
+
+def test_a_clause_on_how_a_statistic_grew_names_the_growth_after_it() -> None:
+    """X的增速有所放緩,同比增長6.1%,增速較上年回落1.2個百分點: the growth is of X, the fall
+    of X's rate; a clause with no such frame names nothing (the growth stays unnamed)."""
+    _both(
+        "同時,固定寬帶接入流量的增速有所放緩,同比增長6.1%,增速較上年回落1.2個百分點。",
+        ["固定寬帶接入流量", "固定寬帶接入流量增速"],
+    )
+    _both("同時,情況有所變化,同比增長6.1%。", [""])

@@ -185,3 +185,22 @@ def test_an_ascending_range_stays_one_figure(text: str) -> None:
     found = numbers.find_all(text)
     assert len(found) == 1
     assert found[0].value_max is not None and found[0].value_max > found[0].value
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_chinese_numeral_magnitudes(script: str) -> None:
+    """A Chinese numeral before 萬/億/萬億 scales like digits do (逾四千億元); 千萬 is 千 + 萬;
+    a magnitude alone counts only after a bounding marker (近萬人, not 千家萬戶)."""
+    text = "收入逾四千億元,用戶三千萬戶,企業近萬家,惠及千家萬戶,規模一萬億元。"
+    text = text if script == "hant" else to_hans(text)
+    got = [
+        (text[c.stated_start : c.end], c.value, c.unit, c.qualifier)
+        for c in numbers.find_cn_magnitudes(text)
+    ]
+    want = [
+        ("逾四千億元", 400000000000, "元", "more-than"),
+        ("三千萬戶", 30000000, "戶", "exact"),
+        ("近萬家", 10000, "家", "nearly"),
+        ("一萬億元", 1000000000000, "元", "exact"),
+    ]
+    assert got == [(to_hans(s) if script == "hans" else s, v, u, q) for s, v, u, q in want]

@@ -252,3 +252,19 @@ def test_a_rank_takes_the_ranked_ones_area_not_its_scope(script: str) -> None:
         ("rank", "place/yuzhong"),  # 全國 is the rank's scope
         ("tier", "place/yuzhong"),  # the rank before it
     ]
+
+
+@SCRIPTS
+def test_now_is_the_article_s_year_not_the_edition_s(script: str) -> None:
+    """目前 / 當前 state the present of the piece (2023-09-20), like 今年, even in a piece on
+    the 2022 edition; a figure with no time word keeps the edition."""
+    obs = _figures(
+        "報告顯示,全市網站數量達12345家。負責人介紹,目前平台已接入用戶約80萬戶,當前在建項目30個。",
+        script,
+        _Doc(edition="2022"),
+    )
+    assert [(o.stated_value[:5], o.period) for o in obs] == [
+        ("12345", "2022"),
+        ("約80萬戶" if script == "hant" else "约80万户", "2023"),
+        ("30個" if script == "hant" else "30个", "2023"),
+    ]
