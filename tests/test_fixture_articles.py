@@ -50,7 +50,19 @@ from graph.text import fold, han_count
 
 IDS = fixture_ids()
 #: fixtures below the acceptance bar, with the reason (strict: passing fails the suite)
-BELOW_TARGET: dict[str, str] = {}
+BELOW_TARGET: dict[str, str] = {
+    "fx-h15-xinshi-2024-cq2023-hans": "held out (round 6, blind 23/33 all fields, indicator "
+    "0.70): the ▲ bullet kept in eight indicators; 与全国77.5%的水平相比 gives a junk indicator "
+    "and the city's area; the modal 要 kept (5G基站总数要)",
+    "fx-h16-liangan-2023-cq2022-hant": "held out (round 6, blind 21/33 all fields, indicator "
+    "0.70): Taiwan growth words 年增/年減/成長一倍 read as quantities; 較前一年…個百分點 and 但仍 "
+    "give junk indicators; 每萬人擁有5G基地台 (座) empty; 要 kept; rank scopes of "
+    "三十一個省份中 and 西部十二個省（區、市）中 missing",
+    "fx-h17-wujiang-2024-cq2023-hans": "held out (round 6, blind 18/32 all fields, indicator "
+    "0.88, period 0.75): the table's 截至9月底 not applied to its cells (2023 for 2024); the "
+    "city's rank in a district piece given the district; 增速比全市高出2.3个百分点 a quantity; "
+    "开通 and 受理 kept/cut wrongly",
+}
 #: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
 #: (strict: the day the cleaner gives it back the test fails until the entry goes)
 CLEAN_BELOW_TARGET: dict[str, str] = {}
@@ -180,12 +192,14 @@ def test_damaged_article_cleans_to_its_expected_text(fixture: Fixture) -> None:
     assert re.search(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", fixture.raw_text)
     clean = ingest.run(fixture.doc)
     # up to NFKC, as for undamaged fixtures: the cleaner normalises the page's full-width
-    # punctuation by design (ingest's nfkc rule), so ：（） in the hand-written text are :()
+    # punctuation by design (ingest's nfkc rule), so ：（） in the hand-written text are :();
+    # it keeps spaces as they are (U+3000 too), so both sides are compared after NFKC
     expected = unicodedata.normalize("NFKC", fixture.gold_text)
+    got = unicodedata.normalize("NFKC", clean.text)
     if fixture.id in CLEAN_BELOW_TARGET:
-        assert clean.text != expected, "cleans now: remove it from CLEAN_BELOW_TARGET"
+        assert got != expected, "cleans now: remove it from CLEAN_BELOW_TARGET"
         pytest.xfail(CLEAN_BELOW_TARGET[fixture.id])
-    assert clean.text == expected
+    assert got == expected
 
 
 # ---------------------------------------------------------------- the scorer
