@@ -20,7 +20,9 @@ connector word of ``left_context`` or the end of a name already found):
     計劃/項目/試點/示範 -> project, 專線/熱線 -> product) with at least ``quote_body_min``
     characters before it, or by a head word right after the quote (“X”行動), or as a company
     when 、 joins it to a company name (…有限公司、“山海數科”等). A short quoted phrase with
-    no such head is an INFO finding, not an entity.
+    no such head is an INFO finding, not an entity; so are the two ends of 從“X”到“Y”
+    (``quote_from_words``/``quote_to_words``: a before and an after, not names) and a word
+    shorter than ``quote_name_min`` that only a head after it would class (“淨網”專項行動).
 ``title-person``
     ``<agency><title>[(兼)]<name>``: a 2-3 character name starting with a known surname and
     ending at a boundary, a speech verb or 先生/女士, after a title of ``titles.yaml`` that
@@ -29,10 +31,16 @@ connector word of ``left_context`` or the end of a name already found):
     by itself and needs only a left boundary.
 ``byline-person`` / ``outlet``
     ``<role>[:： ]<name>`` and further names after it up to a parenthesis or the line end
-    (記者 陳某 王某）); the outlet after 來源: at the head of a dateline, before a role at the
-    start of its line (海河觀察記者 韓某) or in parentheses after it (記者（渝江財經）：), at the
-    head of a wire dateline before its place and date (長江社重慶9月19日電), in 【…日報訊】, and
-    elsewhere only with an outlet suffix (…日報, …網).
+    (記者 陳某 王某）); a name glued to the role only in a wire dateline, before the place and
+    day filed (記者彭某臺北26日電, the place a candidate too). The outlet after 來源: at the
+    head of a dateline, before a role at the start of its line (海河觀察記者 韓某) or in
+    parentheses after it (記者（渝江財經）：), at the head of a wire dateline before its place
+    and date (長江社重慶9月19日電), in 【…日報訊】, at the head of a dated line that goes on to
+    a byline (烏江晨訊　2024年…　記者 X), and elsewhere only with an outlet suffix (…日報,
+    …網); a broadcaster's channel word (…新聞頻道, ``outlet_channels``) is cut off.
+``caption-person``
+    ``同期聲：<who>　<name>``: a TV transcript's caption line names its speaker last, after a
+    space (``caption_markers``).
 ``defined-alias``
     ``<name>(以下簡稱“<short>”)`` (or 下稱): every later <short> is a mention of that name's
     entity, a candidate or a curated one (``candidates_aliases``). An agency's everyday short
@@ -58,6 +66,13 @@ connector word of ``left_context`` or the end of a name already found):
     place, found only where the text uses it as a location, so a park named as a statistic's
     subject alone (…產業園入駐企業1500家) or a kind of park (數字經濟產業園) is none; its other
     occurrences are mentions of it.
+``zone-name``
+    ``<stem><zone head>`` (涪陵高新區, 貴陽經開區): a development zone named after its place is
+    a place; the stem a listed district without its suffix (anywhere) or a province or city
+    of the lists (after a boundary). 高新區 alone is a kind of zone.
+``alt-label``
+    A curated mention that runs on into an alt_label of its own entity (中國 + 大陸 =
+    中國大陸 of place/china) is one mention of that entity over the whole name.
 ``place-name``
     A province-level name (with or without 省/市/自治區), a provincial capital or
     sub-provincial city (``cities``, with or without 市: 在貴陽舉行),
@@ -148,7 +163,7 @@ def run(
     quoted, infos = quote_hits(finder, companies)
     agencies = finder.agency_hits()
     hits = [*docs, *quoted, *agencies, *companies, *finder.place_hits(), *finder.facility_hits()]
-    hits += finder.site_hits()
+    hits += finder.site_hits() + finder.zone_hits() + _alt_label_hits(finder, curated, registry)
     hits += byline_hits(finder) + event_hits(finder)
     aliases = find_aliases(finder)
     named = {a.end for a in aliases} | {e for a in aliases for _, e in a.occurrences}
@@ -347,6 +362,26 @@ def _area_district(area: str, key: str, folded: Folded, rules: Rules, lang: str)
 
 
 _BULLETS = "▼▽▶►■□●○◆◇★☆·•-—=#【】[] "  # may lead a 往期推薦 line
+
+
+def _alt_label_hits(
+    finder: Finder, curated: Sequence[Mention], registry: dict[str, Entity]
+) -> list[Hit]:
+    """中國 + 大陸: a curated mention that runs on into an alt_label of its own entity (中國大陸
+    of place/china) is that longer name. Why not an alias: the curated matcher only matches the
+    seed's forms, and an alt_label that no rule finds would otherwise be cut in two, its head
+    the entity and its tail lost; the hit becomes a mention of the entity (``_curated_owner``)."""
+    out: list[Hit] = []
+    for m in curated:
+        ent = registry.get(m.entity_id)
+        if ent is None:
+            continue
+        for alt in ent.alt_labels:
+            form = fold_word(alt)
+            if len(form) > m.end - m.begin and finder.n.startswith(form, m.begin):
+                e = m.begin + len(form)
+                out.append(finder.hit(m.begin, e, ent.cls, "alt-label", priority=4))
+    return out
 
 
 def _related_start(norm: str, rules: Rules) -> int:

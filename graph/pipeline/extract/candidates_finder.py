@@ -207,6 +207,30 @@ class Finder:
                     break
         return hits
 
+    def zone_hits(self) -> list[Hit]:
+        """Development zones named after their place (涪陵高新區, 成都經開區): a listed
+        district without its suffix (anywhere: the list is closed) or a province or city of
+        the lists (after a left boundary), then a ``zone_heads`` word. A zone is a place: it has
+        a territory and a committee, and articles locate firms in it."""
+        n, r = self.n, self.r
+        stems = [  # 涪陵 of 涪陵區; a one-character stem (忠 of 忠縣) or an 自治縣 is too loose
+            d[:-1]
+            for d, _ in r.districts
+            if d[-1] in r.place_listed_suffixes and len(d) >= 3 and not d[:-1].endswith("自治")
+        ]
+        hits: list[Hit] = []
+        for p in range(len(n)):
+            ends = [p + len(s) for s in stems if n.startswith(s, p)]
+            if self.starts(p):
+                ends += [p + len(w) for w in (*r.provinces, *r.cities) if n.startswith(w, p)]
+                ends += [e for e in self.places_at(p, regions=False) if n[e - 1] == "市"]
+            for e in sorted(set(ends), reverse=True):
+                head = next((h for h in r.zone_heads if n.startswith(h, e)), None)
+                if head is not None:
+                    hits.append(self.hit(p, e + len(head), "place", "zone-name", priority=4))
+                    break
+        return hits
+
     def _with_bare_provinces(self, p: int, ends: list[int]) -> list[int]:
         """``ends`` with, right after a province with its suffix (澳門市), the province alone
         (澳門): when a word runs on from the suffix character (澳門市場, 四川省內 are the

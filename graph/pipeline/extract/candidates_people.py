@@ -88,6 +88,7 @@ def byline_hits(fd: Finder) -> list[Hit]:
             hits += _outlet_around(fd, m.start(), role)
             q = m.end()
             if q == m.start() + len(role) and q < len(n) and is_han(n[q]):
+                hits += _dateline_byline(fd, q)  # 記者彭某台北26日電: a wire dateline
                 continue  # 記者招待會: the role word runs on into another word
             end = _name_end(fd, q)
             if end is not None:
@@ -101,12 +102,57 @@ def byline_hits(fd: Finder) -> list[Hit]:
         line_end = n.find("\n", m.end())
         line = n[m.end() : line_end if line_end >= 0 else len(n)]
         if re.match(r"^\S{2,12}\s+\d{4}[-年]", line):
-            hits += _outlet(fd, m.end())
+            hits += _outlet(fd, m.end(), named=_byline_after_date(fd, line))
         hits += _wire_dateline(fd, m.end(), line)
+        hits += _caption(fd, m.end(), line)
     for m in re.finditer(r"【([\u3400-\u9fff]{3,12})讯】", n):  # 【維港日報訊】, folded 訊
         if any(m.group(1).endswith(s) for s in r.outlet_suffixes):  # not 【本報訊】 (2 Han)
             hits.append(fd.hit(m.start(1), m.end(1), "company", "outlet", priority=1))
     return hits
+
+
+def _byline_after_date(fd: Finder, line: str) -> bool:
+    """烏江晨訊　2024年11月8日　記者 冉某: a dated line that goes on to a byline role names its
+    outlet first, whatever the name ends with (a paper called …晨訊 has no outlet suffix)."""
+    roles = "|".join(re.escape(r) for r in fd.r.byline_roles)
+    return re.search(rf"\s+\d{{4}}[-年][^\n]*?\s(?:{roles})[\s:：]", line) is not None
+
+
+def _dateline_byline(fd: Finder, q: int) -> list[Hit]:
+    """（兩岸觀察社記者彭某台北26日電）: a wire dateline writes the reporter's name right after
+    the role, then the place filed from and the day with 電 or 訊; the name is the part before a
+    place that such a day follows, and the place is the article's (a city written without 市)."""
+    n, r = fd.n, fd.r
+    surname = next((s for s in r.surnames if n.startswith(s, q)), None)
+    if surname is None:
+        return []
+    for given in (1, 2):
+        e = q + len(surname) + given
+        if e > len(n) or not all(is_han(c) for c in n[q:e]):
+            return []
+        for pe in fd.places_at(e, regions=False):
+            if re.match(r"\d{1,2}日[电讯]", n[pe:]):
+                return [
+                    fd.hit(q, e, "person", "byline-person", priority=1),
+                    fd.hit(e, pe, "place", "place-name", priority=4),
+                ]
+    return []
+
+
+def _caption(fd: Finder, b: int, line: str) -> list[Hit]:
+    """同期聲：市民　李某: a TV transcript's caption line names its speaker last, after a space,
+    and who they are (a title, 市民) before; the name must run to the line end."""
+    marker = next((w for w in fd.r.caption_markers if line.startswith(w)), None)
+    if marker is None or not re.match(r"\s*[:：]", line[len(marker) :]):
+        return []
+    last = re.search(r"\s(\S+)\s*$", line)
+    if last is None:
+        return []
+    q = b + last.start(1)
+    end = _name_end(fd, q)
+    if end is None or end != b + last.end(1):
+        return []
+    return [fd.hit(q, end, "person", "caption-person", priority=1)]
 
 
 def _co_authors(fd: Finder, e: int) -> list[Hit]:
@@ -155,6 +201,9 @@ def _outlet(fd: Finder, q: int, named: bool = False) -> list[Hit]:
         named and (e == len(fd.n) or fd.n[e] in " \n")
     ):
         return []
+    channel = next((c for c in fd.r.outlet_channels if name.endswith(c)), "")
+    if channel and len(name) - len(channel) >= 3:  # 渝江視聽 + 新聞頻道: the broadcaster
+        e -= len(channel)
     return [fd.hit(q, e, "company", "outlet", priority=1)]
 
 

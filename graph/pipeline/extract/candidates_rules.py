@@ -110,6 +110,8 @@ class Rules:
     byline_roles: tuple[str, ...]
     outlet_markers: tuple[str, ...]
     outlet_suffixes: tuple[str, ...]
+    outlet_channels: tuple[str, ...]
+    caption_markers: tuple[str, ...]
     event_heads: tuple[str, ...]
     event_max_chars: int
     titles: tuple[tuple[str, str], ...]  # (folded label, title id), longest first
@@ -118,6 +120,9 @@ class Rules:
     quote_max_chars: int
     quote_head_gap: int
     quote_body_min: int
+    quote_name_min: int
+    quote_from_words: tuple[str, ...]
+    quote_to_words: tuple[str, ...]
     quote_slogan_first: frozenset[str]
     quote_heads: tuple[tuple[str, str], ...]  # (folded head, class), longest head first
     provinces: tuple[str, ...]
@@ -131,6 +136,7 @@ class Rules:
     place_right_guards: tuple[str, ...]
     place_listed_suffixes: tuple[str, ...]
     districts: tuple[tuple[str, str], ...]  # (folded full name, place id), longest first
+    zone_heads: tuple[str, ...]
 
 
 def _words(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -214,6 +220,8 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         byline_roles=w("byline_roles"),
         outlet_markers=w("outlet_markers"),
         outlet_suffixes=w("outlet_suffixes"),
+        outlet_channels=w("outlet_channels"),
+        caption_markers=w("caption_markers"),
         event_heads=w("event_heads"),
         event_max_chars=positive_int(path, data, "event_max_chars"),
         titles=tuple(titles),
@@ -222,6 +230,9 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         quote_max_chars=positive_int(path, data, "quote_max_chars"),
         quote_head_gap=positive_int(path, data, "quote_head_gap"),
         quote_body_min=positive_int(path, data, "quote_body_min"),
+        quote_name_min=positive_int(path, data, "quote_name_min"),
+        quote_from_words=w("quote_from_words"),
+        quote_to_words=w("quote_to_words"),
         quote_slogan_first=frozenset(w("quote_slogan_first")),
         quote_heads=tuple(quote_heads),
         provinces=w("provinces"),
@@ -235,4 +246,5 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         place_right_guards=w("place_right_guards"),
         place_listed_suffixes=w("place_listed_suffixes"),
         districts=_districts(path, data),
+        zone_heads=w("zone_heads"),
     )

@@ -91,7 +91,9 @@ def quote_hits(fd: Finder, companies: Sequence[Hit] = ()) -> tuple[list[Hit], li
     """Quoted names: classified by a head word at their end or right after the quote, or, with
     no head, as a company when 、 joins the quote to a company name (重慶星橋智聯科技有限公司、
     “山海數科”等一批企業: items of one list are of one kind). Other short quoted phrases are
-    INFO findings."""
+    INFO findings, and so are the two ends of 從“X”到“Y”, and a word shorter than
+    ``quote_name_min`` that only a head after the quote would class (“淨網”專項行動: a
+    slogan)."""
     ends = {h.end for h in companies}
     begins = {h.begin for h in companies}
     hits: list[Hit] = []
@@ -105,7 +107,7 @@ def quote_hits(fd: Finder, companies: Sequence[Hit] = ()) -> tuple[list[Hit], li
                 continue
             if any(c in _SENTENCE_PUNCT for c in inner) or not any(is_han(c) for c in inner):
                 continue
-            if inner[0] in fd.r.quote_slogan_first:
+            if inner[0] in fd.r.quote_slogan_first or _contrast(fd, m.start(), m.end()):
                 head = None
             else:
                 head = next(
@@ -119,7 +121,13 @@ def quote_hits(fd: Finder, companies: Sequence[Hit] = ()) -> tuple[list[Hit], li
             if head is not None:
                 hits.append(fd.hit(b, e, head, "quoted-name", priority=1))
                 continue
-            after = _head_after(fd, m.end()) if inner[0] not in fd.r.quote_slogan_first else None
+            after = (
+                _head_after(fd, m.end())
+                if inner[0] not in fd.r.quote_slogan_first
+                and len(inner) >= fd.r.quote_name_min
+                and not _contrast(fd, m.start(), m.end())
+                else None
+            )
             if after is not None:  # “山城通辦”平臺: the quoted part is the name
                 hits.append(fd.hit(b, e, after, "quoted-name", priority=1))
                 continue
@@ -132,6 +140,28 @@ def quote_hits(fd: Finder, companies: Sequence[Hit] = ()) -> tuple[list[Hit], li
             if fd.free(b, e):
                 infos.append((b, e, text[b:e]))
     return hits, [_info(fd, b, e, s) for b, e, s in sorted(set(infos))]
+
+
+def _contrast(fd: Finder, b: int, e: int) -> bool:
+    """The quote ``b``-``e`` (marks included) is one end of 從“X”到“Y” (由…向…): a before and an
+    after of a change, named by what people do (能上網, 上好網), not by a name."""
+    n = fd.n
+    froms, tos = fd.r.quote_from_words, fd.r.quote_to_words
+    closing = {c: o for o, c in _QUOTES}
+    if (
+        any(n.endswith(w, 0, b) for w in froms)
+        and any(  # X of 從“X”到“
+            n.startswith(t, e) and n[e + len(t) : e + len(t) + 1] in closing.values() for t in tos
+        )
+    ):
+        return True
+    for t in tos:  # Y of 從“X”到“Y”
+        q = b - len(t)
+        if q >= 1 and n.startswith(t, q) and n[q - 1] in closing:
+            start = n.rfind(closing[n[q - 1]], 0, q - 1)
+            if start >= 0 and any(n.endswith(w, 0, start) for w in froms):
+                return True
+    return False
 
 
 def _head_after(fd: Finder, q: int) -> str | None:
