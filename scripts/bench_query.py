@@ -78,6 +78,83 @@ def synthetic_build(report: Path, triples: int, tmp: Path, seed: int = 20231012)
     return out
 
 
+PER_SOURCE = ("source/", "span/", "obs/", "assertion/")
+"""What every article has of its own: its source node, its spans (mentions, sentences, quotes),
+its observations and its assertions (reification of the relations it states)."""
+ENTITY_KINDS = ("platform/", "project/", "product/", "company/", "person/", "indicator/")
+"""Entities an article may name for the first time (the others, agencies, places, themes,
+units, qualifiers, posts, roles, events and documents, come from the registry and repeat)."""
+LABELS = (
+    "<http://www.w3.org/2000/01/rdf-schema#label>",
+    "<http://www.w3.org/2004/02/skos/core#prefLabel>",
+    "<http://www.w3.org/2004/02/skos/core#altLabel>",
+)
+_LITERAL_END = re.compile(r'"(@[A-Za-z-]+|\^\^<[^>]*>)? \.$')
+
+
+def corpus_build(
+    report: Path, articles: int, out: Path, *, new_share: float = 0.2, seed: int = 20231012
+) -> Path:
+    """``out/cqkg.nt`` shaped like a corpus of ``articles`` seed-sized articles, from the report.
+
+    Why not plain replication: a real corpus about one report repeats its registry entities
+    (agencies, places, themes, the report's indicators) in every article, while the
+    per-source parts (the source, its spans, observations and assertions) are new each time,
+    and some entities are new too. So copy ``k`` renames every per-source IRI, renames each
+    entity of ``ENTITY_KINDS`` with probability ``new_share`` (its labels get the suffix
+    `` k``, so a label query still finds one entity), perturbs the decimals of its
+    observations, and keeps every other IRI shared; a line that renames nothing repeats a
+    line of copy 0 and is not written again. Deterministic for one seed.
+    """
+    rng = random.Random(seed)
+    lines = (report / "cqkg.nt").read_text(encoding="utf-8").splitlines()
+    parsed = [CQR_IRI.split(line) for line in lines]  # text, local, text, local, ..., text
+
+    def perturb(m: re.Match[str]) -> str:
+        v = float(m.group(1)) * rng.uniform(0.5, 1.5)
+        return f'"{v:.2f}"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+
+    cqr = "<https://w3id.org/cqkg/id/"
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "cqkg.nt").open("w", encoding="utf-8") as fh:
+        fh.writelines(line + "\n" for line in lines)
+        for k in range(1, articles):
+            renamed: dict[str, str] = {}
+
+            def name(local: str, k: int = k, renamed: dict[str, str] = renamed) -> str:
+                hit = renamed.get(local)
+                if hit is None:
+                    hit = local
+                    if local.startswith(PER_SOURCE):
+                        head, _, tail = local.partition("/")
+                        src, sep, rest = tail.partition("/")
+                        hit = f"{head}/{src}-c{k}{sep}{rest}"
+                    elif local.startswith(ENTITY_KINDS) and rng.random() < new_share:
+                        hit = f"{local}-c{k}"
+                    renamed[local] = hit
+                return hit
+
+            for original, parts in zip(lines, parsed, strict=True):
+                if len(parts) == 1:  # no cqr: IRI (ontology terms, blank nodes): copy 0 has it
+                    continue
+                pieces = list(parts)
+                for j in range(1, len(parts), 2):
+                    pieces[j] = f"{cqr}{name(parts[j])}>"
+                line = "".join(pieces)
+                if line == original:
+                    continue
+                subject = name(parts[1]) if parts[0] == "" else ""
+                if subject != parts[1] and subject.startswith(ENTITY_KINDS):
+                    if any(f"> {p} " in line for p in LABELS):
+                        line = _LITERAL_END.sub(lambda m, k=k: f' c{k}"{m.group(1) or ""} .', line)
+                elif subject.startswith("obs/"):
+                    line = DECIMAL.sub(perturb, line)
+                fh.write(line + "\n")
+    if (report / "ontology.ttl").is_file():
+        shutil.copyfile(report / "ontology.ttl", out / "ontology.ttl")
+    return out
+
+
 def serve_ready(build: Path, timeout: float = 600.0) -> float:
     """Seconds from launching ``cqkg serve`` to its first 200 on ``/health``."""
     import httpx
