@@ -186,16 +186,42 @@ class ResourceIndex:
             for a in sorted(found)
         ]
 
-    def mention_editions(self, nodes: Iterable[str]) -> dict[str, set[str]]:
-        """Node -> the report editions of the articles with a span referring to it."""
-        from graph.view.evidence import span_editions
+    def editions(self) -> frozenset[str]:
+        """Every report edition the graph names (``cqo:edition`` values), memoised."""
+        hit = self.memo.get("editions")
+        if hit is None:
+            hit = self._editions()
+            self.memo["editions"] = hit
+        return hit  # type: ignore[no-any-return]
 
+    def _editions(self) -> frozenset[str]:
+        key = _CQO + "edition"
+        return frozenset(o for outs in self.out.values() for p, o, _, _ in outs if p == key)
+
+    def mention_editions(self, nodes: Iterable[str]) -> dict[str, set[str]]:
+        """Node -> the report editions of the articles with a span referring to it.
+
+        A node's spans are read until it has every edition of the graph (a corpus names one
+        or two editions, and a shared entity has thousands of spans), so the answer is exact
+        without reading every span of every node."""
+        every = self.editions()
+        by_source: dict[str, set[str]] = {}
         out: dict[str, set[str]] = {}
         for n in nodes:
             eds: set[str] = set()
-            for p, s in self.inc.get(n, ()):
-                if p == _CQO + "refersTo":
-                    eds |= span_editions(self, s)
+            for span in self.subjects(_CQO + "refersTo", n) if every else ():
+                source = self.first(span, NIF_REFERENCE)
+                hit = by_source.get(source)
+                if hit is None:
+                    hit = {
+                        y
+                        for d in self.values(source, _CQO + "about")
+                        if (y := self.first(d, _CQO + "edition"))
+                    }
+                    by_source[source] = hit
+                eds |= hit
+                if eds >= every:
+                    break
             out[n] = eds
         return out
 
@@ -322,11 +348,6 @@ class _Lazy(dict[str, _V]):
         return isinstance(key, str) and bool(self[key])
 
 
-def _values(iris: dict[str, Any]) -> str:
-    """The IRIs among ``iris`` as the body of a SPARQL VALUES block (blank nodes cannot be)."""
-    return " ".join(f"<{n}>" for n in sorted(iris) if not n.startswith("_:"))
-
-
 class StoreIndex(ResourceIndex):
     """The index of a big build, answered from its (on-disk) store when a resource is asked for.
 
@@ -407,102 +428,104 @@ class StoreIndex(ResourceIndex):
                 out.setdefault(s, cls)  # the best-ranked class comes first
         return out
 
-    def _select(self, query: str) -> Iterator[tuple[str, ...]]:
-        """Rows of an internal SELECT over the union of the build's graphs, as plain strings
-        (IRIs, ``_:``-prefixed blank nodes, literal values)."""
-        res = self.store.query(query, use_default_graph_as_union=True)
-        assert isinstance(res, ox.QuerySolutions)
-        for sol in res:
-            row = []
-            for term in sol:
-                if isinstance(term, ox.BlankNode):
-                    row.append(f"_:{term.value}")
-                else:
-                    row.append("" if term is None else term.value)
-            yield tuple(row)
+    def _objects(self, s: str, p: str) -> Iterator[str]:
+        node = self._node(s)
+        if node is None:
+            return
+        for q in self.store.quads_for_pattern(node, ox.NamedNode(p), None, None):
+            o = q.object
+            if isinstance(o, ox.BlankNode):
+                yield f"_:{o.value}"
+            elif isinstance(o, (ox.NamedNode, ox.Literal)):
+                yield o.value
 
-    def links(self, nodes: dict[str, ClassStyle]) -> list[tuple[str, str, str]]:
-        classes = " ".join(f"<{c}>" for c in sorted({c.iri for c in nodes.values()}))
-        query = (
-            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?c {{ {classes} }} VALUES ?d {{ {classes} }}"
-            " ?s a ?c . ?s ?p ?o . ?o a ?d . }"
-        )
-        found = {
-            (s, p, o)
-            for s, p, o in self._select(query)
-            if s in nodes and o in nodes and p not in HIDDEN_PREDICATES and o != s
-        }
-        return [(s, o, p) for s, p, o in sorted(found)]
-
-    def figure_links(
-        self, classes: frozenset[str]
-    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        values = " ".join(f"<{c}>" for c in sorted(classes))
-        found: dict[str, set[tuple[str, str]]] = {"about": set(), "section": set()}
-        for pred, pairs in found.items():
-            query = (
-                f"SELECT DISTINCT ?ind ?x WHERE {{ VALUES ?c {{ {values} }} ?obs a ?c ;"
-                f" <{_CQO}indicator> ?ind ; <{_CQO}{pred}> ?x . }}"
-            )
-            for ind, x in self._select(query):
-                pairs.add((x, ind) if pred == "about" else (ind, x))
-        return sorted(found["about"]), sorted(found["section"])
+    def values(self, s: str, p: str) -> list[str]:
+        """As :meth:`ResourceIndex.values`; one pattern lookup unless ``s`` was read whole."""
+        if dict.__contains__(self.out, s):
+            return ResourceIndex.values(self, s, p)
+        return sorted(self._objects(s, p))
 
     def subjects(self, p: str, o: str) -> list[str]:
         node = self._node(o)
         if node is None:
             return []
-        quads = self.store.quads_for_pattern(None, ox.NamedNode(p), node, None)
-        return [
-            q.subject.value if isinstance(q.subject, ox.NamedNode) else f"_:{q.subject.value}"
-            for q in quads
-            if isinstance(q.subject, (ox.NamedNode, ox.BlankNode))
-        ]
+        out: list[str] = []
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(p), node, None):
+            s = q.subject
+            if isinstance(s, ox.NamedNode):
+                out.append(s.value)
+            elif isinstance(s, ox.BlankNode):
+                out.append(f"_:{s.value}")
+        return out
+
+    def _editions(self) -> frozenset[str]:
+        edition = ox.NamedNode(_CQO + "edition")
+        quads = self.store.quads_for_pattern(None, edition, None, None)
+        return frozenset(q.object.value for q in quads if not isinstance(q.object, ox.Triple))
+
+    def links(self, nodes: dict[str, ClassStyle]) -> list[tuple[str, str, str]]:
+        """As :meth:`ResourceIndex.links`, memoised (the network and the panels both ask)."""
+        key = ("links", frozenset(nodes))
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = ResourceIndex.links(self, nodes)
+            self.memo[key] = hit
+        return hit  # type: ignore[no-any-return]
+
+    def figure_links(
+        self, classes: frozenset[str]
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """As :meth:`ResourceIndex.figure_links` as sets of pairs (sorted), read predicate by
+        predicate: every observation's indicator, then every ``cqo:about``, then each
+        observation's sections."""
+        every = self.instances(classes)
+        inds: dict[str, list[str]] = defaultdict(list)
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(_CQO + "indicator"), None, None):
+            obs = _term_id(q.subject)
+            if obs in every and not isinstance(q.object, ox.Literal):
+                inds[obs].append(_term_id(q.object))
+        about: set[tuple[str, str]] = set()
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(_CQO + "about"), None, None):
+            obs = _term_id(q.subject)
+            if obs in inds and not isinstance(q.object, ox.Literal):
+                about.update((_term_id(q.object), i) for i in inds[obs])
+        section: set[tuple[str, str]] = set()
+        for obs, its in inds.items():
+            for sec in self._objects(obs, _CQO + "section"):
+                section.update((i, sec) for i in its)
+        return sorted(about), sorted(section)
 
     def entity_inc(self, nodes: Iterable[str], styles: Styles) -> dict[str, list[tuple[str, str]]]:
+        """As :meth:`ResourceIndex.entity_inc`: the links among entities read in reverse (a
+        hub's own incoming quads are mostly spans and figures, hundreds of thousands)."""
         classes = self.style_classes(styles)
-        out: dict[str, list[tuple[str, str]]] = {n: [] for n in nodes}
-        terms = _values(out)
-        types = _values({c.iri: None for c in styles.classes if not c.observation})
-        if not terms or not types:
-            return out
-        query = (
-            f"SELECT DISTINCT ?n ?p ?s WHERE {{ VALUES ?n {{ {terms} }} VALUES ?c {{ {types} }}"
-            f" ?s ?p ?n . ?s a ?c . }}"
-        )
-        for n, p, s in self._select(query):
-            c = classes.get(s)
-            if p != _TYPE and c is not None and not c.observation:
-                out[n].append((p, s))
-        return out
+        entities = {s: c for s, c in classes.items() if not c.observation}
+        rev: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for s, o, p in self.links(entities):
+            rev[o].append((p, s))
+        return {
+            n: rev.get(n, []) if n in entities else ResourceIndex.entity_inc(self, [n], styles)[n]
+            for n in nodes
+        }
 
     def assertions_touching(self, nodes: Iterable[str]) -> list[tuple[str, str, str, str]]:
-        terms = _values(dict.fromkeys(nodes))
-        if not terms:
-            return []
-        rdf = str(RDF)
-        query = (
-            f"SELECT ?a (MIN(?s) AS ?s1) (MIN(?p) AS ?p1) (MIN(?o) AS ?o1) WHERE {{"
-            f" {{ SELECT DISTINCT ?a WHERE {{ VALUES ?n {{ {terms} }}"
-            f" {{ ?a <{rdf}subject> ?n }} UNION {{ ?a <{rdf}object> ?n }} }} }}"
-            f" ?a a <{_CQO}Assertion> ; <{rdf}subject> ?s ; <{rdf}predicate> ?p ;"
-            f" <{rdf}object> ?o . }} GROUP BY ?a"
-        )
-        return sorted(self._select(query))  # type: ignore[arg-type]
-
-    def mention_editions(self, nodes: Iterable[str]) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {n: set() for n in nodes}
-        terms = _values(out)
-        if not terms:
-            return out
-        query = (
-            f"SELECT DISTINCT ?n ?ed WHERE {{ VALUES ?n {{ {terms} }} ?span <{_CQO}refersTo> ?n ;"
-            f" <{NIF_REFERENCE}> ?src . ?src <{_CQO}about> ?doc . ?doc <{_CQO}edition> ?ed . }}"
-        )
-        for n, ed in self._select(query):
-            if ed:
-                out[n].add(ed)
+        rdf_s, rdf_p, rdf_o = str(RDF.subject), str(RDF.predicate), str(RDF.object)
+        found: set[str] = set()
+        for n in set(nodes):
+            found.update(self.subjects(rdf_s, n))
+            found.update(self.subjects(rdf_o, n))
+        out = []
+        for a in sorted(found):
+            if _CQO + "Assertion" not in self.types.get(a, set()):
+                continue
+            parts = [min(self._objects(a, p), default="") for p in (rdf_s, rdf_p, rdf_o)]
+            out.append((a, parts[0], parts[1], parts[2]))
         return out
+
+
+def _term_id(term: Any) -> str:
+    """A quad term as the index names it (IRI, ``_:`` blank node, literal value)."""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term.value)
 
 
 def _stamp(build_dir: Path) -> tuple[str, int, int]:

@@ -1,0 +1,142 @@
+"""The store-backed index of a big build answers exactly as the full in-memory index, and the
+aggregated overview lists a bounded part of each node's evidence (the focus view all of it).
+
+Why: above ``engines.PERSISTENT_STORE_MIN_BYTES`` the viewer reads resources from the build's
+store on demand (``network.StoreIndex``) instead of copying every quad into Python, so every
+page it draws must be the page the full index draws for the same graph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from query_support import make_build_dir
+
+from graph.curation.styles import load_styles
+from graph.sparql.engines import OxigraphEngine
+from graph.view import aggregate as view_aggregate
+from graph.view import network, render
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+def _build(tmp: Path, fixture: str) -> Path:
+    if fixture == "fixture_graph.ttl":  # the report-shaped fixture, as sorted N-Triples
+        return make_build_dir(tmp / "build")
+    tmp.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DATA / fixture, tmp / "cqkg.ttl")
+    return tmp
+
+
+def _indexes(build: Path) -> tuple[network.ResourceIndex, network.StoreIndex]:
+    store = OxigraphEngine(build).store
+    return network._index(store), network.StoreIndex(store)
+
+
+@pytest.mark.parametrize("fixture", ["view_fixture.ttl", "fixture_graph.ttl", "xss_graph.ttl"])
+def test_store_index_lookups_equal_the_full_index(tmp_path: Path, fixture: str) -> None:
+    full, lazy = _indexes(_build(tmp_path, fixture))
+    styles = load_styles()
+    resources = sorted(set(full.out) | set(full.inc))
+    assert resources
+    for iri in resources:
+        assert lazy.types.get(iri, set()) == full.types.get(iri, set()), iri
+        assert sorted(lazy.out.get(iri, ())) == sorted(full.out.get(iri, ())), iri
+        assert sorted(lazy.inc.get(iri, ())) == sorted(full.inc.get(iri, ())), iri
+        assert (iri in lazy.out) == (iri in full.out), iri
+        assert lazy.labels(iri) == full.labels(iri), iri
+    assert lazy.style_classes(styles) == full.style_classes(styles)
+    assert lazy.editions() == full.editions()
+    obs = frozenset(c.iri for c in styles.classes if c.observation)
+    assert lazy.instances(obs) == full.instances(obs)
+    assert [set(x) for x in lazy.figure_links(obs)] == [set(x) for x in full.figure_links(obs)]
+    nodes = list(full.style_classes(styles))
+    assert lazy.assertions_touching(nodes) == full.assertions_touching(nodes)
+    assert lazy.mention_editions(nodes) == full.mention_editions(nodes)
+    ent_l, ent_f = lazy.entity_inc(nodes, styles), full.entity_inc(nodes, styles)
+    hidden = network.HIDDEN_PREDICATES
+    for n in nodes:  # the store reads them from the links, which leave out names and loops
+        want = {(p, s) for p, s in ent_f[n] if p not in hidden and s != n}
+        assert {(p, s) for p, s in ent_l[n] if p not in hidden and s != n} == want, n
+    for iri in ("", "not an iri", "_:nothing"):
+        assert lazy.out.get(iri, ()) == [] and iri not in lazy.out
+
+
+@pytest.mark.parametrize("fixture", ["view_fixture.ttl", "fixture_graph.ttl", "xss_graph.ttl"])
+@pytest.mark.parametrize("observations", [False, True])
+def test_store_index_draws_the_same_pages(tmp_path: Path, fixture: str, observations: bool) -> None:
+    full, lazy = _indexes(_build(tmp_path, fixture))
+    styles = load_styles()
+    nodes_f, edges_f = network.network_parts(full, styles, observations=observations)
+    nodes_l, edges_l = network.network_parts(lazy, styles, observations=observations)
+    assert nodes_l == nodes_f and set(edges_l) == set(edges_f)
+    heading = styles.ui["title"]
+    for budget in (0, 12):
+        pages = []
+        for idx, nodes, edges in ((full, nodes_f, edges_f), (lazy, nodes_l, edges_l)):
+            g, aggs = view_aggregate.aggregate(nodes, edges, budget)
+            pages.append(
+                render.render_html(idx, styles, g, heading, observations=observations, aggs=aggs)
+            )
+        assert pages[0] == pages[1]
+
+
+R = "https://w3id.org/cqkg/id/"
+IND = R + "indicator/ce-shi"
+
+
+def _indicator_graph(tmp: Path, figures: int) -> Path:
+    """One platform and one indicator with ``figures`` observations, labels in both scripts
+    (invented names), plus unlinked companies to go over a small budget (folded first: the
+    indicator and the platform are the best connected)."""
+    lines = [
+        "@prefix cqo: <https://w3id.org/cqkg/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        f'<{IND}> a cqo:Indicator ; rdfs:label "測試指標"@zh-Hant, "测试指标"@zh-Hans .',
+        f'<{R}platform/yun-tai> a cqo:Platform ; rdfs:label "雲台"@zh-Hant, "云台"@zh-Hans .',
+    ]
+    for i in range(figures):
+        lines.append(
+            f"<{R}obs/ce-shi/q{i:02d}> a cqo:Observation ; cqo:indicator <{IND}> ;"
+            f' cqo:about <{R}platform/yun-tai> ; cqo:statedValue "{i}萬個" ; cqo:value {i} .'
+        )
+    for i in range(20):
+        lines.append(
+            f'<{R}company/gong-si-{i}> a cqo:Company ; rdfs:label "公司{i}號"@zh-Hant,'
+            f' "公司{i}号"@zh-Hans .'
+        )
+    tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "cqkg.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp
+
+
+def page_data(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="cqkg-data">(.*?)</script>', html, re.S)
+    assert m, "data block missing"
+    return json.loads(m.group(1))  # type: ignore[no-any-return]
+
+
+def _node(data: dict, iri: str) -> dict:
+    return next(n for n in data["nodes"] if n["id"] == iri)
+
+
+def test_overview_lists_the_first_figures_and_counts_them_all(tmp_path: Path) -> None:
+    build = _indicator_graph(tmp_path / "b", render.FIGURE_LIST + 5)
+    ind = IND
+    overview = page_data(render.render_view(build, render.ViewSpec(budget=8)))
+    assert overview["aggregated"]
+    node = _node(overview, ind)
+    assert len(node["fig"]) == render.FIGURE_LIST
+    assert node["nf"] == render.FIGURE_LIST + 5
+    listed = [overview["figures"][i]["id"] for i in node["fig"]]
+    assert listed == sorted(listed)  # the first ones, in IRI order
+    # full detail on focus: every figure of the node, in both scripts' names
+    for name in ("測試指標", "测试指标"):
+        focus = page_data(render.render_view(build, render.ViewSpec(focus=name, budget=8)))
+        assert not focus["aggregated"]
+        node = _node(focus, ind)
+        assert len(node["fig"]) == node["nf"] == render.FIGURE_LIST + 5
