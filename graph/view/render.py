@@ -46,6 +46,7 @@ from graph.sparql.results import Result
 from graph.text import fold, to_hans
 from graph.view import evidence
 from graph.view.aggregate import AGGREGATE_EDGE, NODE_BUDGET, Aggregate, aggregate
+from graph.view.cache import cached_page
 from graph.view.layout import SEED, layout, overview_layout
 from graph.view.network import (
     HIDDEN_PREDICATES,
@@ -496,8 +497,18 @@ def _heading(idx: ResourceIndex, styles: Styles, spec: ViewSpec, target: str = "
 
 
 def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -> str:
-    """Everything ``cqkg view`` can draw, as one HTML string."""
+    """Everything ``cqkg view`` can draw, as one HTML string.
+
+    The overview of a big build is kept next to it (``graph.view.cache``): computed once per
+    version of the build's files, code and styles."""
     styles = styles or load_styles()
+    if not spec.query and not spec.focus and not spec.section:
+        options = f"{spec!r}\n{styles!r}"
+        return cached_page(build_dir, options, lambda: _render_view(build_dir, spec, styles))
+    return _render_view(build_dir, spec, styles)
+
+
+def _render_view(build_dir: Path, spec: ViewSpec, styles: Styles) -> str:
     engine, idx = load_engine(Path(build_dir))
     target = ""
     aggs: dict[str, Aggregate] = {}

@@ -140,3 +140,36 @@ def test_overview_lists_the_first_figures_and_counts_them_all(tmp_path: Path) ->
         assert not focus["aggregated"]
         node = _node(focus, ind)
         assert len(node["fig"]) == node["nf"] == render.FIGURE_LIST + 5
+
+
+def test_big_build_overview_is_computed_once_per_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build the engine opens from an on-disk store (every build, with the threshold at 0)
+    draws through the store index, and its overview is kept in ``.cqkg-view/``: the same
+    page again, and recomputed when the data file changes."""
+    from graph.sparql import engines
+    from graph.view import cache
+
+    small = _build(tmp_path / "small", "view_fixture.ttl")
+    expected = render.render_view(small, render.ViewSpec(budget=12))
+    big = _build(tmp_path / "big", "view_fixture.ttl")
+    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
+    network._cached_build.cache_clear()
+    first = render.render_view(big, render.ViewSpec(budget=12))
+    assert isinstance(network.load_engine(big)[1], network.StoreIndex)
+    assert first == expected  # the store index draws the page the full index draws
+    entries = list((big / cache.CACHE_DIR).glob("*.html"))
+    assert len(entries) == 1
+    entries[0].write_text(first.replace("</body>", "<!-- kept --></body>"), encoding="utf-8")
+    assert "<!-- kept -->" in render.render_view(big, render.ViewSpec(budget=12))
+    assert "<!-- kept -->" not in render.render_view(big, render.ViewSpec(budget=11))
+    data = big / "cqkg.ttl"
+    data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    network._cached_build.cache_clear()
+    again = render.render_view(big, render.ViewSpec(budget=12))
+    assert "<!-- kept -->" not in again and again == expected
+    now = list((big / cache.CACHE_DIR).glob("*.html"))
+    assert len(now) == 1  # the entries of the earlier file version (budgets 12, 11) are gone
+    assert now[0].name.split("-")[0] != entries[0].name.split("-")[0]
+    network._cached_build.cache_clear()
