@@ -7,15 +7,17 @@ Measures (see docs/query.md for the last numbers):
   with per-copy IRIs and seeded perturbed values; ~1M triples by default);
 * endpoint throughput with 4 concurrent clients against ``cqkg serve``'s app (uvicorn on
   loopback, worker pool of 2);
-* ``--articles N``: the synthetic graph shaped like an N-article corpus (the report replicated
-  N times, ~7,800 triples each) instead of ``--triples``; the time to build its on-disk store
-  (once per build, see ``graph.sparql.engines.persistent_store``) and the start-up time of a real
-  ``cqkg serve`` subprocess on it (launch until ``/health`` answers 200), twice. Targets
-  (issue 11, docs/query.md): every shipped query p50 < 50 ms and serve ready < 10 s at
-  N = 1,000.
+* ``--articles N``: instead of ``--triples``, a graph shaped like an N-article corpus
+  (:func:`corpus_build`: every article's own source, spans, figures and assertions, the
+  registry's entities shared, a fifth of the others new per article; ~6,000 triples each);
+  the time to build its on-disk store (once per build, see
+  ``graph.sparql.engines.persistent_store``) and the start-up time of a real ``cqkg serve``
+  subprocess on it (launch until ``/health`` answers 200), twice; ``--keep DIR`` keeps the
+  corpus and its store for the next run. Targets (issue 11, docs/query.md): every shipped
+  query p50 < 50 ms and serve ready < 10 s at N = 1,000.
 
 Usage: .venv/bin/python scripts/bench_query.py [--build-dir build] [--triples 1000000]
-       [--articles 1000] [--rdflib-synthetic] [--seconds 5]
+       [--articles 1000] [--keep DIR] [--rdflib-synthetic] [--seconds 5]
 Without a real ``build/`` the hand-written fixture graph (tests/data/fixture_graph.ttl) is used.
 """
 
@@ -264,6 +266,7 @@ def main() -> None:
     ap.add_argument(
         "--articles", type=int, default=0, help="synthetic corpus of N report-sized articles"
     )
+    ap.add_argument("--keep", type=Path, default=None, help="keep the --articles corpus here")
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--rdflib-synthetic", action="store_true", help="also time rdflib at 1M (slow)")
     ap.add_argument("--seconds", type=float, default=5.0)
@@ -272,10 +275,13 @@ def main() -> None:
         tmp = Path(tmpname)
         report = report_build(args.build_dir, tmp)
         n_report = sum(1 for _ in (report / "cqkg.nt").open(encoding="utf-8"))
-        if args.articles:
-            args.triples = args.articles * n_report
         t0 = time.perf_counter()
-        synth = synthetic_build(report, args.triples, tmp)
+        if args.articles:
+            synth = (args.keep or tmp) / f"corpus-{args.articles}"
+            if not (synth / "cqkg.nt").is_file():
+                corpus_build(report, args.articles, synth)
+        else:
+            synth = synthetic_build(report, args.triples, tmp)
         gen_s = time.perf_counter() - t0
         n_synth = sum(1 for _ in (synth / "cqkg.nt").open(encoding="utf-8"))
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
