@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from query_support import make_build_dir
+from view_support import IND, indicator_graph
 
 from graph.curation.styles import load_styles
 from graph.sparql.engines import OxigraphEngine
@@ -85,35 +86,6 @@ def test_store_index_draws_the_same_pages(tmp_path: Path, fixture: str, observat
         assert pages[0] == pages[1]
 
 
-R = "https://w3id.org/cqkg/id/"
-IND = R + "indicator/ce-shi"
-
-
-def _indicator_graph(tmp: Path, figures: int) -> Path:
-    """One platform and one indicator with ``figures`` observations, labels in both scripts
-    (invented names), plus unlinked companies to go over a small budget (folded first: the
-    indicator and the platform are the best connected)."""
-    lines = [
-        "@prefix cqo: <https://w3id.org/cqkg/ontology#> .",
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-        f'<{IND}> a cqo:Indicator ; rdfs:label "測試指標"@zh-Hant, "测试指标"@zh-Hans .',
-        f'<{R}platform/yun-tai> a cqo:Platform ; rdfs:label "雲台"@zh-Hant, "云台"@zh-Hans .',
-    ]
-    for i in range(figures):
-        lines.append(
-            f"<{R}obs/ce-shi/q{i:02d}> a cqo:Observation ; cqo:indicator <{IND}> ;"
-            f' cqo:about <{R}platform/yun-tai> ; cqo:statedValue "{i}萬個" ; cqo:value {i} .'
-        )
-    for i in range(20):
-        lines.append(
-            f'<{R}company/gong-si-{i}> a cqo:Company ; rdfs:label "公司{i}號"@zh-Hant,'
-            f' "公司{i}号"@zh-Hans .'
-        )
-    tmp.mkdir(parents=True, exist_ok=True)
-    (tmp / "cqkg.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return tmp
-
-
 def page_data(html: str) -> dict:
     m = re.search(r'<script type="application/json" id="cqkg-data">(.*?)</script>', html, re.S)
     assert m, "data block missing"
@@ -125,7 +97,7 @@ def _node(data: dict, iri: str) -> dict:
 
 
 def test_overview_lists_the_first_figures_and_counts_them_all(tmp_path: Path) -> None:
-    build = _indicator_graph(tmp_path / "b", render.FIGURE_LIST + 5)
+    build = indicator_graph(tmp_path / "b", render.FIGURE_LIST + 5)
     ind = IND
     overview = page_data(render.render_view(build, render.ViewSpec(budget=8)))
     assert overview["aggregated"]
