@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from query_support import make_build_dir
-from view_support import IND, indicator_graph
+from view_support import IND, R, indicator_graph
 
 from graph.curation.styles import load_styles
 from graph.sparql.engines import OxigraphEngine
@@ -145,3 +145,33 @@ def test_big_build_overview_is_computed_once_per_build(
     assert len(now) == 1  # the entries of the earlier file version (budgets 12, 11) are gone
     assert now[0].name.split("-")[0] != entries[0].name.split("-")[0]
     network._cached_build.cache_clear()
+
+
+def test_overview_lists_the_first_relations_and_counts_them_all(tmp_path: Path) -> None:
+    """A node related to more entities than ``REL_LIST`` lists that many in the overview,
+    drawn neighbours first, and counts them all; its focus view lists every one."""
+    many = render.REL_LIST + 7
+    lines = [
+        "@prefix cqo: <https://w3id.org/cqkg/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        f'<{R}platform/zong-tai> a cqo:Platform ; rdfs:label "總台"@zh-Hant, "总台"@zh-Hans .',
+    ]
+    lines += [
+        f'<{R}product/chan-pin-{i:03d}> a cqo:Product ; rdfs:label "產品{i}"@zh-Hant,'
+        f' "产品{i}"@zh-Hans ; cqo:madeBy <{R}platform/zong-tai> .'
+        for i in range(many)
+    ]
+    build = tmp_path / "b"
+    build.mkdir()
+    (build / "cqkg.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    hub = R + "platform/zong-tai"
+    overview = page_data(render.render_view(build, render.ViewSpec(budget=10)))
+    assert overview["aggregated"]
+    node = _node(overview, hub)
+    assert node["nr"] == many and len(node["rel"]) == render.REL_LIST
+    drawn = [r[3] for r in node["rel"]]
+    assert drawn == sorted(drawn, reverse=True)  # drawn neighbours first
+    for name in ("總台", "总台"):
+        focus = page_data(render.render_view(build, render.ViewSpec(focus=name, hops=1)))
+        node = _node(focus, hub)
+        assert len(node["rel"]) == node["nr"] == many
