@@ -79,23 +79,20 @@ def figure(idx: ResourceIndex, styles: Styles, obs: str) -> dict[str, Any]:
 
 
 def assertion_quotes(
-    idx: ResourceIndex, drawn: Iterable[str], limit: int = 0
+    idx: ResourceIndex, drawn: Iterable[str]
 ) -> dict[tuple[str, str, str], list[dict[str, str]]]:
     """Quotes of the reified relations that touch a drawn node (the only ones the page shows).
 
     The assertions are found from the drawn nodes (``rdf:subject``/``rdf:object`` links into
     them), not by a pass over every assertion of the graph: a corpus has one per relation
     stated per article, and the page draws a small part of them. Quotes of one relation come
-    in assertion IRI order, at most ``limit`` of them when it is not 0 (the overview of a
-    corpus: one relation can be stated by every article of it).
+    in assertion IRI order.
     """
     out: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
     nodes = set(drawn)
     for a, *parts in idx.assertions_touching(nodes):
         key = (parts[0], parts[1], parts[2])
         if key[0] not in nodes and key[2] not in nodes:
-            continue
-        if limit and len(out[key]) >= limit:
             continue
         out[key].extend(quote(idx, s, "") for s in idx.values(a, _DERIVED))
     return out

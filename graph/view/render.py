@@ -150,9 +150,10 @@ def _page_data(
         figures, fig_by_node, fig_count = _overview_figures(idx, styles, g, aggs)
     else:
         figures, fig_by_node, fig_count = _figures(idx, styles, g, observations)
-    # the overview of a corpus lists a few quotes and relations per node (a shared relation is
-    # stated by every article); the focus and section views list every one
-    quotes = evidence.assertion_quotes(idx, g, limit=QUOTE_LIST if aggs else 0)
+    # the overview of a corpus lists a few relations per node and no quotes (a shared relation
+    # is stated by every article: reading its assertions was a third of the overview's time);
+    # the focus and section views list every relation with every quote
+    quotes = {} if aggs else evidence.assertion_quotes(idx, g)
     drawn_nodes = [n for n in g if n not in aggs]
     mention_eds = idx.mention_editions(drawn_nodes)
     node_set = set(g)
@@ -308,8 +309,6 @@ AGGREGATE_LIST = 200  # members listed in an aggregate's panel (best connected f
 FIGURE_LIST = 10
 """Figures listed per node in the aggregated overview (the panel says how many more there are
 and how to see them all: the node's own focus view)."""
-QUOTE_LIST = 3
-"""Quotes listed per relation in the aggregated overview."""
 REL_LIST = 60
 """Relations listed per node in the aggregated overview (those to drawn nodes first)."""
 _TYPE = str(RDF.type)

@@ -175,3 +175,16 @@ def test_overview_lists_the_first_relations_and_counts_them_all(tmp_path: Path) 
         focus = page_data(render.render_view(build, render.ViewSpec(focus=name, hops=1)))
         node = _node(focus, hub)
         assert len(node["rel"]) == node["nr"] == many
+
+
+def test_overview_leaves_quotes_to_the_focus_view(tmp_path: Path) -> None:
+    """Relation quotes (every article's assertion of it) are listed in full detail only."""
+    build = _build(tmp_path, "fixture_graph.ttl")
+
+    def quotes(spec: render.ViewSpec) -> int:
+        return sum(
+            len(r[4]) for n in page_data(render.render_view(build, spec))["nodes"] for r in n["rel"]
+        )
+
+    assert quotes(render.ViewSpec(budget=0)) > 0  # the report's relations have their quotes
+    assert quotes(render.ViewSpec(budget=12)) == 0
