@@ -410,13 +410,19 @@ class StoreIndex(ResourceIndex):
                 out.append((p, f"_:{s.value}"))
         return out
 
-    def _subjects(self, cls: str) -> Iterator[str]:
-        for q in self.store.quads_for_pattern(None, ox.NamedNode(_TYPE), ox.NamedNode(cls), None):
-            s = q.subject
-            if isinstance(s, ox.NamedNode):
-                yield s.value
-            elif isinstance(s, ox.BlankNode):
-                yield f"_:{s.value}"
+    def _subjects(self, cls: str) -> list[str]:
+        """Instances of one class, memoised (the style classes and the observations ask)."""
+        key = ("subjects", cls)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = []
+            for q in self.store.quads_for_pattern(
+                None, ox.NamedNode(_TYPE), ox.NamedNode(cls), None
+            ):
+                if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)):
+                    hit.append(_term_id(q.subject))
+            self.memo[key] = hit
+        return hit  # type: ignore[no-any-return]
 
     def _instances(self, classes: frozenset[str]) -> frozenset[str]:
         return frozenset(s for c in classes for s in self._subjects(c))
