@@ -7,15 +7,17 @@ Measures (see docs/query.md for the last numbers):
   with per-copy IRIs and seeded perturbed values; ~1M triples by default);
 * endpoint throughput with 4 concurrent clients against ``cqkg serve``'s app (uvicorn on
   loopback, worker pool of 2);
-* ``--articles N``: the synthetic graph shaped like an N-article corpus (the report replicated
-  N times, ~7,800 triples each) instead of ``--triples``; the time to build its on-disk store
-  (once per build, see ``graph.sparql.engines.persistent_store``) and the start-up time of a real
-  ``cqkg serve`` subprocess on it (launch until ``/health`` answers 200), twice. Targets
-  (issue 11, docs/query.md): every shipped query p50 < 50 ms and serve ready < 10 s at
-  N = 1,000.
+* ``--articles N``: instead of ``--triples``, a graph shaped like an N-article corpus
+  (:func:`corpus_build`: every article's own source, spans, figures and assertions, the
+  registry's entities shared, a fifth of the others new per article; ~6,000 triples each);
+  the time to build its on-disk store (once per build, see
+  ``graph.sparql.engines.persistent_store``) and the start-up time of a real ``cqkg serve``
+  subprocess on it (launch until ``/health`` answers 200), twice; ``--keep DIR`` keeps the
+  corpus and its store for the next run. Targets (issue 11, docs/query.md): every shipped
+  query p50 < 50 ms and serve ready < 10 s at N = 1,000.
 
 Usage: .venv/bin/python scripts/bench_query.py [--build-dir build] [--triples 1000000]
-       [--articles 1000] [--rdflib-synthetic] [--seconds 5]
+       [--articles 1000] [--keep DIR] [--rdflib-synthetic] [--seconds 5]
 Without a real ``build/`` the hand-written fixture graph (tests/data/fixture_graph.ttl) is used.
 """
 
@@ -73,6 +75,83 @@ def synthetic_build(report: Path, triples: int, tmp: Path, seed: int = 20231012)
 
             for line in lines:
                 fh.write(DECIMAL.sub(dec, CQR_IRI.sub(iri, line)) + "\n")
+    if (report / "ontology.ttl").is_file():
+        shutil.copyfile(report / "ontology.ttl", out / "ontology.ttl")
+    return out
+
+
+PER_SOURCE = ("source/", "span/", "obs/", "assertion/")
+"""What every article has of its own: its source node, its spans (mentions, sentences, quotes),
+its observations and its assertions (reification of the relations it states)."""
+ENTITY_KINDS = ("platform/", "project/", "product/", "company/", "person/", "indicator/")
+"""Entities an article may name for the first time (the others, agencies, places, themes,
+units, qualifiers, posts, roles, events and documents, come from the registry and repeat)."""
+LABELS = (
+    "<http://www.w3.org/2000/01/rdf-schema#label>",
+    "<http://www.w3.org/2004/02/skos/core#prefLabel>",
+    "<http://www.w3.org/2004/02/skos/core#altLabel>",
+)
+_LITERAL_END = re.compile(r'"(@[A-Za-z-]+|\^\^<[^>]*>)? \.$')
+
+
+def corpus_build(
+    report: Path, articles: int, out: Path, *, new_share: float = 0.2, seed: int = 20231012
+) -> Path:
+    """``out/cqkg.nt`` shaped like a corpus of ``articles`` seed-sized articles, from the report.
+
+    Why not plain replication: a real corpus about one report repeats its registry entities
+    (agencies, places, themes, the report's indicators) in every article, while the
+    per-source parts (the source, its spans, observations and assertions) are new each time,
+    and some entities are new too. So copy ``k`` renames every per-source IRI, renames each
+    entity of ``ENTITY_KINDS`` with probability ``new_share`` (its labels get the suffix
+    `` k``, so a label query still finds one entity), perturbs the decimals of its
+    observations, and keeps every other IRI shared; a line that renames nothing repeats a
+    line of copy 0 and is not written again. Deterministic for one seed.
+    """
+    rng = random.Random(seed)
+    lines = (report / "cqkg.nt").read_text(encoding="utf-8").splitlines()
+    parsed = [CQR_IRI.split(line) for line in lines]  # text, local, text, local, ..., text
+
+    def perturb(m: re.Match[str]) -> str:
+        v = float(m.group(1)) * rng.uniform(0.5, 1.5)
+        return f'"{v:.2f}"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+
+    cqr = "<https://w3id.org/cqkg/id/"
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "cqkg.nt").open("w", encoding="utf-8") as fh:
+        fh.writelines(line + "\n" for line in lines)
+        for k in range(1, articles):
+            renamed: dict[str, str] = {}
+
+            def name(local: str, k: int = k, renamed: dict[str, str] = renamed) -> str:
+                hit = renamed.get(local)
+                if hit is None:
+                    hit = local
+                    if local.startswith(PER_SOURCE):
+                        head, _, tail = local.partition("/")
+                        src, sep, rest = tail.partition("/")
+                        hit = f"{head}/{src}-c{k}{sep}{rest}"
+                    elif local.startswith(ENTITY_KINDS) and rng.random() < new_share:
+                        hit = f"{local}-c{k}"
+                    renamed[local] = hit
+                return hit
+
+            for original, parts in zip(lines, parsed, strict=True):
+                if len(parts) == 1:  # no cqr: IRI (ontology terms, blank nodes): copy 0 has it
+                    continue
+                pieces = list(parts)
+                for j in range(1, len(parts), 2):
+                    pieces[j] = f"{cqr}{name(parts[j])}>"
+                line = "".join(pieces)
+                if line == original:
+                    continue
+                subject = name(parts[1]) if parts[0] == "" else ""
+                if subject != parts[1] and subject.startswith(ENTITY_KINDS):
+                    if any(f"> {p} " in line for p in LABELS):
+                        line = _LITERAL_END.sub(lambda m, k=k: f' c{k}"{m.group(1) or ""} .', line)
+                elif subject.startswith("obs/"):
+                    line = DECIMAL.sub(perturb, line)
+                fh.write(line + "\n")
     if (report / "ontology.ttl").is_file():
         shutil.copyfile(report / "ontology.ttl", out / "ontology.ttl")
     return out
@@ -187,6 +266,7 @@ def main() -> None:
     ap.add_argument(
         "--articles", type=int, default=0, help="synthetic corpus of N report-sized articles"
     )
+    ap.add_argument("--keep", type=Path, default=None, help="keep the --articles corpus here")
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--rdflib-synthetic", action="store_true", help="also time rdflib at 1M (slow)")
     ap.add_argument("--seconds", type=float, default=5.0)
@@ -195,10 +275,13 @@ def main() -> None:
         tmp = Path(tmpname)
         report = report_build(args.build_dir, tmp)
         n_report = sum(1 for _ in (report / "cqkg.nt").open(encoding="utf-8"))
-        if args.articles:
-            args.triples = args.articles * n_report
         t0 = time.perf_counter()
-        synth = synthetic_build(report, args.triples, tmp)
+        if args.articles:
+            synth = (args.keep or tmp) / f"corpus-{args.articles}"
+            if not (synth / "cqkg.nt").is_file():
+                corpus_build(report, args.articles, synth)
+        else:
+            synth = synthetic_build(report, args.triples, tmp)
         gen_s = time.perf_counter() - t0
         n_synth = sum(1 for _ in (synth / "cqkg.nt").open(encoding="utf-8"))
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from graph.curation.styles import Styles
-from graph.namespaces import CQO_IRI, NIF, PROV, RDF
+from graph.namespaces import CQO_IRI, NIF, PROV
 from graph.text import highlight
 from graph.view.network import ResourceIndex, class_of
 
@@ -81,17 +81,17 @@ def figure(idx: ResourceIndex, styles: Styles, obs: str) -> dict[str, Any]:
 def assertion_quotes(
     idx: ResourceIndex, drawn: Iterable[str]
 ) -> dict[tuple[str, str, str], list[dict[str, str]]]:
-    """Quotes of the reified relations that touch a drawn node (the only ones the page shows)."""
+    """Quotes of the reified relations that touch a drawn node (the only ones the page shows).
+
+    The assertions are found from the drawn nodes (``rdf:subject``/``rdf:object`` links into
+    them), not by a pass over every assertion of the graph: a corpus has one per relation
+    stated per article, and the page draws a small part of them. Quotes of one relation come
+    in assertion IRI order.
+    """
     out: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
     nodes = set(drawn)
-    for a, types in idx.types.items():
-        if _CQO + "Assertion" not in types:
-            continue
-        key = (
-            idx.first(a, str(RDF.subject)),
-            idx.first(a, str(RDF.predicate)),
-            idx.first(a, str(RDF.object)),
-        )
+    for a, *parts in idx.assertions_touching(nodes):
+        key = (parts[0], parts[1], parts[2])
         if key[0] not in nodes and key[2] not in nodes:
             continue
         out[key].extend(quote(idx, s, "") for s in idx.values(a, _DERIVED))

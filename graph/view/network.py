@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
 
 from graph.curation.styles import FALLBACK_STYLE, LANG_TAGS, ClassStyle, Labels, Styles, load_styles
 from graph.model import InputError
-from graph.namespaces import CQO_IRI, CQR, RDF, RDFS, SKOS
-from graph.sparql.engines import OxigraphEngine, open_engine, run_query
+from graph.namespaces import CQO_IRI, CQR, NIF, RDF, RDFS, SKOS
+from graph.sparql.engines import OxigraphEngine, open_engine, run_query, wants_store
 from graph.sparql.errors import QueryError
 from graph.sparql.results import Result
 from graph.text import fold, to_hans, to_hant
@@ -32,6 +32,7 @@ from graph.text import fold, to_hans, to_hant
 __all__ = [
     "FIGURE_EDGE",
     "ResourceIndex",
+    "StoreIndex",
     "build_network",
     "class_of",
     "focus_nodes",
@@ -59,6 +60,7 @@ _PREF = str(SKOS.prefLabel)
 _CQO = CQO_IRI
 HIDDEN_PREDICATES = frozenset({_TYPE, _LABEL, _ALT, _PREF})
 """Predicates never drawn as edges (types and names are what a node shows, not links)."""
+NIF_REFERENCE = str(NIF.referenceContext)
 FIGURE_EDGE = "figure"
 """The derived edge from what an observation is about to its indicator."""
 
@@ -71,6 +73,8 @@ class ResourceIndex:
     """Every triple of the build, indexed the way the viewer reads it.
 
     Objects are kept as ``(value, is_iri, language)`` so literals and IRIs never mix up.
+    :class:`StoreIndex` answers the same lookups from a big build's store on demand; code that
+    needs every resource of some classes asks :meth:`instances` rather than iterating ``types``.
     """
 
     types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -78,14 +82,148 @@ class ResourceIndex:
         default_factory=lambda: defaultdict(list)
     )
     inc: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    memo: dict[Any, Any] = field(default_factory=dict)
+    """Answers derived from the whole index (instances, style classes), cleared by every add."""
 
     def add(self, s: str, p: str, o: str, is_iri: bool, lang: str) -> None:
         """One triple; ``rdf:type`` goes to ``types`` and ``out``, never to ``inc``."""
+        self.memo.clear()
         if p == _TYPE and is_iri:
             self.types[s].add(o)
         self.out[s].append((p, o, is_iri, lang))
         if is_iri and p != _TYPE:
             self.inc[o].append((p, s))
+
+    def instances(self, classes: Iterable[str]) -> frozenset[str]:
+        """Every resource with a type among ``classes`` (memoised)."""
+        key = ("instances", frozenset(classes))
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self._instances(key[1])
+            self.memo[key] = hit
+        return hit  # type: ignore[no-any-return]
+
+    def _instances(self, classes: frozenset[str]) -> frozenset[str]:
+        return frozenset(s for s, t in self.types.items() if not t.isdisjoint(classes))
+
+    def style_classes(self, styles: Styles) -> dict[str, ClassStyle]:
+        """Resource -> its first class of ``styles`` (subclasses are listed first), for every
+        resource that has one (memoised: ``class_of`` is asked for every neighbour drawn)."""
+        classes = styles.classes
+        key = ("styles", id(classes))
+        hit = self.memo.get(key)
+        if hit is None or hit[0] is not classes:
+            rank = _class_rank(classes)
+            hit = (classes, self._style_classes(rank))
+            self.memo[key] = hit
+        return hit[1]  # type: ignore[no-any-return]
+
+    def _style_classes(self, rank: dict[str, tuple[int, ClassStyle]]) -> dict[str, ClassStyle]:
+        out: dict[str, ClassStyle] = {}
+        for s, ts in self.types.items():
+            best = min((rank[t] for t in ts if t in rank), default=None)
+            if best is not None:
+                out[s] = best[1]
+        return out
+
+    def links(self, nodes: dict[str, ClassStyle]) -> list[tuple[str, str, str]]:
+        """``(subject, object, predicate)`` of every IRI link from a node to another node
+        (``HIDDEN_PREDICATES`` and self-loops left out), subjects in ``nodes`` order, then by
+        predicate and object."""
+        edges: list[tuple[str, str, str]] = []
+        for s in nodes:
+            for p, o, is_iri, _ in sorted(self.out.get(s, ())):
+                if is_iri and o in nodes and p not in HIDDEN_PREDICATES and o != s:
+                    edges.append((s, o, p))
+        return edges
+
+    def figure_links(
+        self, classes: frozenset[str]
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The ``(about, indicator)`` and ``(indicator, section)`` pairs of every instance of
+        the observation ``classes`` (the derived figure and mentioned-in edges of the
+        network), observations in IRI order."""
+        about: list[tuple[str, str]] = []
+        section: list[tuple[str, str]] = []
+        for obs in sorted(self.instances(classes)):
+            inds = self.values(obs, _CQO + "indicator")
+            about.extend((a, i) for a in self.values(obs, _CQO + "about") for i in inds)
+            section.extend((i, sec) for sec in self.values(obs, _CQO + "section") for i in inds)
+        return about, section
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        """Subjects of ``p`` with object ``o`` (one predicate's part of ``inc``)."""
+        return [s for pp, s in self.inc.get(o, ()) if pp == p]
+
+    def entity_inc(self, nodes: Iterable[str], styles: Styles) -> dict[str, list[tuple[str, str]]]:
+        """Node -> its incoming ``(predicate, subject)`` links from resources whose class in
+        ``styles`` is not an observation class (spans, figures and untyped ones left out)."""
+        classes = self.style_classes(styles)
+
+        def entity(s: str) -> bool:
+            c = classes.get(s)
+            return c is not None and not c.observation
+
+        return {n: [(p, s) for p, s in self.inc.get(n, ()) if entity(s)] for n in nodes}
+
+    def assertions_touching(self, nodes: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """``(assertion, subject, predicate, object)`` of every ``cqo:Assertion`` whose subject
+        or object is one of ``nodes``, in assertion order (the first value of each part)."""
+        ends = (str(RDF.subject), str(RDF.object))
+        found = {
+            a
+            for n in set(nodes)
+            for p, a in self.inc.get(n, ())
+            if p in ends and _CQO + "Assertion" in self.types.get(a, ())
+        }
+        return [
+            (
+                a,
+                self.first(a, str(RDF.subject)),
+                self.first(a, str(RDF.predicate)),
+                self.first(a, str(RDF.object)),
+            )
+            for a in sorted(found)
+        ]
+
+    def editions(self) -> frozenset[str]:
+        """Every report edition the graph names (``cqo:edition`` values), memoised."""
+        hit = self.memo.get("editions")
+        if hit is None:
+            hit = self._editions()
+            self.memo["editions"] = hit
+        return hit  # type: ignore[no-any-return]
+
+    def _editions(self) -> frozenset[str]:
+        key = _CQO + "edition"
+        return frozenset(o for outs in self.out.values() for p, o, _, _ in outs if p == key)
+
+    def mention_editions(self, nodes: Iterable[str]) -> dict[str, set[str]]:
+        """Node -> the report editions of the articles with a span referring to it.
+
+        A node's spans are read until it has every edition of the graph (a corpus names one
+        or two editions, and a shared entity has thousands of spans), so the answer is exact
+        without reading every span of every node."""
+        every = self.editions()
+        by_source: dict[str, set[str]] = {}
+        out: dict[str, set[str]] = {}
+        for n in nodes:
+            eds: set[str] = set()
+            for span in self.subjects(_CQO + "refersTo", n) if every else ():
+                source = self.first(span, NIF_REFERENCE)
+                hit = by_source.get(source)
+                if hit is None:
+                    hit = {
+                        y
+                        for d in self.values(source, _CQO + "about")
+                        if (y := self.first(d, _CQO + "edition"))
+                    }
+                    by_source[source] = hit
+                eds |= hit
+                if eds >= every:
+                    break
+            out[n] = eds
+        return out
 
     def values(self, s: str, p: str) -> list[str]:
         return sorted(o for pp, o, _, _ in self.out.get(s, ()) if pp == p)
@@ -142,6 +280,7 @@ def _load_engine(build_dir: Path) -> OxigraphEngine:
 def _index_quads(idx: ResourceIndex, quads: Iterable[Any]) -> None:
     """Add quads (or triples) to ``idx`` (``ResourceIndex.add`` inlined: a 1,000-source corpus
     has millions of them and the call overhead was a third of the time)."""
+    idx.memo.clear()
     types, out, inc = idx.types, idx.out, idx.inc
     named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
     for q in quads:
@@ -181,6 +320,234 @@ def _index(store: ox.Store) -> ResourceIndex:
     return idx
 
 
+_V = TypeVar("_V")
+
+
+class _Lazy(dict[str, _V]):
+    """A dict filled on first lookup by ``fetch`` (a store lookup), each answer memoised.
+
+    ``get`` and ``in`` fetch too. Iterating it yields only what was looked up, which is why the
+    code that needs every resource of a class asks :meth:`ResourceIndex.instances` instead.
+    """
+
+    __slots__ = ("_fetch",)
+
+    def __init__(self, fetch: Callable[[str], _V]) -> None:
+        super().__init__()
+        self._fetch = fetch
+
+    def __missing__(self, key: str) -> _V:
+        value = self._fetch(key)
+        self[key] = value
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[key]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self[key])
+
+
+class StoreIndex(ResourceIndex):
+    """The index of a big build, answered from its (on-disk) store when a resource is asked for.
+
+    Why: copying every quad of a 1,000-article corpus (millions) into Python dicts took longer
+    than the whole page may (issue 11: HTML < 3 s); the overview reads a few thousand
+    resources. Lookups give exactly what :class:`ResourceIndex` would hold for the same store
+    (the same quads, canonicalised by the store); the whole-graph questions (instances of
+    classes, the links between entities, the figure links, mention editions) are asked of the
+    store in one pattern or SPARQL query each instead of a Python loop over every resource.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        ResourceIndex.__init__(
+            self, types=_Lazy(self._types), out=_Lazy(self._out), inc=_Lazy(self._inc)
+        )
+        self.store = store
+
+    @staticmethod
+    def _node(iri: str) -> ox.NamedNode | ox.BlankNode | None:
+        try:
+            return ox.BlankNode(iri[2:]) if iri.startswith("_:") else ox.NamedNode(iri)
+        except ValueError:  # not a term of the store (a literal's text, an empty string)
+            return None
+
+    def _types(self, s: str) -> set[str]:
+        node = self._node(s)
+        if node is None:
+            return set()
+        quads = self.store.quads_for_pattern(node, ox.NamedNode(_TYPE), None, None)
+        return {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
+
+    def _out(self, s: str) -> list[tuple[str, str, bool, str]]:
+        node = self._node(s)
+        if node is None:
+            return []
+        out: list[tuple[str, str, bool, str]] = []
+        named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
+        for q in self.store.quads_for_pattern(node, None, None, None):
+            o = q.object
+            if isinstance(o, named):
+                out.append((q.predicate.value, o.value, True, ""))
+            elif isinstance(o, literal):
+                out.append((q.predicate.value, o.value, False, o.language or ""))
+            elif isinstance(o, blank):
+                out.append((q.predicate.value, f"_:{o.value}", True, ""))
+        return out
+
+    def _inc(self, o: str) -> list[tuple[str, str]]:
+        node = self._node(o)
+        if node is None:
+            return []
+        out: list[tuple[str, str]] = []
+        for q in self.store.quads_for_pattern(None, None, node, None):
+            p, s = q.predicate.value, q.subject
+            if p == _TYPE:
+                continue
+            if isinstance(s, ox.NamedNode):
+                out.append((p, s.value))
+            elif isinstance(s, ox.BlankNode):
+                out.append((p, f"_:{s.value}"))
+        return out
+
+    def _subjects(self, cls: str) -> list[str]:
+        """Instances of one class, memoised (the style classes and the observations ask)."""
+        key = ("subjects", cls)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = []
+            for q in self.store.quads_for_pattern(
+                None, ox.NamedNode(_TYPE), ox.NamedNode(cls), None
+            ):
+                if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)):
+                    hit.append(_term_id(q.subject))
+            self.memo[key] = hit
+        return hit  # type: ignore[no-any-return]
+
+    def _instances(self, classes: frozenset[str]) -> frozenset[str]:
+        return frozenset(s for c in classes for s in self._subjects(c))
+
+    def _style_classes(self, rank: dict[str, tuple[int, ClassStyle]]) -> dict[str, ClassStyle]:
+        out: dict[str, ClassStyle] = {}
+        for iri, (_i, cls) in sorted(rank.items(), key=lambda kv: kv[1][0]):
+            for s in self._subjects(iri):
+                out.setdefault(s, cls)  # the best-ranked class comes first
+        return out
+
+    def _objects(self, s: str, p: str) -> Iterator[str]:
+        node = self._node(s)
+        if node is None:
+            return
+        for q in self.store.quads_for_pattern(node, ox.NamedNode(p), None, None):
+            o = q.object
+            if isinstance(o, ox.BlankNode):
+                yield f"_:{o.value}"
+            elif isinstance(o, (ox.NamedNode, ox.Literal)):
+                yield o.value
+
+    def values(self, s: str, p: str) -> list[str]:
+        """As :meth:`ResourceIndex.values`; one pattern lookup unless ``s`` was read whole."""
+        if dict.__contains__(self.out, s):
+            return ResourceIndex.values(self, s, p)
+        return sorted(self._objects(s, p))
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        node = self._node(o)
+        if node is None:
+            return []
+        out: list[str] = []
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(p), node, None):
+            s = q.subject
+            if isinstance(s, ox.NamedNode):
+                out.append(s.value)
+            elif isinstance(s, ox.BlankNode):
+                out.append(f"_:{s.value}")
+        return out
+
+    def _editions(self) -> frozenset[str]:
+        edition = ox.NamedNode(_CQO + "edition")
+        quads = self.store.quads_for_pattern(None, edition, None, None)
+        return frozenset(q.object.value for q in quads if not isinstance(q.object, ox.Triple))
+
+    def links(self, nodes: dict[str, ClassStyle]) -> list[tuple[str, str, str]]:
+        """As :meth:`ResourceIndex.links`, memoised (the network and the panels both ask)."""
+        key = ("links", frozenset(nodes))
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = ResourceIndex.links(self, nodes)
+            self.memo[key] = hit
+        return hit  # type: ignore[no-any-return]
+
+    def figure_links(
+        self, classes: frozenset[str]
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """As :meth:`ResourceIndex.figure_links` as sets of pairs (sorted), read predicate by
+        predicate: every observation's indicator, then every ``cqo:about``, then each
+        observation's sections."""
+        every = self.instances(classes)
+        inds: dict[str, list[str]] = defaultdict(list)
+        for obs, ind in self._select(f"SELECT ?obs ?i WHERE {{ ?obs <{_CQO}indicator> ?i }}"):
+            if obs in every:
+                inds[obs].append(ind)
+        about: set[tuple[str, str]] = set()
+        for obs, x in self._select(f"SELECT ?obs ?x WHERE {{ ?obs <{_CQO}about> ?x }}"):
+            for i in inds.get(obs, ()):
+                about.add((x, i))
+        section: set[tuple[str, str]] = set()
+        query = f"SELECT ?obs ?sec WHERE {{ ?obs <{_CQO}indicator> ?i ; <{_CQO}section> ?sec }}"
+        for obs, sec in self._select(query):  # one query, not one lookup per observation
+            for i in inds.get(obs, ()):
+                section.add((i, sec))
+        return sorted(about), sorted(section)
+
+    def entity_inc(self, nodes: Iterable[str], styles: Styles) -> dict[str, list[tuple[str, str]]]:
+        """As :meth:`ResourceIndex.entity_inc`: the links among entities read in reverse (a
+        hub's own incoming quads are mostly spans and figures, hundreds of thousands)."""
+        classes = self.style_classes(styles)
+        entities = {s: c for s, c in classes.items() if not c.observation}
+        rev: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for s, o, p in self.links(entities):
+            rev[o].append((p, s))
+        return {
+            n: rev.get(n, []) if n in entities else ResourceIndex.entity_inc(self, [n], styles)[n]
+            for n in nodes
+        }
+
+    def _select(self, query: str) -> Iterator[tuple[str, ...]]:
+        """Rows of an internal SELECT over the union of the build's graphs, as the index names
+        terms (IRIs, ``_:`` blank nodes, literal values; an unbound one as "")."""
+        res = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(res, ox.QuerySolutions)
+        for sol in res:
+            yield tuple("" if t is None else _term_id(t) for t in sol)
+
+    def assertions_touching(self, nodes: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """As :meth:`ResourceIndex.assertions_touching`: the assertions found by pattern from
+        each node, then each read in one lookup (a corpus has one assertion per relation
+        stated per article; a SPARQL join of the same was ten times slower here)."""
+        rdf_s, rdf_p, rdf_o = str(RDF.subject), str(RDF.predicate), str(RDF.object)
+        found: set[str] = set()
+        for n in set(nodes):
+            found.update(self.subjects(rdf_s, n))
+            found.update(self.subjects(rdf_o, n))
+        out = []
+        for a in sorted(found):
+            quads = self._out(a)  # not kept: each assertion is read once
+            if (_TYPE, _CQO + "Assertion", True, "") not in quads:
+                continue
+            parts = [
+                min((o for pp, o, _, _ in quads if pp == p), default="")
+                for p in (rdf_s, rdf_p, rdf_o)
+            ]
+            out.append((a, parts[0], parts[1], parts[2]))
+        return out
+
+
+def _term_id(term: Any) -> str:
+    """A quad term as the index names it (IRI, ``_:`` blank node, literal value)."""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term.value)
+
+
 def _stamp(build_dir: Path) -> tuple[str, int, int]:
     data = _data_file(build_dir)
     st = data.stat()
@@ -191,7 +558,10 @@ def _stamp(build_dir: Path) -> tuple[str, int, int]:
 def _cached_build(stamp: tuple[str, int, int]) -> tuple[OxigraphEngine, ResourceIndex]:
     # the index is read from the engine's store, not straight from the parser: the store
     # canonicalises literals (150000000.0 -> 150000000), and the page shows them as it does
-    engine = _load_engine(Path(stamp[0]).parent)
+    build_dir = Path(stamp[0]).parent
+    engine = _load_engine(build_dir)
+    if wants_store(build_dir):  # a big build: read resources from its store when asked
+        return engine, StoreIndex(engine.store)
     return engine, _index(engine.store)
 
 
@@ -224,24 +594,26 @@ def _class_rank(classes: tuple[ClassStyle, ...]) -> dict[str, tuple[int, ClassSt
 
 def class_of(idx: ResourceIndex, styles: Styles, iri: str) -> ClassStyle | None:
     """The first class of ``styles`` the resource has (subclasses are listed first)."""
-    rank = _class_rank(styles.classes)
-    best = min((rank[t] for t in idx.types.get(iri, ()) if t in rank), default=None)
-    return best[1] if best is not None else None
+    return idx.style_classes(styles).get(iri)
 
 
 def _entities(idx: ResourceIndex, styles: Styles, observations: bool) -> dict[str, ClassStyle]:
     out: dict[str, ClassStyle] = {}
-    for iri in sorted(idx.types):
-        c = class_of(idx, styles, iri)
-        if c is not None and (observations or not c.observation):
+    classes = idx.style_classes(styles)
+    for iri in sorted(classes):
+        c = classes[iri]
+        if observations or not c.observation:
             out[iri] = c
     return out
 
 
 def observations_of(idx: ResourceIndex, styles: Styles) -> list[str]:
     """Every resource of an observation class (figures), sorted."""
-    obs_iris = {c.iri for c in styles.classes if c.observation}
-    return sorted(s for s, t in idx.types.items() if t & obs_iris)
+    return sorted(idx.instances(_observation_classes(styles)))
+
+
+def _observation_classes(styles: Styles) -> frozenset[str]:
+    return frozenset(c.iri for c in styles.classes if c.observation)
 
 
 Edges = dict[tuple[str, str, str], None]
@@ -254,24 +626,17 @@ def network_parts(
     """The nodes and edges of :func:`build_network` as plain data (for aggregating a network
     too big to be worth building as a networkx graph first)."""
     nodes = _entities(idx, styles, observations)
-    edges: Edges = {}
-    for s in nodes:
-        for p, o, is_iri, _ in sorted(idx.out.get(s, ())):
-            if is_iri and o in nodes and p not in HIDDEN_PREDICATES and o != s:
-                edges[(s, o, p)] = None
+    edges: Edges = dict.fromkeys(idx.links(nodes))
     if not observations:
         mentioned = _CQO + "mentionedIn"
-        for obs in observations_of(idx, styles):
-            inds = [i for i in idx.values(obs, _CQO + "indicator") if i in nodes]
-            for about in idx.values(obs, _CQO + "about"):
-                for ind in inds:
-                    if about in nodes and about != ind:
-                        edges[(about, ind, FIGURE_EDGE)] = None
-            # an indicator is mentioned in the sections where its figures are stated
-            for sec in idx.values(obs, _CQO + "section"):
-                for ind in inds:
-                    if sec in nodes:
-                        edges[(ind, sec, mentioned)] = None
+        abouts, sections = idx.figure_links(_observation_classes(styles))
+        for about, ind in abouts:
+            if about in nodes and ind in nodes and about != ind:
+                edges[(about, ind, FIGURE_EDGE)] = None
+        # an indicator is mentioned in the sections where its figures are stated
+        for ind, sec in sections:
+            if ind in nodes and sec in nodes:
+                edges[(ind, sec, mentioned)] = None
     return nodes, edges
 
 

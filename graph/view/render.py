@@ -41,23 +41,22 @@ from pyvis.network import Network
 
 from graph.curation.styles import FALLBACK_STYLE, LANG_TAGS, ClassStyle, Labels, Styles, load_styles
 from graph.model import InputError
-from graph.namespaces import CQO_IRI, CQR
+from graph.namespaces import CQO_IRI, CQR, RDF
 from graph.sparql.results import Result
 from graph.text import fold, to_hans
 from graph.view import evidence
 from graph.view.aggregate import AGGREGATE_EDGE, NODE_BUDGET, Aggregate, aggregate
+from graph.view.cache import cached_page
 from graph.view.layout import SEED, layout, overview_layout
 from graph.view.network import (
     HIDDEN_PREDICATES,
     ResourceIndex,
     build_network,
-    class_of,
     focus_nodes,
     hubs,
     load_engine,
     local_name,
     network_parts,
-    observations_of,
     query_network,
     resolve_node,
     result_network,
@@ -147,23 +146,19 @@ def _page_data(
 ) -> tuple[dict[str, Any], Network]:
     aggs = aggs or {}
     pos = overview_layout(g, aggs, (c.key for c in styles.classes)) if aggs else layout(g)
-    figures: list[dict[str, Any]] = []
-    fig_by_node: dict[str, list[int]] = defaultdict(list)
-    for obs in observations_of(idx, styles):
-        # only the figures of drawn nodes are built (a corpus has far more than one page shows)
-        if observations:
-            targets = {obs}
-        else:
-            targets = set(idx.values(obs, _CQO + "about"))
-            targets.add(idx.first(obs, _CQO + "indicator"))
-        drawn = sorted(x for x in targets if x in g)
-        if not drawn:
-            continue
-        for node in drawn:
-            fig_by_node[node].append(len(figures))
-        figures.append(evidence.figure(idx, styles, obs))
-    quotes = evidence.assertion_quotes(idx, g)
+    if aggs:
+        figures, fig_by_node, fig_count = _overview_figures(idx, styles, g, aggs)
+    else:
+        figures, fig_by_node, fig_count = _figures(idx, styles, g, observations)
+    # the overview of a corpus lists a few relations per node and no quotes (a shared relation
+    # is stated by every article: reading its assertions was a third of the overview's time);
+    # the focus and section views list every relation with every quote
+    quotes = {} if aggs else evidence.assertion_quotes(idx, g)
+    drawn_nodes = [n for n in g if n not in aggs]
+    mention_eds = idx.mention_editions(drawn_nodes)
     node_set = set(g)
+    incoming = _incoming(idx, styles, g, drawn_nodes)
+    rel_cap = REL_LIST if aggs else 0
     terms: set[str] = set()
     li = LANGS.index(lang)
     net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
@@ -182,20 +177,18 @@ def _page_data(
             if is_iri and p not in HIDDEN_PREDICATES and not o.startswith("_:"):
                 ev = quotes.get((n, p, o), [])
                 rels.append(["out", p, o, o in node_set, ev])
-                terms.update((p, o))
-        for p, s in sorted(set(idx.inc.get(n, ()))):
+        for p, s in sorted(incoming[n]):
             if p in HIDDEN_PREDICATES or s == n:
                 continue
-            s_cls = class_of(idx, styles, s)
-            if s in node_set or (s_cls is not None and not s_cls.observation):
-                rels.append(["in", p, s, s in node_set, quotes.get((s, p, n), [])])
-                terms.update((p, s))
+            rels.append(["in", p, s, s in node_set, quotes.get((s, p, n), [])])
+        n_rels = len(rels)
+        if rel_cap and n_rels > rel_cap:  # relations to drawn nodes first, then the others
+            rels = sorted(rels, key=lambda r: not r[3])[:rel_cap]
+        for r in rels:
+            terms.update((r[1], r[2]))
         figs = list(fig_by_node.get(n, []))
         # edition filter: the editions of this node's figures and of the articles mentioning it
-        eds = {e for i in figs for e in figures[i]["ed"]}
-        for p, s in idx.inc.get(n, ()):
-            if p == _CQO + "refersTo":
-                eds |= evidence.span_editions(idx, s)
+        eds = {e for i in figs for e in figures[i]["ed"]} | mention_eds[n]
         names = (*labels, *alt, local_name(n))
         all_strings.extend(names)
         key = "\n".join(sorted({fold(x) for x in names} | {_nfkc_lower(x) for x in names}))
@@ -206,7 +199,7 @@ def _page_data(
             label=labels[li],
             shape=cls.shape,
             color=cls.colour,
-            size=round(12 + 5 * math.sqrt(degree + len(figs)), 1),
+            size=round(12 + 5 * math.sqrt(degree + fig_count.get(n, 0)), 1),
             x=x,
             y=y,
             physics=False,
@@ -216,6 +209,8 @@ def _page_data(
             k=key,
             rel=rels,
             fig=figs,
+            nf=fig_count.get(n, 0),
+            nr=n_rels,
             ed=sorted(eds),
             deg=degree,
             **({"font": {"size": 30, "strokeWidth": 4}, "mass": 3} if cls.hub else {}),
@@ -311,6 +306,104 @@ def _page_data(
 
 
 AGGREGATE_LIST = 200  # members listed in an aggregate's panel (best connected first)
+FIGURE_LIST = 10
+"""Figures listed per node in the aggregated overview (the panel says how many more there are
+and how to see them all: the node's own focus view)."""
+REL_LIST = 60
+"""Relations listed per node in the aggregated overview (those to drawn nodes first)."""
+_TYPE = str(RDF.type)
+
+
+def _drawn_observations(
+    idx: ResourceIndex, styles: Styles, g: nx.MultiDiGraph, observations: bool
+) -> list[str]:
+    """The observations whose figures the page of ``g`` can show, in IRI order: the drawn ones
+    (``--observations``), else those about a drawn node or of a drawn indicator, found from the
+    drawn nodes rather than by a pass over every observation of the graph."""
+    obs_classes = frozenset(c.iri for c in styles.classes if c.observation)
+    every = idx.instances(obs_classes)
+    if observations:
+        return sorted(n for n in g if n in every)
+    links = (_CQO + "about", _CQO + "indicator")
+    return sorted({s for n in g for p in links for s in idx.subjects(p, n) if s in every})
+
+
+Figures = tuple[list[dict[str, Any]], dict[str, list[int]], dict[str, int]]
+"""The page's figures, each drawn node's figures (indices) and how many figures it has."""
+
+
+def _figures(idx: ResourceIndex, styles: Styles, g: nx.MultiDiGraph, observations: bool) -> Figures:
+    """Every figure of the drawn nodes: of a drawn observation, or about a drawn node, or of
+    a drawn indicator (its first indicator)."""
+    figures: list[dict[str, Any]] = []
+    fig_by_node: dict[str, list[int]] = defaultdict(list)
+    for obs in _drawn_observations(idx, styles, g, observations):
+        if observations:
+            targets = {obs}
+        else:
+            targets = set(idx.values(obs, _CQO + "about"))
+            targets.add(idx.first(obs, _CQO + "indicator"))
+        drawn = sorted(x for x in targets if x in g)
+        if not drawn:
+            continue
+        for node in drawn:
+            fig_by_node[node].append(len(figures))
+        figures.append(evidence.figure(idx, styles, obs))
+    return figures, fig_by_node, {n: len(v) for n, v in fig_by_node.items()}
+
+
+def _overview_figures(
+    idx: ResourceIndex, styles: Styles, g: nx.MultiDiGraph, aggs: dict[str, Aggregate]
+) -> Figures:
+    """The aggregated overview's figures: the first ``FIGURE_LIST`` (in IRI order) of the
+    observations about each drawn node or of it as indicator, and how many it has in all.
+
+    Why a cap: in a corpus a shared indicator or platform has a figure in nearly every
+    article, thousands in all, and building each (its quotes, sentences, editions) is what
+    made the overview slow and big; the node's focus view lists every one.
+    """
+    classes = idx.style_classes(styles)
+    links = (_CQO + "about", _CQO + "indicator")
+    chosen: dict[str, list[str]] = {}
+    count: dict[str, int] = {}
+    for n in g:
+        if n in aggs:
+            continue
+        found = set()
+        for p in links:
+            for s in idx.subjects(p, n):
+                c = classes.get(s)
+                if c is not None and c.observation:
+                    found.add(s)
+        if found:
+            count[n] = len(found)
+            chosen[n] = sorted(found)[:FIGURE_LIST]
+    order = sorted({o for obs in chosen.values() for o in obs})
+    position = {o: i for i, o in enumerate(order)}
+    figures = [evidence.figure(idx, styles, o) for o in order]
+    fig_by_node = {n: [position[o] for o in obs] for n, obs in chosen.items()}
+    return figures, fig_by_node, count
+
+
+def _incoming(
+    idx: ResourceIndex, styles: Styles, g: nx.MultiDiGraph, drawn: list[str]
+) -> dict[str, set[tuple[str, str]]]:
+    """Node -> the ``(predicate, subject)`` links into it that its panel lists: from a drawn
+    node, or from any resource of a class that is not an observation (spans and figures have
+    their own place in the panel)."""
+    classes = idx.style_classes(styles)
+    node_set = set(g)
+    out: dict[str, set[tuple[str, str]]] = {n: set() for n in drawn}
+    for n, pairs in idx.entity_inc(drawn, styles).items():
+        for p, s in pairs:
+            c = classes.get(s)
+            if c is not None and not c.observation:
+                out[n].add((p, s))
+    for s in node_set:
+        for p, o, is_iri, _ in idx.out.get(s, ()):
+            if is_iri and o in out and p != _TYPE:
+                out[o].add((p, s))
+    return out
 
 
 def _aggregate_node(
@@ -403,8 +496,18 @@ def _heading(idx: ResourceIndex, styles: Styles, spec: ViewSpec, target: str = "
 
 
 def render_view(build_dir: Path, spec: ViewSpec, styles: Styles | None = None) -> str:
-    """Everything ``cqkg view`` can draw, as one HTML string."""
+    """Everything ``cqkg view`` can draw, as one HTML string.
+
+    The overview of a big build is kept next to it (``graph.view.cache``): computed once per
+    version of the build's files, code and styles."""
     styles = styles or load_styles()
+    if not spec.query and not spec.focus and not spec.section:
+        options = f"{spec!r}\n{styles!r}"
+        return cached_page(build_dir, options, lambda: _render_view(build_dir, spec, styles))
+    return _render_view(build_dir, spec, styles)
+
+
+def _render_view(build_dir: Path, spec: ViewSpec, styles: Styles) -> str:
     engine, idx = load_engine(Path(build_dir))
     target = ""
     aggs: dict[str, Aggregate] = {}

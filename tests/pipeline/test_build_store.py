@@ -15,14 +15,16 @@ import pytest
 from graph.pipeline import export
 from graph.pipeline.run import run
 from graph.sparql import engines
-from graph.sparql.engines import STORE_DIR, OxigraphEngine, run_query
+from graph.sparql.engines import ANSWERS_SUFFIX, STORE_DIR, OxigraphEngine, run_query
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 def _stores(build: Path) -> list[Path]:
     root = build / STORE_DIR
-    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.endswith(ANSWERS_SUFFIX))
 
 
 def _no_loading(monkeypatch: pytest.MonkeyPatch) -> None:

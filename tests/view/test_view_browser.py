@@ -248,3 +248,21 @@ def test_report_graph_in_browser(browser, report_build: Path, tmp_path: Path) ->
     assert page.evaluate(f"cqkg.nodes.get({selected[0]!r}).label") == "渝快辦"
     assert "2637萬人" in page.inner_text("#panel")
     assert_clean(o)
+
+
+def test_overview_panel_says_how_many_figures_more_and_where(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Above the budget a node lists its first figures; the panel counts the rest and gives
+    the node's own full-detail view (the command from file://)."""
+    from view_support import IND, indicator_graph
+
+    build = indicator_graph(tmp_path / "b", render.FIGURE_LIST + 5)
+    out = tmp_path / "overview.html"
+    render.write_html(render.render_view(build, render.ViewSpec(budget=8, lang="hans")), out)
+    o = open_page(browser, out)
+    o.page.evaluate(f"cqkg.select({IND!r})")
+    panel = o.page.inner_text("#panel")
+    assert f"({render.FIGURE_LIST + 5})" in panel
+    assert "… +5" in panel
+    assert "cqkg view --focus indicator/ce-shi" in panel
+    assert panel.count("萬個") == render.FIGURE_LIST  # the listed figures' wordings
+    assert not o.errors and not o.dialogs and not o.outside
