@@ -168,13 +168,13 @@ def split_run(
     data: Graph,
     nt: str,
     store: Any,
-    run_shapes: Callable[[Graph, Graph], Result],
+    run_shapes: Callable[[Graph, Graph, str | None], Result],
     key: Callable[[str, str], str],
 ) -> Result | None:
     """Local shapes per source, the others on ``data``; None when :func:`partition` refuses.
 
-    ``run_shapes(graph, shapes)`` is pySHACL on one graph; ``key(kind, nt)`` the cache key of
-    a graph's result (``validate.shacl_key``).
+    ``run_shapes(graph, shapes, nt)`` validates one graph (``nt``: its N-Triples when known,
+    else None); ``key(kind, nt)`` the cache key of a graph's result (``validate.shacl_key``).
     """
     from graph.vocab import load_ontology, load_shapes
 
@@ -187,7 +187,7 @@ def split_run(
     shapes = load_shapes()
     local = shapes_without_targets(shapes, lambda s: s in LOCAL_SHAPES)
     rest = shapes_without_targets(shapes, lambda s: s not in LOCAL_SHAPES)
-    results = [cached(store, "shacl-global", key("global", nt), lambda: run_shapes(data, rest))]
+    results = [cached(store, "shacl-global", key("global", nt), lambda: run_shapes(data, rest, nt))]
     keys = {doc: key("local", _text(part)) for doc, part in parts.items()}
     missed: dict[Any, Part] = {}
     for doc in sorted(parts, key=str):
@@ -208,7 +208,7 @@ def split_run(
 def _run_together(
     missed: dict[Any, Part],
     local: Graph,
-    run_shapes: Callable[[Graph, Graph], Result],
+    run_shapes: Callable[[Graph, Graph, str | None], Result],
     store: Any,
     keys: dict[URIRef, str],
 ) -> list[Result]:
@@ -226,7 +226,7 @@ def _run_together(
     """
     union = Graph()
     union.addN((s, p, o, union) for part in missed.values() for s, p, o in part)
-    conforms, problems, text = run_shapes(union, local)
+    conforms, problems, text = run_shapes(union, local, "".join(map(_text, missed.values())))
     owner: dict[str, Any] = {}
     for doc, part in missed.items():
         owner[str(doc)] = doc

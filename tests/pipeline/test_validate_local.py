@@ -33,20 +33,27 @@ def _store(tmp_path: Path) -> cache.SourceCache:
 def _compare(
     g: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, split: bool | None = None
 ) -> tuple[bool, list[validate.Problem]]:
-    """Split (cached, cold then warm) vs. pySHACL as shipped; ``split`` asserts the path."""
+    """Both build paths (cached, cold then warm) vs. pySHACL as shipped: the set-wise engine on
+    the whole graph, and pySHACL with the split (``CQKG_SHACL_ENGINE=pyshacl``, the path taken
+    when the engine cannot promise pySHACL's answer); ``split`` asserts the partition."""
     nt = export.ntriples(g)
     if split is not None:
         assert (validate_local.partition(g, load_ontology()) is not None) == split
     monkeypatch.setenv(validate.FULL_VALIDATION_ENV, "1")
-    reference = validate.shacl(g, nt, _store(tmp_path))
+    reference = validate.shacl(g, nt, _store(tmp_path / "reference"))
     monkeypatch.delenv(validate.FULL_VALIDATION_ENV)
-    store = _store(tmp_path)
-    cold = validate.shacl(g, nt, store)
-    warm = validate.shacl(g, nt, store)
-    assert cold[:2] == reference[:2]
-    assert warm == cold
-    assert store.blob_hits >= 1
-    return cold[0], cold[1]
+    answers = []
+    for engine in ("", "pyshacl"):
+        monkeypatch.setenv(validate.ENGINE_ENV, engine)
+        store = _store(tmp_path / (engine or "engine"))
+        cold = validate.shacl(g, nt, store)
+        warm = validate.shacl(g, nt, store)
+        assert cold[:2] == reference[:2], engine or "engine"
+        assert warm == cold
+        assert store.blob_hits >= 1
+        answers.append(cold[:2])
+    monkeypatch.delenv(validate.ENGINE_ENV)
+    return answers[0][0], answers[0][1]
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +71,8 @@ def test_seed_same_and_clean(seed: Graph, tmp_path: Path, monkeypatch: pytest.Mo
     """One source: the split would be pure overhead, so the whole graph is validated."""
     assert validate_local.partition(seed, load_ontology()) is not None
     assert _compare(seed, tmp_path, monkeypatch) == (True, [])
-    store = _store(tmp_path)
+    monkeypatch.setenv(validate.ENGINE_ENV, "pyshacl")
+    store = _store(tmp_path / "again")
     validate.shacl(seed, export.ntriples(seed), store)
     assert not (store.directory / "shacl-local").exists()
 
@@ -74,7 +82,9 @@ def test_two_sources_split_same_and_clean(
 ) -> None:
     g, _doc, _other = _two_sources(seed)
     assert _compare(g, tmp_path, monkeypatch, split=True) == (True, [])
-    assert len(list((_store(tmp_path).directory / "shacl-local").glob("*.blob"))) == 2
+    split_cache = _store(tmp_path / "pyshacl").directory
+    assert len(list((split_cache / "shacl-local").glob("*.blob"))) == 2
+    assert not (_store(tmp_path / "engine").directory / "shacl-local").exists()  # whole graph
 
 
 @pytest.mark.slow
@@ -154,6 +164,7 @@ def test_only_the_changed_source_is_revalidated(
     seed: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(validate.FULL_VALIDATION_ENV, raising=False)
+    monkeypatch.setenv(validate.ENGINE_ENV, "pyshacl")  # the split is pySHACL's path
     g, _doc, other = _two_sources(seed)
     store = _store(tmp_path)
     validate.shacl(g, export.ntriples(g), store)
