@@ -228,6 +228,8 @@ class Program:
             raise Unsupported(f"{node}: {p} must be an IRI")
         if p == SH.minInclusive and not isinstance(o, Literal):
             raise Unsupported(f"{node}: sh:minInclusive must be a literal")
+        if p == SH.datatype:
+            return _DatatypeTest(o)
         return o
 
     def _qualified_counts(self, node: Term) -> tuple[int | None, int | None]:
@@ -558,12 +560,15 @@ class _Run:
         focus = list(focus)
         if not focus:
             return []
-        vals = {f: self.values(s, f) for f in focus}
+        vals = self._values(s, focus)
         out: Owned = []
         for p, arg in s.leaf:
             out.extend(self._leaf(s, p, arg, vals))
         for child in s.properties:
-            out.extend(self._each_value(child, vals))
+            if s.path is None:  # a node shape's only value node is its focus node
+                out.extend(self.results(child, focus))
+            else:
+                out.extend(self._each_value(child, vals))
         for nested in s.nodes:
             out.extend(self._node(s, nested, vals))
         for members in s.ors:
@@ -573,6 +578,18 @@ class _Run:
         for q in s.sparql:
             out.extend(self._sparql_constraint(s, q, focus))
         return out
+
+    def _values(self, s: _Shape, focus: list[Term]) -> dict[Term, set[Term]]:
+        """``values`` of every focus node (the common case, a predicate path, inlined)."""
+        if s.path is None or isinstance(s.path, tuple):
+            return {f: self.values(s, f) for f in focus}
+        get = self.data.out.get
+        key = s.path
+        vals: dict[Term, set[Term]] = {}
+        for f in focus:
+            d = get(f)
+            vals[f] = (d.get(key) or _EMPTY) if d is not None else _EMPTY
+        return vals
 
     def failing(self, s: _Shape, nodes: Iterable[Term]) -> set[Term]:
         """The nodes that do not conform to ``s`` (each was validated as its focus node)."""
@@ -647,7 +664,6 @@ class _Run:
 
     def _leaf(self, s: _Shape, p: URIRef, arg: Any, vals: dict[Term, set[Term]]) -> Owned:
         from pyshacl.constraints.core.string_based_constraints import StringBasedConstraintBase
-        from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
         from pyshacl.rdfutil.compare import compare_literal
 
         out: Owned = []
@@ -665,9 +681,11 @@ class _Run:
                     if not is_instance(v, c):
                         out.append((f, row(s, f)))
         elif p == SH.datatype:
-            check = DatatypeConstraintComponent._assert_actual_datatype
+            ok = arg
             for f, vs in vals.items():
-                out.extend((f, row(s, f)) for v in vs if not _datatype_ok(v, arg, check))
+                for v in vs:
+                    if not ok(v):
+                        out.append((f, row(s, f)))
         elif p == SH.nodeKind:
             kinds = _NODE_KINDS.get(arg)
             if kinds is None:
@@ -768,23 +786,50 @@ def _chunks(items: list[Term], n: int) -> Iterable[list[Term]]:
         yield items[i : i + n]
 
 
-def _datatype_ok(v: Term, dt: Term, check: Any) -> bool:
-    """pySHACL's DatatypeConstraintComponent on one value (same branches, same helpers)."""
-    if not isinstance(v, Literal):
-        return False
-    if v.datatype == dt:
-        if getattr(v, "ill_typed", None) is True:
+class _DatatypeTest:
+    """pySHACL's DatatypeConstraintComponent for one ``sh:datatype`` (same branches, same
+    helper), made cheap: which branch applies depends on ``dt`` alone, decided once here, and
+    pySHACL's ``_assert_actual_datatype`` depends only on ``dt`` and the Python type of the
+    literal's value, so its answer is kept per type. (rdflib compares terms in Python; a span
+    has five typed offsets and a build hundreds of thousands of spans.)"""
+
+    def __init__(self, dt: Term) -> None:
+        from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
+        self.dt = dt
+        self.text = str(dt)
+        self.any_literal = dt == RDFS.Literal
+        self.any_typed = dt == RDFS.Datatype
+        self.string = dt == XSD.string
+        self.lang = dt == _RDF_LANG
+        # an instance method that reads nothing of its instance (pySHACL 0.40)
+        self._check: Any = DatatypeConstraintComponent._assert_actual_datatype
+        self._by_type: dict[type, bool] = {}
+
+    def _actual(self, v: Literal) -> bool:
+        kind = type(v.value)
+        got = self._by_type.get(kind)
+        if got is None:
+            got = self._by_type[kind] = bool(self._check(None, v, self.dt))
+        return got
+
+    def __call__(self, v: Term) -> bool:
+        if not isinstance(v, Literal):
             return False
-        return bool(check(None, v, dt))
-    if dt == RDFS.Literal:
-        return True
-    if dt == RDFS.Datatype and v.datatype:
-        return True
-    if v.datatype is None and v.language is None and dt == XSD.string:
-        return bool(check(None, v, dt))
-    if dt == _RDF_LANG and v.language:
-        return bool(check(None, v, dt))
-    return False
+        vd = v.datatype
+        if vd is not None and str.__eq__(vd, self.text):  # both IRIs: URIRef equality
+            if getattr(v, "ill_typed", None) is True:
+                return False
+            return self._actual(v)
+        if self.any_literal:
+            return True
+        if self.any_typed and vd:
+            return True
+        if vd is None and v.language is None and self.string:
+            return self._actual(v)
+        if self.lang and v.language:
+            return self._actual(v)
+        return False
 
 
 def _language_ok(v: Term, allowed: set[str]) -> bool:
@@ -862,13 +907,23 @@ def _store(data: Graph, nt: str | None, ontology: Graph | None) -> Any:
 
     from graph.pipeline.export import ntriples
 
-    # Turtle, a superset of N-Triples: a part's text (``validate_local._text``) is rdflib's N3
-    # form of each term, which writes a string with a line break in triple quotes.
-    store = ox.Store()
-    text = nt if nt is not None else ntriples(data)
-    store.bulk_load(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    texts = [nt if nt is not None else ntriples(data)]
     if ontology is not None:
-        store.bulk_load(input=ntriples(ontology).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+        texts.append(ntriples(ontology))
+    try:
+        return _loaded(texts, ox.RdfFormat.N_TRIPLES)
+    except SyntaxError:
+        # A part's text (``validate_local._text``) is rdflib's N3 form of each term, which
+        # writes a string with a line break in triple quotes: Turtle, not N-Triples.
+        return _loaded(texts, ox.RdfFormat.TURTLE)
+
+
+def _loaded(texts: list[str], fmt: Any) -> Any:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for text in texts:
+        store.load(input=text.encode("utf-8"), format=fmt)
     return store
 
 
