@@ -867,7 +867,10 @@ def _ordered(v: Term, o: Term, strict: bool) -> bool:
         b, b_str = o.value, True
     if a_str != b_str:
         return False
-    return bool(a < b) if strict else bool(a <= b)
+    try:
+        return bool(a < b) if strict else bool(a <= b)
+    except TypeError as e:  # pySHACL does not catch it either: let pySHACL give its answer
+        raise Unsupported(f"sh:lessThan cannot compare {v!r} and {o!r}") from e
 
 
 def _select(store: Any, text: str) -> Iterable[dict[str, Term]]:
