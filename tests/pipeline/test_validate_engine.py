@@ -313,3 +313,17 @@ def test_shared_value_nodes_nested_same(nesting: str, monkeypatch: pytest.Monkey
     reference = _reference(data, monkeypatch, shapes)
     assert got[:2] == reference
     assert len(reference[1]) >= 3
+
+
+def test_an_engine_failure_is_never_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any error of the engine hands the graph to pySHACL: the build still gets its answer."""
+    g = Graph().parse(ROOT / "tests" / "data" / "invalid" / "span_quote_not_in_text.ttl")
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug in the shortcut")
+
+    monkeypatch.delenv(validate.FULL_VALIDATION_ENV, raising=False)
+    monkeypatch.setattr(validate_engine, "validate", broken)
+    assert validate.engine_shacl(g) is None
+    got = validate._shacl(g)
+    assert not got[0] and got[:2] == _reference(g, monkeypatch)
