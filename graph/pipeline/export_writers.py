@@ -145,57 +145,179 @@ def turtle(g: Graph) -> str:
     return buf.getvalue().decode("utf-8")
 
 
-class _Indexed:
-    """The read side of an rdflib graph that rdflib's JSON-LD converter uses, over triples
-    grouped once by subject: the converter asks the store per subject and per object (is it
-    a list?), which was most of its time. Only for graphs without blank nodes and lists
-    (:func:`jsonld_data` checks); anything else goes to rdflib's graph itself."""
-
-    context_aware = False
-
-    def __init__(self, g: Graph, by_subject: dict[Node, list[tuple[Node, Node]]]) -> None:
-        self.identifier = g.identifier
-        self._by_subject = by_subject
-
-    def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> Iterable[Node]:
-        if predicate is not None or obj is not None:
-            raise NotImplementedError("only blank nodes need this; they go to rdflib")
-        return iter(self._by_subject)
-
-    def predicate_objects(self, subject: Node) -> Iterable[tuple[Node, Node]]:
-        return iter(self._by_subject.get(subject, ()))
-
-    def value(self, subject: Node, predicate: Node) -> None:
-        """No node is an ``rdf:first`` of a list here (the check is in :func:`jsonld_data`)."""
-        return None
-
-
 def jsonld_data(g: Graph, context: dict[str, object]) -> object:
     """What ``json.loads(g.serialize(format="json-ld", context=context, auto_compact=False))``
-    gives, without writing and reparsing the indented text in between.
+    gives, without rdflib's store lookups per object and without writing and reparsing the
+    indented text in between.
 
-    rdflib's own converter (``from_rdf``) still decides every key and value; it reads a
-    :class:`_Indexed` view of the graph when the graph has no blank node and no list, the
-    graph itself otherwise. The C-speed compact JSON round trip turns its literal objects
-    into the plain strings, numbers and booleans the old parse gave.
+    The nodes are made by rdflib's own JSON-LD converter rules (``Converter.add_to_node``),
+    followed step by step below, with each rule's decision for a (predicate, kind of object)
+    taken once from rdflib's ``Context`` instead of once per triple. A graph with a blank node,
+    a list or fewer than two subjects goes to rdflib's converter itself. The C-speed compact
+    JSON round trip turns literal objects into the strings, numbers and booleans the parse gave.
     """
     from rdflib.plugins.serializers.jsonld import from_rdf
 
-    by_subject: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    plain = True
-    for s, p, o in g:
-        if isinstance(s, BNode) or isinstance(o, BNode) or p in (RDF.first, RDF.rest):
-            plain = False
-            break
-        by_subject[s].append((p, o))
-    if plain and (
-        RDF.nil in by_subject or any(RDF.nil in po for v in by_subject.values() for po in v)
-    ):
-        plain = False
-    source: Any = _Indexed(g, by_subject) if plain else g
-    # rdflib's serializer passes use_native_types as a one-element tuple (always true)
-    obj = from_rdf(source, context, None, (False,), False, auto_compact=False)
-    return json.loads(json.dumps(obj, ensure_ascii=False))
+    by_subject: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
+    plain = not any(
+        triple in g
+        for triple in ((None, RDF.first, None), (None, RDF.rest, None), (None, None, RDF.nil))
+    )
+    if plain:
+        for s, p, o in g:
+            if isinstance(o, BNode):
+                plain = False
+                break
+            by_subject[s].append((p, o))
+    if not plain or len(by_subject) < 2 or any(isinstance(s, BNode) for s in by_subject):
+        # rdflib's serializer passes use_native_types as a one-element tuple (always true)
+        obj = from_rdf(g, context, None, (False,), False, auto_compact=False)
+        return json.loads(json.dumps(obj, ensure_ascii=False))
+    nodes = _JsonLdNodes(context).convert(by_subject)
+    if nodes is None:
+        obj = from_rdf(g, context, None, (False,), False, auto_compact=False)
+        return json.loads(json.dumps(obj, ensure_ascii=False))
+    return json.loads(json.dumps(nodes, ensure_ascii=False))
+
+
+class _JsonLdNodes:
+    """rdflib's ``Converter.from_graph`` for a graph of IRIs and literals, memoised per term."""
+
+    def __init__(self, context_data: dict[str, object]) -> None:
+        from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
+        from rdflib.plugins.shared.jsonld.context import UNDEF, Context
+        from rdflib.plugins.shared.jsonld.keys import ID, LANG, LIST, SET, VOCAB
+
+        self.data = context_data
+        self.ctx = ctx = Context(context_data)
+        self.keys = (ID, VOCAB, UNDEF)
+        self.lang, self.list, self.set = LANG, LIST, SET
+        self.plain_types = PLAIN_LITERAL_TYPES
+        self.id_key, self.type_key = ctx.id_key, ctx.type_key
+        self.value_key, self.lang_key = ctx.value_key, ctx.lang_key
+        self.decisions: dict[tuple[Any, ...], Any] = {}
+        self.shrunk: dict[Any, str] = {}
+        self.symbols: dict[Any, str | None] = {}
+
+    def shrink(self, iri: Any) -> str:
+        got = self.shrunk.get(iri)
+        if got is None:
+            got = self.shrunk[iri] = self.ctx.shrink_iri(iri)
+        return got
+
+    def symbol(self, iri: Any) -> str | None:
+        if iri not in self.symbols:
+            self.symbols[iri] = self.ctx.to_symbol(iri)
+        return self.symbols[iri]
+
+    def term(self, p: Any, o: Any) -> Any:
+        """``find_term`` as ``add_to_node`` asks it, for this predicate and kind of object."""
+        if isinstance(o, Literal):
+            key: tuple[Any, ...] = (p, o.datatype, o.language)
+        else:
+            key = (p,)
+        if key in self.decisions:
+            return self.decisions[key]
+        ctx = self.ctx
+        if isinstance(o, Literal):
+            datatype = str(o.datatype) if o.datatype else None
+            term = ctx.find_term(str(p), datatype, language=o.language)
+        else:
+            for coercion in self.keys:
+                term = ctx.find_term(str(p), coercion, None)  # type: ignore[arg-type]
+                if term:
+                    break
+        self.decisions[key] = term
+        return term
+
+    def raw(self, o: Any) -> Any:
+        """``Converter.to_raw_value`` for an IRI or a literal (the context is active)."""
+        if isinstance(o, URIRef):
+            return {self.id_key: self.shrink(o)}
+        native = o.datatype in self.plain_types
+        v = o.toPython() if native else str(o)
+        if o.datatype:
+            if native:
+                return v
+            return {self.type_key: self.symbol(o.datatype), self.value_key: v}
+        if o.language and o.language != self.ctx.language:
+            return {self.lang_key: o.language, self.value_key: v}
+        if self.ctx.language and not o.language:
+            return {self.value_key: v}
+        return v
+
+    def coerce(self, o: Any, coerce_type: str) -> Any:
+        """``Converter.type_coerce``."""
+        if coerce_type == self.keys[0]:
+            return self.shrink(o) if isinstance(o, URIRef) else o
+        if coerce_type == self.keys[1] and isinstance(o, URIRef):
+            return self.symbol(o)
+        if isinstance(o, Literal) and str(o.datatype) == coerce_type:
+            return o
+        return None
+
+    def convert(self, by_subject: dict[Any, list[tuple[Any, Any]]]) -> object | None:
+        """The document ``from_rdf`` returns, or None when a rule here does not apply."""
+        ctx = self.ctx
+        nodemap: dict[str, dict[Any, Any]] = {}
+        for s, pos in by_subject.items():
+            node_id = self.shrink(s)
+            if node_id in nodemap:
+                continue
+            s_node: dict[Any, Any] = {self.id_key: node_id}
+            nodemap[node_id] = s_node
+            for p, o in pos:
+                term = self.term(p, o)
+                node: Any = None
+                if term:
+                    if self.list in term.container:
+                        return None  # a list-valued term: rdflib's converter decides
+                    p_key: Any = term.name
+                    if term.type:
+                        node = self.coerce(o, term.type)
+                    elif (term.language and getattr(o, "language", None) == term.language) or (
+                        ctx.language
+                        and term.language is None
+                        and isinstance(o, Literal)
+                        and o.language is None
+                    ):
+                        node = str(o)
+                    language = o.language if isinstance(o, Literal) else None
+                    if self.lang in term.container and language:
+                        value = s_node.setdefault(p_key, {})
+                        values = value.get(language)
+                        node = str(o)
+                        if values or self.set in term.container:
+                            if not isinstance(values, list):
+                                value[language] = values = [values]
+                            values.append(node)
+                        else:
+                            value[language] = node
+                        continue
+                    use_set = self.set in term.container
+                else:
+                    use_set = False
+                    p_key = self.symbol(p)
+                    key_term = ctx.terms.get(p_key)
+                    if key_term and (key_term.type or key_term.container):
+                        p_key = p
+                    if p == RDF.type:
+                        if isinstance(o, URIRef):
+                            node = self.symbol(o)
+                        p_key = self.type_key
+                if node is None:
+                    node = self.raw(o)
+                value = s_node.get(p_key)
+                if value:
+                    if not isinstance(value, list):
+                        value = [value]
+                    value.append(node)
+                elif use_set:
+                    value = [node]
+                else:
+                    value = node
+                s_node[p_key] = value
+        return {ctx.get_key("@graph"): list(nodemap.values()), "@context": self.data}
 
 
 def dump_json(obj: object) -> str:

@@ -51,7 +51,9 @@ def _invented(script: str) -> Graph:
     text = f'{words[0]}建成"三座"\n第二行 \\ 反斜線\r\n{words[1]}'
     g.add((src, NIF.isString, Literal(text)))
     g.add((src, RDFS.label, Literal(words[0], lang=script)))
+    g.add((src, RDFS.label, Literal(words[2], lang=script)))  # two in one language: a list
     g.add((src, RDFS.label, Literal(words[1], lang="en")))
+    g.add((src, RDFS.label, Literal(words[1])))  # no language: not in the language map
     for i, word in enumerate(words):
         obs = CQR[f"obs/test/{i}"]
         g.add((obs, RDF.type, CQO.Observation))
