@@ -101,7 +101,7 @@ class _Builder(ObservationBuilder):
                 continue
             node = self.span(b, m.begin, m.end, sentences.get(m.sentence_id))
             self.g.add((node, CQO.refersTo, target))
-            for theme in self.g.objects(node, CQO.section):
+            for theme in self.themes.get(node, ()):
                 self.g.add((target, CQO.mentionedIn, theme))
             self.counts["mentions"] += 1
         for post in b.extraction.posts:

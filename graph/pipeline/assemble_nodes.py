@@ -76,6 +76,11 @@ class NodeBuilder:
         self.editions: dict[str, URIRef] = {}  # year -> edition document
         self.covered: URIRef | None = None  # the report the source being assembled covers
         self.resolved: dict[str, str] = {}  # candidate id -> curated or edition id that won
+        # what the builder asks of its own graph, kept beside it (a store lookup per span and
+        # per figure was a tenth of a corpus's assembly): the spans written, and the themes
+        # (cqo:section) of each span and sentence node
+        self.spans: set[URIRef] = set()
+        self.themes: dict[URIRef, list[URIRef]] = defaultdict(list)
         self.registry_keys = self._registry_keys(registry)
         self.edition_template = self._edition_template(registry)
 
@@ -192,8 +197,9 @@ class NodeBuilder:
     def span(self, b: Bundle, begin: int, end: int, sentence: URIRef | None = None) -> URIRef:
         src = b.doc.id
         node = span_iri(src, begin, end)
-        if (node, RDF.type, CQO.Span) in self.g:
+        if node in self.spans:
             return node
+        self.spans.add(node)
         raw_b, raw_e = b.clean.raw_span(begin, end)
         g = self.g
         g.add((node, RDF.type, CQO.Span))
@@ -205,10 +211,16 @@ class NodeBuilder:
         g.add((node, NIF.referenceContext, source_iri(src)))
         if sentence is not None and sentence != node:
             g.add((node, NIF.sentence, sentence))
-            for theme in g.objects(sentence, CQO.section):
-                g.add((node, CQO.section, theme))
+            for theme in self.themes.get(sentence, ()):
+                self.section(node, theme)
         self.counts["spans"] += 1
         return node
+
+    def section(self, node: URIRef, theme: URIRef) -> None:
+        """``node cqo:section theme`` for a span or sentence node, remembered in ``themes``."""
+        if theme not in self.themes[node]:
+            self.themes[node].append(theme)
+            self.g.add((node, CQO.section, theme))
 
     def sections(self, b: Bundle) -> dict[str, URIRef]:
         """Themes (skos:Concept per heading) and sentence spans; returns sentence id -> span."""
@@ -250,7 +262,7 @@ class NodeBuilder:
         for sentence in b.seg.sentences:
             node = span_iri(b.doc.id, sentence.begin, sentence.end)
             g.add((node, RDF.type, CQO.Sentence))
-            g.add((node, CQO.section, themes[sentence.section_id]))
+            self.section(node, themes[sentence.section_id])
             self.span(b, sentence.begin, sentence.end)
             sentence_nodes[sentence.id] = node
             self.counts["sentences"] += 1

@@ -341,7 +341,7 @@ class ObservationBuilder(RelationBuilder):
             g.add((node, PROV.wasDerivedFrom, evidence))
             g.add((node, CQO.statedValue, Literal(obs.stated_value)))
             if sentence is not None:
-                for theme in g.objects(sentence, CQO.section):
+                for theme in self.themes.get(sentence, ()):
                     g.add((node, CQO.section, theme))
         for obs, maybe in zip(obs_list, iris, strict=True):
             if maybe is None:
