@@ -194,11 +194,14 @@ def rendered(store: Any, name: str, nt: str, render: Callable[[], str]) -> str:
     return text
 
 
-def _write(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+def _write(path: Path, text: str) -> bytes:
+    """Write ``text`` as UTF-8 (no newline translation), fsync'd; the bytes written."""
+    data = text.encode("utf-8")
+    with open(path, "wb") as fh:
+        fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+    return data
 
 
 def sha256_file(path: Path) -> str:
@@ -211,6 +214,12 @@ def manifest(directory: Path) -> str:
         for p in sorted(directory.iterdir())
         if p.is_file() and p.name not in VOLATILE
     ]
+    return "\n".join(rows) + "\n"
+
+
+def _manifest_of(hashes: Mapping[str, str]) -> str:
+    """:func:`manifest` of a directory holding exactly these files, from their sha256."""
+    rows = [f"{hashes[name]}  {name}" for name in sorted(hashes) if name not in VOLATILE]
     return "\n".join(rows) + "\n"
 
 
@@ -322,15 +331,19 @@ def _publish_locked(
     tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=versions))
     try:
         os.chmod(tmp, 0o755)  # mkdtemp makes 0700; a published build is world-readable
+        # Each file is hashed as it is written (for MANIFEST.sha256 and the version name)
+        # instead of being read back twice: at corpus size the files are hundreds of MB.
+        digest = hashlib.sha256()
+        hashes: dict[str, str] = {}
         for name in sorted(files):
-            _write(tmp / name, files[name]())
-        _write(tmp / "MANIFEST.sha256", manifest(tmp))
+            data = _write(tmp / name, files[name]())
+            hashes[name] = hashlib.sha256(data).hexdigest()
+            digest.update(name.encode() + b"\0" + data + b"\0")
+            del data
+        _write(tmp / "MANIFEST.sha256", _manifest_of(hashes))
         if finish is not None:
             finish(tmp)
         fsync_dir(tmp)
-        digest = hashlib.sha256()
-        for name in sorted(files):
-            digest.update(name.encode() + b"\0" + (tmp / name).read_bytes() + b"\0")
         final = versions / digest.hexdigest()[:16]
         if final.exists():
             # The same bytes are already published. A digest-named directory only ever comes
