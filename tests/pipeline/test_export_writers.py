@@ -143,3 +143,27 @@ def test_dump_json_is_json_dumps_with_indent_one() -> None:
         assert export_writers.dump_json(obj) == json.dumps(
             obj, ensure_ascii=False, indent=1, sort_keys=True
         )
+
+
+def test_triples_of_is_the_graph_on_every_store() -> None:
+    """The direct read of rdflib's Memory store gives the graph's triples and only them: on a
+    graph of its own, on one named graph of a store shared with another, on another store."""
+    from rdflib import ConjunctiveGraph
+
+    own = _invented("zh-Hant")
+    assert sorted(export_writers.triples_of(own)) == sorted(own)
+    shared = ConjunctiveGraph()
+    one = shared.get_context(CQR["graph/one"])
+    two = shared.get_context(CQR["graph/two"])
+    for s, p, o in _invented("zh-Hans"):
+        one.add((s, p, o))
+    two.add((CQR["obs/other"], RDFS.label, Literal("另一個", lang="zh-Hant")))
+    assert sorted(export_writers.triples_of(one)) == sorted(one)
+    assert (CQR["obs/other"], RDFS.label, Literal("另一個", lang="zh-Hant")) not in set(
+        export_writers.triples_of(one)
+    )
+    simple = Graph(store="SimpleMemory")
+    for triple in own:
+        simple.add(triple)
+    assert sorted(export_writers.triples_of(simple)) == sorted(own)
+    assert export_writers.ntriples(simple) == _rdflib_ntriples(own)
