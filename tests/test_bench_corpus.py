@@ -62,6 +62,13 @@ def test_bench_corpus_prints_its_table(tmp_path: Path) -> None:
         check=False,
     )
     assert res.returncode == 0, res.stderr
-    assert re.search(r"^\| 1 \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \|$", res.stdout, re.M)
+    row = re.search(
+        r"^\| 1 \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| ([0-9.]+) \| ([0-9]+) \| ([0-9]+) \|$",
+        res.stdout,
+        re.M,
+    )
+    assert row is not None, res.stdout
+    assert float(row.group(1)) > 0 and int(row.group(2)) > 0  # CPU seconds, triples
+    assert row.group(3) == "0"  # one article disagrees with no other
     assert "rebuild after adding one article" in res.stdout
     assert "shipped queries: worst p50" in res.stdout

@@ -72,13 +72,13 @@ class _Builder(ObservationBuilder):
         sentences = self.sections(b)
         title_end = b.clean.text.find("\n")
         title_span = self.span(b, 0, title_end if title_end > 0 else len(b.clean.text))
-        self.g.add((title_span, CQO.refersTo, source))
+        self.add((title_span, CQO.refersTo, source))
         candidates = self.resolve_candidates(b)
         for cid, (won, _cls, _kept) in self.candidate_ids(b).items():
             if won != cid:
                 self.resolved[cid] = won
         self.covered = self.covered_report(b, candidates)
-        self.g.add((source, CQO.about, self.covered))
+        self.add((source, CQO.about, self.covered))
         self.area_place(b)
         for m in b.extraction.mentions:
             target = self.mention_target(b, m.entity_id, m.surface, candidates)
@@ -100,9 +100,9 @@ class _Builder(ObservationBuilder):
                 )
                 continue
             node = self.span(b, m.begin, m.end, sentences.get(m.sentence_id))
-            self.g.add((node, CQO.refersTo, target))
-            for theme in self.g.objects(node, CQO.section):
-                self.g.add((target, CQO.mentionedIn, theme))
+            self.add((node, CQO.refersTo, target))
+            for theme in self.themes.get(node, ()):
+                self.add((target, CQO.mentionedIn, theme))
             self.counts["mentions"] += 1
         for post in b.extraction.posts:
             self.post(b, post, sentences, candidates)

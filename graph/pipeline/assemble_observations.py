@@ -130,26 +130,25 @@ class ObservationBuilder(RelationBuilder):
         node = indicator_iri(label, hant if curated else None)
         if (node, RDF.type, CQO.Indicator) in self.g:
             return node
-        g = self.g
         scheme = CQR["scheme/indicators"]
-        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        self.add((scheme, RDF.type, SKOS.ConceptScheme))
         self.labels(scheme, "指標", "Indicators")
-        g.add((node, RDF.type, CQO.Indicator))
-        g.add((node, RDF.type, SKOS.Concept))
-        g.add((node, SKOS.inScheme, scheme))
+        self.add((node, RDF.type, CQO.Indicator))
+        self.add((node, RDF.type, SKOS.Concept))
+        self.add((node, SKOS.inScheme, scheme))
         if curated:
-            g.add((node, CQO.curationStatus, CQO.Curated))
+            self.add((node, CQO.curationStatus, CQO.Curated))
         else:
-            g.add((node, CQO.curationStatus, CQO.Candidate))
-            g.add((node, CQO.rule, Literal(INDICATOR_RULE)))
+            self.add((node, CQO.curationStatus, CQO.Candidate))
+            self.add((node, CQO.rule, Literal(INDICATOR_RULE)))
             self.counts["candidates.indicators"] += 1
         for pred in (RDFS.label, SKOS.prefLabel):
             self.labelled.update({(node, pred, "zh-Hant"), (node, pred, "zh-Hans")})
-            g.add((node, pred, Literal(hant, lang="zh-Hant")))
-            g.add((node, pred, Literal(hans, lang="zh-Hans")))
+            self.add((node, pred, Literal(hant, lang="zh-Hant")))
+            self.add((node, pred, Literal(hans, lang="zh-Hans")))
             if en:
                 self.labelled.add((node, pred, "en"))
-                g.add((node, pred, Literal(en, lang="en")))
+                self.add((node, pred, Literal(en, lang="en")))
         self.counts["indicators"] += 1
         return node
 
@@ -323,7 +322,6 @@ class ObservationBuilder(RelationBuilder):
         keys: Sequence[tuple[object, ...] | None],
         sentences: Mapping[str, URIRef],
     ) -> list[URIRef | None]:
-        g = self.g
         obs_list = b.extraction.observations
         iris: list[URIRef | None] = []
         for obs, key in zip(obs_list, keys, strict=True):
@@ -338,11 +336,11 @@ class ObservationBuilder(RelationBuilder):
             iris.append(node)
             sentence = sentences.get(obs.sentence_id)
             evidence = self.span(b, obs.begin, obs.end, sentence)
-            g.add((node, PROV.wasDerivedFrom, evidence))
-            g.add((node, CQO.statedValue, Literal(obs.stated_value)))
+            self.add((node, PROV.wasDerivedFrom, evidence))
+            self.add((node, CQO.statedValue, Literal(obs.stated_value)))
             if sentence is not None:
-                for theme in g.objects(sentence, CQO.section):
-                    g.add((node, CQO.section, theme))
+                for theme in self.themes.get(sentence, ()):
+                    self.add((node, CQO.section, theme))
         for obs, maybe in zip(obs_list, iris, strict=True):
             if maybe is None:
                 continue
@@ -350,69 +348,70 @@ class ObservationBuilder(RelationBuilder):
             if obs.kind == "growth":
                 base = iris[obs.growth_of] if obs.growth_of is not None else None
                 target = base if base is not None else self.indicator_node(obs.indicator)
-                g.add((node, CQO.growthOf, target))
+                self.add((node, CQO.growthOf, target))
             if obs.refines is not None:
                 refined = iris[obs.refines]
                 if refined is not None and refined != node:
-                    g.add((node, CQO.refines, refined))
+                    self.add((node, CQO.refines, refined))
         self.counts["observations"] = len(self.made)
         return iris
 
     def _observation_node(self, node: URIRef, item: _Planned) -> None:
-        g = self.g
         obs = item.first
         area = obs.area or item.statements[0][0].doc.area
-        g.add((node, RDF.type, CQO.Observation))
+        self.add((node, RDF.type, CQO.Observation))
         if obs.kind in KIND_CLASS:
-            g.add((node, RDF.type, KIND_CLASS[obs.kind]))
-        g.add((node, QB.dataSet, DATASET))
-        g.add((node, CQO.indicator, self.indicator_node(obs.indicator)))
+            self.add((node, RDF.type, KIND_CLASS[obs.kind]))
+        self.add((node, QB.dataSet, DATASET))
+        self.add((node, CQO.indicator, self.indicator_node(obs.indicator)))
         stated = obs.stated_value if obs.kind != "rank" else f"第{obs.rank}"
         hant, hans = both_scripts(f"{obs.indicator} {stated}", item.lang)
-        g.add((node, RDFS.label, Literal(hant, lang="zh-Hant")))
-        g.add((node, RDFS.label, Literal(hans, lang="zh-Hans")))
+        self.add((node, RDFS.label, Literal(hant, lang="zh-Hant")))
+        self.add((node, RDFS.label, Literal(hans, lang="zh-Hans")))
         if obs.value is not None and obs.kind != "rank":
             # a rank is ordinal: it is cqo:rank, not a value to sum or sort with quantities
-            g.add((node, CQO.value, lit_decimal(obs.value)))
+            self.add((node, CQO.value, lit_decimal(obs.value)))
             if obs.value_max is not None:
-                g.add((node, CQO.valueMax, lit_decimal(obs.value_max)))
+                self.add((node, CQO.valueMax, lit_decimal(obs.value_max)))
         if obs.unit:
             unit = self.unit(obs.unit)
             unit_node = URIRef(unit.iri)
             self.concept(unit_node, unit.cls, "units", unit.label_zh, unit.label_en)
-            g.add((node, CQO.unit, unit_node))
+            self.add((node, CQO.unit, unit_node))
         qual = self.cur.qualifier(obs.qualifier)
         qual_node = CQR[f"qualifier/{qual.id}"]
         self.concept(qual_node, CQO.Qualifier, "qualifiers", qual.label_zh, qual.label_en)
-        g.add((node, CQO.qualifier, qual_node))
-        g.add((node, CQO.period, Literal(obs.period, datatype=XSD.gYear)))
-        g.add((node, CQO.refArea, entity_iri(area)))
+        self.add((node, CQO.qualifier, qual_node))
+        self.add((node, CQO.period, Literal(obs.period, datatype=XSD.gYear)))
+        self.add((node, CQO.refArea, entity_iri(area)))
         for place in (area, obs.rank_scope):  # an area or scope the text never names
             if place and place in self.registry:
                 self.entity(self.registry[place])
         if obs.about:
-            g.add((node, CQO.about, entity_iri(obs.about)))
+            self.add((node, CQO.about, entity_iri(obs.about)))
         if obs.rank is not None:
-            g.add((node, CQO.rank, Literal(obs.rank, datatype=XSD.integer)))
+            self.add((node, CQO.rank, Literal(obs.rank, datatype=XSD.integer)))
         if obs.rank_scope:
-            g.add((node, CQO.rankScope, entity_iri(obs.rank_scope)))
+            self.add((node, CQO.rankScope, entity_iri(obs.rank_scope)))
         rank_of = sorted({o.rank_of for _, o in item.statements if o.rank_of is not None})
         if rank_of:
-            g.add((node, CQO.rankOf, Literal(rank_of[0], datatype=XSD.integer)))
+            self.add((node, CQO.rankOf, Literal(rank_of[0], datatype=XSD.integer)))
         if obs.tier:
-            g.add((node, CQO.tier, Literal(obs.tier)))
+            self.add((node, CQO.tier, Literal(obs.tier)))
         if obs.duration_years is not None:
-            g.add((node, CQO.consecutiveYears, Literal(obs.duration_years, datatype=XSD.integer)))
+            self.add(
+                (node, CQO.consecutiveYears, Literal(obs.duration_years, datatype=XSD.integer))
+            )
 
     def concept(self, node: URIRef, cls: URIRef, scheme_id: str, hant: str, en: str) -> URIRef:
         g = self.g
         if (node, RDF.type, cls) in g:
             return node
         scheme = CQR[f"scheme/{scheme_id}"]
-        g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        g.add((node, RDF.type, cls))
-        g.add((node, RDF.type, SKOS.Concept))
-        g.add((node, SKOS.inScheme, scheme))
+        self.add((scheme, RDF.type, SKOS.ConceptScheme))
+        self.add((node, RDF.type, cls))
+        self.add((node, RDF.type, SKOS.Concept))
+        self.add((node, SKOS.inScheme, scheme))
         self.labels(node, hant, en)
         return node
 
@@ -452,8 +451,8 @@ class ObservationBuilder(RelationBuilder):
                         obs,
                     )
                     continue
-                g.add((a.iri, CQO.conflictsWith, b.iri))
-                g.add((b.iri, CQO.conflictsWith, a.iri))
+                self.add((a.iri, CQO.conflictsWith, b.iri))
+                self.add((b.iri, CQO.conflictsWith, a.iri))
                 hant = self.indicator_labels[indicator_key(a.first.indicator)][0]
                 out.append(
                     Conflict(

@@ -101,7 +101,7 @@ class RelationBuilder(NodeBuilder):
                 out[cid] = self.entity(self.registry[target])
         for cand in b.extraction.candidates:  # every rule that found a kept candidate
             if out.get(cand.id) == entity_iri(cand.id) and cand.cls in CLASS_IRI:
-                self.g.add((out[cand.id], CQO.rule, Literal(cand.rule)))
+                self.add((out[cand.id], CQO.rule, Literal(cand.rule)))
         return out
 
     def _place_id(
@@ -156,15 +156,14 @@ class RelationBuilder(NodeBuilder):
 
     def candidate(self, cand: Candidate) -> URIRef:
         node = entity_iri(cand.id)
-        g = self.g
         if node in self.entities:
             return node
         self.entities.add(node)
-        g.add((node, RDF.type, CLASS_IRI[cand.cls]))
-        g.add((node, CQO.curationStatus, CQO.Candidate))
+        self.add((node, RDF.type, CLASS_IRI[cand.cls]))
+        self.add((node, CQO.curationStatus, CQO.Candidate))
         self.labels(node, cand.label, lang=script_of(cand.lang))
         if cand.cls == "document" and cand.edition and YEAR.fullmatch(cand.edition):
-            g.add((node, CQO.edition, Literal(cand.edition, datatype=XSD.gYear)))
+            self.add((node, CQO.edition, Literal(cand.edition, datatype=XSD.gYear)))
         self.counts[f"entities.{cand.cls}"] += 1
         self.counts["entities"] += 1
         self.counts["candidates"] += 1
@@ -193,7 +192,7 @@ class RelationBuilder(NodeBuilder):
         if area not in names:
             return
         node = self.candidate(Candidate(area, "place", names[area], "zh-Hans", DISTRICT_RULE))
-        self.g.add((node, CQO.rule, Literal(DISTRICT_RULE)))
+        self.add((node, CQO.rule, Literal(DISTRICT_RULE)))
 
     # -- the report an article covers ---------------------------------------------------
     def covered_report(self, b: Bundle, candidates: Mapping[str, URIRef]) -> URIRef:
@@ -281,7 +280,7 @@ class RelationBuilder(NodeBuilder):
             edition=year,
         )
         node = self.candidate(cand)
-        self.g.add((node, CQO.rule, Literal(EDITION_RULE)))
+        self.add((node, CQO.rule, Literal(EDITION_RULE)))
         return node
 
     def predicate(self, curie: str) -> URIRef:
@@ -316,12 +315,11 @@ class RelationBuilder(NodeBuilder):
         sentences: Mapping[str, URIRef],
         candidates: Mapping[str, URIRef],
     ) -> None:
-        g = self.g
         lang = script_of(b.doc.language)
         node = CQR[post.id]
         agency_label, agency_en = self._agency_name(b, post.agency)
         title_en = self.cur.title_en(post.title)
-        g.add((node, RDF.type, ORG.Post))
+        self.add((node, RDF.type, ORG.Post))
         self.labels(
             node,
             f"{agency_label}{post.title}",
@@ -329,15 +327,15 @@ class RelationBuilder(NodeBuilder):
             lang=lang,
         )
         role = CQR[f"role/{slug(post.title)}"]
-        g.add((role, RDF.type, ORG.Role))
+        self.add((role, RDF.type, ORG.Role))
         self.labels(role, post.title, title_en or None, lang=lang)
-        g.add((node, ORG.role, role))
+        self.add((node, ORG.role, role))
         evidence = self.span(b, post.begin, post.end, sentences.get(post.sentence_id))
         agency = self.ref(post.agency, candidates)
         holder = self.ref(post.holder, candidates)
         self.assertion(node, ORG.postIn, agency, evidence, "post")
         self.assertion(holder, ORG.holds, node, evidence, "post")
-        g.add((node, ORG.heldBy, holder))
+        self.add((node, ORG.heldBy, holder))
         self.counts["posts"] += 1
 
     def relation(
