@@ -103,6 +103,11 @@ CASES = [
     # a list bullet and the list head before a colon are the item's topic, not its name
     ("● 便民服務：推出便民服務套餐45個。", "便民服務套餐"),
     ("▶ 滿意度：縣級政務服務滿意率98.5%。", "縣級政務服務滿意率"),
+    # any symbol bullet (Unicode category So), with or without a space after it
+    ("▲全縣充電樁超過900個。", "充電樁"),
+    ("★ 全縣快遞網點達5678家。", "快遞網點"),
+    ("◇農村寄遞物流站點覆蓋率達到96%。", "農村寄遞物流站點覆蓋率"),
+    ("☆ 縣級政務服務滿意率98.5%。", "縣級政務服務滿意率"),
     # a quoted name with a 、 inside stays one clause
     ("全縣“放心消費、誠信經營”商戶達到120家。", "“放心消費、誠信經營”商戶"),
     ("全縣「放心消費、誠信經營」商戶達到120家。", "「放心消費、誠信經營」商戶"),
