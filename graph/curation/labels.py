@@ -219,8 +219,11 @@ def _category_class(path: Path, raw: Any) -> re.Pattern[str] | None:
     """
     if raw is None:
         return None
-    known = set("Lu Ll Lt Lm Lo Mn Mc Me Nd Nl No Pc Pd Ps Pe Pi Pf Po Sm Sc Sk So Zs Cc Cf".split())
-    if not isinstance(raw, list) or not all(isinstance(c, str) and c in known for c in raw):
+
+    def is_category(c: Any) -> bool:
+        return isinstance(c, str) and len(c) == 2 and c[0] in "LMNPSZC" and c[1].islower()
+
+    if not isinstance(raw, list) or not all(is_category(c) for c in raw):
         raise InputError(f"{path.name}: bullet_categories must be a list of Unicode categories")
     cats = set(raw)
     ranges: list[tuple[int, int]] = []
