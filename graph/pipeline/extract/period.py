@@ -419,8 +419,27 @@ def _table_column_period(text: str, ft: str, o: Observation, year: int) -> str:
     cb, ce = head[k]
     exprs = time_expressions(text[cb:ce], year, ft[cb:ce])
     if len(exprs) != 1 or (exprs[0].begin, exprs[0].end) != (0, ce - cb):
-        return ""
+        return _table_caption_period(text, ft, head_b, year)
     return exprs[0].period if exprs[0].anaphoric is None else ""
+
+
+def _table_caption_period(text: str, ft: str, head_b: int, year: int) -> str:
+    """The period the caption right above a table's header states (``表：…（截至9月底）``).
+
+    A caption dates every cell of its table, as a reader reads it: the table stands apart
+    from the prose around it, so the paragraph topic (which stops at the line) and then the
+    edition would date cells the caption says are this year's. The caption is the line
+    directly above the header block, a title: not blank and with no sentence end (a prose
+    paragraph above a table dates nothing of it). Its last time expression is the period.
+    """
+    if head_b == 0:
+        return ""
+    pb, pe = values_table.line_span(ft, head_b - 1)
+    caption = ft[pb:pe].strip(_SPACES)
+    if not caption or any(ch in _SENTENCE_END for ch in caption):
+        return ""
+    exprs = [x for x in time_expressions(text[pb:pe], year, ft[pb:pe]) if x.anaphoric is None]
+    return exprs[-1].period if exprs else ""
 
 
 def _resolve_word(word: str, ft: str, at: int, doc_area: str = "") -> str:
