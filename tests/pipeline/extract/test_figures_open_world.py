@@ -591,3 +591,26 @@ def test_a_score_has_its_unit_and_a_clock_time_in_words_is_no_figure(script: str
         (Decimal("91.5"), "分"),
         (Decimal(12), "分鐘"),
     ]
+
+
+# ---------------------------------------------------------------- round 6
+
+
+@SCRIPTS
+def test_taiwan_growth_words_are_growths(script: str) -> None:
+    """年增 / 年減 (Taiwan wording for 同比增長 / 同比下降) and 成長 (增長) are growth verbs:
+    their number grows the figure before it (年減 is a decline, its value negative)."""
+    obs = figures(
+        "全市寬頻用戶約320萬戶,年增6.4%。網路購物投訴件數年減12.5%。"
+        "雲端服務企業近900家,較2028年成長一倍。",
+        script,
+    )
+    name = {"hant": lambda x: x, "hans": to_hans}[script]
+    got = [(o.value, o.kind, o.indicator, o.growth_of) for o in obs]
+    assert got == [
+        (Decimal(3200000), "quantity", name("寬頻用戶"), None),
+        (Decimal("6.4"), "growth", name("寬頻用戶"), 0),
+        (Decimal("-12.5"), "growth", name("網路購物投訴件數"), None),
+        (Decimal(900), "quantity", name("雲端服務企業"), None),
+        (Decimal(1), "growth", name("雲端服務企業"), 3),
+    ]
