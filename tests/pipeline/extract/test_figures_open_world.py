@@ -614,3 +614,26 @@ def test_taiwan_growth_words_are_growths(script: str) -> None:
         (Decimal(900), "quantity", name("雲端服務企業"), None),
         (Decimal(1), "growth", name("雲端服務企業"), 3),
     ]
+
+
+@SCRIPTS
+def test_compared_figures_of_yu_xiangbi_and_a_whole_area_take_the_statistic(script: str) -> None:
+    """但與全國80.3%的水平相比 / 但仍低於中國大陸整體的79.5%: the value is the compared place's
+    figure of the sentence's statistic (no label of its own); 較前一年 is a comparison base
+    like 較上年; a phrase after 與 that is no place (與某公司合作建設的…) keeps its name."""
+    obs = figures(
+        "全市寬頻普及率為71.2%,較前一年提高1.2個百分點,但與全國80.3%的水平相比,仍有差距。"
+        "全市光纖覆蓋率為88.1%,但仍低於中國大陸整體的90.4%。",
+        script,
+    )
+    name = {"hant": lambda x: x, "hans": to_hans}[script]
+    got = [(o.value, o.kind, o.indicator, o.area) for o in obs]
+    assert got == [
+        (Decimal("71.2"), "quantity", name("寬頻普及率"), "place/tianjin"),
+        (Decimal("1.2"), "growth", name("寬頻普及率"), "place/tianjin"),
+        (Decimal("80.3"), "quantity", name("寬頻普及率"), "place/china"),
+        (Decimal("88.1"), "quantity", name("光纖覆蓋率"), "place/tianjin"),
+        (Decimal("90.4"), "quantity", name("光纖覆蓋率"), "place/china"),
+    ]
+    other = figures("與某公司合作建設的數據中心達到12個。", script)
+    assert [o.indicator for o in other] == [name("與某公司合作建設的數據中心")]
