@@ -87,6 +87,7 @@ class Words:
     gap_words: dict[str, int]  # 高於: 1, 低於: -1 (a growth rate's gap, sign of the gap)
     gap_bases: tuple[str, ...]
     gap_adverbs: tuple[str, ...]
+    gap_markers: tuple[str, ...]  # 比 / 較: 增速比全市高出 (the compared place after it)
     growth_nouns: tuple[str, ...]
     growth_particles: tuple[str, ...]
     doubling: dict[str, int]
@@ -218,6 +219,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         gap_words=_signs(growth, "gap_words", path),
         gap_bases=_words(growth, "gap_bases", path),
         gap_adverbs=_words(growth, "gap_adverbs", path),
+        gap_markers=_words(growth, "gap_markers", path),
         growth_nouns=_words(growth, "nouns", path),
         growth_particles=_words(growth, "particles", path),
         doubling=_int_map(growth, "doubling", path),

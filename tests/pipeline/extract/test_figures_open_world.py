@@ -637,3 +637,25 @@ def test_compared_figures_of_yu_xiangbi_and_a_whole_area_take_the_statistic(scri
     ]
     other = figures("與某公司合作建設的數據中心達到12個。", script)
     assert [o.indicator for o in other] == [name("與某公司合作建設的數據中心")]
+
+
+@SCRIPTS
+def test_a_rate_gap_in_the_bi_form_is_a_growth_of_the_rate(script: str) -> None:
+    """增速比全市高出2.3個百分點: the 比 form of 增速高於全市 (the place between 比 and the gap
+    word), a growth in points on the rate, growing no figure; the rank after it is the rate's
+    too. A level's 比 form in points (普及率比全國高出) is a gap on the level."""
+    obs = figures(
+        "全區軟件收入同比增長14.6%,增速比全市高出2.3個百分點,增速居全市第3位。"
+        "全區寬頻普及率為81.2%,比全國高出1.5個百分點。",
+        script,
+        area="place/fuling",
+    )
+    name = {"hant": lambda x: x, "hans": to_hans}[script]
+    got = [(o.value, o.kind, o.indicator, o.growth_of) for o in obs]
+    assert got == [
+        (Decimal("14.6"), "growth", name("軟件收入"), None),
+        (Decimal("2.3"), "growth", name("軟件收入增速"), None),
+        (Decimal(3), "rank", name("軟件收入增速"), None),
+        (Decimal("81.2"), "quantity", name("寬頻普及率"), None),
+        (Decimal("1.5"), "growth", name("寬頻普及率"), None),
+    ]
