@@ -82,6 +82,10 @@ CASES = [
     ("到2030年,全縣快遞業務收入占GDP比重要達到12%。", "快遞業務收入占GDP比重"),
     # 受理 only says the complaints reached an office
     ("2023年全縣受理消費者投訴3200件。", "消費者投訴"),
+    # ... but a named receiver before 受理 says whose intake is counted, and stays
+    ("某市民服務熱線受理群眾來電約3.2萬件。", "某市民服務熱線受理群眾來電"),
+    # 開通 states that the sites went into service, like 建成
+    ("截至6月底,全縣已開通充電站126座。", "充電站"),
     # the platform before 累計 is context; after a statistic 累計 qualifies its verb
     ("“某某通”平臺累計實名用戶超過500萬人。", "實名用戶"),
     ("某交易所碳配額累計成交45萬噸。", "某交易所碳配額累計成交"),
