@@ -237,10 +237,19 @@ def _stated_area_word(text: str, obs: Observation, ft: str | None = None) -> str
     for m in rules().area.finditer(ft, clause_b, max(clause_b, obs.begin, lead)):
         if rank and obs.rank_scope and rules().area_ids.get(m.group("w")) == obs.rank_scope:
             continue  # 居全國第5位: the rank's scope, not the ranked one's area
+        if rank and ft.endswith(_locative(), clause_b, m.start()):
+            continue  # 涪陵區在全市38個區縣中排名第9位: 全市 opens the scope (the city's)
         if obs.kind == "growth" and ft.endswith(rules().comparisons, clause_b, m.start()):
             continue  # 高於全市2.4個百分點: the gap is of what is compared, not of 全市
         found = m.group("w")
     return found
+
+
+def _locative() -> str:
+    """在, the locative that opens a rank's scope or population (grammar.yaml)."""
+    from graph.pipeline.extract import grammar as gw  # late: as the label rules above
+
+    return gw.words().locative
 
 
 def own_area(doc_area: str) -> str:

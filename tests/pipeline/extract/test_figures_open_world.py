@@ -659,3 +659,20 @@ def test_a_rate_gap_in_the_bi_form_is_a_growth_of_the_rate(script: str) -> None:
         (Decimal("81.2"), "quantity", name("寬頻普及率"), None),
         (Decimal("1.5"), "growth", name("寬頻普及率"), None),
     ]
+
+
+@SCRIPTS
+def test_the_place_after_the_locative_of_a_rank_is_its_scope_not_its_area(script: str) -> None:
+    """本區在全市38個區縣中排名第4位: 全市 opens the scope (the city, in a district piece),
+    the ranked one is the district (its tier too); in the city's piece a district named
+    before 在 is the ranked one."""
+    obs = figures(
+        "去年本區在全市38個區縣中排名第4位,位列第二梯隊。", script, area="place/yongchuan"
+    )
+    got = [(o.kind, o.area, o.rank_scope, o.rank_of) for o in obs]
+    assert got == [
+        ("rank", "place/yongchuan", "place/chongqing", 38),
+        ("tier", "place/yongchuan", None, None),
+    ]
+    city = figures("渝北區在全市38個區縣中排名第2位。", script, area="place/chongqing")
+    assert [(o.area, o.rank_scope) for o in city] == [("place/yubei", "place/chongqing")]
