@@ -676,3 +676,15 @@ def test_the_place_after_the_locative_of_a_rank_is_its_scope_not_its_area(script
     ]
     city = figures("渝北區在全市38個區縣中排名第2位。", script, area="place/chongqing")
     assert [(o.area, o.rank_scope) for o in city] == [("place/yubei", "place/chongqing")]
+
+
+@SCRIPTS
+def test_a_population_before_shou_wei_is_its_population(script: str) -> None:
+    """在西部12個省（區、市）中位居首位 / 在20個城市中位居首位: rank 1 of the population
+    before it, with its scope, as for 第N (the population's number is no figure)."""
+    obs = figures(
+        "某市軟件收入在西部12個省（區、市）中位居首位。某市寬頻普及率在20個城市中位居首位。",
+        script,
+    )
+    got = [(o.kind, o.rank, o.rank_scope, o.rank_of) for o in obs]
+    assert got == [("rank", 1, "place/western-china", 12), ("rank", 1, None, 20)]
