@@ -688,3 +688,14 @@ def test_a_population_before_shou_wei_is_its_population(script: str) -> None:
     )
     got = [(o.kind, o.rank, o.rank_scope, o.rank_of) for o in obs]
     assert got == [("rank", 1, "place/western-china", 12), ("rank", 1, None, 20)]
+
+
+@SCRIPTS
+def test_the_nations_provinces_without_a_scope_word_rank_in_the_nation(script: str) -> None:
+    """在三十一個省份中排名第五: the nation's 31 province-level units rank in place/china as
+    在全國31個省中 does; another count (10個省份) names a population with no scope."""
+    obs = figures(
+        "某市軟件收入在三十一個省份中排名第五。某市寬頻普及率在10個省份中排名第二。", script
+    )
+    got = [(o.rank, o.rank_scope, o.rank_of) for o in obs]
+    assert got == [(5, "place/china", 31), (2, None, 10)]
