@@ -68,7 +68,13 @@ def _resolve(
             )
         return out
     raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
-    if d.val.kind == "quantity" and raw_left.endswith(fold_aligned("均")):
+    # 各區縣均達到X: the adverb 均 (each); not the 均 of 平均 ending a comparison base
+    # (增速高於全國平均1.5個百分點: the base, read as a rate gap below)
+    if (
+        d.val.kind == "quantity"
+        and raw_left.endswith(fold_aligned("均"))
+        and not raw_left.endswith(gw.words().gap_bases)
+    ):
         out = []
         i = ci
         while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:

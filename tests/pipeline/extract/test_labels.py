@@ -406,3 +406,12 @@ def test_a_clause_on_how_a_statistic_grew_names_the_growth_after_it() -> None:
         ["固定寬帶接入流量", "固定寬帶接入流量增速"],
     )
     _both("同時,情況有所變化,同比增長6.1%。", [""])
+
+
+def test_a_rate_gap_against_an_average_is_the_rate_of_the_previous_statistic() -> None:
+    """增速高於全國平均1.5個百分點: 平均 ends the comparison base; its 均 is not the adverb of
+    各區縣均達到 (which would give the label no statistic)."""
+    _both(
+        "全縣快遞業務收入年增9.2%,增速高於全國平均1.5個百分點。",
+        ["快遞業務收入", "快遞業務收入增速"],
+    )
