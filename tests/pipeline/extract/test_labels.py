@@ -415,3 +415,11 @@ def test_a_rate_gap_against_an_average_is_the_rate_of_the_previous_statistic() -
         "全縣快遞業務收入年增9.2%,增速高於全國平均1.5個百分點。",
         ["快遞業務收入", "快遞業務收入增速"],
     )
+
+
+def test_a_sentence_opening_with_the_same_indicator_measures_the_previous_statistic() -> None:
+    """每萬人擁有充電樁27.7座;同一指標,四川省為14.6座: the clause 同一指標 only points back, so
+    14.6座 is the paragraph's last statistic (for 四川, period.py's area); in a new paragraph
+    nothing is carried over (the label stays empty, a review item)."""
+    _both("全縣每萬人擁有充電樁27.7座;同一指標,四川省為14.6座。", ["每萬人擁有充電樁"] * 2)
+    _both("全縣每萬人擁有充電樁27.7座。\n同一指標,四川省為14.6座。", ["每萬人擁有充電樁", ""])
