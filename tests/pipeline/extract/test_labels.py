@@ -77,6 +77,8 @@ CASES = [
     ("今年全縣計劃新增充電樁300至500個。", "新增充電樁"),
     # 力爭 between the subject and its verb (a target)
     ("到2027年,全縣快遞業務收入力爭達到12億元。", "快遞業務收入"),
+    # 與 opening a short subject is a comparison only when no word starts with it (與會)
+    ("全縣與會代表達到300人。", "與會代表"),
     # the modal 要 of a target is a link like 力爭, also right after 比重 (比重要達到)
     ("到2030年,全縣充電樁總數要超過900個。", "充電樁總數"),
     ("到2030年,全縣快遞業務收入占GDP比重要達到12%。", "快遞業務收入占GDP比重"),
