@@ -245,6 +245,9 @@ def test_bad_labels_file_is_one_line_naming_it(tmp_path: Path) -> None:
     bad.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^labels.yaml: expected a mapping"):
         indicators.load_label_rules(bad)
+    bad.write_text("bullet_categories: [Symbol]\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^labels.yaml: bullet_categories"):
+        indicators.load_label_rules(bad)
 
 
 def test_indicators_file_has_one_row_per_folded_label(tmp_path: Path) -> None:
