@@ -78,6 +78,11 @@ class Words:
     population_measures: tuple[str, ...]
     population_nouns: tuple[str, ...]
     population_end: tuple[str, ...]
+    #: 在三十一個省份中 with no scope word: the nation's province-level units (nouns, counts)
+    #: rank in this scope
+    national_nouns: tuple[str, ...]
+    national_counts: tuple[int, ...]
+    national_scope: str
     tier: str
     duration: tuple[str, ...]
     duration_unit: str
@@ -87,6 +92,7 @@ class Words:
     gap_words: dict[str, int]  # 高於: 1, 低於: -1 (a growth rate's gap, sign of the gap)
     gap_bases: tuple[str, ...]
     gap_adverbs: tuple[str, ...]
+    gap_markers: tuple[str, ...]  # 比 / 較: 增速比全市高出 (the compared place after it)
     growth_nouns: tuple[str, ...]
     growth_particles: tuple[str, ...]
     doubling: dict[str, int]
@@ -181,6 +187,22 @@ def _place_rows(data: Any, key: str, path: Path, nullable: bool) -> dict[str, An
     return out
 
 
+def _national(rank: Any, path: Path) -> dict[str, Any]:
+    """``rank.national_population``: nouns, counts and the scope id (place/...)."""
+    raw = _need(rank, "national_population", path, dict)
+    counts = _need(raw, "counts", path, list)
+    if not counts or not all(isinstance(n, int) and not isinstance(n, bool) for n in counts):
+        raise InputError(f"{path.name}: 'national_population.counts' must be integers")
+    scope = _need(raw, "scope", path, str)
+    if not scope.startswith("place/"):
+        raise InputError(f"{path.name}: 'national_population.scope' must be place/...")
+    return {
+        "national_nouns": _words(raw, "nouns", path),
+        "national_counts": tuple(counts),
+        "national_scope": scope,
+    }
+
+
 def load_words(path: Path = GRAMMAR_FILE) -> Words:
     """Read and check ``grammar.yaml``; any defect is one ``InputError`` naming the file."""
     data = read_yaml(path)
@@ -209,6 +231,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         population_measures=_words(rank, "population_measure", path),
         population_nouns=_words(rank, "population_nouns", path),
         population_end=_words(rank, "population_end", path),
+        **_national(rank, path),
         tier=_word(rank, "tier", path),
         duration=_words(rank, "duration", path),
         duration_unit=_word(rank, "duration_unit", path),
@@ -218,6 +241,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         gap_words=_signs(growth, "gap_words", path),
         gap_bases=_words(growth, "gap_bases", path),
         gap_adverbs=_words(growth, "gap_adverbs", path),
+        gap_markers=_words(growth, "gap_markers", path),
         growth_nouns=_words(growth, "nouns", path),
         growth_particles=_words(growth, "particles", path),
         doubling=_int_map(growth, "doubling", path),

@@ -54,7 +54,12 @@ _WORD_SECTIONS = (
 )
 #: sections that are a list of patterns, each with a named group ``x``
 _FRAME_SECTIONS = ("named_statistic",)
-_KNOWN = frozenset((*_RULE_SECTIONS, *_WORD_SECTIONS, *_FRAME_SECTIONS, "topic_marker"))
+_KNOWN = frozenset(
+    (*_RULE_SECTIONS, *_WORD_SECTIONS, *_FRAME_SECTIONS, "topic_marker", "bullet_categories")
+)
+#: the code points a category class is built over (the BMP and the supplementary planes that
+#: hold symbols and emoji); beyond them no list bullet is written
+_CATEGORY_SPAN = 0x30000
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +210,38 @@ def _rule(path: Path, data: dict[str, Any], key: str, extra: re.Pattern[str] | N
     return Rule(tuple(compiled)) if compiled else None
 
 
+def _category_class(path: Path, raw: Any) -> re.Pattern[str] | None:
+    """One character of the given Unicode general categories (``So``: ▲ ● ▶ ■ ◆ ★ ☆ ✓ ...).
+
+    Why by category and not a list: a bullet is any pictographic mark a writer picks, and
+    every such mark is a symbol (``So``). No label opens with one: the few unit signs that are
+    ``So`` (℃) follow a number, and % and ‰ are punctuation (``Po``).
+    """
+    if raw is None:
+        return None
+
+    def is_category(c: Any) -> bool:
+        return isinstance(c, str) and len(c) == 2 and c[0] in "LMNPSZC" and c[1].islower()
+
+    if not isinstance(raw, list) or not all(is_category(c) for c in raw):
+        raise InputError(f"{path.name}: bullet_categories must be a list of Unicode categories")
+    cats = set(raw)
+    ranges: list[tuple[int, int]] = []
+    for cp in range(_CATEGORY_SPAN):
+        if unicodedata.category(chr(cp)) in cats:
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    if not ranges:
+        return None
+    body = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"[{body}]+")
+
+
 def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = None) -> LabelRules:
     """Read, check and compile ``labels.yaml``; a bad file is a one-line ``InputError``.
 
@@ -226,6 +263,10 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
                                                         data.get("named_statistic")))  # fmt: skip
     except re.error as exc:
         raise InputError(f"{path.name}: bad pattern ({exc})") from exc
+    bullets = _category_class(path, data.get("bullet_categories"))
+    if bullets is not None:
+        lead = rules["leading"]
+        rules["leading"] = Rule((*(lead.alternatives if lead else ()), bullets))
     if any("x" not in f.groupindex for f in frames):
         raise InputError(f"{path.name}: every named_statistic pattern needs a group (?P<x>...)")
     verbs = words["opening_verbs"]

@@ -235,7 +235,9 @@ def run_with_accounting(
     for ub, ue in units:
         if any(b <= ub and ue <= e for b, e, _ in skip):
             continue  # headline, 原標題, dateline, credits: not statements
-        drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded))
+        # the paragraph's last figure so far: a sentence opening with 同一指標, may point back
+        carried = drafts[-1] if drafts and "\n" not in text[drafts[-1].end : ub] else None
+        drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded, carried))
     for vb, ve in values.vague_ranks(folded):
         rb, re_ = clean.raw_span(vb, ve)
         findings.append(
@@ -297,6 +299,7 @@ def _unit_drafts(
     excluded: dict[int, str],
     findings: list[Finding],
     folded: str,
+    carried: _Draft | None = None,
 ) -> list[_Draft]:
     clauses = _clauses(text, ub, ue)
     out: list[_Draft] = []
@@ -406,7 +409,7 @@ def _unit_drafts(
                 d.extra_digits.append((db, db + len(dm.group("n"))))
             prev_left = (lb, le)
             prev_right_end = right[1] if right[1] > right[0] else v.end
-            resolved = _resolve(text, d, out, clauses, ci, findings, folded)
+            resolved = _resolve(text, d, out, clauses, ci, findings, folded, carried)
             if gap is not None:  # a gap compares two places: it grows no figure of the text
                 for x in resolved:
                     x.growth_of = None

@@ -33,8 +33,13 @@ def _resolve(
     ci: int,
     findings: list[Finding],
     folded: str,
+    carried: _Draft | None = None,
 ) -> list[_Draft]:
-    """Apply the shared-statement rules; returns the drafts this value yields."""
+    """Apply the shared-statement rules; returns the drafts this value yields.
+
+    ``carried`` is the last figure of the paragraph before this sentence: a sentence that
+    opens with a clause only pointing back (同一指標,四川省為14.6座) measures its statistic.
+    """
     label = d.indicator
     items = values.patterns().items.match(fold_aligned(label))
     if items:
@@ -68,7 +73,13 @@ def _resolve(
             )
         return out
     raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
-    if d.val.kind == "quantity" and raw_left.endswith(fold_aligned("均")):
+    # 各區縣均達到X: the adverb 均 (each); not the 均 of 平均 ending a comparison base
+    # (增速高於全國平均1.5個百分點: the base, read as a rate gap below)
+    if (
+        d.val.kind == "quantity"
+        and raw_left.endswith(fold_aligned("均"))
+        and not raw_left.endswith(gw.words().gap_bases)
+    ):
         out = []
         i = ci
         while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
@@ -104,6 +115,8 @@ def _resolve(
         frame = _statistic_named_before(folded, clauses, ci)
         if frame is not None:  # 对…的数字化发展水平进行了评估,渝北区排名第2位
             d.indicator = text[frame[0] : frame[1]]
+        elif carried is not None and _points_back(folded, clauses, ci):
+            d.indicator, d.about_from = carried.indicator, carried  # 同一指標,四川省為…
         return [d]
     if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
         back = _named_by(label, earlier) or prev  # 規模排名全國第八: the 規模 named before
@@ -153,6 +166,19 @@ def _without_base_area(label: str) -> str:
     if indicators.label_rules().is_bare_share(folded[m.end() :]):
         return label  # 占全国比重: no base noun, the area is the base (a share of the nation's)
     return label[:1] + label[m.end() :]
+
+
+def _points_back(ft: str, clauses: list[_Clause], ci: int) -> bool:
+    """True when a value-less clause before ``ci`` only points back (同一指標, 這一指標:
+    labels.yaml ``anaphora``): the figures after it measure the statistic named before."""
+    anaphora = indicators.label_rules().anaphora
+    for c in clauses[:ci]:
+        if c.has_value:
+            return False
+        b, e = _clean_left(ft, c.begin, c.end)
+        if e > b and ft[b:e] in anaphora:
+            return True
+    return False
 
 
 def _statistic_named_before(ft: str, clauses: list[_Clause], ci: int) -> tuple[int, int] | None:

@@ -237,10 +237,19 @@ def _stated_area_word(text: str, obs: Observation, ft: str | None = None) -> str
     for m in rules().area.finditer(ft, clause_b, max(clause_b, obs.begin, lead)):
         if rank and obs.rank_scope and rules().area_ids.get(m.group("w")) == obs.rank_scope:
             continue  # 居全國第5位: the rank's scope, not the ranked one's area
+        if rank and ft.endswith(_locative(), clause_b, m.start()):
+            continue  # 涪陵區在全市38個區縣中排名第9位: 全市 opens the scope (the city's)
         if obs.kind == "growth" and ft.endswith(rules().comparisons, clause_b, m.start()):
             continue  # 高於全市2.4個百分點: the gap is of what is compared, not of 全市
         found = m.group("w")
     return found
+
+
+def _locative() -> str:
+    """在, the locative that opens a rank's scope or population (grammar.yaml)."""
+    from graph.pipeline.extract import grammar as gw  # late: as the label rules above
+
+    return gw.words().locative
 
 
 def own_area(doc_area: str) -> str:
@@ -419,8 +428,27 @@ def _table_column_period(text: str, ft: str, o: Observation, year: int) -> str:
     cb, ce = head[k]
     exprs = time_expressions(text[cb:ce], year, ft[cb:ce])
     if len(exprs) != 1 or (exprs[0].begin, exprs[0].end) != (0, ce - cb):
-        return ""
+        return _table_caption_period(text, ft, head_b, year)
     return exprs[0].period if exprs[0].anaphoric is None else ""
+
+
+def _table_caption_period(text: str, ft: str, head_b: int, year: int) -> str:
+    """The period the caption right above a table's header states (``表：…（截至9月底）``).
+
+    A caption dates every cell of its table, as a reader reads it: the table stands apart
+    from the prose around it, so the paragraph topic (which stops at the line) and then the
+    edition would date cells the caption says are this year's. The caption is the line
+    directly above the header block, a title: not blank and with no sentence end (a prose
+    paragraph above a table dates nothing of it). Its last time expression is the period.
+    """
+    if head_b == 0:
+        return ""
+    pb, pe = values_table.line_span(ft, head_b - 1)
+    caption = ft[pb:pe].strip(_SPACES)
+    if not caption or any(ch in _SENTENCE_END for ch in caption):
+        return ""
+    exprs = [x for x in time_expressions(text[pb:pe], year, ft[pb:pe]) if x.anaphoric is None]
+    return exprs[-1].period if exprs else ""
 
 
 def _resolve_word(word: str, ft: str, at: int, doc_area: str = "") -> str:

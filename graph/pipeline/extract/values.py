@@ -102,6 +102,14 @@ def values_in(
     floor = begin  # grammar consumed before a value never reaches into the previous value
     for m in p.rank.finditer(f, begin, end):
         if m.group("top"):
+            # 在西部12個省(區、市)中位居首位: a population before 首位 is its population (and
+            # its scope) as before 第N
+            top_scope = list_scope(f, floor, m.start())
+            top_pop = _population_before(pops, begin, m.start())
+            if top_pop is not None and top_pop.used and top_scope:
+                top_pop = None  # 31個省中排名第9,西部首位: a later rank with its own scope
+            if top_pop is not None:
+                top_pop.used = True
             vals.append(
                 Value(
                     "rank",
@@ -111,7 +119,8 @@ def values_in(
                     text[m.start() : m.end()],
                     Decimal(1),
                     rank=1,
-                    scope=list_scope(f, floor, m.start()),
+                    scope=top_scope or (top_pop.scope if top_pop is not None else None),
+                    rank_of=top_pop.n if top_pop is not None else None,
                 )
             )
             taken.append((m.start(), m.end()))
@@ -317,6 +326,8 @@ def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> 
                 continue
             excluded[digits_begin] = "rank population"
         scope = w.scopes.get(m.group("s1")) if m.group("s1") else None
+        if not m.group("s1") and n in w.national_counts and m.group("noun") in w.national_nouns:
+            scope = w.national_scope  # 在三十一個省份中: the nation's provinces
         out.append(Population(m.start(), m.end(), n, scope, digits_begin))
     return out
 

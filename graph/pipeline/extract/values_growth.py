@@ -51,27 +51,50 @@ def rate_gap(folded: str, begin: int, end: int, points: bool = False) -> tuple[i
     from graph.pipeline.extract import period  # late: period imports the label rules
 
     w = gw.words()
+    words = sorted(w.gap_words.items(), key=lambda x: -len(x[0]))
+    # the 比 form first: 增速比全市高出 (<noun><marker><place><gap word>; read as the plain
+    # form, 全市 would be part of the noun)
+    for word, sign in words:
+        if not folded.endswith(word, begin, end):
+            continue
+        at = end - len(word)
+        place = _without_compared(folded, begin, at, period.area_pattern())
+        marker = next((m for m in w.gap_markers if folded.endswith(m, begin, place)), None)
+        if marker is not None and place < at:
+            noun_end = _without_adverbs(folded, begin, place - len(marker))
+            return _gap_of(folded, begin, noun_end, sign, points)
+    pos = _without_compared(folded, begin, end, period.area_pattern())
+    for word, sign in words:
+        if folded.endswith(word, begin, pos):
+            noun_end = _without_adverbs(folded, begin, pos - len(word))  # 增速略高於
+            return _gap_of(folded, begin, noun_end, sign, points)
+    return None
+
+
+def _gap_of(
+    folded: str, begin: int, noun_end: int, sign: int, points: bool
+) -> tuple[int, bool] | None:
+    """A gap on the growth noun ending at ``noun_end`` (or, in points, on a level), or None."""
+    if any(folded.endswith(n, begin, noun_end) for n in gw.words().growth_nouns):
+        return noun_end, sign < 0
+    return (noun_end, sign < 0) if points else None
+
+
+def _without_compared(folded: str, begin: int, end: int, area: re.Pattern[str]) -> int:
+    """Where the label ends before the compared place (全國, 全國平均水平, a scope word)."""
+    w = gw.words()
     pos = end
     for base in w.gap_bases:
         if folded.endswith(base, begin, pos):
             pos -= len(base)
             break
-    for m in period.area_pattern().finditer(folded, begin, pos):
+    for m in area.finditer(folded, begin, pos):
         if m.end() == pos:
-            pos = m.start()
-            break
-    else:
-        for scope in sorted(w.scopes, key=len, reverse=True):
-            if folded.endswith(scope, begin, pos):
-                pos -= len(scope)
-                break
-    for word, sign in sorted(w.gap_words.items(), key=lambda x: -len(x[0])):
-        if folded.endswith(word, begin, pos):
-            noun_end = _without_adverbs(folded, begin, pos - len(word))  # 增速略高於
-            if any(folded.endswith(n, begin, noun_end) for n in w.growth_nouns):
-                return noun_end, sign < 0
-            return (noun_end, sign < 0) if points else None
-    return None
+            return m.start()
+    for scope in sorted(w.scopes, key=len, reverse=True):
+        if folded.endswith(scope, begin, pos):
+            return pos - len(scope)
+    return pos
 
 
 def declines(folded: str, begin: int, end: int) -> bool:

@@ -87,7 +87,7 @@ def patterns() -> Patterns:
     tail = rf"(?:{alt(list(w.scope_tails))})?{SP}"  # 西部地區第一: 地區 belongs to the scope
     population = (
         rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
-        rf"(?:{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
+        rf"(?P<noun>{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
         rf"(?:{alt(list(w.population_end))})"
     )
     return Patterns(

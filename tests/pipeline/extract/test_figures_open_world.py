@@ -591,3 +591,111 @@ def test_a_score_has_its_unit_and_a_clock_time_in_words_is_no_figure(script: str
         (Decimal("91.5"), "分"),
         (Decimal(12), "分鐘"),
     ]
+
+
+# ---------------------------------------------------------------- round 6
+
+
+@SCRIPTS
+def test_taiwan_growth_words_are_growths(script: str) -> None:
+    """年增 / 年減 (Taiwan wording for 同比增長 / 同比下降) and 成長 (增長) are growth verbs:
+    their number grows the figure before it (年減 is a decline, its value negative)."""
+    obs = figures(
+        "全市寬頻用戶約320萬戶,年增6.4%。網路購物投訴件數年減12.5%。"
+        "雲端服務企業近900家,較2028年成長一倍。",
+        script,
+    )
+    name = {"hant": lambda x: x, "hans": to_hans}[script]
+    got = [(o.value, o.kind, o.indicator, o.growth_of) for o in obs]
+    assert got == [
+        (Decimal(3200000), "quantity", name("寬頻用戶"), None),
+        (Decimal("6.4"), "growth", name("寬頻用戶"), 0),
+        (Decimal("-12.5"), "growth", name("網路購物投訴件數"), None),
+        (Decimal(900), "quantity", name("雲端服務企業"), None),
+        (Decimal(1), "growth", name("雲端服務企業"), 3),
+    ]
+
+
+@SCRIPTS
+def test_compared_figures_of_yu_xiangbi_and_a_whole_area_take_the_statistic(script: str) -> None:
+    """但與全國80.3%的水平相比 / 但仍低於中國大陸整體的79.5%: the value is the compared place's
+    figure of the sentence's statistic (no label of its own); 較前一年 is a comparison base
+    like 較上年; a phrase after 與 that is no place (與某公司合作建設的…) keeps its name."""
+    obs = figures(
+        "全市寬頻普及率為71.2%,較前一年提高1.2個百分點,但與全國80.3%的水平相比,仍有差距。"
+        "全市光纖覆蓋率為88.1%,但仍低於中國大陸整體的90.4%。",
+        script,
+    )
+    name = {"hant": lambda x: x, "hans": to_hans}[script]
+    got = [(o.value, o.kind, o.indicator, o.area) for o in obs]
+    assert got == [
+        (Decimal("71.2"), "quantity", name("寬頻普及率"), "place/tianjin"),
+        (Decimal("1.2"), "growth", name("寬頻普及率"), "place/tianjin"),
+        (Decimal("80.3"), "quantity", name("寬頻普及率"), "place/china"),
+        (Decimal("88.1"), "quantity", name("光纖覆蓋率"), "place/tianjin"),
+        (Decimal("90.4"), "quantity", name("光纖覆蓋率"), "place/china"),
+    ]
+    other = figures("與某公司合作建設的數據中心達到12個。", script)
+    assert [o.indicator for o in other] == [name("與某公司合作建設的數據中心")]
+
+
+@SCRIPTS
+def test_a_rate_gap_in_the_bi_form_is_a_growth_of_the_rate(script: str) -> None:
+    """增速比全市高出2.3個百分點: the 比 form of 增速高於全市 (the place between 比 and the gap
+    word), a growth in points on the rate, growing no figure; the rank after it is the rate's
+    too. A level's 比 form in points (普及率比全國高出) is a gap on the level."""
+    obs = figures(
+        "全區軟件收入同比增長14.6%,增速比全市高出2.3個百分點,增速居全市第3位。"
+        "全區寬頻普及率為81.2%,比全國高出1.5個百分點。",
+        script,
+        area="place/fuling",
+    )
+    name = {"hant": lambda x: x, "hans": to_hans}[script]
+    got = [(o.value, o.kind, o.indicator, o.growth_of) for o in obs]
+    assert got == [
+        (Decimal("14.6"), "growth", name("軟件收入"), None),
+        (Decimal("2.3"), "growth", name("軟件收入增速"), None),
+        (Decimal(3), "rank", name("軟件收入增速"), None),
+        (Decimal("81.2"), "quantity", name("寬頻普及率"), None),
+        (Decimal("1.5"), "growth", name("寬頻普及率"), None),
+    ]
+
+
+@SCRIPTS
+def test_the_place_after_the_locative_of_a_rank_is_its_scope_not_its_area(script: str) -> None:
+    """本區在全市38個區縣中排名第4位: 全市 opens the scope (the city, in a district piece),
+    the ranked one is the district (its tier too); in the city's piece a district named
+    before 在 is the ranked one."""
+    obs = figures(
+        "去年本區在全市38個區縣中排名第4位,位列第二梯隊。", script, area="place/yongchuan"
+    )
+    got = [(o.kind, o.area, o.rank_scope, o.rank_of) for o in obs]
+    assert got == [
+        ("rank", "place/yongchuan", "place/chongqing", 38),
+        ("tier", "place/yongchuan", None, None),
+    ]
+    city = figures("渝北區在全市38個區縣中排名第2位。", script, area="place/chongqing")
+    assert [(o.area, o.rank_scope) for o in city] == [("place/yubei", "place/chongqing")]
+
+
+@SCRIPTS
+def test_a_population_before_shou_wei_is_its_population(script: str) -> None:
+    """在西部12個省（區、市）中位居首位 / 在20個城市中位居首位: rank 1 of the population
+    before it, with its scope, as for 第N (the population's number is no figure)."""
+    obs = figures(
+        "某市軟件收入在西部12個省（區、市）中位居首位。某市寬頻普及率在20個城市中位居首位。",
+        script,
+    )
+    got = [(o.kind, o.rank, o.rank_scope, o.rank_of) for o in obs]
+    assert got == [("rank", 1, "place/western-china", 12), ("rank", 1, None, 20)]
+
+
+@SCRIPTS
+def test_the_nations_provinces_without_a_scope_word_rank_in_the_nation(script: str) -> None:
+    """在三十一個省份中排名第五: the nation's 31 province-level units rank in place/china as
+    在全國31個省中 does; another count (10個省份) names a population with no scope."""
+    obs = figures(
+        "某市軟件收入在三十一個省份中排名第五。某市寬頻普及率在10個省份中排名第二。", script
+    )
+    got = [(o.rank, o.rank_scope, o.rank_of) for o in obs]
+    assert got == [(5, "place/china", 31), (2, None, 10)]

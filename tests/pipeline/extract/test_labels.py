@@ -77,8 +77,17 @@ CASES = [
     ("今年全縣計劃新增充電樁300至500個。", "新增充電樁"),
     # 力爭 between the subject and its verb (a target)
     ("到2027年,全縣快遞業務收入力爭達到12億元。", "快遞業務收入"),
+    # 與 opening a short subject is a comparison only when no word starts with it (與會)
+    ("全縣與會代表達到300人。", "與會代表"),
+    # the modal 要 of a target is a link like 力爭, also right after 比重 (比重要達到)
+    ("到2030年,全縣充電樁總數要超過900個。", "充電樁總數"),
+    ("到2030年,全縣快遞業務收入占GDP比重要達到12%。", "快遞業務收入占GDP比重"),
     # 受理 only says the complaints reached an office
     ("2023年全縣受理消費者投訴3200件。", "消費者投訴"),
+    # ... but a named receiver before 受理 says whose intake is counted, and stays
+    ("某市民服務熱線受理群眾來電約3.2萬件。", "某市民服務熱線受理群眾來電"),
+    # 開通 states that the sites went into service, like 建成
+    ("截至6月底,全縣已開通充電站126座。", "充電站"),
     # the platform before 累計 is context; after a statistic 累計 qualifies its verb
     ("“某某通”平臺累計實名用戶超過500萬人。", "實名用戶"),
     ("某交易所碳配額累計成交45萬噸。", "某交易所碳配額累計成交"),
@@ -103,6 +112,11 @@ CASES = [
     # a list bullet and the list head before a colon are the item's topic, not its name
     ("● 便民服務：推出便民服務套餐45個。", "便民服務套餐"),
     ("▶ 滿意度：縣級政務服務滿意率98.5%。", "縣級政務服務滿意率"),
+    # any symbol bullet (Unicode category So), with or without a space after it
+    ("▲全縣充電樁超過900個。", "充電樁"),
+    ("★ 全縣快遞網點達5678家。", "快遞網點"),
+    ("◇農村寄遞物流站點覆蓋率達到96%。", "農村寄遞物流站點覆蓋率"),
+    ("☆ 縣級政務服務滿意率98.5%。", "縣級政務服務滿意率"),
     # a quoted name with a 、 inside stays one clause
     ("全縣“放心消費、誠信經營”商戶達到120家。", "“放心消費、誠信經營”商戶"),
     ("全縣「放心消費、誠信經營」商戶達到120家。", "「放心消費、誠信經營」商戶"),
@@ -230,6 +244,9 @@ def test_bad_labels_file_is_one_line_naming_it(tmp_path: Path) -> None:
         indicators.load_label_rules(bad)
     bad.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^labels.yaml: expected a mapping"):
+        indicators.load_label_rules(bad)
+    bad.write_text("bullet_categories: [Symbol]\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^labels.yaml: bullet_categories"):
         indicators.load_label_rules(bad)
 
 
@@ -394,3 +411,20 @@ def test_a_clause_on_how_a_statistic_grew_names_the_growth_after_it() -> None:
         ["固定寬帶接入流量", "固定寬帶接入流量增速"],
     )
     _both("同時,情況有所變化,同比增長6.1%。", [""])
+
+
+def test_a_rate_gap_against_an_average_is_the_rate_of_the_previous_statistic() -> None:
+    """增速高於全國平均1.5個百分點: 平均 ends the comparison base; its 均 is not the adverb of
+    各區縣均達到 (which would give the label no statistic)."""
+    _both(
+        "全縣快遞業務收入年增9.2%,增速高於全國平均1.5個百分點。",
+        ["快遞業務收入", "快遞業務收入增速"],
+    )
+
+
+def test_a_sentence_opening_with_the_same_indicator_measures_the_previous_statistic() -> None:
+    """每萬人擁有充電樁27.7座;同一指標,四川省為14.6座: the clause 同一指標 only points back, so
+    14.6座 is the paragraph's last statistic (for 四川, period.py's area); in a new paragraph
+    nothing is carried over (the label stays empty, a review item)."""
+    _both("全縣每萬人擁有充電樁27.7座;同一指標,四川省為14.6座。", ["每萬人擁有充電樁"] * 2)
+    _both("全縣每萬人擁有充電樁27.7座。\n同一指標,四川省為14.6座。", ["每萬人擁有充電樁", ""])

@@ -268,3 +268,20 @@ def test_now_is_the_article_s_year_not_the_edition_s(script: str) -> None:
         ("約80萬戶" if script == "hant" else "约80万户", "2023"),
         ("30個" if script == "hant" else "30个", "2023"),
     ]
+
+
+@SCRIPTS
+def test_a_table_caption_dates_its_cells_a_prose_line_above_does_not(script: str) -> None:
+    """表：…（截至6月底）over ``項目｜數值｜比去年底增加``: the caption dates every cell (this
+    year's, 2023, not the 2022 edition); a paragraph ending in 。 right above a table is prose
+    and dates nothing of it (the cells keep the edition)."""
+    rows = "項目｜數值｜比去年底增加\n公共圖書館（個）｜45｜3\n閱讀推廣活動（場）｜310｜52\n"
+    captioned = _figures("圖表：全縣文化設施主要指標（截至6月底）\n" + rows, script)
+    assert [(o.stated_value, o.period) for o in captioned] == [
+        ("45", "2023"),
+        ("3", "2023"),
+        ("310", "2023"),
+        ("52", "2023"),
+    ]
+    prose = _figures("截至6月底全縣文化設施建設提速。\n" + rows, script)
+    assert [o.period for o in prose] == ["2022"] * 4
