@@ -62,6 +62,9 @@ BELOW_TARGET: dict[str, str] = {
     "0.88, period 0.75): the table's 截至9月底 not applied to its cells (2023 for 2024); the "
     "city's rank in a district piece given the district; 增速比全市高出2.3个百分点 a quantity; "
     "开通 and 受理 kept/cut wrongly",
+    "fx-h18-yuxun-2023-cq2022-hans": "held out (round 7, blind, not yet measured)",
+    "fx-h19-ganglian-2024-cq2023-hant": "held out (round 7, blind, not yet measured)",
+    "fx-h20-shenzhou-2024-cq2023-hans": "held out (round 7, blind, not yet measured)",
 }
 #: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
 #: (strict: the day the cleaner gives it back the test fails until the entry goes)
