@@ -697,6 +697,11 @@ BLIND_ROUND_5 = ("fx-h13-", "fx-h14-")
 BLIND_ROUND_6 = ("fx-h15-", "fx-h16-", "fx-h17-")
 
 
+#: the seventh blind round (h18-h20, written before anyone measured them): kept out of the other
+#: rounds' scores until the lead measures it
+BLIND_ROUND_7 = ("fx-h18-", "fx-h19-", "fx-h20-")
+
+
 def test_blind_round_6_precision_and_recall(registry: dict[str, Entity]) -> None:
     """Sixth blind round (h15-h17), against its hand-read entities.tsv: measured blind at
     candidate precision 28/33 and open-world recall 30/42; 39/40 and 42/42 after the rules of
@@ -717,9 +722,11 @@ def test_blind_round_6_precision_and_recall(registry: dict[str, Entity]) -> None
 def _scores(
     registry: dict[str, Entity], blind: bool, rounds: tuple[str, ...] = BLIND_ROUND_2
 ) -> list:
-    """The blind ``rounds`` (blind=True), or every other fixture but the later blind rounds 3-6."""
+    """The blind ``rounds`` (blind=True), or every other fixture but the later blind rounds 3-7."""
     later = tuple(
-        p for p in BLIND_ROUND_3 + BLIND_ROUND_4 + BLIND_ROUND_5 + BLIND_ROUND_6 if p not in rounds
+        p
+        for p in BLIND_ROUND_3 + BLIND_ROUND_4 + BLIND_ROUND_5 + BLIND_ROUND_6 + BLIND_ROUND_7
+        if p not in rounds
     )
     dirs = [
         d
