@@ -28,14 +28,17 @@ connector word of ``left_context`` or the end of a name already found):
     ending at a boundary, a speech verb or 先生/女士, after a title of ``titles.yaml`` that
     follows an agency (curated or found by ``agency-suffix``), a company, or a short name the
     text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長) names its body
-    by itself and needs only a left boundary.
+    by itself and needs only a left boundary; any title needs no body when a verb of saying
+    (``speaker_verbs``) follows the name right away (…編寫組負責人X表示). A word on a surname
+    character (簡要, ``person_not_names``) is no name.
 ``byline-person`` / ``outlet``
     ``<role>[:： ]<name>`` and further names after it up to a parenthesis or the line end
     (記者 陳某 王某）); a name glued to the role only in a wire dateline, before the place and
     day filed (記者彭某臺北26日電, the place a candidate too). The outlet after 來源: at the
     head of a dateline, before a role at the start of its line (海河觀察記者 韓某) or in
     parentheses after it (記者（渝江財經）：), at the head of a wire dateline before its place
-    and date (長江社重慶9月19日電), in 【…日報訊】, at the head of a dated line that goes on to
+    and date (長江社重慶9月19日電; also before a regional edition, …網重慶頻道,
+    ``outlet_region_heads``), in 【…日報訊】, at the head of a dated line that goes on to
     a byline (烏江晨訊　2024年…　記者 X), and elsewhere only with an outlet suffix (…日報,
     …網); a broadcaster's channel word (…新聞頻道, ``outlet_channels``) is cut off.
 ``caption-person``
@@ -47,7 +50,8 @@ connector word of ``left_context`` or the end of a name already found):
     name (市大數據局 after 重慶市大數據應用發展管理局: prefix, body head, last character) is the
     one full name of the text it fits, with no definition needed.
 ``agency-suffix``
-    ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …). A
+    ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …);
+    a short further name runs on to the longest suffix (…人民政府新聞 + 辦公室, not 辦). A
     name that ends in its parent body (中共重慶市委) runs on to the committee's full name
     (…網絡安全和信息化委員會辦公室, ``agency_run_on_suffixes``); the 局 of a title (局長) is
     never a second suffix.
