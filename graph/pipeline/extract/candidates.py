@@ -28,14 +28,17 @@ connector word of ``left_context`` or the end of a name already found):
     ending at a boundary, a speech verb or 先生/女士, after a title of ``titles.yaml`` that
     follows an agency (curated or found by ``agency-suffix``), a company, or a short name the
     text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長) names its body
-    by itself and needs only a left boundary.
+    by itself and needs only a left boundary; any title needs no body when a verb of saying
+    (``speaker_verbs``) follows the name right away (…編寫組負責人X表示). A word on a surname
+    character (簡要, ``person_not_names``) is no name.
 ``byline-person`` / ``outlet``
     ``<role>[:： ]<name>`` and further names after it up to a parenthesis or the line end
     (記者 陳某 王某）); a name glued to the role only in a wire dateline, before the place and
     day filed (記者彭某臺北26日電, the place a candidate too). The outlet after 來源: at the
     head of a dateline, before a role at the start of its line (海河觀察記者 韓某) or in
     parentheses after it (記者（渝江財經）：), at the head of a wire dateline before its place
-    and date (長江社重慶9月19日電), in 【…日報訊】, at the head of a dated line that goes on to
+    and date (長江社重慶9月19日電; also before a regional edition, …網重慶頻道,
+    ``outlet_region_heads``), in 【…日報訊】, at the head of a dated line that goes on to
     a byline (烏江晨訊　2024年…　記者 X), and elsewhere only with an outlet suffix (…日報,
     …網); a broadcaster's channel word (…新聞頻道, ``outlet_channels``) is cut off.
 ``caption-person``
@@ -47,7 +50,8 @@ connector word of ``left_context`` or the end of a name already found):
     name (市大數據局 after 重慶市大數據應用發展管理局: prefix, body head, last character) is the
     one full name of the text it fits, with no definition needed.
 ``agency-suffix``
-    ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …). A
+    ``<place prefix><body><suffix>`` (市/國家/重慶市/四川省 … + … + 局/委員會/辦公室/廳 …);
+    a short further name runs on to the longest suffix (…人民政府新聞 + 辦公室, not 辦). A
     name that ends in its parent body (中共重慶市委) runs on to the committee's full name
     (…網絡安全和信息化委員會辦公室, ``agency_run_on_suffixes``); the 局 of a title (局長) is
     never a second suffix.
@@ -110,6 +114,12 @@ from dataclasses import replace
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Finding, Level, Mention, Segmentation
 from graph.pipeline.extract.candidates_aliases import Alias, abbreviation_of, find_aliases
+from graph.pipeline.extract.candidates_curated import (
+    curated_keys,
+    curated_owner,
+    full_name_of,
+    may_swallow,
+)
 from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit
 from graph.pipeline.extract.candidates_people import byline_hits, person_hits
 from graph.pipeline.extract.candidates_rules import Folded, Rules, fold_word, load_rules, script_of
@@ -118,15 +128,6 @@ from graph.pipeline.extract.entities import sentence_at
 from graph.text import fold, slug, to_hant
 
 __all__ = ["STAGE", "run"]
-
-
-def _curated_keys(registry: dict[str, Entity]) -> dict[str, tuple[str, str]]:
-    """Folded label/alias/alt_label -> (entity id, the form)."""
-    keys: dict[str, tuple[str, str]] = {}
-    for ent in registry.values():
-        for form in (*ent.surfaces, *ent.alt_labels):
-            keys.setdefault(match_key(form), (ent.id, form))
-    return keys
 
 
 def _candidate_id(cls: str, label: str, curated: dict[str, Entity]) -> str:
@@ -148,7 +149,7 @@ def run(
     """Candidates and every mention of the text: ``curated`` plus the candidates' own.
 
     ``curated`` are the mentions ``extract.entities`` found. A candidate never overlaps one,
-    except a longer name that contains it (see ``_may_swallow``): then the candidate replaces
+    except a longer name that contains it (see ``may_swallow``): then the candidate replaces
     it. A full name the registry knows as an alt_label becomes a mention of that entity.
     ``lang`` is the source's script; "" = detected from the text. ``area`` is the manifest's
     area (``SourceDocument.area``): when it is a listed district, a 區…/縣… agency with no
@@ -171,7 +172,7 @@ def run(
     hits += person_hits(finder, agencies, named)
     related = _related_start(folded.norm, rules)
     hits = [h for h in hits if h.begin < related]
-    keys = _curated_keys(registry)
+    keys = curated_keys(registry)
     sentences = tuple(sorted(seg.sentences, key=lambda s: s.begin))
 
     owner: list[int | None] = [None] * len(clean.text)  # curated mention covering a character
@@ -194,8 +195,8 @@ def run(
                 if any(m.begin < h.begin or m.end > h.end for m in inner):
                     continue
             elif inside and not (
-                _may_swallow(h, inner, registry, rules.agency_prefixes)
-                or _full_name_of(h, inner, keys, registry, rules.agency_party_prefixes)
+                may_swallow(h, inner, registry, rules.agency_prefixes)
+                or full_name_of(h, inner, keys, registry, rules.agency_party_prefixes)
             ):
                 continue
             swallowed |= {i for i in inside if i is not None}
@@ -246,7 +247,7 @@ def run(
             h = replace(h, label=short_forms[match_key(h.label)])
         elif (
             h.cls == "agency"
-            and _curated_owner(h, keys, rules.agency_party_prefixes) is None
+            and curated_owner(h, keys, rules.agency_party_prefixes) is None
             and (
                 abbr := abbreviation_of(
                     match_key(h.label),
@@ -279,7 +280,7 @@ def run(
                 )
             )
             continue
-        known = _curated_owner(h, keys, rules.agency_party_prefixes)
+        known = curated_owner(h, keys, rules.agency_party_prefixes)
         if known is not None:  # a curated full name (alt_label) or a form the matcher missed
             eid, form = known
             mention(eid, h.begin, h.end, form)
@@ -370,7 +371,7 @@ def _alt_label_hits(
     """中國 + 大陸: a curated mention that runs on into an alt_label of its own entity (中國大陸
     of place/china) is that longer name. Why not an alias: the curated matcher only matches the
     seed's forms, and an alt_label that no rule finds would otherwise be cut in two, its head
-    the entity and its tail lost; the hit becomes a mention of the entity (``_curated_owner``)."""
+    the entity and its tail lost; the hit becomes a mention of the entity (``curated_owner``)."""
     out: list[Hit] = []
     for m in curated:
         ent = registry.get(m.entity_id)
@@ -493,74 +494,3 @@ def _is_place_word(word: str, rules: Rules) -> bool:
     if any(word == d for d, _ in rules.districts):
         return True
     return 2 <= len(word) <= 5 and any(word.endswith(s) for s in rules.place_suffixes)
-
-
-def _curated_owner(
-    h: Hit, keys: dict[str, tuple[str, str]], party: Sequence[str] = ()
-) -> tuple[str, str] | None:
-    """The curated (entity id, form) whose label, alias or alt_label the hit's label is; for an
-    agency also after a party prefix (中共 + 重慶市委網信辦): the committee's office is the same
-    body with or without the party named in front of it, so the longer form is one more
-    mention of the curated agency, not a second agency beside it."""
-    key = match_key(h.label)
-    if key in keys:
-        return keys[key]
-    if h.cls == "agency":
-        for w in party:
-            if key.startswith(w) and key[len(w) :] in keys:
-                return keys[key[len(w) :]]
-    return None
-
-
-def _full_name_of(
-    h: Hit,
-    inside: Sequence[Mention],
-    keys: dict[str, tuple[str, str]],
-    registry: dict[str, Entity],
-    party: Sequence[str] = (),
-) -> bool:
-    """重慶 + 市委網信辦 matched apart, where the whole is the registry's alt_label of that
-    agency (重慶市委網信辦), also after a party prefix (中共重慶市委網信辦): the full name is one
-    mention of it, the place is part of the name."""
-    owner = _curated_owner(h, keys, party)
-    if owner is None or h.cls != "agency":
-        return False
-    return any(m.entity_id == owner[0] and m.end == h.end for m in inside) and all(
-        m.entity_id == owner[0] or registry[m.entity_id].cls == "place"
-        for m in inside
-        if m.entity_id in registry
-    )
-
-
-def _may_swallow(
-    h: Hit,
-    inside: Sequence[Mention],
-    registry: dict[str, Entity],
-    prefixes: Sequence[str] = (),
-) -> bool:
-    """A longer name may contain curated mentions: any inside a 《title》, places elsewhere.
-
-    《中國互聯網發展報告》 is one document, not China plus words; 四川省…廳 is one agency whose
-    name starts with a place, also after a prefix word of ``prefixes`` (中共 + 天津 + 市委…);
-    天津濱海新區 and 重慶悅來國際會議中心 are places that start with one, 西部智算中心 a
-    facility. Anything else curated inside a candidate means the rule misread the text (the
-    registry knows that name), so the candidate is dropped.
-    """
-    if not all(h.begin <= m.begin and m.end <= h.end for m in inside):
-        return False
-    if h.cls in ("document", "event"):
-        return all((m.begin, m.end) != (h.begin, h.end) for m in inside)
-    if h.cls not in ("agency", "company", "place") and h.rule != "facility-name":
-        return False
-    allowed = ("place", "agency") if h.cls == "agency" else ("place",)
-    norm = fold_word(h.label)
-    starts = {h.begin} | {
-        h.begin + len(w) for w in prefixes if h.cls == "agency" and norm.startswith(w)
-    }
-    return all(
-        m.end < h.end
-        and (m.begin == h.begin or m.begin in starts)
-        and registry[m.entity_id].cls in (allowed if m.begin == h.begin else ("place",))
-        for m in inside
-        if m.entity_id in registry
-    )

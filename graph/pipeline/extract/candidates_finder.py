@@ -343,11 +343,17 @@ class Finder:
             s = e + size
             if s > len(n) or not all(is_han(c) for c in n[e:s]) or not self.clause_body(e, s):
                 return e
-            if any(n.endswith(suf, 0, s) for suf in r.agency_suffixes) and not any(
-                n.startswith(g, s - 2) for g in r.agency_suffix_guards
-            ):
-                return s
+            suf = next((x for x in r.agency_suffixes if n.endswith(x, 0, s)), None)
+            if suf is not None and not any(n.startswith(g, s - 2) for g in r.agency_suffix_guards):
+                return self._longer_suffix(s - len(suf), s)
         return e
+
+    def _longer_suffix(self, b: int, e: int) -> int:
+        """新聞 + 辦 + 公室: the suffix that ends a short further name at ``e`` may be the head
+        of a longer one starting at ``b`` (辦公室, 委員會); the name ends with the longest,
+        else a …辦公室 name is cut after 辦 and the whole office is missed."""
+        longer = [s for s in self.r.agency_suffixes if b + len(s) > e and self.n.startswith(s, b)]
+        return b + max(map(len, longer)) if longer else e
 
     def _extend(self, e: int, suffixes: Iterable[str]) -> int:
         """Longer official names go on: …委員會辦公室, …科技有限公司; not into a title that

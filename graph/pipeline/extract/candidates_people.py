@@ -18,7 +18,9 @@ __all__ = ["byline_hits", "person_hits"]
 def person_hits(fd: Finder, agencies: Sequence[Hit], named: Iterable[int] = ()) -> list[Hit]:
     """Officials: a title of ``titles.yaml`` after an agency (found or curated), or after another
     end in ``named`` (a company, a defined short name or its parenthesis: 雲嶺數據)總經理X), or
-    a title of ``standalone_titles`` (副市長) at a left boundary, then a name."""
+    a title of ``standalone_titles`` (副市長) at a left boundary, then a name; or any title
+    then a name that a ``speaker_verbs`` verb follows right away (…編寫組負責人廖某表示): the
+    body of the title may be no agency, but title, name and verb of saying name a speaker."""
     n, r = fd.n, fd.r
     agency_ends = {h.end for h in agencies} | {e for e, cls in fd.ends.items() if cls == "agency"}
     agency_ends |= set(named)
@@ -26,10 +28,9 @@ def person_hits(fd: Finder, agencies: Sequence[Hit], named: Iterable[int] = ()) 
     for label, _tid in r.titles:
         alone = label in r.standalone_titles
         for m in re.finditer(re.escape(label), n):
-            if not _after_agency(fd, m.start(), agency_ends) and not (
+            anchored = _after_agency(fd, m.start(), agency_ends) or (
                 alone and fd.left_ok(m.start())
-            ):
-                continue
+            )
             q = m.end()
             conc = re.match(r"[(（]兼[)）]", n[q:])
             if conc:
@@ -37,9 +38,20 @@ def person_hits(fd: Finder, agencies: Sequence[Hit], named: Iterable[int] = ()) 
             if n.startswith(" ", q):  # 新聞發言人　林曉舟: a space between title and name
                 q += 1
             end = _name_end(fd, q)
+            if end is not None and not anchored:
+                end = end if _speaker(fd, q, end) else None
             if end is not None and fd.free(q, end):
                 hits.append(fd.hit(q, end, "person", "title-person", priority=1))
     return hits
+
+
+def _speaker(fd: Finder, q: int, e: int) -> bool:
+    """The name ``[q, e)`` is followed right away by a verb of saying, and holds no role word
+    or verb of saying itself (向 + 記者 before 介紹 reads as a surname and a given name but
+    says who is told; 曾 + 表示 is an adverb and the verb)."""
+    if not any(fd.n.startswith(v, e) for v in fd.r.speaker_verbs):
+        return False
+    return not any(w in fd.n[q:e] for w in (*fd.r.byline_roles, *fd.r.speaker_verbs))
 
 
 def _after_agency(fd: Finder, tb: int, agency_ends: set[int]) -> bool:
@@ -70,6 +82,8 @@ def _name_end(fd: Finder, q: int) -> int | None:
         e = q + len(surname) + given
         if e > len(n) or not all(is_han(c) for c in n[q:e]):
             return None
+        if n[q:e] in r.person_not_names:  # 簡要 + 介紹: a word, not a surname and a name
+            continue
         if e == len(n) or not is_han(n[e]) or fd.taken[e]:
             return e
         if any(n.startswith(w, e) for w in r.name_followers):
@@ -173,8 +187,9 @@ def _co_authors(fd: Finder, e: int) -> list[Hit]:
 
 def _wire_dateline(fd: Finder, b: int, line: str) -> list[Hit]:
     """长江社重庆9月19日电: a wire story's dateline opens with its agency (a name ending in an
-    outlet suffix), then the place filed from (a place by name, or none) and the date with
-    电 or 讯; the outlet is the part before the place."""
+    outlet suffix), then the place filed from (a place by name, or none, or a place and an
+    ``outlet_region_heads`` word: a regional edition, …网重庆频道) and the date with 电 or 讯;
+    the outlet is the part before the place."""
     m = re.match(r"([\u3400-\u9fff]{3,16}?)\d{1,2}月\d{1,2}日(?:电|讯)", line)
     if not m:
         return []
@@ -182,7 +197,9 @@ def _wire_dateline(fd: Finder, b: int, line: str) -> list[Hit]:
     for k in range(3, len(head) + 1):
         if not any(head.endswith(s, 0, k) for s in fd.r.outlet_suffixes):
             continue
-        if k == len(head) or b + len(head) in fd.places_at(b + k):
+        if k == len(head) or any(
+            head[pe - b :] in ("", *fd.r.outlet_region_heads) for pe in fd.places_at(b + k)
+        ):  # 長江社 + 重慶, 神州網 + 重慶 + 頻道 (a regional edition)
             return [fd.hit(b, b + k, "company", "outlet", priority=1)]
     return []
 

@@ -107,10 +107,13 @@ class Rules:
     company_weak_suffixes: frozenset[str]
     surnames: tuple[str, ...]
     name_followers: tuple[str, ...]
+    speaker_verbs: tuple[str, ...]
+    person_not_names: frozenset[str]
     byline_roles: tuple[str, ...]
     outlet_markers: tuple[str, ...]
     outlet_suffixes: tuple[str, ...]
     outlet_channels: tuple[str, ...]
+    outlet_region_heads: tuple[str, ...]
     caption_markers: tuple[str, ...]
     event_heads: tuple[str, ...]
     event_max_chars: int
@@ -217,10 +220,13 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         company_weak_suffixes=frozenset(w("company_weak_suffixes")),
         surnames=w("surnames"),
         name_followers=w("name_followers"),
+        speaker_verbs=w("speaker_verbs"),
+        person_not_names=frozenset(w("person_not_names")),
         byline_roles=w("byline_roles"),
         outlet_markers=w("outlet_markers"),
         outlet_suffixes=w("outlet_suffixes"),
         outlet_channels=w("outlet_channels"),
+        outlet_region_heads=w("outlet_region_heads"),
         caption_markers=w("caption_markers"),
         event_heads=w("event_heads"),
         event_max_chars=positive_int(path, data, "event_max_chars"),
