@@ -699,3 +699,30 @@ def test_the_nations_provinces_without_a_scope_word_rank_in_the_nation(script: s
     )
     got = [(o.rank, o.rank_scope, o.rank_of) for o in obs]
     assert got == [(5, "place/china", 31), (2, None, 10)]
+
+
+@SCRIPTS
+def test_a_number_first_list_line_names_its_statistic_after_the_mark(script: str) -> None:
+    """``3.5萬台——累計部署充電樁`` (round 7): the mark is no part of the name, the statistic
+    after it is trimmed as a subject (累計, an actor's 部署, a quarter word) and 累計
+    qualifies the value before the mark; a growth after it grows that value."""
+    obs = figures(
+        "【一圖看懂】\n"
+        "3.5萬台——累計部署充電樁,同比增長20.5%\n"
+        "64.2%——光纖用戶佔比,較上年提高2個百分點\n"
+        "1.8萬家——三季度新增註冊企業\n"
+        "420所：智慧校園",
+        script,
+    )
+    pile, share = by_value(obs, "3.5萬台", script), by_value(obs, "64.2%", script)
+    want = {"hant": ("充電樁", "光纖用戶佔比"), "hans": ("充电桩", "光纤用户占比")}[script]
+    assert (pile.indicator, pile.qualifier, pile.value) == (want[0], "cumulative", 35000)
+    assert share.indicator == want[1] and share.qualifier == "exact"
+    growth = by_value(obs, "20.5%", script)
+    assert (growth.kind, growth.indicator) == ("growth", want[0])
+    assert growth.growth_of is not None and obs[growth.growth_of] == pile
+    firms = by_value(obs, "1.8萬家", script)
+    assert firms.indicator == ("新增註冊企業" if script == "hant" else "新增注册企业")
+    assert by_value(obs, "420所", script).indicator == (
+        "智慧校園" if script == "hant" else "智慧校园"
+    )
