@@ -726,3 +726,36 @@ def test_a_number_first_list_line_names_its_statistic_after_the_mark(script: str
     assert by_value(obs, "420所", script).indicator == (
         "智慧校園" if script == "hant" else "智慧校园"
     )
+
+
+@SCRIPTS
+def test_a_from_to_frame_is_no_part_of_either_value_s_statistic(script: str) -> None:
+    """``X由前年的A增加到去年的B`` / ``X從A增長到B`` (round 7): both values measure X; the
+    frame's 由/從, its base period and the verb of the to-value are grammar."""
+    obs = figures(
+        "全市充電樁數量由前年的3.2萬個增加到去年的4.1萬個。平台註冊用戶從120萬人增長至150萬人。",
+        script,
+    )
+    piles = {"hant": "充電樁數量", "hans": "充电桩数量"}[script]
+    users = {"hant": "平台註冊用戶", "hans": "平台注册用户"}[script]
+    got = sorted((o.value, o.indicator) for o in obs)
+    assert got == [(32000, piles), (41000, piles), (1200000, users), (1500000, users)]
+
+
+@SCRIPTS
+def test_a_company_before_a_de_phrase_is_whose_statistic_it_is(script: str) -> None:
+    """``公司倉庫的利用率達85%`` (round 7): 公司 stands for the company named before, whose
+    figure it is; the statistic keeps its 的 (倉庫的利用率). 公司數量 is a statistic of
+    companies and keeps its noun."""
+    obs = figures("某物流集團總經理介紹,公司倉庫的利用率達85%。全市軟件公司數量達到420家。", script)
+    got = sorted((o.value, o.indicator) for o in obs)
+    want = [(85, "倉庫的利用率"), (420, "軟件公司數量")]
+    assert got == [(v, i if script == "hant" else to_hans(i)) for v, i in want]
+
+
+@SCRIPTS
+def test_a_counted_noun_ends_before_tou_ru(script: str) -> None:
+    """``近300個充電站投入運營`` (round 7): 投入 says what the items went into, not what they
+    are, as 納入 does."""
+    obs = figures("全市已有近300個充電站投入運營。", script)
+    assert [o.indicator for o in obs] == ["充電站" if script == "hant" else "充电站"]
