@@ -759,3 +759,20 @@ def test_a_counted_noun_ends_before_tou_ru(script: str) -> None:
     are, as 納入 does."""
     obs = figures("全市已有近300個充電站投入運營。", script)
     assert [o.indicator for o in obs] == ["充電站" if script == "hant" else "充电站"]
+
+
+@SCRIPTS
+def test_a_level_of_an_act_keeps_its_verb_and_a_companion_phrase_is_no_subject(
+    script: str,
+) -> None:
+    """``對全市20個區縣的智慧交通建設水平進行評價,A區排名第3位,與另外幾個區一同處於第二梯隊``
+    (round 7): 建設水平 is the level of the building (the verb stays, as before 率 or 規模),
+    and 與…一同 says who shares the tier: both figures measure 智慧交通建設水平."""
+    obs = figures(
+        "報告對全市20個區縣的智慧交通建設水平進行評價,渝北區排名第3位,"
+        "與另外幾個區一同處於第二梯隊。",
+        script,
+        area="place/chongqing",
+    )
+    want = "智慧交通建設水平" if script == "hant" else "智慧交通建设水平"
+    assert [(o.kind, o.indicator) for o in obs] == [("rank", want), ("tier", want)]
