@@ -776,3 +776,22 @@ def test_a_level_of_an_act_keeps_its_verb_and_a_companion_phrase_is_no_subject(
     )
     want = "智慧交通建設水平" if script == "hant" else "智慧交通建设水平"
     assert [(o.kind, o.indicator) for o in obs] == [("rank", want), ("tier", want)]
+
+
+@SCRIPTS
+def test_half_after_tenths_is_five_hundredths(script: str) -> None:
+    """``約三成半`` = 35 % (round 7): 半 after 成 is half a tenth; 半年 after 成 is a duration
+    (the tenths stand alone)."""
+    obs = figures("全區老年網民佔比約三成半,四成半年內完成改造的小區已驗收。", script)
+    assert [(o.value, o.unit, o.qualifier) for o in obs] == [
+        (Decimal(35), "%", "approximately"),
+        (Decimal(40), "%", "exact"),
+    ]
+
+
+@SCRIPTS
+def test_the_mainland_is_the_nation_s_rank_scope(script: str) -> None:
+    """``排名內地第8`` (round 7, Hong Kong usage): 內地 scopes a rank as 全國 does."""
+    obs = figures("某市軟件業務收入排名內地第8,西部第2。", script)
+    got = [(o.kind, o.rank, o.rank_scope) for o in obs]
+    assert got == [("rank", 8, "place/china"), ("rank", 2, "place/western-china")]
