@@ -795,3 +795,20 @@ def test_the_mainland_is_the_nation_s_rank_scope(script: str) -> None:
     obs = figures("某市軟件業務收入排名內地第8,西部第2。", script)
     got = [(o.kind, o.rank, o.rank_scope) for o in obs]
     assert got == [("rank", 8, "place/china"), ("rank", 2, "place/western-china")]
+
+
+@SCRIPTS
+def test_a_span_of_time_or_a_closing_xiangbi_opening_a_change_is_no_subject(script: str) -> None:
+    """``一年間增長12.5%`` / ``與上年的60.2%相比提高3個百分點`` (round 7): the span and the
+    frame's close say how or against what the statistic changed: the change is of the
+    statistic named before (光纖端口, 寬帶普及率), growing its figure."""
+    obs = figures(
+        "全區光纖端口達到8.1萬個,一年間增長12.5%。全區寬帶普及率為63.2%,"
+        "與上年的60.2%相比提高3個百分點。",
+        script,
+    )
+    ports = {"hant": "光纖端口", "hans": "光纤端口"}[script]
+    rate = {"hant": "寬帶普及率", "hans": "宽带普及率"}[script]
+    one, points = by_value(obs, "12.5%", script), by_value(obs, "3個百分點", script)
+    assert (one.kind, one.indicator) == ("growth", ports)
+    assert (points.kind, points.indicator) == ("growth", rate)
