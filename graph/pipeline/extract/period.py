@@ -15,7 +15,9 @@ the figure right after it (由上年的5.3件回落至4.6件: 5.3 is the year be
 A cell of a flattened table (``指標｜2021年｜2022年`` over bare cells) takes the year of its
 column's header cell first (:func:`_table_column_period`).
 Not periods: a time expression right after a comparison word (較2021年底, 比去年), inside
-《…》, or a full date (2023年9月20日: an event).
+《…》, or a full date (2023年9月20日: an event); but a base's year followed by 的 and a number
+dates that number only (與前年的76.1%相比: the base year's own figure; not 是前年的2倍).
+今年以來 is a stretch of the year, as 今年上半年: it sets the paragraph's topic.
 A period is always a year, ``YYYY`` (xsd:gYear), also for a part of a year: 今年上半年,
 2023年前三季度 and 截至6月底 give the year they fall in. Decided so (the team's fixture gold
 and the graph's xsd:gYear agree on it): the part of the year stays in the quoted statement,
@@ -93,11 +95,15 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     sent_b = max([line_b] + [text.rfind(ch, line_b, vb) + 1 for ch in _SENTENCE_END])
     before = [x for x in exprs if line_b <= x.begin and x.end <= vb]
     # 由上年的5.3件回落至4.6件: an anaphoric year dates the figure right after it only
+    # (與前年的76.1%相比: a base's year dates only its own figure, right after it, too)
     in_sentence = [
         x
         for x in before
         if x.begin >= sent_b
-        and (x.anaphoric is None or not any(ch.isdigit() for ch in text[x.end : vb]))
+        and (
+            (x.anaphoric is None and not x.base_figure)
+            or not any(ch.isdigit() for ch in text[x.end : vb])
+        )
     ]
     # 今年我們計劃…: a relative year opening a sentence states that sentence's plan or
     # result; the paragraph's topic (截至2023年底, an explicit year) carries past it

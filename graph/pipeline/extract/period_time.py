@@ -29,6 +29,7 @@ class TimeExpr:
     month: int | None = None  # the month a part of a year ends (上半年 -> 6), None = the year
     relative: bool = False  # 今年 / 去年 (no 截至): scoped to its own sentence, no topic
     anaphoric: int | None = None  # 上年: years from the statement's own year (period unused)
+    base_figure: bool = False  # 與前年的76.1%: a base's year, dating the figure right after it
 
 
 def time_expressions(text: str, article_year: int, ft: str | None = None) -> list[TimeExpr]:
@@ -59,7 +60,8 @@ def time_expressions(text: str, article_year: int, ft: str | None = None) -> lis
             continue  # an event date (2023年9月20日) or part of a title
         if m.group("year") is None and m.group("rel") is None and m.group("part"):
             continue
-        if any(ft.endswith(w, 0, b) for w in r.bases):
+        base = any(ft.endswith(w, 0, b) for w in r.bases)
+        if base and not _dates_base_figure(ft, e, r):
             continue  # 較2021年底: a comparison base
         if any(ft.startswith(w, e) for w in r.price_bases):
             continue  # 按上年不變價: a price base
@@ -71,10 +73,27 @@ def time_expressions(text: str, article_year: int, ft: str | None = None) -> lis
         if year is not None:
             # 今年上半年, / 今年1-6月, names a stretch of the year: it sets the paragraph's
             # topic like 2024年上半年 does; a bare 今年 states only its own sentence
-            rel = m.group("rel") is not None and m.group("asof") is None and month is None
+            # (今年以來, names a stretch too: since the year began)
+            rel = (
+                m.group("rel") is not None
+                and m.group("asof") is None
+                and month is None
+                and not any(ft.startswith(w, e) for w in r.since)
+            )
             offset = (r.anaphoric or {}).get(m.group("rel") or "")
-            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month, rel, offset))
+            initial = _clause_initial(ft, b) and not base
+            out.append(TimeExpr(b, e, f"{year:04d}", initial, month, rel, offset, base))
     return out
+
+
+def _dates_base_figure(ft: str, e: int, r: Rules) -> bool:
+    """True when a comparison base's time word ending at ``e`` is followed by 的 and a number
+    that is no multiple (與前年的76.1%相比): the number is the base year's own figure."""
+    link = next((w for w in r.possessive if ft.startswith(w, e)), "")
+    num = re.match(r"\d+(?:\.\d+)?", ft[e + len(link) :]) if link else None
+    return num is not None and not any(
+        ft.startswith(w, e + len(link) + num.end()) for w in r.multiples
+    )
 
 
 def _event_date(ft: str, b: int, e: int) -> bool:
