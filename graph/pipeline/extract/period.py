@@ -17,7 +17,9 @@ column's header cell first (:func:`_table_column_period`).
 Not periods: a time expression right after a comparison word (較2021年底, 比去年), inside
 《…》, or a full date (2023年9月20日: an event); but a base's year followed by 的 and a number
 dates that number only (與前年的76.1%相比: the base year's own figure; not 是前年的2倍).
-今年以來 is a stretch of the year, as 今年上半年: it sets the paragraph's topic.
+今年以來 is a stretch of the year, as 今年上半年: it sets the paragraph's topic. A growth
+with no time in its clause after figures of its statistic for two years (去年…10.53萬個,前年
+為8.2萬個,一年間增長28.4%) is the later year's change and grows the later year's figure.
 A period is always a year, ``YYYY`` (xsd:gYear), also for a part of a year: 今年上半年,
 2023年前三季度 and 截至6月底 give the year they fall in. Decided so (the team's fixture gold
 and the graph's xsd:gYear agree on it): the part of the year stays in the quoted statement,
@@ -414,6 +416,7 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         if o.kind == "rank" and not scope:
             scope = _own_scope(ft, o, doc.area)  # 全市38個區縣…排名第6位: the city
         out.append(replace(o, period=period, area=area, rank_scope=scope))
+    out = _changes_between_years(out, exprs, ft)
     # a growth covers the area of the figure it grows
     out = [
         replace(o, area=out[o.growth_of].area)
@@ -422,3 +425,36 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         for o in out
     ]
     return [replace(o, area=o.area or doc.area) for o in out]
+
+
+def _changes_between_years(
+    out: list[Observation], exprs: list[TimeExpr], ft: str
+) -> list[Observation]:
+    """``去年X達到10.53萬個,前年為8.2萬個,一年間增長28.4%``: the change between two years.
+
+    A growth whose own clause states no time, after figures of the statistic it grows dated
+    by two different years in its sentence, is the change from the earlier year to the later
+    one: it is the later year's growth and grows the later year's figure. The nearest time
+    word (前年, of the base figure) would date the change a year early and grow the base.
+    """
+    fixed = list(out)
+    for i, o in enumerate(out):
+        g = o.growth_of
+        if o.kind != "growth" or g is None or not 0 <= g < len(out):
+            continue
+        clause_b = max(ft.rfind(ch, 0, o.value_begin) + 1 for ch in _CLAUSE_START)
+        if any(clause_b <= x.begin < o.value_begin for x in exprs):
+            continue
+        grown = out[g]
+        pair = [
+            (q.period, k)
+            for k, q in enumerate(out[:i])
+            if q.kind == "quantity"
+            and q.sentence_id == o.sentence_id
+            and (q.indicator, q.unit, q.area) == (grown.indicator, grown.unit, grown.area)
+        ]
+        if len({p for p, _ in pair}) < 2:
+            continue
+        period, k = max(pair)
+        fixed[i] = replace(o, period=period, growth_of=k)
+    return fixed

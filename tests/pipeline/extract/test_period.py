@@ -313,3 +313,18 @@ def test_since_the_year_began_opening_a_paragraph_sets_its_topic(script: str) ->
         _Doc(edition="2022"),
     )
     assert [o.period for o in obs] == ["2023", "2023", "2022"]
+
+
+@SCRIPTS
+def test_a_change_after_two_years_figures_is_the_later_year_s(script: str) -> None:
+    """``去年…達到5.2萬個,前年為4萬個,一年間增長30%`` (round 7): the change between the
+    two years is the later year's and grows its figure; a growth with its own year keeps it."""
+    obs = _figures(
+        "去年全市充電樁達到5.2萬個,前年為4萬個,一年間增長30%。全市網站前年為800家,前年增長5%。",
+        script,
+    )
+    growth = next(o for o in obs if o.value == 30)
+    assert growth.period == "2022" and growth.growth_of is not None
+    assert obs[growth.growth_of].value == 52000
+    own = next(o for o in obs if o.value == 5)
+    assert own.period == "2021"
