@@ -11,7 +11,7 @@ Measures (see docs/query.md for the last numbers):
   (:func:`corpus_build`: every article's own source, spans, figures and assertions, the
   registry's entities shared, a fifth of the others new per article; ~6,000 triples each);
   the time to build its on-disk store (once per build, see
-  ``graph.sparql.engines.persistent_store``) and the start-up time of a real ``cqkg serve``
+  ``graph.sparql.disk_store.persistent_store``) and the start-up time of a real ``cqkg serve``
   subprocess on it (launch until ``/health`` answers 200), twice; ``--keep DIR`` keeps the
   corpus and its store for the next run. Targets (issue 11, docs/query.md): every shipped
   query p50 < 50 ms and serve ready < 10 s at N = 1,000.

@@ -75,15 +75,15 @@ def synthetic(out: Path, n: int, seed: int = 0) -> Path:
 
 
 def bench(name: str, build_dir: Path, tmp: Path, browser) -> None:  # type: ignore[no-untyped-def]
-    from graph.view import network
+    from graph.view import load
     from graph.view.cache import CACHE_DIR
 
     shutil.rmtree(build_dir / CACHE_DIR, ignore_errors=True)
-    network._cached_build.cache_clear()
+    load._cached_build.cache_clear()
     t0, c0 = time.perf_counter(), time.process_time()
     html = render.render_full_html(build_dir)
     gen, cpu = time.perf_counter() - t0, time.process_time() - c0
-    network._cached_build.cache_clear()
+    load._cached_build.cache_clear()
     t0, c0 = time.perf_counter(), time.process_time()
     again = render.render_full_html(build_dir)
     gen2, cpu2 = time.perf_counter() - t0, time.process_time() - c0
@@ -134,7 +134,7 @@ def main() -> None:
                 from bench_query import corpus_build
 
                 corpus_build(report, n, out)
-            from graph.sparql.engines import write_store
+            from graph.sparql.disk_store import write_store
 
             t0 = time.perf_counter()
             write_store(out)  # what a big `cqkg build` writes before publishing

@@ -140,12 +140,12 @@ def jsonld(g: Graph) -> str:
 def graphml(g: Graph, nt: str | None = None) -> str:
     """The entity network as GraphML: the viewer's network (``graph.view.network``, the one
     builder ``cqkg view`` and ``cqkg analyze`` use), the same text ``cqkg analyze --export-dir``
-    writes for this build (docs/decisions/0010-one-entity-network.md)."""
-    from graph.view import network  # the viewer stage; imported only when the file is written
+    writes for this build (``graph.view.graphml``; docs/decisions/0010-one-entity-network.md)."""
+    from graph.view import graphml as view_graphml  # the viewer stage; only when it is written
 
     text = ntriples(g) if nt is None else nt
-    net, idx, styles = network.from_ntriples(text, ontology_dir() / "cqkg.ttl")
-    return network.graphml(net, idx, styles)
+    net, idx, styles = view_graphml.from_ntriples(text, ontology_dir() / "cqkg.ttl")
+    return view_graphml.graphml(net, idx, styles)
 
 
 def report_html(g: Graph) -> str:
@@ -292,16 +292,16 @@ def query_store(version_dir: Path) -> None:
 
     Why here: ``cqkg serve`` on a fresh big build used to have each worker bulk-load the data
     (a minute for a 1,000-article corpus) and time out. The store is built exactly when the
-    engine would open one (``graph.sparql.engines.wants_store``: the same size threshold),
+    engine would open one (``graph.sparql.disk_store.wants_store``: the same size threshold),
     inside the not-yet-published version directory, so it is published with the files it was
     loaded from, under the key (file names, sizes, mtimes, pyoxigraph version) the engine
     checks; a store that does not match is rebuilt by the engine, never used. It is a
     directory, so ``MANIFEST.sha256`` and the version digest (files only) leave it out.
     """
-    from graph.sparql import engines  # imported only when publishing
+    from graph.sparql import disk_store  # imported only when publishing
 
-    if engines.wants_store(version_dir):
-        engines.write_store(version_dir)
+    if disk_store.wants_store(version_dir):
+        disk_store.write_store(version_dir)
 
 
 def publish(

@@ -200,7 +200,7 @@ def shacl(data: Graph, nt: str | None = None, store: Any = None) -> tuple[bool, 
     ``graph.pipeline.cache.SourceCache``) and ``nt`` (``export.ntriples(data)``) through the
     result cache, so an unchanged graph is one lookup.
 
-    A changed graph is validated whole by the set-wise engine (``validate_engine``) when it
+    A changed graph is validated whole by the set-wise engine (``shacl.engine``) when it
     reproduces pySHACL on the shapes; otherwise by pySHACL with the span shapes per source
     (``validate_local``). Why not split for the engine as well: there, cutting the graph into
     parts costs more than the span shapes it saves (100 articles: 6.6 s split vs 2.3 s whole).
@@ -230,25 +230,26 @@ def _engine_enabled() -> bool:
 def engine_accepts(shapes: Graph) -> bool:
     """The set-wise engine reproduces pySHACL on ``shapes`` (a data graph may still make it
     step aside, e.g. a blank node in a SPARQL result)."""
-    from graph.pipeline import validate_engine
+    from graph.pipeline.shacl.shapes import program
+    from graph.pipeline.shacl.terms import Unsupported
 
     try:
-        validate_engine.program(shapes)
-    except validate_engine.Unsupported:
+        program(shapes)
+    except Unsupported:
         return False
     return True
 
 
 ENGINE_ENV = "CQKG_SHACL_ENGINE"
 """Set to ``pyshacl`` to validate with pySHACL (with the speed-ups above) instead of the
-set-wise engine (``graph.pipeline.validate_engine``), e.g. to compare the two."""
+set-wise engine (``graph.pipeline.shacl``), e.g. to compare the two."""
 
 
 def _shacl(
     data: Graph, shapes: Graph | None = None, nt: str | None = None
 ) -> tuple[bool, list[Problem], str]:
     """SHACL's problems of ``data``: the set-wise engine where it reproduces pySHACL
-    (``validate_engine``), pySHACL itself otherwise and always under ``CQKG_FULL_VALIDATION=1``.
+    (``shacl.engine``), pySHACL itself otherwise and always under ``CQKG_FULL_VALIDATION=1``.
     ``nt`` is ``export.ntriples(data)`` when the caller has it (it spares a serialization)."""
     if _engine_enabled():
         got = engine_shacl(data, shapes, nt)
@@ -263,13 +264,14 @@ def engine_shacl(
     """The set-wise engine's answer, or None when it cannot promise pySHACL's (then the caller
     runs pySHACL): shapes or data outside what it reproduces, or any error of its own. The
     text is a plain list of the problems, not pySHACL's prose report."""
-    from graph.pipeline import validate_engine
+    from graph.pipeline.shacl import engine
+    from graph.pipeline.shacl.terms import Unsupported
 
     try:
-        rows = validate_engine.validate(
+        rows = engine.validate(
             data, load_shapes() if shapes is None else shapes, load_ontology(), nt
         )
-    except validate_engine.Unsupported:
+    except Unsupported:
         return None
     except Exception:  # a failure of the shortcut is never the build's answer
         # pySHACL decides then (and fails the same way if the input itself is the cause); the

@@ -1,7 +1,7 @@
 """SHACL in two parts: the span shapes per source, the rest on the merged graph; both cached.
 
 This is pySHACL's path: the build takes it only when the set-wise engine
-(``graph.pipeline.validate_engine``) cannot promise pySHACL's answer on the shapes. With the
+(``graph.pipeline.shacl``) cannot promise pySHACL's answer on the shapes. With the
 engine the split does not pay: cutting a 100-article graph into parts (rdflib, in Python) took
 1.4 s, more than the span shapes it spares the engine, so the engine validates the whole graph.
 

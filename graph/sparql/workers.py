@@ -182,9 +182,9 @@ class WorkerPool:
         import multiprocessing as mp
         import queue
 
-        from graph.sparql import engines  # lazily, like the other uses in this module
+        from graph.sparql.disk_store import build_files  # lazily, like the other uses here
 
-        engines.build_files(Path(build_dir))  # fail fast with the one-line message
+        build_files(Path(build_dir))  # fail fast with the one-line message
         self.build_link = Path(os.path.abspath(build_dir))
         self.engine = engine
         self.size = size
@@ -234,11 +234,11 @@ class WorkerPool:
                 self._spawning -= 1
 
     def _spawn_one(self) -> bool:
-        from graph.sparql import engines
+        from graph.sparql.disk_store import build_files
 
         live = self.build_dir
         try:
-            engines.build_files(live)
+            build_files(live)
         except InputError as exc:
             self.last_spawn_error = str(exc)
             return False

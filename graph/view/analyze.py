@@ -19,18 +19,12 @@ import networkx as nx
 
 from graph.curation.styles import Styles, load_styles
 from graph.model import InputError
-from graph.view.network import (
-    ResourceIndex,
-    build_network,
-    graphml,
-    load_build,
-    local_name,
-    plain_graph,
-    resolve_node,
-    term_labels,
-    walk_graph,
-)
-from graph.view.render import LANGS, write_html
+from graph.view.graphml import graphml, plain_graph
+from graph.view.load import load_build
+from graph.view.network import build_network, resolve_node, term_labels, walk_graph
+from graph.view.page_data import LANGS
+from graph.view.render import write_html
+from graph.view.resource_index import ResourceIndex, local_name
 
 __all__ = ["Analysis", "PathStep", "analyze", "export", "format_report", "shortest_chain"]
 

@@ -3,7 +3,7 @@
 Why: the overview of a 1,000-article corpus is read from the build's on-disk store (tens of
 thousands of entities and links, a few figures per drawn node), and pyoxigraph hands each
 term to Python for microseconds, so computing it costs seconds of CPU even with every
-whole-graph question asked once (``graph.view.network.StoreIndex``). But the page is a pure
+whole-graph question asked once (``graph.view.store_index.StoreIndex``). But the page is a pure
 function of the build's files, the code, the styles and the view's options, so the first
 ``cqkg view`` (or served ``/``) of a big build writes it to ``<build>/.cqkg-view/<key>.html``
 and every later one reads it back.
@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph.model import InputError
-from graph.sparql.engines import build_files, wants_store
+from graph.sparql.disk_store import build_files, wants_store
 
 __all__ = ["CACHE_DIR", "cached_page"]
 

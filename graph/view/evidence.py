@@ -15,7 +15,8 @@ from typing import Any
 from graph.curation.styles import Styles
 from graph.namespaces import CQO_IRI, NIF, PROV
 from graph.text import highlight
-from graph.view.network import ResourceIndex, class_of
+from graph.view.network import class_of
+from graph.view.resource_index import ResourceIndex
 
 __all__ = ["assertion_quotes", "figure", "quote", "span_editions"]
 

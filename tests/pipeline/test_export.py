@@ -138,7 +138,7 @@ def test_graphml_has_entities_and_edges() -> None:
     from rdflib.namespace import RDF
 
     from graph.namespaces import PROV
-    from graph.view import network
+    from graph.view import graphml
     from graph.vocab import CQO
 
     g = Graph()
@@ -154,7 +154,7 @@ def test_graphml_has_entities_and_edges() -> None:
     g.add((assertion, RDF.predicate, CQO.speaker))
     g.add((assertion, RDF.object, a))
     g.add((assertion, PROV.wasDerivedFrom, span))
-    net, _idx, _styles = network.from_ntriples(export.ntriples(g))
+    net, _idx, _styles = graphml.from_ntriples(export.ntriples(g))
     assert sorted(net.nodes) == sorted([str(a), str(b)])
     assert net.number_of_edges() == 1
     assert "<graphml" in export.graphml(g)

@@ -1,4 +1,4 @@
-"""The set-wise SHACL engine (graph.pipeline.validate_engine) gives pySHACL's answer.
+"""The set-wise SHACL engine (graph.pipeline.shacl) gives pySHACL's answer.
 
 Reference: pySHACL as shipped (``CQKG_FULL_VALIDATION=1``). Compared: ``conforms`` and the
 sorted problem list (focus node, message, result path, source shape), duplicates included, on
@@ -18,8 +18,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from graph.namespaces import NIF
-from graph.pipeline import export, validate, validate_engine
+from graph.pipeline import export, validate
 from graph.pipeline.run import BuildResult
+from graph.pipeline.shacl import engine, index
+from graph.pipeline.shacl.shapes import program
 from graph.vocab import CQO, load_ontology, load_shapes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,18 +196,18 @@ def test_engine_switch_runs_pyshacl(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_index_read_from_rdflib_memory_equals_iteration(seed: Graph) -> None:
     """The index copied from rdflib's own dictionaries is the one iteration gives, and a graph
     sharing its store with another graph is iterated instead."""
-    fast = validate_engine.Data([seed, load_ontology()]).out
+    fast = index.Data([seed, load_ontology()]).out
     ds = Dataset()
     one = ds.graph(URIRef("urn:x:one"))
     one += seed
     ds.graph(URIRef("urn:x:two")).add((URIRef("urn:x:a"), RDFS.label, Literal("別的")))
     store_out: dict = {}
-    assert not validate_engine._read_memory_store(one, store_out)
-    assert validate_engine.Data([one, load_ontology()]).out == fast
+    assert not index._read_memory_store(one, store_out)
+    assert index.Data([one, load_ontology()]).out == fast
 
 
 def test_program_reads_the_shipped_shapes() -> None:
-    prog = validate_engine.program(load_shapes())
+    prog = program(load_shapes())
     roots = {str(s.node) for s in prog.roots}
     assert {CQS + "SpanShape", CQS + "CandidateShape", CQS + "SpanQuoteShape"} <= roots
     assert CQS + "EditionShape" not in roots  # used through sh:node only
@@ -323,7 +325,7 @@ def test_an_engine_failure_is_never_the_answer(monkeypatch: pytest.MonkeyPatch) 
         raise RuntimeError("a bug in the shortcut")
 
     monkeypatch.delenv(validate.FULL_VALIDATION_ENV, raising=False)
-    monkeypatch.setattr(validate_engine, "validate", broken)
+    monkeypatch.setattr(engine, "validate", broken)
     assert validate.engine_shacl(g) is None
     got = validate._shacl(g)
     assert not got[0] and got[:2] == _reference(g, monkeypatch)

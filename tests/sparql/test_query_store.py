@@ -1,5 +1,5 @@
 """The on-disk read-only store big builds are opened from
-(graph.sparql.engines.persistent_store)."""
+(graph.sparql.disk_store.persistent_store)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import pytest
 from query_support import make_build_dir
 
 from graph.model import InputError
-from graph.sparql import engines
+from graph.sparql import disk_store, engines
 from graph.sparql.catalogue import list_queries
-from graph.sparql.engines import ANSWERS_SUFFIX, STORE_DIR, OxigraphEngine, run_query
+from graph.sparql.disk_store import ANSWERS_SUFFIX, STORE_DIR
+from graph.sparql.engines import OxigraphEngine, run_query
 
 
 @pytest.fixture()
@@ -44,7 +45,7 @@ def test_big_build_answers_like_memory_and_is_built_once(
 ) -> None:
     in_memory = _answers(OxigraphEngine(build_dir))
     assert any(rows for _v, rows, _t, _b in in_memory.values())  # the fixture answers something
-    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(disk_store, "PERSISTENT_STORE_MIN_BYTES", 0)
     first = OxigraphEngine(build_dir)
     stores = _stores(build_dir)
     assert len(stores) == 1 and not stores[0].name.startswith(".")
@@ -60,7 +61,7 @@ def test_big_build_answers_like_memory_and_is_built_once(
 def test_a_changed_data_file_gets_a_new_store(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(disk_store, "PERSISTENT_STORE_MIN_BYTES", 0)
     OxigraphEngine(build_dir)
     data = build_dir / "cqkg.nt"
     extra = '<https://w3id.org/cqkg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
@@ -76,7 +77,7 @@ def test_a_changed_data_file_gets_a_new_store(
 def test_read_only_build_falls_back_to_memory(
     build_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(disk_store, "PERSISTENT_STORE_MIN_BYTES", 0)
     build_dir.chmod(0o555)
     try:
         engine = OxigraphEngine(build_dir)
@@ -89,7 +90,7 @@ def test_read_only_build_falls_back_to_memory(
 def test_bad_data_in_a_big_build_is_an_input_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(disk_store, "PERSISTENT_STORE_MIN_BYTES", 0)
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "cqkg.nt").write_text("<a> <b> .\n", encoding="utf-8")
@@ -107,7 +108,7 @@ def test_kept_answers_only_for_their_own_text_and_code(
     are evaluated by the store."""
     from graph.sparql.catalogue import bind_query, load_query
 
-    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(disk_store, "PERSISTENT_STORE_MIN_BYTES", 0)
     engine = OxigraphEngine(build_dir)
     text = load_query("yukuaiban")
     own = run_query(engine, text)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from graph.curation.styles import load_styles
 from graph.namespaces import CQO_IRI
 from graph.pipeline.run import BuildResult
-from graph.view import analyze, network
+from graph.view import analyze, graphml, load, network
 
 
 def test_build_graphml_is_the_analyze_export(built: BuildResult, tmp_path: Path) -> None:
@@ -25,7 +25,7 @@ def test_build_graphml_is_the_analyze_export(built: BuildResult, tmp_path: Path)
 
 
 def test_every_mentioned_entity_is_a_node(built: BuildResult) -> None:
-    _store, idx = network.load_build(built.out_dir)
+    _store, idx = load.load_build(built.out_dir)
     g = network.build_network(idx, load_styles())
     store = ox.Store()
     store.load(path=str(built.out_dir / "cqkg.nt"), format=ox.RdfFormat.N_TRIPLES)
@@ -41,9 +41,9 @@ def test_graphml_of_a_text_graph_matches_the_store_path(tmp_path: Path) -> None:
     store.load(path=str(data), format=ox.RdfFormat.TURTLE)
     nt = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode()
     (tmp_path / "cqkg.nt").write_text(nt, encoding="utf-8")
-    _store, idx = network.load_build(tmp_path)
+    _store, idx = load.load_build(tmp_path)
     styles = load_styles()
-    via_store = network.graphml(network.build_network(idx, styles), idx, styles)
-    g2, idx2, styles2 = network.from_ntriples(nt, styles=styles)
-    assert network.graphml(g2, idx2, styles2) == via_store
+    via_store = graphml.graphml(network.build_network(idx, styles), idx, styles)
+    g2, idx2, styles2 = graphml.from_ntriples(nt, styles=styles)
+    assert graphml.graphml(g2, idx2, styles2) == via_store
     assert "platform/yukuaiban" in via_store

@@ -20,7 +20,7 @@ from graph.cli import app
 from graph.curation import styles as styles_mod
 from graph.model import InputError
 from graph.view import aggregate as view_aggregate
-from graph.view import network, render
+from graph.view import load, render
 
 DATA = Path(__file__).parents[1] / "data"
 YKB = "https://w3id.org/cqkg/id/platform/yukuaiban"
@@ -120,7 +120,7 @@ def test_search_keys_fold_both_scripts_and_english(build: Path) -> None:
 
 def test_layout_is_deterministic_and_spread(build: Path) -> None:
     a = page_data(render.render_full_html(build))["nodes"]
-    network._cached_build.cache_clear()
+    load._cached_build.cache_clear()
     b = page_data(render.render_full_html(build))["nodes"]
     assert [(n["x"], n["y"]) for n in a] == [(n["x"], n["y"]) for n in b]
     assert len({(n["x"], n["y"]) for n in a}) == len(a)

@@ -1,8 +1,8 @@
 """The store-backed index of a big build answers exactly as the full in-memory index, and the
 aggregated overview lists a bounded part of each node's evidence (the focus view all of it).
 
-Why: above ``engines.PERSISTENT_STORE_MIN_BYTES`` the viewer reads resources from the build's
-store on demand (``network.StoreIndex``) instead of copying every quad into Python, so every
+Why: above ``disk_store.PERSISTENT_STORE_MIN_BYTES`` the viewer reads resources from the build's
+store on demand (``store_index.StoreIndex``) instead of copying every quad into Python, so every
 page it draws must be the page the full index draws for the same graph.
 """
 
@@ -20,7 +20,8 @@ from view_support import IND, R, indicator_graph
 from graph.curation.styles import load_styles
 from graph.sparql.engines import OxigraphEngine
 from graph.view import aggregate as view_aggregate
-from graph.view import network, render
+from graph.view import load, network, render, resource_index, store_index
+from graph.view import page_data as view_page_data
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -33,9 +34,9 @@ def _build(tmp: Path, fixture: str) -> Path:
     return tmp
 
 
-def _indexes(build: Path) -> tuple[network.ResourceIndex, network.StoreIndex]:
+def _indexes(build: Path) -> tuple[resource_index.ResourceIndex, store_index.StoreIndex]:
     store = OxigraphEngine(build).store
-    return network._index(store), network.StoreIndex(store)
+    return load._index(store), store_index.StoreIndex(store)
 
 
 @pytest.mark.parametrize("fixture", ["view_fixture.ttl", "fixture_graph.ttl", "xss_graph.ttl"])
@@ -59,7 +60,7 @@ def test_store_index_lookups_equal_the_full_index(tmp_path: Path, fixture: str) 
     assert lazy.assertions_touching(nodes) == full.assertions_touching(nodes)
     assert lazy.mention_editions(nodes) == full.mention_editions(nodes)
     ent_l, ent_f = lazy.entity_inc(nodes, styles), full.entity_inc(nodes, styles)
-    hidden = network.HIDDEN_PREDICATES
+    hidden = resource_index.HIDDEN_PREDICATES
     for n in nodes:  # the store reads them from the links, which leave out names and loops
         want = {(p, s) for p, s in ent_f[n] if p not in hidden and s != n}
         assert {(p, s) for p, s in ent_l[n] if p not in hidden and s != n} == want, n
@@ -97,13 +98,13 @@ def _node(data: dict, iri: str) -> dict:
 
 
 def test_overview_lists_the_first_figures_and_counts_them_all(tmp_path: Path) -> None:
-    build = indicator_graph(tmp_path / "b", render.FIGURE_LIST + 5)
+    build = indicator_graph(tmp_path / "b", view_page_data.FIGURE_LIST + 5)
     ind = IND
     overview = page_data(render.render_view(build, render.ViewSpec(budget=8)))
     assert overview["aggregated"]
     node = _node(overview, ind)
-    assert len(node["fig"]) == render.FIGURE_LIST
-    assert node["nf"] == render.FIGURE_LIST + 5
+    assert len(node["fig"]) == view_page_data.FIGURE_LIST
+    assert node["nf"] == view_page_data.FIGURE_LIST + 5
     listed = [overview["figures"][i]["id"] for i in node["fig"]]
     assert listed == sorted(listed)  # the first ones, in IRI order
     # full detail on focus: every figure of the node, in both scripts' names
@@ -111,7 +112,7 @@ def test_overview_lists_the_first_figures_and_counts_them_all(tmp_path: Path) ->
         focus = page_data(render.render_view(build, render.ViewSpec(focus=name, budget=8)))
         assert not focus["aggregated"]
         node = _node(focus, ind)
-        assert len(node["fig"]) == node["nf"] == render.FIGURE_LIST + 5
+        assert len(node["fig"]) == node["nf"] == view_page_data.FIGURE_LIST + 5
 
 
 def test_big_build_overview_is_computed_once_per_build(
@@ -120,16 +121,16 @@ def test_big_build_overview_is_computed_once_per_build(
     """A build the engine opens from an on-disk store (every build, with the threshold at 0)
     draws through the store index, and its overview is kept in ``.cqkg-view/``: the same
     page again, and recomputed when the data file changes."""
-    from graph.sparql import engines
+    from graph.sparql import disk_store
     from graph.view import cache
 
     small = _build(tmp_path / "small", "view_fixture.ttl")
     expected = render.render_view(small, render.ViewSpec(budget=12))
     big = _build(tmp_path / "big", "view_fixture.ttl")
-    monkeypatch.setattr(engines, "PERSISTENT_STORE_MIN_BYTES", 0)
-    network._cached_build.cache_clear()
+    monkeypatch.setattr(disk_store, "PERSISTENT_STORE_MIN_BYTES", 0)
+    load._cached_build.cache_clear()
     first = render.render_view(big, render.ViewSpec(budget=12))
-    assert isinstance(network.load_engine(big)[1], network.StoreIndex)
+    assert isinstance(load.load_engine(big)[1], store_index.StoreIndex)
     assert first == expected  # the store index draws the page the full index draws
     entries = list((big / cache.CACHE_DIR).glob("*.html"))
     assert len(entries) == 1
@@ -138,19 +139,19 @@ def test_big_build_overview_is_computed_once_per_build(
     assert "<!-- kept -->" not in render.render_view(big, render.ViewSpec(budget=11))
     data = big / "cqkg.ttl"
     data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    network._cached_build.cache_clear()
+    load._cached_build.cache_clear()
     again = render.render_view(big, render.ViewSpec(budget=12))
     assert "<!-- kept -->" not in again and again == expected
     now = list((big / cache.CACHE_DIR).glob("*.html"))
     assert len(now) == 1  # the entries of the earlier file version (budgets 12, 11) are gone
     assert now[0].name.split("-")[0] != entries[0].name.split("-")[0]
-    network._cached_build.cache_clear()
+    load._cached_build.cache_clear()
 
 
 def test_overview_lists_the_first_relations_and_counts_them_all(tmp_path: Path) -> None:
     """A node related to more entities than ``REL_LIST`` lists that many in the overview,
     drawn neighbours first, and counts them all; its focus view lists every one."""
-    many = render.REL_LIST + 7
+    many = view_page_data.REL_LIST + 7
     lines = [
         "@prefix cqo: <https://w3id.org/cqkg/ontology#> .",
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
@@ -168,7 +169,7 @@ def test_overview_lists_the_first_relations_and_counts_them_all(tmp_path: Path) 
     overview = page_data(render.render_view(build, render.ViewSpec(budget=10)))
     assert overview["aggregated"]
     node = _node(overview, hub)
-    assert node["nr"] == many and len(node["rel"]) == render.REL_LIST
+    assert node["nr"] == many and len(node["rel"]) == view_page_data.REL_LIST
     drawn = [r[3] for r in node["rel"]]
     assert drawn == sorted(drawn, reverse=True)  # drawn neighbours first
     for name in ("總台", "总台"):

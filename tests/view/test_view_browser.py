@@ -18,7 +18,7 @@ import pytest
 from browser_support import CHROMIUM, launch
 
 from graph.curation.styles import load_styles
-from graph.view import network, render
+from graph.view import load, page_data, render
 
 pytestmark = pytest.mark.browser
 
@@ -119,7 +119,7 @@ def assert_clean(o: Opened) -> None:
 def test_full_view_search_panel_language(browser, fixture_build: Path, tmp_path: Path) -> None:
     o = open_page(browser, write_page(tmp_path, render.render_full_html(fixture_build)))
     page = o.page
-    store, _idx = network.load_build(fixture_build)
+    store, _idx = load.load_build(fixture_build)
     assert page.evaluate("cqkg.nodes.length") == sparql_entity_count(store)
 
     for query in ("渝快办", "渝快辦", "Yukuaiban"):
@@ -239,7 +239,7 @@ def report_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_report_graph_in_browser(browser, report_build: Path, tmp_path: Path) -> None:
     o = open_page(browser, write_page(tmp_path, render.render_full_html(report_build)))
     page = o.page
-    store, _idx = network.load_build(report_build)
+    store, _idx = load.load_build(report_build)
     assert page.evaluate("cqkg.nodes.length") == sparql_entity_count(store)
     page.fill("#search", "渝快办")
     page.press("#search", "Enter")
@@ -255,14 +255,14 @@ def test_overview_panel_says_how_many_figures_more_and_where(browser, tmp_path: 
     the node's own full-detail view (the command from file://)."""
     from view_support import IND, indicator_graph
 
-    build = indicator_graph(tmp_path / "b", render.FIGURE_LIST + 5)
+    build = indicator_graph(tmp_path / "b", page_data.FIGURE_LIST + 5)
     out = tmp_path / "overview.html"
     render.write_html(render.render_view(build, render.ViewSpec(budget=8, lang="hans")), out)
     o = open_page(browser, out)
     o.page.evaluate(f"cqkg.select({IND!r})")
     panel = o.page.inner_text("#panel")
-    assert f"({render.FIGURE_LIST + 5})" in panel
+    assert f"({page_data.FIGURE_LIST + 5})" in panel
     assert "… +5" in panel
     assert "cqkg view --focus indicator/ce-shi" in panel
-    assert panel.count("萬個") == render.FIGURE_LIST  # the listed figures' wordings
+    assert panel.count("萬個") == page_data.FIGURE_LIST  # the listed figures' wordings
     assert not o.errors and not o.dialogs and not o.outside
