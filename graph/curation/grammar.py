@@ -123,6 +123,8 @@ class Words:
     multiple_periods: tuple[str, ...]
     multiple_year_suffixes: tuple[str, ...]
     multiple_link: str
+    #: 兩成半 = 25 %: after 成 this word is five hundredths (half a tenth); "" = none
+    half_tenth: str = ""
 
     @property
     def cn_numeral(self) -> str:
@@ -268,6 +270,9 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         fraction_word=_word(_need(data, "fraction_words", path, dict), "of", path),
         percent_denominator=_word(_need(data, "fraction_words", path, dict), "percent", path),
         tenths=_word(_need(data, "fraction_words", path, dict), "tenths", path),
+        half_tenth=_word(data["fraction_words"], "half", path)
+        if "half" in data["fraction_words"]
+        else "",
         multiple_frame=_words(growth, "multiple_verbs", path),
         multiple_periods=_words(growth, "multiple_periods", path),
         multiple_year_suffixes=_words(growth, "multiple_year_suffixes", path),

@@ -51,6 +51,7 @@ _WORD_SECTIONS = (
     "subset_markers",
     "opening_verbs",
     "rate_change_units",
+    "value_first_marks",
 )
 #: sections that are a list of patterns, each with a named group ``x``
 _FRAME_SECTIONS = ("named_statistic",)
@@ -113,6 +114,18 @@ class LabelRules:
     bare_share: Rule | None = None  # 占全国比重: a share whose area is its base (kept)
     #: 增速…2.3个百分点: in these units a growth noun names the change of the rate itself
     rate_change_units: tuple[str, ...] = ()
+    #: 8.2万个——累计建成5G基站: after a value opening its clause, one of these marks puts the
+    #: statistic after it (a number-first list line)
+    value_first_marks: tuple[str, ...] = ()
+
+    def value_first(self, ft: str, begin: int, end: int) -> int | None:
+        """The offset after a value-first mark opening ``ft[begin:end]`` (spaces skipped), or
+        None: what follows it is the statistic, trimmed as a subject."""
+        i = begin
+        while i < end and ft[i].isspace():
+            i += 1
+        mark = next((m for m in self.value_first_marks if ft.startswith(m, i, end)), "")
+        return i + len(mark) if mark else None
 
     def opening_end(self, ft: str, begin: int, end: int) -> int:
         """Where an opening verb (and its actor) ends at ``begin``; ``begin`` if it stays."""
@@ -292,4 +305,5 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         named_statistic=frames,
         bare_share=rules["bare_share"],
         rate_change_units=words["rate_change_units"],
+        value_first_marks=tuple(sorted(words["value_first_marks"], key=lambda w: (-len(w), w))),
     )

@@ -42,6 +42,8 @@ class Rules:
     district_places: frozenset[str] = frozenset()  # place ids of the listed districts
     district_city: str | None = None  # the city they belong to (全市 in a district piece)
     comparisons: tuple[str, ...] = ()  # 高於 / 低於: a place right after one is compared
+    since: tuple[str, ...] = ()  # 以來: 今年以來 is a stretch of the year (a paragraph topic)
+    multiples: tuple[str, ...] = ()  # 倍: 是2021年底的3倍 is a ratio, no figure of the base
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -130,6 +132,8 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         if city is not None and not (isinstance(city, str) and city.startswith("place/")):
             raise InputError(f"{path.name}: district_city must be a place id, not {city!r}")
         comparisons = tuple(fold_aligned(str(w)) for w in data.get("comparisons") or [])
+        since = tuple(fold_aligned(str(w)) for w in data.get("since") or [])
+        multiples = tuple(fold_aligned(str(w)) for w in data.get("multiples") or [])
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise InputError(
             f"{path.name}: needs relative_years, anaphoric_years, parts, as_of, bases, possessive,"
@@ -160,6 +164,8 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         frozenset(listed.values()),
         city,
         comparisons,
+        since,
+        multiples,
     )
 
 

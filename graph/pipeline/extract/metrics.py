@@ -166,6 +166,7 @@ from graph.pipeline.extract.metrics_clauses import (
     _row_header,
     _shared_head,
     _strip,
+    _value_first,
 )
 from graph.pipeline.extract.metrics_findings import (
     _consistent,
@@ -380,6 +381,9 @@ def _unit_drafts(
             ):
                 kind = "growth"  # 分別增長8%、9%: a 、-list of growths stays growths
             right = _clean_right(folded, rb, re_, g)
+            first = _value_first(folded, v, rb, re_, g) if left[1] <= left[0] else None
+            if first is not None:  # 8.2万个——累计建成5G基站: the statistic after the mark
+                right, v = first
             label = text[left[0] : left[1]] + text[right[0] : right[1]]
             head = _shared_head(folded, clauses, ci, right)
             if head is not None:  # 2個千億元級、6個百億元級數字產業集群: the shared head

@@ -7,7 +7,7 @@ measured noun phrase. Apart so the resolver and the findings read the same objec
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graph.pipeline.extract import indicators, numbers, values
 from graph.pipeline.extract.grammar import fold_aligned
@@ -161,6 +161,30 @@ def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]
     if e - b == 1:
         return b, b  # one character right after a number is a measure word, not a name (9.6萬路)
     return b, e
+
+
+def _value_first(
+    ft: str, v: _Value, b: int, e: int, g: numbers.Grammar
+) -> tuple[tuple[int, int], _Value] | None:
+    """``8.2万个——累计建成5G基站``: the statistic of a number-first list line, or None.
+
+    Called when the value opens its clause (no subject before it). After a value-first mark
+    (labels.yaml ``value_first_marks``) the rest of the clause names what was measured, as
+    a subject would before the value: it is trimmed with the subject's rules, and a clause
+    qualifier word trimmed there (累计) qualifies the value, as it would before it.
+    Without this the mark and the trimmed words (——累计建成) were part of the label.
+    """
+    after = indicators.label_rules().value_first(ft, b, e)
+    if after is None:
+        return None
+    span = _clean_left(ft, after, e)
+    if span[1] <= span[0]:
+        return None
+    if v.qualifier == "exact":
+        hit = next((m for m in g.clause_markers if ft.find(m, after, span[0]) >= 0), None)
+        if hit is not None:
+            v = replace(v, qualifier=g.clause_markers[hit])
+    return span, v
 
 
 def _folded_units(g: numbers.Grammar) -> list[str]:

@@ -15,7 +15,11 @@ the figure right after it (由上年的5.3件回落至4.6件: 5.3 is the year be
 A cell of a flattened table (``指標｜2021年｜2022年`` over bare cells) takes the year of its
 column's header cell first (:func:`_table_column_period`).
 Not periods: a time expression right after a comparison word (較2021年底, 比去年), inside
-《…》, or a full date (2023年9月20日: an event).
+《…》, or a full date (2023年9月20日: an event); but a base's year followed by 的 and a number
+dates that number only (與前年的76.1%相比: the base year's own figure; not 是前年的2倍).
+今年以來 is a stretch of the year, as 今年上半年: it sets the paragraph's topic. A growth
+with no time in its clause after figures of its statistic for two years (去年…10.53萬個,前年
+為8.2萬個,一年間增長28.4%) is the later year's change and grows the later year's figure.
 A period is always a year, ``YYYY`` (xsd:gYear), also for a part of a year: 今年上半年,
 2023年前三季度 and 截至6月底 give the year they fall in. Decided so (the team's fixture gold
 and the graph's xsd:gYear agree on it): the part of the year stays in the quoted statement,
@@ -39,13 +43,15 @@ Why compared places and 上年 read so: docs/decisions/0013-compared-places-and-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from graph.curation.periods import PERIODS_FILE, Rules, load_rules, rules
 from graph.model import Observation
 from graph.pipeline.extract import values_table
 from graph.pipeline.extract.grammar import fold_aligned
+from graph.pipeline.extract.period_time import _CLAUSE_START, _SENTENCE_END, _SPACES, TimeExpr
+from graph.pipeline.extract.period_time import time_expressions as time_expressions
 
 __all__ = [
     "PERIODS_FILE",
@@ -60,9 +66,6 @@ __all__ = [
     "time_expressions",
 ]
 _EDITION_YEAR = re.compile(r"报告[(（]((?:19|20)\d\d)[)）]")
-_SENTENCE_END = "。！？；;!?"
-_CLAUSE_START = _SENTENCE_END + ",，、:：\n"
-_SPACES = " \t\u3000"
 
 
 def edition(doc: Any, text: str) -> str:
@@ -84,108 +87,6 @@ def area_pattern() -> re.Pattern[str]:
     return rules().area
 
 
-# ---------------------------------------------------------------- time expressions
-
-
-@dataclass(frozen=True, slots=True)
-class TimeExpr:
-    begin: int
-    end: int
-    period: str  # YYYY
-    clause_initial: bool
-    month: int | None = None  # the month a part of a year ends (上半年 -> 6), None = the year
-    relative: bool = False  # 今年 / 去年 (no 截至): scoped to its own sentence, no topic
-    anaphoric: int | None = None  # 上年: years from the statement's own year (period unused)
-
-
-def time_expressions(text: str, article_year: int, ft: str | None = None) -> list[TimeExpr]:
-    """Every time expression of ``text`` that can be a figure's period, in text order."""
-    r = rules()
-    ft = fold_aligned(text) if ft is None else ft
-    titles = _title_ranges(ft)
-    out: list[TimeExpr] = []
-    anchor: int | None = None  # the year of the last 2024年1-6月 / 2024年上半年 read so far
-    pos = 0
-    while pos < len(ft):
-        m = r.time.match(ft, pos)
-        bare = bool(m and (m.group("m1") or m.group("part")))
-        if not m or m.end() == pos or not (m.group("year") or m.group("rel") or _month(m) or bare):
-            pos += 1
-            continue
-        b, e = m.start(), m.end()
-        pos = e
-        if m.group("asof") is None and not (m.group("year") or m.group("rel")):
-            # a bare 1-6月 / 6月 / 上半年 opening a clause continues the year of the last
-            # sub-year period stated with its year (2024年1-6月 in the lead); alone it is
-            # too vague to be a period
-            if anchor is not None and _clause_initial(ft, b) and not _event_date(ft, b, e):
-                _, month = _year_month(m, r, anchor)
-                out.append(TimeExpr(b, e, f"{anchor:04d}", True, month))
-            continue
-        if _event_date(ft, b, e) or any(tb < b < te for tb, te in titles):
-            continue  # an event date (2023年9月20日) or part of a title
-        if m.group("year") is None and m.group("rel") is None and m.group("part"):
-            continue
-        if any(ft.endswith(w, 0, b) for w in r.bases):
-            continue  # 較2021年底: a comparison base
-        if any(ft.startswith(w, e) for w in r.price_bases):
-            continue  # 按上年不變價: a price base
-        if m.group("year") and b > 0 and ft[b - 1].isdigit():
-            continue
-        year, month = _year_month(m, r, article_year)
-        if year is not None and month is not None and m.group("year"):
-            anchor = year
-        if year is not None:
-            # 今年上半年, / 今年1-6月, names a stretch of the year: it sets the paragraph's
-            # topic like 2024年上半年 does; a bare 今年 states only its own sentence
-            rel = m.group("rel") is not None and m.group("asof") is None and month is None
-            offset = (r.anaphoric or {}).get(m.group("rel") or "")
-            out.append(TimeExpr(b, e, f"{year:04d}", _clause_initial(ft, b), month, rel, offset))
-    return out
-
-
-def _event_date(ft: str, b: int, e: int) -> bool:
-    """2023年9月20日 / 7月23日: a day follows, so this is an event's date, not a period."""
-    return bool(re.match(r"\d{1,2}[日号]", ft[e : e + 3]))
-
-
-def _month(m: re.Match[str]) -> bool:
-    return bool(m.group("m1") and (m.group("asof") or m.group("mend")))
-
-
-def _year_month(m: re.Match[str], r: Rules, article_year: int) -> tuple[int | None, int | None]:
-    """The year of a time expression and the month its part of the year ends (or None)."""
-    if m.group("year"):
-        year = int(m.group("year"))
-    elif m.group("rel"):
-        year = article_year + r.relative.get(m.group("rel"), 0)  # anaphoric: set by the figure
-    else:
-        year = article_year  # 截至6月底: this year's
-    if m.group("m1"):
-        month = int(m.group("m2") or m.group("m1"))
-        return (year, month) if 1 <= month <= 12 else (None, None)
-    part = m.group("part")
-    return year, (r.parts.get(part) if part else None)
-
-
-def _clause_initial(ft: str, b: int) -> bool:
-    i = b - 1
-    while i >= 0 and ft[i] in _SPACES:
-        i -= 1
-    return i < 0 or ft[i] in _CLAUSE_START
-
-
-def _title_ranges(ft: str) -> list[tuple[int, int]]:
-    out, start = [], None
-    for i, ch in enumerate(ft):
-        if ch == "《" and start is None:
-            start = i
-        elif ch == "》" and start is not None:
-            out.append((start, i + 1))
-            start = None
-    return out
-
-
 # ---------------------------------------------------------------- per figure
 
 
@@ -196,11 +97,15 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     sent_b = max([line_b] + [text.rfind(ch, line_b, vb) + 1 for ch in _SENTENCE_END])
     before = [x for x in exprs if line_b <= x.begin and x.end <= vb]
     # 由上年的5.3件回落至4.6件: an anaphoric year dates the figure right after it only
+    # (與前年的76.1%相比: a base's year dates only its own figure, right after it, too)
     in_sentence = [
         x
         for x in before
         if x.begin >= sent_b
-        and (x.anaphoric is None or not any(ch.isdigit() for ch in text[x.end : vb]))
+        and (
+            (x.anaphoric is None and not x.base_figure)
+            or not any(ch.isdigit() for ch in text[x.end : vb])
+        )
     ]
     # 今年我們計劃…: a relative year opening a sentence states that sentence's plan or
     # result; the paragraph's topic (截至2023年底, an explicit year) carries past it
@@ -511,6 +416,7 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         if o.kind == "rank" and not scope:
             scope = _own_scope(ft, o, doc.area)  # 全市38個區縣…排名第6位: the city
         out.append(replace(o, period=period, area=area, rank_scope=scope))
+    out = _changes_between_years(out, exprs, ft)
     # a growth covers the area of the figure it grows
     out = [
         replace(o, area=out[o.growth_of].area)
@@ -519,3 +425,36 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         for o in out
     ]
     return [replace(o, area=o.area or doc.area) for o in out]
+
+
+def _changes_between_years(
+    out: list[Observation], exprs: list[TimeExpr], ft: str
+) -> list[Observation]:
+    """``去年X達到10.53萬個,前年為8.2萬個,一年間增長28.4%``: the change between two years.
+
+    A growth whose own clause states no time, after figures of the statistic it grows dated
+    by two different years in its sentence, is the change from the earlier year to the later
+    one: it is the later year's growth and grows the later year's figure. The nearest time
+    word (前年, of the base figure) would date the change a year early and grow the base.
+    """
+    fixed = list(out)
+    for i, o in enumerate(out):
+        g = o.growth_of
+        if o.kind != "growth" or g is None or not 0 <= g < len(out):
+            continue
+        clause_b = max(ft.rfind(ch, 0, o.value_begin) + 1 for ch in _CLAUSE_START)
+        if any(clause_b <= x.begin < o.value_begin for x in exprs):
+            continue
+        grown = out[g]
+        pair = [
+            (q.period, k)
+            for k, q in enumerate(out[:i])
+            if q.kind == "quantity"
+            and q.sentence_id == o.sentence_id
+            and (q.indicator, q.unit, q.area) == (grown.indicator, grown.unit, grown.area)
+        ]
+        if len({p for p, _ in pair}) < 2:
+            continue
+        period, k = max(pair)
+        fixed[i] = replace(o, period=period, growth_of=k)
+    return fixed

@@ -13,7 +13,8 @@ Figures
       介於…之間 is grammar), a compound Chinese-numeral count (三十一個; not 一個,
       兩項, 千家萬戶), a Chinese numeral before 萬/億 (逾兩千億元; a bare 萬 only after a
       bounding marker: 接近萬家), a fraction in words (超過三分之一; 百分之二十 = 20%) or
-      tenths (超六成 = more than 60%, 三成五 = 35%); ``累計`` before the number in its clause
+      tenths (超六成 = more than 60%, 三成五 = 35%, 兩成半 = 25%; read by :mod:`values_words`);
+      ``累計`` before the number in its clause
       makes an otherwise unqualified figure ``cumulative``.
       A bare cell of a flattened table row (``網民規模（萬人）｜2208``) is read with the unit
       in its row header's parentheses (:mod:`values_table`): 22080000 人.
@@ -51,11 +52,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 
 from graph.pipeline.extract import grammar as gw
 from graph.pipeline.extract import numbers, values_table
-from graph.pipeline.extract.grammar import alt, fold_aligned
+from graph.pipeline.extract.grammar import alt
 from graph.pipeline.extract.values_exclusions import (
     _listed_after_rank,
     counts_document_parts,
@@ -66,8 +66,6 @@ from graph.pipeline.extract.values_growth import declines as declines  # re-expo
 from graph.pipeline.extract.values_growth import growth_word as growth_word  # re-exported
 from graph.pipeline.extract.values_growth import rate_gap as rate_gap  # re-exported
 from graph.pipeline.extract.values_patterns import (
-    DIGIT_RUN,
-    SP,
     SP_CHARS,
     Patterns,
     Population,
@@ -75,6 +73,7 @@ from graph.pipeline.extract.values_patterns import (
     cn_or_int,
     patterns,
 )
+from graph.pipeline.extract.values_words import cn_fraction, cn_fraction_re, tenths, tenths_re
 
 # ---------------------------------------------------------------- values
 
@@ -220,17 +219,17 @@ def values_in(
             )
         )
         taken.append((dm.start(), dm.end()))
-    for fm in _cn_fraction_re().finditer(f, begin, end):
+    for fm in cn_fraction_re().finditer(f, begin, end):
         if any(b < fm.end() and fm.start() < e for b, e in taken):
             continue
-        v = _cn_fraction(text, fm, g, w)
+        v = cn_fraction(text, fm, g, w)
         if v is not None:
             vals.append(v)
             taken.append((fm.start(), fm.end()))
-    for tm in _tenths_re().finditer(f, begin, end):
+    for tm in tenths_re().finditer(f, begin, end):
         if any(b < tm.end() and tm.start() < e for b, e in taken):
             continue
-        vals.append(_tenths(text, tm, g))
+        vals.append(tenths(text, tm, g))
         taken.append((tm.start(), tm.end()))
     weak = g.clause_markers
     weak_re = re.compile(alt(list(weak))) if weak else None
@@ -340,106 +339,6 @@ def _population_before(pops: list[Population], begin: int, pos: int) -> Populati
     scope (the caller drops a used population then)."""
     before = [x for x in pops if x.end <= pos]
     return before[-1] if before else None
-
-
-@lru_cache(maxsize=1)
-def _cn_fraction_re() -> re.Pattern[str]:
-    """三分之一 / 超過三分之一 / 百分之二十, with an optional prefix marker."""
-    g, w = numbers.grammar(), gw.words()
-    prefixes = [m for m in g.marker_of if m in _prefix_markers(g)]
-    num = rf"\d+(?:\.\d+)?|{w.cn_numeral}"
-    suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
-    return re.compile(
-        rf"(?:(?P<pre>{alt(prefixes)}){SP})?(?P<den>{num}){re.escape(w.fraction_word)}"
-        rf"(?P<num>{num})(?P<suf>{alt(suffixes)})?"
-    )
-
-
-@lru_cache(maxsize=1)
-def _tenths_re() -> re.Pattern[str]:
-    """三成 / 超六成 / 八成以上 / 近3成 / 三成五 (tenths, as percent; 三成五 = 35 %); not
-    一成不變, 完成, 形成.
-
-    One Arabic digit counts too (近3成, as some outlets write it): the same share as 近三成,
-    so it must not read as the number 3 (a wrong magnitude).
-    """
-    g, w = numbers.grammar(), gw.words()
-    digits = "".join(sorted(w.numerals))
-    suffixes = [fold_aligned(m) for q in g.qualifiers for m in q.suffix]
-    return re.compile(
-        rf"(?:(?P<pre>{alt(sorted(_prefix_markers(g)))}){SP})?"
-        rf"(?<![{re.escape(digits + ''.join(w.positions) + w.ordinal)}])"
-        rf"(?:(?P<n>[{re.escape(digits)}])|(?<![\d.,])(?P<d>[1-9]))"
-        rf"{re.escape(w.tenths)}(?!不)"
-        # 三成五 = 35 %: a digit right after 成 is the next tenth (not 三成五年, 三成五十)
-        rf"(?:(?P<t>[{re.escape(digits)}])"
-        rf"(?![{re.escape(digits + ''.join(w.positions) + ''.join(w.date_suffixes))}]))?"
-        rf"(?P<suf>{alt(suffixes)})?"
-    )
-
-
-def _tenths(text: str, m: re.Match[str], g: numbers.Grammar) -> Value:
-    n = int(m.group("d")) if m.group("d") else gw.parse_cn_int(m.group("n")) or 0
-    tenth = gw.parse_cn_int(m.group("t")) or 0 if m.group("t") else 0
-    num = "d" if m.group("d") else "n"
-    found = [x for x in (m.group("pre"), m.group("suf")) if x]
-    qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
-    begin = m.start() if qualifier != "exact" and m.group("pre") else m.start(num)
-    return Value(
-        "quantity",
-        begin,
-        m.end(),
-        m.start(),
-        text[begin : m.end()],
-        Decimal(n * 10 + tenth),
-        unit=g.unit_of.get("%", "%"),
-        qualifier=qualifier,
-        digits=((m.start("d"), m.end("d")),) if m.group("d") else (),
-    )
-
-
-def _prefix_markers(g: numbers.Grammar) -> set[str]:
-    return {fold_aligned(m) for q in g.qualifiers for m in q.prefix}
-
-
-def _cn_fraction(text: str, m: re.Match[str], g: numbers.Grammar, w: gw.Words) -> Value | None:
-    """The value of a fraction in words: 三分之一 -> 1/3; 百分之二十 -> 20 (unit %)."""
-    den_text, num_text = m.group("den"), m.group("num")
-    num = Decimal(num_text) if num_text[0].isdigit() else _cn_decimal(num_text)
-    if num is None:
-        return None
-    if den_text == w.percent_denominator:
-        value, unit = num, g.unit_of.get("%", "%")
-    else:
-        den = Decimal(den_text) if den_text[0].isdigit() else _cn_decimal(den_text)
-        if not den:
-            return None
-        value, unit = num / den, ""
-    pre = m.group("pre")
-    found = [x for x in (pre, m.group("suf")) if x]
-    qualifier = next((g.marker_of[x][1] for x in found if g.marker_of[x][1] != "exact"), "exact")
-    begin = m.start() if pre and g.marker_of[pre][1] != "exact" else m.start("den")
-    digits = tuple(
-        (m.start(x) + r.start(), m.start(x) + r.end())
-        for x in ("den", "num")
-        for r in DIGIT_RUN.finditer(m.group(x))
-    )
-    return Value(
-        "quantity",
-        begin,
-        m.end(),
-        m.start(),
-        text[begin : m.end()],
-        numbers.clean_decimal(value),
-        unit=unit,
-        qualifier=qualifier,
-        digits=digits,
-    )
-
-
-def _cn_decimal(text: str) -> Decimal | None:
-    n = gw.parse_cn_int(text)
-    return Decimal(n) if n is not None else None
 
 
 def is_multiple_of_earlier(folded: str, begin: int, end: int) -> bool:

@@ -699,3 +699,116 @@ def test_the_nations_provinces_without_a_scope_word_rank_in_the_nation(script: s
     )
     got = [(o.rank, o.rank_scope, o.rank_of) for o in obs]
     assert got == [(5, "place/china", 31), (2, None, 10)]
+
+
+@SCRIPTS
+def test_a_number_first_list_line_names_its_statistic_after_the_mark(script: str) -> None:
+    """``3.5萬台——累計部署充電樁`` (round 7): the mark is no part of the name, the statistic
+    after it is trimmed as a subject (累計, an actor's 部署, a quarter word) and 累計
+    qualifies the value before the mark; a growth after it grows that value."""
+    obs = figures(
+        "【一圖看懂】\n"
+        "3.5萬台——累計部署充電樁,同比增長20.5%\n"
+        "64.2%——光纖用戶佔比,較上年提高2個百分點\n"
+        "1.8萬家——三季度新增註冊企業\n"
+        "420所：智慧校園",
+        script,
+    )
+    pile, share = by_value(obs, "3.5萬台", script), by_value(obs, "64.2%", script)
+    want = {"hant": ("充電樁", "光纖用戶佔比"), "hans": ("充电桩", "光纤用户占比")}[script]
+    assert (pile.indicator, pile.qualifier, pile.value) == (want[0], "cumulative", 35000)
+    assert share.indicator == want[1] and share.qualifier == "exact"
+    growth = by_value(obs, "20.5%", script)
+    assert (growth.kind, growth.indicator) == ("growth", want[0])
+    assert growth.growth_of is not None and obs[growth.growth_of] == pile
+    firms = by_value(obs, "1.8萬家", script)
+    assert firms.indicator == ("新增註冊企業" if script == "hant" else "新增注册企业")
+    assert by_value(obs, "420所", script).indicator == (
+        "智慧校園" if script == "hant" else "智慧校园"
+    )
+
+
+@SCRIPTS
+def test_a_from_to_frame_is_no_part_of_either_value_s_statistic(script: str) -> None:
+    """``X由前年的A增加到去年的B`` / ``X從A增長到B`` (round 7): both values measure X; the
+    frame's 由/從, its base period and the verb of the to-value are grammar."""
+    obs = figures(
+        "全市充電樁數量由前年的3.2萬個增加到去年的4.1萬個。平台註冊用戶從120萬人增長至150萬人。",
+        script,
+    )
+    piles = {"hant": "充電樁數量", "hans": "充电桩数量"}[script]
+    users = {"hant": "平台註冊用戶", "hans": "平台注册用户"}[script]
+    got = sorted((o.value, o.indicator) for o in obs)
+    assert got == [(32000, piles), (41000, piles), (1200000, users), (1500000, users)]
+
+
+@SCRIPTS
+def test_a_company_before_a_de_phrase_is_whose_statistic_it_is(script: str) -> None:
+    """``公司倉庫的利用率達85%`` (round 7): 公司 stands for the company named before, whose
+    figure it is; the statistic keeps its 的 (倉庫的利用率). 公司數量 is a statistic of
+    companies and keeps its noun."""
+    obs = figures("某物流集團總經理介紹,公司倉庫的利用率達85%。全市軟件公司數量達到420家。", script)
+    got = sorted((o.value, o.indicator) for o in obs)
+    want = [(85, "倉庫的利用率"), (420, "軟件公司數量")]
+    assert got == [(v, i if script == "hant" else to_hans(i)) for v, i in want]
+
+
+@SCRIPTS
+def test_a_counted_noun_ends_before_tou_ru(script: str) -> None:
+    """``近300個充電站投入運營`` (round 7): 投入 says what the items went into, not what they
+    are, as 納入 does."""
+    obs = figures("全市已有近300個充電站投入運營。", script)
+    assert [o.indicator for o in obs] == ["充電站" if script == "hant" else "充电站"]
+
+
+@SCRIPTS
+def test_a_level_of_an_act_keeps_its_verb_and_a_companion_phrase_is_no_subject(
+    script: str,
+) -> None:
+    """``對全市20個區縣的智慧交通建設水平進行評價,A區排名第3位,與另外幾個區一同處於第二梯隊``
+    (round 7): 建設水平 is the level of the building (the verb stays, as before 率 or 規模),
+    and 與…一同 says who shares the tier: both figures measure 智慧交通建設水平."""
+    obs = figures(
+        "報告對全市20個區縣的智慧交通建設水平進行評價,渝北區排名第3位,"
+        "與另外幾個區一同處於第二梯隊。",
+        script,
+        area="place/chongqing",
+    )
+    want = "智慧交通建設水平" if script == "hant" else "智慧交通建设水平"
+    assert [(o.kind, o.indicator) for o in obs] == [("rank", want), ("tier", want)]
+
+
+@SCRIPTS
+def test_half_after_tenths_is_five_hundredths(script: str) -> None:
+    """``約三成半`` = 35 % (round 7): 半 after 成 is half a tenth; 半年 after 成 is a duration
+    (the tenths stand alone)."""
+    obs = figures("全區老年網民佔比約三成半,四成半年內完成改造的小區已驗收。", script)
+    assert [(o.value, o.unit, o.qualifier) for o in obs] == [
+        (Decimal(35), "%", "approximately"),
+        (Decimal(40), "%", "exact"),
+    ]
+
+
+@SCRIPTS
+def test_the_mainland_is_the_nation_s_rank_scope(script: str) -> None:
+    """``排名內地第8`` (round 7, Hong Kong usage): 內地 scopes a rank as 全國 does."""
+    obs = figures("某市軟件業務收入排名內地第8,西部第2。", script)
+    got = [(o.kind, o.rank, o.rank_scope) for o in obs]
+    assert got == [("rank", 8, "place/china"), ("rank", 2, "place/western-china")]
+
+
+@SCRIPTS
+def test_a_span_of_time_or_a_closing_xiangbi_opening_a_change_is_no_subject(script: str) -> None:
+    """``一年間增長12.5%`` / ``與上年的60.2%相比提高3個百分點`` (round 7): the span and the
+    frame's close say how or against what the statistic changed: the change is of the
+    statistic named before (光纖端口, 寬帶普及率), growing its figure."""
+    obs = figures(
+        "全區光纖端口達到8.1萬個,一年間增長12.5%。全區寬帶普及率為63.2%,"
+        "與上年的60.2%相比提高3個百分點。",
+        script,
+    )
+    ports = {"hant": "光纖端口", "hans": "光纤端口"}[script]
+    rate = {"hant": "寬帶普及率", "hans": "宽带普及率"}[script]
+    one, points = by_value(obs, "12.5%", script), by_value(obs, "3個百分點", script)
+    assert (one.kind, one.indicator) == ("growth", ports)
+    assert (points.kind, points.indicator) == ("growth", rate)

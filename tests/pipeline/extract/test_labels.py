@@ -428,3 +428,19 @@ def test_a_sentence_opening_with_the_same_indicator_measures_the_previous_statis
     nothing is carried over (the label stays empty, a review item)."""
     _both("全縣每萬人擁有充電樁27.7座;同一指標,四川省為14.6座。", ["每萬人擁有充電樁"] * 2)
     _both("全縣每萬人擁有充電樁27.7座。\n同一指標,四川省為14.6座。", ["每萬人擁有充電樁", ""])
+
+
+def test_value_first_marks_are_folded_words_longest_first(tmp_path: Path) -> None:
+    """``value_first_marks`` (round 7) are folded at load (：-> :) and the longest mark wins
+    (—— over —), so the offset returned is past the whole mark; a mapping is refused."""
+    f = tmp_path / "labels.yaml"
+    f.write_text("value_first_marks: [—, ——, ：]\n", encoding="utf-8")
+    rules = indicators.load_label_rules(f)
+    assert rules.value_first_marks == ("——", ":", "—")
+    ft = indicators.aligned_fold("8萬個 ——累計建成基站")
+    assert rules.value_first(ft, 3, len(ft)) == 6
+    assert rules.value_first(indicators.aligned_fold("3所：學校"), 2, 5) == 3
+    assert rules.value_first(ft, 7, len(ft)) is None
+    f.write_text("value_first_marks: {a: b}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^labels.yaml: value_first_marks"):
+        indicators.load_label_rules(f)

@@ -285,3 +285,46 @@ def test_a_table_caption_dates_its_cells_a_prose_line_above_does_not(script: str
     ]
     prose = _figures("截至6月底全縣文化設施建設提速。\n" + rows, script)
     assert [o.period for o in prose] == ["2022"] * 4
+
+
+@SCRIPTS
+def test_a_base_year_with_its_own_figure_dates_that_figure_only(script: str) -> None:
+    """``與前年的58.3%相比提高4個百分點`` (round 7): 前年 after 與 is a comparison base, yet
+    with 的 and a number it dates that number (the base year's own figure); the change after
+    it keeps the statement's year. A multiple (是前年的2倍) is no figure of the base."""
+    obs = _figures(
+        "全市寬帶普及率為62.3%,與前年的58.3%相比提高4個百分點。全市端口達到41萬個,是前年的2倍。",
+        script,
+    )
+    got = [(o.stated_value, o.period) for o in obs]
+    want = [("62.3%", "2022"), ("58.3%", "2021"), ("4個百分點", "2022"), ("41萬個", "2022")]
+    want.append(("2倍", "2022"))
+    assert got == [(s if script == "hant" else to_hans(s), p) for s, p in want]
+
+
+@SCRIPTS
+def test_since_the_year_began_opening_a_paragraph_sets_its_topic(script: str) -> None:
+    """``今年以來,…。…已有300個…`` (round 7): 今年以來 is a stretch of the year (as 今年
+    上半年): it dates the paragraph's later sentences; a bare 今年 dates only its own."""
+    obs = _figures(
+        "今年以來,充電設施成為建設重點。記者了解到,全市已有300個充電站投入運營。\n"
+        "今年,平台上線應用20款。記者了解到,全市已有50家企業接入。",
+        script,
+        _Doc(edition="2022"),
+    )
+    assert [o.period for o in obs] == ["2023", "2023", "2022"]
+
+
+@SCRIPTS
+def test_a_change_after_two_years_figures_is_the_later_year_s(script: str) -> None:
+    """``去年…達到5.2萬個,前年為4萬個,一年間增長30%`` (round 7): the change between the
+    two years is the later year's and grows its figure; a growth with its own year keeps it."""
+    obs = _figures(
+        "去年全市充電樁達到5.2萬個,前年為4萬個,一年間增長30%。全市網站前年為800家,前年增長5%。",
+        script,
+    )
+    growth = next(o for o in obs if o.value == 30)
+    assert growth.period == "2022" and growth.growth_of is not None
+    assert obs[growth.growth_of].value == 52000
+    own = next(o for o in obs if o.value == 5)
+    assert own.period == "2021"
