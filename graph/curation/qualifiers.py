@@ -32,6 +32,8 @@ class Qualifier:
     suffix: tuple[str, ...]
     general: bool = False
     clause: tuple[str, ...] = ()  # weak markers anywhere before the number (累計)
+    #: words that end in a prefix marker and are no marker (簽約126個: signed, not "about")
+    not_in: tuple[str, ...] = ()
 
 
 def _markers(path: Path, row: dict[str, object], key: str) -> tuple[str, ...]:
@@ -59,6 +61,7 @@ def load_qualifiers(path: Path = QUALIFIERS_FILE) -> tuple[Qualifier, ...]:
                 _markers(path, row, "suffix"),
                 bool(row.get("general", False)),
                 _markers(path, row, "clause"),
+                _markers(path, row, "not_in"),
             )
         except (KeyError, TypeError) as exc:
             raise InputError(f"{path.name}: qualifier row {row!r} lacks {exc}") from exc
@@ -69,5 +72,10 @@ def load_qualifiers(path: Path = QUALIFIERS_FILE) -> tuple[Qualifier, ...]:
                     f"{path.name}: marker {marker!r} of {q.id!r} repeats {seen[key]!r}"
                 )
             seen[key] = f"{marker} ({q.id})"
+        for word in q.not_in:
+            if not any(word.endswith(m) and word != m for m in q.prefix):
+                raise InputError(
+                    f"{path.name}: not_in word {word!r} of {q.id!r} ends in none of its prefixes"
+                )
         rows.append(q)
     return tuple(rows)

@@ -134,13 +134,32 @@ class Grammar:
 _alt = gw.alt
 
 
+def _guarded(marker: str, not_in: tuple[str, ...]) -> str:
+    """The marker's pattern, refused where it ends one of the words ``not_in`` (簽約 for 約).
+
+    A lookbehind per word (each of fixed width), so 簽約126個 reads 126 as exact while
+    約126個 and 簽約約126個 keep their 約. The words are folded like the text.
+    """
+    guards = "".join(
+        f"(?<!{re.escape(fold_aligned(w)[: -len(marker)])})"
+        for w in not_in
+        if fold_aligned(w).endswith(marker) and fold_aligned(w) != marker
+    )
+    return guards + re.escape(marker) if guards else re.escape(marker)
+
+
 @lru_cache(maxsize=4)
 def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FILE) -> Grammar:
     units, mults, _ = load_units(units_file)
     quals = load_qualifiers(qualifiers_file)
     w = gw.words()
     marker_of = {fold_aligned(m): (m, q.id) for q in quals for m in (*q.prefix, *q.suffix)}
-    prefixes = [fold_aligned(m) for q in quals for m in q.prefix]
+    # longest first, as alt() orders words; each marker refused inside its row's not_in words
+    pre_words = sorted(
+        {(fold_aligned(m), q.not_in) for q in quals for m in q.prefix},
+        key=lambda x: (-len(x[0]), x[0]),
+    )
+    pre_alt = "|".join(_guarded(m, not_in) for m, not_in in pre_words) or "(?!)"
     suffixes = [fold_aligned(m) for q in quals for m in q.suffix]
     unit_of = {fold_aligned(u.surface): u.surface for u in units}
     multiplier_of = {fold_aligned(m): m for m in mults}
@@ -152,7 +171,7 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     ranges = _alt(list(w.range_separators))
     fractions = _alt(list(w.fraction_separators))
     head = (
-        rf"(?:(?P<pre>{_alt(prefixes)}){SPACE})?"
+        rf"(?:(?P<pre>{pre_alt}){SPACE})?"
         rf"(?<![\d.])(?P<num>{DIGITS})(?![\d])"
         rf"(?:(?P<frac>{fractions})(?P<den>\d+)(?![\d.]|{fractions}))?"
     )
@@ -177,7 +196,7 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     # 三十一個, 兩千多家, 三百余個, 超過兩百家: a count in Chinese numerals takes the same
     # qualifier markers as one in digits (a prefix, or 余/多 between numeral and unit)
     cn_pattern = re.compile(
-        rf"(?:(?P<pre>{_alt(prefixes)}){SPACE})?"
+        rf"(?:(?P<pre>{pre_alt}){SPACE})?"
         rf"(?<![{re.escape(w.ordinal + w.top_n + ''.join(w.numeral_not_after))}])"
         rf"(?P<cn>{w.cn_numeral}){SPACE}"
         rf"(?P<s1>{infix})?{SPACE}"
@@ -187,7 +206,7 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     # numeral before it may be one digit (兩億元), as the magnitude makes it a figure
     big = [m for m in multiplier_of if m[0] not in w.positions]
     cn_magnitude = re.compile(
-        rf"(?:(?P<pre>{_alt(prefixes)}){SPACE})?"
+        rf"(?:(?P<pre>{pre_alt}){SPACE})?"
         rf"(?<![{re.escape(w.ordinal + w.top_n + ''.join(w.numeral_not_after))}\d.])"
         rf"(?<![{re.escape(''.join(w.numerals) + ''.join(w.positions))}])"
         rf"(?P<cn>{w.cn_numeral})?{SPACE}"

@@ -1,5 +1,8 @@
 """Flattened tables: a bare cell takes the unit its row header states in parentheses.
 
+A column header that states a unit of its own (``指標｜2022年｜2023年｜增速（%）``) wins over the
+row's: a growth column in per cent under rows in 億元 is per cent, not 億元.
+
 A table flattened to lines ``指標（萬人）｜2021年｜2022年`` / ``網民規模（萬人）｜2208｜2285``
 writes the unit and multiplier once, in the row header's parentheses, and leaves the cells
 bare. A reader multiplies every bare cell of that row by it (2208 under （萬人） is 22080000
@@ -66,8 +69,17 @@ def row_unit(folded: str, pos: int, g: numbers.Grammar) -> str | None:
     cb, ce = row[k]
     if k == 0 or cb != pos or not _BARE.fullmatch(folded, cb, ce):
         return None
-    hb, he = row[0]
-    m = _HEADER_UNIT.search(folded, hb, he)
+    head = column_header(folded, pos)
+    if head is not None:  # 增速（%）over a row of （億元）: the column's own unit wins
+        own = _cell_unit(folded, *head, g)
+        if own is not None:
+            return own
+    return _cell_unit(folded, *row[0], g)
+
+
+def _cell_unit(folded: str, b: int, e: int, g: numbers.Grammar) -> str | None:
+    """The unit or multiplier a header cell ``folded[b:e]`` ends with in ``(…)``, else None."""
+    m = _HEADER_UNIT.search(folded, b, e)
     if m is None:
         return None
     unit = m.group(1).strip(numbers.SPACE_CHARS)
