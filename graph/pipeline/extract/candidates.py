@@ -113,7 +113,13 @@ from dataclasses import replace
 
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Finding, Level, Mention, Segmentation
-from graph.pipeline.extract.candidates_aliases import Alias, abbreviation_of, find_aliases
+from graph.pipeline.extract.candidates_aliases import (
+    Alias,
+    abbreviation_of,
+    find_aliases,
+    is_place_word,
+    short_forms_of,
+)
 from graph.pipeline.extract.candidates_curated import (
     curated_keys,
     curated_owner,
@@ -182,11 +188,14 @@ def run(
 
     def accept(hits: Sequence[Hit]) -> tuple[list[Hit], set[int], list[bool]]:
         """The hits kept, longest first within a priority, and the curated mentions they
-        swallow; a ``defined-alias`` hit swallows any curated mention wholly inside it."""
+        swallow; a ``defined-alias`` hit swallows any curated mention wholly inside it. Ties
+        go by class and rule name, so that the order never depends on the set's."""
         taken = [False] * len(clean.text)  # characters of accepted candidates
         swallowed: set[int] = set()
         accepted: list[Hit] = []
-        for h in sorted(set(hits), key=lambda h: (h.priority, h.begin - h.end, h.begin, h.cls)):
+        for h in sorted(
+            set(hits), key=lambda h: (h.priority, h.begin - h.end, h.begin, h.cls, h.rule)
+        ):
             if any(taken[h.begin : h.end]):
                 continue
             inside = {owner[k] for k in range(h.begin, h.end)} - {None}
@@ -227,7 +236,7 @@ def run(
         mentions.append(Mention(eid, b, e, clean.text[b:e], sent.id if sent else "", alias))
 
     by_label: dict[str, str] = {}  # folded label -> candidate id
-    short_forms = _short_forms(accepted, rules)
+    short_forms = short_forms_of(accepted, rules)
     fulls = {  # full agency names of the text: what an everyday short name may abbreviate
         **{match_key(h.label): ("hit", h.label) for h in accepted if h.cls == "agency"},
         **{
@@ -253,7 +262,7 @@ def run(
                     match_key(h.label),
                     {k: v for k, v in fulls.items() if k != match_key(h.label)},
                     rules.agency_prefixes,
-                    lambda w: _is_place_word(w, rules),
+                    lambda w: is_place_word(w, rules),
                 )
             )
         ):  # a name the registry knows stays its own
@@ -451,46 +460,3 @@ def _alias_hits(
                 continue
             out.append(finder.hit(b, e, cls, "defined-alias", priority=-1))
     return out
-
-
-def _short_forms(accepted: Sequence[Hit], rules: Rules) -> dict[str, str]:
-    """Folded agency names that are another agency's name without its place (省委網信辦 of
-    四川省委網信辦), and places that are another place without its province (濱海新區 of
-    天津濱海新區) -> that full name, when exactly one full name in the text fits."""
-    agencies = {match_key(h.label): h.label for h in accepted if h.cls == "agency"}
-    out: dict[str, str] = {}
-    for short in agencies:
-        if not any(short.startswith(w) for w in rules.agency_prefixes):
-            continue
-        full = [
-            label
-            for key, label in agencies.items()
-            if key != short
-            and key.endswith(short)
-            and (
-                _is_place_word(key[: -len(short)], rules)
-                or _is_place_word(key[: -len(short)] + short[0], rules)  # 渝北 + 區大數據發展局
-            )
-        ]
-        if len(full) == 1:
-            out[short] = full[0]
-    places = {match_key(h.label): h.label for h in accepted if h.cls == "place"}
-    for short in places:  # 濱海新區 after 天津濱海新區: one place, named in full once
-        full = [
-            label
-            for key, label in places.items()
-            if key != short and key.endswith(short) and key[: -len(short)] in rules.provinces
-        ]
-        if len(full) == 1:
-            out[short] = full[0]
-    return out
-
-
-def _is_place_word(word: str, rules: Rules) -> bool:
-    """四川 / 四川省 / 成都市: a province (with or without its suffix) or <X><place suffix>."""
-    for prov in rules.provinces:
-        if word == prov or any(word == prov + s for s in rules.province_suffixes):
-            return True
-    if any(word == d for d, _ in rules.districts):
-        return True
-    return 2 <= len(word) <= 5 and any(word.endswith(s) for s in rules.place_suffixes)
