@@ -23,24 +23,29 @@ connector word of ``left_context`` or the end of a name already found):
     no such head is an INFO finding, not an entity; so are the two ends of 從“X”到“Y”
     (``quote_from_words``/``quote_to_words``: a before and an after, not names) and a word
     shorter than ``quote_name_min`` that only a head after it would class (“淨網”專項行動).
+    A quote opening with a numeral (``quote_slogan_first``: “一張網”) is a slogan, unless a
+    platform noun of ``quote_numeral_heads`` follows it right away (“兩江智辦”平臺).
 ``title-person``
     ``<agency><title>[(兼)]<name>``: a 2-3 character name starting with a known surname and
     ending at a boundary, a speech verb or 先生/女士, after a title of ``titles.yaml`` that
-    follows an agency (curated or found by ``agency-suffix``), a company, or a short name the
-    text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長) names its body
-    by itself and needs only a left boundary; any title needs no body when a verb of saying
-    (``speaker_verbs``) follows the name right away (…編寫組負責人X表示). A word on a surname
-    character (簡要, ``person_not_names``) is no name.
+    follows an agency (curated, ``agency-suffix`` or ``institute-suffix``), a company, or a
+    short name the text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長)
+    names its body by itself and needs only a left boundary; any title needs no body when a
+    verb of saying (``speaker_verbs``) follows the name right away (…編寫組負責人X表示). A
+    word on a surname character (簡要, ``person_not_names``) is no name.
 ``byline-person`` / ``outlet``
     ``<role>[:： ]<name>`` and further names after it up to a parenthesis or the line end
-    (記者 陳某 王某）); a name glued to the role only in a wire dateline, before the place and
+    (記者 陳某 王某）), also a credit ``文／<name>`` (``credit_roles``, then a slash or a
+    bar; 文/圖 X); a name glued to the role only in a wire dateline, before the place and
     day filed (記者彭某臺北26日電, the place a candidate too). The outlet after 來源: at the
     head of a dateline, before a role at the start of its line (海河觀察記者 韓某) or in
     parentheses after it (記者（渝江財經）：), at the head of a wire dateline before its place
     and date (長江社重慶9月19日電; also before a regional edition, …網重慶頻道,
     ``outlet_region_heads``), in 【…日報訊】, at the head of a dated line that goes on to
-    a byline (烏江晨訊　2024年…　記者 X), and elsewhere only with an outlet suffix (…日報,
-    …網); a broadcaster's channel word (…新聞頻道, ``outlet_channels``) is cut off.
+    a byline, a credit or an account's post marker (烏江晨訊　2024年…　記者 X; …掌訊
+    2024-… 發布於重慶, ``outlet_post_markers``), and elsewhere only with an outlet suffix
+    (…日報, …週刊, …雜誌, …網); a broadcaster's channel word (…新聞頻道,
+    ``outlet_channels``) is cut off.
 ``caption-person``
     ``同期聲：<who>　<name>``: a TV transcript's caption line names its speaker last, after a
     space (``caption_markers``).
@@ -65,6 +70,9 @@ connector word of ``left_context`` or the end of a name already found):
 ``company-suffix``
     ``<name><suffix>`` (…股份有限公司/有限公司/集團/公司/科技, a data exchange …數據交易所/
     …數據交易中心).
+``institute-suffix``
+    ``<name><研究院/研究所/研究中心/研究會>`` after a left boundary, no place needed (巴渝數字經濟
+    研究院): an agency; a body opening with a kind (數字經濟研究院, 科研院所) is none.
 ``site-name``
     ``<locative word><name><site head>`` (在永川大數據產業園, 在仙桃數據谷): a named site is a
     place, found only where the text uses it as a location, so a park named as a statistic's
@@ -168,7 +176,7 @@ def run(
     docs, shorts = document_hits(finder)
     companies = finder.company_hits()
     quoted, infos = quote_hits(finder, companies)
-    agencies = finder.agency_hits()
+    agencies = finder.agency_hits() + finder.institute_hits()
     hits = [*docs, *quoted, *agencies, *companies, *finder.place_hits(), *finder.facility_hits()]
     hits += finder.site_hits() + finder.zone_hits() + _alt_label_hits(finder, curated, registry)
     hits += byline_hits(finder) + event_hits(finder)
