@@ -447,14 +447,16 @@ class Finder:
         not 院 or 中心 alone: 研究院 names a body, a bare 院/中心 ends many words. The body is a
         clean run of name characters with no connector inside, opening with a name of its own: a
         body that starts with a kind (``institute_not_bodies`` or ``company_not_bodies``: 數字經濟
-        研究院, 科研院) or a suffix that runs on (研究院所) makes none. A fallback for names no
-        place starts: an ``agency-suffix`` name over the same characters wins (priority 3)."""
+        研究院, 科研院) or a suffix that runs on (研究院所) makes none. A name never starts right
+        after a curated place: the place is its head (重慶西部數智研究院, not 西部數智研究院), and
+        places inside it are part of it (``may_swallow``). A fallback for names no place starts:
+        an ``agency-suffix`` name over the same characters wins (priority 3)."""
         n, r = self.n, self.r
         kinds = r.institute_not_bodies | r.company_not_bodies
         hits: list[Hit] = []
         for p in range(len(n)):
-            if not self.starts(p) or not is_name_char(n[p]):
-                continue
+            if not self.starts(p) or not is_name_char(n[p]) or p in self.place_ends:
+                continue  # after a curated place the name starts with it (重慶 + 西部數智研究院)
             for size in range(2, r.institute_body_max + 1):
                 s = p + size
                 if s > len(n) or not is_name_char(n[s - 1]) or not self.clause_body(p, s):

@@ -221,6 +221,8 @@ RULES = [
         "institute-suffix",
     ),
     ("黔北數字治理研究所所長龔曉東出席並致辭。", "person", "龔曉東", "title-person"),
+    # a curated place (重慶) heads it and a curated region (西部) inside it is a word of its name
+    ("會上,重慶西部智聯研究院院長馮曉光出席。", "agency", "重慶西部智聯研究院", "institute-suffix"),
 ]
 
 
@@ -326,6 +328,19 @@ def test_clause_after_a_place_is_no_agency(registry: dict[str, Entity], text: st
         cands, mentions, _, _ = _run(t, registry)
         assert cands == [], cands
         assert [m.surface for m in mentions] == ["湖北"]  # the curated place only
+
+
+def test_institute_after_a_place_starts_with_it(registry: dict[str, Entity]) -> None:
+    """重慶 + 西部 + 智聯研究院: the curated place heads the institute's name and the curated
+    region inside it is a word of the name, so the one candidate is the whole name (never the
+    tail 西部智聯研究院 after the place), and neither place is a mention of its own there."""
+    text = "重慶西部智聯研究院網絡研究所所長柯曉雨介紹了情況。"
+    for t in (text, to_hans(text)):
+        cands, mentions, _, _ = _run(t, registry)
+        assert [(c.cls, match_key(c.label)) for c in cands if c.cls == "agency"] == [
+            ("agency", match_key("重慶西部智聯研究院"))
+        ]
+        assert {"place/chongqing", "place/western-china"}.isdisjoint(m.entity_id for m in mentions)
 
 
 def test_related_headlines_give_no_candidate(registry: dict[str, Entity]) -> None:
