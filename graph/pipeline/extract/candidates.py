@@ -23,24 +23,29 @@ connector word of ``left_context`` or the end of a name already found):
     no such head is an INFO finding, not an entity; so are the two ends of 從“X”到“Y”
     (``quote_from_words``/``quote_to_words``: a before and an after, not names) and a word
     shorter than ``quote_name_min`` that only a head after it would class (“淨網”專項行動).
+    A quote opening with a numeral (``quote_slogan_first``: “一張網”) is a slogan, unless a
+    platform noun of ``quote_numeral_heads`` follows it right away (“兩江智辦”平臺).
 ``title-person``
     ``<agency><title>[(兼)]<name>``: a 2-3 character name starting with a known surname and
     ending at a boundary, a speech verb or 先生/女士, after a title of ``titles.yaml`` that
-    follows an agency (curated or found by ``agency-suffix``), a company, or a short name the
-    text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長) names its body
-    by itself and needs only a left boundary; any title needs no body when a verb of saying
-    (``speaker_verbs``) follows the name right away (…編寫組負責人X表示). A word on a surname
-    character (簡要, ``person_not_names``) is no name.
+    follows an agency (curated, ``agency-suffix`` or ``institute-suffix``), a company, or a
+    short name the text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長)
+    names its body by itself and needs only a left boundary; any title needs no body when a
+    verb of saying (``speaker_verbs``) follows the name right away (…編寫組負責人X表示). A
+    word on a surname character (簡要, ``person_not_names``) is no name.
 ``byline-person`` / ``outlet``
     ``<role>[:： ]<name>`` and further names after it up to a parenthesis or the line end
-    (記者 陳某 王某）); a name glued to the role only in a wire dateline, before the place and
+    (記者 陳某 王某）), also a credit ``文／<name>`` (``credit_roles``, then a slash or a
+    bar; 文/圖 X); a name glued to the role only in a wire dateline, before the place and
     day filed (記者彭某臺北26日電, the place a candidate too). The outlet after 來源: at the
     head of a dateline, before a role at the start of its line (海河觀察記者 韓某) or in
     parentheses after it (記者（渝江財經）：), at the head of a wire dateline before its place
     and date (長江社重慶9月19日電; also before a regional edition, …網重慶頻道,
     ``outlet_region_heads``), in 【…日報訊】, at the head of a dated line that goes on to
-    a byline (烏江晨訊　2024年…　記者 X), and elsewhere only with an outlet suffix (…日報,
-    …網); a broadcaster's channel word (…新聞頻道, ``outlet_channels``) is cut off.
+    a byline, a credit or an account's post marker (烏江晨訊　2024年…　記者 X; …掌訊
+    2024-… 發布於重慶, ``outlet_post_markers``), and elsewhere only with an outlet suffix
+    (…日報, …週刊, …雜誌, …網); a broadcaster's channel word (…新聞頻道,
+    ``outlet_channels``) is cut off.
 ``caption-person``
     ``同期聲：<who>　<name>``: a TV transcript's caption line names its speaker last, after a
     space (``caption_markers``).
@@ -65,6 +70,9 @@ connector word of ``left_context`` or the end of a name already found):
 ``company-suffix``
     ``<name><suffix>`` (…股份有限公司/有限公司/集團/公司/科技, a data exchange …數據交易所/
     …數據交易中心).
+``institute-suffix``
+    ``<name><研究院/研究所/研究中心/研究會>`` after a left boundary, no place needed (巴渝數字經濟
+    研究院): an agency; a body opening with a kind (數字經濟研究院, 科研院所) is none.
 ``site-name``
     ``<locative word><name><site head>`` (在永川大數據產業園, 在仙桃數據谷): a named site is a
     place, found only where the text uses it as a location, so a park named as a statistic's
@@ -113,7 +121,13 @@ from dataclasses import replace
 
 from graph.curation.registry import Entity, match_key
 from graph.model import Candidate, CleanText, Finding, Level, Mention, Segmentation
-from graph.pipeline.extract.candidates_aliases import Alias, abbreviation_of, find_aliases
+from graph.pipeline.extract.candidates_aliases import (
+    Alias,
+    abbreviation_of,
+    find_aliases,
+    is_place_word,
+    short_forms_of,
+)
 from graph.pipeline.extract.candidates_curated import (
     curated_keys,
     curated_owner,
@@ -162,7 +176,7 @@ def run(
     docs, shorts = document_hits(finder)
     companies = finder.company_hits()
     quoted, infos = quote_hits(finder, companies)
-    agencies = finder.agency_hits()
+    agencies = finder.agency_hits() + finder.institute_hits()
     hits = [*docs, *quoted, *agencies, *companies, *finder.place_hits(), *finder.facility_hits()]
     hits += finder.site_hits() + finder.zone_hits() + _alt_label_hits(finder, curated, registry)
     hits += byline_hits(finder) + event_hits(finder)
@@ -182,11 +196,14 @@ def run(
 
     def accept(hits: Sequence[Hit]) -> tuple[list[Hit], set[int], list[bool]]:
         """The hits kept, longest first within a priority, and the curated mentions they
-        swallow; a ``defined-alias`` hit swallows any curated mention wholly inside it."""
+        swallow; a ``defined-alias`` hit swallows any curated mention wholly inside it. Ties
+        go by class and rule name, so that the order never depends on the set's."""
         taken = [False] * len(clean.text)  # characters of accepted candidates
         swallowed: set[int] = set()
         accepted: list[Hit] = []
-        for h in sorted(set(hits), key=lambda h: (h.priority, h.begin - h.end, h.begin, h.cls)):
+        for h in sorted(
+            set(hits), key=lambda h: (h.priority, h.begin - h.end, h.begin, h.cls, h.rule)
+        ):
             if any(taken[h.begin : h.end]):
                 continue
             inside = {owner[k] for k in range(h.begin, h.end)} - {None}
@@ -227,7 +244,7 @@ def run(
         mentions.append(Mention(eid, b, e, clean.text[b:e], sent.id if sent else "", alias))
 
     by_label: dict[str, str] = {}  # folded label -> candidate id
-    short_forms = _short_forms(accepted, rules)
+    short_forms = short_forms_of(accepted, rules)
     fulls = {  # full agency names of the text: what an everyday short name may abbreviate
         **{match_key(h.label): ("hit", h.label) for h in accepted if h.cls == "agency"},
         **{
@@ -253,7 +270,7 @@ def run(
                     match_key(h.label),
                     {k: v for k, v in fulls.items() if k != match_key(h.label)},
                     rules.agency_prefixes,
-                    lambda w: _is_place_word(w, rules),
+                    lambda w: is_place_word(w, rules),
                 )
             )
         ):  # a name the registry knows stays its own
@@ -451,46 +468,3 @@ def _alias_hits(
                 continue
             out.append(finder.hit(b, e, cls, "defined-alias", priority=-1))
     return out
-
-
-def _short_forms(accepted: Sequence[Hit], rules: Rules) -> dict[str, str]:
-    """Folded agency names that are another agency's name without its place (省委網信辦 of
-    四川省委網信辦), and places that are another place without its province (濱海新區 of
-    天津濱海新區) -> that full name, when exactly one full name in the text fits."""
-    agencies = {match_key(h.label): h.label for h in accepted if h.cls == "agency"}
-    out: dict[str, str] = {}
-    for short in agencies:
-        if not any(short.startswith(w) for w in rules.agency_prefixes):
-            continue
-        full = [
-            label
-            for key, label in agencies.items()
-            if key != short
-            and key.endswith(short)
-            and (
-                _is_place_word(key[: -len(short)], rules)
-                or _is_place_word(key[: -len(short)] + short[0], rules)  # 渝北 + 區大數據發展局
-            )
-        ]
-        if len(full) == 1:
-            out[short] = full[0]
-    places = {match_key(h.label): h.label for h in accepted if h.cls == "place"}
-    for short in places:  # 濱海新區 after 天津濱海新區: one place, named in full once
-        full = [
-            label
-            for key, label in places.items()
-            if key != short and key.endswith(short) and key[: -len(short)] in rules.provinces
-        ]
-        if len(full) == 1:
-            out[short] = full[0]
-    return out
-
-
-def _is_place_word(word: str, rules: Rules) -> bool:
-    """四川 / 四川省 / 成都市: a province (with or without its suffix) or <X><place suffix>."""
-    for prov in rules.provinces:
-        if word == prov or any(word == prov + s for s in rules.province_suffixes):
-            return True
-    if any(word == d for d, _ in rules.districts):
-        return True
-    return 2 <= len(word) <= 5 and any(word.endswith(s) for s in rules.place_suffixes)

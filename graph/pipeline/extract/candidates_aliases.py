@@ -8,6 +8,8 @@ entity, so it is the most precise evidence of an alias there is; without it 雲�
 the curated 市委網信辦 of Chongqing. ``find_aliases`` only reads the text; which entity the full
 name is (a candidate or a curated entity) is decided by ``candidates.run`` after the overlaps
 are settled. 《…》 short names of documents are ``candidates_titled``'s (``以下簡稱《報告》``).
+The short names a text uses with no definition are here too: an agency's everyday name
+(``abbreviation_of``), and a name without its place or province (``short_forms_of``).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from graph.pipeline.extract.candidates_finder import Finder
+from graph.curation.registry import match_key
+from graph.pipeline.extract.candidates_finder import Finder, Hit
+from graph.pipeline.extract.candidates_rules import Rules
 
-__all__ = ["Alias", "abbreviation_of", "find_aliases"]
+__all__ = ["Alias", "abbreviation_of", "find_aliases", "is_place_word", "short_forms_of"]
 
 # folded text (简称 / 下称 are the folded 簡稱 / 下稱); the short name is 2-16 characters with no
 # punctuation
@@ -82,3 +86,46 @@ def abbreviation_of(
         if i >= 0 and (i == 0 or is_place(full[:i])) and i + len(head) < len(full) - 1:
             found.add(target)
     return next(iter(found)) if len(found) == 1 else None
+
+
+def short_forms_of(accepted: Sequence[Hit], rules: Rules) -> dict[str, str]:
+    """Folded agency names that are another agency's name without its place (省委網信辦 of
+    四川省委網信辦), and places that are another place without its province (濱海新區 of
+    天津濱海新區) -> that full name, when exactly one full name in the text fits."""
+    agencies = {match_key(h.label): h.label for h in accepted if h.cls == "agency"}
+    out: dict[str, str] = {}
+    for short in agencies:
+        if not any(short.startswith(w) for w in rules.agency_prefixes):
+            continue
+        full = [
+            label
+            for key, label in agencies.items()
+            if key != short
+            and key.endswith(short)
+            and (
+                is_place_word(key[: -len(short)], rules)
+                or is_place_word(key[: -len(short)] + short[0], rules)  # 渝北 + 區大數據發展局
+            )
+        ]
+        if len(full) == 1:
+            out[short] = full[0]
+    places = {match_key(h.label): h.label for h in accepted if h.cls == "place"}
+    for short in places:  # 濱海新區 after 天津濱海新區: one place, named in full once
+        full = [
+            label
+            for key, label in places.items()
+            if key != short and key.endswith(short) and key[: -len(short)] in rules.provinces
+        ]
+        if len(full) == 1:
+            out[short] = full[0]
+    return out
+
+
+def is_place_word(word: str, rules: Rules) -> bool:
+    """四川 / 四川省 / 成都市: a province (with or without its suffix) or <X><place suffix>."""
+    for prov in rules.provinces:
+        if word == prov or any(word == prov + s for s in rules.province_suffixes):
+            return True
+    if any(word == d for d, _ in rules.districts):
+        return True
+    return 2 <= len(word) <= 5 and any(word.endswith(s) for s in rules.place_suffixes)

@@ -77,13 +77,21 @@ def may_swallow(
     《中國互聯網發展報告》 is one document, not China plus words; 四川省…廳 is one agency whose
     name starts with a place, also after a prefix word of ``prefixes`` (中共 + 天津 + 市委…);
     天津濱海新區 and 重慶悅來國際會議中心 are places that start with one, 西部智算中心 a
-    facility. Anything else curated inside a candidate means the rule misread the text (the
-    registry knows that name), so the candidate is dropped.
+    facility; an institute (``institute-suffix``) may hold places anywhere before its suffix
+    (重慶西部數智研究院: the region is a word of its name, not a scope). Anything else curated
+    inside a candidate means the rule misread the text (the registry knows that name), so the
+    candidate is dropped.
     """
     if not all(h.begin <= m.begin and m.end <= h.end for m in inside):
         return False
     if h.cls in ("document", "event"):
         return all((m.begin, m.end) != (h.begin, h.end) for m in inside)
+    if h.rule == "institute-suffix":  # 重慶 + 西部 + 數智研究院: an institute's proper name
+        return all(
+            m.end < h.end and registry[m.entity_id].cls == "place"
+            for m in inside
+            if m.entity_id in registry
+        )
     if h.cls not in ("agency", "company", "place") and h.rule != "facility-name":
         return False
     allowed = ("place", "agency") if h.cls == "agency" else ("place",)

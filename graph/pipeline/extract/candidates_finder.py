@@ -439,5 +439,45 @@ class Finder:
                 break
         return hits
 
+    # research institutes
+    def institute_hits(self) -> list[Hit]:
+        """``<name><institute suffix>`` (巴渝數字經濟研究院) after a left boundary: an agency,
+        the fixtures' class for a research body, with no place prefix (a name such as 巴渝 is no
+        place of the lists, so ``agency_hits`` cannot start it). Why a suffix this specific and
+        not 院 or 中心 alone: 研究院 names a body, a bare 院/中心 ends many words. The body is a
+        clean run of name characters with no connector inside, opening with a name of its own: a
+        body that starts with a kind (``institute_not_bodies`` or ``company_not_bodies``: 數字經濟
+        研究院, 科研院) or a suffix that runs on (研究院所) makes none. A name never starts right
+        after a curated place: the place is its head (重慶西部數智研究院, not 西部數智研究院), and
+        places inside it are part of it (``may_swallow``). A fallback for names no place starts:
+        an ``agency-suffix`` name over the same characters wins (priority 3)."""
+        n, r = self.n, self.r
+        kinds = r.institute_not_bodies | r.company_not_bodies
+        hits: list[Hit] = []
+        for p in range(len(n)):
+            if not self.starts(p) or not is_name_char(n[p]) or p in self.place_ends:
+                continue  # after a curated place the name starts with it (重慶 + 西部數智研究院)
+            for size in range(2, r.institute_body_max + 1):
+                s = p + size
+                if s > len(n) or not is_name_char(n[s - 1]) or not self.clause_body(p, s):
+                    break
+                if self._after_word[s - 1] and s - 1 > p:
+                    break  # 與巴渝…: a connector inside; the name starts after it
+                suf = next((x for x in r.institute_suffixes if n.startswith(x, s)), None)
+                if suf is None:
+                    continue
+                end = s + len(suf)
+                body = n[p:s]
+                guarded = any(
+                    n.startswith(g, k) for k in range(s, end) for g in r.agency_suffix_guards
+                )  # 研究院所, 研究院士: the suffix runs on into another word
+                if not guarded and not any(
+                    body.startswith(w) or (body.endswith(w) and len(body) - len(w) < 2)
+                    for w in kinds
+                ):
+                    hits.append(self.hit(p, end, "agency", "institute-suffix", priority=3))
+                break
+        return hits
+
     def hit(self, b: int, e: int, cls: str, rule: str, priority: int) -> Hit:
         return Hit(b, e, cls, rule, self.f.text[b:e], priority=priority)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from graph.pipeline.extract.candidates_finder import Finder, Hit
+from graph.pipeline.extract.candidates_finder import Finder, Hit, is_name_char
 from graph.text import is_han
 
 __all__ = ["byline_hits", "person_hits"]
@@ -108,6 +108,7 @@ def byline_hits(fd: Finder) -> list[Hit]:
             if end is not None:
                 hits.append(fd.hit(q, end, "person", "byline-person", priority=1))
                 hits += _co_authors(fd, end)
+    hits += _credit_hits(fd)
     for marker in r.outlet_markers:
         for m in re.finditer(re.escape(marker) + r"\s*[:：]\s*", n):
             at_line = m.start() == 0 or n[m.start() - 1] in " \n"
@@ -116,7 +117,7 @@ def byline_hits(fd: Finder) -> list[Hit]:
         line_end = n.find("\n", m.end())
         line = n[m.end() : line_end if line_end >= 0 else len(n)]
         if re.match(r"^\S{2,12}\s+\d{4}[-年]", line):
-            hits += _outlet(fd, m.end(), named=_byline_after_date(fd, line))
+            hits += _outlet(fd, m.end(), named=_named_by_line(fd, line))
         hits += _wire_dateline(fd, m.end(), line)
         hits += _caption(fd, m.end(), line)
     for m in re.finditer(r"【([\u3400-\u9fff]{3,12})讯】", n):  # 【維港日報訊】, folded 訊
@@ -125,11 +126,37 @@ def byline_hits(fd: Finder) -> list[Hit]:
     return hits
 
 
-def _byline_after_date(fd: Finder, line: str) -> bool:
-    """烏江晨訊　2024年11月8日　記者 冉某: a dated line that goes on to a byline role names its
-    outlet first, whatever the name ends with (a paper called …晨訊 has no outlet suffix)."""
-    roles = "|".join(re.escape(r) for r in fd.r.byline_roles)
-    return re.search(rf"\s+\d{{4}}[-年][^\n]*?\s(?:{roles})[\s:：]", line) is not None
+def _named_by_line(fd: Finder, line: str) -> bool:
+    """烏江晨訊　2024年11月8日　記者 冉某: a dated line that goes on to a byline role, a credit
+    (文／某) or an account's post marker (…  20:05  發布於重慶, ``outlet_post_markers``) names
+    its outlet first, whatever the name ends with (a paper called …晨訊, an account …掌訊)."""
+    r = fd.r
+    roles = "|".join(re.escape(w) for w in r.byline_roles)
+    credits = "|".join(re.escape(w) for w in r.credit_roles)
+    seps = "".join(re.escape(w) for w in r.credit_separators)
+    posts = "|".join(re.escape(w) for w in r.outlet_post_markers)
+    after = rf"(?:{roles})[\s:：]|(?:{credits})\s*[{seps}]|(?:{posts})"
+    return re.search(rf"\s+\d{{4}}[-年][^\n]*?\s(?:{after})", line) is not None
+
+
+def _credit_hits(fd: Finder) -> list[Hit]:
+    """文／葉某, 圖 | 李某, 文/圖 李某: a credit role (``credit_roles``) at a boundary, a slash or
+    a bar (``credit_separators``), then a name (and co-authors after it) is a byline. Why the
+    separator is required: 文 and 圖 are words and 文 a surname, so a role glued to a name or
+    followed by a space alone is no credit."""
+    n, r = fd.n, fd.r
+    credits = "|".join(re.escape(w) for w in r.credit_roles)
+    seps = "".join(re.escape(w) for w in r.credit_separators)
+    hits: list[Hit] = []
+    joint = rf"(?:(?:{credits})[ \t]+)?"  # 文/圖 祝某: one person credited for both
+    for m in re.finditer(rf"(?:{credits})[ \t]*[{seps}][ \t]*{joint}", n):
+        if m.start() and is_name_char(n[m.start() - 1]):
+            continue  # 中文/英文, 原文/譯文: the role is the tail of a word
+        end = _name_end(fd, m.end())
+        if end is not None:
+            hits.append(fd.hit(m.end(), end, "person", "byline-person", priority=1))
+            hits += _co_authors(fd, end)
+    return hits
 
 
 def _dateline_byline(fd: Finder, q: int) -> list[Hit]:

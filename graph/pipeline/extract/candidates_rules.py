@@ -105,13 +105,19 @@ class Rules:
     company_body_max: int
     company_not_bodies: frozenset[str]
     company_weak_suffixes: frozenset[str]
+    institute_suffixes: tuple[str, ...]
+    institute_body_max: int
+    institute_not_bodies: frozenset[str]
     surnames: tuple[str, ...]
     name_followers: tuple[str, ...]
     speaker_verbs: tuple[str, ...]
     person_not_names: frozenset[str]
     byline_roles: tuple[str, ...]
+    credit_roles: tuple[str, ...]
+    credit_separators: tuple[str, ...]
     outlet_markers: tuple[str, ...]
     outlet_suffixes: tuple[str, ...]
+    outlet_post_markers: tuple[str, ...]
     outlet_channels: tuple[str, ...]
     outlet_region_heads: tuple[str, ...]
     caption_markers: tuple[str, ...]
@@ -127,6 +133,7 @@ class Rules:
     quote_from_words: tuple[str, ...]
     quote_to_words: tuple[str, ...]
     quote_slogan_first: frozenset[str]
+    quote_numeral_heads: tuple[str, ...]
     quote_heads: tuple[tuple[str, str], ...]  # (folded head, class), longest head first
     provinces: tuple[str, ...]
     province_suffixes: tuple[str, ...]
@@ -170,6 +177,16 @@ def _standalone(path: Path, data: dict[str, Any], titles: set[str]) -> frozenset
     if unknown:
         raise InputError(f"{path.name}: standalone_titles: {unknown[0]!r} is not a post title")
     return frozenset(words)
+
+
+def _numeral_heads(path: Path, data: dict[str, Any], heads: set[str]) -> tuple[str, ...]:
+    """``quote_numeral_heads``: each one a head of ``quote_heads``, whose class it gives (a word
+    missing there would class a numeral-initial quote as nothing, or as a guess)."""
+    words = _words(path, data, "quote_numeral_heads")
+    unknown = sorted(w for w in words if w not in heads)
+    if unknown:
+        raise InputError(f"{path.name}: quote_numeral_heads: {unknown[0]!r} is not a quote head")
+    return words
 
 
 @lru_cache(maxsize=8)
@@ -218,13 +235,19 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         company_body_max=positive_int(path, data, "company_body_max"),
         company_not_bodies=frozenset(w("company_not_bodies")),
         company_weak_suffixes=frozenset(w("company_weak_suffixes")),
+        institute_suffixes=w("institute_suffixes"),
+        institute_body_max=positive_int(path, data, "institute_body_max"),
+        institute_not_bodies=frozenset(w("institute_not_bodies")),
         surnames=w("surnames"),
         name_followers=w("name_followers"),
         speaker_verbs=w("speaker_verbs"),
         person_not_names=frozenset(w("person_not_names")),
         byline_roles=w("byline_roles"),
+        credit_roles=w("credit_roles"),
+        credit_separators=w("credit_separators"),
         outlet_markers=w("outlet_markers"),
         outlet_suffixes=w("outlet_suffixes"),
+        outlet_post_markers=w("outlet_post_markers"),
         outlet_channels=w("outlet_channels"),
         outlet_region_heads=w("outlet_region_heads"),
         caption_markers=w("caption_markers"),
@@ -240,6 +263,7 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         quote_from_words=w("quote_from_words"),
         quote_to_words=w("quote_to_words"),
         quote_slogan_first=frozenset(w("quote_slogan_first")),
+        quote_numeral_heads=_numeral_heads(path, data, {h for h, _ in quote_heads}),
         quote_heads=tuple(quote_heads),
         provinces=w("provinces"),
         province_suffixes=w("province_suffixes"),

@@ -107,6 +107,9 @@ def quote_hits(fd: Finder, companies: Sequence[Hit] = ()) -> tuple[list[Hit], li
                 continue
             if any(c in _SENTENCE_PUNCT for c in inner) or not any(is_han(c) for c in inner):
                 continue
+            if (numeral := _numeral_name(fd, inner, m.start(), m.end())) is not None:
+                hits.append(fd.hit(b, e, numeral, "quoted-name", priority=1))  # “兩江智辦”平臺
+                continue
             if inner[0] in fd.r.quote_slogan_first or _contrast(fd, m.start(), m.end()):
                 head = None
             else:
@@ -140,6 +143,21 @@ def quote_hits(fd: Finder, companies: Sequence[Hit] = ()) -> tuple[list[Hit], li
             if fd.free(b, e):
                 infos.append((b, e, text[b:e]))
     return hits, [_info(fd, b, e, s) for b, e, s in sorted(set(infos))]
+
+
+def _numeral_name(fd: Finder, inner: str, b: int, e: int) -> str | None:
+    """The class of a quote ``b``-``e`` (marks included) that opens with a numeral character
+    but is a platform's name: a ``quote_numeral_heads`` noun right after the closing quote
+    (“兩江智辦”平臺, 兩江 a place), at least ``quote_name_min`` characters, and no end of
+    從“X”到“Y”. Why only then: a numeral-initial quote is mostly a slogan (“一張網”, “雙千兆”)
+    that a word such as 建設 or 網絡 follows; a platform noun right after it says the quoted
+    word is that platform's name."""
+    if inner[0] not in fd.r.quote_slogan_first or len(inner) < fd.r.quote_name_min:
+        return None
+    head = next((h for h in fd.r.quote_numeral_heads if fd.n.startswith(h, e)), None)
+    if head is None or _contrast(fd, b, e):
+        return None
+    return next(c for h, c in fd.r.quote_heads if h == head)
 
 
 def _contrast(fd: Finder, b: int, e: int) -> bool:

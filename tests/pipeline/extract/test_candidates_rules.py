@@ -47,3 +47,15 @@ def test_standalone_titles_must_be_post_titles(tmp_path: Path) -> None:
     bad = body.replace("standalone_titles: [", "standalone_titles: [副總統, ", 1)
     refuses(load_rules, tmp_path / "open_world.yaml", bad, r"^open_world.yaml: standalone_titles")
     assert "副市长" in load_rules().standalone_titles
+
+
+def test_numeral_quote_heads_must_be_quote_heads(tmp_path: Path) -> None:
+    """A numeral-initial quote takes its class from its head in quote_heads, so a head missing
+    there is refused rather than classed by a guess."""
+    from graph.pipeline.extract.candidates_rules import OPEN_WORLD_FILE
+
+    body = OPEN_WORLD_FILE.read_text(encoding="utf-8")
+    assert "quote_numeral_heads: [" in body
+    bad = body.replace("quote_numeral_heads: [", "quote_numeral_heads: [小程序, ", 1)
+    refuses(load_rules, tmp_path / "open_world.yaml", bad, r"^open_world.yaml: quote_numeral_heads")
+    assert "平台" in load_rules().quote_numeral_heads
