@@ -55,6 +55,8 @@ def test_a_column_header_with_no_unit_leaves_the_row_s_unit(script: str) -> None
         ("全年簽約約88個算力項目。", "約88個", "approximately"),  # the second 約 is the marker
         ("平臺預約掛號3400萬人次。", "3400萬人次", "exact"),
         ("全年約88個算力項目落地。", "約88個", "approximately"),
+        # 集約 and 合約 are words too, but a noun before 約 is commoner (數據集約4800個)
+        ("開放數據集約4800個。", "約4800個", "approximately"),
         ("增速趕超120家同類企業。", "120家", "exact"),  # 趕超 is "overtake"
         ("入駐企業超120家。", "超120家", "more-than"),
     ],
