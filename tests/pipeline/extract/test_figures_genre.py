@@ -55,6 +55,55 @@ def only(obs: list[Observation], stated: str, script: str) -> Observation:
 
 
 @SCRIPTS
+def test_a_plan_period_or_a_duration_is_trimmed_from_either_end(script: str) -> None:
+    obs = figures("寬帶用戶普及率“十三五”期間從41%提升至78%。", script)
+    assert {o.indicator for o in obs} == {s("寬帶用戶普及率", script)}
+    obs = figures("“十四五”時期本市軟件業務收入年均增長12.5%。", script)
+    assert [o.indicator for o in obs] == [s("軟件業務收入", script)]
+    invest = only(figures("數據中心投資3年累計超過120億元。", script), "超過120億元", script)
+    assert (invest.indicator, invest.qualifier) == (s("數據中心投資", script), "more-than")
+
+
+@SCRIPTS
+def test_a_duration_alone_is_no_indicator_the_growth_grows_the_figure_before(script: str) -> None:
+    obs = figures("雲計算服務調用量達6.2億次，4年增長12倍。", script)
+    level, growth = only(obs, "6.2億次", script), only(obs, "12倍", script)
+    assert (growth.kind, growth.value, growth.unit) == ("growth", Decimal(12), "倍")
+    assert growth.indicator == level.indicator == s("雲計算服務調用量", script)
+    assert growth.growth_of == obs.index(level)
+
+
+@SCRIPTS
+def test_a_light_verb_between_a_subject_and_its_measure_noun_goes(script: str) -> None:
+    obs = figures("軟件和信息服務業實現業務收入812.4億元，網絡零售行業完成交易額95億元。", script)
+    assert only(obs, "812.4億元", script).indicator == s("軟件和信息服務業業務收入", script)
+    assert only(obs, "95億元", script).indicator == s("網絡零售行業交易額", script)
+    # a noun of the verb's own (完成率) stays
+    rate = only(figures("年度目標任務完成率達96%。", script), "96%", script)
+    assert rate.indicator == s("年度目標任務完成率", script)
+
+
+@SCRIPTS
+def test_a_light_verb_before_a_modifier_of_having_goes(script: str) -> None:
+    obs = figures("全省已建成具備萬兆接入能力的光纖端口3.6萬個。", script)
+    assert only(obs, "3.6萬個", script).indicator == s("具備萬兆接入能力的光纖端口", script)
+    # a 的-clause of the verb's own keeps it (開展試點的區縣: fixture convention)
+    obs = figures("開展數字鄉村試點的區縣達12個。", script)
+    assert only(obs, "12個", script).indicator == s("開展數字鄉村試點的區縣", script)
+
+
+@SCRIPTS
+def test_a_target_frame_is_context_and_its_year_the_period(script: str) -> None:
+    obs = figures("2032年的主要目標為千兆用戶數量突破150萬戶。", script)
+    target = only(obs, "突破150萬戶", script)
+    assert (target.indicator, target.period, target.qualifier) == (
+        s("千兆用戶數量", script),
+        "2032",
+        "more-than",
+    )
+
+
+@SCRIPTS
 def test_a_top_n_modifying_a_noun_is_part_of_a_name_not_a_rank(script: str) -> None:
     clean = _clean("營收排名前50的軟件企業研發投入合計達86億元；軟件收入排名全國前十。", script)
     obs, _, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
@@ -102,3 +151,21 @@ def test_a_gap_narrowing_or_widening_is_a_growth_of_the_gap(script: str) -> None
         Decimal("0.6"),
         s("城鄉網民規模差距", script),
     )
+
+
+@SCRIPTS
+def test_one_name_before_respectively_names_every_value(script: str) -> None:
+    obs = figures("骨幹企業研發投入占比分別接近7%和9%。", script)
+    assert [(o.stated_value, o.indicator) for o in obs] == [
+        (s("接近7%", script), s("骨幹企業研發投入占比", script)),
+        ("9%", s("骨幹企業研發投入占比", script)),
+    ]
+
+
+@SCRIPTS
+def test_a_generic_counted_noun_takes_the_selection_after_it(script: str) -> None:
+    obs = figures("18個項目獲評全國智慧城市示範工程。", script)
+    assert only(obs, "18個", script).indicator == s("獲評全國智慧城市示範工程項目", script)
+    # a noun of its own ends at the verb (fixture c's reading)
+    obs = figures("全市已有9個算力樞紐項目納入國家布局。", script)
+    assert only(obs, "9個", script).indicator == s("算力樞紐項目", script)
