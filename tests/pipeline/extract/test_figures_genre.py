@@ -104,6 +104,21 @@ def test_a_target_frame_is_context_and_its_year_the_period(script: str) -> None:
 
 
 @SCRIPTS
+def test_this_province_is_context_and_the_province_named_before(script: str) -> None:
+    body = "江蘇省發布年度報告。該省數據中心機架總數達42萬架，該省現建有省級工業互聯網平台共65個。"
+    obs = figures(body, script, area="place/chongqing")
+    racks, platforms = only(obs, "42萬架", script), only(obs, "65個", script)
+    assert (racks.indicator, racks.area) == (s("數據中心機架總數", script), "place/jiangsu")
+    assert (platforms.indicator, platforms.area) == (
+        s("省級工業互聯網平台", script),
+        "place/jiangsu",
+    )
+    # with no province named before, 該市 is the piece's own area
+    alone = only(figures("該市5G基站達3.1萬個。", script, area="place/tianjin"), "3.1萬個", script)
+    assert (alone.indicator, alone.area) == ("5G" + s("基站", script), "place/tianjin")
+
+
+@SCRIPTS
 def test_a_top_n_modifying_a_noun_is_part_of_a_name_not_a_rank(script: str) -> None:
     clean = _clean("營收排名前50的軟件企業研發投入合計達86億元；軟件收入排名全國前十。", script)
     obs, _, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
