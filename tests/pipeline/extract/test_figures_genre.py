@@ -62,6 +62,10 @@ def test_a_plan_period_or_a_duration_is_trimmed_from_either_end(script: str) -> 
     assert [o.indicator for o in obs] == [s("軟件業務收入", script)]
     invest = only(figures("數據中心投資3年累計超過120億元。", script), "超過120億元", script)
     assert (invest.indicator, invest.qualifier) == (s("數據中心投資", script), "more-than")
+    obs = figures("近5年軟件收入年均增長11%；三年行動計劃項目投資達85億元。", script)
+    assert only(obs, "11%", script).indicator == s("軟件收入", script)
+    # a plan named by its length keeps it (三年行動計劃 is a name, not a duration)
+    assert only(obs, "85億元", script).indicator == s("三年行動計劃項目投資", script)
 
 
 @SCRIPTS
@@ -70,6 +74,15 @@ def test_a_duration_alone_is_no_indicator_the_growth_grows_the_figure_before(scr
     level, growth = only(obs, "6.2億次", script), only(obs, "12倍", script)
     assert (growth.kind, growth.value, growth.unit) == ("growth", Decimal(12), "倍")
     assert growth.indicator == level.indicator == s("雲計算服務調用量", script)
+    assert growth.growth_of == obs.index(level)
+
+
+@SCRIPTS
+def test_a_plan_period_as_a_comparison_base_is_no_indicator(script: str) -> None:
+    obs = figures("全市物聯網終端約850萬個，較“十三五”末翻了一番。", script)
+    level, growth = only(obs, "約850萬個", script), only(obs, "翻了一番", script)
+    assert (growth.kind, growth.value, growth.unit) == ("growth", Decimal(2), "倍")
+    assert growth.indicator == level.indicator == s("物聯網終端", script)
     assert growth.growth_of == obs.index(level)
 
 
