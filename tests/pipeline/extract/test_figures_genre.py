@@ -66,6 +66,12 @@ def test_a_plan_period_or_a_duration_is_trimmed_from_either_end(script: str) -> 
     assert only(obs, "11%", script).indicator == s("軟件收入", script)
     # a plan named by its length keeps it (三年行動計劃 is a name, not a duration)
     assert only(obs, "85億元", script).indicator == s("三年行動計劃項目投資", script)
+    # a span of years at either end is when, not what
+    obs = figures(
+        "2024—2027年數據中心算力年均增長16%，網絡零售額2024年至2027年年均增長9%。", script
+    )
+    assert only(obs, "16%", script).indicator == s("數據中心算力", script)
+    assert only(obs, "9%", script).indicator == s("網絡零售額", script)
 
 
 @SCRIPTS
