@@ -155,7 +155,8 @@ def _label(
     if re_ > rb and ft[rb:re_] in rules.generic_counted and limit > re_:
         sb, se = _strip(ft, re_, limit)
         if se > sb and ft.startswith(rules.selection_verbs, sb):
-            noun = text[sb:se] + noun
+            # (入選全國典型案例: a selection that ends in the noun names it once)
+            noun = text[sb:se] + ("" if ft.endswith(ft[rb:re_], sb, se) else noun)
     return subject + noun
 
 

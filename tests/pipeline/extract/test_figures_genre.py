@@ -180,6 +180,8 @@ def test_a_gap_narrowing_or_widening_is_a_growth_of_the_gap(script: str) -> None
         Decimal("-1.8"),
         s("東西部地區寬帶接入速率差距", script),
     )
+    level = only(figures("城鄉寬帶普及率差距縮小至3.2個百分點。", script), "3.2個百分點", script)
+    assert (level.kind, level.indicator) == ("quantity", s("城鄉寬帶普及率差距", script))
     assert (up.kind, up.value, up.indicator) == (
         "growth",
         Decimal("0.6"),
@@ -200,6 +202,9 @@ def test_one_name_before_respectively_names_every_value(script: str) -> None:
 def test_a_generic_counted_noun_takes_the_selection_after_it(script: str) -> None:
     obs = figures("18個項目獲評全國智慧城市示範工程。", script)
     assert only(obs, "18個", script).indicator == s("獲評全國智慧城市示範工程項目", script)
+    # a selection that ends in the noun names it once
+    obs = figures("7個案例入圍全省數字政府優秀案例。", script)
+    assert only(obs, "7個", script).indicator == s("入圍全省數字政府優秀案例", script)
     # a noun of its own ends at the verb (fixture c's reading)
     obs = figures("全市已有9個算力樞紐項目納入國家布局。", script)
     assert only(obs, "9個", script).indicator == s("算力樞紐項目", script)
