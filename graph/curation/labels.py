@@ -52,6 +52,10 @@ _WORD_SECTIONS = (
     "opening_verbs",
     "rate_change_units",
     "value_first_marks",
+    "inner_light_verbs",
+    "inner_light_keep",
+    "selection_verbs",
+    "generic_counted",
 )
 #: sections that are a list of patterns, each with a named group ``x``
 _FRAME_SECTIONS = ("named_statistic",)
@@ -117,6 +121,30 @@ class LabelRules:
     #: 8.2万个——累计建成5G基站: after a value opening its clause, one of these marks puts the
     #: statistic after it (a number-first list line)
     value_first_marks: tuple[str, ...] = ()
+    #: 数字经济核心产业实现增加值: a light verb between the subject and its measure noun says
+    #: only that the figure was reached; it is cut from inside the label
+    inner_light_verbs: tuple[str, ...] = ()
+    #: what a light verb never stands before when it goes (完成率, 完成量: nouns of their own)
+    inner_light_keep: tuple[str, ...] = ()
+    #: 22个项目入选全国…试点: after a generic counted noun (generic_counted) one of these verbs
+    #: and what follows it say which items are counted, and stay in the label
+    selection_verbs: tuple[str, ...] = ()
+    generic_counted: frozenset[str] = frozenset()
+
+    def inner_light_verb(self, ft: str, begin: int, end: int) -> tuple[int, int] | None:
+        """The span of a light verb inside ``ft[begin:end]`` with a subject before it and a
+        measure noun (no 的-clause, not a noun of the verb's own) after it, or None."""
+        for i in range(begin + 1, end):
+            verb = next((v for v in self.inner_light_verbs if ft.startswith(v, i, end)), "")
+            j = i + len(verb)
+            if (
+                verb
+                and end - j >= 2
+                and "的" not in ft[j:end]
+                and not ft.startswith(self.inner_light_keep, j)
+            ):
+                return i, j
+        return None
 
     def value_first(self, ft: str, begin: int, end: int) -> int | None:
         """The offset after a value-first mark opening ``ft[begin:end]`` (spaces skipped), or
@@ -306,4 +334,8 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         bare_share=rules["bare_share"],
         rate_change_units=words["rate_change_units"],
         value_first_marks=tuple(sorted(words["value_first_marks"], key=lambda w: (-len(w), w))),
+        inner_light_verbs=tuple(sorted(words["inner_light_verbs"], key=lambda w: (-len(w), w))),
+        inner_light_keep=words["inner_light_keep"],
+        selection_verbs=words["selection_verbs"],
+        generic_counted=frozenset(words["generic_counted"]),
     )

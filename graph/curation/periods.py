@@ -44,6 +44,9 @@ class Rules:
     comparisons: tuple[str, ...] = ()  # 高於 / 低於: a place right after one is compared
     since: tuple[str, ...] = ()  # 以來: 今年以來 is a stretch of the year (a paragraph topic)
     multiples: tuple[str, ...] = ()  # 倍: 是2021年底的3倍 is a ratio, no figure of the base
+    #: 該省 / 該市: words marked ``named_before``, the last province-level place named before
+    named_before: frozenset[str] = frozenset()
+    province_places: frozenset[str] = frozenset()  # place ids of open_world.yaml's provinces
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -127,6 +130,9 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         districts = frozenset(
             [*(fold_aligned(str(r["word"])) for r in data["areas"] if r.get("district")), *listed]
         )
+        named_before = frozenset(
+            fold_aligned(str(r["word"])) for r in data["areas"] if r.get("named_before")
+        )
         possessive = tuple(fold_aligned(str(w)) for w in data["possessive"])
         city = data.get("district_city")
         if city is not None and not (isinstance(city, str) and city.startswith("place/")):
@@ -166,6 +172,8 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         comparisons,
         since,
         multiples,
+        named_before,
+        frozenset(named.values()),
     )
 
 

@@ -162,6 +162,7 @@ from graph.pipeline.extract.metrics_clauses import (
     _clean_left,
     _clean_right,
     _Draft,
+    _label,
     _respectively,
     _row_header,
     _shared_head,
@@ -384,7 +385,7 @@ def _unit_drafts(
             first = _value_first(folded, v, rb, re_, g) if left[1] <= left[0] else None
             if first is not None:  # 8.2万个——累计建成5G基站: the statistic after the mark
                 right, v = first
-            label = text[left[0] : left[1]] + text[right[0] : right[1]]
+            label = _label(text, folded, left, right, re_)
             head = _shared_head(folded, clauses, ci, right)
             if head is not None:  # 2個千億元級、6個百億元級數字產業集群: the shared head
                 label += text[head[0] : head[1]]

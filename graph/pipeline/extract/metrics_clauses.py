@@ -135,6 +135,31 @@ def _clean_left(ft: str, b: int, e: int) -> tuple[int, int]:
     return b, e
 
 
+def _label(
+    text: str, ft: str, left: tuple[int, int], right: tuple[int, int], limit: int = -1
+) -> str:
+    """The indicator label: the trimmed subject and counted noun, cut from the source.
+
+    A light verb inside the subject (数字经济核心产业实现增加值, labels.yaml
+    ``inner_light_verbs``) is cut out, so the label is the subject and its measure noun
+    (数字经济核心产业增加值): the verb says the figure was reached, not what was measured.
+    A generic counted noun before a selection verb (22个项目入选全国…试点, ``generic_counted``)
+    takes the selection up to ``limit`` before it: 项目 alone names no statistic.
+    """
+    rules = indicators.label_rules()
+    b, e = left
+    cut = rules.inner_light_verb(ft, b, e) if e > b else None
+    subject = text[b:e] if cut is None else text[b : cut[0]] + text[cut[1] : e]
+    rb, re_ = right
+    noun = text[rb:re_]
+    if re_ > rb and ft[rb:re_] in rules.generic_counted and limit > re_:
+        sb, se = _strip(ft, re_, limit)
+        if se > sb and ft.startswith(rules.selection_verbs, sb):
+            # (入選全國典型案例: a selection that ends in the noun names it once)
+            noun = text[sb:se] + ("" if ft.endswith(ft[rb:re_], sb, se) else noun)
+    return subject + noun
+
+
 def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]:
     """Trim the counted noun after a value (span of the aligned folded text ``ft``)."""
     rules = indicators.label_rules()
@@ -209,6 +234,7 @@ def _respectively(ft: str, left: tuple[int, int]) -> list[tuple[int, int]]:
     word = next((w for w in indicators.label_rules().respectively if ft.endswith(w, b, e)), "")
     if not word:
         return []
+    # (相關企業占比分別接近40%和35%: one name before 分別 is the name of every value)
     e -= len(word)
     out, start = [], b
     for i in range(b, e + 1):
@@ -217,7 +243,7 @@ def _respectively(ft: str, left: tuple[int, int]) -> list[tuple[int, int]]:
             if ne > nb:
                 out.append((nb, ne))
             start = i + 1
-    return out if len(out) >= 2 else []
+    return out if len(out) >= 2 else out[:1]
 
 
 def _shared_head(

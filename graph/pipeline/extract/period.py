@@ -361,6 +361,8 @@ def _resolve_word(word: str, ft: str, at: int, doc_area: str = "") -> str:
     district piece (全市 in a piece on 永川區: :func:`own_area`), or "" (the piece's)."""
     r = rules()
     own = r.area_ids.get(word)
+    if word in r.named_before:  # 該省: the province the piece named before
+        return _last_province(ft, at)
     if not own and word not in r.districts:
         city = own_area(doc_area) if doc_area else ""
         return "" if city == doc_area else city
@@ -371,6 +373,18 @@ def _resolve_word(word: str, ft: str, at: int, doc_area: str = "") -> str:
         w = m.group("w")
         if w in r.districts and r.area_ids.get(w):
             last = r.area_ids[w] or ""
+    return last
+
+
+def _last_province(ft: str, at: int) -> str:
+    """The last province-level place (periods.yaml ``named_before``: open_world.yaml's
+    provinces) named in ``ft[:at]``, or "" (the piece's own area)."""
+    r = rules()
+    last = ""
+    for m in r.area.finditer(ft, 0, at):
+        pid = r.area_ids.get(m.group("w"))
+        if pid and pid in r.province_places:
+            last = pid
     return last
 
 

@@ -59,6 +59,7 @@ from graph.pipeline.extract.grammar import alt
 from graph.pipeline.extract.values_exclusions import (
     _listed_after_rank,
     counts_document_parts,
+    is_top_n_name,
     list_scope,
 )
 from graph.pipeline.extract.values_growth import column_growth as column_growth  # re-exported
@@ -370,6 +371,8 @@ def _top_n(
     hm = p.top_n_head.search(f, floor, m.start())
     if hm is None or not (hm.group("verb") or hm.group("s2") or hm.group("s1")):
         return None
+    if is_top_n_name(f, m.start("tn"), m.end("tn"), w):
+        return None  # 排名前100的互聯網企業: part of a name
     scope_word = hm.group("s2") or hm.group("s1")
     n = cn_or_int(m.group("tn"))
     if not n:

@@ -81,6 +81,8 @@ def exclusions(
             out[b] = "list marker"
         elif _is_named_figure(f, b, fig, w):
             out[b] = "name (a figure naming a class)"  # 寬帶用戶(1000Mbps及以上)
+        elif is_top_n_name(f, b, e, w):
+            out[b] = "name (a rank naming a class)"  # 排名前100的互聯網企業
         elif class_after.match(f, e) and not f[b - 1 : b].isdigit():
             out[b] = "name (a figure naming a class)"  # 60歲及以上網民
         elif f[max(0, b - 4) : b].rstrip(spaces).endswith(w.formula_operators):
@@ -193,6 +195,16 @@ def _is_named_figure(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> 
             return False  # 全市平均水平(21.8個): the reference value of a comparison
         return b >= 2 and bool(re.match(r"[^\W\d_]", f[b - 2]))
     return any(f.startswith(x, end + 1) for x in w.named_class_nouns)
+
+
+def is_top_n_name(f: str, b: int, e: int, w: gw.Words) -> bool:
+    """``排名前100的互聯網企業``: 前N (名/位) then 的 modifies a noun, naming a class of things
+    (the top hundred firms), not a rank of the statement; ``[b, e)`` is the numeral after
+    前 (digits or a Chinese numeral)."""
+    head = f[max(0, b - 3) : b].rstrip(SP_CHARS)
+    if not head.endswith(w.top_n):
+        return False
+    return re.match(rf"{SP}(?:{alt(list(w.rank_suffixes))})?{SP}的", f[e:]) is not None
 
 
 def _has_unit(fig: re.Match[str] | None) -> bool:

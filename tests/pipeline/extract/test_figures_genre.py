@@ -1,0 +1,210 @@
+"""Round-11 figure frames seen in the genre's other coverage (other provinces, national
+reports, telecom news), each in both scripts on invented texts: time and duration phrases
+around an indicator (“十四五”期間, N年), light verbs inside or before it (實現, 完成, 建成具備…的,
+建有), a target's frame (目標是), 該省 / 該市 as context pointing back to the province named
+before, 排名前N的 and N Mbps及以上 as parts of names, 中國 as a rank scope, a gap that narrows
+or widens (縮小 / 擴大), one name before 分別, and a generic counted noun before a selection
+(N個項目入選…)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from graph.model import CleaningReport, CleanText, Observation
+from graph.pipeline import segment
+from graph.pipeline.extract import metrics, period
+from graph.text import to_hans
+
+SCRIPTS = pytest.mark.parametrize("script", ["hant", "hans"])
+
+
+@dataclass(frozen=True)
+class _Doc:
+    area: str
+    date: str = "2031-05-06"
+    edition: str | None = "2030"
+    report: str | None = None
+    title: str = ""
+
+
+def _clean(body: str, script: str) -> CleanText:
+    page = "示例標題\n示例網 2031-05-06\n" + body + "\n"
+    text = page if script == "hant" else to_hans(page)
+    return CleanText("x", text, text, tuple(range(len(text) + 1)), CleaningReport())
+
+
+def figures(body: str, script: str, area: str = "place/tianjin") -> list[Observation]:
+    """The observations of a one-paragraph page in ``script``, with period and area."""
+    clean = _clean(body, script)
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    return period.apply(obs, _Doc(area=area), clean.text)
+
+
+def s(text: str, script: str) -> str:
+    """``text`` (written in zh-Hant) in ``script``."""
+    return text if script == "hant" else to_hans(text)
+
+
+def only(obs: list[Observation], stated: str, script: str) -> Observation:
+    found = [o for o in obs if o.stated_value == s(stated, script)]
+    assert len(found) == 1, [(o.stated_value, o.indicator) for o in obs]
+    return found[0]
+
+
+@SCRIPTS
+def test_a_plan_period_or_a_duration_is_trimmed_from_either_end(script: str) -> None:
+    obs = figures("寬帶用戶普及率“十三五”期間從41%提升至78%。", script)
+    assert {o.indicator for o in obs} == {s("寬帶用戶普及率", script)}
+    obs = figures("“十四五”時期本市軟件業務收入年均增長12.5%。", script)
+    assert [o.indicator for o in obs] == [s("軟件業務收入", script)]
+    invest = only(figures("數據中心投資3年累計超過120億元。", script), "超過120億元", script)
+    assert (invest.indicator, invest.qualifier) == (s("數據中心投資", script), "more-than")
+    obs = figures("近5年軟件收入年均增長11%；三年行動計劃項目投資達85億元。", script)
+    assert only(obs, "11%", script).indicator == s("軟件收入", script)
+    # a plan named by its length keeps it (三年行動計劃 is a name, not a duration)
+    assert only(obs, "85億元", script).indicator == s("三年行動計劃項目投資", script)
+    # a span of years at either end is when, not what
+    obs = figures(
+        "2024—2027年數據中心算力年均增長16%，網絡零售額2024年至2027年年均增長9%。", script
+    )
+    assert only(obs, "16%", script).indicator == s("數據中心算力", script)
+    assert only(obs, "9%", script).indicator == s("網絡零售額", script)
+
+
+@SCRIPTS
+def test_a_duration_alone_is_no_indicator_the_growth_grows_the_figure_before(script: str) -> None:
+    obs = figures("雲計算服務調用量達6.2億次，4年增長12倍。", script)
+    level, growth = only(obs, "6.2億次", script), only(obs, "12倍", script)
+    assert (growth.kind, growth.value, growth.unit) == ("growth", Decimal(12), "倍")
+    assert growth.indicator == level.indicator == s("雲計算服務調用量", script)
+    assert growth.growth_of == obs.index(level)
+
+
+@SCRIPTS
+def test_a_plan_period_as_a_comparison_base_is_no_indicator(script: str) -> None:
+    obs = figures("全市物聯網終端約850萬個，較“十三五”末翻了一番。", script)
+    level, growth = only(obs, "約850萬個", script), only(obs, "翻了一番", script)
+    assert (growth.kind, growth.value, growth.unit) == ("growth", Decimal(2), "倍")
+    assert growth.indicator == level.indicator == s("物聯網終端", script)
+    assert growth.growth_of == obs.index(level)
+
+
+@SCRIPTS
+def test_a_light_verb_between_a_subject_and_its_measure_noun_goes(script: str) -> None:
+    obs = figures("軟件和信息服務業實現業務收入812.4億元，網絡零售行業完成交易額95億元。", script)
+    assert only(obs, "812.4億元", script).indicator == s("軟件和信息服務業業務收入", script)
+    assert only(obs, "95億元", script).indicator == s("網絡零售行業交易額", script)
+    # a noun of the verb's own (完成率) stays
+    rate = only(figures("年度目標任務完成率達96%。", script), "96%", script)
+    assert rate.indicator == s("年度目標任務完成率", script)
+
+
+@SCRIPTS
+def test_a_light_verb_before_a_modifier_of_having_goes(script: str) -> None:
+    obs = figures("全省已建成具備萬兆接入能力的光纖端口3.6萬個。", script)
+    assert only(obs, "3.6萬個", script).indicator == s("具備萬兆接入能力的光纖端口", script)
+    # a 的-clause of the verb's own keeps it (開展試點的區縣: fixture convention)
+    obs = figures("開展數字鄉村試點的區縣達12個。", script)
+    assert only(obs, "12個", script).indicator == s("開展數字鄉村試點的區縣", script)
+
+
+@SCRIPTS
+def test_a_target_frame_is_context_and_its_year_the_period(script: str) -> None:
+    obs = figures("2032年的主要目標為千兆用戶數量突破150萬戶。", script)
+    target = only(obs, "突破150萬戶", script)
+    assert (target.indicator, target.period, target.qualifier) == (
+        s("千兆用戶數量", script),
+        "2032",
+        "more-than",
+    )
+
+
+@SCRIPTS
+def test_this_province_is_context_and_the_province_named_before(script: str) -> None:
+    body = "江蘇省發布年度報告。該省數據中心機架總數達42萬架，該省現建有省級工業互聯網平台共65個。"
+    obs = figures(body, script, area="place/chongqing")
+    racks, platforms = only(obs, "42萬架", script), only(obs, "65個", script)
+    assert (racks.indicator, racks.area) == (s("數據中心機架總數", script), "place/jiangsu")
+    assert (platforms.indicator, platforms.area) == (
+        s("省級工業互聯網平台", script),
+        "place/jiangsu",
+    )
+    # with no province named before, 該市 is the piece's own area
+    alone = only(figures("該市5G基站達3.1萬個。", script, area="place/tianjin"), "3.1萬個", script)
+    assert (alone.indicator, alone.area) == ("5G" + s("基站", script), "place/tianjin")
+
+
+@SCRIPTS
+def test_a_top_n_modifying_a_noun_is_part_of_a_name_not_a_rank(script: str) -> None:
+    clean = _clean("營收排名前50的軟件企業研發投入合計達86億元；軟件收入排名全國前十。", script)
+    obs, _, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
+    assert [(o.kind, o.stated_value) for o in obs] == [
+        ("quantity", s("86億元", script)),
+        ("rank", s("前十", script)),
+    ]
+    assert obs[0].indicator == s("營收排名前50的軟件企業研發投入", script)
+    assert acc.excluded.get("name (a rank naming a class)") == 1 and acc.balanced
+
+
+@SCRIPTS
+def test_a_speed_with_a_bound_before_a_noun_names_a_class(script: str) -> None:
+    obs = figures("500Mbps及以上速率的家庭寬帶用戶達到36.7萬戶。", script)
+    assert [o.stated_value for o in obs] == [s("36.7萬戶", script)]
+    assert obs[0].indicator == "500Mbps" + s("及以上速率的家庭寬帶用戶", script)
+
+
+@SCRIPTS
+def test_china_is_a_rank_scope(script: str) -> None:
+    obs = figures("電子商務交易額位居中國第六，數據安全保障保持中國第二梯隊。", script)
+    rank, tier = only(obs, "第六", script), only(obs, "第二梯隊", script)
+    assert (rank.rank, rank.rank_scope, rank.indicator) == (
+        6,
+        "place/china",
+        s("電子商務交易額", script),
+    )
+    assert (tier.tier, tier.indicator) == ("2", s("數據安全保障", script))
+
+
+@SCRIPTS
+def test_a_gap_narrowing_or_widening_is_a_growth_of_the_gap(script: str) -> None:
+    obs = figures(
+        "東西部地區寬帶接入速率差距同比縮小1.8個百分點，城鄉網民規模差距擴大0.6個百分點。",
+        script,
+    )
+    down, up = only(obs, "1.8個百分點", script), only(obs, "0.6個百分點", script)
+    assert (down.kind, down.value, down.indicator) == (
+        "growth",
+        Decimal("-1.8"),
+        s("東西部地區寬帶接入速率差距", script),
+    )
+    level = only(figures("城鄉寬帶普及率差距縮小至3.2個百分點。", script), "3.2個百分點", script)
+    assert (level.kind, level.indicator) == ("quantity", s("城鄉寬帶普及率差距", script))
+    assert (up.kind, up.value, up.indicator) == (
+        "growth",
+        Decimal("0.6"),
+        s("城鄉網民規模差距", script),
+    )
+
+
+@SCRIPTS
+def test_one_name_before_respectively_names_every_value(script: str) -> None:
+    obs = figures("骨幹企業研發投入占比分別接近7%和9%。", script)
+    assert [(o.stated_value, o.indicator) for o in obs] == [
+        (s("接近7%", script), s("骨幹企業研發投入占比", script)),
+        ("9%", s("骨幹企業研發投入占比", script)),
+    ]
+
+
+@SCRIPTS
+def test_a_generic_counted_noun_takes_the_selection_after_it(script: str) -> None:
+    obs = figures("18個項目獲評全國智慧城市示範工程。", script)
+    assert only(obs, "18個", script).indicator == s("獲評全國智慧城市示範工程項目", script)
+    # a selection that ends in the noun names it once
+    obs = figures("7個案例入圍全省數字政府優秀案例。", script)
+    assert only(obs, "7個", script).indicator == s("入圍全省數字政府優秀案例", script)
+    # a noun of its own ends at the verb (fixture c's reading)
+    obs = figures("全市已有9個算力樞紐項目納入國家布局。", script)
+    assert only(obs, "9個", script).indicator == s("算力樞紐項目", script)
