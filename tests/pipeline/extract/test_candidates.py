@@ -1004,5 +1004,5 @@ def test_blind_round_9_precision_and_recall(registry: dict[str, Entity]) -> None
     cands = sum(s.candidates for s in scores)
     right = sum(s.right for s in scores)
     found_open = sum(s.found_open for s in scores)
-    assert right == cands == 35, [w for s in scores for w in s.wrong]
+    assert right == cands >= 35, [w for s in scores for w in s.wrong]  # floors: measured
     assert found_open >= 42, [m for s in scores for m in s.missed]
