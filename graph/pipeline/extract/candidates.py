@@ -25,14 +25,16 @@ connector word of ``left_context`` or the end of a name already found):
     shorter than ``quote_name_min`` that only a head after it would class (“淨網”專項行動).
     A quote opening with a numeral (``quote_slogan_first``: “一張網”) is a slogan, unless a
     platform noun of ``quote_numeral_heads`` follows it right away (“兩江智辦”平臺).
+    A quoted facility (“…智算中心”, ``built_facility_heads``) is a project (``candidates_frames``).
 ``title-person``
     ``<agency><title>[(兼)]<name>``: a 2-3 character name starting with a known surname and
     ending at a boundary, a speech verb or 先生/女士, after a title of ``titles.yaml`` that
     follows an agency (curated, ``agency-suffix`` or ``institute-suffix``), a company, or a
     short name the text defines (雲嶺數據)總經理…); a title of ``standalone_titles`` (副市長)
     names its body by itself and needs only a left boundary; any title needs no body when a
-    verb of saying (``speaker_verbs``) follows the name right away (…編寫組負責人X表示). A
-    word on a surname character (簡要, ``person_not_names``) is no name.
+    verb of saying (``speaker_verbs``) follows the name right away (…編寫組負責人X表示); a unit
+    of the agency may stand before the title (…研究院 + 數字經濟研究所 + 所長). A word on a
+    surname character (簡要, ``person_not_names``) is no name.
 ``byline-person`` / ``outlet``
     ``<role>[:： ]<name>`` and further names after it up to a parenthesis or the line end
     (記者 陳某 王某）), also a credit ``文／<name>`` (``credit_roles``, then a slash or a
@@ -43,9 +45,10 @@ connector word of ``left_context`` or the end of a name already found):
     and date (長江社重慶9月19日電; also before a regional edition, …網重慶頻道,
     ``outlet_region_heads``), in 【…日報訊】, at the head of a dated line that goes on to
     a byline, a credit or an account's post marker (烏江晨訊　2024年…　記者 X; …掌訊
-    2024-… 發布於重慶, ``outlet_post_markers``), and elsewhere only with an outlet suffix
-    (…日報, …週刊, …雜誌, …網); a broadcaster's channel word (…新聞頻道,
-    ``outlet_channels``) is cut off.
+    2024-… 發布於重慶, ``outlet_post_markers``), before 訊 at the head of a dispatch
+    (…訊（記者 X）), and elsewhere only with an outlet suffix (…日報, …週刊, …雜誌, …網); a
+    broadcaster's channel word (…新聞頻道, ``outlet_channels``) is cut off. A place inside an
+    outlet's name is its own.
 ``caption-person``
     ``同期聲：<who>　<name>``: a TV transcript's caption line names its speaker last, after a
     space (``caption_markers``).
@@ -59,17 +62,19 @@ connector word of ``left_context`` or the end of a name already found):
     a short further name runs on to the longest suffix (…人民政府新聞 + 辦公室, not 辦). A
     name that ends in its parent body (中共重慶市委) runs on to the committee's full name
     (…網絡安全和信息化委員會辦公室, ``agency_run_on_suffixes``); the 局 of a title (局長) is
-    never a second suffix.
+    never a second suffix. A name (or its body after the place) that begins with a quantifier
+    (全市大部分…中心, ``name_quantifiers``) is none.
 ``facility-name``
     ``<place or region><body><facility head>`` (西部智算中心, …數據中心集群), or the same right
-    after a curated name: a project, as the registry classes its own data-centre cluster.
+    after a curated name: a project, as the registry classes its own data-centre cluster;
+    also what a build verb makes (投資建設的X智算中心, ``candidates_frames``).
 ``venue-name``
     An ``agency-suffix`` name ending in a venue head (…國際會議中心, ``venue_heads``) is a
     place: decided so because a venue hosts events and has no officials or documents of its
     own, so as an agency it would collect wrong ``org:`` relations.
 ``company-suffix``
     ``<name><suffix>`` (…股份有限公司/有限公司/集團/公司/科技, a data exchange …數據交易所/
-    …數據交易中心).
+    …數據交易中心); also after 以 where 為代表 follows (``frame_openers``, ``frame_closers``).
 ``institute-suffix``
     ``<name><研究院/研究所/研究中心/研究會>`` after a left boundary, no place needed (巴渝數字經濟
     研究院): an agency; a body opening with a kind (數字經濟研究院, 科研院所) is none.
@@ -77,7 +82,8 @@ connector word of ``left_context`` or the end of a name already found):
     ``<locative word><name><site head>`` (在永川大數據產業園, 在仙桃數據谷): a named site is a
     place, found only where the text uses it as a location, so a park named as a statistic's
     subject alone (…產業園入駐企業1500家) or a kind of park (數字經濟產業園) is none; its other
-    occurrences are mentions of it.
+    occurrences are mentions of it. So is one a build verb makes (打造的X產業園) and one that
+    shares its stem with a facility or site found (X智算中心 … X產業園).
 ``zone-name``
     ``<stem><zone head>`` (涪陵高新區, 貴陽經開區): a development zone named after its place is
     a place; the stem a listed district without its suffix (anywhere) or a province or city
@@ -109,7 +115,8 @@ whose folded label equals a curated label, alias or alt_label (for an agency als
 party prefix 中共, ``agency_party_prefixes``) becomes a mention of that entity instead.
 Further occurrences of a candidate's label (3 characters or more) in the same text are mentions
 too, so a speaker named with a title once is found again when named alone. Nothing is read
-after a 相關閱讀 or 往期推薦 line (``related_markers``): those are other articles' headlines.
+after a 相關閱讀 or 往期推薦 line (``related_markers``) up to the article's own credits line
+(（責任編輯：X）): those are other articles' headlines.
 """
 
 from __future__ import annotations
@@ -135,6 +142,7 @@ from graph.pipeline.extract.candidates_curated import (
     may_swallow,
 )
 from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit
+from graph.pipeline.extract.candidates_frames import frame_hits, related_span
 from graph.pipeline.extract.candidates_people import byline_hits, person_hits
 from graph.pipeline.extract.candidates_rules import Folded, Rules, fold_word, load_rules, script_of
 from graph.pipeline.extract.candidates_titled import document_hits, event_hits, quote_hits
@@ -184,8 +192,9 @@ def run(
     named = {a.end for a in aliases} | {e for a in aliases for _, e in a.occurrences}
     named |= {h.end for h in hits if h.cls == "company"}
     hits += person_hits(finder, agencies, named)
-    related = _related_start(folded.norm, rules)
-    hits = [h for h in hits if h.begin < related]
+    hits += frame_hits(finder, hits)
+    related = related_span(folded.norm, rules)
+    hits = [h for h in hits if not related[0] <= h.begin < related[1]]
     keys = curated_keys(registry)
     sentences = tuple(sorted(seg.sentences, key=lambda s: s.begin))
 
@@ -228,7 +237,7 @@ def run(
         forced = [
             h
             for h in _alias_hits(finder, aliases, targets, accepted, registry)
-            if h.begin < related
+            if not related[0] <= h.begin < related[1]
         ]
         accepted, swallowed, taken = accept([*forced, *hits])
     for i, m in enumerate(curated):
@@ -379,9 +388,6 @@ def _area_district(area: str, key: str, folded: Folded, rules: Rules, lang: str)
     return to_hant(name) if lang == "zh-Hant" else name
 
 
-_BULLETS = "▼▽▶►■□●○◆◇★☆·•-—=#【】[] "  # may lead a 往期推薦 line
-
-
 def _alt_label_hits(
     finder: Finder, curated: Sequence[Mention], registry: dict[str, Entity]
 ) -> list[Hit]:
@@ -400,18 +406,6 @@ def _alt_label_hits(
                 e = m.begin + len(form)
                 out.append(finder.hit(m.begin, e, ent.cls, "alt-label", priority=4))
     return out
-
-
-def _related_start(norm: str, rules: Rules) -> int:
-    """Where a 相關閱讀 list starts (a line opening with a ``related_markers`` word), or the
-    end of the text; a leading bullet (▼往期推薦) is no part of the marker. What follows are
-    other articles' headlines: their names are that coverage's, not this article's, so no
-    candidate comes from there."""
-    for m in re.finditer(r"(?m)^.*$", norm):
-        line = m.group().strip().lstrip(_BULLETS).rstrip(":： \t")
-        if line in rules.related_markers:
-            return m.start()
-    return len(norm)
 
 
 def _alias_targets(

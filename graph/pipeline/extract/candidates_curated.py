@@ -92,6 +92,8 @@ def may_swallow(
             for m in inside
             if m.entity_id in registry
         )
+    if h.rule == "outlet":
+        return _outlet_may_swallow(h, inside, registry)
     if h.cls not in ("agency", "company", "place") and h.rule != "facility-name":
         return False
     allowed = ("place", "agency") if h.cls == "agency" else ("place",)
@@ -103,6 +105,18 @@ def may_swallow(
         m.end < h.end
         and (m.begin == h.begin or m.begin in starts)
         and registry[m.entity_id].cls in (allowed if m.begin == h.begin else ("place",))
+        for m in inside
+        if m.entity_id in registry
+    )
+
+
+def _outlet_may_swallow(h: Hit, inside: Sequence[Mention], registry: dict[str, Entity]) -> bool:
+    """財訊重慶: an outlet named after its city carries the place anywhere in its name, at the
+    end as often as at the head; the outlet rules read it from a dateline or a byline frame,
+    never from the words around a place, so the place is part of the outlet's name. Only a
+    place, and never the whole name (a dateline of just 重慶 names no outlet)."""
+    return all(
+        registry[m.entity_id].cls == "place" and (m.begin, m.end) != (h.begin, h.end)
         for m in inside
         if m.entity_id in registry
     )

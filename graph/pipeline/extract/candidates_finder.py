@@ -272,13 +272,21 @@ class Finder:
             }
             for q in sorted(prefixes | specific):
                 end = self._agency_end(q, bare=q in specific)
-                if end is None or n[p:end] in r.agency_not_names:
+                if end is None or n[p:end] in r.agency_not_names or self._quantified(p, q):
                     continue
                 if any(n.endswith(v, 0, end) for v in r.venue_heads):  # …國際會議中心
                     hits.append(self.hit(p, end, "place", "venue-name", priority=2))
                 else:
                     hits.append(self.hit(p, end, "agency", "agency-suffix", priority=2))
         return hits
+
+    def _quantified(self, p: int, q: int) -> bool:
+        """The name at ``p`` (its body at ``q``, after the prefix or place) begins with a
+        quantifier (``name_quantifiers``): 全市 + 大部分數據中心 says how many of a kind the
+        city has, so what follows is a generic noun, not the body of an agency."""
+        return any(
+            self.n.startswith(w, p) or self.n.startswith(w, q) for w in self.r.name_quantifiers
+        )
 
     def _agency_end(self, q: int, bare: bool) -> int | None:
         n, r = self.n, self.r
@@ -414,29 +422,10 @@ class Finder:
 
     # companies
     def company_hits(self) -> list[Hit]:
-        n, r = self.n, self.r
         hits: list[Hit] = []
-        for p in range(len(n)):
-            if not self.starts(p) or not is_name_char(n[p]):
-                continue
-            for size in range(r.company_body_min, r.company_body_max + 1):
-                s = p + size
-                if s > len(n) or not is_name_char(n[s - 1]) or not self.clause_body(p, s):
-                    break
-                if self._after_word[s - 1] and s - 1 > p:
-                    break  # 活動由華為…: a connector inside; the name starts after it
-                suf = next((x for x in r.company_suffixes if n.startswith(x, s)), None)
-                if suf is None:
-                    continue
-                body = n[p:s]
-                if body in r.company_not_bodies or any(
-                    body.endswith(w) and len(body) - len(w) < 2 for w in r.company_not_bodies
-                ):
-                    break
-                end = self._extend(s + len(suf), r.company_suffixes)
-                if n[end - len(suf) : end] not in r.company_weak_suffixes or self.right_ok(end):
-                    hits.append(self.hit(p, end, "company", "company-suffix", priority=3))
-                break
+        for p in range(len(self.n)):
+            if self.starts(p) and (end := self.company_end(p)) is not None:
+                hits.append(self.hit(p, end, "company", "company-suffix", priority=3))
         return hits
 
     # research institutes
@@ -478,6 +467,31 @@ class Finder:
                     hits.append(self.hit(p, end, "agency", "institute-suffix", priority=3))
                 break
         return hits
+
+    def company_end(self, p: int) -> int | None:
+        """The end of a company name by suffix starting at ``p``, or None."""
+        n, r = self.n, self.r
+        if p >= len(n) or not is_name_char(n[p]):
+            return None
+        for size in range(r.company_body_min, r.company_body_max + 1):
+            s = p + size
+            if s > len(n) or not is_name_char(n[s - 1]) or not self.clause_body(p, s):
+                return None
+            if self._after_word[s - 1] and s - 1 > p:
+                return None  # 活動由華為…: a connector inside; the name starts after it
+            suf = next((x for x in r.company_suffixes if n.startswith(x, s)), None)
+            if suf is None:
+                continue
+            body = n[p:s]
+            if body in r.company_not_bodies or any(
+                body.endswith(w) and len(body) - len(w) < 2 for w in r.company_not_bodies
+            ):
+                return None
+            end = self._extend(s + len(suf), r.company_suffixes)
+            if n[end - len(suf) : end] not in r.company_weak_suffixes or self.right_ok(end):
+                return end
+            return None
+        return None
 
     def hit(self, b: int, e: int, cls: str, rule: str, priority: int) -> Hit:
         return Hit(b, e, cls, rule, self.f.text[b:e], priority=priority)

@@ -28,8 +28,10 @@ def person_hits(fd: Finder, agencies: Sequence[Hit], named: Iterable[int] = ()) 
     for label, _tid in r.titles:
         alone = label in r.standalone_titles
         for m in re.finditer(re.escape(label), n):
-            anchored = _after_agency(fd, m.start(), agency_ends) or (
-                alone and fd.left_ok(m.start())
+            anchored = (
+                _after_agency(fd, m.start(), agency_ends)
+                or _after_nested_unit(fd, m.start(), agency_ends)
+                or (alone and fd.left_ok(m.start()))
             )
             q = m.end()
             conc = re.match(r"[(（]兼[)）]", n[q:])
@@ -71,6 +73,23 @@ def _after_agency(fd: Finder, tb: int, agency_ends: set[int]) -> bool:
             return False
         tb = tb - 1 - len(prev)
     return True
+
+
+def _after_nested_unit(fd: Finder, tb: int, agency_ends: set[int]) -> bool:
+    """An agency ends before ``tb`` and a unit of its own named by an agency suffix stands
+    between (…研究院 + 數字經濟研究所 + 所長, …局 + 信息中心 + 主任): a unit inside a body is
+    written right after it with no boundary, so the unit is never found as an agency of its
+    own, yet the title after it is a post of that body's. The unit is 2 to ``agency_unit_max``
+    clean Han ending in an ``agency_suffixes`` word."""
+    n, r = fd.n, fd.r
+    if not any(n.endswith(s, 0, tb) for s in r.agency_suffixes):
+        return False
+    return any(
+        tb - k in agency_ends
+        and fd.clause_body(tb - k, tb)
+        and all(is_han(c) for c in n[tb - k : tb])
+        for k in range(2, r.agency_unit_max + 1)
+    )
 
 
 def _name_end(fd: Finder, q: int) -> int | None:

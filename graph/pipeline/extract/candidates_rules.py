@@ -147,6 +147,13 @@ class Rules:
     place_listed_suffixes: tuple[str, ...]
     districts: tuple[tuple[str, str], ...]  # (folded full name, place id), longest first
     zone_heads: tuple[str, ...]
+    name_quantifiers: tuple[str, ...]
+    frame_openers: tuple[str, ...]
+    frame_closers: tuple[str, ...]
+    build_verbs: tuple[str, ...]
+    built_facility_heads: tuple[str, ...]
+    built_not_first: tuple[str, ...]
+    dispatch_self_words: tuple[str, ...]
 
 
 def _words(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -277,4 +284,11 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         place_listed_suffixes=w("place_listed_suffixes"),
         districts=_districts(path, data),
         zone_heads=w("zone_heads"),
+        name_quantifiers=w("name_quantifiers"),
+        frame_openers=w("frame_openers"),
+        frame_closers=w("frame_closers"),
+        build_verbs=w("build_verbs"),
+        built_facility_heads=w("built_facility_heads"),
+        built_not_first=w("built_not_first"),
+        dispatch_self_words=w("dispatch_self_words"),
     )

@@ -784,7 +784,7 @@ BLIND_ROUND_7 = ("fx-h18-", "fx-h19-", "fx-h20-")
 BLIND_ROUND_8 = ("fx-h21-", "fx-h22-", "fx-h23-")
 
 #: the ninth blind round (h24-h26): measured blind at candidate precision 24/26 and open-world
-#: recall 31/43; kept out of the other rounds' scores
+#: recall 31/43; 35/35 and 42/43 after round 9's rules; kept out of the other rounds' scores
 BLIND_ROUND_9 = ("fx-h24-", "fx-h25-", "fx-h26-")
 
 #: the tenth blind round (h27-h29): measured blind at candidate precision 24/25 and open-world
@@ -794,10 +794,6 @@ BLIND_ROUND_10 = ("fx-h27-", "fx-h28-", "fx-h29-")
 #: wrong candidates a blind round brought that no rule fixes yet, by fixture (strict: the day
 #: a rule fixes one, the precision test fails until its entry goes)
 WRONG_BELOW_TARGET: dict[str, tuple[str, ...]] = {
-    "fx-h24-longxin-2024-cq2023-hans": ("全市大部分数据中心 (agency, agency-suffix)",),
-    "fx-h26-caixun-2024-cq2023-hans": ("星衡软件有限公司 (company, company-suffix)",),
-    # a 相關閱讀 headline's event: another article's name (h8's convention)
-    "fx-h28-yuzhou-2024-cq2023-hant": ("第三屆西部數字經濟博覽會 (event, event-ordinal)",),
 }
 
 
@@ -851,8 +847,9 @@ def test_blind_round_8_precision_and_recall(registry: dict[str, Entity]) -> None
 
 def test_candidate_precision_is_one_on_every_fixture(registry: dict[str, Entity]) -> None:
     """Every fixture article of every round, blind or not, has no wrong candidate (284/284 at
-    round 7, 305/305 after round 8's rules): a wrong name becomes a node users may rely on, so
-    one is a regression wherever it appears, not an average to trade against recall."""
+    round 7, 305/305 after round 8's rules, 332/332 at round 9): a wrong name becomes a node
+    users may rely on, so one is a regression wherever it appears, not an average to trade
+    against recall."""
     wrong = {d.name: score_dir(d, registry).wrong for d in fixture_dirs()}
     got = {k: tuple(v) for k, v in wrong.items() if v}
     assert got == WRONG_BELOW_TARGET
@@ -950,3 +947,150 @@ def test_blind_round_5_precision_and_recall(registry: dict[str, Entity]) -> None
     found_open = sum(s.found_open for s in scores)
     assert right / cands >= 0.95, [w for s in scores for w in s.wrong]
     assert found_open / gold_open >= 0.85, [m for s in scores for m in s.missed]
+
+
+# round 9 (h24-h26): (zh-Hant sentence, class, label as written in zh-Hant, rule)
+ROUND_9_RULES = [
+    # 麥, 藺 and 苟 are surnames: an editor's credit, officers after a company's title
+    ("（責任編輯：麥曉晴）\n", "person", "麥曉晴", "byline-person"),
+    ("長江雲帆科技有限公司董事長藺文博告訴記者，訂單增加。", "person", "藺文博", "title-person"),
+    ("巴山集團副總經理苟曉東說，產能提升。", "person", "苟曉東", "title-person"),
+    # a title after a unit of the agency written right after it (…研究院 + …研究所 + 所長),
+    # with no verb of saying after the name
+    (
+        "湖北省網絡安全研究院數據治理研究所所長蒙曉川在會上發布成果。",
+        "person",
+        "蒙曉川",
+        "title-person",
+    ),
+    (
+        "貴州省通信管理局網絡安全監測中心主任韓曉峰出席。",
+        "person",
+        "韓曉峰",
+        "title-person",
+    ),
+    # 以<company>為代表: the company starts after the opener, with its place
+    (
+        "產業加快集聚，以四川雲帆軟件有限公司為代表的企業快速成長。",
+        "company",
+        "四川雲帆軟件有限公司",
+        "company-suffix",
+    ),
+    ("產業加快集聚，以雲帆軟件有限公司為龍頭。", "company", "雲帆軟件有限公司", "company-suffix"),
+    # what a build verb makes: a facility is a project, a park a place
+    (
+        "嘉陵雲帆公司投資建設的鳳棲山智算中心已於年初投用。",
+        "project",
+        "鳳棲山智算中心",
+        "facility-name",
+    ),
+    ("由巴山集團牽頭打造的鳳棲湖數智產業園開園。", "place", "鳳棲湖數智產業園", "site-name"),
+    # a quoted facility is a project
+    ("“雲嶺灣智算中心”年內投用。", "project", "雲嶺灣智算中心", "quoted-name"),
+    # a park sharing its stem with a facility found before is a named site, even as a subject
+    (
+        "嘉陵雲帆公司投資建設的鳳棲山智算中心已於年初投用。截至6月，鳳棲山產業園入駐企業300家。",
+        "place",
+        "鳳棲山產業園",
+        "site-name",
+    ),
+    # an outlet named after its city: the dateline, and an <outlet>訊（記者 …） opener
+    ("數說四川　2024-05-12 09:30　記者 馮曉光\n", "company", "數說四川", "outlet"),
+    ("數說四川訊（記者 馮曉光）會議召開。", "company", "數說四川", "outlet"),
+    ("長河社成都訊（記者 李青）會議召開。", "company", "長河社", "outlet"),
+]
+
+
+@pytest.mark.parametrize("script", ["zh-Hant", "zh-Hans"])
+@pytest.mark.parametrize(("text", "cls", "label", "rule"), ROUND_9_RULES)
+def test_round_9_rule_in_both_scripts(
+    registry: dict[str, Entity], script: str, text: str, cls: str, label: str, rule: str
+) -> None:
+    """Round 9's rules (quantifiers, frames, build verbs, quoted facilities, shared stems,
+    nested units, outlets named after a place), as ``test_rule_in_both_scripts`` checks the
+    others: the candidate, its language, its mentions' spans and its id in both scripts."""
+    test_rule_in_both_scripts(registry, script, text, cls, label, rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a quantifier before a suffix noun: how many of a kind, not an agency
+        "園區聚集了全市多數研發中心。",
+        "主城區集中了全市大部分數據中心和企業。",
+        "他說，市各級數據中心運行平穩。",
+        # a build verb before a kind, or before two kinds joined by a connector
+        "新建的大型智算中心投用，建設的綠色數據中心和打造的數字經濟產業園也已啟用。",
+        "企業參與建設的算力和數據中心陸續投用。",
+        # a quoted topic joining two kinds, and a park named only as a statistic's subject
+        "今年單列“算力與數據中心”一章。",
+        "截至6月，鳳棲山產業園入駐企業300家。",
+    ],
+)
+def test_round_9_precision_guards(registry: dict[str, Entity], text: str) -> None:
+    for t in (text, to_hans(text)):
+        cands, _, _, _ = _run(t, registry)
+        assert cands == [], cands
+
+
+def test_this_papers_dispatch_names_no_outlet(registry: dict[str, Entity]) -> None:
+    """本報訊（記者 X）: "this paper's dispatch" names no outlet of its own (2 Han), as 【本報訊】
+    does not, nor does 本報北京訊 (``dispatch_self_words``); the reporter is still found."""
+    for text in ("本報訊（記者 馮曉光）會議召開。", "本報北京訊（記者 馮曉光）會議召開。"):
+        for t in (text, to_hans(text)):
+            cands, _, _, _ = _run(t, registry)
+            assert [(c.cls, c.rule) for c in cands] == [("person", "byline-person")], cands
+
+
+def test_credits_after_a_related_list_are_the_articles(registry: dict[str, Entity]) -> None:
+    """A 相關閱讀 list ends where the article's own credits resume (（責任編輯：X）): the editor
+    is this article's, the headlines between are other articles' (their event and park are no
+    candidates)."""
+    text = (
+        "第三屆巴渝數字消費節將於9月舉行。\n相關閱讀：\n· 第二屆嘉陵數字大會開幕\n"
+        "· 市民在鳳棲湖數智產業園體驗新品\n\n（責任編輯：麥曉晴）\n"
+    )
+    for t in (text, to_hans(text)):
+        cands, _, _, _ = _run(t, registry)
+        got = sorted((c.cls, match_key(c.label)) for c in cands)
+        assert got == [
+            ("event", match_key("第三屆巴渝數字消費節")),
+            ("person", match_key("麥曉晴")),
+        ]
+
+
+def test_a_bracketed_marker_opens_a_list_and_one_over_prose_does_not(
+    registry: dict[str, Entity],
+) -> None:
+    """【相關閱讀】 opens a related list like 相關閱讀：; 【延伸閱讀】 over a paragraph of prose (a
+    sentence with 。) is the article's own section, whose names are this article's."""
+    listed = "第三屆巴渝數字消費節將於9月舉行。\n【相關閱讀】\n第二屆嘉陵數字大會開幕\n"
+    prose = (
+        "第三屆巴渝數字消費節將於9月舉行。\n【延伸閱讀】\n"
+        "過去一年，重慶嵐峰雲數據有限公司加快布局雲服務，服務企業逐年增多。\n"
+    )
+    for t in (listed, to_hans(listed)):
+        cands, _, _, _ = _run(t, registry)
+        assert sorted(c.cls for c in cands) == ["event"], [c.label for c in cands]
+    for t in (prose, to_hans(prose)):
+        cands, _, _, _ = _run(t, registry)
+        got = sorted((c.cls, match_key(c.label)) for c in cands)
+        assert ("company", match_key("重慶嵐峰雲數據有限公司")) in got, got
+
+
+def test_blind_round_9_precision_and_recall(registry: dict[str, Entity]) -> None:
+    """Ninth blind round (h24-h26), against its hand-read entities.tsv: measured blind at
+    candidate precision 24/26 and open-world recall 31/43; 35/35 and 42/43 after the rules of
+    quantifiers before a suffix noun (全市大部分數據中心), 以…為代表, 麥/藺/苟 as surnames, a
+    related list ending at the article's credits, a title after a nested unit, what a build
+    verb makes, quoted facilities, a park sharing a facility's stem and outlets named after
+    their city (財訊重慶, also from its …訊（記者 opener) (tests above, on other text).
+    Recall is not complete: h24's 重慶西部數智研究院 is left to the 研究院 work (the curated
+    region 西部 inside it drops the agency), so the floor asserted is the measured count, not
+    the gold's."""
+    scores = _scores(registry, blind=True, rounds=BLIND_ROUND_9)
+    cands = sum(s.candidates for s in scores)
+    right = sum(s.right for s in scores)
+    found_open = sum(s.found_open for s in scores)
+    assert right == cands >= 35, [w for s in scores for w in s.wrong]  # floors: measured
+    assert found_open >= 42, [m for s in scores for m in s.missed]
