@@ -793,8 +793,7 @@ BLIND_ROUND_10 = ("fx-h27-", "fx-h28-", "fx-h29-")
 
 #: wrong candidates a blind round brought that no rule fixes yet, by fixture (strict: the day
 #: a rule fixes one, the precision test fails until its entry goes)
-WRONG_BELOW_TARGET: dict[str, tuple[str, ...]] = {
-}
+WRONG_BELOW_TARGET: dict[str, tuple[str, ...]] = {}
 
 
 def test_blind_round_6_precision_and_recall(registry: dict[str, Entity]) -> None:
