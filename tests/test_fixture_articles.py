@@ -58,9 +58,6 @@ BELOW_TARGET: dict[str, str] = {
     "2023; 一年間 and 這一指標的排名從 as subjects; 增速比前一年加快0.7個百分點 a quantity",
     "fx-h23-zhangxun-2024-cq2023-hans": "held out (round 8, blind 28/32 all fields, indicator "
     "0.88): 比全国平均水平低1.9个百分点 a quantity; 每万人 cut from 每万人拥有5G基站",
-    "fx-h25-xiangjiang-2023-cq2022-hant": "held out (round 9, blind 33/35 all fields, indicator "
-    "0.94): 首次 kept after 60歲及以上網民佔比; 較“十三五”末翻了一番 takes the base phrase "
-    "as its subject",
     "fx-h26-caixun-2024-cq2023-hans": "held out (round 9, blind 26/34 all fields with 3 wrong "
     "magnitudes, 32/34 after the column unit and 簽約 rules): 总投资 alone; 园区入驻企业 and "
     "its period in a quote",
