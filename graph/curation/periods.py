@@ -44,6 +44,8 @@ class Rules:
     comparisons: tuple[str, ...] = ()  # 高於 / 低於: a place right after one is compared
     since: tuple[str, ...] = ()  # 以來: 今年以來 is a stretch of the year (a paragraph topic)
     multiples: tuple[str, ...] = ()  # 倍: 是2021年底的3倍 is a ratio, no figure of the base
+    from_words: tuple[str, ...] = ()  # 由 / 从: the from-value of a from-to frame
+    to_verbs: tuple[str, ...] = ()  # 升至 / 增加到: the verb before its to-value
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -134,6 +136,12 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         comparisons = tuple(fold_aligned(str(w)) for w in data.get("comparisons") or [])
         since = tuple(fold_aligned(str(w)) for w in data.get("since") or [])
         multiples = tuple(fold_aligned(str(w)) for w in data.get("multiples") or [])
+        from_words = tuple(fold_aligned(str(w)) for w in data.get("from_words") or [])
+        to_verbs = tuple(
+            sorted(
+                {fold_aligned(str(w)) for w in data.get("to_verbs") or []}, key=len, reverse=True
+            )
+        )
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise InputError(
             f"{path.name}: needs relative_years, anaphoric_years, parts, as_of, bases, possessive,"
@@ -166,6 +174,8 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         comparisons,
         since,
         multiples,
+        from_words,
+        to_verbs,
     )
 
 
