@@ -125,6 +125,8 @@ class Words:
     multiple_link: str
     #: 兩成半 = 25 %: after 成 this word is five hundredths (half a tenth); "" = none
     half_tenth: str = ""
+    #: 排名從第8位升至第6位: a from word between the rank verb and its first rank
+    rank_from: tuple[str, ...] = ()
 
     @property
     def cn_numeral(self) -> str:
@@ -277,6 +279,7 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         multiple_periods=_words(growth, "multiple_periods", path),
         multiple_year_suffixes=_words(growth, "multiple_year_suffixes", path),
         multiple_link=_word(growth, "multiple_link", path),
+        rank_from=_words(rank, "from_words", path) if "from_words" in rank else (),
     )
 
 

@@ -118,6 +118,11 @@ def _resolve(
         elif carried is not None and _points_back(folded, clauses, ci):
             d.indicator, d.about_from = carried.indicator, carried  # 同一指標,四川省為…
         return [d]
+    if prev is None and carried is not None and fold_aligned(label) in rules.anaphora:
+        # 這一指標的排名從第8位升至第6位 opening a sentence: the paragraph's last statistic
+        d.indicator, d.about_from = carried.indicator, carried
+        d.begin = _clause_start(text, d)
+        return [d]
     if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
         back = _named_by(label, earlier) or prev  # 規模排名全國第八: the 規模 named before
         d.indicator, d.about_from = back.indicator, back

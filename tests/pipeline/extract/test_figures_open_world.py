@@ -812,3 +812,24 @@ def test_a_span_of_time_or_a_closing_xiangbi_opening_a_change_is_no_subject(scri
     one, points = by_value(obs, "12.5%", script), by_value(obs, "3個百分點", script)
     assert (one.kind, one.indicator) == ("growth", ports)
     assert (points.kind, points.indicator) == ("growth", rate)
+
+
+@SCRIPTS
+def test_a_pointing_back_rank_change_measures_the_paragraph_s_last_statistic(script: str) -> None:
+    """``這一指標的排名從第8位升至第6位`` opening a sentence (round 8): 這一指標 points back
+    to the statistic of the sentence before (no figure of its own sentence precedes), 從
+    belongs to the rank statement, and the from-rank is the year before's."""
+    obs = figures(
+        "全市每萬人擁有充電樁由12.4個增至15.8個。在西部12個省（區、市）中,"
+        "該指標的排名從第5位升至第3位。",
+        script,
+    )
+    want = "每萬人擁有充電樁" if script == "hant" else to_hans("每萬人擁有充電樁")
+    got = sorted((o.value_begin, o.kind, o.indicator, o.rank, o.rank_of, o.period) for o in obs)
+    assert [g[1:] for g in got] == [
+        ("quantity", want, None, None, "2029"),
+        ("quantity", want, None, None, "2030"),
+        ("rank", want, 5, 12, "2029"),
+        ("rank", want, 3, 12, "2030"),
+    ]
+    assert {o.rank_scope for o in obs if o.kind == "rank"} == {"place/western-china"}
