@@ -833,3 +833,20 @@ def test_a_pointing_back_rank_change_measures_the_paragraph_s_last_statistic(scr
         ("rank", want, 3, 12, "2030"),
     ]
     assert {o.rank_scope for o in obs if o.kind == "rank"} == {"place/western-china"}
+
+
+@SCRIPTS
+def test_a_rate_speeding_up_is_a_growth_of_the_rate_in_points(script: str) -> None:
+    """``增速比前一年加快0.7個百分點`` (round 8): 加快 / 加速 are to a rate what 放緩 is, the
+    change of the growth rate itself: a growth in 個百分點 on the statistic's 增速, growing
+    no figure (fixtures README: a growth-rate gap or change)."""
+    obs = figures(
+        "全市軟件收入達到1200億元,按年增長8.4%,增速比前一年加快1.1個百分點;"
+        "快遞業務量增長5%,增速較上年加速0.6個百分點。",
+        script,
+    )
+    for stated, name in (("1.1個百分點", "軟件收入增速"), ("0.6個百分點", "快遞業務量增速")):
+        o = by_value(obs, stated, script)
+        want = name if script == "hant" else to_hans(name)
+        assert (o.kind, o.unit, o.indicator, o.growth_of) == ("growth", "個百分點", want, None)
+        assert o.value > 0
