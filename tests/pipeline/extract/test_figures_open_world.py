@@ -850,3 +850,32 @@ def test_a_rate_speeding_up_is_a_growth_of_the_rate_in_points(script: str) -> No
         want = name if script == "hant" else to_hans(name)
         assert (o.kind, o.unit, o.indicator, o.growth_of) == ("growth", "個百分點", want, None)
         assert o.value > 0
+
+
+@SCRIPTS
+def test_a_level_s_gap_in_the_bi_form_is_a_growth_in_points_of_the_own_area(script: str) -> None:
+    """``普及率75.6%,比全國平均水平低1.9個百分點`` (round 8): after 比 / 較 and a place, a bare
+    低 / 高 is the gap word (as 低於 / 高出 are): a growth in points on the level's indicator,
+    negative when lower, growing no figure, in the area of what is compared (not 全國); the
+    figure after it stays in the sentence's area."""
+    obs = figures(
+        "全市寬帶普及率68.2%,比全國平均水平低2.3個百分點;5G用戶佔比41%,較全國高1.2個百分點。",
+        script,
+        area="place/chongqing",
+    )
+    low, high = by_value(obs, "2.3個百分點", script), by_value(obs, "1.2個百分點", script)
+    rate = "寬帶普及率" if script == "hant" else "宽带普及率"
+    share = "5G用戶佔比" if script == "hant" else "5G用户占比"
+    assert (low.kind, low.value, low.indicator, low.growth_of) == (
+        "growth",
+        Decimal("-2.3"),
+        rate,
+        None,
+    )
+    assert (high.kind, high.value, high.indicator, high.growth_of) == (
+        "growth",
+        Decimal("1.2"),
+        share,
+        None,
+    )
+    assert {o.area for o in obs} == {"place/chongqing"}
