@@ -42,6 +42,7 @@ _RULE_SECTIONS = (
     "subset",
     "flow_context",
     "bare_share",
+    "per_unit",
 )
 #: sections that are a plain word list
 _WORD_SECTIONS = (
@@ -117,6 +118,8 @@ class LabelRules:
     #: 8.2万个——累计建成5G基站: after a value opening its clause, one of these marks puts the
     #: statistic after it (a number-first list line)
     value_first_marks: tuple[str, ...] = ()
+    #: 每万人拥有: a per-unit base with its possession verb, which stays in the name
+    per_unit: Rule | None = None
 
     def value_first(self, ft: str, begin: int, end: int) -> int | None:
         """The offset after a value-first mark opening ``ft[begin:end]`` (spaces skipped), or
@@ -177,6 +180,16 @@ class LabelRules:
             if m and m.end("x") > m.start("x"):
                 return begin + m.start("x"), begin + m.end("x")
         return None
+
+    def is_per_unit(self, folded_label: str) -> bool:
+        """True when the label is only a per-unit base and its verb (每万人拥有)."""
+        if self.per_unit is None or not folded_label:
+            return False
+        return any(p.fullmatch(folded_label) for p in self.per_unit.alternatives)
+
+    def ends_per_unit(self, ft: str, begin: int, end: int) -> bool:
+        """True when ``ft[begin:end]`` ends in a per-unit base and its verb (全市每万人拥有)."""
+        return self.per_unit is not None and self.per_unit.suffix(ft, begin, end) is not None
 
     def is_bare_share(self, folded: str) -> bool:
         """True when a share names no base noun (比重, 的份额): its area is its base."""
@@ -306,4 +319,5 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         bare_share=rules["bare_share"],
         rate_change_units=words["rate_change_units"],
         value_first_marks=tuple(sorted(words["value_first_marks"], key=lambda w: (-len(w), w))),
+        per_unit=rules["per_unit"],
     )

@@ -99,6 +99,12 @@ def _resolve(
         return [*out, d]
     prev = earlier[-1] if earlier else None
     rules = indicators.label_rules()
+    if rules.is_per_unit(fold_aligned(label)):
+        # 5G基站累計10.2萬個,每萬人擁有31.9個: per person, of the statistic stated before
+        base = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
+        if base is not None:
+            d.indicator = label + base.indicator
+        return [d]
     if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
         target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
         if target is not None:

@@ -879,3 +879,28 @@ def test_a_level_s_gap_in_the_bi_form_is_a_growth_in_points_of_the_own_area(scri
         None,
     )
     assert {o.area for o in obs} == {"place/chongqing"}
+
+
+@SCRIPTS
+def test_a_per_unit_rate_keeps_its_verb_and_takes_the_counted_statistic(script: str) -> None:
+    """``每萬人擁有31.9個`` (round 8): a per-unit base with its verb (每萬人擁有, 每百戶擁有)
+    names a rate, so the verb stays, whether the counted noun comes before the value or after
+    it; with none (充電樁累計8萬個,每萬人擁有12.5個) the counted thing is the sentence's previous
+    statistic, and the rank and tier after it measure the same rate."""
+    obs = figures(
+        "全市充電樁累計8萬個,每萬人擁有12.5個,排名全國第7,西部第一。"
+        "全市每百戶擁有42.5台電腦。每千人擁有執業醫師3.2名。",
+        script,
+    )
+    names = [(o.stated_value, o.indicator) for o in obs]
+    want = [
+        ("8萬個", "充電樁"),
+        ("12.5個", "每萬人擁有充電樁"),
+        ("第7", "每萬人擁有充電樁"),
+        ("第一", "每萬人擁有充電樁"),
+        ("42.5台", "每百戶擁有電腦"),
+        ("3.2名", "每千人擁有執業醫師"),
+    ]
+    assert sorted(names) == sorted(
+        (to_hans(s), to_hans(n)) if script == "hans" else (s, n) for s, n in want
+    )
