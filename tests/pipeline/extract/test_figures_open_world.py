@@ -904,3 +904,32 @@ def test_a_per_unit_rate_keeps_its_verb_and_takes_the_counted_statistic(script: 
     assert sorted(names) == sorted(
         (to_hans(s), to_hans(n)) if script == "hans" else (s, n) for s, n in want
     )
+
+
+@SCRIPTS
+def test_an_assessment_clause_names_the_statistic_of_the_tier_after_it(script: str) -> None:
+    """``在全國一體化政務服務能力評估中,我市連續兩年位居第一梯隊`` (round 8): the assessment
+    the place is placed in names the statistic of its tier or rank (its area trimmed)."""
+    obs = figures(
+        "在全國數字政府建設水平評估中,我市連續三年位居第一梯隊。"
+        "在全市智慧城市綜合評價當中,渝北區排名第4位。",
+        script,
+        area="place/chongqing",
+    )
+    got = [(o.kind, o.indicator) for o in obs]
+    want = [("tier", "數字政府建設水平"), ("rank", "智慧城市")]
+    assert got == [(k, n if script == "hant" else to_hans(n)) for k, n in want]
+
+
+@SCRIPTS
+def test_an_organiser_s_recognition_is_no_part_of_the_status_it_counts(script: str) -> None:
+    """``市經濟信息委牽頭認定網絡安全重點企業近60家`` (round 8): the organiser and its act of
+    recognition (認定, 評定, 評選, 遴選) are context; the count is of the status noun. A verb
+    that says what is counted (處置網絡安全事件: the incidents handled) stays."""
+    obs = figures(
+        "市科技局牽頭認定高新技術企業近800家,評選智能工廠35個。全年處置網絡詐騙案件120起。",
+        script,
+    )
+    got = [o.indicator for o in obs]
+    want = ["高新技術企業", "智能工廠", "處置網絡詐騙案件"]
+    assert got == [n if script == "hant" else to_hans(n) for n in want]
