@@ -1,9 +1,12 @@
 """Shared statements for :mod:`graph.pipeline.extract.metrics`: what a figure's label is when
 its clause does not name the statistic alone. ``A、B,两项指标排名全国第1`` (one figure per named
 clause), ``A、B均达100%``, a clause that points back (这一数字, 规模) or names a share of the
-previous statistic (占比, 占…的比重), a part after 其中 (国家级), and a statistic named by an
-earlier value-less clause of the sentence (对…的X进行了评估, X上). Apart from the clause reader
-because these rules read the figures already drafted in the sentence, not the clause's text.
+previous statistic (占比, 占…的比重), a part after 其中 (国家级), a statistic named by an
+earlier value-less clause of the sentence (对…的X进行了评估, 在全国X评估中, X上), a sentence
+opening with a pointer (这一指标的排名从第8位…: the paragraph's last statistic) and a per-unit
+rate with no counted noun (5G基站累计10.2万个,每万人拥有31.9个: 每万人拥有5G基站). Apart from
+the clause reader because these rules read the figures already drafted in the sentence, not
+the clause's text.
 """
 
 from __future__ import annotations

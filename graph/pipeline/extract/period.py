@@ -11,7 +11,10 @@ one earlier in its paragraph (``截至2022年底,`` / ``2023年,`` set the topic
 ``而2021年底這一數字…`` is a contrast and sets nothing); else the edition. ``去年`` / ``今年`` /
 ``前年`` count from the article's date; ``上年`` (``anaphoric_years``, the report's own wording)
 counts from the statement's own year (the paragraph's topic, else the edition) and dates only
-the figure right after it (由上年的5.3件回落至4.6件: 5.3 is the year before, 4.6 the year).
+the figure right after it (由上年的5.3件回落至4.6件: 5.3 is the year before, 4.6 the year;
+前一年 / 上一年 are the same word). A from-to frame with no time word on its from-value
+(互聯網普及率由71.6%升至75.6%, 排名從第8位升至第6位) dates that value the year before too
+(:func:`_bare_from_value`): two years' reports compared, not one year's two figures.
 A cell of a flattened table (``指標｜2021年｜2022年`` over bare cells) takes the year of its
 column's header cell first (:func:`_table_column_period`).
 Not periods: a time expression right after a comparison word (較2021年底, 比去年), inside
