@@ -933,3 +933,10 @@ def test_an_organiser_s_recognition_is_no_part_of_the_status_it_counts(script: s
     got = [o.indicator for o in obs]
     want = ["高新技術企業", "智能工廠", "處置網絡詐騙案件"]
     assert got == [n if script == "hant" else to_hans(n) for n in want]
+
+
+@SCRIPTS
+def test_a_frequency_is_no_per_unit_base(script: str) -> None:
+    """``每年都有300家企業`` is a frequency, not a per-unit rate: its verb is no name."""
+    obs = figures("全市每年都有300家企業上雲。", script)
+    assert "有" not in obs[0].indicator
