@@ -16,7 +16,7 @@ the first one does not). Any defect is one ``InputError`` line naming the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -125,6 +125,10 @@ class Words:
     multiple_link: str
     #: 兩成半 = 25 %: after 成 this word is five hundredths (half a tenth); "" = none
     half_tenth: str = ""
+    #: 排名從第8位升至第6位: a from word between the rank verb and its first rank
+    rank_from: tuple[str, ...] = ()
+    #: 比全國平均水平低1.9個百分點: gap words read only after a gap marker and a place
+    marker_gap_words: dict[str, int] = field(default_factory=dict)
 
     @property
     def cn_numeral(self) -> str:
@@ -277,6 +281,10 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         multiple_periods=_words(growth, "multiple_periods", path),
         multiple_year_suffixes=_words(growth, "multiple_year_suffixes", path),
         multiple_link=_word(growth, "multiple_link", path),
+        rank_from=_words(rank, "from_words", path) if "from_words" in rank else (),
+        marker_gap_words=_signs(growth, "marker_gap_words", path)
+        if "marker_gap_words" in growth
+        else {},
     )
 
 

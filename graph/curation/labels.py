@@ -42,6 +42,7 @@ _RULE_SECTIONS = (
     "subset",
     "flow_context",
     "bare_share",
+    "per_unit",
 )
 #: sections that are a plain word list
 _WORD_SECTIONS = (
@@ -146,6 +147,9 @@ class LabelRules:
                 return i, j
         return None
 
+    #: 每万人拥有: a per-unit base with its possession verb, which stays in the name
+    per_unit: Rule | None = None
+
     def value_first(self, ft: str, begin: int, end: int) -> int | None:
         """The offset after a value-first mark opening ``ft[begin:end]`` (spaces skipped), or
         None: what follows it is the statistic, trimmed as a subject."""
@@ -205,6 +209,16 @@ class LabelRules:
             if m and m.end("x") > m.start("x"):
                 return begin + m.start("x"), begin + m.end("x")
         return None
+
+    def is_per_unit(self, folded_label: str) -> bool:
+        """True when the label is only a per-unit base and its verb (每万人拥有)."""
+        if self.per_unit is None or not folded_label:
+            return False
+        return any(p.fullmatch(folded_label) for p in self.per_unit.alternatives)
+
+    def ends_per_unit(self, ft: str, begin: int, end: int) -> bool:
+        """True when ``ft[begin:end]`` ends in a per-unit base and its verb (全市每万人拥有)."""
+        return self.per_unit is not None and self.per_unit.suffix(ft, begin, end) is not None
 
     def is_bare_share(self, folded: str) -> bool:
         """True when a share names no base noun (比重, 的份额): its area is its base."""
@@ -338,4 +352,5 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         inner_light_keep=words["inner_light_keep"],
         selection_verbs=words["selection_verbs"],
         generic_counted=frozenset(words["generic_counted"]),
+        per_unit=rules["per_unit"],
     )

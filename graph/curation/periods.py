@@ -47,6 +47,8 @@ class Rules:
     #: 該省 / 該市: words marked ``named_before``, the last province-level place named before
     named_before: frozenset[str] = frozenset()
     province_places: frozenset[str] = frozenset()  # place ids of open_world.yaml's provinces
+    from_words: tuple[str, ...] = ()  # 由 / 从: the from-value of a from-to frame
+    to_verbs: tuple[str, ...] = ()  # 升至 / 增加到: the verb before its to-value
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -140,6 +142,12 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         comparisons = tuple(fold_aligned(str(w)) for w in data.get("comparisons") or [])
         since = tuple(fold_aligned(str(w)) for w in data.get("since") or [])
         multiples = tuple(fold_aligned(str(w)) for w in data.get("multiples") or [])
+        from_words = tuple(fold_aligned(str(w)) for w in data.get("from_words") or [])
+        to_verbs = tuple(
+            sorted(
+                {fold_aligned(str(w)) for w in data.get("to_verbs") or []}, key=len, reverse=True
+            )
+        )
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise InputError(
             f"{path.name}: needs relative_years, anaphoric_years, parts, as_of, bases, possessive,"
@@ -174,6 +182,8 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         multiples,
         named_before,
         frozenset(named.values()),
+        from_words,
+        to_verbs,
     )
 
 

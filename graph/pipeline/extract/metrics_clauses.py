@@ -125,6 +125,8 @@ def _clean_left(ft: str, b: int, e: int) -> tuple[int, int]:
     while changed and b < e:
         changed = False
         t = rules.trailing.suffix(ft, b, e) if rules.trailing else None
+        if t and rules.ends_per_unit(ft, b, e):
+            t = None  # 每萬人擁有: the verb of a per-unit rate is part of its name
         if t:
             e, changed = t[0], True
         b, e = _strip(ft, b, e)

@@ -1,9 +1,12 @@
 """Shared statements for :mod:`graph.pipeline.extract.metrics`: what a figure's label is when
 its clause does not name the statistic alone. ``A、B,两项指标排名全国第1`` (one figure per named
 clause), ``A、B均达100%``, a clause that points back (这一数字, 规模) or names a share of the
-previous statistic (占比, 占…的比重), a part after 其中 (国家级), and a statistic named by an
-earlier value-less clause of the sentence (对…的X进行了评估, X上). Apart from the clause reader
-because these rules read the figures already drafted in the sentence, not the clause's text.
+previous statistic (占比, 占…的比重), a part after 其中 (国家级), a statistic named by an
+earlier value-less clause of the sentence (对…的X进行了评估, 在全国X评估中, X上), a sentence
+opening with a pointer (这一指标的排名从第8位…: the paragraph's last statistic) and a per-unit
+rate with no counted noun (5G基站累计10.2万个,每万人拥有31.9个: 每万人拥有5G基站). Apart from
+the clause reader because these rules read the figures already drafted in the sentence, not
+the clause's text.
 """
 
 from __future__ import annotations
@@ -99,6 +102,12 @@ def _resolve(
         return [*out, d]
     prev = earlier[-1] if earlier else None
     rules = indicators.label_rules()
+    if rules.is_per_unit(fold_aligned(label)):
+        # 5G基站累計10.2萬個,每萬人擁有31.9個: per person, of the statistic stated before
+        base = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
+        if base is not None:
+            d.indicator = label + base.indicator
+        return [d]
     if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
         target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
         if target is not None:
@@ -117,6 +126,11 @@ def _resolve(
             d.indicator = text[frame[0] : frame[1]]
         elif carried is not None and _points_back(folded, clauses, ci):
             d.indicator, d.about_from = carried.indicator, carried  # 同一指標,四川省為…
+        return [d]
+    if prev is None and carried is not None and fold_aligned(label) in rules.anaphora:
+        # 這一指標的排名從第8位升至第6位 opening a sentence: the paragraph's last statistic
+        d.indicator, d.about_from = carried.indicator, carried
+        d.begin = _clause_start(text, d)
         return [d]
     if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
         back = _named_by(label, earlier) or prev  # 規模排名全國第八: the 規模 named before

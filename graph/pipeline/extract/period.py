@@ -11,7 +11,10 @@ one earlier in its paragraph (``截至2022年底,`` / ``2023年,`` set the topic
 ``而2021年底這一數字…`` is a contrast and sets nothing); else the edition. ``去年`` / ``今年`` /
 ``前年`` count from the article's date; ``上年`` (``anaphoric_years``, the report's own wording)
 counts from the statement's own year (the paragraph's topic, else the edition) and dates only
-the figure right after it (由上年的5.3件回落至4.6件: 5.3 is the year before, 4.6 the year).
+the figure right after it (由上年的5.3件回落至4.6件: 5.3 is the year before, 4.6 the year;
+前一年 / 上一年 are the same word). A from-to frame with no time word on its from-value
+(互聯網普及率由71.6%升至75.6%, 排名從第8位升至第6位) dates that value the year before too
+(:func:`_bare_from_value`): two years' reports compared, not one year's two figures.
 A cell of a flattened table (``指標｜2021年｜2022年`` over bare cells) takes the year of its
 column's header cell first (:func:`_table_column_period`).
 Not periods: a time expression right after a comparison word (較2021年底, 比去年), inside
@@ -111,12 +114,32 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     # result; the paragraph's topic (截至2023年底, an explicit year) carries past it
     topic = [x for x in before if x.clause_initial and not x.relative]
     own = topic[-1].period if topic else default
+    found = own
     if in_sentence:
         last = in_sentence[-1]
         if last.anaphoric is not None:  # 由上年的5.3件: the year before the statement's own
             return f"{int(own) + last.anaphoric:04d}" if own.isdigit() else own
-        return last.period
-    return own
+        found = last.period
+    if found.isdigit() and _bare_from_value(text, obs):
+        return f"{int(found) - 1:04d}"  # 由71.6%升至75.6%: 71.6% is the year before's
+    return found
+
+
+def _bare_from_value(text: str, obs: Observation) -> bool:
+    """True when the value is the from-value of a from-to frame with no time word of its own.
+
+    ``互聯網普及率由71.6%升至75.6%`` / ``排名從第8位升至第6位``: a from word (periods.yaml
+    ``from_words``) right before the value and a to-verb (``to_verbs``) right after it. The
+    frame compares two years' figures as 由上年的…升至 does in words, so the from-value is
+    the year before the statement's; dated like the to-value, the pair read as one year's
+    two figures (a false conflict).
+    """
+    r = rules()
+    before = fold_aligned(text[max(0, obs.value_begin - 4) : obs.value_begin]).rstrip(_SPACES)
+    if not before.endswith(r.from_words) or not r.to_verbs:
+        return False
+    after = fold_aligned(text[obs.value_end : obs.value_end + 8]).lstrip(_SPACES)
+    return after.startswith(r.to_verbs)
 
 
 def figure_area(text: str, obs: Observation, ft: str | None = None) -> str:

@@ -52,9 +52,11 @@ def rate_gap(folded: str, begin: int, end: int, points: bool = False) -> tuple[i
 
     w = gw.words()
     words = sorted(w.gap_words.items(), key=lambda x: -len(x[0]))
+    marked = sorted({**w.marker_gap_words, **w.gap_words}.items(), key=lambda x: -len(x[0]))
     # the 比 form first: 增速比全市高出 (<noun><marker><place><gap word>; read as the plain
-    # form, 全市 would be part of the noun)
-    for word, sign in words:
+    # form, 全市 would be part of the noun); a bare 低 / 高 is a gap word only here
+    # (比全國平均水平低1.9個百分點)
+    for word, sign in marked:
         if not folded.endswith(word, begin, end):
             continue
         at = end - len(word)

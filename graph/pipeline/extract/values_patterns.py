@@ -84,6 +84,7 @@ def patterns() -> Patterns:
     verbs = alt([*w.rank_verbs, *w.top_n_verbs])
     adverbs = alt(list(w.rank_adverbs))
     loc = re.escape(w.locative)
+    rank_from = rf"(?:(?:{alt(list(w.rank_from))}){SP})?" if w.rank_from else ""
     tail = rf"(?:{alt(list(w.scope_tails))})?{SP}"  # 西部地區第一: 地區 belongs to the scope
     population = (
         rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
@@ -100,7 +101,8 @@ def patterns() -> Patterns:
         population=re.compile(rf"(?:{loc}{SP})?(?:(?P<s1>{scopes}){SP})?(?P<pop>{population})"),
         head=re.compile(
             rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP}{tail})?(?:(?P<pop>{population}){SP})?"
-            rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP})?(?:(?P<s2>{scopes}){SP}{tail})?\Z"
+            rf"(?:(?P<adv>{adverbs}){SP})?(?:(?P<verb>{verbs}){SP}{rank_from})?"
+            rf"(?:(?P<s2>{scopes}){SP}{tail})?\Z"
         ),
         top_n_head=re.compile(
             rf"(?:(?P<zai>{loc}){SP})?(?:(?P<s1>{scopes}){SP}{tail})?(?:(?P<adv>{adverbs}){SP})?"

@@ -812,3 +812,131 @@ def test_a_span_of_time_or_a_closing_xiangbi_opening_a_change_is_no_subject(scri
     one, points = by_value(obs, "12.5%", script), by_value(obs, "3個百分點", script)
     assert (one.kind, one.indicator) == ("growth", ports)
     assert (points.kind, points.indicator) == ("growth", rate)
+
+
+@SCRIPTS
+def test_a_pointing_back_rank_change_measures_the_paragraph_s_last_statistic(script: str) -> None:
+    """``這一指標的排名從第8位升至第6位`` opening a sentence (round 8): 這一指標 points back
+    to the statistic of the sentence before (no figure of its own sentence precedes), 從
+    belongs to the rank statement, and the from-rank is the year before's."""
+    obs = figures(
+        "全市每萬人擁有充電樁由12.4個增至15.8個。在西部12個省（區、市）中,"
+        "該指標的排名從第5位升至第3位。",
+        script,
+    )
+    want = "每萬人擁有充電樁" if script == "hant" else to_hans("每萬人擁有充電樁")
+    got = sorted((o.value_begin, o.kind, o.indicator, o.rank, o.rank_of, o.period) for o in obs)
+    assert [g[1:] for g in got] == [
+        ("quantity", want, None, None, "2029"),
+        ("quantity", want, None, None, "2030"),
+        ("rank", want, 5, 12, "2029"),
+        ("rank", want, 3, 12, "2030"),
+    ]
+    assert {o.rank_scope for o in obs if o.kind == "rank"} == {"place/western-china"}
+
+
+@SCRIPTS
+def test_a_rate_speeding_up_is_a_growth_of_the_rate_in_points(script: str) -> None:
+    """``增速比前一年加快0.7個百分點`` (round 8): 加快 / 加速 are to a rate what 放緩 is, the
+    change of the growth rate itself: a growth in 個百分點 on the statistic's 增速, growing
+    no figure (fixtures README: a growth-rate gap or change)."""
+    obs = figures(
+        "全市軟件收入達到1200億元,按年增長8.4%,增速比前一年加快1.1個百分點;"
+        "快遞業務量增長5%,增速較上年加速0.6個百分點。",
+        script,
+    )
+    for stated, name in (("1.1個百分點", "軟件收入增速"), ("0.6個百分點", "快遞業務量增速")):
+        o = by_value(obs, stated, script)
+        want = name if script == "hant" else to_hans(name)
+        assert (o.kind, o.unit, o.indicator, o.growth_of) == ("growth", "個百分點", want, None)
+        assert o.value > 0
+
+
+@SCRIPTS
+def test_a_level_s_gap_in_the_bi_form_is_a_growth_in_points_of_the_own_area(script: str) -> None:
+    """``普及率75.6%,比全國平均水平低1.9個百分點`` (round 8): after 比 / 較 and a place, a bare
+    低 / 高 is the gap word (as 低於 / 高出 are): a growth in points on the level's indicator,
+    negative when lower, growing no figure, in the area of what is compared (not 全國); the
+    figure after it stays in the sentence's area."""
+    obs = figures(
+        "全市寬帶普及率68.2%,比全國平均水平低2.3個百分點;5G用戶佔比41%,較全國高1.2個百分點。",
+        script,
+        area="place/chongqing",
+    )
+    low, high = by_value(obs, "2.3個百分點", script), by_value(obs, "1.2個百分點", script)
+    rate = "寬帶普及率" if script == "hant" else "宽带普及率"
+    share = "5G用戶佔比" if script == "hant" else "5G用户占比"
+    assert (low.kind, low.value, low.indicator, low.growth_of) == (
+        "growth",
+        Decimal("-2.3"),
+        rate,
+        None,
+    )
+    assert (high.kind, high.value, high.indicator, high.growth_of) == (
+        "growth",
+        Decimal("1.2"),
+        share,
+        None,
+    )
+    assert {o.area for o in obs} == {"place/chongqing"}
+
+
+@SCRIPTS
+def test_a_per_unit_rate_keeps_its_verb_and_takes_the_counted_statistic(script: str) -> None:
+    """``每萬人擁有31.9個`` (round 8): a per-unit base with its verb (每萬人擁有, 每百戶擁有)
+    names a rate, so the verb stays, whether the counted noun comes before the value or after
+    it; with none (充電樁累計8萬個,每萬人擁有12.5個) the counted thing is the sentence's previous
+    statistic, and the rank and tier after it measure the same rate."""
+    obs = figures(
+        "全市充電樁累計8萬個,每萬人擁有12.5個,排名全國第7,西部第一。"
+        "全市每百戶擁有42.5台電腦。每千人擁有執業醫師3.2名。",
+        script,
+    )
+    names = [(o.stated_value, o.indicator) for o in obs]
+    want = [
+        ("8萬個", "充電樁"),
+        ("12.5個", "每萬人擁有充電樁"),
+        ("第7", "每萬人擁有充電樁"),
+        ("第一", "每萬人擁有充電樁"),
+        ("42.5台", "每百戶擁有電腦"),
+        ("3.2名", "每千人擁有執業醫師"),
+    ]
+    assert sorted(names) == sorted(
+        (to_hans(s), to_hans(n)) if script == "hans" else (s, n) for s, n in want
+    )
+
+
+@SCRIPTS
+def test_an_assessment_clause_names_the_statistic_of_the_tier_after_it(script: str) -> None:
+    """``在全國一體化政務服務能力評估中,我市連續兩年位居第一梯隊`` (round 8): the assessment
+    the place is placed in names the statistic of its tier or rank (its area trimmed)."""
+    obs = figures(
+        "在全國數字政府建設水平評估中,我市連續三年位居第一梯隊。"
+        "在全市智慧城市綜合評價當中,渝北區排名第4位。",
+        script,
+        area="place/chongqing",
+    )
+    got = [(o.kind, o.indicator) for o in obs]
+    want = [("tier", "數字政府建設水平"), ("rank", "智慧城市")]
+    assert got == [(k, n if script == "hant" else to_hans(n)) for k, n in want]
+
+
+@SCRIPTS
+def test_an_organiser_s_recognition_is_no_part_of_the_status_it_counts(script: str) -> None:
+    """``市經濟信息委牽頭認定網絡安全重點企業近60家`` (round 8): the organiser and its act of
+    recognition (認定, 評定, 評選, 遴選) are context; the count is of the status noun. A verb
+    that says what is counted (處置網絡安全事件: the incidents handled) stays."""
+    obs = figures(
+        "市科技局牽頭認定高新技術企業近800家,評選智能工廠35個。全年處置網絡詐騙案件120起。",
+        script,
+    )
+    got = [o.indicator for o in obs]
+    want = ["高新技術企業", "智能工廠", "處置網絡詐騙案件"]
+    assert got == [n if script == "hant" else to_hans(n) for n in want]
+
+
+@SCRIPTS
+def test_a_frequency_is_no_per_unit_base(script: str) -> None:
+    """``每年都有300家企業`` is a frequency, not a per-unit rate: its verb is no name."""
+    obs = figures("全市每年都有300家企業上雲。", script)
+    assert "有" not in obs[0].indicator

@@ -462,8 +462,11 @@ def test_grammar_file_loads_and_every_list_is_folded() -> None:
     w = grammar.load_words()
     assert w.scopes["全国"] == "place/china" and "排名" in w.rank_verbs
     assert w.numerals["两"] == 2 and w.positions["十"] == 10
-    for words in (w.rank_verbs, w.growth, w.decline, w.event_suffixes, w.vague):
+    for words in (w.rank_verbs, w.growth, w.decline, w.event_suffixes, w.vague, w.rank_from):
         assert all(grammar.fold_aligned(x) == x for x in words)
+    # round 8: the from word of a rank's change (從, folded) and the bare gap words of the
+    # 比 form, signed like gap_words
+    assert "从" in w.rank_from and w.marker_gap_words == {"高": 1, "低": -1}
 
 
 @pytest.mark.parametrize(
@@ -475,6 +478,7 @@ def test_grammar_file_loads_and_every_list_is_folded() -> None:
         (("{word: 全國, id: place/china}", "{word: 全國, id: china}"), "id must be place/"),
         (("id_min_digits: 7", "id_min_digits: x"), "'id_min_digits'"),
         (("gap_words: {高於: 1,", "gap_words: {高於: 2,"), "must be 1 or -1"),
+        (("marker_gap_words: {高: 1,", "marker_gap_words: {高: 3,"), "must be 1 or -1"),
     ],
 )
 def test_grammar_file_is_strict(tmp_path: Path, edit: tuple[str, str], message: str) -> None:

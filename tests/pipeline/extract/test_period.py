@@ -7,6 +7,7 @@ OpenCC zh-Hans conversion and must give the same periods and areas.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -328,3 +329,33 @@ def test_a_change_after_two_years_figures_is_the_later_year_s(script: str) -> No
     assert obs[growth.growth_of].value == 52000
     own = next(o for o in obs if o.value == 5)
     assert own.period == "2021"
+
+
+@SCRIPTS
+def test_a_from_to_pair_is_the_year_before_and_the_year(script: str) -> None:
+    """``由前一年的3.2萬個增至4.5萬個`` / ``由60.5%升至66.1%`` (round 8): 前一年 and 上一年
+    count back from the statement's year as 上年 does, and a from-value with no time word of
+    its own (由 right before it, a to-verb right after) is the year before's too; the change
+    stated after the pair is the later year's and grows the to-value."""
+    obs = _figures(
+        "全市光纖端口由前一年的3.2萬個增至4.5萬個,一年間淨增1.3萬個;"
+        "寬帶普及率由60.5%升至66.1%,提高5.6個百分點。"
+        "充電樁由上一年的900個增加到1200個。全市網站數量由3個部門共同統計,達到800家。",
+        script,
+        _Doc(edition="2022"),
+    )
+    got = {o.stated_value: o.period for o in obs}
+    want = {"3.2萬個": "2021", "4.5萬個": "2022", "1.3萬個": "2022", "60.5%": "2021"}
+    want |= {"66.1%": "2022", "5.6個百分點": "2022", "900個": "2021", "1200個": "2022"}
+    want |= {"3個": "2022", "800家": "2022"}  # 由3個部門: no to-verb after it, no frame
+    assert got == {(s if script == "hant" else to_hans(s)): p for s, p in want.items()}
+    for change, grown in (("1.3萬個", 45000), ("5.6個百分點", Decimal("66.1"))):
+        o = next(
+            x for x in obs if x.stated_value == (change if script == "hant" else to_hans(change))
+        )
+        assert o.kind == "growth" and o.growth_of is not None
+        assert obs[o.growth_of].value == grown
+    ports = next(o for o in obs if o.value == 45000)
+    assert ports.indicator == ("光纖端口" if script == "hant" else "光纤端口")
+    rate = next(o for o in obs if o.value == Decimal("60.5"))
+    assert rate.indicator == ("寬帶普及率" if script == "hant" else "宽带普及率")
