@@ -45,7 +45,8 @@ def exclusions(
     out: dict[int, str] = {}
     titles = _bracket_ranges(f, "《", "》")
     phones = [(m.start(), m.end()) for m in p.phone.finditer(f)]
-    date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
+    # 12月, and 2015年 12 月 (a month or day set off by spaces is a date all the same)
+    date_after = re.compile(rf"\)?{SP}(?:{alt(list(w.date_suffixes))})")
     name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
     period_after = re.compile(rf"{SP}(?:{alt(list(w.period_suffixes))})")
     enum_before = re.compile(rf"(?:{alt(list(w.enumeration_before))}){SP}$")
