@@ -18,6 +18,9 @@ the first one does not).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from graph.curation import CURATION_DIR
 from graph.curation.grammar import (
@@ -29,6 +32,7 @@ from graph.curation.grammar import (
     load_words,
     words,
 )
+from graph.curation.schema import read_yaml
 from graph.model import InputError
 
 __all__ = [
@@ -40,6 +44,7 @@ __all__ = [
     "fold_aligned",
     "fold_char",
     "fold_word",
+    "frames",
     "is_compound_cn",
     "load_words",
     "parse_cn_int",
@@ -84,3 +89,43 @@ def is_compound_cn(text: str, w: Words | None = None) -> bool:
     has_digit = any(ch in w.numerals for ch in f)
     ten = min(w.positions, key=lambda ch: w.positions[ch])  # 十: 十個, 十二項 read as counts
     return has_position and (has_digit or f.startswith(ten))
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """grammar.yaml ``frames``: the words of the frames read over a sentence's figures."""
+
+    parallel_joiners: tuple[str, ...]  # 、 和 及 與 以及
+    rank_change_unit: str  # 位
+    rank_up: tuple[str, ...]  # 上升, 前移
+    rank_down: tuple[str, ...]  # 下降, 後移
+    rank_nouns: tuple[str, ...]  # 排名, 位次
+
+
+def _frame_words(data: object, key: str, path: Path) -> tuple[str, ...]:
+    raw = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w for w in raw):
+        raise InputError(f"{path.name}: frames {key!r} must be a list of words")
+    return tuple(fold_word(w) for w in raw)
+
+
+def load_frames(path: Path = GRAMMAR_FILE) -> Frames:
+    """Read grammar.yaml ``frames`` (folded); a missing or bad entry is one ``InputError``."""
+    data = read_yaml(path)
+    frames = data.get("frames") if isinstance(data, dict) else None
+    rank = frames.get("rank_change") if isinstance(frames, dict) else None
+    if not isinstance(rank, dict) or not isinstance(rank.get("unit"), str):
+        raise InputError(f"{path.name}: frames needs rank_change with a unit")
+    return Frames(
+        parallel_joiners=_frame_words(frames, "parallel_joiners", path),
+        rank_change_unit=fold_word(rank["unit"]),
+        rank_up=_frame_words(rank, "up", path),
+        rank_down=_frame_words(rank, "down", path),
+        rank_nouns=_frame_words(rank, "nouns", path),
+    )
+
+
+@lru_cache(maxsize=1)
+def frames() -> Frames:
+    """The shipped frames, loaded once per process."""
+    return load_frames()

@@ -59,6 +59,7 @@ from graph.pipeline.extract.grammar import alt
 from graph.pipeline.extract.values_exclusions import (
     _listed_after_rank,
     counts_document_parts,
+    joined_after_rank,
     list_scope,
 )
 from graph.pipeline.extract.values_growth import column_growth as column_growth  # re-exported
@@ -172,6 +173,7 @@ def values_in(
             or hm.group("pop")
             or _population_before(pops, begin, m.start()) is not None
             or _listed_after_rank(f, begin, m.start(), p)
+            or joined_after_rank(f, m.start(), p)  # 居第7位和第14位
         ):
             scope_word = hm.group("s2") or hm.group("s1")
             scope = w.scopes.get(scope_word) if scope_word else None

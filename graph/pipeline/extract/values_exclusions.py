@@ -151,6 +151,22 @@ def _listed_after_rank(f: str, begin: int, at: int, p: Patterns) -> bool:
     )
 
 
+def joined_after_rank(ft: str, at: int, p: Patterns) -> bool:
+    """``居第7位和第14位``: a bare 第N right after a joiner that follows a rank continues that
+    rank's list (its verb and scope stand before the first item), as 分列第二、第三 does."""
+    joiners = sorted(gw.frames().parallel_joiners, key=lambda w: (-len(w), w))
+    head = ft[max(0, at - 4) : at].rstrip(SP_CHARS)
+    word = next((w for w in joiners if head.endswith(w)), "")
+    if not word:
+        return False
+    end = max(0, at - 4) + len(head) - len(word)
+    end = len(ft[:end].rstrip(SP_CHARS))
+    return any(
+        r.group("n") is not None and r.end() == end
+        for r in p.rank.finditer(ft, max(0, end - 12), end)
+    )
+
+
 def _is_list_marker(f: str, b: int, e: int, w: gw.Words) -> bool:
     """``1.`` / ``2、`` / ``(3)`` opening a line (a note or a numbered list), not a figure;
     and a section number written with a leading zero before its heading (``01 網絡基礎``,

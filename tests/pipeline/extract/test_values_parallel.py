@@ -87,3 +87,62 @@ def test_a_month_set_off_by_spaces_is_a_date(script: str) -> None:
     obs, findings = _run(text, script)
     assert [(_ind(o), o.value) for o in obs] == [("宽带用户", Decimal(8120000))]
     assert not [f for f in findings if f.code == "number-not-extracted"]
+
+
+# ---------------------------------------------------------------- 分别 parallels
+
+
+@SCRIPTS
+def test_respectively_pairs_items_values_and_a_growth_list(script: str) -> None:
+    obs = _figures(
+        "寬帶用戶和有線電視用戶分別達到512萬戶、230萬戶,同比分別增長4.1%和2.6%。", script
+    )
+    assert [(o.kind, _ind(o), o.value, o.growth_of) for o in obs] == [
+        ("quantity", "宽带用户", Decimal(5120000), None),
+        ("quantity", "有线电视用户", Decimal(2300000), None),
+        ("growth", "宽带用户", Decimal("4.1"), 0),  # grows the first item's figure
+        ("growth", "有线电视用户", Decimal("2.6"), 1),
+    ]
+
+
+@SCRIPTS
+def test_respectively_a_decline_list_signs_every_value(script: str) -> None:
+    obs = _figures("光纖用戶和有線電視用戶分別為512萬戶、230萬戶,分別下降4.1%、2.6%。", script)
+    assert [(o.kind, o.value, o.growth_of) for o in obs[2:]] == [
+        ("growth", Decimal("-4.1"), 0),
+        ("growth", Decimal("-2.6"), 1),  # after a 、 it opened a clause of its own
+    ]
+
+
+@SCRIPTS
+def test_respectively_three_items_joined_by_comma_ji_and_he(script: str) -> None:
+    obs = _figures("光纖用戶、有線電視用戶及智慧電錶分別為210萬戶、95萬戶和48萬台。", script)
+    assert [_ind(o) for o in obs] == ["光纤用户", "有线电视用户", "智慧电表"]
+
+
+@SCRIPTS
+def test_respectively_keeps_a_he_inside_a_name(script: str) -> None:
+    obs = _figures("軟件和信息服務業收入和電信業務收入分別為820億元、310億元。", script)
+    assert [_ind(o) for o in obs] == ["软件和信息服务业收入", "电信业务收入"]
+
+
+@SCRIPTS
+def test_respectively_places_take_their_area_and_the_sentences_rank(script: str) -> None:
+    obs = _figures(
+        "在全國31個省(區、市)中,該省網絡就緒度排名第4位;雲南、甘肅分別居第16位和第23位。", script
+    )
+    assert [(o.rank, o.area, o.rank_scope, o.rank_of) for o in obs] == [
+        (4, "place/chongqing", "place/china", 31),
+        (16, "place/yunnan", "place/china", 31),
+        (23, "place/gansu", "place/china", 31),  # 和第23位 continues the rank list
+    ]
+    assert len({o.indicator for o in obs}) == 1
+
+
+@SCRIPTS
+def test_respectively_with_a_count_mismatch_keeps_todays_reading(script: str) -> None:
+    obs, findings = _run("寬帶用戶和有線電視用戶分別達到512萬戶、230萬戶、80萬戶。", script)
+    assert len(obs) == 3
+    assert [f.code for f in findings if f.code == "respectively-mismatch"] == [
+        "respectively-mismatch"
+    ]
