@@ -146,3 +146,75 @@ def test_respectively_with_a_count_mismatch_keeps_todays_reading(script: str) ->
     assert [f.code for f in findings if f.code == "respectively-mismatch"] == [
         "respectively-mismatch"
     ]
+
+
+# ---------------------------------------------------------------- frames over a sentence
+
+
+@SCRIPTS
+def test_a_rank_change_is_a_growth_in_wei_of_the_rank(script: str) -> None:
+    obs = _figures("全市光纖用戶佔比為88.1%,全國排名第7位,排名較上年上升2位。", script)
+    rank, change = obs[1], obs[2]
+    assert (change.kind, change.value, fold(change.unit), change.growth_of) == (
+        "growth",
+        Decimal(2),
+        "位",
+        1,  # grows the rank stated before it
+    )
+    assert change.stated_value == "2位" and change.indicator == rank.indicator
+
+
+@SCRIPTS
+def test_a_rank_falling_is_negative_and_a_rank_noun_stays(script: str) -> None:
+    obs = _figures("該市網絡就緒度全國排名第12位,排名比上年下降3位。", script)
+    assert (obs[1].value, obs[1].growth_of) == (Decimal(-3), 0)
+    obs = _figures("全市數字政府指數居全國第5位,位次較上年後移1位。", script)
+    change = obs[1]
+    assert (change.kind, change.value, change.growth_of) == ("growth", Decimal(-1), None)
+    assert _ind(change) == "数字政府指数位次"  # the text's 位次 names the position itself
+
+
+@SCRIPTS
+def test_a_ratio_to_another_areas_level_is_a_growth_in_bei(script: str) -> None:
+    obs = _figures("全區每萬人擁有充電樁42.5個,是全省平均水平的1.6倍。", script)
+    ratio = obs[1]
+    assert (ratio.kind, ratio.value, fold(ratio.unit), ratio.growth_of) == (
+        "growth",
+        Decimal("1.6"),
+        "倍",
+        None,  # the level compared is not stated: it grows no figure of the text
+    )
+    assert ratio.indicator == obs[0].indicator and ratio.area == "place/chongqing"
+
+
+@SCRIPTS
+def test_compared_places_figures_measure_the_sentences_statistic(script: str) -> None:
+    obs = _figures("全市每萬人擁有充電樁42.5個,高於雲南的30.2個和甘肅的28.4個。", script)
+    obs.sort(key=lambda o: o.value_begin)
+    assert [(o.area, o.indicator == obs[0].indicator) for o in obs] == [
+        ("place/chongqing", True),
+        ("place/yunnan", True),
+        ("place/gansu", True),
+    ]
+
+
+@SCRIPTS
+def test_a_figure_whose_subject_is_a_place_measures_the_sentences_statistic(script: str) -> None:
+    obs = _figures("雲南軟件業務收入約820億元;甘肅約310億元,增速較快。", script)
+    assert [(o.area, _ind(o)) for o in obs] == [
+        ("place/yunnan", "软件业务收入"),
+        ("place/gansu", "软件业务收入"),
+    ]
+
+
+@SCRIPTS
+def test_a_pointing_back_rank_takes_the_statistic_it_points_to(script: str) -> None:
+    obs = _figures(
+        "2023年,全市數字化指數得分為71.2分。在全國31個省(區、市)中,"
+        "全市這一指數的排名由2022年的第12位升至2023年的第10位。",
+        script,
+    )
+    assert sorted((o.rank, _ind(o), o.period) for o in obs[1:]) == [
+        (10, "数字化指数", "2023"),
+        (12, "数字化指数", "2022"),  # cut after 指数: the index, not its score
+    ]
