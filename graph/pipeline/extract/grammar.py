@@ -100,6 +100,8 @@ class Frames:
     rank_up: tuple[str, ...]  # 上升, 前移
     rank_down: tuple[str, ...]  # 下降, 後移
     rank_nouns: tuple[str, ...]  # 排名, 位次
+    share_verbs: tuple[str, ...]  # 相當於 (X相當於四川的六成)
+    share_noun: str  # 比重, as written (it joins the label in the source's script)
 
 
 def _frame_words(data: object, key: str, path: Path) -> tuple[str, ...]:
@@ -113,15 +115,22 @@ def load_frames(path: Path = GRAMMAR_FILE) -> Frames:
     """Read grammar.yaml ``frames`` (folded); a missing or bad entry is one ``InputError``."""
     data = read_yaml(path)
     frames = data.get("frames") if isinstance(data, dict) else None
-    rank = frames.get("rank_change") if isinstance(frames, dict) else None
+    if not isinstance(frames, dict):
+        raise InputError(f"{path.name}: frames must be a mapping")
+    rank = frames.get("rank_change")
     if not isinstance(rank, dict) or not isinstance(rank.get("unit"), str):
         raise InputError(f"{path.name}: frames needs rank_change with a unit")
+    share = frames.get("share_of_base")
+    if not isinstance(share, dict) or not isinstance(share.get("noun"), str):
+        raise InputError(f"{path.name}: frames needs share_of_base with a noun")
     return Frames(
         parallel_joiners=_frame_words(frames, "parallel_joiners", path),
         rank_change_unit=fold_word(rank["unit"]),
         rank_up=_frame_words(rank, "up", path),
         rank_down=_frame_words(rank, "down", path),
         rank_nouns=_frame_words(rank, "nouns", path),
+        share_verbs=_frame_words(share, "verbs", path),
+        share_noun=share["noun"],
     )
 
 

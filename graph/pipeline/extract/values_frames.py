@@ -52,8 +52,55 @@ def apply(text: str, ft: str, obs: list[Observation]) -> list[Observation]:
             at = next((k for k, x in enumerate(out) if x is grown), None)
             out[i] = replace(o, growth_of=at)
             continue
-        out[i] = _compared(ft, _ratio(ft, o, earlier), earlier)
+        o = _compared(ft, _ratio(ft, o, earlier), earlier)
+        out[i] = _share_of_base(text, ft, _place_topic(ft, o, earlier))
     return out
+
+
+def share_base_at(ft: str, value_begin: int) -> re.Match[str] | None:
+    """``相当于四川的`` right before a value (its place in group ``a``), else None."""
+    verbs = "|".join(re.escape(w) for w in gw.frames().share_verbs)
+    head = ft[max(0, value_begin - 16) : value_begin]
+    return re.search(rf"(?:{verbs})(?P<a>{area_rules().area.pattern})的\s*$", head)
+
+
+def _share_of_base(text: str, ft: str, o: Observation) -> Observation:
+    """重庆X相当于四川的六成左右: a share of Sichuan's X, a quantity of Chongqing whose
+    indicator keeps its base and takes the share noun (X相当于四川的比重)."""
+    m = share_base_at(ft, o.value_begin) if o.kind == "quantity" and o.unit == "%" else None
+    label = fold(o.indicator)
+    if m is None or not label.endswith(fold(m.group("a"))):
+        return o
+    if any(label.startswith(v) for v in gw.frames().share_verbs):
+        return o  # no statistic before the verb: nothing to name the share of
+    de = max(0, o.value_begin - 16) + m.end("a")  # the 的 after the base place
+    return replace(o, indicator=o.indicator + text[de] + gw.frames().share_noun)
+
+
+def _place_topic(ft: str, o: Observation, earlier: list[Observation]) -> Observation:
+    """贵州体量较小，但增速达到13.2%: a growth with no subject of its own after a clause that
+    names a place and states no figure is that place's growth of the sentence's statistic;
+    it grows no figure of the text (the figure before it is another place's)."""
+    if o.kind != "growth":
+        return o
+    same = _same_sentence(ft, o, earlier)
+    base = [x for x in same if x.kind == "quantity" and x.indicator]
+    if not base or (o.indicator and fold(o.indicator) != fold(base[-1].indicator)):
+        return o
+    clause_b = max(ft.rfind(ch, 0, o.value_begin) for ch in CLAUSE_END) + 1
+    prev_b = max(ft.rfind(ch, 0, clause_b - 1) for ch in CLAUSE_END) + 1
+    if clause_b <= 0 or prev_b < _sentence_start(ft, o.value_begin):
+        return o
+    if any(prev_b <= x.value_begin < clause_b for x in same):
+        return o  # the clause before states a figure: no topic of its own
+    r = area_rules()
+    m = r.area.match(
+        ft, prev_b + len(ft[prev_b:clause_b]) - len(ft[prev_b:clause_b].lstrip(SPACES))
+    )
+    area = r.area_ids.get(m.group("w")) if m is not None else None
+    if not area:
+        return o
+    return replace(o, indicator=base[-1].indicator, area=str(area), growth_of=None)
 
 
 def _sentence_start(ft: str, at: int) -> int:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from graph.model import CleaningReport, CleanText, Finding, Observation
+from graph.model import CleaningReport, CleanText, Finding, InputError, Observation
 from graph.pipeline import segment
-from graph.pipeline.extract import metrics, period
+from graph.pipeline.extract import grammar, metrics, period
 from graph.text import fold, to_hans
 
 HEAD = "某網報道\n2023-09-20 10:00\n"
@@ -218,3 +219,27 @@ def test_a_pointing_back_rank_takes_the_statistic_it_points_to(script: str) -> N
         (10, "数字化指数", "2023"),
         (12, "数字化指数", "2022"),  # cut after 指数: the index, not its score
     ]
+
+
+@SCRIPTS
+def test_a_growth_after_a_place_clause_is_that_places(script: str) -> None:
+    obs = _figures("雲南軟件業務收入約820億元;甘肅規模較小,但增速達到15.1%,位居前列。", script)
+    growth = obs[1]
+    assert (growth.kind, growth.area, growth.growth_of) == ("growth", "place/gansu", None)
+    assert _ind(growth) == "软件业务收入"  # 但 is a link, not the name
+
+
+@SCRIPTS
+def test_a_share_of_another_places_level_keeps_its_base(script: str) -> None:
+    obs = _figures("全市軟件業務收入相當於雲南的七成左右。", script)
+    assert [(_ind(o), o.value, o.qualifier, o.area) for o in obs] == [
+        ("软件业务收入相当于云南的比重", Decimal(70), "approximately", "place/chongqing")
+    ]
+
+
+def test_frames_loader_refuses_a_missing_section(tmp_path: Path) -> None:
+    bad = tmp_path / "grammar.yaml"
+    bad.write_text("frames:\n  parallel_joiners: [和]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="rank_change"):
+        grammar.load_frames(bad)
+    assert "以及" in grammar.frames().parallel_joiners  # the shipped file loads
