@@ -243,3 +243,9 @@ def test_frames_loader_refuses_a_missing_section(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="rank_change"):
         grammar.load_frames(bad)
     assert "以及" in grammar.frames().parallel_joiners  # the shipped file loads
+
+
+@SCRIPTS
+def test_the_group_a_share_is_taken_in_is_not_its_name(script: str) -> None:
+    obs = _figures("全區企業中中小企業佔比為92%,城市中心區人口佔比為40%。", script)
+    assert [_ind(o) for o in obs] == ["中小企业占比", "城市中心区人口占比"]  # 中心 is a word
