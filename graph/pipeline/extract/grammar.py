@@ -96,6 +96,7 @@ class Frames:
     """grammar.yaml ``frames``: the words of the frames read over a sentence's figures."""
 
     parallel_joiners: tuple[str, ...]  # 、 和 及 與 以及
+    joiner_words: tuple[str, ...]  # 普及, 參與: a joiner inside a word joins nothing
     rank_change_unit: str  # 位
     rank_up: tuple[str, ...]  # 上升, 前移
     rank_down: tuple[str, ...]  # 下降, 後移
@@ -125,6 +126,7 @@ def load_frames(path: Path = GRAMMAR_FILE) -> Frames:
         raise InputError(f"{path.name}: frames needs share_of_base with a noun")
     return Frames(
         parallel_joiners=_frame_words(frames, "parallel_joiners", path),
+        joiner_words=_frame_words(frames, "joiner_words", path),
         rank_change_unit=fold_word(rank["unit"]),
         rank_up=_frame_words(rank, "up", path),
         rank_down=_frame_words(rank, "down", path),

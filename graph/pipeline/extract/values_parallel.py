@@ -52,10 +52,8 @@ def _split(ft: str, b: int, e: int, n: int) -> list[tuple[int, int]] | None:
     Tried in turn: every joiner splits; only 、 splits and the last piece splits at its last
     joiner (软件和信息服务业收入和电信业务收入: a 和 inside a name stays); only 、 splits.
     """
-    joiners = _joiners()
-    every = re.compile("|".join(re.escape(w) for w in joiners))
+    cuts = _cuts(ft, b, e)
     spans: list[list[tuple[int, int]]] = []
-    cuts = [(m.start(), m.end()) for m in every.finditer(ft, b, e)]
     spans.append(_pieces(b, e, cuts))
     comma = [(i, i + 1) for i in range(b, e) if ft[i] == "、"]
     last_b = comma[-1][1] if comma else b
@@ -64,9 +62,24 @@ def _split(ft: str, b: int, e: int, n: int) -> list[tuple[int, int]] | None:
     spans.append(_pieces(b, e, comma))
     for pieces in spans:
         cleaned = [_clean_left(ft, pb, pe) for pb, pe in pieces]
-        if len(cleaned) == n and all(pe > pb for pb, pe in cleaned):
-            return cleaned
+        if len(cleaned) == n and all(pe - pb >= 2 for pb, pe in cleaned):
+            return cleaned  # (a one-character item is a word's end: 普及率 is no 普 and 率)
     return None
+
+
+def _cuts(ft: str, b: int, e: int) -> list[tuple[int, int]]:
+    """The joiners of ``ft[b:e]`` that join: not inside a joiner word (普及, 参与)."""
+    every = re.compile("|".join(re.escape(w) for w in _joiners()))
+    inside = [
+        (m.start(), m.end())
+        for w in gw.frames().joiner_words
+        for m in re.finditer(re.escape(w), ft[b:e])
+    ]
+    return [
+        (m.start(), m.end())
+        for m in every.finditer(ft, b, e)
+        if not any(wb <= m.start() - b < we for wb, we in inside)
+    ]
 
 
 def _pieces(b: int, e: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -85,9 +98,7 @@ def _places(ft: str, b: int, e: int, n: int) -> list[str] | None:
     must clean away as a label's leading context does.
     """
     r = area_rules()
-    joiners = re.compile("|".join(re.escape(w) for w in _joiners()))
-    cuts = [(m.start(), m.end()) for m in joiners.finditer(ft, b, e)]
-    pieces = _pieces(b, e, cuts)
+    pieces = _pieces(b, e, _cuts(ft, b, e))
     if len(pieces) != n:
         return None
     ids: list[str] = []
@@ -115,7 +126,7 @@ def _values_after(ft: str, at: int, obs: list[Observation], order: list[int]) ->
             continue
         if not out:
             gap = ft[at : o.value_begin]
-            if any(ch in CLAUSE_END or ch == "、" for ch in gap) or len(gap) > 8:
+            if any(ch in CLAUSE_END or ch == "、" for ch in gap) or len(gap) > 16:
                 return []
         elif not _joined_by(ft, obs[out[-1]].value_end, o.value_begin) or not _same_kind(
             obs[out[0]], o
@@ -187,6 +198,11 @@ def apply(text: str, ft: str, obs: list[Observation]) -> tuple[list[Observation]
                 q = out[base[k]]
                 out[i] = replace(out[i], indicator=q.indicator, growth_of=base[k])
             continue
+        share = _share_of_items(out[vals[0]].indicator, words)
+        if kind == "quantity" and share and base is not None and len(base) == n:
+            for k, i in enumerate(vals):  # 分别占网民总数的77%和23%: each item's share
+                out[i] = replace(out[i], indicator=out[base[k]].indicator + share)
+            continue
         findings.append(
             Finding(
                 Level.INFO,
@@ -236,3 +252,12 @@ def _give_places(obs: list[Observation], vals: list[int], places: list[str], sen
                 rank_of=o.rank_of if o.rank_of is not None else prev.rank_of,
             )
         obs[i] = o
+
+
+def _share_of_items(label: str, words: tuple[str, ...]) -> str:
+    """分别占网民总数: the share a no-item list states of a parallel's items (占网民总数,
+    labels.yaml ``relative``), cut from the label in its script, or ""."""
+    f = gw.fold_aligned(label)
+    word = next((w for w in words if f.startswith(w)), "")
+    rest = label[len(word) :] if word else ""
+    return rest if rest and indicators.label_rules().is_relative(gw.fold_aligned(rest)) else ""

@@ -249,3 +249,25 @@ def test_frames_loader_refuses_a_missing_section(tmp_path: Path) -> None:
 def test_the_group_a_share_is_taken_in_is_not_its_name(script: str) -> None:
     obs = _figures("全區企業中中小企業佔比為92%,城市中心區人口佔比為40%。", script)
     assert [_ind(o) for o in obs] == ["中小企业占比", "城市中心区人口占比"]  # 中心 is a word
+
+
+@SCRIPTS
+def test_respectively_a_joiner_inside_a_word_joins_nothing(script: str) -> None:
+    obs = _figures(
+        "全省網民規模和互聯網普及率分別達3120萬人和81.5%,分別較2021年12月增長96萬人和1.2個百分點。",
+        script,
+    )
+    assert [(o.kind, _ind(o), o.growth_of) for o in obs] == [
+        ("quantity", "网民规模", None),
+        ("quantity", "互联网普及率", None),  # 普及 is one word, not 普 and 率
+        ("growth", "网民规模", 0),  # a base with its month stands before the growth list
+        ("growth", "互联网普及率", 1),
+    ]
+
+
+@SCRIPTS
+def test_respectively_a_share_list_is_each_items_share(script: str) -> None:
+    obs = _figures(
+        "其中,城鎮用戶和農村用戶分別為1800萬戶、540萬戶,分別佔用戶總數的77%和23%。", script
+    )
+    assert [_ind(o) for o in obs[2:]] == ["城镇用户占用户总数", "农村用户占用户总数"]
