@@ -91,8 +91,10 @@ def _pieces(b: int, e: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
-def _places(ft: str, b: int, e: int, n: int) -> list[str] | None:
-    """The area ids of ``ft[b:e]`` when every item is an area word (四川、陕西), else None.
+def _places(ft: str, b: int, e: int, n: int) -> tuple[list[str], tuple[int, int] | None] | None:
+    """The area ids of ``ft[b:e]`` when every item is an area word (四川、陕西), and the
+    statistic the last one carries (北京、上海的普及率: 普及率; None when it carries none),
+    else None.
 
     The first item may carry leading context (同期四川): what stands before its area word
     must clean away as a label's leading context does.
@@ -102,18 +104,26 @@ def _places(ft: str, b: int, e: int, n: int) -> list[str] | None:
     if len(pieces) != n:
         return None
     ids: list[str] = []
+    statistic = None
     for k, (pb, pe) in enumerate(pieces):
         pb, pe = _strip(ft, pb, pe)
-        hit = None
-        for m in r.area.finditer(ft, pb, pe):
-            hit = m
-        if hit is None or hit.end() != pe or not r.area_ids.get(hit.group("w")):
+        hits = list(r.area.finditer(ft, pb, pe))
+        hit = hits[-1] if hits else None
+        if k == n - 1 and hits and hit is not None and hit.end() != pe:
+            hit = hits[0]  # 广东的普及率: the place, then the statistic of every item
+            rest = _clean_left(ft, hit.end(), pe)
+            if rest[1] - rest[0] < 2:
+                return None
+            statistic = rest
+        if hit is None or (statistic is None and hit.end() != pe):
+            return None
+        if not r.area_ids.get(hit.group("w")):
             return None
         before = _clean_left(ft, pb, hit.start())
         if hit.start() > pb and (k > 0 or before[1] > before[0]):
             return None
         ids.append(str(r.area_ids[hit.group("w")]))
-    return ids
+    return ids, statistic
 
 
 def _values_after(ft: str, at: int, obs: list[Observation], order: list[int]) -> list[int]:
@@ -178,7 +188,8 @@ def apply(text: str, ft: str, obs: list[Observation]) -> tuple[list[Observation]
             out[i] = _as_growth(out[vals[0]], out[i]) if kind == "growth" else out[i]
         places = _places(ft, *_strip(ft, clause_b, at), n)
         if places is not None:
-            _give_places(out, vals, places, sent_b)
+            stat = places[1]
+            _give_places(out, vals, places[0], sent_b, text[stat[0] : stat[1]] if stat else "")
             continue
         lb, le = _clean_left(ft, clause_b, at)
         items = _split(ft, lb, le, n) if le > lb else None
@@ -234,9 +245,12 @@ def _last_figure(
     return hits[-1] if hits else None
 
 
-def _give_places(obs: list[Observation], vals: list[int], places: list[str], sent_b: int) -> None:
-    """四川、陕西分别居第7位和第14位: each value is its place's; the statistic, scope and ranked
-    population are those of the sentence's figure of the same kind before the list."""
+def _give_places(
+    obs: list[Observation], vals: list[int], places: list[str], sent_b: int, label: str
+) -> None:
+    """四川、陕西分别居第7位和第14位: each value is its place's; the statistic (unless the list
+    names it: 北京、上海的普及率), scope and ranked population are those of the sentence's
+    figure of the same kind before the list."""
     first = obs[vals[0]]
     earlier = [
         o for o in obs if sent_b <= o.value_begin < first.value_begin and o.kind == first.kind
@@ -244,7 +258,9 @@ def _give_places(obs: list[Observation], vals: list[int], places: list[str], sen
     prev = max(earlier, key=lambda o: o.value_begin) if earlier else None
     for k, i in enumerate(vals):
         o = replace(obs[i], area=places[k])
-        if prev is not None:
+        if label:
+            o = replace(o, indicator=label)
+        elif prev is not None:
             o = replace(
                 o,
                 indicator=prev.indicator,

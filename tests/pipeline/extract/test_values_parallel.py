@@ -271,3 +271,18 @@ def test_respectively_a_share_list_is_each_items_share(script: str) -> None:
         "其中,城鎮用戶和農村用戶分別為1800萬戶、540萬戶,分別佔用戶總數的77%和23%。", script
     )
     assert [_ind(o) for o in obs[2:]] == ["城镇用户占用户总数", "农村用户占用户总数"]
+
+
+@SCRIPTS
+def test_respectively_places_with_their_statistic(script: str) -> None:
+    obs = _figures("北京、上海、廣東的普及率分別為88.1%、89.3%和85.6%。", script)
+    assert [(o.area, _ind(o)) for o in obs] == [
+        ("place/beijing", "普及率"),
+        ("place/shanghai", "普及率"),
+        ("place/guangdong", "普及率"),
+    ]
+    obs = _figures("雲南和甘肅兩省網民規模分別為3120萬人和1650萬人。", script)
+    assert [(o.area, _ind(o)) for o in obs] == [
+        ("place/yunnan", "网民规模"),  # 两省 counts the places named, it measures nothing
+        ("place/gansu", "网民规模"),
+    ]
