@@ -98,6 +98,7 @@ class Frames:
     parallel_joiners: tuple[str, ...]  # 、 和 及 與 以及
     joiner_words: tuple[str, ...]  # 普及, 參與: a joiner inside a word joins nothing
     rank_change_unit: str  # 位
+    rank_change_counted: str  # 個 (提升3個位次)
     rank_up: tuple[str, ...]  # 上升, 前移
     rank_down: tuple[str, ...]  # 下降, 後移
     rank_nouns: tuple[str, ...]  # 排名, 位次
@@ -128,6 +129,7 @@ def load_frames(path: Path = GRAMMAR_FILE) -> Frames:
         parallel_joiners=_frame_words(frames, "parallel_joiners", path),
         joiner_words=_frame_words(frames, "joiner_words", path),
         rank_change_unit=fold_word(rank["unit"]),
+        rank_change_counted=fold_word(str(rank.get("counted") or "")),
         rank_up=_frame_words(rank, "up", path),
         rank_down=_frame_words(rank, "down", path),
         rank_nouns=_frame_words(rank, "nouns", path),

@@ -115,30 +115,42 @@ def _same_sentence(ft: str, o: Observation, earlier: list[Observation]) -> list[
 def _rank_change(
     text: str, ft: str, o: Observation, earlier: list[Observation]
 ) -> tuple[Observation | None, Observation] | None:
-    """(the rank it grows or None, the change as a growth in 位) or None if ``o`` is none."""
+    """(the rank it grows or None, the change as a growth in 位) or None if ``o`` is none.
+
+    The change is ``N位`` (排名上升2位) or ``N个位次`` (提升3个位次: the count of positions,
+    read in the same 位); its clause names a rank noun (排名, 位次) or follows the rank
+    itself (居全国第8位，较上年前进3位).
+    """
     f = gw.frames()
-    unit = f.rank_change_unit
-    if o.value is None or not ft.startswith(unit, o.value_end) or o.unit:
+    if o.value is None:
+        return None
+    counted = next((n for n in f.rank_nouns if ft.startswith(n, o.value_end)), "")
+    if not o.unit and ft.startswith(f.rank_change_unit, o.value_end):
+        tail = len(f.rank_change_unit)
+    elif counted and f.rank_change_counted and fold(o.unit) == f.rank_change_counted:
+        tail = len(counted)
+    else:
         return None
     clause_b = max(ft.rfind(ch, 0, o.value_begin) for ch in CLAUSE_END) + 1
     head = ft[clause_b : o.value_begin].rstrip(SPACES)
     up = next((w for w in f.rank_up if head.endswith(w)), "")
     down = next((w for w in f.rank_down if head.endswith(w)), "")
     noun = next((n for n in f.rank_nouns if n in head), "")
-    ranks = [x for x in _same_sentence(ft, o, earlier) if x.kind == "rank"]
-    if not (up or down) or not noun or not ranks:
+    same = _same_sentence(ft, o, earlier)
+    ranks = [x for x in same if x.kind == "rank"]
+    if not (up or down) or not ranks or not (noun or counted or same[-1].kind == "rank"):
         return None
     rank = ranks[-1]
     at = head.find(noun)
-    own = noun not in gw.words().rank_verbs  # 位次 names the position; 排名 is the verb
+    own = bool(noun) and noun not in gw.words().rank_verbs  # 位次 names the position
     label = rank.indicator + (text[clause_b + at : clause_b + at + len(noun)] if own else "")
     value = abs(o.value) if up and len(up) >= len(down) else -abs(o.value)
-    end = o.value_end + len(unit)
+    end = o.value_end + tail
     change = replace(
         o,
         kind="growth",
         indicator=label,
-        unit=text[o.value_end : end],
+        unit=text[o.value_end : end] if not counted else f.rank_change_unit,
         value=value,
         stated_value=o.stated_value + text[o.value_end : end],
         value_end=end,

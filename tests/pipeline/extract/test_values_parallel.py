@@ -286,3 +286,18 @@ def test_respectively_places_with_their_statistic(script: str) -> None:
         ("place/yunnan", "网民规模"),  # 两省 counts the places named, it measures nothing
         ("place/gansu", "网民规模"),
     ]
+
+
+@SCRIPTS
+def test_a_rank_change_right_after_its_rank_or_counted_in_positions(script: str) -> None:
+    for body in (
+        "該市數字經濟指數居全國第8位,較上年前進3位。",  # no rank noun: it follows the rank
+        "該市數字經濟指數居全國第8位,比上年提升3個位次。",  # a count of positions
+    ):
+        change = _figures(body, script)[1]
+        assert (change.kind, change.value, fold(change.unit), change.growth_of) == (
+            "growth",
+            Decimal(3),
+            "位",
+            0,
+        ), body
