@@ -62,9 +62,22 @@ def _split(ft: str, b: int, e: int, n: int) -> list[tuple[int, int]] | None:
     spans.append(_pieces(b, e, comma))
     for pieces in spans:
         cleaned = [_clean_left(ft, pb, pe) for pb, pe in pieces]
+        if cleaned:
+            cleaned[-1] = _without_count(ft, *cleaned[-1], n)
         if len(cleaned) == n and all(pe - pb >= 2 for pb, pe in cleaned):
             return cleaned  # (a one-character item is a word's end: 普及率 is no 普 and 率)
     return None
+
+
+def _without_count(ft: str, b: int, e: int, n: int) -> tuple[int, int]:
+    """普及率、满意度两项指标: the last item without the count of the items (grammar.yaml
+    ``shared.items`` after the numeral of ``n``), which names no statistic of its own."""
+    w = gw.words()
+    for word in w.items:
+        for k in range(e - len(word) - 1, max(b, e - len(word) - 3) - 1, -1):
+            if ft.endswith(word, b, e) and gw.parse_cn_int(ft[k : e - len(word)], w) == n:
+                return _strip(ft, b, k)
+    return b, e
 
 
 def _cuts(ft: str, b: int, e: int) -> list[tuple[int, int]]:

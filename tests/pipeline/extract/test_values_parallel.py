@@ -301,3 +301,9 @@ def test_a_rank_change_right_after_its_rank_or_counted_in_positions(script: str)
             "位",
             0,
         ), body
+
+
+@SCRIPTS
+def test_respectively_the_count_of_the_items_is_no_part_of_the_last(script: str) -> None:
+    obs = _figures("光纖普及率、用戶滿意度和網速三項指標分別為81%、92%和95%。", script)
+    assert [_ind(o) for o in obs] == ["光纤普及率", "用户满意度", "网速"]
