@@ -54,7 +54,20 @@ def apply(text: str, ft: str, obs: list[Observation]) -> list[Observation]:
             continue
         o = _compared(ft, _ratio(ft, o, earlier), earlier)
         out[i] = _share_of_base(text, ft, _place_topic(ft, o, earlier))
-    return out
+    return [_own_place_growth(text, ft, o, out) for o in out]
+
+
+def _own_place_growth(text: str, ft: str, o: Observation, out: list[Observation]) -> Observation:
+    """四川X超过2.1万亿元，贵州增速达到13.2%: a growth whose statement names a place other
+    than its grown figure's grows no figure of the text (Guizhou's rate is not Sichuan's)."""
+    from graph.pipeline.extract.period import figure_area  # late: period reads this module
+
+    if o.kind != "growth" or o.growth_of is None or not 0 <= o.growth_of < len(out):
+        return o
+    own = figure_area(text, o, ft)
+    if not own or own == figure_area(text, out[o.growth_of], ft):
+        return o
+    return replace(o, growth_of=None)
 
 
 def share_base_at(ft: str, value_begin: int) -> re.Match[str] | None:

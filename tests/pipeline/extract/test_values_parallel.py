@@ -307,3 +307,11 @@ def test_a_rank_change_right_after_its_rank_or_counted_in_positions(script: str)
 def test_respectively_the_count_of_the_items_is_no_part_of_the_last(script: str) -> None:
     obs = _figures("光纖普及率、用戶滿意度和網速三項指標分別為81%、92%和95%。", script)
     assert [_ind(o) for o in obs] == ["光纤普及率", "用户满意度", "网速"]
+
+
+@SCRIPTS
+def test_a_growth_of_another_place_grows_no_figure(script: str) -> None:
+    obs = _figures("雲南軟件業務收入約820億元,甘肅增速達到15.1%。", script)
+    assert (obs[1].kind, obs[1].area, obs[1].growth_of) == ("growth", "place/gansu", None)
+    obs = _figures("甘肅軟件業務收入約820億元,增速達到15.1%。", script)
+    assert (obs[1].area, obs[1].growth_of) == ("place/gansu", 0)  # its own place's figure
