@@ -88,6 +88,8 @@ def test_a_month_set_off_by_spaces_is_a_date(script: str) -> None:
     obs, findings = _run(text, script)
     assert [(_ind(o), o.value) for o in obs] == [("宽带用户", Decimal(8120000))]
     assert not [f for f in findings if f.code == "number-not-extracted"]
+    obs = _figures("截至2019年 6 月底全省寬帶用戶達812萬戶。", script)
+    assert [_ind(o) for o in obs] == ["宽带用户"]  # the spaced month is time context too
 
 
 # ---------------------------------------------------------------- 分别 parallels
