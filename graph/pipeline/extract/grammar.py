@@ -18,6 +18,9 @@ the first one does not).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from graph.curation import CURATION_DIR
 from graph.curation.grammar import (
@@ -29,6 +32,7 @@ from graph.curation.grammar import (
     load_words,
     words,
 )
+from graph.curation.schema import read_yaml
 from graph.model import InputError
 
 __all__ = [
@@ -40,6 +44,7 @@ __all__ = [
     "fold_aligned",
     "fold_char",
     "fold_word",
+    "frames",
     "is_compound_cn",
     "load_words",
     "parse_cn_int",
@@ -84,3 +89,56 @@ def is_compound_cn(text: str, w: Words | None = None) -> bool:
     has_digit = any(ch in w.numerals for ch in f)
     ten = min(w.positions, key=lambda ch: w.positions[ch])  # 十: 十個, 十二項 read as counts
     return has_position and (has_digit or f.startswith(ten))
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """grammar.yaml ``frames``: the words of the frames read over a sentence's figures."""
+
+    parallel_joiners: tuple[str, ...]  # 、 和 及 與 以及
+    joiner_words: tuple[str, ...]  # 普及, 參與: a joiner inside a word joins nothing
+    rank_change_unit: str  # 位
+    rank_change_counted: str  # 個 (提升3個位次)
+    rank_up: tuple[str, ...]  # 上升, 前移
+    rank_down: tuple[str, ...]  # 下降, 後移
+    rank_nouns: tuple[str, ...]  # 排名, 位次
+    share_verbs: tuple[str, ...]  # 相當於 (X相當於四川的六成)
+    share_noun: str  # 比重, as written (it joins the label in the source's script)
+
+
+def _frame_words(data: object, key: str, path: Path) -> tuple[str, ...]:
+    raw = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w for w in raw):
+        raise InputError(f"{path.name}: frames {key!r} must be a list of words")
+    return tuple(fold_word(w) for w in raw)
+
+
+def load_frames(path: Path = GRAMMAR_FILE) -> Frames:
+    """Read grammar.yaml ``frames`` (folded); a missing or bad entry is one ``InputError``."""
+    data = read_yaml(path)
+    frames = data.get("frames") if isinstance(data, dict) else None
+    if not isinstance(frames, dict):
+        raise InputError(f"{path.name}: frames must be a mapping")
+    rank = frames.get("rank_change")
+    if not isinstance(rank, dict) or not isinstance(rank.get("unit"), str):
+        raise InputError(f"{path.name}: frames needs rank_change with a unit")
+    share = frames.get("share_of_base")
+    if not isinstance(share, dict) or not isinstance(share.get("noun"), str):
+        raise InputError(f"{path.name}: frames needs share_of_base with a noun")
+    return Frames(
+        parallel_joiners=_frame_words(frames, "parallel_joiners", path),
+        joiner_words=_frame_words(frames, "joiner_words", path),
+        rank_change_unit=fold_word(rank["unit"]),
+        rank_change_counted=fold_word(str(rank.get("counted") or "")),
+        rank_up=_frame_words(rank, "up", path),
+        rank_down=_frame_words(rank, "down", path),
+        rank_nouns=_frame_words(rank, "nouns", path),
+        share_verbs=_frame_words(share, "verbs", path),
+        share_noun=share["noun"],
+    )
+
+
+@lru_cache(maxsize=1)
+def frames() -> Frames:
+    """The shipped frames, loaded once per process."""
+    return load_frames()

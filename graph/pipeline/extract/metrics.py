@@ -91,7 +91,7 @@ Shared statements
     * ``A、B,兩項指標排名全國第1``: one observation per named indicator (the N value-less
       clauses before it), all with the same value span.
     * ``A、B均達 100%``: the same for the value-less 、-joined clauses before ``均``.
-    * ``A和B分別達到144個、958個``: one name per value, in order.
+    * ``A和B分別達到144個、958個``: one name per value, in order (:mod:`values_parallel`).
     * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) or one that
       only points back (這一數字, 規模, 數量, 平均水平) takes the indicator of the previous
       observation of the sentence (a dimension word, 規模, the nearest statistic ending in
@@ -149,7 +149,7 @@ from graph.model import (
 )
 from graph.model import InputError as InputError  # re-exported: load_indicators raises it
 from graph.pipeline import segment
-from graph.pipeline.extract import indicators, numbers, values, values_exclusions
+from graph.pipeline.extract import indicators, numbers, values, values_exclusions, values_parallel
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import (
     ABOUT_CLASSES,
@@ -273,8 +273,10 @@ def run_with_accounting(
                 d.refines = e
                 break
 
-    findings = [f if f.source_id else replace(f, source_id=clean.source_id) for f in findings]
     observations = _finish(clean, seg, mentions, drafts)
+    observations, paired = values_parallel.apply(text, folded, observations)  # 分别, sentence-wide
+    findings.extend(paired)
+    findings = [f if f.source_id else replace(f, source_id=clean.source_id) for f in findings]
     leftovers = _leftover_findings(clean, drafts, excluded)
     findings.extend(leftovers)
     findings.extend(_indicator_findings(clean.source_id, observations))

@@ -219,6 +219,10 @@ def _possessor(ft: str, o: Observation) -> str:
     """
     if o.kind in ("rank", "tier"):
         return ""
+    from graph.pipeline.extract.values_frames import share_base_at  # late: as indicators
+
+    if share_base_at(ft, o.value_begin) is not None:
+        return ""  # 相當於四川的六成: Sichuan is the share's base, not the figure's area
     r = rules()
     for link in r.possessive:
         end = o.value_begin - len(link)

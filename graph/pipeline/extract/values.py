@@ -54,7 +54,7 @@ import re
 from decimal import Decimal
 
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import numbers, values_table
+from graph.pipeline.extract import numbers, values_exclusions, values_table
 from graph.pipeline.extract.grammar import alt
 from graph.pipeline.extract.values_exclusions import (
     _listed_after_rank,
@@ -173,6 +173,7 @@ def values_in(
             or hm.group("pop")
             or _population_before(pops, begin, m.start()) is not None
             or _listed_after_rank(f, begin, m.start(), p)
+            or values_exclusions.joined_after_rank(f, m.start(), p)  # 居第7位和第14位
         ):
             scope_word = hm.group("s2") or hm.group("s1")
             scope = w.scopes.get(scope_word) if scope_word else None

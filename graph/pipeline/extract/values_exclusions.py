@@ -45,7 +45,8 @@ def exclusions(
     out: dict[int, str] = {}
     titles = _bracket_ranges(f, "《", "》")
     phones = [(m.start(), m.end()) for m in p.phone.finditer(f)]
-    date_after = re.compile(rf"\)?(?:{alt(list(w.date_suffixes))})")
+    # 12月, and 2015年 12 月 (a month or day set off by spaces is a date all the same)
+    date_after = re.compile(rf"\)?{SP}(?:{alt(list(w.date_suffixes))})")
     name_after = re.compile(rf"{SP}(?:{alt(list(w.name_suffixes))})")
     period_after = re.compile(rf"{SP}(?:{alt(list(w.period_suffixes))})")
     enum_before = re.compile(rf"(?:{alt(list(w.enumeration_before))}){SP}$")
@@ -149,6 +150,22 @@ def _listed_after_rank(f: str, begin: int, at: int, p: Patterns) -> bool:
     return any(
         r.group("n") is not None and r.end() == begin - 1
         for r in p.rank.finditer(f, max(0, begin - 12), begin - 1)
+    )
+
+
+def joined_after_rank(ft: str, at: int, p: Patterns) -> bool:
+    """``居第7位和第14位``: a bare 第N right after a joiner that follows a rank continues that
+    rank's list (its verb and scope stand before the first item), as 分列第二、第三 does."""
+    joiners = sorted(gw.frames().parallel_joiners, key=lambda w: (-len(w), w))
+    head = ft[max(0, at - 4) : at].rstrip(SP_CHARS)
+    word = next((w for w in joiners if head.endswith(w)), "")
+    if not word:
+        return False
+    end = max(0, at - 4) + len(head) - len(word)
+    end = len(ft[:end].rstrip(SP_CHARS))
+    return any(
+        r.group("n") is not None and r.end() == end
+        for r in p.rank.finditer(ft, max(0, end - 12), end)
     )
 
 
