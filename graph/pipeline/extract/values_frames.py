@@ -4,9 +4,9 @@ figures stated before it in its sentence (run by :func:`values_parallel.apply` f
 * A rank change (``排名较上年上升2位``, ``位次较上年前移2位``): a growth in 位 (grammar.yaml
   ``frames.rank_change``) of the rank stated before it in the sentence, +N when the rank
   improves (上升/前移: the rank number falls), -N when it worsens (下降/后移). Its indicator
-  is the rank's; a rank noun other than the rank verb 排名 stays after it (位次: the text
-  names the position itself, as 增速 names a growth rate), and only a change on the rank's
-  own indicator grows the rank (``growth_of``).
+  is the rank's own (位次 and 排名 name the position, not another statistic), and it grows no
+  figure: a growth's base is a quantity, and the rank it changes is the sentence's rank row
+  (the fixtures README's rank-change convention, settled by the lead after round 10).
 * A ratio to another area's level (``是全国平均水平的1.3倍``): a growth in 倍 of the
   sentence's statistic that grows no figure of the text (the level compared is not stated).
 * A pointing-back rank (``这一指数的排名由2022年的第11位升至…``): the statistic named before
@@ -128,7 +128,7 @@ def _same_sentence(ft: str, o: Observation, earlier: list[Observation]) -> list[
 def _rank_change(
     text: str, ft: str, o: Observation, earlier: list[Observation]
 ) -> tuple[Observation | None, Observation] | None:
-    """(the rank it grows or None, the change as a growth in 位) or None if ``o`` is none.
+    """(None: it grows no figure, the change as a growth in 位) or None if ``o`` is none.
 
     The change is ``N位`` (排名上升2位) or ``N个位次`` (提升3个位次: the count of positions,
     read in the same 位); its clause names a rank noun (排名, 位次) or follows the rank
@@ -154,9 +154,7 @@ def _rank_change(
     if not (up or down) or not ranks or not (noun or counted or same[-1].kind == "rank"):
         return None
     rank = ranks[-1]
-    at = head.find(noun)
-    own = bool(noun) and noun not in gw.words().rank_verbs  # 位次 names the position
-    label = rank.indicator + (text[clause_b + at : clause_b + at + len(noun)] if own else "")
+    label = rank.indicator  # 位次较上年前移2位: the rank's statistic, 位次 is its position
     value = abs(o.value) if up and len(up) >= len(down) else -abs(o.value)
     end = o.value_end + tail
     change = replace(
@@ -170,7 +168,7 @@ def _rank_change(
         end=max(o.end, end),
         area=o.area or rank.area,
     )
-    return (None if own else rank), change
+    return None, change
 
 
 def _ratio(ft: str, o: Observation, earlier: list[Observation]) -> Observation:

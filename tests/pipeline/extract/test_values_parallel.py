@@ -162,19 +162,19 @@ def test_a_rank_change_is_a_growth_in_wei_of_the_rank(script: str) -> None:
         "growth",
         Decimal(2),
         "位",
-        1,  # grows the rank stated before it
+        None,  # grows no figure: a growth's base is a quantity (the rank is the row before)
     )
     assert change.stated_value == "2位" and change.indicator == rank.indicator
 
 
 @SCRIPTS
-def test_a_rank_falling_is_negative_and_a_rank_noun_stays(script: str) -> None:
+def test_a_rank_falling_is_negative_on_the_rank_s_own_indicator(script: str) -> None:
     obs = _figures("該市網絡就緒度全國排名第12位,排名比上年下降3位。", script)
-    assert (obs[1].value, obs[1].growth_of) == (Decimal(-3), 0)
+    assert (obs[1].value, obs[1].growth_of) == (Decimal(-3), None)
     obs = _figures("全市數字政府指數居全國第5位,位次較上年後移1位。", script)
     change = obs[1]
     assert (change.kind, change.value, change.growth_of) == ("growth", Decimal(-1), None)
-    assert _ind(change) == "数字政府指数位次"  # the text's 位次 names the position itself
+    assert _ind(change) == "数字政府指数"  # 位次 is the rank's position, not another statistic
 
 
 @SCRIPTS
@@ -301,7 +301,7 @@ def test_a_rank_change_right_after_its_rank_or_counted_in_positions(script: str)
             "growth",
             Decimal(3),
             "位",
-            0,
+            None,
         ), body
 
 
