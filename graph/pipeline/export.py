@@ -148,11 +148,12 @@ def graphml(g: Graph, nt: str | None = None) -> str:
     return view_graphml.graphml(net, idx, styles)
 
 
-def report_html(g: Graph) -> str:
-    """``report.html``: the page ``/report`` serves, with relative links (graph.serve.report)."""
+def report_html(g: Graph, nt: str | None = None) -> str:
+    """``report.html``: the page ``/report`` serves, with relative links (graph.serve.report);
+    ``nt`` is ``ntriples(g)`` when the caller has it (the page's store is loaded from it)."""
     from graph.serve import report  # the serving stage; imported only when the file is written
 
-    return report.static_page(g)
+    return report.static_page(g, nt)
 
 
 EXPORT_LIBRARIES = (
@@ -268,7 +269,7 @@ def render_files(
         ),
         "report.md": lambda: report_md,
         # the report at a glance, graph.serve.report
-        "report.html": cached("report.html", lambda: report_html(data)),
+        "report.html": cached("report.html", lambda: report_html(data, nt_once())),
         "quarantine.jsonl": lambda: quarantine,
         "cleaning.jsonl": lambda: cleaning,
         "curation-queue.yaml": lambda: curation_queue,  # graph.pipeline.curation_queue
