@@ -295,7 +295,7 @@ def run(
     for doc in docs:
         for key, minimum in expected_counts(doc).items():
             expected[key] = expected.get(key, 0) + minimum
-    nt = export.ntriples(assembled.data)  # the canonical text: cache key and cqkg.nt both
+    nt = export.ntriples_utf8(assembled.data)  # the canonical text: cache key and cqkg.nt both
     # SHACL in a child while the graph's files are rendered here (graph.pipeline.overlap)
     shacl_result, ready = overlap.while_validating(
         assembled.data, nt, store, lambda: export.prerender(assembled.data, nt, store)

@@ -344,7 +344,7 @@ async def served_page(run: Callable[[str], Awaitable[Result]]) -> HTMLResponse:
     return HTMLResponse(html, headers={"Content-Security-Policy": rep.csp})
 
 
-def static_page(data: Graph, nt: str | None = None) -> str:
+def static_page(data: Graph, nt: str | bytes | None = None) -> str:
     """``build/report.html`` for a graph about to be published: the graph (and the ontology)
     loaded into the checked engine from a temporary directory, the same two queries run.
 
@@ -357,7 +357,7 @@ def static_page(data: Graph, nt: str | None = None) -> str:
         if nt is None:
             data.serialize(d / "cqkg.nt", format="nt", encoding="utf-8")
         else:
-            (d / "cqkg.nt").write_text(nt, encoding="utf-8")
+            (d / "cqkg.nt").write_bytes(nt if isinstance(nt, bytes) else nt.encode("utf-8"))
         (d / "ontology.ttl").write_bytes((ontology_dir() / "cqkg.ttl").read_bytes())
         engine = open_engine("oxigraph", d)
         every = sys.maxsize
