@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +80,18 @@ def nquads(g: Graph, nt: str | bytes | None = None) -> str:
 
 
 def nquads_utf8(g: Graph, nt: bytes) -> bytes:
-    """:func:`nquads` as UTF-8, from ``nt`` = ``ntriples_utf8(g)``: the build's path, on bytes
-    (the text as one ``str`` took four bytes a character, see :func:`ntriples_utf8`)."""
+    """:func:`nquads` as UTF-8, from ``nt`` = ``ntriples_utf8(g)``."""
+    return b"".join(nquads_chunks(g, nt))
+
+
+#: lines per chunk of :func:`nquads_chunks` (a few MB)
+NQUADS_CHUNK = 20_000
+
+
+def nquads_chunks(g: Graph, nt: bytes) -> Iterator[bytes]:
+    """:func:`nquads` as UTF-8 chunks, in order: the build's path, written to ``cqkg.nq`` chunk by
+    chunk (the whole text, one more copy of the graph's N-Triples, is never in memory; as one
+    ``str`` it took four bytes a character, see :func:`ntriples_utf8`)."""
     prefix = str(CQR["source/"])
     owner: dict[bytes, str] = {}
     for span, doc in g.subject_objects(NIF.referenceContext):
@@ -110,10 +120,10 @@ def nquads_utf8(g: Graph, nt: bytes) -> bytes:
         groups.setdefault(suffix, []).append(line)
     # each line ends " ." and no line holds a raw line break (N-Triples escapes them), so
     # " .\n" is exactly each line's end: replaced by the graph term and the end
-    return b"".join(
-        (b"\n".join(groups[suffix]) + b"\n").replace(b" .\n", suffix)
-        for suffix in sorted(groups, key=lambda s: s.split(b" ", 2)[1])  # by the <graph> term
-    )
+    for suffix in sorted(groups, key=lambda s: s.split(b" ", 2)[1]):  # by the <graph> term
+        group = groups[suffix]
+        for at in range(0, len(group), NQUADS_CHUNK):
+            yield (b"\n".join(group[at : at + NQUADS_CHUNK]) + b"\n").replace(b" .\n", suffix)
 
 
 def turtle(g: Graph) -> str:
@@ -239,11 +249,25 @@ def _write(path: Path, text: str | bytes) -> bytes:
     """Write ``text`` as UTF-8 (no newline translation; bytes as they are), fsync'd; the bytes
     written."""
     data = utf8(text)
+    _write_hashed(path, data)
+    return data
+
+
+Content = str | bytes | Iterable[bytes]
+"""A file's content: text (written as UTF-8), bytes, or byte chunks written in order."""
+
+
+def _write_hashed(path: Path, content: Content, *hashes: Any) -> None:
+    """Write ``content`` fsync'd, feeding every byte written to each of ``hashes`` (a sha256 of
+    chunks is the sha256 of their concatenation, so no file is read back or joined first)."""
+    chunks = (utf8(content),) if isinstance(content, str | bytes) else content
     with open(path, "wb") as fh:
-        fh.write(data)
+        for chunk in chunks:
+            fh.write(chunk)
+            for h in hashes:
+                h.update(chunk)
         fh.flush()
         os.fsync(fh.fileno())
-    return data
 
 
 def sha256_file(path: Path) -> str:
@@ -277,7 +301,7 @@ def render_files(
     nt: str | bytes | None = None,
     store: Any = None,
     ready: Mapping[str, bytes] | None = None,
-) -> dict[str, Callable[[], str | bytes]]:
+) -> dict[str, Callable[[], Content]]:
     """Name -> producer of every file in build/ (produced lazily, written in sorted order).
 
     ``ready`` holds files already rendered by :func:`prerender` (the same bytes).
@@ -298,7 +322,7 @@ def render_files(
     return {
         "cqkg.ttl": cached("cqkg.ttl", lambda: turtle(data)),
         "cqkg.nt": nt_once,
-        "cqkg.nq": lambda: nquads_utf8(data, nt_once()),  # per-source graphs, graph.sparql.push
+        "cqkg.nq": lambda: nquads_chunks(data, nt_once()),  # per-source graphs, graph.sparql.push
         "cqkg.jsonld": cached("cqkg.jsonld", lambda: jsonld(data)),
         "context.jsonld": lambda: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
         "cqkg.graphml": cached("cqkg.graphml", lambda: graphml(data, nt_once())),
@@ -325,7 +349,11 @@ before validation has answered, so the two can overlap (``graph.pipeline.overlap
 def prerender(data: Graph, nt: str | bytes, store: Any = None) -> dict[str, bytes]:
     """:data:`GRAPH_FILES` as :func:`render_files` would write them, rendered now."""
     files = render_files(data, Graph(), {}, "", "", nt=nt, store=store)
-    return {name: utf8(files[name]()) for name in GRAPH_FILES}
+    return {name: _joined(files[name]()) for name in GRAPH_FILES}
+
+
+def _joined(content: Content) -> bytes:
+    return utf8(content) if isinstance(content, str | bytes) else b"".join(content)
 
 
 def query_store(version_dir: Path) -> None:
@@ -347,7 +375,7 @@ def query_store(version_dir: Path) -> None:
 
 def publish(
     out: Path,
-    files: Mapping[str, Callable[[], str | bytes]],
+    files: Mapping[str, Callable[[], Content]],
     finish: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write ``files`` into a new version directory and atomically point ``out`` at it.
@@ -366,7 +394,7 @@ def publish(
 def _publish_locked(
     out: Path,
     versions: Path,
-    files: Mapping[str, Callable[[], str | bytes]],
+    files: Mapping[str, Callable[[], Content]],
     finish: Callable[[Path], None] | None = None,
 ) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=versions))
@@ -377,12 +405,11 @@ def _publish_locked(
         digest = hashlib.sha256()
         hashes: dict[str, str] = {}
         for name in sorted(files):
-            data = _write(tmp / name, files[name]())
-            hashes[name] = hashlib.sha256(data).hexdigest()
-            digest.update(name.encode() + b"\0")  # in parts: no copy of a big file
-            digest.update(data)
+            own = hashlib.sha256()
+            digest.update(name.encode() + b"\0")
+            _write_hashed(tmp / name, files[name](), own, digest)
             digest.update(b"\0")
-            del data
+            hashes[name] = own.hexdigest()
         _write(tmp / "MANIFEST.sha256", _manifest_of(hashes))
         if finish is not None:
             finish(tmp)
