@@ -1,20 +1,34 @@
 """Benchmark ``cqkg build`` on a synthetic corpus of N articles: cost against N.
 
-Usage: ``python scripts/bench_corpus.py [--sizes 1,10,100,1000] [--plot bench-corpus.png]``.
+Usage: ``python scripts/bench_corpus.py [--sizes 1,10,100,1000] [--variants 3]
+[--plot bench-corpus.png]``.
 
 The corpus is made from the team's fixture articles (``tests/fixtures/articles/*/raw.txt``,
 invented text): article ``i`` copies template ``i mod T``, converts it to the other script
-for every second copy (OpenCC, so both scripts are always present), perturbs its figures
-with a seeded RNG (``random.Random(seed + i)``: the same corpus on every machine) and gets a
-new id and date. Each article is a valid source folder (``source.toml`` with the sha256 of
-its ``raw.txt``), so the build reads it exactly like a user's corpus.
+for every second round of copies (OpenCC, so both scripts are always present), perturbs its
+figures with a seeded RNG (the same corpus on every machine) and gets a new id and date (a
+per-article RNG, ``random.Random(seed * 1_000_003 + i)``). Each article is a valid source
+folder (``source.toml`` with the sha256 of its ``raw.txt``), so the build reads it exactly
+like a user's corpus.
+
+Variants (``--variants K``, default 3; the lead's decision for issue 11): copy ``r`` of a
+template (round ``r = i // T``) belongs to variant ``r mod K``, and the figures are perturbed
+per (template, variant), not per article: copies in one variant state identical figures, as
+outlets repeating one press release do (one observation with a span in each copy), and the
+K variants disagree with each other (their figures carry a suffix unique to the pair), so a
+statistic has at most K conflicting values whatever N is, like a corpus of coverage.
+``--variants 0`` is the previous generator, every copy its own figures (suffixed by article
+number), kept so the old numbers stay reproducible: there one template's ~34 copies at
+N = 1,000 state 34 values of each statistic and the conflicts grow with N squared (18 / 307 /
+5,075 at 10 / 30 / 100 articles), which is what made that 1,000-article build run out of
+memory.
 
 For each N the script builds the corpus cold in a subprocess (a fresh cache directory) and
 reports wall time and the peak RSS of that subprocess (``getrusage(RUSAGE_CHILDREN)`` read in
 a one-shot wrapper process, so each number is one build's own). On the largest N it then
-adds one article and rebuilds with the cache the cold build left (the incremental rebuild),
-rebuilds once more with nothing changed (warm), and times every shipped query on the
-largest build (p50 of ``--reps`` runs, pyoxigraph).
+rebuilds once with nothing changed (warm), adds one article and rebuilds with the cache the
+earlier builds left (the incremental rebuild), and times every shipped query on the largest
+build (p50 of ``--reps`` runs, pyoxigraph).
 
 The plot is optional: it needs matplotlib (``pip install -e '.[bench]'``); without it the
 table is printed and the plot is skipped with a note.
@@ -78,12 +92,15 @@ def templates() -> list[Template]:
     return out
 
 
-def perturb(text: str, rng: random.Random, i: int) -> str:
-    """Every figure scaled by 0.8-1.25, with four more decimals that spell the article number.
+def perturb(text: str, rng: random.Random, tag: int) -> str:
+    """Every figure scaled by 0.8-1.25, with four more decimals that spell ``tag``.
 
-    The suffix makes each article's figures its own: two synthetic copies of one template
-    must not state the same figure (they would be one observation with two growth bases).
+    The suffix makes the figures of one tag their own: with ``--variants 0`` the tag is the
+    article number (two synthetic copies of one template must not state the same figure, or
+    they would be one observation with two growth bases); with variants it names the
+    (template, variant) pair, so copies in one variant agree and variants never do.
     """
+    suffix = f"{tag % 10_000:04d}"
 
     def one(m: re.Match[str]) -> str:
         s = m.group(0)
@@ -93,12 +110,12 @@ def perturb(text: str, rng: random.Random, i: int) -> str:
         new = f"{float(s) * rng.uniform(0.8, 1.25):.{decimals}f}"
         if float(new) <= 0:
             return s
-        return f"{new}{'' if decimals else '.'}{(i + 1) % 10_000:04d}"
+        return f"{new}{'' if decimals else '.'}{suffix}"
 
     text = NUMBER.sub(one, text)
     # 翻一番 (doubled) is a figure too: the same words over another base would be one growth
-    # observation with two bases, so each copy states its own rate instead.
-    return text.replace("翻一番", f"提升{rng.uniform(90, 110):.1f}{(i + 1) % 10_000:04d}%")
+    # observation with two bases, so each tag states its own rate instead.
+    return text.replace("翻一番", f"提升{rng.uniform(90, 110):.1f}{suffix}%")
 
 
 def _toml(value: object) -> str:
@@ -107,13 +124,22 @@ def _toml(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def write_article(root: Path, i: int, tpls: list[Template], seed: int) -> str:
-    """Article ``i`` of the corpus: one folder with ``raw.txt`` and ``source.toml``."""
+def write_article(root: Path, i: int, tpls: list[Template], seed: int, variants: int = 3) -> str:
+    """Article ``i`` of the corpus: one folder with ``raw.txt`` and ``source.toml``.
+
+    With ``variants`` K > 0 its figures are those of variant ``(i // T) mod K`` of its
+    template (the same bytes of figures for every copy in that variant); with 0 its own."""
     from opencc import OpenCC
 
-    rng = random.Random(seed * 1_000_003 + i)
-    tpl = tpls[i % len(tpls)]
-    text = perturb(tpl.raw, rng, i)
+    rng = random.Random(seed * 1_000_003 + i)  # id, date (and with 0 variants the figures)
+    t = i % len(tpls)
+    tpl = tpls[t]
+    if variants > 0:
+        v = (i // len(tpls)) % variants
+        figures = random.Random(f"bench-corpus/{seed}/{tpl.name}/{v}")
+        text = perturb(tpl.raw, figures, t * variants + v + 1)
+    else:
+        text = perturb(tpl.raw, rng, i + 1)
     lang = str(tpl.manifest.get("language", "zh-Hant"))
     if (i // len(tpls)) % 2 == 1:  # every second round in the other script
         text = OpenCC("t2s" if lang == "zh-Hant" else "s2t").convert(text)
@@ -142,11 +168,13 @@ def write_article(root: Path, i: int, tpls: list[Template], seed: int) -> str:
     return sid
 
 
-def make_corpus(root: Path, n: int, seed: int = 11) -> Path:
+def make_corpus(root: Path, n: int, seed: int = 11, variants: int = 3) -> Path:
     tpls = templates()
+    if variants * len(tpls) >= 10_000:
+        raise SystemExit(f"--variants {variants}: at most {9_999 // len(tpls)} (suffixes)")
     root.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        write_article(root, i, tpls, seed)
+        write_article(root, i, tpls, seed, variants)
     return root
 
 
@@ -155,8 +183,9 @@ def timed_build(sources: Path, out: Path, cache: Path | None) -> dict[str, float
     included) and peak RSS (MiB) of that build, and its triple and conflict counts.
 
     Why CPU too: the machine is shared, so wall time is what the other jobs leave; CPU is the
-    number to compare between runs. Why the conflicts: every synthetic copy of a template
-    states its own value of the same figures, so conflicts grow with the square of N."""
+    number to compare between runs. Why the conflicts: they show the generator's setting
+    (with ``--variants 0`` every copy states its own value of the same figures, so they grow
+    with the square of N; with K variants they stop growing once every variant exists)."""
     cqkg = Path(sys.executable).with_name("cqkg")
     cmd = [str(cqkg), "build", "--quiet", "--sources", str(sources), "--out", str(out)]
     cmd += ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
@@ -204,10 +233,13 @@ def plot(rows: list[dict[str, float]], path: Path) -> bool:
     ns = [r["n"] for r in rows]
     fig, ax1 = plt.subplots(figsize=(6, 3.6), dpi=100)
     ax1.plot(ns, [r["wall"] for r in rows], "o-", color="tab:blue", label="wall time (s)")
+    # CPU too: on a shared machine the wall time is what the other jobs leave
+    ax1.plot(ns, [r["cpu"] for r in rows], "^:", color="tab:green", label="CPU (s)")
     ax1.set_xscale("log")
     ax1.set_yscale("log")
     ax1.set_xlabel("articles (N)")
-    ax1.set_ylabel("cold build wall time (s)", color="tab:blue")
+    ax1.set_ylabel("cold build: wall and CPU seconds", color="tab:blue")
+    ax1.legend(loc="upper left", fontsize="small")
     ax2 = ax1.twinx()
     ax2.plot(ns, [r["rss_mib"] for r in rows], "s--", color="tab:red", label="peak RSS (MiB)")
     ax2.set_ylabel("peak RSS (MiB)", color="tab:red")
@@ -222,6 +254,12 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,10,100,1000", help="comma-separated corpus sizes")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument(
+        "--variants",
+        type=int,
+        default=3,
+        help="figure variants per template (copies in one agree); 0: every copy its own",
+    )
     ap.add_argument("--reps", type=int, default=11, help="runs per query for the p50")
     ap.add_argument("--plot", type=Path, default=ROOT / "docs" / "bench-corpus.png")
     ap.add_argument("--keep", type=Path, default=None, help="keep corpora and builds here")
@@ -231,7 +269,7 @@ def main(argv: list[str] | None = None) -> None:
     rows: list[dict[str, float]] = []
     try:
         for n in sizes:
-            corpus = make_corpus(tmp / f"corpus-{n}", n, args.seed)
+            corpus = make_corpus(tmp / f"corpus-{n}", n, args.seed, args.variants)
             cache = tmp / f"cache-{n}"
             shutil.rmtree(cache, ignore_errors=True)
             m = timed_build(corpus, tmp / f"build-{n}", cache)
@@ -243,10 +281,13 @@ def main(argv: list[str] | None = None) -> None:
         n = sizes[-1]
         corpus, cache, build = tmp / f"corpus-{n}", tmp / f"cache-{n}", tmp / f"build-{n}"
         warm = timed_build(corpus, build, cache)
-        write_article(corpus, n, templates(), args.seed)  # one new article
+        write_article(corpus, n, templates(), args.seed, args.variants)  # one new article
         incr = timed_build(corpus, build, cache)
         p50 = query_p50(build, args.reps)
-        print(f"\nmachine: {_cores()} cores, Python {sys.version.split()[0]}\n")
+        print(
+            f"\nmachine: {_cores()} cores, Python {sys.version.split()[0]}; "
+            f"generator: --variants {args.variants}, --seed {args.seed}\n"
+        )
         print(
             "| articles | cold build (s) | s / article | peak RSS (MiB) | CPU (s) "
             "| triples | conflicts |"

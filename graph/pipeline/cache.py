@@ -218,8 +218,9 @@ class SourceCache:
         if not self.usable:
             return
         path = self._blob_path(kind, key)
-        blob = FORMAT + f"{kind} {key}\n".encode() + payload + b"\n" + END
-        _atomic_write(path, blob)
+        # written in parts: a rendered file of a 1,000-article build is hundreds of MB, and
+        # joining it to its header first was one more copy of it in memory
+        _atomic_write(path, FORMAT + f"{kind} {key}\n".encode(), payload, b"\n" + END)
 
     def forget_blob(self, kind: str, key: str) -> None:
         """Drop an entry the caller found unusable, so it is rewritten, not read again."""
@@ -231,13 +232,15 @@ END = b"cqkg-blob-end\n"
 """Last line of a blob: a file cut short by a full disk is recognised and ignored."""
 
 
-def _atomic_write(path: Path, blob: bytes) -> None:
+def _atomic_write(path: Path, *parts: bytes) -> None:
+    """``parts`` one after the other into ``path``, atomically (temporary file + rename)."""
     tmp = None
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
+            for part in parts:
+                fh.write(part)
         os.replace(tmp, path)
         tmp = None
     except OSError:
@@ -253,7 +256,8 @@ def digest(*parts: bytes | str) -> str:
     h = hashlib.sha256()
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
-        h.update(f"{len(data)}:".encode() + data)
+        h.update(f"{len(data)}:".encode())  # the same bytes as one update of prefix + data,
+        h.update(data)  # without a copy of a part that may be a whole graph's N-Triples
     return h.hexdigest()
 
 

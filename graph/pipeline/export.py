@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +44,27 @@ def ntriples(g: Graph) -> str:
     return export_writers.ntriples(g)
 
 
+def ntriples_utf8(g: Graph) -> bytes:
+    """:func:`ntriples` encoded, made without the whole text as one ``str``.
+
+    Why: the build holds this text from validation to publishing, and a Python ``str`` with a
+    single character beyond U+FFFF (an emoji in a quoted sentence) takes four bytes for every
+    character: a 1,000-article corpus's N-Triples were ~1.2 GB as ``str``, ~0.3 GB as UTF-8.
+    Every consumer (cache keys, the SHACL and report stores, the files) takes the bytes.
+    """
+    return export_writers.ntriples_utf8(g)
+
+
+def utf8(text: str | bytes) -> bytes:
+    """``text`` as UTF-8 bytes (bytes are taken as they are)."""
+    return text if isinstance(text, bytes) else text.encode("utf-8")
+
+
 GRAPHS = CQR["graph/"]
 """Named graphs of ``cqkg.nq``: ``cqr:graph/source/<id>`` per source and ``cqr:graph/shared``."""
 
 
-def nquads(g: Graph, nt: str | None = None) -> str:
+def nquads(g: Graph, nt: str | bytes | None = None) -> str:
     """``g`` as sorted N-Quads, one named graph per source plus one shared graph.
 
     Why: a store holding many articles must be able to replace one article's triples when that
@@ -60,27 +76,54 @@ def nquads(g: Graph, nt: str | None = None) -> str:
     union of the graphs is ``cqkg.nt``; lines are sorted by graph, then by line. ``nt`` is
     ``ntriples(g)`` when the caller has it already (it is the costly part).
     """
+    return nquads_utf8(g, ntriples_utf8(g) if nt is None else utf8(nt)).decode("utf-8")
+
+
+def nquads_utf8(g: Graph, nt: bytes) -> bytes:
+    """:func:`nquads` as UTF-8, from ``nt`` = ``ntriples_utf8(g)``."""
+    return b"".join(nquads_chunks(g, nt))
+
+
+#: lines per chunk of :func:`nquads_chunks` (a few MB)
+NQUADS_CHUNK = 20_000
+
+
+def nquads_chunks(g: Graph, nt: bytes) -> Iterator[bytes]:
+    """:func:`nquads` as UTF-8 chunks, in order: the build's path, written to ``cqkg.nq`` chunk by
+    chunk (the whole text, one more copy of the graph's N-Triples, is never in memory; as one
+    ``str`` it took four bytes a character, see :func:`ntriples_utf8`)."""
     prefix = str(CQR["source/"])
-    owner: dict[str, str] = {}
+    owner: dict[bytes, str] = {}
     for span, doc in g.subject_objects(NIF.referenceContext):
         if isinstance(doc, URIRef) and str(doc).startswith(prefix):
-            owner[span.n3()] = owner[doc.n3()] = str(doc)[len(prefix) :]
-    evidence: dict[str, set[str]] = {}
+            owner[span.n3().encode()] = owner[doc.n3().encode()] = str(doc)[len(prefix) :]
+    evidence: dict[bytes, set[str]] = {}
     for node, span in g.subject_objects(PROV.wasDerivedFrom):
-        evidence.setdefault(node.n3(), set()).add(owner.get(span.n3(), ""))
+        evidence.setdefault(node.n3().encode(), set()).add(owner.get(span.n3().encode(), ""))
     for key, owners in evidence.items():
         if key not in owner and len(owners) == 1 and "" not in owners:
             owner[key] = next(iter(owners))
-    shared = f" <{GRAPHS}shared> .\n"
-    groups: dict[str, list[str]] = {}
-    for line in (ntriples(g) if nt is None else nt).splitlines():  # sorted already
-        sid = owner.get(line[: line.index(" ")])
-        suffix = f" <{GRAPHS}source/{sid}> .\n" if sid else shared
-        groups.setdefault(suffix, []).append(line[:-2])
-    return "".join(
-        "".join(f"{line}{suffix}" for line in groups[suffix])
-        for suffix in sorted(groups, key=lambda s: s.split(" ", 2)[1])  # by the <graph> term
-    )
+    shared = f" <{GRAPHS}shared> .\n".encode()
+    suffixes: dict[str, bytes] = {}
+    groups: dict[bytes, list[bytes]] = {}
+    lines = nt.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    for line in lines:  # sorted already
+        sid = owner.get(line[: line.index(b" ")])
+        if sid:
+            suffix = suffixes.get(sid)
+            if suffix is None:
+                suffix = suffixes[sid] = f" <{GRAPHS}source/{sid}> .\n".encode()
+        else:
+            suffix = shared
+        groups.setdefault(suffix, []).append(line)
+    # each line ends " ." and no line holds a raw line break (N-Triples escapes them), so
+    # " .\n" is exactly each line's end: replaced by the graph term and the end
+    for suffix in sorted(groups, key=lambda s: s.split(b" ", 2)[1]):  # by the <graph> term
+        group = groups[suffix]
+        for at in range(0, len(group), NQUADS_CHUNK):
+            yield (b"\n".join(group[at : at + NQUADS_CHUNK]) + b"\n").replace(b" .\n", suffix)
 
 
 def turtle(g: Graph) -> str:
@@ -137,7 +180,7 @@ def jsonld(g: Graph) -> str:
     return export_writers.dump_json(doc) + "\n"
 
 
-def graphml(g: Graph, nt: str | None = None) -> str:
+def graphml(g: Graph, nt: str | bytes | None = None) -> str:
     """The entity network as GraphML: the viewer's network (``graph.view.network``, the one
     builder ``cqkg view`` and ``cqkg analyze`` use), the same text ``cqkg analyze --export-dir``
     writes for this build (``graph.view.graphml``; docs/decisions/0010-one-entity-network.md)."""
@@ -148,11 +191,12 @@ def graphml(g: Graph, nt: str | None = None) -> str:
     return view_graphml.graphml(net, idx, styles)
 
 
-def report_html(g: Graph) -> str:
-    """``report.html``: the page ``/report`` serves, with relative links (graph.serve.report)."""
+def report_html(g: Graph, nt: str | bytes | None = None) -> str:
+    """``report.html``: the page ``/report`` serves, with relative links (graph.serve.report);
+    ``nt`` is ``ntriples(g)`` when the caller has it (the page's store is loaded from it)."""
     from graph.serve import report  # the serving stage; imported only when the file is written
 
-    return report.static_page(g)
+    return report.static_page(g, nt)
 
 
 EXPORT_LIBRARIES = (
@@ -169,7 +213,7 @@ EXPORT_LIBRARIES = (
 """Libraries whose version is part of a rendered file's cache key."""
 
 
-def rendered(store: Any, name: str, nt: str, render: Callable[[], str]) -> str:
+def rendered(store: Any, name: str, nt: str | bytes, render: Callable[[], str]) -> str:
     """``render()``, or the text it gave before for the same graph, file name and code.
 
     Turtle, JSON-LD, GraphML and report.html are pure functions of the data graph (``nt``, its
@@ -178,30 +222,52 @@ def rendered(store: Any, name: str, nt: str, render: Callable[[], str]) -> str:
     the ontology, plus the libraries that write the files). A blob that is not valid UTF-8 is
     dropped and the file rendered again. ``store=None`` always renders.
     """
+    return rendered_utf8(store, name, nt, render).decode("utf-8")
+
+
+def rendered_utf8(store: Any, name: str, nt: str | bytes, render: Callable[[], str]) -> bytes:
+    """:func:`rendered` as UTF-8: what the build keeps until it publishes (see
+    :func:`ntriples_utf8` for why not a ``str``)."""
     if store is None:
-        return render()
+        return render().encode("utf-8")
     from graph.pipeline import cache
 
     key = cache.digest("cqkg-export 1", name, nt, cache.package_digest(EXPORT_LIBRARIES))
     blob = store.load_blob("export", key)
     if blob is not None:
         try:
-            return blob.decode("utf-8")
+            blob.decode("utf-8")
+            return blob
         except UnicodeDecodeError:
             store.forget_blob("export", key)
-    text = render()
-    store.store_blob("export", key, text.encode("utf-8"))
-    return text
+    data = render().encode("utf-8")
+    store.store_blob("export", key, data)
+    return data
 
 
-def _write(path: Path, text: str) -> bytes:
-    """Write ``text`` as UTF-8 (no newline translation), fsync'd; the bytes written."""
-    data = text.encode("utf-8")
+def _write(path: Path, text: str | bytes) -> bytes:
+    """Write ``text`` as UTF-8 (no newline translation; bytes as they are), fsync'd; the bytes
+    written."""
+    data = utf8(text)
+    _write_hashed(path, data)
+    return data
+
+
+Content = str | bytes | Iterable[bytes]
+"""A file's content: text (written as UTF-8), bytes, or byte chunks written in order."""
+
+
+def _write_hashed(path: Path, content: Content, *hashes: Any) -> None:
+    """Write ``content`` fsync'd, feeding every byte written to each of ``hashes`` (a sha256 of
+    chunks is the sha256 of their concatenation, so no file is read back or joined first)."""
+    chunks = (utf8(content),) if isinstance(content, str | bytes) else content
     with open(path, "wb") as fh:
-        fh.write(data)
+        for chunk in chunks:
+            fh.write(chunk)
+            for h in hashes:
+                h.update(chunk)
         fh.flush()
         os.fsync(fh.fileno())
-    return data
 
 
 def sha256_file(path: Path) -> str:
@@ -232,32 +298,31 @@ def render_files(
     cleaning: str = "",
     curation_queue: str = "",
     *,
-    nt: str | None = None,
+    nt: str | bytes | None = None,
     store: Any = None,
-    ready: Mapping[str, str] | None = None,
-) -> dict[str, Callable[[], str]]:
+    ready: Mapping[str, bytes] | None = None,
+) -> dict[str, Callable[[], Content]]:
     """Name -> producer of every file in build/ (produced lazily, written in sorted order).
 
-    ``ready`` holds files already rendered by :func:`prerender` (the same text).
+    ``ready`` holds files already rendered by :func:`prerender` (the same bytes).
 
     ``cqkg.nq`` and ``cqkg.graphml`` reuse the sorted N-Triples of ``cqkg.nt`` (``nt`` when the
     caller has it already). With ``store`` (a ``graph.pipeline.cache.SourceCache``) the files
-    rendered from the graph alone go through :func:`rendered`.
+    rendered from the graph alone go through :func:`rendered`. The big files are produced as
+    UTF-8 bytes (see :func:`ntriples_utf8`), the others as text; both are written as UTF-8.
     """
-    nt_once = functools.cache(lambda: ntriples(data) if nt is None else nt)
+    nt_once = functools.cache(lambda: ntriples_utf8(data) if nt is None else utf8(nt))
 
-    def cached(name: str, render: Callable[[], str]) -> Callable[[], str]:
+    def cached(name: str, render: Callable[[], str]) -> Callable[[], str | bytes]:
         if ready is not None and name in ready:
             text = ready[name]
             return lambda: text
-        return lambda: rendered(store, name, nt_once(), render)
+        return lambda: rendered_utf8(store, name, nt_once(), render)
 
     return {
         "cqkg.ttl": cached("cqkg.ttl", lambda: turtle(data)),
         "cqkg.nt": nt_once,
-        "cqkg.nq": lambda: nquads(
-            data, nt_once()
-        ),  # per-source named graphs, for graph.sparql.push
+        "cqkg.nq": lambda: nquads_chunks(data, nt_once()),  # per-source graphs, graph.sparql.push
         "cqkg.jsonld": cached("cqkg.jsonld", lambda: jsonld(data)),
         "context.jsonld": lambda: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
         "cqkg.graphml": cached("cqkg.graphml", lambda: graphml(data, nt_once())),
@@ -268,7 +333,7 @@ def render_files(
         ),
         "report.md": lambda: report_md,
         # the report at a glance, graph.serve.report
-        "report.html": cached("report.html", lambda: report_html(data)),
+        "report.html": cached("report.html", lambda: report_html(data, nt_once())),
         "quarantine.jsonl": lambda: quarantine,
         "cleaning.jsonl": lambda: cleaning,
         "curation-queue.yaml": lambda: curation_queue,  # graph.pipeline.curation_queue
@@ -281,10 +346,14 @@ GRAPH_FILES = ("cqkg.ttl", "cqkg.jsonld", "cqkg.graphml", "report.html")
 before validation has answered, so the two can overlap (``graph.pipeline.overlap``)."""
 
 
-def prerender(data: Graph, nt: str, store: Any = None) -> dict[str, str]:
+def prerender(data: Graph, nt: str | bytes, store: Any = None) -> dict[str, bytes]:
     """:data:`GRAPH_FILES` as :func:`render_files` would write them, rendered now."""
     files = render_files(data, Graph(), {}, "", "", nt=nt, store=store)
-    return {name: files[name]() for name in GRAPH_FILES}
+    return {name: _joined(files[name]()) for name in GRAPH_FILES}
+
+
+def _joined(content: Content) -> bytes:
+    return utf8(content) if isinstance(content, str | bytes) else b"".join(content)
 
 
 def query_store(version_dir: Path) -> None:
@@ -306,7 +375,7 @@ def query_store(version_dir: Path) -> None:
 
 def publish(
     out: Path,
-    files: Mapping[str, Callable[[], str]],
+    files: Mapping[str, Callable[[], Content]],
     finish: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write ``files`` into a new version directory and atomically point ``out`` at it.
@@ -325,7 +394,7 @@ def publish(
 def _publish_locked(
     out: Path,
     versions: Path,
-    files: Mapping[str, Callable[[], str]],
+    files: Mapping[str, Callable[[], Content]],
     finish: Callable[[Path], None] | None = None,
 ) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=versions))
@@ -336,10 +405,11 @@ def _publish_locked(
         digest = hashlib.sha256()
         hashes: dict[str, str] = {}
         for name in sorted(files):
-            data = _write(tmp / name, files[name]())
-            hashes[name] = hashlib.sha256(data).hexdigest()
-            digest.update(name.encode() + b"\0" + data + b"\0")
-            del data
+            own = hashlib.sha256()
+            digest.update(name.encode() + b"\0")
+            _write_hashed(tmp / name, files[name](), own, digest)
+            digest.update(b"\0")
+            hashes[name] = own.hexdigest()
         _write(tmp / "MANIFEST.sha256", _manifest_of(hashes))
         if finish is not None:
             finish(tmp)

@@ -15,6 +15,7 @@ an ``rdf:nil``), :func:`turtle` hands the graph to rdflib itself, so the bytes s
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from io import BytesIO
@@ -27,7 +28,18 @@ from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
 from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
 
-__all__ = ["dump_json", "jsonld_data", "nt_lines", "ntriples", "triples_of", "turtle"]
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A code point UTF-8 cannot encode (only a lone surrogate: Python joins no pairs in a str)."""
+
+__all__ = [
+    "dump_json",
+    "jsonld_data",
+    "nt_lines",
+    "ntriples",
+    "ntriples_utf8",
+    "triples_of",
+    "turtle",
+]
 
 
 def triples_of(g: Graph) -> Iterable[tuple[Any, Any, Any]]:
@@ -70,6 +82,15 @@ def ntriples(g: Graph) -> str:
     """Sorted, unique N-Triples lines: what ``export.ntriples`` always gave, faster."""
     lines = sorted(nt_lines(triples_of(g)))
     return "\n".join(lines) + "\n"
+
+
+def ntriples_utf8(g: Graph) -> bytes:
+    """``ntriples(g).encode("utf-8")``, each line encoded alone: the lines are mostly ASCII
+    (one byte a character as ``str``) while the whole text as one ``str`` is four bytes a
+    character once any line holds a character beyond U+FFFF. UTF-8 keeps code-point order, so
+    sorting the encoded lines gives the same order."""
+    lines = sorted(line.encode("utf-8") for line in nt_lines(triples_of(g)))
+    return b"\n".join(lines) + b"\n"
 
 
 def _rdflib_longturtle(g: Graph) -> str:
@@ -161,7 +182,11 @@ def turtle(g: Graph) -> str:
                 parts.append(f"{label(p, verb=True)}\n        {joined}")
         write(f"\n{label(s)}\n    " + " ;\n    ".join(parts) + " ;\n.\n")
     text = "".join(out)
-    # rdflib writes through ``encode("utf-8", "replace")``: the same for every valid string
+    # rdflib writes through ``encode("utf-8", "replace")``: the same for every string but one
+    # holding a lone surrogate, so only such a string makes the round trip (two more copies
+    # of a text that is hundreds of MB at corpus size)
+    if _SURROGATE.search(text) is None:
+        return text
     buf = BytesIO(text.encode("utf-8", "replace"))
     return buf.getvalue().decode("utf-8")
 

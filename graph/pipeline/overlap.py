@@ -51,7 +51,7 @@ def can_fork() -> bool:
 class Pending:
     """The SHACL result of ``data``: computed by a child started now, or in ``result()``."""
 
-    def __init__(self, data: Graph, nt: str | None, store: Any) -> None:
+    def __init__(self, data: Graph, nt: str | bytes | None, store: Any) -> None:
         self._args = (data, nt, store)
         self._pid = 0
         self._fd = -1
@@ -113,7 +113,7 @@ def _well_formed(got: Any) -> bool:
 
 
 def while_validating(
-    data: Graph, nt: str | None, store: Any, work: Callable[[], Any]
+    data: Graph, nt: str | bytes | None, store: Any, work: Callable[[], Any]
 ) -> tuple[ShaclResult, Any]:
     """``work()`` in this process while SHACL runs in a child; both results."""
     pending = Pending(data, nt, store)

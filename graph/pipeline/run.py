@@ -33,6 +33,7 @@ from graph.pipeline import (
     checks,
     curation_queue,
     export,
+    fanout,
     ingest,
     overlap,
     segment,
@@ -131,28 +132,51 @@ def cached_bundle(
     code: str,
 ) -> Bundle:
     """``extract_bundle`` through the per-source cache (``graph.pipeline.cache``); same result."""
-    if store is None:
-        return extract_bundle(doc, registry)
-    manifest = (Path(doc.path).parent / sources.MANIFEST).read_bytes()
-    key = source_cache.source_key(doc.sha256, manifest, code)
-    entry = store.load(key)
-    if entry is not None and entry.clean.source_id == doc.id:
-        return Bundle(
-            doc=doc,
-            clean=entry.clean,
-            seg=entry.seg,
-            extraction=entry.extraction,
-            edition=entry.edition,
-            numbers=entry.numbers,  # type: ignore[arg-type]
-        )
-    bundle = extract_bundle(doc, registry)
-    store.store(
-        key,
-        source_cache.Entry(
-            bundle.clean, bundle.seg, bundle.extraction, bundle.edition, bundle.numbers
-        ),
+    return cached_bundles([doc], registry, store, code)[0]
+
+
+def _entry(bundle: Bundle) -> source_cache.Entry:
+    return source_cache.Entry(
+        bundle.clean, bundle.seg, bundle.extraction, bundle.edition, bundle.numbers
     )
-    return bundle
+
+
+def _bundle(doc: Any, entry: source_cache.Entry) -> Bundle:
+    return Bundle(
+        doc=doc,
+        clean=entry.clean,
+        seg=entry.seg,
+        extraction=entry.extraction,
+        edition=entry.edition,
+        numbers=entry.numbers,  # type: ignore[arg-type]
+    )
+
+
+def cached_bundles(
+    docs: Sequence[Any],
+    registry: Any,
+    store: source_cache.SourceCache | None,
+    code: str,
+) -> list[Bundle]:
+    """``extract_bundle`` of every document, in order: a source the cache holds is read from
+    it, the others are extracted on every core (``graph.pipeline.fanout``: forked children,
+    the same results and the same first error as one loop) and stored."""
+    entries: list[source_cache.Entry | None] = [None] * len(docs)
+    keys: list[str] = [""] * len(docs)
+    if store is not None:
+        for i, doc in enumerate(docs):
+            manifest = (Path(doc.path).parent / sources.MANIFEST).read_bytes()
+            keys[i] = source_cache.source_key(doc.sha256, manifest, code)
+            entry = store.load(keys[i])
+            if entry is not None and entry.clean.source_id == doc.id:
+                entries[i] = entry
+    todo = [i for i, e in enumerate(entries) if e is None]
+    made = fanout.map_forked(lambda i: _entry(extract_bundle(docs[i], registry)), todo)
+    for i, entry in zip(todo, made, strict=True):
+        entries[i] = entry
+        if store is not None:
+            store.store(keys[i], entry)
+    return [_bundle(doc, e) for doc, e in zip(docs, entries, strict=True) if e is not None]
 
 
 def _unmentioned(bundles: Sequence[Bundle], registry: Any, strict: bool) -> list[Finding]:
@@ -251,7 +275,7 @@ def run(
     if use_cache:
         store = source_cache.SourceCache(cache_dir or source_cache.default_dir(Path(out_dir)))
     code = source_cache.code_digest(registry_path) if store is not None else ""
-    bundles = [cached_bundle(doc, registry, store, code) for doc in docs]
+    bundles = cached_bundles(docs, registry, store, code)
     clock.lap("ingest + segment + extract")
     assembled = assemble.run(bundles, registry, curation)
     clock.lap("assemble")
@@ -271,7 +295,7 @@ def run(
     for doc in docs:
         for key, minimum in expected_counts(doc).items():
             expected[key] = expected.get(key, 0) + minimum
-    nt = export.ntriples(assembled.data)  # the canonical text: cache key and cqkg.nt both
+    nt = export.ntriples_utf8(assembled.data)  # the canonical text: cache key and cqkg.nt both
     # SHACL in a child while the graph's files are rendered here (graph.pipeline.overlap)
     shacl_result, ready = overlap.while_validating(
         assembled.data, nt, store, lambda: export.prerender(assembled.data, nt, store)

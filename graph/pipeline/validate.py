@@ -179,7 +179,7 @@ SHACL_LIBRARIES = ("rdflib", "pyshacl", "owlrl", "pyparsing")
 """Libraries whose version is part of a cached SHACL result's key."""
 
 
-def shacl_key(nt: str, kind: str = "whole") -> str:
+def shacl_key(nt: str | bytes, kind: str = "whole") -> str:
     """The key of a graph's SHACL result: its sorted N-Triples, which shapes (``kind``: the
     whole set, the local or the other shapes, ``graph.pipeline.validate_local``), the shapes and
     ontology files, the code (``cache.package_digest`` covers ``ontology/`` and this module)
@@ -195,7 +195,9 @@ def shacl_key(nt: str, kind: str = "whole") -> str:
     return cache.digest("cqkg-shacl 1", kind, nt, cache.package_digest(SHACL_LIBRARIES))
 
 
-def shacl(data: Graph, nt: str | None = None, store: Any = None) -> tuple[bool, list[Problem], str]:
+def shacl(
+    data: Graph, nt: str | bytes | None = None, store: Any = None
+) -> tuple[bool, list[Problem], str]:
     """SHACL's violations of ``data`` as problems (pySHACL's answer); with ``store`` (a
     ``graph.pipeline.cache.SourceCache``) and ``nt`` (``export.ntriples(data)``) through the
     result cache, so an unchanged graph is one lookup.
@@ -246,7 +248,7 @@ set-wise engine (``graph.pipeline.shacl``), e.g. to compare the two."""
 
 
 def _shacl(
-    data: Graph, shapes: Graph | None = None, nt: str | None = None
+    data: Graph, shapes: Graph | None = None, nt: str | bytes | None = None
 ) -> tuple[bool, list[Problem], str]:
     """SHACL's problems of ``data``: the set-wise engine where it reproduces pySHACL
     (``shacl.engine``), pySHACL itself otherwise and always under ``CQKG_FULL_VALIDATION=1``.
@@ -259,7 +261,7 @@ def _shacl(
 
 
 def engine_shacl(
-    data: Graph, shapes: Graph | None = None, nt: str | None = None
+    data: Graph, shapes: Graph | None = None, nt: str | bytes | None = None
 ) -> tuple[bool, list[Problem], str] | None:
     """The set-wise engine's answer, or None when it cannot promise pySHACL's (then the caller
     runs pySHACL): shapes or data outside what it reproduces, or any error of its own. The
@@ -367,7 +369,7 @@ def run(
     expected: Mapping[str, int],
     findings: Sequence[Finding],
     *,
-    nt: str | None = None,
+    nt: str | bytes | None = None,
     store: Any = None,
     shacl_result: tuple[bool, list[Problem], str] | None = None,
 ) -> ValidationReport:

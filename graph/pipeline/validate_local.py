@@ -171,10 +171,10 @@ def _store(store: Any, kind: str, key: str, result: Result) -> None:
 
 def split_run(
     data: Graph,
-    nt: str,
+    nt: str | bytes,
     store: Any,
-    run_shapes: Callable[[Graph, Graph, str | None], Result],
-    key: Callable[[str, str], str],
+    run_shapes: Callable[[Graph, Graph, str | bytes | None], Result],
+    key: Callable[[str, str | bytes], str],
 ) -> Result | None:
     """Local shapes per source, the others on ``data``; None when :func:`partition` refuses.
 

@@ -13,6 +13,7 @@ switches between them with CSS alone.
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -343,15 +344,26 @@ async def served_page(run: Callable[[str], Awaitable[Result]]) -> HTMLResponse:
     return HTMLResponse(html, headers={"Content-Security-Policy": rep.csp})
 
 
-def static_page(data: Graph) -> str:
+def static_page(data: Graph, nt: str | bytes | None = None) -> str:
     """``build/report.html`` for a graph about to be published: the graph (and the ontology)
-    loaded into the checked engine from a temporary directory, the same two queries run."""
+    loaded into the checked engine from a temporary directory, the same two queries run.
+
+    ``nt`` is the graph's N-Triples when the caller has them (the build does: writing them
+    again through rdflib's serializer was a tenth of a corpus's export). The page holds every
+    figure, so its queries have no row cap (a 1,000-article corpus has more than the CLI's
+    10,000 rows: one per figure and evidence span)."""
     with tempfile.TemporaryDirectory(prefix="cqkg-report-") as tmp:
         d = Path(tmp)
-        data.serialize(d / "cqkg.nt", format="nt", encoding="utf-8")
+        if nt is None:
+            data.serialize(d / "cqkg.nt", format="nt", encoding="utf-8")
+        else:
+            (d / "cqkg.nt").write_bytes(nt if isinstance(nt, bytes) else nt.encode("utf-8"))
         (d / "ontology.ttl").write_bytes((ontology_dir() / "cqkg.ttl").read_bytes())
         engine = open_engine("oxigraph", d)
-        rows = sections(run_query(engine, FIGURES), run_query(engine, ENTITIES))
+        every = sys.maxsize
+        rows = sections(
+            run_query(engine, FIGURES, max_rows=every), run_query(engine, ENTITIES, max_rows=every)
+        )
     return renderer().render(rows, static=True)
 
 

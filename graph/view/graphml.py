@@ -20,7 +20,7 @@ __all__ = ["from_ntriples", "graphml", "plain_graph"]
 
 
 def from_ntriples(
-    nt: str, ontology: Path | None = None, styles: Styles | None = None
+    nt: str | bytes, ontology: Path | None = None, styles: Styles | None = None
 ) -> tuple[nx.MultiDiGraph, ResourceIndex, Styles]:
     """The network of a graph given as N-Triples (``cqkg build`` has no store of its own).
 
@@ -28,7 +28,8 @@ def from_ntriples(
     ``ontology.ttl``, so relation names come out the same as in ``cqkg analyze``.
     """
     styles = styles or load_styles()
-    idx = index_triples(ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    data = nt if isinstance(nt, bytes) else nt.encode("utf-8")  # a build passes UTF-8
+    idx = index_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     if ontology is not None:
         index_quads(idx, ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE))
     return build_network(idx, styles), idx, styles

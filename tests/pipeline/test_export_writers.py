@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -167,3 +168,34 @@ def test_triples_of_is_the_graph_on_every_store() -> None:
         simple.add(triple)
     assert sorted(export_writers.triples_of(simple)) == sorted(own)
     assert export_writers.ntriples(simple) == _rdflib_ntriples(own)
+
+
+def test_the_utf8_forms_are_the_texts_encoded_beyond_the_bmp_too(tmp_path: Path) -> None:
+    """The build keeps N-Triples, N-Quads and the rendered files as UTF-8 (a ``str`` with one
+    emoji is four bytes a character): the same bytes as the texts encoded, line order
+    included, on invented lines in both scripts with characters of every width."""
+    g = bind_all(Graph())
+    doc = CQR["source/s1"]
+    for i, text in enumerate(
+        ["网民数量增长📈", "網民數量增長", "plain ascii", "é ü", "𠀋字 line\nbreak"]
+    ):
+        span = CQR[f"span/s1/{i}-{i + 3}"]
+        g.add((span, NIF.anchorOf, Literal(text)))
+        g.add((span, NIF.referenceContext, doc))
+        g.add((CQR[f"obs/{i}"], PROV.wasDerivedFrom, span))
+        g.add((CQR[f"obs/{i}"], RDFS.label, Literal(text, lang="zh-Hant")))
+    g.add((CQR["obs/shared"], PROV.wasDerivedFrom, CQR["span/s1/0-3"]))
+    g.add((CQR["obs/shared"], PROV.wasDerivedFrom, CQR["span/s2/0-3"]))
+    text = export_writers.ntriples(g)
+    assert max(map(ord, text)) > 0xFFFF
+    assert export.ntriples_utf8(g) == text.encode("utf-8")
+    assert export.nquads_utf8(g, export.ntriples_utf8(g)) == export.nquads(g, text).encode()
+    assert export.nquads(g) == export.nquads(g, text) == export.nquads(g, text.encode())
+    from graph.pipeline.cache import SourceCache, digest
+
+    assert digest("k", text) == digest("k", text.encode("utf-8"))
+    store = SourceCache(tmp_path / "cache")
+    first = export.rendered_utf8(store, "cqkg.ttl", text, lambda: "重慶 📈\n")
+    again = export.rendered_utf8(store, "cqkg.ttl", text.encode(), lambda: "never\n")
+    assert first == again == "重慶 📈\n".encode()
+    assert export.rendered(store, "cqkg.ttl", text, lambda: "never\n") == "重慶 📈\n"

@@ -163,7 +163,7 @@ class _Run:
 
 
 def validate(
-    data: Graph, shapes: Graph, ontology: Graph | None, nt: str | None = None
+    data: Graph, shapes: Graph, ontology: Graph | None, nt: str | bytes | None = None
 ) -> list[Row]:
     """Every violation pySHACL reports for ``data`` (mixed with ``ontology``) under ``shapes``;
     raises :class:`Unsupported` when the answer could differ from pySHACL's.

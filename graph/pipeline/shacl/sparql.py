@@ -161,13 +161,13 @@ def _to_rdflib(term: Any) -> Term:
     raise Unsupported(f"a SPARQL result that is no RDF term: {term!r}")
 
 
-def load_store(data: Graph, nt: str | None, ontology: Graph | None) -> Any:
+def load_store(data: Graph, nt: str | bytes | None, ontology: Graph | None) -> Any:
     """A pyoxigraph store of ``data`` (from ``nt`` when given) and ``ontology``."""
     import pyoxigraph as ox
 
     from graph.pipeline.export import ntriples
 
-    texts = [nt if nt is not None else ntriples(data)]
+    texts: list[str | bytes] = [nt if nt is not None else ntriples(data)]
     if ontology is not None:
         texts.append(ntriples(ontology))
     try:
@@ -178,10 +178,10 @@ def load_store(data: Graph, nt: str | None, ontology: Graph | None) -> Any:
         return _loaded(texts, ox.RdfFormat.TURTLE)
 
 
-def _loaded(texts: list[str], fmt: Any) -> Any:
+def _loaded(texts: list[str | bytes], fmt: Any) -> Any:
     import pyoxigraph as ox
 
     store = ox.Store()
     for text in texts:
-        store.load(input=text.encode("utf-8"), format=fmt)
+        store.load(input=text if isinstance(text, bytes) else text.encode("utf-8"), format=fmt)
     return store
