@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from graph.pipeline.overlap import SERIAL_ENV
+from graph.pipeline.overlap import SERIAL_ENV, read_child
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -98,15 +98,5 @@ def map_forked(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
 
 def _collect(pid: int, fd: int, count: int) -> list[object] | None:
     """What the child sent: a list of ``count`` results, or None when it did not come whole."""
-    chunks = []
-    with os.fdopen(fd, "rb") as fh:
-        while block := fh.read(1 << 20):
-            chunks.append(block)
-    _, status = os.waitpid(pid, 0)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        return None
-    try:
-        got = pickle.loads(b"".join(chunks))
-    except Exception:
-        return None
+    got = read_child(pid, fd)
     return got if isinstance(got, list) and len(got) == count else None

@@ -86,19 +86,26 @@ class Pending:
         return validate.shacl(*self._args)
 
     def _collect(self) -> ShaclResult | None:
-        chunks = []
-        with os.fdopen(self._fd, "rb") as fh:
-            while block := fh.read(1 << 20):
-                chunks.append(block)
-        _, status = os.waitpid(self._pid, 0)
+        got = read_child(self._pid, self._fd)
         self._pid = 0
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-            return None
-        try:
-            got = pickle.loads(b"".join(chunks))
-        except Exception:
-            return None
-        return got if _well_formed(got) else None
+        return got if got is not None and _well_formed(got) else None
+
+
+def read_child(pid: int, fd: int) -> Any:
+    """What a forked child pickled to ``fd`` (read whole, then the child reaped), or None when
+    it did not exit cleanly or did not send a whole pickle: the caller then does the work in
+    this process, so a dead or killed child costs time, never a wrong result."""
+    chunks = []
+    with os.fdopen(fd, "rb") as fh:
+        while block := fh.read(1 << 20):
+            chunks.append(block)
+    _, status = os.waitpid(pid, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        return None
+    try:
+        return pickle.loads(b"".join(chunks))
+    except Exception:
+        return None
 
 
 def _well_formed(got: Any) -> bool:

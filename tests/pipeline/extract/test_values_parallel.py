@@ -8,7 +8,6 @@ sentence); each case runs in zh-Hant and in its OpenCC zh-Hans conversion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,20 +17,7 @@ from graph.model import CleaningReport, CleanText, Finding, InputError, Observat
 from graph.pipeline import segment
 from graph.pipeline.extract import grammar, metrics, period
 from graph.text import fold, to_hans
-
-HEAD = "某網報道\n2023-09-20 10:00\n"
-SCRIPTS = pytest.mark.parametrize("script", ["hant", "hans"])
-
-
-@dataclass(frozen=True)
-class _Doc:
-    """The manifest fields period.apply reads."""
-
-    date: str = "2023-09-20"
-    edition: str = ""
-    report: str = ""
-    title: str = "某市網絡發展報告發布"
-    area: str = "place/chongqing"
+from tests.pipeline.extract.test_period import HEAD, SCRIPTS, _Doc
 
 
 def _run(body: str, script: str) -> tuple[list[Observation], list[Finding]]:
