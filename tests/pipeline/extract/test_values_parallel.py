@@ -17,7 +17,7 @@ from graph.model import CleaningReport, CleanText, Finding, InputError, Observat
 from graph.pipeline import segment
 from graph.pipeline.extract import grammar, metrics, period
 from graph.text import fold, to_hans
-from tests.pipeline.extract.test_period import HEAD, SCRIPTS, _Doc
+from pipeline.extract.test_period import HEAD, SCRIPTS, _Doc
 
 
 def _run(body: str, script: str) -> tuple[list[Observation], list[Finding]]:

@@ -10,7 +10,7 @@ import pytest
 from graph.curation.qualifiers import load_qualifiers
 from graph.model import InputError
 from graph.text import to_hans
-from tests.pipeline.extract.test_figures_open_world import SCRIPTS, TABLE_STYLES, _table, figures
+from pipeline.extract.test_figures_open_world import SCRIPTS, TABLE_STYLES, _table, figures
 
 
 @SCRIPTS
