@@ -104,6 +104,8 @@ class Frames:
     rank_nouns: tuple[str, ...]  # 排名, 位次
     share_verbs: tuple[str, ...]  # 相當於 (X相當於四川的六成)
     share_noun: str  # 比重, as written (it joins the label in the source's script)
+    #: 這一數據 / 這一指標: a label that only points back (its compared figure's statistic)
+    pointers: tuple[str, ...] = ()
 
 
 def _frame_words(data: object, key: str, path: Path) -> tuple[str, ...]:
@@ -135,6 +137,7 @@ def load_frames(path: Path = GRAMMAR_FILE) -> Frames:
         rank_nouns=_frame_words(rank, "nouns", path),
         share_verbs=_frame_words(share, "verbs", path),
         share_noun=share["noun"],
+        pointers=_frame_words(frames, "pointers", path),
     )
 
 

@@ -193,7 +193,7 @@ def _compared(ft: str, o: Observation, earlier: list[Observation]) -> Observatio
     label = fold(o.indicator)
     joiners = "|".join(re.escape(w) for w in gw.frames().parallel_joiners)
     place = rf"(?:{joiners})?(?:{r.area.pattern})的?"
-    pointer = "|".join(re.escape(w) for w in ("这一数字", "这一数据", "这一指标"))
+    pointer = "|".join(re.escape(w) for w in gw.frames().pointers)
     if label and not re.fullmatch(rf"(?:{pointer})?(?:{place})?", label):
         return o
     before = ft[max(0, o.value_begin - 12) : o.value_begin]
