@@ -206,12 +206,16 @@ def run(
     def accept(hits: Sequence[Hit]) -> tuple[list[Hit], set[int], list[bool]]:
         """The hits kept, longest first within a priority, and the curated mentions they
         swallow; a ``defined-alias`` hit swallows any curated mention wholly inside it. Ties
-        go by class and rule name, so that the order never depends on the set's."""
+        go by class, rule name, label, edition and id (every field of a ``Hit``), so that the order
+        never depends on the set's, whatever ``PYTHONHASHSEED`` is."""
         taken = [False] * len(clean.text)  # characters of accepted candidates
         swallowed: set[int] = set()
         accepted: list[Hit] = []
         for h in sorted(
-            set(hits), key=lambda h: (h.priority, h.begin - h.end, h.begin, h.cls, h.rule)
+            set(hits),
+            key=lambda h: (
+                (h.priority, h.begin - h.end, h.begin, h.cls, h.rule, h.label, h.edition, h.cid)
+            ),
         ):
             if any(taken[h.begin : h.end]):
                 continue
