@@ -34,6 +34,26 @@ class Unit:
     needs_multiplier: bool = False  # 億G is traffic; 5G is a name
 
 
+def multiplier_contexts(path: Path = UNITS_FILE) -> dict[str, tuple[str, ...]]:
+    """Multiplier surface -> the words it must be followed by (its row's ``before``), for the
+    multipliers that have one: 兆 is a trillion before 元 and mega anywhere else."""
+    data = read_yaml(path)
+    rows = data.get("multipliers", []) if isinstance(data, dict) else []
+    out: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        before = row.get("before") if isinstance(row, dict) else None
+        if before is None:
+            continue
+        if (
+            not isinstance(before, list)
+            or not before
+            or not all(isinstance(b, str) for b in before)
+        ):
+            raise InputError(f"{path.name}: multiplier {row!r}: 'before' must be a list of words")
+        out[str(row["surface"])] = tuple(before)
+    return out
+
+
 def load_units(path: Path = UNITS_FILE) -> tuple[tuple[Unit, ...], dict[str, Decimal], set[str]]:
     """Units, multipliers and the set of multipliers marked ``general``.
 

@@ -49,12 +49,14 @@ def is_traditional_compatible(ch: str) -> bool:
     """True if a Han character can appear in Traditional text (it is in Big5-HKSCS).
 
     Characters outside Big5-HKSCS are Simplified-only (导, 压, 闳, 闭): inside a Traditional
-    document they are a strong mojibake signal.
+    document they are a strong mojibake signal. Except the traditional variants OpenCC itself
+    writes (爲, 敎: outside Big5, but t2s maps them to 为, 教): a text converted with OpenCC
+    s2t, as many reposts are, uses them on every line, and they are not damage.
     """
     try:
         ch.encode("big5hkscs")
     except UnicodeEncodeError:
-        return False
+        return to_hans(ch) != ch
     return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph.pipeline.ingest_rules import clean
 from graph.pipeline.mojibake import (
     derive_by_shift,
     find_cp1252_mojibake,
@@ -71,6 +72,16 @@ def test_script_signals() -> None:
     assert suspicious_char("a?b", 1, True) is None
     assert suspicious_char("報导", 1, True) is not None
     assert suspicious_char("報导", 1, False) is None
+
+
+def test_opencc_traditional_variants_are_not_damage() -> None:
+    """爲 and 敎 are outside Big5-HKSCS but are what OpenCC s2t writes for 为 and 教; a
+    traditional repost converted that way must raise no mojibake finding on them."""
+    for ch in "爲敎":
+        assert is_traditional_compatible(ch)
+        assert suspicious_char(f"成{ch}重要", 1, True) is None
+    text, _, report = clean("數字經濟已成爲穩增長的關鍵力量。", [])
+    assert text == "數字經濟已成爲穩增長的關鍵力量。" and report.suspicious == []
 
 
 # ------------------------------------------------------------ UTF-8 read as Windows-1252

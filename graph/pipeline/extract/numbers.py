@@ -27,7 +27,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from graph.curation.qualifiers import QUALIFIERS_FILE, Qualifier, load_qualifiers
-from graph.curation.units import UNITS_FILE, Unit, load_units
+from graph.curation.units import UNITS_FILE, Unit, load_units, multiplier_contexts
 from graph.model import InputError as InputError  # re-exported: the loaders raise it
 from graph.pipeline.extract import grammar as gw
 from graph.pipeline.extract.grammar import fold_aligned
@@ -163,6 +163,18 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     suffixes = [fold_aligned(m) for q in quals for m in q.suffix]
     unit_of = {fold_aligned(u.surface): u.surface for u in units}
     multiplier_of = {fold_aligned(m): m for m in mults}
+    contexts = {fold_aligned(m): ws for m, ws in multiplier_contexts(units_file).items()}
+
+    def mult_alt(folded_mults: list[str]) -> str:
+        """Alternation of multipliers, longest first, each with its row's ``before`` lookahead."""
+        ordered = sorted(set(folded_mults), key=lambda x: (-len(x), x))
+        parts = [
+            re.escape(m)
+            + (f"(?={_alt([fold_aligned(b) for b in contexts[m]])})" if m in contexts else "")
+            for m in ordered
+        ]
+        return "|".join(parts) or "(?!)"
+
     # 余/多 may sit between the digits and the multiplier (3000余萬) or after it (160萬余);
     # 以上-style suffixes follow the unit (90%以上). One suffix group serves every slot.
     infix = _alt([s for s in suffixes if len(s) == 1])
@@ -177,7 +189,7 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     )
     range_group = (
         # a range may repeat the multiplier and unit on its lower end (8%至19%, 3萬至5萬戶)
-        rf"(?:{SPACE}(?P<m1>(?!{all_units}){_alt(list(multiplier_of))})?{SPACE}"
+        rf"(?:{SPACE}(?P<m1>(?!{all_units}){mult_alt(list(multiplier_of))})?{SPACE}"
         rf"(?P<u1>(?(m1)(?:{all_units})|(?:{free_units})))?"
         rf"{SPACE}(?P<rsep>{ranges}){SPACE}(?P<num2>{DIGITS})(?![\d]))?"
     )
@@ -185,7 +197,7 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
     tail = (
         rf"(?P<s1>{infix})?{SPACE}"
         # a multiplier only where no unit starts (千瓦 is a unit, not 千 + 瓦)
-        rf"(?P<mult>(?!{all_units}){_alt(list(multiplier_of))})?"
+        rf"(?P<mult>(?!{all_units}){mult_alt(list(multiplier_of))})?"
         rf"(?P<s2>{infix})?{SPACE}"
         rf"(?P<unit>(?(mult)(?:{all_units})|(?:{free_units})))?"
         rf"(?P<s3>{_alt(suffixes)})?"
@@ -211,7 +223,7 @@ def grammar(units_file: Path = UNITS_FILE, qualifiers_file: Path = QUALIFIERS_FI
         rf"(?<![{re.escape(''.join(w.numerals) + ''.join(w.positions))}])"
         rf"(?P<cn>{w.cn_numeral})?{SPACE}"
         rf"(?P<s1>{infix})?"
-        rf"(?P<mult>{_alt(big)})"
+        rf"(?P<mult>{mult_alt(big)})"
         rf"(?P<s2>{infix})?{SPACE}"
         rf"(?P<unit>{all_units})?"
     )

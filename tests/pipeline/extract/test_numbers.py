@@ -33,7 +33,38 @@ STATED = [
     ("400公里", "400", "公里", "exact"),
     ("5毫秒", "5", "毫秒", "exact"),
     ("1萬億元", "1000000000000", "元", "exact"),
+    ("39.2兆元", "39200000000000", "元", "exact"),  # Taiwan's trillion, before a currency
+    ("逾1.5兆元", "1500000000000", "元", "more-than"),
+    ("8.1ZB", "8.1", "ZB", "exact"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("100兆寬帶用戶", "100", ""),  # mega: 100 Mbit/s broadband, never 1e14
+        ("裝機容量300兆瓦", "300", "兆瓦"),
+        ("建成萬兆光網", None, None),
+    ],
+)
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_zhao_scales_only_before_a_currency(
+    text: str, value: str | None, unit: str | None, script: str
+) -> None:
+    """兆 is a trillion in 39.2兆元 and mega everywhere else (units.yaml ``before``)."""
+    text = to_hans(text) if script == "hans" else text
+    found = numbers.find_all(text)
+    if value is None:
+        assert found == [] and numbers.find_cn_magnitudes(text) == []
+    else:
+        (m,) = found
+        assert (str(m.value), m.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text", ["兩兆元", "两兆元"])
+def test_zhao_after_a_chinese_numeral(text: str) -> None:
+    (c,) = numbers.find_cn_magnitudes(text)
+    assert (c.value, c.unit) == (2 * 10**12, "元")
 
 
 @pytest.mark.parametrize(("stated", "value", "unit", "qualifier"), STATED)
