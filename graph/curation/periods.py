@@ -162,8 +162,14 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         rf"(?:(?P<m1>\d{{1,2}})(?:[-~至到](?P<m2>\d{{1,2}}))?月(?P<mend>底|末|份)?"
         rf"|(?P<part>{part_alt}))?"
     )
-    # 市 but not the 市 of 市民 (重慶市民: the measured population)
-    area = re.compile(rf"(?P<w>{_alt(list(area_ids))})(?:{_alt(suffixes)})?(?<!市(?=民))")
+    # 市 but not the 市 of 市民 (重慶市民: the measured population). Only a place NAME takes
+    # a suffix (重庆市, 四川省); a word that already says its kind (全市, 我国, 本省) does not,
+    # so the 市 of 全市市场主体 and 我国市值 stays with the word it starts.
+    kinded = [fold_aligned(str(r["word"])) for r in data["areas"]]
+    no_suffix = "".join(f"(?<!{re.escape(w)})" for w in sorted(set(kinded)))
+    area = re.compile(
+        rf"(?P<w>{_alt(list(area_ids))})(?:{no_suffix}(?:{_alt(suffixes)}))?(?<!市(?=民))"
+    )
     return Rules(
         time,
         relative,

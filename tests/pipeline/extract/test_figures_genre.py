@@ -208,3 +208,20 @@ def test_a_generic_counted_noun_takes_the_selection_after_it(script: str) -> Non
     # a noun of its own ends at the verb (fixture c's reading)
     obs = figures("全市已有9個算力樞紐項目納入國家布局。", script)
     assert only(obs, "9個", script).indicator == s("算力樞紐項目", script)
+
+
+@SCRIPTS
+def test_a_kinded_area_word_takes_no_suffix_from_the_next_word(script: str) -> None:
+    """全市 / 我國 already say their kind: the 市 after them starts the next word (市場主體,
+    市值), it is no administrative suffix. A place name still takes one (重慶市)."""
+    obs = figures(
+        "全市市場主體總數達到350萬戶。我國市值排名前100的互聯網企業總研發投入達3384億元。"
+        "重慶市網民規模達到2400萬人。",
+        script,
+        area="place/chongqing",
+    )
+    assert only(obs, "350萬戶", script).indicator == s("市場主體總數", script)
+    got = only(obs, "3384億元", script)
+    assert got.indicator == s("市值排名前100的互聯網企業總研發投入", script)
+    assert got.area == "place/china"
+    assert only(obs, "2400萬人", script).indicator == s("網民規模", script)
