@@ -225,3 +225,33 @@ def test_a_kinded_area_word_takes_no_suffix_from_the_next_word(script: str) -> N
     assert got.indicator == s("市值排名前100的互聯網企業總研發投入", script)
     assert got.area == "place/china"
     assert only(obs, "2400萬人", script).indicator == s("網民規模", script)
+
+
+@SCRIPTS
+def test_taiwan_style_mainland_figures(script: str) -> None:
+    """A Taiwan-style national paragraph: 大陸 names the mainland (an area word, dropped from
+    the label), 兆元 is a trillion, the note in brackets after the value and the 在 of a time
+    after the statistic are no part of its name, and 並 links the share to the clause's
+    subject."""
+    obs = figures(
+        "大陸數位經濟總量在2020年達到39.2兆元（人民幣，下同），並佔GDP比重38.6%。",
+        script,
+        area="place/taiwan",
+    )
+    total = only(obs, "39.2兆元", script)
+    assert (total.indicator, total.value, total.unit) == (
+        s("數位經濟總量", script),
+        Decimal("39200000000000"),
+        "元",
+    )
+    assert (total.area, total.period) == ("place/china", "2020")
+    share = only(obs, "38.6%", script)
+    assert share.indicator == s("數位經濟總量佔GDP比重", script)
+    assert share.area == "place/china"
+
+
+@SCRIPTS
+def test_a_bracketed_note_after_the_value_is_not_the_counted_noun(script: str) -> None:
+    obs = figures("全市建成5G基站8.1萬個（含5G-A基站）。全市並購交易額達到120億元。", script)
+    assert only(obs, "8.1萬個", script).indicator == s("5G基站", script)
+    assert only(obs, "120億元", script).indicator == s("並購交易額", script)  # 並購 stays
