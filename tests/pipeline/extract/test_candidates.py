@@ -791,9 +791,16 @@ BLIND_ROUND_9 = ("fx-h24-", "fx-h25-", "fx-h26-")
 #: recall 31/38; kept out of the other rounds' scores
 BLIND_ROUND_10 = ("fx-h27-", "fx-h28-", "fx-h29-")
 
+#: the eleventh blind round (h30-h32): measured blind at candidate precision 30/31 and
+#: open-world recall 32/46; kept out of the other rounds' scores
+BLIND_ROUND_11 = ("fx-h30-", "fx-h31-", "fx-h32-")
+
 #: wrong candidates a blind round brought that no rule fixes yet, by fixture (strict: the day
 #: a rule fixes one, the precision test fails until its entry goes)
-WRONG_BELOW_TARGET: dict[str, tuple[str, ...]] = {}
+WRONG_BELOW_TARGET: dict[str, tuple[str, ...]] = {
+    # round 11, blind: a quoted facility name cut before its phase (“两江云谷智算中心二期”)
+    "fx-h32-jinguan-2024-cq2023-hans": ("“两江云谷智算中心 (project, facility-name)",),
+}
 
 
 def test_blind_round_6_precision_and_recall(registry: dict[str, Entity]) -> None:
@@ -844,6 +851,19 @@ def test_blind_round_8_precision_and_recall(registry: dict[str, Entity]) -> None
     assert found_open == gold_open == 26, [m for s in scores for m in s.missed]
 
 
+def test_blind_round_11_precision_and_recall(registry: dict[str, Entity]) -> None:
+    """Eleventh blind round (h30-h32), against its hand-read entities.tsv: measured blind at
+    candidate precision 30/31 and open-world recall 32/46 (cities as places, quoted platforms
+    and projects the rules do not type, two people, a park); the floors are the measured
+    counts until the round's rules land."""
+    scores = _scores(registry, blind=True, rounds=BLIND_ROUND_11)
+    cands = sum(s.candidates for s in scores)
+    right = sum(s.right for s in scores)
+    found_open = sum(s.found_open for s in scores)
+    assert right >= 30 and cands - right <= 1, [w for s in scores for w in s.wrong]
+    assert found_open >= 32, [m for s in scores for m in s.missed]
+
+
 def test_candidate_precision_is_one_on_every_fixture(registry: dict[str, Entity]) -> None:
     """Every fixture article of every round, blind or not, has no wrong candidate (284/284 at
     round 7, 305/305 after round 8's rules, 332/332 at round 9): a wrong name becomes a node
@@ -868,6 +888,7 @@ def _scores(
         + BLIND_ROUND_8
         + BLIND_ROUND_9
         + BLIND_ROUND_10
+        + BLIND_ROUND_11
         if p not in rounds
     )
     dirs = [
