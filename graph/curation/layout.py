@@ -31,6 +31,7 @@ class Layout:
     headline: re.Pattern[str]
     figure_with_unit: re.Pattern[str]
     related: re.Pattern[str]
+    subhead: re.Pattern[str] = re.compile("(?!)")
 
 
 def _alt(words: list[str]) -> str:
@@ -54,7 +55,20 @@ def load_layout(path: Path = LAYOUT_FILE) -> Layout:
             # up to 3 marks around the word (【相關閱讀】, ▼往期推薦, >> 延伸閱讀), no letters
             rf"^[^\w\s]{{0,3}}\s*(?:{_alt(data['related_words'])})\s*[^\w\s:：]{{0,3}}\s*(?:{colon}|$)"
         ),
+        subhead=_subhead(data.get("subhead_brackets") or [], path),
     )
+
+
+def _subhead(pairs: list[str], path: Path) -> re.Pattern[str]:
+    """A whole line inside one pair of brackets (【軟件業收入按年增逾一成】), folded."""
+    if not all(isinstance(p, str) and len(p) == 2 for p in pairs):
+        raise InputError(f"{path.name}: subhead_brackets are two-character strings (open, close)")
+    alts = [
+        f"{re.escape(fold_aligned(p[0]))}[^{re.escape(fold_aligned(p[1]))}]{{2,40}}"
+        f"{re.escape(fold_aligned(p[1]))}"
+        for p in pairs
+    ]
+    return re.compile(rf"^(?:{'|'.join(alts)})$" if alts else "(?!)")
 
 
 @lru_cache(maxsize=1)

@@ -64,6 +64,7 @@ NON_STATEMENT_KINDS = (
     "byline",
     "byline-line",
     "related",
+    "subhead",
 )
 MAX_RELATED_CHARS = 60
 """A line of a related-reading list is a headline: longer than this, it is a paragraph."""
@@ -226,6 +227,8 @@ def _classify(lines: list[_Line]) -> list[str]:
             and not _is_byline(nxt.text)
         ):
             kinds.append("heading-2" if line.after_blank else "heading-1")
+        elif layout().subhead.match(fold_aligned(line.text)):
+            kinds.append("subhead")  # 【…】 alone on its line: it sums up, it states nothing
         else:
             kinds.append("paragraph")
     return kinds

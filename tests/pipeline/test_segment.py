@@ -303,3 +303,20 @@ def test_credits_before_a_related_list_still_close_the_article(script: str) -> N
     assert [s.id for s in seg.sections] == ["front-matter", "byline"]
     kinds = [k for *_, k in segment.non_statements(text)]
     assert kinds[-4:] == ["credit", "byline", "related", "related"]
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_bracketed_subhead_is_not_a_statement(script: str) -> None:
+    """【軟件業收入按年增逾一成】 alone on its line sums up the section below it, like a
+    headline: no statement, so its figure is not read; a dateline opening with 【本報訊】
+    goes on after the bracket and stays a statement."""
+    page = (
+        "示例標題\n示例報 2031年5月6日\n【本報訊】全市網民規模達到2400萬人。\n\n"
+        "【軟件業收入按年增逾一成】\n\n軟件業務收入達到2450億元，按年增長12.4%。\n"
+    )
+    text = page if script == "hant" else to_hans(page)
+    kinds = {text[b:e]: k for b, e, k in segment.non_statements(text)}
+    sub = "【軟件業收入按年增逾一成】"
+    sub = sub if script == "hant" else to_hans(sub)
+    assert kinds.get(sub) == "subhead"
+    assert not any(t.startswith("【本報訊】") or t.startswith("【本报讯】") for t in kinds)

@@ -11,7 +11,7 @@ from graph.pipeline.extract.metrics_clauses import DIGIT_RUN, _Draft, _Value
 
 STAGE = "extract.metrics"
 INDICATORS_FILE = indicators.INDICATORS_FILE
-HEADLINE_KINDS = ("title", "original-title")
+HEADLINE_KINDS = ("title", "original-title", "subhead")
 
 
 def _leftover_findings(

@@ -255,3 +255,30 @@ def test_a_bracketed_note_after_the_value_is_not_the_counted_noun(script: str) -
     obs = figures("全市建成5G基站8.1萬個（含5G-A基站）。全市並購交易額達到120億元。", script)
     assert only(obs, "8.1萬個", script).indicator == s("5G基站", script)
     assert only(obs, "120億元", script).indicator == s("並購交易額", script)  # 並購 stays
+
+
+@SCRIPTS
+@pytest.mark.parametrize(
+    ("body", "stated", "indicator", "area"),
+    [
+        # 上線 counts what went live, a flow word like 新增 (decision 0012): it stays
+        ("截至2023年底，全市累計上線標識解析二級節點32個。", "32個", "上線標識解析二級節點", ""),
+        # 整體: the statistic as a whole
+        ("重慶數字經濟發展水平整體位於第二梯隊。", "第二梯隊", "數字經濟發展水平", ""),
+        # a neighbour named by where it lies: the place is the figure's area
+        ("鄰近的四川省數字經濟規模約1.49萬億元。", "約1.49萬億元", "數字經濟規模", "place/sichuan"),
+        # 可 before a quoted service: the modal, not the name
+        ("可「全程網辦」事項佔比超過九成。", "超過九成", "「全程網辦」事項佔比", ""),
+        # a company named before by its common noun, then a time: the subject
+        ("公司2023年營業收入27.4億元。", "27.4億元", "營業收入", ""),
+        # ... but with no time after it, 公司 is what is counted
+        ("全市公司數量達到12萬家。", "12萬家", "公司數量", ""),
+        ("可用帶寬達到20Tbps。", "20Tbps", "可用帶寬", ""),
+    ],
+)
+def test_round_11_subject_words(
+    body: str, stated: str, indicator: str, area: str, script: str
+) -> None:
+    got = only(figures(body, script, area="place/chongqing"), stated, script)
+    assert got.indicator == s(indicator, script)
+    assert got.area == (area or "place/chongqing")
