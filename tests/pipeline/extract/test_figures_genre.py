@@ -282,3 +282,22 @@ def test_round_11_subject_words(
     got = only(figures(body, script, area="place/chongqing"), stated, script)
     assert got.indicator == s(indicator, script)
     assert got.area == (area or "place/chongqing")
+
+
+@SCRIPTS
+def test_an_estimates_basis_and_a_route(script: str) -> None:
+    """按照…測算 frames a national figure used as a basis (its area is the nation's, its name
+    the noun inside the frame); 重慶至成都 opens a route, which names the statistic and is no
+    area, while 重慶到2025年 is a target's frame and keeps the area."""
+    obs = figures(
+        "按照全國算力總規模約230EFLOPS測算，重慶算力規模居西部第三。"
+        "重慶至成都的網絡時延已控制在5毫秒以內。重慶到2025年數字經濟規模將達到1.5萬億元。",
+        script,
+        area="place/chongqing",
+    )
+    basis = only(obs, "約230EFLOPS", script)
+    assert (basis.indicator, basis.area) == (s("算力總規模", script), "place/china")
+    route = only(obs, "5毫秒以內", script)
+    assert (route.indicator, route.area) == (s("重慶至成都的網絡時延", script), "place/chongqing")
+    target = only(obs, "1.5萬億元", script)
+    assert (target.indicator, target.period) == (s("數字經濟規模", script), "2025")
