@@ -82,8 +82,11 @@ class Finder:
         # clause_body in O(1): stop characters counted by prefix sums; for every end offset the
         # latest start of a stop word that ends at or before it
         self._stops = [0]
-        for ch in n:
-            self._stops.append(self._stops[-1] + (ch in rules.body_stop_chars))
+        kept = [False] * len(n)  # inside a word that holds a stop character (數據要素)
+        for occ in re.finditer("|".join(map(re.escape, rules.body_stop_exceptions)) or "(?!)", n):
+            kept[occ.start() : occ.end()] = [True] * len(occ.group())
+        for i, ch in enumerate(n):
+            self._stops.append(self._stops[-1] + (ch in rules.body_stop_chars and not kept[i]))
         latest = [-1] * (len(n) + 1)
         for w in rules.body_stop_words:
             for occ in re.finditer(re.escape(w), n):

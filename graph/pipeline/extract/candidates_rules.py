@@ -80,6 +80,7 @@ class Rules:
     left_context: tuple[str, ...]
     body_stop_chars: frozenset[str]
     body_stop_words: tuple[str, ...]
+    body_stop_exceptions: tuple[str, ...]
     agency_prefixes: tuple[str, ...]
     agency_suffixes: tuple[str, ...]
     agency_bare_suffixes: tuple[str, ...]
@@ -217,6 +218,7 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         left_context=w("left_context"),
         body_stop_chars=frozenset(w("body_stop_chars")),
         body_stop_words=w("body_stop_words"),
+        body_stop_exceptions=w("body_stop_exceptions"),
         agency_prefixes=w("agency_prefixes"),
         agency_suffixes=w("agency_suffixes"),
         agency_bare_suffixes=w("agency_bare_suffixes"),

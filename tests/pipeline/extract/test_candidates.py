@@ -150,6 +150,13 @@ RULES = [
     # a data exchange is a company
     ("嘉陵數據交易所全年交易額增長。", "company", "嘉陵數據交易所", "company-suffix"),
     ("截至6月,黔北數據交易中心掛牌產品300個。", "company", "黔北數據交易中心", "company-suffix"),
+    # 要 is a stop character as a verb, not inside 要素 (body_stop_exceptions)
+    (
+        "兩江數據要素交易中心去年掛牌數據產品逾600個。",
+        "company",
+        "兩江數據要素交易中心",
+        "company-suffix",
+    ),
     # a Hong Kong-style dateline 【…訊】
     ("【嘉陵晚報訊】記者 馮曉光 成都報道：會議召開。", "company", "嘉陵晚報", "outlet"),
     # officials after a company's or an association's title, up to 接受 / 告訴
