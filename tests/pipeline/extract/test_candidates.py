@@ -127,6 +127,9 @@ RULES = [
     ("嘉陵觀察記者 周小川\n", "person", "周小川", "byline-person"),
     ("記者（巴渝財經）：請問今年有什麼安排？", "company", "巴渝財經", "outlet"),
     ("責任編輯：冉小雨\n", "person", "冉小雨", "byline-person"),
+    # 寧 and 滕 are surnames too (round 11): a byline with a separator after it, a chairman
+    ("責任編輯：寧沐川　｜　信通週刊編輯部\n", "person", "寧沐川", "byline-person"),
+    ("巴山雲聯科技有限公司董事長滕硯秋說,訂單增加。", "person", "滕硯秋", "title-person"),
     # a quoted name joined by 、 to a company is a company (items of one list)
     ("長江智聯科技有限公司、“嘉陵數創”等一批企業加快成長。", "company", "嘉陵數創", "quoted-name"),
     ("“嘉陵數創”、長江智聯科技有限公司等企業參加。", "company", "嘉陵數創", "quoted-name"),
