@@ -130,6 +130,13 @@ RULES = [
     # 寧 and 滕 are surnames too (round 11): a byline with a separator after it, a chairman
     ("責任編輯：寧沐川　｜　信通週刊編輯部\n", "person", "寧沐川", "byline-person"),
     ("巴山雲聯科技有限公司董事長滕硯秋說,訂單增加。", "person", "滕硯秋", "title-person"),
+    # a long unit of the agency before the title, and 在接受採訪時 before the verb
+    (
+        "市經濟信息委軟件和信息服務業處處長盧彥清在接受採訪時表示，訂單平穩。",
+        "person",
+        "盧彥清",
+        "title-person",
+    ),
     # a quoted name joined by 、 to a company is a company (items of one list)
     ("長江智聯科技有限公司、“嘉陵數創”等一批企業加快成長。", "company", "嘉陵數創", "quoted-name"),
     ("“嘉陵數創”、長江智聯科技有限公司等企業參加。", "company", "嘉陵數創", "quoted-name"),
