@@ -94,8 +94,8 @@ def _built_hits(fd: Finder) -> list[Hit]:
     for verb in r.build_verbs:
         for m in re.finditer(re.escape(verb) + "的", n):
             p = m.end()
-            if _generic_body(fd, p):
-                continue
+            if _generic_body(fd, p) or not is_han(n[p]):
+                continue  # a quoted name after 的 is the quote rules' (“…智算中心二期”)
             for size in range(2, r.site_body_max + 1):
                 s = p + size
                 if s > len(n) or not is_han(n[s - 1]) or not fd.clause_body(p, s):
@@ -119,6 +119,10 @@ def _generic_body(fd: Finder, p: int) -> bool:
     return any(n.startswith(w, p) for w in (*r.company_not_bodies, *r.built_not_first))
 
 
+#: a phase written after a facility's head (二期, 三期工程): part of the project's name
+_PHASE = re.compile(r"[一二三四五六七八九十]期(?:工程|項目|项目)?$")
+
+
 def _quoted_facility_hits(fd: Finder) -> list[Hit]:
     """“明月山智算中心”: a quoted name ending in a ``built_facility_heads`` head, with at least
     ``quote_body_min`` characters before it, is a project, as a facility after a build verb."""
@@ -130,8 +134,9 @@ def _quoted_facility_hits(fd: Finder) -> list[Hit]:
             inner = n[b:e]
             if len(inner) > r.quote_max_chars or not all(is_han(c) for c in inner):
                 continue
-            if _generic_body(fd, b) or inner[0] in r.quote_slogan_first:
-                continue
+            if _generic_body(fd, b) or (inner[0] in r.quote_slogan_first and len(inner) < 5):
+                continue  # 兩江… of five characters or more is a name, not a slogan (一張網)
+            inner = _PHASE.sub("", inner)  # “兩江雲谷智算中心二期”: a phase of the facility
             if any(
                 inner.endswith(h)
                 and len(inner) - len(h) >= r.quote_body_min

@@ -145,6 +145,10 @@ def quote_hits(fd: Finder, companies: Sequence[Hit] = ()) -> tuple[list[Hit], li
     return hits, [_info(fd, b, e, s) for b, e, s in sorted(set(infos))]
 
 
+#: a numeral-initial quote this long that ends in a quote head is a name, not a slogan
+_NUMERAL_NAME_MIN = 5
+
+
 def _numeral_name(fd: Finder, inner: str, b: int, e: int) -> str | None:
     """The class of a quote ``b``-``e`` (marks included) that opens with a numeral character
     but is a platform's name: a ``quote_numeral_heads`` noun right after the closing quote
@@ -154,6 +158,12 @@ def _numeral_name(fd: Finder, inner: str, b: int, e: int) -> str | None:
     word is that platform's name."""
     if inner[0] not in fd.r.quote_slogan_first or len(inner) < fd.r.quote_name_min:
         return None
+    if len(inner) >= _NUMERAL_NAME_MIN and not _contrast(fd, b, e):
+        # “九龍智造雲”: five characters or more that end in a head are a name; the slogans
+        # are three or four (一張網, 雙千兆, 一網通辦, 全程網辦)
+        own = next((c for h, c in fd.r.quote_heads if inner.endswith(h)), None)
+        if own is not None:
+            return own
     head = next((h for h in fd.r.quote_numeral_heads if fd.n.startswith(h, e)), None)
     if head is None or _contrast(fd, b, e):
         return None
