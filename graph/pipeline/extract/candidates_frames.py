@@ -24,7 +24,7 @@ from graph.text import is_han
 __all__ = ["frame_hits", "related_span"]
 
 _BULLETS = "▼▽▶►■□●○◆◇★☆·•-—=#【】[] "  # may lead a 往期推薦 line
-_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"))
+_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))  # ‘’ nest inside “”
 
 
 def frame_hits(fd: Finder, found: Sequence[Hit]) -> list[Hit]:

@@ -18,7 +18,7 @@ __all__ = ["document_hits", "event_hits", "quote_hits"]
 
 _YEAR = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*年?\s*(?:版|年度)?\s*[)）]")
 _BOOK = re.compile(r"《([^《》\n]{1,80})》")
-_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"))
+_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))  # ‘’ nest inside “”
 _SENTENCE_PUNCT = set("，,。；;！!？?：:、\n")
 _ABBREVIATION = re.compile(r"^\s*[(（]\s*以下简称\s*《([^《》]{1,20})》\s*[)）]")  # folded
 

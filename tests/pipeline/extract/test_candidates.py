@@ -130,6 +130,8 @@ RULES = [
     # 寧 and 滕 are surnames too (round 11): a byline with a separator after it, a chairman
     ("責任編輯：寧沐川　｜　信通週刊編輯部\n", "person", "寧沐川", "byline-person"),
     ("巴山雲聯科技有限公司董事長滕硯秋說,訂單增加。", "person", "滕硯秋", "title-person"),
+    # single quotes nest inside double ones in a quoted speech (‘渝算通’算力調度平臺)
+    ("他說：“我們運營的‘渝算通’算力調度平臺已接入算力資源。”", "platform", "渝算通", "quoted-name"),
     # a route's other end: a place may start after 至 / 到 (重慶至成都, 從重慶到貴陽)
     ("重慶至成都的網絡時延已控制在5毫秒以內。", "place", "成都", "place-name"),
     # round 11: a numeral-initial quote of five characters or more that ends in a head is a
