@@ -247,3 +247,16 @@ def test_edition_document_does_not_match_another_edition() -> None:
     ]:
         clean, seg = stand_in(text, "t")
         assert [m.surface for m in entities.run(clean, seg, reg)[0]] == expected, text
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_a_general_national_programme_is_matched_bare(
+    script: str, registry: dict[str, Entity]
+) -> None:
+    """東數西算 is curated (general: the seed does not name it): coverage writes it in quotes
+    with no head word (依託“東數西算”成渝樞紐節點), which no open-world rule can type."""
+    text = "依託國家級互聯網骨幹直聯點和“東數西算”成渝樞紐節點，時延持續下降。"
+    text = text if script == "hant" else to_hans(text)
+    clean, seg = stand_in(text, "t")
+    found, _ = entities.run(clean, seg, registry)
+    assert "project/east-data-west-computing" in {m.entity_id for m in found}
