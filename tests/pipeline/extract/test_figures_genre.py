@@ -301,3 +301,14 @@ def test_an_estimates_basis_and_a_route(script: str) -> None:
     assert (route.indicator, route.area) == (s("重慶至成都的網絡時延", script), "place/chongqing")
     target = only(obs, "1.5萬億元", script)
     assert (target.indicator, target.period) == (s("數字經濟規模", script), "2025")
+
+
+@SCRIPTS
+def test_the_compared_places_mean_takes_the_statistic(script: str) -> None:
+    """高於全國16.39個的平均值: like 平均水平, the compared place's mean of the sentence's
+    statistic (it read '平均值')."""
+    obs = figures(
+        "截至2022年末，重慶每萬人擁有5G基站數達19.04個，高於全國16.39個的平均值。", script
+    )
+    mean = only(obs, "16.39個", script)
+    assert (mean.indicator, mean.area) == (s("每萬人擁有5G基站數", script), "place/china")
