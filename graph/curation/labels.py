@@ -57,6 +57,10 @@ _WORD_SECTIONS = (
     "inner_light_keep",
     "selection_verbs",
     "generic_counted",
+    "predicate_adverbs",
+    "predicate_verbs",
+    "generic_heads",
+    "flow_words",
 )
 #: sections that are a list of patterns, each with a named group ``x``
 _FRAME_SECTIONS = ("named_statistic",)
@@ -131,6 +135,14 @@ class LabelRules:
     #: and what follows it say which items are counted, and stay in the label
     selection_verbs: tuple[str, ...] = ()
     generic_counted: frozenset[str] = frozenset()
+    #: 网民规模和互联网普及率持续增长,分别达到…: a value-less clause that ends in a predicate
+    #: (an adverb of manner, then a verb of change) names the subject of the clause after it
+    predicate_adverbs: tuple[str, ...] = ()
+    predicate_verbs: tuple[str, ...] = ()
+    #: 规模达到1.2万亿元 / 总数达到9.6万个: a bare generic head noun takes the clause subject
+    generic_heads: frozenset[str] = frozenset()
+    #: 新增X: a flow word; a total after it (总数) is of X, not of the new X
+    flow_words: tuple[str, ...] = ()
 
     def inner_light_verb(self, ft: str, begin: int, end: int) -> tuple[int, int] | None:
         """The span of a light verb inside ``ft[begin:end]`` with a subject before it and a
@@ -352,5 +364,9 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         inner_light_keep=words["inner_light_keep"],
         selection_verbs=words["selection_verbs"],
         generic_counted=frozenset(words["generic_counted"]),
+        predicate_adverbs=tuple(sorted(words["predicate_adverbs"], key=lambda w: (-len(w), w))),
+        predicate_verbs=tuple(sorted(words["predicate_verbs"], key=lambda w: (-len(w), w))),
+        generic_heads=frozenset(words["generic_heads"]),
+        flow_words=tuple(sorted(words["flow_words"], key=lambda w: (-len(w), w))),
         per_unit=rules["per_unit"],
     )
