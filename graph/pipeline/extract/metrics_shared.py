@@ -24,6 +24,7 @@ from graph.pipeline.extract.metrics_clauses import (
     _Draft,
     _strip,
 )
+from graph.pipeline.extract.values_predicate import subject_label
 
 STAGE = "extract.metrics"
 
@@ -101,6 +102,12 @@ def _resolve(
             )
         return [*out, d]
     prev = earlier[-1] if earlier else None
+    prev_q = prev.indicator if prev is not None and prev.kind == "quantity" else None
+    own = d.kind == "growth" or (prev is not None and prev_q is None)
+    subject = None if own else subject_label(text, folded, label, d.clause_begin, prev_q)
+    if subject is not None:  # 持续壮大，规模达到…; 新增X…，总数达到…: the clause subject
+        d.indicator = subject
+        return [d]
     rules = indicators.label_rules()
     if rules.is_per_unit(fold_aligned(label)):
         # 5G基站累計10.2萬個,每萬人擁有31.9個: per person, of the statistic stated before

@@ -17,6 +17,8 @@ items, not of the new ones: the flow word goes (移动通信基站总数; docs/d
 
 from __future__ import annotations
 
+import re
+
 from graph.pipeline.extract import indicators
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import SPACES, _clean_left, _strip
@@ -24,6 +26,8 @@ from graph.pipeline.extract.metrics_clauses import SPACES, _clean_left, _strip
 #: what ends a clause (a predicate clause is the one right before the figure's clause)
 CLAUSE_END = "。！？!?\n,，;；:："
 _PARTICLE = fold_aligned("了")
+# a digit run not joined to a Latin letter (IPv6, 5G and F5G are names, not numbers)
+_FIGURE_DIGITS = re.compile(r"(?<![a-z\d.])\d+(?![a-z\d])")
 
 
 def predicate_subject(ft: str, b: int, e: int) -> tuple[int, int] | None:
@@ -38,8 +42,8 @@ def predicate_subject(ft: str, b: int, e: int) -> tuple[int, int] | None:
     e -= len(verb)
     adverb = next((a for a in rules.predicate_adverbs if ft.endswith(a, b, e)), "")
     e -= len(adverb)
-    if any(ch.isdigit() for ch in ft[b:e]):
-        return None  # a clause with a number of its own is no predicate clause
+    if _FIGURE_DIGITS.search(ft, b, e):
+        return None  # a clause with a number of its own (not IPv6, 5G) is no predicate clause
     sb, se = _clean_left(ft, b, e)
     return (sb, se) if se - sb >= 2 else None
 
@@ -67,3 +71,23 @@ def without_flow_word(label: str) -> str | None:
     word = next((w for w in indicators.label_rules().flow_words if folded.startswith(w)), "")
     rest = label[len(word) :].strip(SPACES) if word else ""
     return rest if len(rest) >= 2 else None
+
+
+def subject_label(
+    text: str, ft: str, label: str, clause_begin: int, prev_indicator: str | None
+) -> str | None:
+    """The indicator of a figure whose subject is empty or only a generic head, or None.
+
+    With no figure before it in the sentence (``prev_indicator`` None) the subject is the
+    predicate clause's before its clause (稳步提升，超过四成; 持续壮大，规模达到…: subject +
+    head); after a count of new items, a generic head is the total of the items (总数 after
+    新增移动通信基站 -> 移动通信基站总数).
+    """
+    head = label.strip(SPACES)
+    if head and not is_generic_head(head):
+        return None
+    if prev_indicator is None:
+        span = subject_before(ft, clause_begin)
+        return text[span[0] : span[1]] + head if span is not None else None
+    stock = without_flow_word(prev_indicator) if head else None
+    return stock + head if stock is not None else None

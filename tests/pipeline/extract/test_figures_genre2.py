@@ -39,3 +39,38 @@ def test_respectively_after_a_predicate_clause_names_the_items_of_that_clause(
         rate.indicator,
         obs.index(rate),
     )
+
+
+@SCRIPTS
+def test_a_bare_generic_head_takes_the_subject_of_the_predicate_clause(script: str) -> None:
+    size = only(
+        figures("全省數字經濟穩步壯大，規模突破2.3萬億元。", script), "突破2.3萬億元", script
+    )
+    assert (size.indicator, size.value, size.qualifier) == (
+        s("數字經濟規模", script),
+        Decimal("2.3e12"),
+        "more-than",
+    )
+
+
+@SCRIPTS
+def test_a_total_after_a_count_of_new_items_is_the_total_of_the_items(script: str) -> None:
+    obs = figures("去年新建光纜線路2.4萬公里，總數達到41萬公里。", script)
+    assert only(obs, "2.4萬公里", script).indicator == s("新建光纜線路", script)
+    assert only(obs, "41萬公里", script).indicator == s("光纜線路總數", script)
+    # after a statistic that is no flow, the head still points back to it (規模 = its size)
+    obs = figures("軟件業務收入達4810億元，規模居全國第八。", script)
+    assert only(obs, "第八", script).indicator == s("軟件業務收入", script)
+
+
+@SCRIPTS
+def test_a_value_in_a_clause_of_its_own_measures_the_predicate_clause_subject(
+    script: str,
+) -> None:
+    share = only(figures("5G用戶佔比持續提升，接近六成。", script), "接近六成", script)
+    assert (share.indicator, share.value, share.unit, share.qualifier) == (
+        "5G" + s("用戶佔比", script),
+        Decimal(60),
+        "%",
+        "nearly",
+    )
