@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import numbers, values_table
+from graph.pipeline.extract import numbers, values_compare, values_table
 from graph.pipeline.extract.grammar import alt, fold_aligned
 from graph.pipeline.extract.values_patterns import DIGIT_RUN, SP, SP_CHARS, Patterns, patterns
 
@@ -208,8 +208,8 @@ def _is_named_figure(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> 
     if close is None or not f.startswith(close, end):
         return False
     if f[b - 1] == "(":
-        if f.endswith(w.gap_bases, 0, b - 1):
-            return False  # 全市平均水平(21.8個): the reference value of a comparison
+        if f.endswith(w.gap_bases, 0, b - 1) or values_compare.opens_compared(f, b - 1):
+            return False  # 全市平均水平(21.8個), 比全國(94.0%): the compared value
         return b >= 2 and bool(re.match(r"[^\W\d_]", f[b - 2]))
     return any(f.startswith(x, end + 1) for x in w.named_class_nouns)
 

@@ -74,3 +74,35 @@ def test_a_value_in_a_clause_of_its_own_measures_the_predicate_clause_subject(
         "%",
         "nearly",
     )
+
+
+@SCRIPTS
+def test_a_compared_figure_in_brackets_is_the_places_level_and_the_gap_grows_none(
+    script: str,
+) -> None:
+    obs = figures("全市家庭寬帶普及率為88.5%，比全國（85.1%）高出3.4個百分點。", script)
+    own, nation = only(obs, "88.5%", script), only(obs, "85.1%", script)
+    gap = only(obs, "3.4個百分點", script)
+    rate = s("家庭寬帶普及率", script)
+    assert (own.indicator, own.area) == (rate, "place/tianjin")
+    assert (nation.kind, nation.indicator, nation.value, nation.area) == (
+        "quantity",
+        rate,
+        Decimal("85.1"),
+        "place/china",
+    )
+    assert (gap.kind, gap.indicator, gap.value, gap.area, gap.growth_of) == (
+        "growth",
+        rate,
+        Decimal("3.4"),
+        "place/tianjin",
+        None,
+    )
+    # 比…低 (a gap below) and 高於 before the place read the same way
+    low = figures("全市家庭寬帶普及率為80.2%，比全國（85.1%）低4.9個百分點。", script)
+    below = only(low, "4.9個百分點", script)
+    assert (below.kind, below.value, below.indicator) == ("growth", Decimal("-4.9"), rate)
+    assert only(low, "85.1%", script).area == "place/china"
+    high = figures("全市家庭寬帶普及率為88.5%，高於全國（85.1%）3.4個百分點。", script)
+    above = only(high, "3.4個百分點", script)
+    assert (above.kind, above.value, above.area) == ("growth", Decimal("3.4"), "place/tianjin")
