@@ -43,6 +43,7 @@ _RULE_SECTIONS = (
     "flow_context",
     "bare_share",
     "per_unit",
+    "per_unit_phrase",
 )
 #: sections that are a plain word list
 _WORD_SECTIONS = (
@@ -161,6 +162,8 @@ class LabelRules:
 
     #: 每万人拥有: a per-unit base with its possession verb, which stays in the name
     per_unit: Rule | None = None
+    #: 已超每月每户18GB: a per-unit phrase between a qualifier marker and its number
+    per_unit_phrase: Rule | None = None
 
     def value_first(self, ft: str, begin: int, end: int) -> int | None:
         """The offset after a value-first mark opening ``ft[begin:end]`` (spaces skipped), or
@@ -369,4 +372,5 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         generic_heads=frozenset(words["generic_heads"]),
         flow_words=tuple(sorted(words["flow_words"], key=lambda w: (-len(w), w))),
         per_unit=rules["per_unit"],
+        per_unit_phrase=rules["per_unit_phrase"],
     )

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from graph.model import Finding, Level
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import indicators, period, values
+from graph.pipeline.extract import indicators, period, values, values_share
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import (
     SPACES,
@@ -44,6 +44,10 @@ def _resolve(
     ``carried`` is the last figure of the paragraph before this sentence: a sentence that
     opens with a clause only pointing back (同一指標,四川省為14.6座) measures its statistic.
     """
+    if values_share.share_of_part(text, folded, d) or values_share.per_unit_qualifier(
+        text, folded, d
+    ):  # X约占全市Y的6.8%, X已超每月每户18GB: a qualifier away from the number
+        return [d]
     label = d.indicator
     items = values.patterns().items.match(fold_aligned(label))
     if items:

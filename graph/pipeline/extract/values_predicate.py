@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 
+from graph.pipeline.extract import grammar as gw
 from graph.pipeline.extract import indicators
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import SPACES, _clean_left, _strip
 
 #: what ends a clause (a predicate clause is the one right before the figure's clause)
 CLAUSE_END = "。！？!?\n,，;；:："
-_PARTICLE = fold_aligned("了")
 # a digit run not joined to a Latin letter (IPv6, 5G and F5G are names, not numbers)
 _FIGURE_DIGITS = re.compile(r"(?<![a-z\d.])\d+(?![a-z\d])")
 
@@ -34,8 +34,8 @@ def predicate_subject(ft: str, b: int, e: int) -> tuple[int, int] | None:
     """The trimmed subject of the clause ``ft[b:e]`` when it ends in a predicate, else None."""
     rules = indicators.label_rules()
     b, e = _strip(ft, b, e)
-    if ft.endswith(_PARTICLE, b, e):
-        e -= len(_PARTICLE)
+    particle = next((p for p in gw.words().growth_particles if ft.endswith(p, b, e)), "")
+    e -= len(particle)  # 持续增长了: the aspect particle (grammar.yaml growth.particles)
     verb = next((v for v in rules.predicate_verbs if ft.endswith(v, b, e)), "")
     if not verb:
         return None

@@ -106,3 +106,32 @@ def test_a_compared_figure_in_brackets_is_the_places_level_and_the_gap_grows_non
     high = figures("全市家庭寬帶普及率為88.5%，高於全國（85.1%）3.4個百分點。", script)
     above = only(high, "3.4個百分點", script)
     assert (above.kind, above.value, above.area) == ("growth", Decimal("3.4"), "place/tianjin")
+
+
+@SCRIPTS
+def test_about_before_a_share_qualifies_it_and_an_area_base_is_named_as_a_share(
+    script: str,
+) -> None:
+    obs = figures("電子信息製造業營業收入約佔全市規模以上工業營業收入的23.5%。", script)
+    share = only(obs, "23.5%", script)
+    assert (share.indicator, share.value, share.qualifier, share.area) == (
+        s("電子信息製造業營業收入佔規模以上工業營業收入的比重", script),
+        Decimal("23.5"),
+        "approximately",
+        "place/tianjin",
+    )
+    # a base with no area keeps the text's words (fixture h10's 佔網民總數)
+    phones = only(figures("手機網民接近佔網民總數的98.6%。", script), "98.6%", script)
+    assert (phones.indicator, phones.qualifier) == (s("手機網民佔網民總數", script), "nearly")
+
+
+@SCRIPTS
+def test_a_marker_before_a_per_unit_phrase_qualifies_the_value(script: str) -> None:
+    obs = figures("戶均固定寬帶接入流量已超每戶每月320GB。", script)
+    flow = only(obs, "320GB", script)
+    assert (flow.indicator, flow.value, flow.unit, flow.qualifier) == (
+        s("戶均固定寬帶接入流量", script),
+        Decimal(320),
+        "GB",
+        "more-than",
+    )
