@@ -135,3 +135,13 @@ def test_a_marker_before_a_per_unit_phrase_qualifies_the_value(script: str) -> N
         "GB",
         "more-than",
     )
+
+
+@SCRIPTS
+def test_a_focus_word_or_a_span_with_no_number_opening_a_subject_goes(script: str) -> None:
+    obs = figures("特別是數據中心標準機架數突破12萬架。", script)
+    assert only(obs, "突破12萬架", script).indicator == s("數據中心標準機架數", script)
+    obs = figures("近年來全市數據中心標準機架數突破12萬架。", script)
+    assert only(obs, "突破12萬架", script).indicator == s("數據中心標準機架數", script)
+    obs = figures("算力總規模達到9.2EFLOPS，其中尤其是智能算力規模超過5EFLOPS。", script)
+    assert only(obs, "超過5EFLOPS", script).indicator == s("智能算力規模", script)
