@@ -24,6 +24,7 @@ from graph.pipeline.extract.metrics_clauses import (
     _Draft,
     _strip,
 )
+from graph.pipeline.extract.values_coordinated import each_item
 from graph.pipeline.extract.values_predicate import subject_label
 
 STAGE = "extract.metrics"
@@ -83,11 +84,10 @@ def _resolve(
     raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
     # 各區縣均達到X: the adverb 均 (each); not the 均 of 平均 ending a comparison base
     # (增速高於全國平均1.5個百分點: the base, read as a rate gap below)
-    if (
-        d.val.kind == "quantity"
-        and raw_left.endswith(fold_aligned("均"))
-        and not raw_left.endswith(gw.words().gap_bases)
-    ):
+    each = raw_left.endswith(fold_aligned("均")) and not raw_left.endswith(gw.words().gap_bases)
+    if each and d.val.kind != "quantity":  # A和B平均下载速率均位列西部第一: each item's rank
+        return each_item(text, folded, d, d.clause_begin + len(raw_left) - 1) or [d]
+    if each and d.val.kind == "quantity":
         out = []
         i = ci
         while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
@@ -104,7 +104,11 @@ def _resolve(
                     extra_digits=[],
                 ),
             )
-        return [*out, d]
+        return (
+            [*out, d]
+            if out
+            else each_item(text, folded, d, d.clause_begin + len(raw_left) - 1) or [d]
+        )
     prev = earlier[-1] if earlier else None
     prev_q = prev.indicator if prev is not None and prev.kind == "quantity" else None
     own = d.kind == "growth" or (prev is not None and prev_q is None)

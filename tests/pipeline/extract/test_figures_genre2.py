@@ -145,3 +145,24 @@ def test_a_focus_word_or_a_span_with_no_number_opening_a_subject_goes(script: st
     assert only(obs, "突破12萬架", script).indicator == s("數據中心標準機架數", script)
     obs = figures("算力總規模達到9.2EFLOPS，其中尤其是智能算力規模超過5EFLOPS。", script)
     assert only(obs, "超過5EFLOPS", script).indicator == s("智能算力規模", script)
+
+
+@SCRIPTS
+def test_each_over_coordinated_items_gives_each_item_the_figure(script: str) -> None:
+    obs = figures("全市上行和下行平均接入速率均位列全國第二。", script)
+    assert [(o.kind, o.indicator, o.rank, o.rank_scope) for o in obs] == [
+        ("rank", s("上行平均接入速率", script), 2, "place/china"),
+        ("rank", s("下行平均接入速率", script), 2, "place/china"),
+    ]
+    assert obs[0].value_begin == obs[1].value_begin
+    # items that each name a statistic; a joiner inside a name (軟件和信息服務業) splits nothing
+    obs = figures(
+        "網民規模和互聯網普及率均超過全國平均水平，軟件和信息服務業收入均增長9%。", script
+    )
+    growth = only(obs, "9%", script)
+    assert growth.indicator == s("軟件和信息服務業收入", script)
+    obs = figures("固定寬帶和移動寬帶用戶普及率均超過95%。", script)
+    assert [o.indicator for o in obs] == [
+        s("固定寬帶用戶普及率", script),
+        s("移動寬帶用戶普及率", script),
+    ]
