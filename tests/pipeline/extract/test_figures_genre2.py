@@ -166,3 +166,17 @@ def test_each_over_coordinated_items_gives_each_item_the_figure(script: str) -> 
         s("固定寬帶用戶普及率", script),
         s("移動寬帶用戶普及率", script),
     ]
+
+
+@SCRIPTS
+def test_an_annual_growth_rate_is_a_growth_of_the_sentences_statistic(script: str) -> None:
+    obs = figures("全市電子商務交易額達到5600億元，年增長率為7.9%。", script)
+    level, growth = only(obs, "5600億元", script), only(obs, "7.9%", script)
+    assert (growth.kind, growth.value, growth.indicator, growth.growth_of) == (
+        "growth",
+        Decimal("7.9"),
+        level.indicator,
+        obs.index(level),
+    )
+    own = only(figures("電子商務交易額年增長率為7.9%。", script), "7.9%", script)
+    assert (own.kind, own.indicator) == ("growth", s("電子商務交易額", script))
