@@ -60,6 +60,7 @@ def exclusions(
     class_after = re.compile(
         rf"{SP}(?:{alt(list(w.class_units))}){SP}(?:{alt(bounds)}){SP}[^\W\d_]"
     )
+    bands = _class_bands(f, w)  # 18-60歲之間的網民: an age band names a class
     for m in DIGIT_RUN.finditer(f):
         b, e = m.start(), m.end()
         before, after = f[max(0, b - 2) : b], f[e : e + 6]
@@ -84,8 +85,10 @@ def exclusions(
             out[b] = "name (a figure naming a class)"  # 寬帶用戶(1000Mbps及以上)
         elif is_top_n_name(f, b, e, w):
             out[b] = "name (a rank naming a class)"  # 排名前100的互聯網企業
-        elif class_after.match(f, e) and not f[b - 1 : b].isdigit():
-            out[b] = "name (a figure naming a class)"  # 60歲及以上網民
+        elif (class_after.match(f, e) and not f[b - 1 : b].isdigit()) or any(
+            bb <= b < be for bb, be in bands
+        ):
+            out[b] = "name (a figure naming a class)"  # 60歲及以上網民, 18-60歲之間的網民
         elif f[max(0, b - 4) : b].rstrip(spaces).endswith(w.formula_operators):
             out[b] = "formula"  # 占比=A÷B×100%
         elif re.match(
@@ -266,3 +269,15 @@ def list_scope(f: str, begin: int, end: int) -> str | None:
     if not m:
         return None
     return w.list_scopes.get(m.group()) or w.scopes.get(m.group())
+
+
+def _class_bands(f: str, w: gw.Words) -> list[tuple[int, int]]:
+    """The spans of ranges in a class unit before a noun (``18-60歲之間的網民``, ``20至29歲
+    網民``): a band of the population, part of the indicator's name, as ``60歲及以上網民`` is
+    (grammar.yaml ``not_figures.class_units``); neither end is a figure."""
+    band = re.compile(
+        rf"(?<![\d.])\d+{SP}(?:{gw.alt(list(w.range_separators))}){SP}\d+{SP}"
+        rf"(?:{gw.alt(list(w.class_units))}){SP}(?:{gw.alt(list(w.range_frame_close))})?"
+        rf"{SP}(?=[^\W\d_])"
+    )
+    return [(m.start(), m.end()) for m in band.finditer(f)]

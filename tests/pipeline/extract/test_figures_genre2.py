@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.extract.test_figures_genre import SCRIPTS, figures, only, s
+from graph.pipeline import segment
+from graph.pipeline.extract import metrics
+from pipeline.extract.test_figures_genre import SCRIPTS, _clean, figures, only, s
 
 
 @SCRIPTS
@@ -180,3 +182,14 @@ def test_an_annual_growth_rate_is_a_growth_of_the_sentences_statistic(script: st
     )
     own = only(figures("電子商務交易額年增長率為7.9%。", script), "7.9%", script)
     assert (own.kind, own.indicator) == ("growth", s("電子商務交易額", script))
+
+
+@SCRIPTS
+def test_an_age_band_before_a_noun_is_part_of_the_name(script: str) -> None:
+    clean = _clean("20-39歲之間的網民佔比為41.6%，40至59歲網民達到630萬人。", script)
+    obs, _, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
+    assert [(o.stated_value, o.indicator) for o in obs] == [
+        ("41.6%", s("20-39歲之間的網民佔比", script)),
+        (s("630萬人", script), s("40至59歲網民", script)),
+    ]
+    assert acc.excluded.get("name (a figure naming a class)") == 4 and acc.balanced
