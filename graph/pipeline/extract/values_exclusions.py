@@ -83,8 +83,8 @@ def exclusions(
             out[b] = "list marker"
         elif _is_named_figure(f, b, fig, w):
             out[b] = "name (a figure naming a class)"  # 寬帶用戶(1000Mbps及以上)
-        elif is_top_n_name(f, b, e, w):
-            out[b] = "name (a rank naming a class)"  # 排名前100的互聯網企業
+        elif is_top_n_name(f, b, e, w) or _is_top_n_class(f, b, fig, w):
+            out[b] = "name (a rank naming a class)"  # 排名前100的互聯網企業, 前10類應用
         elif (class_after.match(f, e) and not f[b - 1 : b].isdigit()) or any(
             bb <= b < be for bb, be in bands
         ):
@@ -281,3 +281,16 @@ def _class_bands(f: str, w: gw.Words) -> list[tuple[int, int]]:
         rf"{SP}(?=[^\W\d_])"
     )
     return [(m.start(), m.end()) for m in band.finditer(f)]
+
+
+def _is_top_n_class(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> bool:
+    """``前10類應用`` / ``前5家企業``: 前N and a measure word before a noun name the first N of a
+    class (an enumeration of which items), not a figure; ``進入全國前10名`` ends its clause
+    and stays a rank."""
+    if fig is None or not fig.group("unit") or fig.group("mult"):
+        return False
+    if f.startswith(w.period_suffixes, fig.start("unit")):
+        return False  # 前10個月: a span of time (read as a period below)
+    if not f[max(0, b - 3) : b].rstrip(SP_CHARS).endswith(w.top_n):
+        return False
+    return re.match(r"[^\W\d_]", f[fig.end() : fig.end() + 1]) is not None

@@ -193,3 +193,14 @@ def test_an_age_band_before_a_noun_is_part_of_the_name(script: str) -> None:
         (s("630萬人", script), s("40至59歲網民", script)),
     ]
     assert acc.excluded.get("name (a figure naming a class)") == 4 and acc.balanced
+
+
+@SCRIPTS
+def test_the_first_n_of_a_class_before_a_noun_is_part_of_the_name(script: str) -> None:
+    clean = _clean("前8類應用的用戶規模達到960萬人，軟件收入進入全國前10名。", script)
+    obs, _, acc = metrics.run_with_accounting(clean, segment.run(clean), [])
+    assert [(o.kind, o.stated_value, o.indicator) for o in obs] == [
+        ("quantity", s("960萬人", script), s("前8類應用的用戶規模", script)),
+        ("rank", s("前10名", script), s("軟件收入", script)),
+    ]
+    assert acc.excluded.get("name (a rank naming a class)") == 1 and acc.balanced
