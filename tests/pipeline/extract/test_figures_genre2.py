@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from graph.curation.registry import load_registry
 from graph.pipeline import segment
 from graph.pipeline.extract import metrics
+from graph.pipeline.extract.candidates_titled import balanced
+from pipeline.extract.test_candidates import _run
 from pipeline.extract.test_figures_genre import SCRIPTS, _clean, figures, only, s
 
 
@@ -204,3 +207,18 @@ def test_the_first_n_of_a_class_before_a_noun_is_part_of_the_name(script: str) -
         ("rank", s("前10名", script), s("軟件收入", script)),
     ]
     assert acc.excluded.get("name (a rank naming a class)") == 1 and acc.balanced
+
+
+@SCRIPTS
+def test_an_open_world_label_never_keeps_half_a_bracket_pair(script: str) -> None:
+    registry = load_registry()
+    for body in (
+        "2029（第十八屆）西部數字經濟博覽會在成都舉行。",
+        "2029(第十八屆)西部數字經濟博覽會在成都舉行。",
+    ):
+        cands = _run(s(body, script), registry)[0]
+        labels = [c.label for c in cands if c.cls == "event"]
+        assert labels == [s("西部數字經濟博覽會", script)]
+        assert all(balanced(c.label) for c in cands)
+    assert balanced("“渝快辦”平台") and balanced("報告(2023)")
+    assert not balanced("第十八屆)西部數字經濟博覽會") and not balanced("“渝快辦平台")
