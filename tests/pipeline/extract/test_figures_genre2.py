@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from graph.curation.registry import load_registry
 from graph.pipeline import segment
 from graph.pipeline.extract import metrics
@@ -222,3 +224,87 @@ def test_an_open_world_label_never_keeps_half_a_bracket_pair(script: str) -> Non
         assert all(balanced(c.label) for c in cands)
     assert balanced("“渝快辦”平台") and balanced("報告(2023)")
     assert not balanced("第十八屆)西部數字經濟博覽會") and not balanced("“渝快辦平台")
+
+
+# The lead's round-12 sentences (zh-Hant by OpenCC s2t), each with its expected figures:
+# (stated value, kind, indicator, value, qualifier, area), in text order.
+LEAD_SENTENCES = [
+    (
+        "全市網民規模和互聯網普及率持續增長，分別達到2410萬人和75.3%，同比分別增長2.1%和1.6個百分點。",
+        [
+            ("2410萬人", "quantity", "網民規模", "24100000", "exact", "place/chongqing"),
+            ("75.3%", "quantity", "互聯網普及率", "75.3", "exact", "place/chongqing"),
+            ("2.1%", "growth", "網民規模", "2.1", "exact", "place/chongqing"),
+            ("1.6個百分點", "growth", "互聯網普及率", "1.6", "exact", "place/chongqing"),
+        ],
+    ),
+    (
+        "全市數字經濟持續壯大，規模達到1.2萬億元。",
+        [("1.2萬億元", "quantity", "數字經濟規模", "1.2e12", "exact", "place/chongqing")],
+    ),
+    (
+        "今年新增移動通信基站1.1萬個，總數達到9.6萬個。",
+        [
+            ("1.1萬個", "quantity", "新增移動通信基站", "11000", "exact", "place/chongqing"),
+            ("9.6萬個", "quantity", "移動通信基站總數", "96000", "exact", "place/chongqing"),
+        ],
+    ),
+    (
+        "全市光纖入戶率爲96.2%，比全國（94.0%）高出2.2個百分點。",
+        [
+            ("96.2%", "quantity", "光纖入戶率", "96.2", "exact", "place/chongqing"),
+            ("94.0%", "quantity", "光纖入戶率", "94.0", "exact", "place/china"),
+            ("2.2個百分點", "growth", "光纖入戶率", "2.2", "exact", "place/chongqing"),
+        ],
+    ),
+    (
+        "軟件業務收入約佔全市規模以上工業營業收入的6.8%。",
+        [
+            (
+                "6.8%",
+                "quantity",
+                "軟件業務收入佔規模以上工業營業收入的比重",
+                "6.8",
+                "approximately",
+                "place/chongqing",
+            )
+        ],
+    ),
+    (
+        "戶均移動互聯網接入流量已超每月每戶18GB。",
+        [("18GB", "quantity", "戶均移動互聯網接入流量", "18", "more-than", "place/chongqing")],
+    ),
+    (
+        "IPv6流量佔比穩步提升，超過四成。",
+        [("超過四成", "quantity", "IPv6流量佔比", "40", "more-than", "place/chongqing")],
+    ),
+    (
+        "特別是工業互聯網標識解析註冊量突破80億。",
+        [
+            (
+                "突破80億",
+                "quantity",
+                "工業互聯網標識解析註冊量",
+                "8e9",
+                "more-than",
+                "place/chongqing",
+            )
+        ],
+    ),
+]
+
+
+@SCRIPTS
+@pytest.mark.parametrize(("body", "expected"), LEAD_SENTENCES)
+def test_the_leads_sentences_read_as_the_gold_conventions_say(
+    script: str, body: str, expected: list[tuple[str, str, str, str, str, str]]
+) -> None:
+    obs = figures(body, script, area="place/chongqing")
+    got = [
+        (o.stated_value, o.kind, o.indicator, o.value, o.qualifier, o.area)
+        for o in sorted(obs, key=lambda o: o.value_begin)
+    ]
+    assert got == [
+        (s(st, script), kind, s(ind, script), Decimal(v), q, area)
+        for st, kind, ind, v, q, area in expected
+    ]
