@@ -61,6 +61,7 @@ _WORD_SECTIONS = (
     "predicate_adverbs",
     "predicate_verbs",
     "generic_heads",
+    "total_heads",
     "flow_words",
 )
 #: sections that are a list of patterns, each with a named group ``x``
@@ -142,6 +143,7 @@ class LabelRules:
     predicate_verbs: tuple[str, ...] = ()
     #: 规模达到1.2万亿元 / 总数达到9.6万个: a bare generic head noun takes the clause subject
     generic_heads: frozenset[str] = frozenset()
+    total_heads: frozenset[str] = frozenset()  # 总数: a total after 新增X is of X
     #: 新增X: a flow word; a total after it (总数) is of X, not of the new X
     flow_words: tuple[str, ...] = ()
 
@@ -370,6 +372,7 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         predicate_adverbs=tuple(sorted(words["predicate_adverbs"], key=lambda w: (-len(w), w))),
         predicate_verbs=tuple(sorted(words["predicate_verbs"], key=lambda w: (-len(w), w))),
         generic_heads=frozenset(words["generic_heads"]),
+        total_heads=frozenset(words["total_heads"]),
         flow_words=tuple(sorted(words["flow_words"], key=lambda w: (-len(w), w))),
         per_unit=rules["per_unit"],
         per_unit_phrase=rules["per_unit_phrase"],

@@ -10,9 +10,9 @@ before the predicate, trimmed as a subject, is the statistic the next clause mea
 
 A bare generic head noun (labels.yaml ``generic_heads``: 规模, 总数 ...) as a whole subject
 names a dimension of that subject (数字经济 + 规模); after a count of new items with no
-predicate clause (今年新增移动通信基站1.1万个，总数达到9.6万个), a total is the total of the
-items, not of the new ones: the flow word goes (移动通信基站总数; docs/decisions/0012 keeps
-新增 on the flow itself).
+predicate clause (今年新增移动通信基站1.1万个，总数达到9.6万个), a total (``total_heads``)
+is of the items, not of the new ones: the flow word goes (移动通信基站总数; decision 0012
+keeps 新增 on the flow itself). 规模 / 数量 there still point back to the new items.
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ def subject_label(
 
     With no figure before it in the sentence (``prev_indicator`` None) the subject is the
     predicate clause's before its clause (稳步提升，超过四成; 持续壮大，规模达到…: subject +
-    head); after a count of new items, a generic head is the total of the items (总数 after
-    新增移动通信基站 -> 移动通信基站总数).
+    head); after a count of new items, a total head (labels.yaml ``total_heads``) is the total
+    of the items (总数 after 新增移动通信基站 -> 移动通信基站总数).
     """
     head = label.strip(SPACES)
     if head and not is_generic_head(head):
@@ -89,5 +89,6 @@ def subject_label(
     if prev_indicator is None:
         span = subject_before(ft, clause_begin)
         return text[span[0] : span[1]] + head if span is not None else None
-    stock = without_flow_word(prev_indicator) if head else None
+    total = fold_aligned(head) in indicators.label_rules().total_heads
+    stock = without_flow_word(prev_indicator) if total else None
     return stock + head if stock is not None else None

@@ -1,19 +1,19 @@
 """Shares and per-unit figures whose qualifier is written away from the number.
 
-* ``软件业务收入约占全市规模以上工业营业收入的6.8%``: 约 qualifies the share (the marker stands
-  before 占, not next to the number, so the number grammar read the value as exact and the
-  label kept 约占). The marker goes from the label to the qualifier (``stated_value`` stays
-  the number as written: a marker separated from the number is outside it, fixtures README),
-  and a base that names an area (全市规模以上工业营业收入) is named as the share convention
-  names it: the area goes, it is the figure's own (``占全市…的比重`` → ``…占规模以上工业营业收入
-  的比重``, as h26 and h13 read), and the share noun joins it (``的比重``, grammar.yaml
-  ``frames.share_of_base.noun``), so ``X约占全市Y的N%`` and ``X占全市Y的比重约为N%`` are one
-  statistic. A base with no area keeps the text's own words (``手机网民占网民总数的99.4%``:
-  h10's gold reads 占网民总数); whether both should take 比重 is left to the lead
-  (docs/decisions/0015-shares-and-separated-qualifiers.md).
-* ``户均移动互联网接入流量已超每月每户18GB``: a per-unit phrase (每月每户, 每户每月) between the
-  marker and the number says what the unit is per, and the label is the subject before the
-  marker; 超 qualifies the value (more-than).
+* ``软件业务收入约占全市规模以上工业营业收入的6.8%``: 约 qualifies the share (the marker
+  stands before 占, not next to the number, so the number grammar read the value as exact
+  and the label kept 约占). The marker goes from the label to the qualifier (the stated
+  value stays the number as written: a marker away from the number is outside it, as the
+  fixtures README says). A base that names the figure's own area is named as the share
+  convention names it: the area goes and the share noun joins it (grammar.yaml
+  ``frames.share_of_base.noun``): ``占全市…的6.8%`` -> ``…占规模以上工业营业收入的比重``,
+  as h26 and h13 read, so ``X约占全市Y的N%`` and ``X占全市Y的比重约为N%`` are one
+  statistic. A named area (全国) is the base's and stays. A base with no area keeps the
+  text's own words (``手机网民占网民总数的99.4%``: h10's gold reads 占网民总数); whether
+  both should take 比重 is left to the lead (docs/decisions/0015).
+* ``户均移动互联网接入流量已超每月每户18GB``: a per-unit phrase (labels.yaml
+  ``per_unit_phrase``: 每月每户, 每户每月) between the marker and the number says what the
+  unit is per; the label is the subject before the marker and 超 qualifies the value.
 """
 
 from __future__ import annotations
@@ -65,7 +65,12 @@ def share_of_part(text: str, ft: str, d: _Draft) -> bool:
 
 def _named_base(share: str) -> str | None:
     """``占全市规模以上工业营业收入`` -> ``占规模以上工业营业收入的比重``; None when no area
-    follows 占 or the share has no base noun (占全国比重 keeps its area: bare_share)."""
+    follows 占 or the share has no base noun (占全国比重 keeps its area: bare_share).
+
+    Only the figure's own area goes (全市, 全省: area words with no place of their own in
+    periods.yaml); a named one is the base's (占全国软件业务收入的6.8% -> 占全国软件业务收入的
+    比重: a share of the nation's total, not of the figure's own).
+    """
     from graph.pipeline.extract import period  # late: period imports the label rules
 
     folded = fold_aligned(share)
@@ -74,7 +79,9 @@ def _named_base(share: str) -> str | None:
         return None
     if indicators.label_rules().is_bare_share(folded[m.end() :]):
         return None
-    return share[: len(_SHARE)] + share[m.end() :] + "的" + gw.frames().share_noun
+    own = period.rules().area_ids.get(m.group("w")) is None
+    base = share[m.end() :] if own else share[len(_SHARE) :]
+    return share[: len(_SHARE)] + base + "的" + gw.frames().share_noun
 
 
 def per_unit_qualifier(text: str, ft: str, d: _Draft) -> bool:

@@ -65,7 +65,10 @@ def test_a_total_after_a_count_of_new_items_is_the_total_of_the_items(script: st
     obs = figures("去年新建光纜線路2.4萬公里，總數達到41萬公里。", script)
     assert only(obs, "2.4萬公里", script).indicator == s("新建光纜線路", script)
     assert only(obs, "41萬公里", script).indicator == s("光纜線路總數", script)
-    # after a statistic that is no flow, the head still points back to it (規模 = its size)
+    # a head that is no total still points back to the new items, and so does any head
+    # after a statistic that is no flow (規模 = its size)
+    obs = figures("今年新增5G基站1.2萬個，規模居全國第三。", script)
+    assert only(obs, "第三", script).indicator == "新增5G" + s("基站", script)
     obs = figures("軟件業務收入達4810億元，規模居全國第八。", script)
     assert only(obs, "第八", script).indicator == s("軟件業務收入", script)
 
@@ -127,6 +130,9 @@ def test_about_before_a_share_qualifies_it_and_an_area_base_is_named_as_a_share(
         "approximately",
         "place/tianjin",
     )
+    # a named area is the base's and stays
+    obs = figures("軟件業務收入約佔全國軟件業務收入的2.1%。", script)
+    assert only(obs, "2.1%", script).indicator == s("軟件業務收入佔全國軟件業務收入的比重", script)
     # a base with no area keeps the text's words (fixture h10's 佔網民總數)
     phones = only(figures("手機網民接近佔網民總數的98.6%。", script), "98.6%", script)
     assert (phones.indicator, phones.qualifier) == (s("手機網民佔網民總數", script), "nearly")
