@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from graph.model import Finding, Level
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import indicators, period, values, values_share
+from graph.pipeline.extract import indicators, period, values, values_compare, values_share
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import (
     SPACES,
@@ -122,6 +122,8 @@ def _resolve(
         base = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
         if base is not None:
             d.indicator = label + base.indicator
+        return [d]
+    if values_compare.compared_growth(text, folded, d, earlier):  # 增速高于全国（9.1%）…
         return [d]
     if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
         target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)

@@ -314,3 +314,28 @@ def test_the_leads_sentences_read_as_the_gold_conventions_say(
         (s(st, script), kind, s(ind, script), Decimal(v), q, area)
         for st, kind, ind, v, q, area in expected
     ]
+
+
+@SCRIPTS
+def test_a_compared_rate_in_brackets_is_the_places_growth_and_the_gap_the_rates(
+    script: str,
+) -> None:
+    for body in (
+        "全市軟件業務收入達到3100億元，增速高於全國（11.4%）2.6個百分點。",
+        "全市軟件業務收入達到3100億元，增速比全國（11.4%）高出2.6個百分點。",
+    ):
+        obs = figures(body, script)
+        level, nation = only(obs, "3100億元", script), only(obs, "11.4%", script)
+        gap = only(obs, "2.6個百分點", script)
+        assert (nation.kind, nation.indicator, nation.area, nation.growth_of) == (
+            "growth",
+            level.indicator,
+            "place/china",
+            None,
+        )
+        assert (gap.kind, gap.indicator, gap.area, gap.growth_of) == (
+            "growth",
+            s("軟件業務收入增速", script),
+            "place/tianjin",
+            None,
+        )
