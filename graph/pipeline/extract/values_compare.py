@@ -27,14 +27,23 @@ _SEPARATORS = frozenset(",，、;；。:：()\n")
 
 
 def opens_compared(f: str, at: int) -> bool:
-    """True when the bracket at ``f[at]`` follows a comparison word and a place (比全国（)."""
+    """True when the bracket at ``f[at]`` follows a comparison word and a place (比全国（,
+    高于全国平均水平（). A time there (比上年（85.1%）提高…) is a comparison base, not a
+    place: its bracket stays a name as before (the period stage reads no bracketed year)."""
+    from graph.pipeline.extract import period  # late: period imports this module
+
     w = gw.words()
     words = (*w.gap_markers, *w.gap_words)
     for k in range(at - 1, max(-1, at - PLACE_SPAN - 1), -1):
         if f[k] in _SEPARATORS:
             return False
         if k < at - 1 and any(f.endswith(word, 0, k + 1) for word in words):
-            return True
+            place = f[k + 1 : at].strip()
+            for base in w.gap_bases:
+                place = place.removesuffix(base)
+            return bool(place) and (
+                period.area_pattern().fullmatch(place) is not None or place in w.scopes
+            )
     return False
 
 

@@ -113,6 +113,11 @@ def test_a_compared_figure_in_brackets_is_the_places_level_and_the_gap_grows_non
     below = only(low, "4.9個百分點", script)
     assert (below.kind, below.value, below.indicator) == ("growth", Decimal("-4.9"), rate)
     assert only(low, "85.1%", script).area == "place/china"
+    # a year in the comparison is a base, not a place: its bracket stays out, the change
+    # grows the level as 比上年提高 does
+    year = figures("全市家庭寬帶普及率為88.5%，比上年（85.1%）提高3.4個百分點。", script)
+    assert [o.stated_value for o in year] == ["88.5%", s("3.4個百分點", script)]
+    assert year[1].growth_of == 0
     high = figures("全市家庭寬帶普及率為88.5%，高於全國（85.1%）3.4個百分點。", script)
     above = only(high, "3.4個百分點", script)
     assert (above.kind, above.value, above.area) == ("growth", Decimal("3.4"), "place/tianjin")
