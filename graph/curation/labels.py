@@ -43,6 +43,7 @@ _RULE_SECTIONS = (
     "flow_context",
     "bare_share",
     "per_unit",
+    "per_unit_phrase",
 )
 #: sections that are a plain word list
 _WORD_SECTIONS = (
@@ -57,6 +58,11 @@ _WORD_SECTIONS = (
     "inner_light_keep",
     "selection_verbs",
     "generic_counted",
+    "predicate_adverbs",
+    "predicate_verbs",
+    "generic_heads",
+    "total_heads",
+    "flow_words",
 )
 #: sections that are a list of patterns, each with a named group ``x``
 _FRAME_SECTIONS = ("named_statistic",)
@@ -131,6 +137,15 @@ class LabelRules:
     #: and what follows it say which items are counted, and stay in the label
     selection_verbs: tuple[str, ...] = ()
     generic_counted: frozenset[str] = frozenset()
+    #: 网民规模和互联网普及率持续增长,分别达到…: a value-less clause that ends in a predicate
+    #: (an adverb of manner, then a verb of change) names the subject of the clause after it
+    predicate_adverbs: tuple[str, ...] = ()
+    predicate_verbs: tuple[str, ...] = ()
+    #: 规模达到1.2万亿元 / 总数达到9.6万个: a bare generic head noun takes the clause subject
+    generic_heads: frozenset[str] = frozenset()
+    total_heads: frozenset[str] = frozenset()  # 总数: a total after 新增X is of X
+    #: 新增X: a flow word; a total after it (总数) is of X, not of the new X
+    flow_words: tuple[str, ...] = ()
 
     def inner_light_verb(self, ft: str, begin: int, end: int) -> tuple[int, int] | None:
         """The span of a light verb inside ``ft[begin:end]`` with a subject before it and a
@@ -149,6 +164,8 @@ class LabelRules:
 
     #: 每万人拥有: a per-unit base with its possession verb, which stays in the name
     per_unit: Rule | None = None
+    #: 已超每月每户18GB: a per-unit phrase between a qualifier marker and its number
+    per_unit_phrase: Rule | None = None
 
     def value_first(self, ft: str, begin: int, end: int) -> int | None:
         """The offset after a value-first mark opening ``ft[begin:end]`` (spaces skipped), or
@@ -352,5 +369,11 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         inner_light_keep=words["inner_light_keep"],
         selection_verbs=words["selection_verbs"],
         generic_counted=frozenset(words["generic_counted"]),
+        predicate_adverbs=tuple(sorted(words["predicate_adverbs"], key=lambda w: (-len(w), w))),
+        predicate_verbs=tuple(sorted(words["predicate_verbs"], key=lambda w: (-len(w), w))),
+        generic_heads=frozenset(words["generic_heads"]),
+        total_heads=frozenset(words["total_heads"]),
+        flow_words=tuple(sorted(words["flow_words"], key=lambda w: (-len(w), w))),
         per_unit=rules["per_unit"],
+        per_unit_phrase=rules["per_unit_phrase"],
     )

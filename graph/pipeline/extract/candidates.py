@@ -145,7 +145,7 @@ from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit
 from graph.pipeline.extract.candidates_frames import frame_hits, related_span
 from graph.pipeline.extract.candidates_people import byline_hits, person_hits
 from graph.pipeline.extract.candidates_rules import Folded, Rules, fold_word, load_rules, script_of
-from graph.pipeline.extract.candidates_titled import document_hits, event_hits, quote_hits
+from graph.pipeline.extract.candidates_titled import balanced, document_hits, event_hits, quote_hits
 from graph.pipeline.extract.entities import sentence_at
 from graph.text import fold, slug, to_hant
 
@@ -217,8 +217,8 @@ def run(
                 (h.priority, h.begin - h.end, h.begin, h.cls, h.rule, h.label, h.edition, h.cid)
             ),
         ):
-            if any(taken[h.begin : h.end]):
-                continue
+            if any(taken[h.begin : h.end]) or not balanced(h.label):
+                continue  # (a label with half a bracket pair ran across or into a bracket)
             inside = {owner[k] for k in range(h.begin, h.end)} - {None}
             inner = [curated[i] for i in inside if i is not None]
             if h.rule == "defined-alias":

@@ -14,25 +14,50 @@ from graph.model import Finding, Level
 from graph.pipeline.extract.candidates_finder import STAGE, Finder, Hit, is_name_char
 from graph.text import is_han
 
-__all__ = ["document_hits", "event_hits", "quote_hits"]
+__all__ = ["balanced", "document_hits", "event_hits", "quote_hits"]
 
 _YEAR = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*年?\s*(?:版|年度)?\s*[)）]")
 _BOOK = re.compile(r"《([^《》\n]{1,80})》")
 _QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))  # ‘’ nest inside “”
+_OPENING, _CLOSING = ("(", "（"), (")", "）")
 _SENTENCE_PUNCT = set("，,。；;！!？?：:、\n")
 _ABBREVIATION = re.compile(r"^\s*[(（]\s*以下简称\s*《([^《》]{1,20})》\s*[)）]")  # folded
+
+
+_PAIRS = {")": "(", "）": "（", "”": "“", "」": "「", "』": "『", "》": "《", "】": "【"}
+
+
+def balanced(label: str) -> bool:
+    """True when every bracket or quotation mark of ``label`` has its pair inside it, in order.
+
+    An open-world label is a name a reader can read alone: ``第二十届)中国互联网大会`` (a rule
+    that started inside ``2021(第二十届)中国互联网大会``) is none, whatever rule found it.
+    """
+    stack: list[str] = []
+    for ch in label:
+        if ch in _PAIRS.values():
+            stack.append(ch)
+        elif ch in _PAIRS:
+            if not stack or stack[-1] != _PAIRS[ch]:
+                return False
+            stack.pop()
+    return not stack
 
 
 def event_hits(fd: Finder) -> list[Hit]:
     n, r = fd.n, fd.r
     hits: list[Hit] = []
     for m in re.finditer(r"第[一二三四五六七八九十百\d]+届", n):
+        # 2021(第二十届)中国互联网大会: a bracketed ordinal is an aside, the name follows the
+        # bracket (a label never keeps half of a bracket pair)
+        aside = n.startswith(_CLOSING, m.end()) and n.endswith(_OPENING, 0, m.start())
+        start = m.end() + 1 if aside else m.start()
         for e in range(m.end() + 2, min(len(n), m.end() + r.event_max_chars) + 1):
             ch = n[e - 1]
             if not (is_name_char(ch) or ch in "“”「」·+"):
                 break
-            if any(n.endswith(h, 0, e) for h in r.event_heads):
-                hits.append(fd.hit(m.start(), e, "event", "event-ordinal", priority=0))
+            if e - start >= 2 and any(n.endswith(h, 0, e) for h in r.event_heads):
+                hits.append(fd.hit(start, e, "event", "event-ordinal", priority=0))
                 break
     return hits
 

@@ -166,6 +166,8 @@ def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]
     """Trim the counted noun after a value (span of the aligned folded text ``ft``)."""
     rules = indicators.label_rules()
     b, e = _strip(ft, b, e)
+    if ft.startswith(")", b):
+        return b, b  # a bracketed value (比全國(94.0%)高出): what follows is none of its noun
     m = rules.right_magnitudes.match(ft, b, e) if rules.right_magnitudes else None
     if m:
         # a magnitude the number grammar did not read: it and its unit are not the name

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from graph.model import Finding, Level
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import indicators, period, values
+from graph.pipeline.extract import indicators, period, values, values_compare, values_share
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import (
     SPACES,
@@ -24,6 +24,8 @@ from graph.pipeline.extract.metrics_clauses import (
     _Draft,
     _strip,
 )
+from graph.pipeline.extract.values_coordinated import each_item
+from graph.pipeline.extract.values_predicate import subject_label
 
 STAGE = "extract.metrics"
 
@@ -43,6 +45,10 @@ def _resolve(
     ``carried`` is the last figure of the paragraph before this sentence: a sentence that
     opens with a clause only pointing back (同一指標,四川省為14.6座) measures its statistic.
     """
+    if values_share.share_of_part(text, folded, d) or values_share.per_unit_qualifier(
+        text, folded, d
+    ):  # X约占全市Y的6.8%, X已超每月每户18GB: a qualifier away from the number
+        return [d]
     label = d.indicator
     items = values.patterns().items.match(fold_aligned(label))
     if items:
@@ -78,11 +84,10 @@ def _resolve(
     raw_left = folded[d.clause_begin : d.val.match_begin].rstrip(SPACES)
     # 各區縣均達到X: the adverb 均 (each); not the 均 of 平均 ending a comparison base
     # (增速高於全國平均1.5個百分點: the base, read as a rate gap below)
-    if (
-        d.val.kind == "quantity"
-        and raw_left.endswith(fold_aligned("均"))
-        and not raw_left.endswith(gw.words().gap_bases)
-    ):
+    each = raw_left.endswith(fold_aligned("均")) and not raw_left.endswith(gw.words().gap_bases)
+    if each and d.val.kind != "quantity":  # A和B平均下载速率均位列西部第一: each item's rank
+        return each_item(text, folded, d, d.clause_begin + len(raw_left) - 1) or [d]
+    if each and d.val.kind == "quantity":
         out = []
         i = ci
         while i > 0 and clauses[i].sep_before == "、" and not clauses[i - 1].has_value:
@@ -99,14 +104,26 @@ def _resolve(
                     extra_digits=[],
                 ),
             )
-        return [*out, d]
+        return (
+            [*out, d]
+            if out
+            else each_item(text, folded, d, d.clause_begin + len(raw_left) - 1) or [d]
+        )
     prev = earlier[-1] if earlier else None
+    prev_q = prev.indicator if prev is not None and prev.kind == "quantity" else None
+    own = d.kind == "growth" or (prev is not None and prev_q is None)
+    subject = None if own else subject_label(text, folded, label, d.clause_begin, prev_q)
+    if subject is not None:  # 持续壮大，规模达到…; 新增X…，总数达到…: the clause subject
+        d.indicator = subject
+        return [d]
     rules = indicators.label_rules()
     if rules.is_per_unit(fold_aligned(label)):
         # 5G基站累計10.2萬個,每萬人擁有31.9個: per person, of the statistic stated before
         base = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
         if base is not None:
             d.indicator = label + base.indicator
+        return [d]
+    if values_compare.compared_growth(text, folded, d, earlier):  # 增速高于全国（9.1%）…
         return [d]
     if d.kind == "growth" and (not label or fold_aligned(label) in rules.anaphora):
         target = next((x for x in reversed(earlier) if x.kind == "quantity"), None)

@@ -51,7 +51,7 @@ from typing import Any
 
 from graph.curation.periods import PERIODS_FILE, Rules, load_rules, rules
 from graph.model import Observation
-from graph.pipeline.extract import values_table
+from graph.pipeline.extract import values_compare, values_table
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.period_time import _CLAUSE_START, _SENTENCE_END, _SPACES, TimeExpr
 from graph.pipeline.extract.period_time import time_expressions as time_expressions
@@ -450,7 +450,7 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
                 if col is not None:
                     area = col or doc.area
                 else:
-                    area = _continued_area(o, out) or (
+                    area = _continued_area(o, values_compare.own_figures(ft, out)) or (
                         topic.get(para, "") if o.kind not in ("rank", "tier") else ""
                     )
         scope = o.rank_scope

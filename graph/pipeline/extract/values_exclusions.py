@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import numbers, values_table
+from graph.pipeline.extract import numbers, values_compare, values_table
 from graph.pipeline.extract.grammar import alt, fold_aligned
 from graph.pipeline.extract.values_patterns import DIGIT_RUN, SP, SP_CHARS, Patterns, patterns
 
@@ -60,6 +60,7 @@ def exclusions(
     class_after = re.compile(
         rf"{SP}(?:{alt(list(w.class_units))}){SP}(?:{alt(bounds)}){SP}[^\W\d_]"
     )
+    bands = _class_bands(f, w)  # 18-60歲之間的網民: an age band names a class
     for m in DIGIT_RUN.finditer(f):
         b, e = m.start(), m.end()
         before, after = f[max(0, b - 2) : b], f[e : e + 6]
@@ -82,10 +83,12 @@ def exclusions(
             out[b] = "list marker"
         elif _is_named_figure(f, b, fig, w):
             out[b] = "name (a figure naming a class)"  # 寬帶用戶(1000Mbps及以上)
-        elif is_top_n_name(f, b, e, w):
-            out[b] = "name (a rank naming a class)"  # 排名前100的互聯網企業
-        elif class_after.match(f, e) and not f[b - 1 : b].isdigit():
-            out[b] = "name (a figure naming a class)"  # 60歲及以上網民
+        elif is_top_n_name(f, b, e, w) or _is_top_n_class(f, b, fig, w):
+            out[b] = "name (a rank naming a class)"  # 排名前100的互聯網企業, 前10類應用
+        elif (class_after.match(f, e) and not f[b - 1 : b].isdigit()) or any(
+            bb <= b < be for bb, be in bands
+        ):
+            out[b] = "name (a figure naming a class)"  # 60歲及以上網民, 18-60歲之間的網民
         elif f[max(0, b - 4) : b].rstrip(spaces).endswith(w.formula_operators):
             out[b] = "formula"  # 占比=A÷B×100%
         elif re.match(
@@ -208,8 +211,8 @@ def _is_named_figure(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> 
     if close is None or not f.startswith(close, end):
         return False
     if f[b - 1] == "(":
-        if f.endswith(w.gap_bases, 0, b - 1):
-            return False  # 全市平均水平(21.8個): the reference value of a comparison
+        if f.endswith(w.gap_bases, 0, b - 1) or values_compare.opens_compared(f, b - 1):
+            return False  # 全市平均水平(21.8個), 比全國(94.0%): the compared value
         return b >= 2 and bool(re.match(r"[^\W\d_]", f[b - 2]))
     return any(f.startswith(x, end + 1) for x in w.named_class_nouns)
 
@@ -266,3 +269,28 @@ def list_scope(f: str, begin: int, end: int) -> str | None:
     if not m:
         return None
     return w.list_scopes.get(m.group()) or w.scopes.get(m.group())
+
+
+def _class_bands(f: str, w: gw.Words) -> list[tuple[int, int]]:
+    """The spans of ranges in a class unit before a noun (``18-60歲之間的網民``, ``20至29歲
+    網民``): a band of the population, part of the indicator's name, as ``60歲及以上網民`` is
+    (grammar.yaml ``not_figures.class_units``); neither end is a figure."""
+    band = re.compile(
+        rf"(?<![\d.])\d+{SP}(?:{gw.alt(list(w.range_separators))}){SP}\d+{SP}"
+        rf"(?:{gw.alt(list(w.class_units))}){SP}(?:{gw.alt(list(w.range_frame_close))})?"
+        rf"{SP}(?=[^\W\d_])"
+    )
+    return [(m.start(), m.end()) for m in band.finditer(f)]
+
+
+def _is_top_n_class(f: str, b: int, fig: re.Match[str] | None, w: gw.Words) -> bool:
+    """``前10類應用`` / ``前5家企業``: 前N and a measure word before a noun name the first N of a
+    class (an enumeration of which items), not a figure; ``進入全國前10名`` ends its clause
+    and stays a rank."""
+    if fig is None or not fig.group("unit") or fig.group("mult"):
+        return False
+    if f.startswith(w.period_suffixes, fig.start("unit")):
+        return False  # 前10個月: a span of time (read as a period below)
+    if not f[max(0, b - 3) : b].rstrip(SP_CHARS).endswith(w.top_n):
+        return False
+    return re.match(r"[^\W\d_]", f[fig.end() : fig.end() + 1]) is not None

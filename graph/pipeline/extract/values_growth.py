@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import values_table
+from graph.pipeline.extract import values_compare, values_table
 
 _UNIT_NOTE = re.compile(r"\([^()]*\)$")
 
@@ -50,6 +50,9 @@ def rate_gap(folded: str, begin: int, end: int, points: bool = False) -> tuple[i
     """
     from graph.pipeline.extract import period  # late: period imports the label rules
 
+    bracket = values_compare.bracket_gap(folded, begin, end, points)
+    if bracket is not None:  # 比全國（94.0%）高出: the gap after a compared figure's bracket
+        return bracket
     w = gw.words()
     words = sorted(w.gap_words.items(), key=lambda x: -len(x[0]))
     marked = sorted({**w.marker_gap_words, **w.gap_words}.items(), key=lambda x: -len(x[0]))

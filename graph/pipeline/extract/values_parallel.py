@@ -21,7 +21,7 @@ from dataclasses import replace
 from graph.curation.periods import rules as area_rules
 from graph.model import Finding, Level, Observation
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import indicators, values_frames
+from graph.pipeline.extract import indicators, values_compare, values_frames, values_predicate
 from graph.pipeline.extract.metrics_clauses import SPACES, _clean_left, _strip
 
 STAGE = "extract.metrics"
@@ -181,7 +181,7 @@ def apply(text: str, ft: str, obs: list[Observation]) -> tuple[list[Observation]
 
     The frames of :mod:`values_frames` are read first (a pointing-back rank names the
     statistic a place list after it measures)."""
-    out = values_frames.apply(text, ft, list(obs))
+    out = values_compare.compared_areas(ft, values_frames.apply(text, ft, list(obs)))
     findings: list[Finding] = []
     order = sorted(range(len(obs)), key=lambda i: obs[i].value_begin)
     words = indicators.label_rules().respectively
@@ -205,6 +205,8 @@ def apply(text: str, ft: str, obs: list[Observation]) -> tuple[list[Observation]
             _give_places(out, vals, places[0], sent_b, text[stat[0] : stat[1]] if stat else "")
             continue
         lb, le = _clean_left(ft, clause_b, at)
+        if le <= lb and kind == "quantity":  # 网民规模和普及率持续增长,分别达到X和Y
+            lb, le = values_predicate.subject_before(ft, clause_b) or (lb, le)
         items = _split(ft, lb, le, n) if le > lb else None
         if items is not None:
             for k, i in enumerate(vals):
