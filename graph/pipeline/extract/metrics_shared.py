@@ -151,7 +151,7 @@ def _resolve(
         return [d]
     if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
         back = _named_by(label, earlier) or prev  # 規模排名全國第八: the 規模 named before
-        d.indicator, d.about_from = back.indicator, back
+        d.indicator, d.about_from = _share_head(back.indicator, label) or back.indicator, back
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
         if fold_aligned(label) not in gw.words().growth_nouns:
@@ -176,6 +176,14 @@ def _named_by(label: str, earlier: list[_Draft]) -> _Draft | None:
     if not word:
         return None
     return next((x for x in reversed(earlier) if fold_aligned(x.indicator).endswith(word)), None)
+
+
+def _share_head(indicator: str, label: str) -> str | None:
+    """算力規模 of 算力規模佔全國的比重 when ``label`` (規模) names it: a dimension pointing
+    back past a share means the share's own statistic (…佔全國的2.4%，規模位居西部第三)."""
+    folded, word = fold_aligned(indicator), fold_aligned(label)
+    at = folded.find(fold_aligned("占"))
+    return indicator[:at] if word and at > 0 and folded.endswith(word, 0, at) else None
 
 
 def _after_subset(ft: str, d: _Draft) -> bool:

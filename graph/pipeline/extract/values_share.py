@@ -8,9 +8,10 @@
   convention names it: the area goes and the share noun joins it (grammar.yaml
   ``frames.share_of_base.noun``): ``占全市…的6.8%`` -> ``…占规模以上工业营业收入的比重``,
   as h26 and h13 read, so ``X约占全市Y的N%`` and ``X占全市Y的比重约为N%`` are one
-  statistic. A named area (全国) is the base's and stays. A base with no area keeps the
-  text's own words (``手机网民占网民总数的99.4%``: h10's gold reads 占网民总数); whether
-  both should take 比重 is left to the lead (docs/decisions/0015).
+  statistic. A named area (全国) is the base's and stays. A base with no area takes the
+  share noun too (``手机网民占网民总数的99.4%`` -> ``手机网民占网民总数的比重``), and so does
+  a bare area the count's trailing words cut (``约占全国的2.4%`` -> ``…占全国的比重``):
+  one name for every writing of a share (docs/decisions/0015).
 * ``户均移动互联网接入流量已超每月每户18GB``: a per-unit phrase (labels.yaml
   ``per_unit_phrase``: 每月每户, 每户每月) between the marker and the number says what the
   unit is per; the label is the subject before the marker and 超 qualifies the value.
@@ -27,6 +28,9 @@ from graph.pipeline.extract.metrics_clauses import SPACES, _clean_left, _Draft
 
 _SHARE = fold_aligned("占")
 _LINK = fold_aligned("的")
+_RATIO = fold_aligned("占比")
+#: share nouns a label may already end with (…的比重, …比例, …份额)
+_NOUNS = tuple(fold_aligned(w) for w in ("比重", "比例", "份额", "占比"))
 
 
 def _prefix_markers() -> list[tuple[str, str]]:
@@ -40,27 +44,41 @@ def share_of_part(text: str, ft: str, d: _Draft) -> bool:
     """Read ``X约占全市Y的N%`` on the draft ``d`` (see the module docstring); True if it did."""
     if d.kind != "quantity" or d.val.unit != "%":
         return False
-    before = ft[: d.val.match_begin].rstrip(SPACES)
-    if not before.endswith(_LINK):
-        return False  # the value right after 的: 占…的N% (not 占比为N%)
     label = d.indicator
     folded = fold_aligned(label)
     at = folded.find(_SHARE)
-    if at < 2 or at == len(folded) - 1:
-        return False
+    if at < 2 or folded.startswith(_RATIO, at) or folded.endswith(_NOUNS):
+        return False  # 占比为N%, …占…的比重为N%: the text names the share itself
     head, share = label[:at], label[at:]
-    changed = False
+    if at == len(folded) - 1:
+        # 约占全国的2.4%: the bare area after 占 was trimmed as the count's area; it is the
+        # share's base (labels.yaml bare_share), and comes back from the text
+        area = _trimmed_area(text, ft, d.val.match_begin)
+        if area is None:
+            return False
+        share = share + area
     marker = next((p for p in _prefix_markers() if folded.endswith(p[0], 0, at)), None)
     if marker is not None and d.val.qualifier == "exact":
         head = head[: len(head) - len(marker[0])]
         d.val = replace(d.val, qualifier=marker[1])
-        changed = True
-    named = _named_base(share)
-    if named is not None:
-        share, changed = named, True
-    if changed:
-        d.indicator = head.rstrip(SPACES) + share
-    return changed
+    d.indicator = head.rstrip(SPACES) + (
+        _named_base(share) or share + "的" + gw.frames().share_noun
+    )
+    return True
+
+
+def _trimmed_area(text: str, ft: str, value_begin: int) -> str | None:
+    """The area word right before ``的`` and the value, with 占 before it (占全国的2.4%), as
+    ``text`` writes it (``ft`` is its aligned folded copy)."""
+    from graph.pipeline.extract import period  # late: period imports the label rules
+
+    before = ft[:value_begin].rstrip(SPACES)
+    if before.endswith(_LINK):
+        before = before[: -len(_LINK)]
+    for m in period.area_pattern().finditer(before, max(0, len(before) - 12)):
+        if m.end() == len(before) and before.endswith(_SHARE, 0, m.start()):
+            return text[m.start() : m.end()]
+    return None
 
 
 def _named_base(share: str) -> str | None:

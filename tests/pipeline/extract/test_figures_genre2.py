@@ -138,9 +138,24 @@ def test_about_before_a_share_qualifies_it_and_an_area_base_is_named_as_a_share(
     # a named area is the base's and stays
     obs = figures("軟件業務收入約佔全國軟件業務收入的2.1%。", script)
     assert only(obs, "2.1%", script).indicator == s("軟件業務收入佔全國軟件業務收入的比重", script)
-    # a base with no area keeps the text's words (fixture h10's 佔網民總數)
+    # a base with no area takes the share noun too (decision 0015, settled after round 11)
     phones = only(figures("手機網民接近佔網民總數的98.6%。", script), "98.6%", script)
-    assert (phones.indicator, phones.qualifier) == (s("手機網民佔網民總數", script), "nearly")
+    assert (phones.indicator, phones.qualifier) == (
+        s("手機網民佔網民總數的比重", script),
+        "nearly",
+    )
+    # ... and so does a bare area after 佔, the share's base, not the figure's area word
+    obs = figures("重慶算力規模約佔全國的2.4%，規模位居西部第三。", script, area="place/chongqing")
+    share = only(obs, "2.4%", script)
+    assert (share.indicator, share.qualifier) == (
+        s("算力規模佔全國的比重", script),
+        "approximately",
+    )
+    # the dimension after it points back to the share's own statistic, not to the share
+    assert only(obs, "第三", script).indicator == s("算力規模", script)
+    # a share in 成 with no 的 before it
+    silver = only(figures("銀髮網民佔網民總數近兩成。", script), "近兩成", script)
+    assert silver.indicator == s("銀髮網民佔網民總數的比重", script)
 
 
 @SCRIPTS

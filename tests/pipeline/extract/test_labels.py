@@ -96,7 +96,7 @@ CASES = [
     # a Hong Kong-style recording verb and its 則; a currency after the unit; a trailing 的
     ("全縣快遞業務收入則錄得3.2億元。", "快遞業務收入"),
     ("全縣快遞業務收入約4.5億元人民幣。", "快遞業務收入"),
-    ("農村用戶佔寬帶用戶總數的38.5%。", "農村用戶佔寬帶用戶總數"),
+    ("農村用戶佔寬帶用戶總數的38.5%。", "農村用戶佔寬帶用戶總數的比重"),  # decision 0015
     # light verbs of compiling, launching, bringing along and occurring; 發生率 keeps its verb
     ("全縣編制數據資源目錄1200條。", "數據資源目錄"),
     ("推出便民套餐45個。", "便民套餐"),

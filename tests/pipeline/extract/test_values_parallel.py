@@ -258,7 +258,7 @@ def test_respectively_a_share_list_is_each_items_share(script: str) -> None:
     obs = _figures(
         "其中,城鎮用戶和農村用戶分別為1800萬戶、540萬戶,分別佔用戶總數的77%和23%。", script
     )
-    assert [_ind(o) for o in obs[2:]] == ["城镇用户占用户总数", "农村用户占用户总数"]
+    assert [_ind(o) for o in obs[2:]] == ["城镇用户占用户总数的比重", "农村用户占用户总数的比重"]
 
 
 @SCRIPTS
