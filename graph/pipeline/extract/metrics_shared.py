@@ -183,7 +183,14 @@ def _share_head(indicator: str, label: str) -> str | None:
     back past a share means the share's own statistic (…佔全國的2.4%，規模位居西部第三)."""
     folded, word = fold_aligned(indicator), fold_aligned(label)
     at = folded.find(fold_aligned("占"))
-    return indicator[:at] if word and at > 0 and folded.endswith(word, 0, at) else None
+    if not word or at <= 0:
+        return None
+    # a size word (規模 names a total too: 數位經濟總量佔GDP比重38.6%，規模躍居世界第二);
+    # 這一比例 after a share is the share itself
+    return indicator[:at] if word in _SIZE_WORDS else None
+
+
+_SIZE_WORDS = frozenset(fold_aligned(w) for w in ("規模", "總規模", "總量", "數量"))
 
 
 def _after_subset(ft: str, d: _Draft) -> bool:

@@ -312,3 +312,31 @@ def test_the_compared_places_mean_takes_the_statistic(script: str) -> None:
     )
     mean = only(obs, "16.39個", script)
     assert (mean.indicator, mean.area) == (s("每萬人擁有5G基站數", script), "place/china")
+
+
+@SCRIPTS
+def test_a_gap_clause_naming_the_compared_statistic(script: str) -> None:
+    """比中國互聯網普及率高19.6個百分點 opening its clause: the compared place (no area word)
+    and the statistic again stand after 比; the gap is a growth in points of the statistic
+    stated before, growing no figure."""
+    obs = figures("浙江省互聯網普及率為79.2%，比中國互聯網普及率高19.6個百分點。", script)
+    gap = only(obs, "19.6個百分點", script)
+    assert (gap.kind, gap.indicator, gap.value, gap.growth_of) == (
+        "growth",
+        s("互聯網普及率", script),
+        Decimal("19.6"),
+        None,
+    )
+
+
+@SCRIPTS
+def test_a_dimension_after_a_share_and_an_emphasis(script: str) -> None:
+    """規模 pointing back past a share names the share's statistic (數位經濟總量), and 更是
+    before the value is an emphasis, not part of the name."""
+    obs = figures("數位經濟總量達到39.2兆元，並佔GDP比重38.6%，規模躍居世界第二。", script)
+    assert only(obs, "第二", script).indicator == s("數位經濟總量", script)
+    # ... but 這一比例 after a share is the share itself
+    obs = figures("全程網辦事項佔比達到91.5%，上年這一比例為86.2%。", script)
+    assert only(obs, "86.2%", script).indicator == s("全程網辦事項佔比", script)
+    obs = figures("兩市的數位經濟GDP佔比更是超過50%。", script)
+    assert only(obs, "超過50%", script).indicator == s("數位經濟GDP佔比", script)
