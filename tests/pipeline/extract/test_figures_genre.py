@@ -340,3 +340,13 @@ def test_a_dimension_after_a_share_and_an_emphasis(script: str) -> None:
     assert only(obs, "86.2%", script).indicator == s("全程網辦事項佔比", script)
     obs = figures("兩市的數位經濟GDP佔比更是超過50%。", script)
     assert only(obs, "超過50%", script).indicator == s("數位經濟GDP佔比", script)
+
+
+@SCRIPTS
+def test_a_verb_of_existence_before_the_value(script: str) -> None:
+    """試驗區5G試驗基站建設有500餘個: the label is what exists, named before the verb (the
+    actor-and-light-verb rule left it empty); 建有 before the noun keeps its reading."""
+    body = "截至去年底，試驗區5G試驗基站建設有500餘個。該省現建有國家級創新基地28家。"
+    obs = figures(body, script)
+    assert only(obs, "500餘個", script).indicator == s("試驗區5G試驗基站", script)
+    assert only(obs, "28家", script).indicator == s("國家級創新基地", script)
