@@ -54,9 +54,6 @@ BELOW_TARGET: dict[str, str] = {
     "fx-h26-caixun-2024-cq2023-hans": "held out (round 9, blind 26/34 all fields with 3 wrong "
     "magnitudes, 32/34 after the column unit and 簽約 rules): 总投资 alone; 园区入驻企业 and "
     "its period in a quote",
-    "fx-h28-yuzhou-2024-cq2023-hant": "held out (round 10, blind 20/34 all fields, indicator "
-    "0.62; 27/34 after round 10's rules): a 依次 ranking of districts gives no rank rows, and "
-    "the 分別 values after it keep the city's area",
 }
 #: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
 #: (strict: the day the cleaner gives it back the test fails until the entry goes)

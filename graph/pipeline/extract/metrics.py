@@ -142,7 +142,14 @@ from dataclasses import dataclass, replace
 from graph.model import CleanText, Finding, Level, Mention, Observation, Segmentation
 from graph.model import InputError as InputError  # re-exported: load_indicators raises it
 from graph.pipeline import segment
-from graph.pipeline.extract import indicators, numbers, values, values_exclusions, values_parallel
+from graph.pipeline.extract import (
+    indicators,
+    numbers,
+    values,
+    values_exclusions,
+    values_parallel,
+    values_sequence,
+)
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import CLAUSE_SEPS, DIGIT_RUN, SPACES, _Draft
 from graph.pipeline.extract.metrics_drafts import unit_drafts
@@ -251,6 +258,9 @@ def run_with_accounting(
                 break
 
     observations = finish(clean, seg, mentions, drafts)
+    # 依次是A、B和C: ranks stated by a list of places (before 分别 pairs values with them)
+    spans = [(b, e) for b, e, _ in skip]
+    observations = values_sequence.ranks(text, folded, observations, mentions, spans, seg)
     observations, paired = values_parallel.apply(text, folded, observations)  # 分别, sentence-wide
     findings.extend(paired)
     findings = [f if f.source_id else replace(f, source_id=clean.source_id) for f in findings]

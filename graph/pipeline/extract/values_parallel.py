@@ -21,7 +21,7 @@ from dataclasses import replace
 from graph.curation.periods import rules as area_rules
 from graph.model import Finding, Level, Observation
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import indicators, values_frames
+from graph.pipeline.extract import indicators, values_frames, values_sequence
 from graph.pipeline.extract.metrics_clauses import SPACES, _clean_left, _strip
 
 STAGE = "extract.metrics"
@@ -215,6 +215,12 @@ def apply(text: str, ft: str, obs: list[Observation]) -> tuple[list[Observation]
                 out[i] = replace(out[i], indicator=label, growth_of=grown)
             if kind == "quantity":
                 paired.append((sent_b, vals))
+            continue
+        ranked = values_sequence.ranked_places(out, sent_b, at, n) if le <= lb else None
+        if kind == "quantity" and ranked is not None:
+            for k, i in enumerate(vals):  # 依次是A、B和C,分別達到X、Y和Z: each place's figure
+                r = out[ranked[k]]
+                out[i] = replace(out[i], indicator=r.indicator, area=r.area)
             continue
         base = next((v for s, v in reversed(paired) if s == sent_b), None)
         if kind == "growth" and le <= lb and base is not None and len(base) == n:
