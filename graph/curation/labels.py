@@ -51,6 +51,7 @@ _WORD_SECTIONS = (
     "right_stop",
     "subset_markers",
     "opening_verbs",
+    "flow_verbs",
     "rate_change_units",
     "value_first_marks",
     "inner_light_verbs",
@@ -149,6 +150,9 @@ class LabelRules:
 
     #: 每万人拥有: a per-unit base with its possession verb, which stays in the name
     per_unit: Rule | None = None
+    #: opening verbs that count new items (新建): after any subject (公司在全市新建X, 计划新建X)
+    #: the subject goes and the verb stays (docs/decisions/0012); only a bare opening drops it
+    flow_verbs: tuple[str, ...] = ()
 
     def value_first(self, ft: str, begin: int, end: int) -> int | None:
         """The offset after a value-first mark opening ``ft[begin:end]`` (spaces skipped), or
@@ -175,6 +179,8 @@ class LabelRules:
                 b = c[1]
             if b == e:
                 return begin  # only an area / period / 累计 before it: the verb names a flow
+        if b < e and m.group("verb") in self.flow_verbs and ft[m.end() : end].strip():
+            return m.start("verb")  # 公司在全市新建X, 计划新建X: the subject goes, 新建 stays
         return m.end()
 
     def leading_end(self, ft: str, begin: int, end: int) -> int:
@@ -326,7 +332,9 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         raise InputError(f"{path.name}: every named_statistic pattern needs a group (?P<x>...)")
     verbs = words["opening_verbs"]
     opening = (
-        re.compile(r"(?P<actor>[^,，、;；]{0,30}?)(?:" + "|".join(map(re.escape, verbs)) + ")")
+        re.compile(
+            r"(?P<actor>[^,，、;；]{0,30}?)(?P<verb>" + "|".join(map(re.escape, verbs)) + ")"
+        )
         if verbs
         else None
     )
@@ -353,4 +361,5 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         selection_verbs=words["selection_verbs"],
         generic_counted=frozenset(words["generic_counted"]),
         per_unit=rules["per_unit"],
+        flow_verbs=words["flow_verbs"],
     )
