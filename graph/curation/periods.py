@@ -49,6 +49,8 @@ class Rules:
     province_places: frozenset[str] = frozenset()  # place ids of open_world.yaml's provinces
     from_words: tuple[str, ...] = ()  # 由 / 从: the from-value of a from-to frame
     to_verbs: tuple[str, ...] = ()  # 升至 / 增加到: the verb before its to-value
+    #: 已有 / 现有 in quoted speech: the speaker's present (the article's year)
+    speech_present: tuple[str, ...] = ()
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -143,6 +145,7 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         since = tuple(fold_aligned(str(w)) for w in data.get("since") or [])
         multiples = tuple(fold_aligned(str(w)) for w in data.get("multiples") or [])
         from_words = tuple(fold_aligned(str(w)) for w in data.get("from_words") or [])
+        speech_present = tuple(fold_aligned(str(w)) for w in data.get("speech_present") or [])
         to_verbs = tuple(
             sorted(
                 {fold_aligned(str(w)) for w in data.get("to_verbs") or []}, key=len, reverse=True
@@ -184,6 +187,7 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         frozenset(named.values()),
         from_words,
         to_verbs,
+        speech_present,
     )
 
 

@@ -107,8 +107,12 @@ def area_pattern() -> re.Pattern[str]:
 # ---------------------------------------------------------------- per figure
 
 
-def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: str) -> str:
-    """The period of one figure: sentence, then paragraph topic, then ``default``."""
+def figure_period(
+    text: str, exprs: list[TimeExpr], obs: Observation, default: str, now: str = ""
+) -> str:
+    """The period of one figure: sentence, then paragraph topic, then ``default``; in quoted
+    speech with no time word, after a present-possession verb (periods.yaml
+    ``speech_present``: 已有), the speaker's present ``now`` (the article's year)."""
     vb = obs.value_begin
     line_b = text.rfind("\n", 0, vb) + 1
     sent_b = max([line_b] + [text.rfind(ch, line_b, vb) + 1 for ch in _SENTENCE_END])
@@ -127,6 +131,11 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     # 今年我們計劃…: a relative year opening a sentence states that sentence's plan or
     # result; the paragraph's topic (截至2023年底, an explicit year) carries past it
     topic = [x for x in before if x.clause_initial and not x.relative]
+    quote = _speech_open(text, line_b, vb) if now and not in_sentence else None
+    if quote is not None and not any(x.begin > quote for x in topic):
+        said = fold_aligned(text[quote:vb])
+        if any(w in said for w in rules().speech_present):
+            return now  # “园区入驻企业已有30余家”: the speaker's present, as 目前 is
     own = topic[-1].period if topic else default
     found = own
     if in_sentence:
@@ -137,6 +146,26 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     if found.isdigit() and _bare_from_value(text, obs):
         return f"{int(found) - 1:04d}"  # 由71.6%升至75.6%: 71.6% is the year before's
     return found
+
+
+def _speech_open(text: str, line_b: int, vb: int) -> int | None:
+    """The offset of the quotation mark opening the quoted speech ``vb`` stands in, or None.
+
+    Speech, not a quoted name (:func:`metrics_clauses._is_speech`: a clause comma inside, or
+    not closed in its sentence). A figure a speaker states as a present possession (已有)
+    with no time word is of the speaker's present: the article's year, as 目前 / 當前 are,
+    not the edition's (a speaker with a time word, 2022年…已有, keeps it).
+    """
+    from graph.pipeline.extract.metrics_clauses import OPEN_CLOSE, QUOTES, _is_speech
+
+    for i in range(vb - 1, line_b - 1, -1):
+        ch = text[i]
+        if ch in QUOTES:
+            end = text.find("\n", vb)
+            return i if _is_speech(text, i, len(text) if end < 0 else end) else None
+        if ch in (OPEN_CLOSE[q] for q in QUOTES):
+            return None  # the value stands after a closed quote
+    return None
 
 
 def _bare_from_value(text: str, obs: Observation) -> bool:
@@ -173,7 +202,7 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         period = (
             o.period
             or _table_column_period(text, ft, o, int(doc.date[:4]))
-            or figure_period(text, exprs, o, default)
+            or figure_period(text, exprs, o, default, doc.date[:4])
         )
         line_b = text.rfind("\n", 0, o.value_begin) + 1
         # the full sentence: a ；-clause goes on in the area its sentence stated, the next

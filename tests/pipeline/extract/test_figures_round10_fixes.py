@@ -1,0 +1,47 @@
+"""Frames the last misses of blind rounds 9 and 10 showed, in both scripts.
+
+A total of the items just counted (总投资), the park pointing back before its tenants
+(园区入驻企业), a present possession in quoted speech (已有: the article's year), 同期 figures,
+a head noun shared by 和-joined modifiers. Sentences invented for these tests (not the seed,
+not a fixture sentence); each runs in zh-Hant and in its OpenCC zh-Hans conversion.
+"""
+
+from __future__ import annotations
+
+from graph.model import CleaningReport, CleanText, Observation
+from graph.pipeline import segment
+from graph.pipeline.extract import metrics, period
+from graph.text import fold, to_hans
+from pipeline.extract.test_period import HEAD, SCRIPTS, _Doc
+
+
+def _figures(body: str, script: str) -> list[Observation]:
+    text = HEAD + body  # an article of 2023-09-20 on the 2022 edition
+    if script == "hans":
+        text = to_hans(text)
+    clean = CleanText("t", text, text, tuple(range(len(text) + 1)), CleaningReport())
+    obs, _ = metrics.run(clean, segment.run(clean), [])
+    return period.apply(obs, _Doc(), text)
+
+
+@SCRIPTS
+def test_a_total_investment_after_a_count_is_the_counted_items_total(script: str) -> None:
+    obs = _figures("去年全區共開工38個新型基礎設施項目,總投資420億元。", script)
+    counted = "开工新型基础设施项目"
+    assert [fold(o.indicator) for o in obs] == [counted, counted + "总投资"]
+    assert [fold(o.indicator) for o in _figures("全市總投資達500億元。", script)] == ["总投资"]
+
+
+@SCRIPTS
+def test_the_park_before_its_tenants_is_the_subject_a_named_park_stays(script: str) -> None:
+    obs = _figures("開園以來,園區入駐企業達86家,軟件園入駐企業達120家。", script)
+    assert [fold(o.indicator) for o in obs] == ["入驻企业", "软件园入驻企业"]
+
+
+@SCRIPTS
+def test_a_present_possession_in_quoted_speech_is_the_articles_year(script: str) -> None:
+    obs = _figures("“開園不到半年,園區入駐企業已有12家,配套也跟上了。”他說。", script)
+    assert [(o.value, o.period) for o in obs] == [(12, "2023")]
+    # outside speech, and in speech quoting the report with a time word, the edition stays
+    obs = _figures("全區企業已有3000家。“2022年,我們累計建成基站800個,用戶已有2萬戶。”", script)
+    assert [o.period for o in obs] == ["2022", "2022", "2022"]
