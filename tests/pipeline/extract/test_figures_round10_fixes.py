@@ -45,3 +45,17 @@ def test_a_present_possession_in_quoted_speech_is_the_articles_year(script: str)
     # outside speech, and in speech quoting the report with a time word, the edition stays
     obs = _figures("全區企業已有3000家。“2022年,我們累計建成基站800個,用戶已有2萬戶。”", script)
     assert [o.period for o in obs] == ["2022", "2022", "2022"]
+
+
+@SCRIPTS
+def test_a_listed_citys_figure_has_the_curated_citys_area(script: str) -> None:
+    obs = _figures(
+        "全市千兆寬帶用戶佔比為24.6%,低於廣州的28.1%。貴陽市數據中心機架達到8萬架,西安為6萬架。",
+        script,
+    )
+    assert [o.area for o in obs] == [
+        "place/chongqing",
+        "place/guangzhou",
+        "place/guiyang",
+        "place/xian",
+    ]
