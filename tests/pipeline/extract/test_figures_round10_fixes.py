@@ -59,3 +59,16 @@ def test_a_listed_citys_figure_has_the_curated_citys_area(script: str) -> None:
         "place/guiyang",
         "place/xian",
     ]
+
+
+@SCRIPTS
+def test_a_population_with_no_measure_word_before_zhong_ranks(script: str) -> None:
+    obs = _figures(
+        "每萬人擁有光纜線路8.2公里,在西北五省（區）中居首位。"
+        "在西南五省（區、市）中,網民規模排名第2位。",
+        script,
+    )
+    assert [(o.rank, o.rank_scope, o.rank_of) for o in obs if o.kind == "rank"] == [
+        (1, "place/northwest-china", 5),
+        (2, "place/southwest-china", 5),
+    ]
