@@ -43,6 +43,7 @@ _RULE_SECTIONS = (
     "flow_context",
     "bare_share",
     "per_unit",
+    "glosses",
 )
 #: sections that are a plain word list
 _WORD_SECTIONS = (
@@ -153,6 +154,23 @@ class LabelRules:
     #: opening verbs that count new items (新建): after any subject (公司在全市新建X, 计划新建X)
     #: the subject goes and the verb stays (docs/decisions/0012); only a bare opening drops it
     flow_verbs: tuple[str, ...] = ()
+    #: 地区生产总值（GDP）: a bracketed abbreviation glossing the term before it, cut from a label
+    glosses: Rule | None = None
+
+    def without_glosses(self, label: str) -> str:
+        """``label`` without the glosses (labels.yaml ``glosses``) it holds, in its script."""
+        if self.glosses is None:
+            return label
+        f = fold_aligned(label)
+        spans = sorted(
+            (m.start(), m.end()) for p in self.glosses.alternatives for m in p.finditer(f)
+        )
+        out, at = [], 0
+        for b, e in spans:
+            if b >= at:
+                out.append(label[at:b])
+                at = e
+        return "".join(out) + label[at:]
 
     def value_first(self, ft: str, begin: int, end: int) -> int | None:
         """The offset after a value-first mark opening ``ft[begin:end]`` (spaces skipped), or
@@ -362,4 +380,5 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         generic_counted=frozenset(words["generic_counted"]),
         per_unit=rules["per_unit"],
         flow_verbs=words["flow_verbs"],
+        glosses=rules["glosses"],
     )

@@ -72,3 +72,18 @@ def test_a_population_with_no_measure_word_before_zhong_ranks(script: str) -> No
         (1, "place/northwest-china", 5),
         (2, "place/southwest-china", 5),
     ]
+
+
+@SCRIPTS
+def test_a_bracketed_abbreviation_is_no_part_of_the_indicator(script: str) -> None:
+    obs = _figures(
+        "數字經濟增加值占地區生產總值（GDP）的比重約41.2%,生成式人工智能(AIGC)企業達120家。",
+        script,
+    )
+    assert [fold(o.indicator) for o in obs] == [
+        "数字经济增加值占地区生产总值的比重",
+        "生成式人工智能企业",
+    ]
+    # a bracket that is not a Latin abbreviation says something of its own and stays
+    obs = _figures("全市“5G+工業互聯網”(二期)項目達到30個。", script)
+    assert "(二期)" in fold(obs[0].indicator) or "（二期）" in obs[0].indicator
