@@ -87,3 +87,9 @@ def test_a_bracketed_abbreviation_is_no_part_of_the_indicator(script: str) -> No
     # a bracket that is not a Latin abbreviation says something of its own and stays
     obs = _figures("全市“5G+工業互聯網”(二期)項目達到30個。", script)
     assert "(二期)" in fold(obs[0].indicator) or "（二期）" in obs[0].indicator
+
+
+@SCRIPTS
+def test_an_adverb_of_occasion_before_the_value_is_no_part_of_the_indicator(script: str) -> None:
+    obs = _figures("全市農村網民佔比首次超過30%,5G用戶再次突破2000萬戶。", script)
+    assert [fold(o.indicator) for o in obs] == ["农村网民占比", "5g用户"]
