@@ -30,7 +30,7 @@ from graph.pipeline.extract.metrics_clauses import (
     _strip,
     _value_first,
 )
-from graph.pipeline.extract.metrics_shared import _resolve
+from graph.pipeline.extract.metrics_shared import _resolve, _without_base_area
 
 
 def unit_drafts(
@@ -126,7 +126,7 @@ def unit_drafts(
             first = _value_first(folded, v, rb, re_, g) if left[1] <= left[0] else None
             if first is not None:  # 8.2万个——累计建成5G基站: the statistic after the mark
                 right, v = first
-            label = _label(text, folded, left, right, re_)
+            label = _without_base_area(_label(text, folded, left, right, re_))
             head = _shared_head(folded, clauses, ci, right)
             if head is not None:  # 2個千億元級、6個百億元級數字產業集群: the shared head
                 label += text[head[0] : head[1]]

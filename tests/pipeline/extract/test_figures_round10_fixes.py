@@ -93,3 +93,14 @@ def test_a_bracketed_abbreviation_is_no_part_of_the_indicator(script: str) -> No
 def test_an_adverb_of_occasion_before_the_value_is_no_part_of_the_indicator(script: str) -> None:
     obs = _figures("全市農村網民佔比首次超過30%,5G用戶再次突破2000萬戶。", script)
     assert [fold(o.indicator) for o in obs] == ["农村网民占比", "5g用户"]
+
+
+@SCRIPTS
+def test_a_share_inside_its_subject_loses_its_bases_own_area(script: str) -> None:
+    obs = _figures(
+        "全市農村快遞業務量佔全市快遞業務量比重約1/5,網絡零售額佔全國比重為2.1%。", script
+    )
+    assert [fold(o.indicator) for o in obs] == [
+        "农村快递业务量占快递业务量比重",
+        "网络零售额占全国比重",  # no base noun: the area is the base
+    ]
