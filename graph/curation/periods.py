@@ -59,6 +59,8 @@ class Rules:
     to_verbs: tuple[str, ...] = ()  # 升至 / 增加到: the verb before its to-value
     #: 已有 / 现有 in quoted speech: the speaker's present (the article's year)
     speech_present: tuple[str, ...] = ()
+    #: 同期 opening a clause: the period of the paragraph's previous figure
+    same_period: tuple[str, ...] = ()
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -171,6 +173,7 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         multiples = tuple(fold_aligned(str(w)) for w in data.get("multiples") or [])
         from_words = tuple(fold_aligned(str(w)) for w in data.get("from_words") or [])
         speech_present = tuple(fold_aligned(str(w)) for w in data.get("speech_present") or [])
+        same_period = tuple(fold_aligned(str(w)) for w in data.get("same_period") or [])
         to_verbs = tuple(
             sorted(
                 {fold_aligned(str(w)) for w in data.get("to_verbs") or []}, key=len, reverse=True
@@ -213,6 +216,7 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         from_words,
         to_verbs,
         speech_present,
+        same_period,
     )
 
 

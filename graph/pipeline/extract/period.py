@@ -202,6 +202,7 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         period = (
             o.period
             or _table_column_period(text, ft, o, int(doc.date[:4]))
+            or _same_period_as(ft, o, out)
             or figure_period(text, exprs, o, default, doc.date[:4])
         )
         line_b = text.rfind("\n", 0, o.value_begin) + 1
@@ -236,6 +237,30 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         for o in out
     ]
     return [replace(o, area=o.area or doc.area) for o in out]
+
+
+def _same_period_as(ft: str, o: Observation, earlier: list[Observation]) -> str:
+    """The period of the figure a 同期 figure is compared with, "" when it is not one.
+
+    ``今年上半年全市5G用戶達1500萬戶。同期全國為8億戶``: a clause opening with a same-period
+    word (periods.yaml ``same_period``; or a clause of that word alone before it) states the
+    other place's figure for the period of the previous figure of its paragraph. The word
+    names no year of its own, so the nearest time word (a sentence back, or none: the
+    edition) would date it apart from the figure it is set against. Not after a comparison
+    word (較同期 is a growth's base, a label rule).
+    """
+    words = rules().same_period
+    vb = o.value_begin
+    line_b = ft.rfind("\n", 0, vb) + 1
+    cb = max([line_b] + [ft.rfind(ch, line_b, vb) + 1 for ch in _CLAUSE_START])
+    opens = bool(words) and ft[cb:vb].lstrip(_SPACES).startswith(words)
+    if words and not opens and cb > line_b:
+        pb = max([line_b] + [ft.rfind(ch, line_b, cb - 1) + 1 for ch in _CLAUSE_START])
+        opens = ft[pb : cb - 1].strip(_SPACES) in words  # 同期,全國為75.6%
+    if not opens:
+        return ""
+    prev = [x for x in earlier if line_b <= x.value_begin < cb]
+    return prev[-1].period if prev else ""
 
 
 def _changes_between_years(

@@ -104,3 +104,21 @@ def test_a_share_inside_its_subject_loses_its_bases_own_area(script: str) -> Non
         "农村快递业务量占快递业务量比重",
         "网络零售额占全国比重",  # no base noun: the area is the base
     ]
+
+
+@SCRIPTS
+def test_a_tongqi_figure_has_the_period_of_the_figure_it_is_compared_with(script: str) -> None:
+    obs = _figures(
+        "今年上半年全市5G用戶達1500萬戶。同期全國5G用戶為8億戶,同期,四川5G用戶為3000萬戶。"
+        "\n全市網站達1.2萬個。",
+        script,
+    )
+    assert [(o.value, o.period, o.area) for o in obs] == [
+        (15000000, "2023", "place/chongqing"),  # 今年: the article's year
+        (800000000, "2023", "place/china"),  # 同期: the same period, not the edition's 2022
+        (30000000, "2023", "place/sichuan"),
+        (12000, "2022", "place/chongqing"),  # a new paragraph: the edition again
+    ]
+    # 較同期 is a growth's base, not a 同期 figure
+    obs = _figures("2021年全市網民規模達2100萬人,較同期增長5%。", script)
+    assert [o.period for o in obs] == ["2021", "2021"]
