@@ -53,6 +53,7 @@ _WORD_SECTIONS = (
     "subset_markers",
     "opening_verbs",
     "flow_verbs",
+    "head_modifiers",
     "rate_change_units",
     "value_first_marks",
     "inner_light_verbs",
@@ -156,6 +157,8 @@ class LabelRules:
     flow_verbs: tuple[str, ...] = ()
     #: 地区生产总值（GDP）: a bracketed abbreviation glossing the term before it, cut from a label
     glosses: Rule | None = None
+    #: 城镇和农村网民分别…: parallel items that are only modifiers share the last one's head
+    head_modifiers: tuple[str, ...] = ()
 
     def without_glosses(self, label: str) -> str:
         """``label`` without the glosses (labels.yaml ``glosses``) it holds, in its script."""
@@ -381,4 +384,5 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         per_unit=rules["per_unit"],
         flow_verbs=words["flow_verbs"],
         glosses=rules["glosses"],
+        head_modifiers=tuple(sorted(words["head_modifiers"], key=lambda w: (-len(w), w))),
     )

@@ -69,6 +69,22 @@ def _split(ft: str, b: int, e: int, n: int) -> list[tuple[int, int]] | None:
     return None
 
 
+def _shared_head(text: str, ft: str, items: list[tuple[int, int]]) -> list[str]:
+    """The items' labels; bare modifiers share the last item's head noun (城鎮和農村網民 ->
+    城鎮網民, 農村網民): every item but the last is a labels.yaml ``head_modifiers`` word,
+    and the last one starts with one and goes on with at least two characters."""
+    labels = [text[b:e] for b, e in items]
+    mods = indicators.label_rules().head_modifiers
+    lb, le = items[-1]
+    first = next((m for m in mods if ft.startswith(m, lb)), "")
+    if not first or le - lb - len(first) < 2:
+        return labels
+    if not all(ft[b:e] in mods for b, e in items[:-1]):
+        return labels
+    head = text[lb + len(first) : le]
+    return [x + head for x in labels[:-1]] + labels[-1:]
+
+
 def _without_count(ft: str, b: int, e: int, n: int) -> tuple[int, int]:
     """普及率、满意度两项指标: the last item without the count of the items (grammar.yaml
     ``shared.items`` after the numeral of ``n``), which names no statistic of its own."""
@@ -207,8 +223,9 @@ def apply(text: str, ft: str, obs: list[Observation]) -> tuple[list[Observation]
         lb, le = _clean_left(ft, clause_b, at)
         items = _split(ft, lb, le, n) if le > lb else None
         if items is not None:
+            labels = _shared_head(text, ft, items)
             for k, i in enumerate(vals):
-                label = text[items[k][0] : items[k][1]]
+                label = labels[k]
                 grown = None
                 if kind == "growth":
                     grown = _last_figure(out, order, sent_b, out[i].value_begin, label)

@@ -122,3 +122,21 @@ def test_a_tongqi_figure_has_the_period_of_the_figure_it_is_compared_with(script
     # 較同期 is a growth's base, not a 同期 figure
     obs = _figures("2021年全市網民規模達2100萬人,較同期增長5%。", script)
     assert [o.period for o in obs] == ["2021", "2021"]
+
+
+@SCRIPTS
+def test_modifiers_in_a_parallel_share_the_last_items_head_noun(script: str) -> None:
+    obs = _figures(
+        "全區移動和固定寬帶用戶分別達到410萬戶和128萬戶,國家級、省級和市級重點實驗室"
+        "分別為3個、12個和40個。網民規模和互聯網普及率分別為900萬人和71%。",
+        script,
+    )
+    assert [fold(o.indicator) for o in obs] == [
+        "移动宽带用户",
+        "固定宽带用户",
+        "国家级重点实验室",
+        "省级重点实验室",
+        "市级重点实验室",
+        "网民规模",  # items that are statistics of their own share nothing
+        "互联网普及率",
+    ]
