@@ -92,6 +92,8 @@ Shared statements
       clauses before it), all with the same value span.
     * ``A、B均達 100%``: the same for the value-less 、-joined clauses before ``均``.
     * ``A和B分別達到144個、958個``: one name per value, in order (:mod:`values_parallel`).
+    * ``排名前三位的依次是A、B和C``: one rank row per listed place, its position the rank and
+      its name the stated value (:mod:`values_sequence`); 分別 values after it are the places'.
     * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) or one that
       only points back (這一數字, 規模, 數量, 平均水平) takes the indicator of the previous
       observation of the sentence (a dimension word, 規模, the nearest statistic ending in

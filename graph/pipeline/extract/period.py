@@ -38,6 +38,9 @@ after a comparison word (低於全國75.4%的平均水平) is the compared place
 a gap after it (高於全市2.4個百分點, a growth) stays the area of what is compared. A rank
 read with 全市 (位列全市第6位, 全市38個區縣中) has the article's city as its scope.
 目前 / 當前 count as the article's year, like 今年.
+A clause opening with 同期 (``same_period``) takes the period of the paragraph's previous
+figure, the one it is set against; in quoted speech with no time word, a present possession
+(已有, ``speech_present``) is the article's year.
 A growth takes the area of the figure it grows; a rank's area is the article's (its scope is
 ``rank_scope``).
 Why compared places and 上年 read so: docs/decisions/0013-compared-places-and-report-years.md.
