@@ -51,9 +51,6 @@ from graph.text import fold, han_count
 IDS = fixture_ids()
 #: fixtures below the acceptance bar, with the reason (strict: passing fails the suite)
 BELOW_TARGET: dict[str, str] = {
-    "fx-h26-caixun-2024-cq2023-hans": "held out (round 9, blind 26/34 all fields with 3 wrong "
-    "magnitudes, 32/34 after the column unit and 簽約 rules): 总投资 alone; 园区入驻企业 and "
-    "its period in a quote",
     "fx-h30-xintong-2024-cq2023-hans": "held out (round 11, blind 24/34 all fields, "
     "indicator 0.71, qualifier 0.94): 约占…的N%, 按照…测算, a route 重庆至成都, 上线, 新建 "
     "after 计划在全市",
@@ -62,9 +59,6 @@ BELOW_TARGET: dict[str, str] = {
     "fx-h32-jinguan-2024-cq2023-hans": "held out (round 11, blind 21/34 all fields, recall "
     "0.91, indicator 0.71/0.65): a 依次 ranking of districts, 成都 and 两江新区 as areas, "
     "成都同期, 公司2023年营业收入, a rank's population from the sentence before",
-    "fx-h28-yuzhou-2024-cq2023-hant": "held out (round 10, blind 20/34 all fields, indicator "
-    "0.62; 27/34 after round 10's rules): a 依次 ranking of districts gives no rank rows, and "
-    "the 分別 values after it keep the city's area",
 }
 #: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
 #: (strict: the day the cleaner gives it back the test fails until the entry goes)

@@ -44,6 +44,7 @@ _RULE_SECTIONS = (
     "bare_share",
     "per_unit",
     "per_unit_phrase",
+    "glosses",
 )
 #: sections that are a plain word list
 _WORD_SECTIONS = (
@@ -52,6 +53,8 @@ _WORD_SECTIONS = (
     "right_stop",
     "subset_markers",
     "opening_verbs",
+    "flow_verbs",
+    "head_modifiers",
     "rate_change_units",
     "value_first_marks",
     "inner_light_verbs",
@@ -166,6 +169,28 @@ class LabelRules:
     per_unit: Rule | None = None
     #: 已超每月每户18GB: a per-unit phrase between a qualifier marker and its number
     per_unit_phrase: Rule | None = None
+    #: opening verbs that count new items (新建): after any subject (公司在全市新建X, 计划新建X)
+    #: the subject goes and the verb stays (docs/decisions/0012); only a bare opening drops it
+    flow_verbs: tuple[str, ...] = ()
+    #: 地区生产总值（GDP）: a bracketed abbreviation glossing the term before it, cut from a label
+    glosses: Rule | None = None
+    #: 城镇和农村网民分别…: parallel items that are only modifiers share the last one's head
+    head_modifiers: tuple[str, ...] = ()
+
+    def without_glosses(self, label: str) -> str:
+        """``label`` without the glosses (labels.yaml ``glosses``) it holds, in its script."""
+        if self.glosses is None:
+            return label
+        f = fold_aligned(label)
+        spans = sorted(
+            (m.start(), m.end()) for p in self.glosses.alternatives for m in p.finditer(f)
+        )
+        out, at = [], 0
+        for b, e in spans:
+            if b >= at:
+                out.append(label[at:b])
+                at = e
+        return "".join(out) + label[at:]
 
     def value_first(self, ft: str, begin: int, end: int) -> int | None:
         """The offset after a value-first mark opening ``ft[begin:end]`` (spaces skipped), or
@@ -192,6 +217,8 @@ class LabelRules:
                 b = c[1]
             if b == e:
                 return begin  # only an area / period / 累计 before it: the verb names a flow
+        if b < e and m.group("verb") in self.flow_verbs and ft[m.end() : end].strip():
+            return m.start("verb")  # 公司在全市新建X, 计划新建X: the subject goes, 新建 stays
         return m.end()
 
     def leading_end(self, ft: str, begin: int, end: int) -> int:
@@ -343,7 +370,9 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         raise InputError(f"{path.name}: every named_statistic pattern needs a group (?P<x>...)")
     verbs = words["opening_verbs"]
     opening = (
-        re.compile(r"(?P<actor>[^,，、;；]{0,30}?)(?:" + "|".join(map(re.escape, verbs)) + ")")
+        re.compile(
+            r"(?P<actor>[^,，、;；]{0,30}?)(?P<verb>" + "|".join(map(re.escape, verbs)) + ")"
+        )
         if verbs
         else None
     )
@@ -376,4 +405,7 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         flow_words=tuple(sorted(words["flow_words"], key=lambda w: (-len(w), w))),
         per_unit=rules["per_unit"],
         per_unit_phrase=rules["per_unit_phrase"],
+        flow_verbs=words["flow_verbs"],
+        glosses=rules["glosses"],
+        head_modifiers=tuple(sorted(words["head_modifiers"], key=lambda w: (-len(w), w))),
     )

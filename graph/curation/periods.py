@@ -17,7 +17,15 @@ from graph.curation.grammar import fold_aligned
 from graph.curation.schema import mapping, read_yaml
 from graph.model import InputError
 
-__all__ = ["OPEN_WORLD_FILE", "PERIODS_FILE", "Rules", "chongqing_districts", "load_rules", "rules"]
+__all__ = [
+    "OPEN_WORLD_FILE",
+    "PERIODS_FILE",
+    "Rules",
+    "chongqing_districts",
+    "cities",
+    "load_rules",
+    "rules",
+]
 
 PERIODS_FILE = CURATION_DIR / "periods.yaml"
 OPEN_WORLD_FILE = CURATION_DIR / "open_world.yaml"
@@ -49,6 +57,10 @@ class Rules:
     province_places: frozenset[str] = frozenset()  # place ids of open_world.yaml's provinces
     from_words: tuple[str, ...] = ()  # 由 / 从: the from-value of a from-to frame
     to_verbs: tuple[str, ...] = ()  # 升至 / 增加到: the verb before its to-value
+    #: 已有 / 现有 in quoted speech: the speaker's present (the article's year)
+    speech_present: tuple[str, ...] = ()
+    #: 同期 opening a clause: the period of the paragraph's previous figure
+    same_period: tuple[str, ...] = ()
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -78,12 +90,27 @@ def provinces(path: Path = OPEN_WORLD_FILE, registry_path: Path | None = None) -
     ``province_suffixes`` (北京市, 內蒙古自治區). A name no registry place labels is left out:
     an area must be a known place. Two places for one name is a curation error.
     """
+    return _registry_places(path, "provinces", registry_path)
+
+
+def cities(path: Path = OPEN_WORLD_FILE, registry_path: Path | None = None) -> dict[str, str]:
+    """Folded city name -> the registry place it names (成都 -> place/chengdu), as
+    :func:`provinces` reads ``provinces``: ``open_world.yaml``'s ``cities`` (the provincial
+    capitals and sub-provincial cities the place candidates know), each with the id of the
+    registry place whose label or alias is the name, alone or with 市 (one of
+    ``province_suffixes``). A city no registry place labels is left out (decision 0016: an
+    area id is a curated place's, so a figure's area and the place's node are one IRI).
+    """
+    return _registry_places(path, "cities", registry_path)
+
+
+def _registry_places(path: Path, key: str, registry_path: Path | None) -> dict[str, str]:
     from graph.curation.registry import load_registry, match_key  # late: the registry is big
 
     data = mapping(path, read_yaml(path), "rules")
-    names, suffixes = data.get("provinces"), data.get("province_suffixes") or []
+    names, suffixes = data.get(key), data.get("province_suffixes") or []
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise InputError(f"{path.name}: provinces must be a non-empty list of names")
+        raise InputError(f"{path.name}: {key} must be a non-empty list of names")
     by_surface: dict[str, set[str]] = {}
     for e in load_registry(registry_path).values():
         if e.cls == "place":
@@ -95,7 +122,7 @@ def provinces(path: Path = OPEN_WORLD_FILE, registry_path: Path | None = None) -
             *(by_surface.get(match_key(name + sfx), set()) for sfx in ["", *map(str, suffixes)])
         )
         if len(ids) > 1:
-            raise InputError(f"{path.name}: province {name!r} names places {sorted(ids)}")
+            raise InputError(f"{path.name}: {key} name {name!r} names places {sorted(ids)}")
         if ids:
             out[fold_aligned(name)] = ids.pop()
     return out
@@ -121,12 +148,14 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         }
         listed = chongqing_districts(districts_path)
         named = provinces(districts_path)
-        twice = sorted((set(listed) | set(named)) & set(area_ids))
+        towns = cities(districts_path)
+        twice = sorted((set(listed) | set(named) | set(towns)) & set(area_ids))
         if twice:
             raise InputError(
-                f"{path.name}: {twice[0]} is a province or a Chongqing district of"
+                f"{path.name}: {twice[0]} is a province, a city or a Chongqing district of"
                 f" {districts_path.name}: list it there only"
             )
+        area_ids.update(towns)
         area_ids.update(named)
         area_ids.update(listed)
         districts = frozenset(
@@ -143,6 +172,8 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         since = tuple(fold_aligned(str(w)) for w in data.get("since") or [])
         multiples = tuple(fold_aligned(str(w)) for w in data.get("multiples") or [])
         from_words = tuple(fold_aligned(str(w)) for w in data.get("from_words") or [])
+        speech_present = tuple(fold_aligned(str(w)) for w in data.get("speech_present") or [])
+        same_period = tuple(fold_aligned(str(w)) for w in data.get("same_period") or [])
         to_verbs = tuple(
             sorted(
                 {fold_aligned(str(w)) for w in data.get("to_verbs") or []}, key=len, reverse=True
@@ -193,6 +224,8 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
         frozenset(named.values()),
         from_words,
         to_verbs,
+        speech_present,
+        same_period,
     )
 
 

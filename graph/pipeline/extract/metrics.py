@@ -92,6 +92,8 @@ Shared statements
       clauses before it), all with the same value span.
     * ``A、B均達 100%``: the same for the value-less 、-joined clauses before ``均``.
     * ``A和B分別達到144個、958個``: one name per value, in order (:mod:`values_parallel`).
+    * ``排名前三位的依次是A、B和C``: one rank row per listed place, its position the rank and
+      its name the stated value (:mod:`values_sequence`); 分別 values after it are the places'.
     * A clause with no subject (``位居第一梯隊``, ``西部第 1``, ``增長194.4%``) or one that
       only points back (這一數字, 規模, 數量, 平均水平) takes the indicator of the previous
       observation of the sentence (a dimension word, 規模, the nearest statistic ending in
@@ -125,10 +127,11 @@ Growth, repetitions, refinements, about
       a 、-list continues with the same subject (渝快辦 … 2637萬人、辦件量達2.7億件).
 
 Where the rules live: the clause reader and the label cuts in
-:mod:`graph.pipeline.extract.metrics_clauses`, the shared statements in
+:mod:`graph.pipeline.extract.metrics_clauses`, the drafts of a sentence's figures in
+:mod:`graph.pipeline.extract.metrics_drafts`, the shared statements in
 :mod:`graph.pipeline.extract.metrics_shared`, what is reported instead of dropped in
-:mod:`graph.pipeline.extract.metrics_findings`; this module drafts each figure of a sentence
-and finishes the observations.
+:mod:`graph.pipeline.extract.metrics_findings`, the sorted observations and their ``about`` in
+:mod:`graph.pipeline.extract.metrics_finish`; this module runs them over the text.
 
 Output is sorted by (begin, value_begin, indicator); ``growth_of``/``refines`` are indexes
 into that sorted list. ``begin``/``end`` span the statement (indicator .. value).
@@ -136,46 +139,29 @@ into that sorted list. ``begin``/``end`` span the statement (indicator .. value)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
-from graph.model import (
-    CleanText,
-    Finding,
-    Level,
-    Mention,
-    Observation,
-    Segmentation,
-)
+from graph.model import CleanText, Finding, Level, Mention, Observation, Segmentation
 from graph.model import InputError as InputError  # re-exported: load_indicators raises it
 from graph.pipeline import segment
-from graph.pipeline.extract import indicators, numbers, values, values_exclusions, values_parallel
-from graph.pipeline.extract.grammar import fold_aligned
-from graph.pipeline.extract.metrics_clauses import (
-    ABOUT_CLASSES,
-    CLAUSE_SEPS,
-    CONJUNCTIONS,
-    DIGIT_RUN,
-    SPACES,
-    TABLE_CELL,
-    _clauses,
-    _clean_left,
-    _clean_right,
-    _Draft,
-    _label,
-    _respectively,
-    _row_header,
-    _shared_head,
-    _strip,
-    _value_first,
+from graph.pipeline.extract import (
+    indicators,
+    numbers,
+    values,
+    values_exclusions,
+    values_parallel,
+    values_sequence,
 )
+from graph.pipeline.extract.grammar import fold_aligned
+from graph.pipeline.extract.metrics_clauses import CLAUSE_SEPS, DIGIT_RUN, SPACES, _Draft
+from graph.pipeline.extract.metrics_drafts import unit_drafts
 from graph.pipeline.extract.metrics_findings import (
     _consistent,
     _exclude_non_statements,
     _indicator_findings,
     _leftover_findings,
 )
-from graph.pipeline.extract.metrics_shared import _resolve
+from graph.pipeline.extract.metrics_finish import finish
 
 STAGE = "extract.metrics"
 INDICATORS_FILE = indicators.INDICATORS_FILE
@@ -239,7 +225,7 @@ def run_with_accounting(
             continue  # headline, 原標題, dateline, credits: not statements
         # the paragraph's last figure so far: a sentence opening with 同一指標, may point back
         carried = drafts[-1] if drafts and "\n" not in text[drafts[-1].end : ub] else None
-        drafts.extend(_unit_drafts(text, ub, ue, g, excluded, findings, folded, carried))
+        drafts.extend(unit_drafts(text, ub, ue, g, excluded, findings, folded, carried))
     for vb, ve in values.vague_ranks(folded):
         rb, re_ = clean.raw_span(vb, ve)
         findings.append(
@@ -273,7 +259,10 @@ def run_with_accounting(
                 d.refines = e
                 break
 
-    observations = _finish(clean, seg, mentions, drafts)
+    observations = finish(clean, seg, mentions, drafts)
+    # 依次是A、B和C: ranks stated by a list of places (before 分别 pairs values with them)
+    spans = [(b, e) for b, e, _ in skip]
+    observations = values_sequence.ranks(text, folded, observations, mentions, spans, seg)
     observations, paired = values_parallel.apply(text, folded, observations)  # 分别, sentence-wide
     findings.extend(paired)
     findings = [f if f.source_id else replace(f, source_id=clean.source_id) for f in findings]
@@ -293,208 +282,3 @@ def run_with_accounting(
         warned=len(leftovers),
     )
     return observations, findings, accounting
-
-
-def _unit_drafts(
-    text: str,
-    ub: int,
-    ue: int,
-    g: numbers.Grammar,
-    excluded: dict[int, str],
-    findings: list[Finding],
-    folded: str,
-    carried: _Draft | None = None,
-) -> list[_Draft]:
-    clauses = _clauses(text, ub, ue)
-    out: list[_Draft] = []
-    pats = values.patterns()
-    pops = values.populations(folded, ub, ue, excluded)
-    respective: list[tuple[int, int]] = []  # A和B分別達到 x、y: the names still to assign
-    for ci, clause in enumerate(clauses):
-        vals = values.values_in(text, folded, clause.begin, clause.end, g, excluded, pops)
-        # a clause that states a ranked population (在全國31個省中,) names no indicator
-        clause.has_value = bool(vals) or any(clause.begin <= x.begin < clause.end for x in pops)
-        prev_left: tuple[int, int] | None = None
-        prev_right_end = clause.begin
-        for k, v in enumerate(vals):
-            right_limit = vals[k + 1].match_begin if k + 1 < len(vals) else clause.end
-            lb, le = prev_right_end, min(v.match_begin, v.begin)
-            between = folded[lb:le].strip(SPACES)
-            if k > 0 and between in CONJUNCTIONS and prev_left is not None:
-                lb, le = prev_left
-            rb, re_ = max(v.end, v.tail_end), right_limit
-            if text[lb:le].rstrip(SPACES).endswith("“") and text[rb:re_].startswith("”"):
-                le = text.rfind("“", lb, le)
-                rb += 1
-            duration = None
-            row_growth_of: _Draft | None = None
-            gap: tuple[int, bool] | None = None
-            dm: re.Match[str] | None = None
-            kind = v.kind
-            if v.kind in ("rank", "tier"):
-                # the rank verb, scope and ranked population are in v.match_begin already
-                dm = pats.duration_tail.search(folded[lb:le].rstrip(SPACES))
-                if dm:
-                    duration = int(dm.group("n"))
-                    le = lb + dm.start()
-            left = _clean_left(folded, lb, le)
-            names = _respectively(folded, left)
-            if names:
-                left, respective = names[0], names[1:]
-            elif left[1] <= left[0] and respective and ci > 0 and clause.sep_before == "、":
-                left, respective = respective[0], respective[1:]
-            if v.kind == "quantity" and values.is_multiple_of_earlier(
-                folded, *_strip(folded, lb, le)
-            ):
-                kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
-            elif v.kind == "quantity":
-                rate_change = fold_aligned(v.unit) in indicators.label_rules().rate_change_units
-                grown = values.growth_word(
-                    folded, left[0], left[1], keep_nouns=v.value_max is not None or rate_change
-                )
-                if grown is None:  # 增速高於全國2.3個百分點, 普及率高於全市2.4個百分點
-                    gap = values.rate_gap(folded, *_strip(folded, lb, le), points=rate_change)
-                    grown = gap
-                column = (
-                    values.column_growth(folded, v.begin)
-                    if grown is None and clause.sep_before == TABLE_CELL
-                    else None
-                )
-                if column is not None:  # 項目｜數值｜按年增長: a cell of the growth column
-                    kind = "growth"
-                    if column and v.value is not None:
-                        v = replace(v, value=-v.value)
-                elif grown is not None:
-                    kind = "growth"
-                    left = _clean_left(folded, left[0], grown[0])
-                    down = grown[1] or values.declines(folded, *_strip(folded, lb, le))
-                    if down and v.value is not None:  # 下降5%: a growth of -5
-                        v = replace(
-                            v,
-                            value=-v.value,
-                            value_max=-v.value_max if v.value_max is not None else None,
-                        )
-            if (
-                kind == "quantity"
-                and left[1] <= left[0]
-                and clause.sep_before == "、"
-                and out
-                and out[-1].kind == "growth"
-                and out[-1].val.unit == v.unit
-            ):
-                kind = "growth"  # 分別增長8%、9%: a 、-list of growths stays growths
-            right = _clean_right(folded, rb, re_, g)
-            first = _value_first(folded, v, rb, re_, g) if left[1] <= left[0] else None
-            if first is not None:  # 8.2万个——累计建成5G基站: the statistic after the mark
-                right, v = first
-            label = _label(text, folded, left, right, re_)
-            head = _shared_head(folded, clauses, ci, right)
-            if head is not None:  # 2個千億元級、6個百億元級數字產業集群: the shared head
-                label += text[head[0] : head[1]]
-            if not label.strip(SPACES) and clause.sep_before == TABLE_CELL:
-                row = _row_header(folded, clauses, ci)
-                if row is not None:
-                    left, label = row, text[row[0] : row[1]]
-                    grows = next((x for x in reversed(out) if x.kind == "quantity"), None)
-                    if kind == "growth" and grows is not None and grows.indicator == label:
-                        row_growth_of = grows  # 9.6｜45.5%: the row's value cell grows
-            d = _Draft(
-                indicator=label,
-                val=v,
-                kind=kind,
-                begin=left[0] if left[1] > left[0] else v.begin,
-                end=max(v.end, right[1]),
-                right_end=right[1],
-                clause_begin=clause.begin,
-                duration=duration,
-                about_end=le if v.kind in ("rank", "tier") else v.match_begin,
-            )
-            if row_growth_of is not None:
-                d.growth_of, row_growth_of = row_growth_of, None
-            if dm is not None:
-                db = lb + dm.start("n")
-                d.extra_digits.append((db, db + len(dm.group("n"))))
-            prev_left = (lb, le)
-            prev_right_end = right[1] if right[1] > right[0] else v.end
-            resolved = _resolve(text, d, out, clauses, ci, findings, folded, carried)
-            if gap is not None:  # a gap compares two places: it grows no figure of the text
-                for x in resolved:
-                    x.growth_of = None
-            out.extend(resolved)
-    return out
-
-
-def _finish(
-    clean: CleanText, seg: Segmentation, mentions: list[Mention], drafts: list[_Draft]
-) -> list[Observation]:
-    order = sorted(
-        range(len(drafts)),
-        key=lambda i: (drafts[i].begin, drafts[i].val.begin, drafts[i].indicator),
-    )
-    pos = {id(drafts[i]): n for n, i in enumerate(order)}
-    about_mentions = sorted(
-        (m for m in mentions if m.entity_id.startswith(ABOUT_CLASSES)),
-        key=lambda m: (m.begin, m.end),
-    )
-    out: list[Observation] = []
-    previous: dict[str, tuple[int, str | None]] = {}  # sentence id -> (value end, about)
-    for i in order:
-        d = drafts[i]
-        v = d.val
-        sentence_id = _sentence_id(seg, v.begin)
-        about = _about(about_mentions, d)
-        prev_end, prev_about = previous.get(sentence_id, (-1, None))
-        if about is None and prev_end >= 0 and _list_continuation(clean.text, prev_end, d.begin):
-            about = prev_about
-        previous[sentence_id] = (v.end, about)
-        out.append(
-            Observation(
-                indicator=d.indicator,
-                stated_value=v.stated,
-                value=v.value,
-                unit=v.unit,
-                qualifier=v.qualifier,
-                kind=d.kind,
-                begin=d.begin,
-                end=d.end,
-                value_begin=v.begin,
-                value_end=v.end,
-                sentence_id=sentence_id,
-                about=about,
-                rank=v.rank,
-                rank_scope=v.scope,
-                growth_of=pos[id(d.growth_of)] if d.growth_of is not None else None,
-                refines=pos[id(d.refines)] if d.refines is not None else None,
-                tier=v.tier,
-                duration_years=d.duration,
-                rank_of=v.rank_of,
-                value_max=v.value_max,
-            )
-        )
-    return out
-
-
-def _list_continuation(text: str, prev_end: int, begin: int) -> bool:
-    """True when only an enumeration comma separates this statement from the previous one.
-
-    ``“渝快辦”服務2637萬人、辦件量達2.7億件``: a 、-joined statement continues the list about
-    the same subject, so a figure with no entity of its own measures the previous one's.
-    """
-    return prev_end <= begin and text[prev_end:begin].strip(SPACES) == "、"
-
-
-def _sentence_id(seg: Segmentation, offset: int) -> str:
-    for s in seg.sentences:
-        if s.begin <= offset < s.end:
-            return s.id
-    return ""
-
-
-def _about(mentions: list[Mention], d: _Draft) -> str | None:
-    while d.about_from is not None:
-        d = d.about_from
-    before = [m for m in mentions if d.clause_begin <= m.begin and m.end <= d.about_end]
-    if before:
-        return max(before, key=lambda m: (m.end, m.begin)).entity_id
-    after = [m for m in mentions if d.val.end <= m.begin and m.end <= d.right_end]
-    return after[0].entity_id if after else None

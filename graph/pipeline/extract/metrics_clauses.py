@@ -159,7 +159,7 @@ def _label(
         if se > sb and ft.startswith(rules.selection_verbs, sb):
             # (入選全國典型案例: a selection that ends in the noun names it once)
             noun = text[sb:se] + ("" if ft.endswith(ft[rb:re_], sb, se) else noun)
-    return subject + noun
+    return rules.without_glosses(subject + noun)  # 地區生產總值（GDP）: the term
 
 
 def _clean_right(ft: str, b: int, e: int, g: numbers.Grammar) -> tuple[int, int]:

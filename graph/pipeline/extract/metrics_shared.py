@@ -199,19 +199,27 @@ def _after_subset(ft: str, d: _Draft) -> bool:
     return any(ft.startswith(w, b) for w in indicators.label_rules().subset_markers)
 
 
+SHARE_VERB = fold_aligned("占")  # 占 / 佔: a share's base follows it
+
+
 def _without_base_area(label: str) -> str:
-    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's area is the figure's area.
+    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's area is the figure's area,
+    in a share composed from the previous statistic and in a subject that states its share
+    (農村網絡零售額佔全省網絡零售額比重 -> …佔網絡零售額比重).
 
     The share's label is composed anyway (the previous statistic + the share), so the area
     word after its first character (占) is left out; the area itself is read by period.py.
     """
     folded = fold_aligned(label)
-    m = period.area_pattern().match(folded, 1)
-    if not m or len(label) <= m.end():
-        return label
-    if indicators.label_rules().is_bare_share(folded[m.end() :]):
-        return label  # 占全国比重: no base noun, the area is the base (a share of the nation's)
-    return label[:1] + label[m.end() :]
+    at = folded.find(SHARE_VERB)
+    while at >= 0:  # 占 opening the relative label, or inside a subject (X占全省Y比重)
+        m = period.area_pattern().match(folded, at + 1)
+        if m and len(label) > m.end():
+            if indicators.label_rules().is_bare_share(folded[m.end() :]):
+                return label  # 占全国比重: no base noun, the area is the base (the nation's)
+            return label[: at + 1] + label[m.end() :]
+        at = folded.find(SHARE_VERB, at + 1)
+    return label
 
 
 def _points_back(ft: str, clauses: list[_Clause], ci: int) -> bool:

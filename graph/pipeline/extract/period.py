@@ -38,9 +38,15 @@ after a comparison word (低於全國75.4%的平均水平) is the compared place
 a gap after it (高於全市2.4個百分點, a growth) stays the area of what is compared. A rank
 read with 全市 (位列全市第6位, 全市38個區縣中) has the article's city as its scope.
 目前 / 當前 count as the article's year, like 今年.
+A clause opening with 同期 (``same_period``) takes the period of the paragraph's previous
+figure, the one it is set against; in quoted speech with no time word, a present possession
+(已有, ``speech_present``) is the article's year.
 A growth takes the area of the figure it grows; a rank's area is the article's (its scope is
 ``rank_scope``).
 Why compared places and 上年 read so: docs/decisions/0013-compared-places-and-report-years.md.
+
+The area rules are in :mod:`graph.pipeline.extract.period_area`, a flattened table's cells in
+:mod:`graph.pipeline.extract.period_table`; this module dates figures and gives both to each.
 """
 
 from __future__ import annotations
@@ -51,8 +57,19 @@ from typing import Any
 
 from graph.curation.periods import PERIODS_FILE, Rules, load_rules, rules
 from graph.model import Observation
-from graph.pipeline.extract import values_compare, values_table
+from graph.pipeline.extract import values_compare
 from graph.pipeline.extract.grammar import fold_aligned
+from graph.pipeline.extract.period_area import (
+    _continued_area,
+    _own_scope,
+    _possessor,
+    _resolve_word,
+    _respective_area,
+    _stated_area_word,
+    own_area,
+)
+from graph.pipeline.extract.period_area import figure_area as figure_area
+from graph.pipeline.extract.period_table import _table_column_area, _table_column_period
 from graph.pipeline.extract.period_time import _CLAUSE_START, _SENTENCE_END, _SPACES, TimeExpr
 from graph.pipeline.extract.period_time import time_expressions as time_expressions
 
@@ -65,6 +82,7 @@ __all__ = [
     "figure_area",
     "figure_period",
     "load_rules",
+    "own_area",
     "rules",
     "time_expressions",
 ]
@@ -93,8 +111,12 @@ def area_pattern() -> re.Pattern[str]:
 # ---------------------------------------------------------------- per figure
 
 
-def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: str) -> str:
-    """The period of one figure: sentence, then paragraph topic, then ``default``."""
+def figure_period(
+    text: str, exprs: list[TimeExpr], obs: Observation, default: str, now: str = ""
+) -> str:
+    """The period of one figure: sentence, then paragraph topic, then ``default``; in quoted
+    speech with no time word, after a present-possession verb (periods.yaml
+    ``speech_present``: 已有), the speaker's present ``now`` (the article's year)."""
     vb = obs.value_begin
     line_b = text.rfind("\n", 0, vb) + 1
     sent_b = max([line_b] + [text.rfind(ch, line_b, vb) + 1 for ch in _SENTENCE_END])
@@ -113,6 +135,11 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     # 今年我們計劃…: a relative year opening a sentence states that sentence's plan or
     # result; the paragraph's topic (截至2023年底, an explicit year) carries past it
     topic = [x for x in before if x.clause_initial and not x.relative]
+    quote = _speech_open(text, line_b, vb) if now and not in_sentence else None
+    if quote is not None and not any(x.begin > quote for x in topic):
+        said = fold_aligned(text[quote:vb])
+        if any(w in said for w in rules().speech_present):
+            return now  # “园区入驻企业已有30余家”: the speaker's present, as 目前 is
     own = topic[-1].period if topic else default
     found = own
     if in_sentence:
@@ -123,6 +150,26 @@ def figure_period(text: str, exprs: list[TimeExpr], obs: Observation, default: s
     if found.isdigit() and _bare_from_value(text, obs):
         return f"{int(found) - 1:04d}"  # 由71.6%升至75.6%: 71.6% is the year before's
     return found
+
+
+def _speech_open(text: str, line_b: int, vb: int) -> int | None:
+    """The offset of the quotation mark opening the quoted speech ``vb`` stands in, or None.
+
+    Speech, not a quoted name (:func:`metrics_clauses._is_speech`: a clause comma inside, or
+    not closed in its sentence). A figure a speaker states as a present possession (已有)
+    with no time word is of the speaker's present: the article's year, as 目前 / 當前 are,
+    not the edition's (a speaker with a time word, 2022年…已有, keeps it).
+    """
+    from graph.pipeline.extract.metrics_clauses import OPEN_CLOSE, QUOTES, _is_speech
+
+    for i in range(vb - 1, line_b - 1, -1):
+        ch = text[i]
+        if ch in QUOTES:
+            end = text.find("\n", vb)
+            return i if _is_speech(text, i, len(text) if end < 0 else end) else None
+        if ch in (OPEN_CLOSE[q] for q in QUOTES):
+            return None  # the value stands after a closed quote
+    return None
 
 
 def _bare_from_value(text: str, obs: Observation) -> bool:
@@ -142,279 +189,6 @@ def _bare_from_value(text: str, obs: Observation) -> bool:
     return after.startswith(r.to_verbs)
 
 
-def figure_area(text: str, obs: Observation, ft: str | None = None) -> str:
-    """The area word that opens the figure's statement (its id), "" = the article's area.
-
-    ``ft`` is ``fold_aligned(text)`` when the caller has it (folded once per document).
-    """
-    word = _stated_area_word(text, obs, ft)
-    return (rules().area_ids.get(word) or "") if word else ""
-
-
-def _stated_area_word(text: str, obs: Observation, ft: str | None = None) -> str:
-    """The folded area word leading the figure's statement, "" when it names none."""
-    ft = fold_aligned(text) if ft is None else ft
-    line_b = text.rfind("\n", 0, obs.value_begin) + 1
-    clause_b = max([line_b] + [ft.rfind(ch, line_b, obs.begin) + 1 for ch in _CLAUSE_START])
-    # the area word leads the statement (a label that points back starts at the clause)
-    from graph.pipeline.extract import indicators  # late: indicators reads this module's words
-
-    lead = indicators.label_rules().leading_end(ft, clause_b, obs.value_begin)
-    found = ""
-    rank = obs.kind in ("rank", "tier")
-    for m in rules().area.finditer(ft, clause_b, max(clause_b, obs.begin, lead)):
-        if rank and obs.rank_scope and rules().area_ids.get(m.group("w")) == obs.rank_scope:
-            continue  # 居全國第5位: the rank's scope, not the ranked one's area
-        if rank and ft.endswith(_locative(), clause_b, m.start()):
-            continue  # 涪陵區在全市38個區縣中排名第9位: 全市 opens the scope (the city's)
-        if obs.kind == "growth" and ft.endswith(rules().comparisons, clause_b, m.start()):
-            continue  # 高於全市2.4個百分點: the gap is of what is compared, not of 全市
-        found = m.group("w")
-    return found
-
-
-def _locative() -> str:
-    """在, the locative that opens a rank's scope or population (grammar.yaml)."""
-    from graph.pipeline.extract import grammar as gw  # late: as the label rules above
-
-    return gw.words().locative
-
-
-def own_area(doc_area: str) -> str:
-    """The area 全市 / 我市 name in a piece on ``doc_area``: the piece's own, or the city when
-    the piece is on one of its districts (periods.yaml ``district_city``)."""
-    r = rules()
-    return r.district_city if r.district_city and doc_area in r.district_places else doc_area
-
-
-def _own_scope(ft: str, o: Observation, doc_area: str) -> str | None:
-    """The scope of a rank read with an own-area scope word (位列全市第6位, 全市38個區縣中…
-    排名第6位): the piece's city (:func:`own_area`), so a district ranked among the city's
-    districts has the city as its scope; None when the rank was read with no such word (the
-    scope word before its verb, or of its ranked population, as :mod:`values` reads them).
-    """
-    from graph.pipeline.extract import grammar as gw  # late: as the label rules above
-    from graph.pipeline.extract.values_patterns import patterns
-
-    scopes = gw.words().scopes
-    line_b = ft.rfind("\n", 0, o.value_begin) + 1
-    sent_b = max([line_b] + [ft.rfind(ch, line_b, o.value_begin) + 1 for ch in _SENTENCE_END])
-    hm = patterns().head.search(ft, sent_b, o.value_begin)
-    word = (hm.group("s2") or hm.group("s1")) if hm is not None else None
-    if not word:
-        pops = [m for m in patterns().population.finditer(ft, sent_b, o.value_begin)]
-        word = pops[-1].group("s1") if pops else None
-    if not word or scopes.get(word, "") is not None:
-        return None
-    return own_area(doc_area)
-
-
-def _possessor(ft: str, o: Observation) -> str:
-    """The place whose figure the value is when a place word and 的 stand right before it
-    (高於重慶的78.1%: place/chongqing), else "".
-
-    A comparison names the other place next to its value, after the statement opened with
-    the article's own (天津的互聯網普及率…): the place next to the value wins. Not for ranks
-    (a rank's place is its scope) nor for words meaning the article's own area (全市的).
-    """
-    if o.kind in ("rank", "tier"):
-        return ""
-    from graph.pipeline.extract.values_frames import share_base_at  # late: as indicators
-
-    if share_base_at(ft, o.value_begin) is not None:
-        return ""  # 相當於四川的六成: Sichuan is the share's base, not the figure's area
-    r = rules()
-    for link in r.possessive:
-        end = o.value_begin - len(link)
-        if end <= 0 or not ft.startswith(link, end):
-            continue
-        line_b = ft.rfind("\n", 0, end) + 1
-        for m in r.area.finditer(ft, max(line_b, end - 16), end):
-            if m.end() == end:
-                return r.area_ids.get(m.group("w")) or ""
-    return ""
-
-
-_JOINERS = "、和與及"
-
-
-def _respective_area(ft: str, o: Observation, observations: list[Observation]) -> str:
-    """江蘇、浙江分列第二、第三: the k-th place of the joined names before 分列 / 分別 (the
-    label rules' ``respectively`` words) is the area of the k-th value after it, "" if the
-    statement is not so.
-
-    Each name must be an area word (periods.yaml) on its own; the values after the word are
-    the ones between it and this value in its sentence, in text order.
-    """
-    from graph.pipeline.extract import indicators  # late: indicators reads this module's words
-
-    vb = o.value_begin
-    line_b = ft.rfind("\n", 0, vb) + 1
-    sent_b = max([line_b] + [ft.rfind(ch, line_b, vb) + 1 for ch in _SENTENCE_END])
-    for word in indicators.label_rules().respectively:
-        at = ft.rfind(word, sent_b, vb)
-        if at < 0 or any(ch in ",，:：;；" for ch in ft[at:vb]):
-            continue  # the values follow the word as one 、-list
-        start = max([sent_b] + [ft.rfind(ch, sent_b, at) + 1 for ch in ",，:：;；"])
-        names = re.split(f"[{_JOINERS}]", ft[start:at].strip(_SPACES))
-        ids = []
-        for name in names:
-            m = rules().area.fullmatch(name.strip(_SPACES))
-            ids.append(rules().area_ids.get(m.group("w")) if m else None)
-        if len(ids) < 2 or not all(ids):
-            return ""
-        k = sum(
-            1
-            for x in observations
-            if at + len(word) <= x.value_begin < vb and x.kind == o.kind and x is not o
-        )
-        return str(ids[k]) if k < len(ids) else ""
-    return ""
-
-
-def _continued_area(o: Observation, earlier: list[Observation]) -> str:
-    """A statistic continued in its sentence (its share, its rank, 這一數字) keeps its area.
-
-    全國數字經濟規模達50.2萬億元,占國內生產總值的比重為41.5%: the share is national too.
-    A later clause of the sentence that names no area of its own (數字經濟佔GDP比重為41.5%)
-    stays in the area the sentence opened with, as a reader takes it. A rank continues the
-    rank before it (渝北區排名第2位,連續三年位列第一梯隊), else the figure before it; a
-    figure the figure before it.
-    """
-    rank = o.kind in ("rank", "tier")
-    figure = ""
-    for prev in reversed(earlier):
-        if prev.sentence_id != o.sentence_id:
-            break
-        if (prev.kind in ("rank", "tier")) == rank:
-            return prev.area
-        if rank and not figure:
-            figure = prev.area  # 廣東…規模達6.9萬億元,連續七年位居第一: the figure's area
-    return figure
-
-
-def _table_column_area(text: str, ft: str, o: Observation, doc_area: str = "") -> str | None:
-    """The area of a cell of a flattened ``|`` table: its column's header (None = no table).
-
-    A table flattened to lines ``label | a | b`` under a header line naming its columns
-    (``…對比(渝北區 | 全市)``): the header's cells align with the row's last cells, and a
-    header cell that names an area gives it to its column ("" = the piece's own area).
-    """
-    line_b = text.rfind("\n", 0, o.value_begin) + 1
-    line_e = text.find("\n", o.value_begin)
-    line_e = len(text) if line_e < 0 else line_e
-    if "|" not in ft[line_b:line_e]:
-        return None
-    head_b = line_b
-    while head_b > 0:
-        prev_b = text.rfind("\n", 0, head_b - 1) + 1
-        if "|" not in ft[prev_b : head_b - 1]:
-            break
-        head_b = prev_b
-    if head_b == line_b:
-        return None  # the row is the header
-    head_e = text.find("\n", head_b)
-    cells = ft[head_b:head_e].split("|")
-    row_cells = ft[line_b:line_e].split("|")
-    col = ft.count("|", line_b, o.value_begin)
-    k = col - (len(row_cells) - len(cells))
-    if not 0 <= k < len(cells):
-        return None
-    found = None
-    for m in rules().area.finditer(cells[k]):
-        found = m.group("w")
-    if found is None:
-        return None
-    return _resolve_word(found, ft, head_b, doc_area)
-
-
-def _table_column_period(text: str, ft: str, o: Observation, year: int) -> str:
-    """The period of a bare cell of a flattened table: its column header's year ("" = none).
-
-    ``指標｜2021年｜2022年`` over ``網民規模（萬人）｜2208｜2285``: a header cell that is a
-    time expression and nothing else (2021年, 2022年底) dates its column, as a reader reads
-    the table; the nearest time expression before the cell (the header's last year, or the
-    paragraph's topic) would date every cell alike. Cells split at ``|`` (``｜``) or a tab
-    (:mod:`values_table`); the header is the first line of the block of table lines above
-    the row, its cells aligned with the row's last cells. The figure must open its cell
-    (a cell with a unit of its own, 42.3萬戶, is dated alike); a header cell that is more
-    than a time (2023年主要指標對比) dates nothing, so a title row stays a title.
-    """
-    lb, le = values_table.line_span(ft, o.value_begin)
-    row = values_table.cells(ft, lb, le)
-    if len(row) < 2 or not any(cb == o.value_begin for cb, _ in row[1:]):
-        return ""
-    head_b = lb
-    while head_b > 0:
-        pb, pe = values_table.line_span(ft, head_b - 1)
-        if len(values_table.cells(ft, pb, pe)) < 2:
-            break
-        head_b = pb
-    if head_b == lb:
-        return ""  # the row is the header
-    head = values_table.cells(ft, *values_table.line_span(ft, head_b))
-    col = next(i for i, (cb, _) in enumerate(row) if cb == o.value_begin)
-    k = col - (len(row) - len(head))
-    if not 0 < k < len(head):
-        return ""
-    cb, ce = head[k]
-    exprs = time_expressions(text[cb:ce], year, ft[cb:ce])
-    if len(exprs) != 1 or (exprs[0].begin, exprs[0].end) != (0, ce - cb):
-        return _table_caption_period(text, ft, head_b, year)
-    return exprs[0].period if exprs[0].anaphoric is None else ""
-
-
-def _table_caption_period(text: str, ft: str, head_b: int, year: int) -> str:
-    """The period the caption right above a table's header states (``表：…（截至9月底）``).
-
-    A caption dates every cell of its table, as a reader reads it: the table stands apart
-    from the prose around it, so the paragraph topic (which stops at the line) and then the
-    edition would date cells the caption says are this year's. The caption is the line
-    directly above the header block, a title: not blank and with no sentence end (a prose
-    paragraph above a table dates nothing of it). Its last time expression is the period.
-    """
-    if head_b == 0:
-        return ""
-    pb, pe = values_table.line_span(ft, head_b - 1)
-    caption = ft[pb:pe].strip(_SPACES)
-    if not caption or any(ch in _SENTENCE_END for ch in caption):
-        return ""
-    exprs = [x for x in time_expressions(text[pb:pe], year, ft[pb:pe]) if x.anaphoric is None]
-    return exprs[-1].period if exprs else ""
-
-
-def _resolve_word(word: str, ft: str, at: int, doc_area: str = "") -> str:
-    """An area word's id: its own, the last district named before ``at``, the city of a
-    district piece (全市 in a piece on 永川區: :func:`own_area`), or "" (the piece's)."""
-    r = rules()
-    own = r.area_ids.get(word)
-    if word in r.named_before:  # 該省: the province the piece named before
-        return _last_province(ft, at)
-    if not own and word not in r.districts:
-        city = own_area(doc_area) if doc_area else ""
-        return "" if city == doc_area else city
-    if own or word not in r.districts:
-        return own or ""
-    last = ""
-    for m in r.area.finditer(ft, 0, at):
-        w = m.group("w")
-        if w in r.districts and r.area_ids.get(w):
-            last = r.area_ids[w] or ""
-    return last
-
-
-def _last_province(ft: str, at: int) -> str:
-    """The last province-level place (periods.yaml ``named_before``: open_world.yaml's
-    provinces) named in ``ft[:at]``, or "" (the piece's own area)."""
-    r = rules()
-    last = ""
-    for m in r.area.finditer(ft, 0, at):
-        pid = r.area_ids.get(m.group("w"))
-        if pid and pid in r.province_places:
-            last = pid
-    return last
-
-
 def apply(observations: list[Observation], doc: Any, text: str) -> list[Observation]:
     """Give every observation a period and an area (neither is ever left "").
 
@@ -432,7 +206,8 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         period = (
             o.period
             or _table_column_period(text, ft, o, int(doc.date[:4]))
-            or figure_period(text, exprs, o, default)
+            or _same_period_as(ft, o, out)
+            or figure_period(text, exprs, o, default, doc.date[:4])
         )
         line_b = text.rfind("\n", 0, o.value_begin) + 1
         # the full sentence: a ；-clause goes on in the area its sentence stated, the next
@@ -466,6 +241,30 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         for o in out
     ]
     return [replace(o, area=o.area or doc.area) for o in out]
+
+
+def _same_period_as(ft: str, o: Observation, earlier: list[Observation]) -> str:
+    """The period of the figure a 同期 figure is compared with, "" when it is not one.
+
+    ``今年上半年全市5G用戶達1500萬戶。同期全國為8億戶``: a clause opening with a same-period
+    word (periods.yaml ``same_period``; or a clause of that word alone before it) states the
+    other place's figure for the period of the previous figure of its paragraph. The word
+    names no year of its own, so the nearest time word (a sentence back, or none: the
+    edition) would date it apart from the figure it is set against. Not after a comparison
+    word (較同期 is a growth's base, a label rule).
+    """
+    words = rules().same_period
+    vb = o.value_begin
+    line_b = ft.rfind("\n", 0, vb) + 1
+    cb = max([line_b] + [ft.rfind(ch, line_b, vb) + 1 for ch in _CLAUSE_START])
+    opens = bool(words) and ft[cb:vb].lstrip(_SPACES).startswith(words)
+    if words and not opens and cb > line_b:
+        pb = max([line_b] + [ft.rfind(ch, line_b, cb - 1) + 1 for ch in _CLAUSE_START])
+        opens = ft[pb : cb - 1].strip(_SPACES) in words  # 同期,全國為75.6%
+    if not opens:
+        return ""
+    prev = [x for x in earlier if line_b <= x.value_begin < cb]
+    return prev[-1].period if prev else ""
 
 
 def _changes_between_years(

@@ -327,7 +327,11 @@ def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> 
                 continue
             excluded[digits_begin] = "rank population"
         scope = w.scopes.get(m.group("s1")) if m.group("s1") else None
-        if not m.group("s1") and n in w.national_counts and m.group("noun") in w.national_nouns:
+        if (
+            not m.group("s1")
+            and n in w.national_counts
+            and (m.group("noun") or m.group("bare")) in w.national_nouns
+        ):
             scope = w.national_scope  # 在三十一個省份中: the nation's provinces
         out.append(Population(m.start(), m.end(), n, scope, digits_begin))
     return out

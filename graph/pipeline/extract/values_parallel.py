@@ -21,7 +21,13 @@ from dataclasses import replace
 from graph.curation.periods import rules as area_rules
 from graph.model import Finding, Level, Observation
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import indicators, values_compare, values_frames, values_predicate
+from graph.pipeline.extract import (
+    indicators,
+    values_compare,
+    values_frames,
+    values_predicate,
+    values_sequence,
+)
 from graph.pipeline.extract.metrics_clauses import SPACES, _clean_left, _strip
 
 STAGE = "extract.metrics"
@@ -67,6 +73,22 @@ def _split(ft: str, b: int, e: int, n: int) -> list[tuple[int, int]] | None:
         if len(cleaned) == n and all(pe - pb >= 2 for pb, pe in cleaned):
             return cleaned  # (a one-character item is a word's end: 普及率 is no 普 and 率)
     return None
+
+
+def _shared_head(text: str, ft: str, items: list[tuple[int, int]]) -> list[str]:
+    """The items' labels; bare modifiers share the last item's head noun (城鎮和農村網民 ->
+    城鎮網民, 農村網民): every item but the last is a labels.yaml ``head_modifiers`` word,
+    and the last one starts with one and goes on with at least two characters."""
+    labels = [text[b:e] for b, e in items]
+    mods = indicators.label_rules().head_modifiers
+    lb, le = items[-1]
+    first = next((m for m in mods if ft.startswith(m, lb)), "")
+    if not first or le - lb - len(first) < 2:
+        return labels
+    if not all(ft[b:e] in mods for b, e in items[:-1]):
+        return labels
+    head = text[lb + len(first) : le]
+    return [x + head for x in labels[:-1]] + labels[-1:]
 
 
 def _without_count(ft: str, b: int, e: int, n: int) -> tuple[int, int]:
@@ -209,14 +231,21 @@ def apply(text: str, ft: str, obs: list[Observation]) -> tuple[list[Observation]
             lb, le = values_predicate.subject_before(ft, clause_b) or (lb, le)
         items = _split(ft, lb, le, n) if le > lb else None
         if items is not None:
+            labels = _shared_head(text, ft, items)
             for k, i in enumerate(vals):
-                label = text[items[k][0] : items[k][1]]
+                label = labels[k]
                 grown = None
                 if kind == "growth":
                     grown = _last_figure(out, order, sent_b, out[i].value_begin, label)
                 out[i] = replace(out[i], indicator=label, growth_of=grown)
             if kind == "quantity":
                 paired.append((sent_b, vals))
+            continue
+        ranked = values_sequence.ranked_places(out, sent_b, at, n) if le <= lb else None
+        if kind == "quantity" and ranked is not None:
+            for k, i in enumerate(vals):  # 依次是A、B和C,分別達到X、Y和Z: each place's figure
+                r = out[ranked[k]]
+                out[i] = replace(out[i], indicator=r.indicator, area=r.area)
             continue
         base = next((v for s, v in reversed(paired) if s == sent_b), None)
         if kind == "growth" and le <= lb and base is not None and len(base) == n:

@@ -86,10 +86,13 @@ def patterns() -> Patterns:
     loc = re.escape(w.locative)
     rank_from = rf"(?:(?:{alt(list(w.rank_from))}){SP})?" if w.rank_from else ""
     tail = rf"(?:{alt(list(w.scope_tails))})?{SP}"  # 西部地區第一: 地區 belongs to the scope
+    # 31個省(區、市)中, or with no measure word only before 中 / 之中 / 當中 (西北五省(區)中)
+    closes = [e for e in w.population_end if e.endswith("中")]
     population = (
-        rf"(?P<pn>\d+|{w.cn_numeral}){SP}(?:{alt(list(w.population_measures))}){SP}"
-        rf"(?P<noun>{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}"
-        rf"(?:{alt(list(w.population_end))})"
+        rf"(?P<pn>\d+|{w.cn_numeral}){SP}"
+        rf"(?:(?:{alt(list(w.population_measures))}){SP}(?P<noun>{alt(list(w.population_nouns))})"
+        rf"(?:\([^()]{{0,12}}\))?{SP}(?:{alt(list(w.population_end))})"
+        rf"|(?P<bare>{alt(list(w.population_nouns))})(?:\([^()]{{0,12}}\))?{SP}(?:{alt(closes)}))"
     )
     return Patterns(
         rank=re.compile(

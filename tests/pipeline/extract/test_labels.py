@@ -42,6 +42,10 @@ CASES = [
     ("“城市大腦”歸集城市運行數據12家。", "城市運行數據"),
     ("新建智慧園區20家。", "智慧園區"),
     ("全年新建光纜線路16家。", "新建光纜線路"),
+    # a flow verb after any subject stays, the subject goes (docs/decisions/0012): an actor,
+    # a plan word
+    ("運營商在全區新建充電樁420個。", "新建充電樁"),
+    ("明年全區計劃新建充電樁300至500個。", "新建充電樁"),
     ("全市歸集電子證照46家。", "歸集電子證照"),
     # a period word between an actor and the statistic
     ("通信行業全年攔截涉詐電話13家。", "攔截涉詐電話"),
