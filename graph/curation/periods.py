@@ -199,9 +199,10 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
     kinded = [fold_aligned(str(r["word"])) for r in data["areas"]]
     no_suffix = "".join(f"(?<!{re.escape(w)})" for w in sorted(set(kinded)))
     # A place before 至 / 到 and another name opens a route (重庆至成都的网络时延), no area: the
-    # route is the statistic's name. 到 before a year is a target's frame (重庆到2025年…).
+    # route is the statistic's name, and the place after 至 / 到 is its other end, no area
+    # either. 到 before a year is a target's frame (重庆到2025年…).
     area = re.compile(
-        rf"(?P<w>{_alt(list(area_ids))})(?:{no_suffix}(?:{_alt(suffixes)}))?(?<!市(?=民))"
+        rf"(?<![至到])(?P<w>{_alt(list(area_ids))})(?:{no_suffix}(?:{_alt(suffixes)}))?(?<!市(?=民))"
         r"(?![至到](?!(?:19|20)\d\d|今年|明年|目前|年底))"
     )
     return Rules(

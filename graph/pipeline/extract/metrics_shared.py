@@ -203,9 +203,10 @@ SHARE_VERB = fold_aligned("占")  # 占 / 佔: a share's base follows it
 
 
 def _without_base_area(label: str) -> str:
-    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's area is the figure's area,
-    in a share composed from the previous statistic and in a subject that states its share
-    (農村網絡零售額佔全省網絡零售額比重 -> …佔網絡零售額比重).
+    """占全省地區生產總值的比重 -> 占地區生產總值的比重: the base's own-area word (全省, 全市:
+    no place id of its own) is the figure's area, in a share composed from the previous
+    statistic and in a subject that states its share (農村網絡零售額佔全省網絡零售額比重 ->
+    …佔網絡零售額比重).
 
     The share's label is composed anyway (the previous statistic + the share), so the area
     word after its first character (占) is left out; the area itself is read by period.py.
@@ -217,6 +218,8 @@ def _without_base_area(label: str) -> str:
         if m and len(label) > m.end():
             if indicators.label_rules().is_bare_share(folded[m.end() :]):
                 return label  # 占全国比重: no base noun, the area is the base (the nation's)
+            if period.rules().area_ids.get(m.group("w")) is not None:
+                return label  # 占全国软件业务收入的比重: a named, larger area is the base's
             return label[: at + 1] + label[m.end() :]
         at = folded.find(SHARE_VERB, at + 1)
     return label

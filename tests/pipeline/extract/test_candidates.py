@@ -132,8 +132,8 @@ RULES = [
     ("巴山雲聯科技有限公司董事長滕硯秋說,訂單增加。", "person", "滕硯秋", "title-person"),
     # single quotes nest inside double ones in a quoted speech (‘渝算通’算力調度平臺)
     ("他說：“我們運營的‘渝算通’算力調度平臺已接入算力資源。”", "platform", "渝算通", "quoted-name"),
-    # a route's other end: a place may start after 至 / 到 (重慶至成都, 從重慶到貴陽)
-    ("重慶至成都的網絡時延已控制在5毫秒以內。", "place", "成都", "place-name"),
+    # a route's other end: a place may start after 至 / 到, and no place starts with one
+    ("重慶至遂寧市的光纜已經貫通。", "place", "遂寧市", "place-name"),
     # round 11: a numeral-initial quote of five characters or more that ends in a head is a
     # name (九龍 is no numeral expression), a facility's phase stays in its name, a quoted park
     # is a place
