@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,8 +167,12 @@ def test_the_repository_s_genuine_texts_have_no_run_in_either_script(
 
 
 @pytest.mark.parametrize("script", [to_hans, to_hant])
-def test_phrases_of_the_fixtures_repair_when_read_as_gbk(script: Callable[[str], str]) -> None:
-    # every 4- and 6-character stretch of common words in the fixture texts, in one script
+@pytest.mark.parametrize("strict", [True, False])
+def test_phrases_of_the_fixtures_repair_when_read_as_gbk(
+    script: Callable[[str], str], strict: bool
+) -> None:
+    # every 4- and 6-character stretch of common words in the fixture texts, in one script,
+    # read by strict GBK or as a browser shows GBK (private-use pairs, byte 80 as €)
     phrases = set()
     for text in _genuine_texts().values():
         for stretch in re.findall("[\u4e00-\u9fff]{4,}", script(text)):
@@ -178,9 +184,11 @@ def test_phrases_of_the_fixtures_repair_when_read_as_gbk(script: Callable[[str],
     decodable = {}
     for phrase in phrases:
         try:
-            decodable[phrase] = as_gbk(phrase)
-        except UnicodeDecodeError:  # a byte pair GBK has no character for: nothing to repair
+            shown = as_gbk(phrase) if strict else as_browser_gbk(phrase)
+        except UnicodeDecodeError:  # a byte pair strict GBK has no character for
             continue
+        if "\ufffd" not in shown:  # a lone byte left over: not all of it can be repaired
+            decodable[phrase] = shown
     assert len(decodable) > 1000
     missed = [p for p, m in decodable.items() if [s.fixed for s in find_gbk_mojibake(m)] != [p]]
     assert missed == []
@@ -193,3 +201,66 @@ def test_the_common_word_list_is_folded_sorted_and_of_short_han_words() -> None:
     assert all(2 <= len(w) <= 4 and all(is_han(c) for c in w) and fold(w) == w for w in words)
     # one list for both scripts: a traditional word is found through its folded form
     assert word_cover("網絡安全") == word_cover("网络安全") == 4
+
+
+def as_browser_gbk(text: str) -> str:
+    """What a browser (GB18030's table) or Windows' code page 936 shows for UTF-8 read as
+    GBK: user-defined pairs as private-use characters, a lone byte 80 as €, any other byte
+    it cannot decode as U+FFFD."""
+
+    def shown(err: UnicodeError) -> tuple[str, int]:
+        assert isinstance(err, UnicodeDecodeError)
+        return ("€" if err.object[err.start] == 0x80 else "\ufffd"), err.start + 1
+
+    codecs.register_error("test-browser-gbk", shown)
+    return text.encode("utf-8").decode("gb18030", errors="test-browser-gbk")
+
+
+@pytest.mark.parametrize(
+    ("original", "shown"),
+    [
+        ("数字一体化", "鏁板瓧涓€浣撳寲"),  # 一 is E4 B8 80: 涓 then a lone 80
+        ("數字一體化", "鏁稿瓧涓€楂斿寲"),
+        ("参考指", "鍙傝€冩寚"),  # 考 is E8 80 83: 80 falls on a lead position
+        ("參考指", "鍙冭€冩寚"),
+    ],
+)
+def test_a_lone_byte_80_shown_as_euro_is_read_back_as_byte_80(original: str, shown: str) -> None:
+    assert as_browser_gbk(original) == shown
+    text = f"会上{shown}成为"
+    [run] = find_gbk_mojibake(text)
+    assert (run.begin, run.end, run.fixed) == (2, 2 + len(shown), original)
+    assert list(run.starts) == sorted(run.starts)
+    cleaned, offsets, _ = clean(text, [])
+    assert cleaned == f"会上{original}成为"
+    assert text[offsets[cleaned.index("成")]] == "成"
+
+
+@pytest.mark.parametrize("original", ["参考", "參考", "加快推進"])
+def test_a_euro_that_does_not_decode_is_reported(original: str) -> None:
+    # 考's 80 83 ends the text: 83 is a lone byte, so no window decodes and nothing is repaired
+    shown = as_browser_gbk(original)
+    assert "€" in shown
+    text, _, report = clean(f"会上{shown}。", [])
+    assert "€" in text
+    assert any("'€' after a GBK character" in f.message for f in report.suspicious)
+
+
+@pytest.mark.parametrize("original", ["专家", "專家", "推进建设", "基礎設施建設"])
+def test_a_private_use_character_is_read_back_as_its_user_defined_byte_pair(
+    original: str,
+) -> None:
+    shown = as_browser_gbk(original)  # 家 is E5 AE B6: the pair AE B6 is user-defined
+    assert any(unicodedata.category(c) == "Co" for c in shown)
+    assert "\ufffd" not in shown
+    text, offsets, _ = clean(f"会上{shown}成为", [])
+    assert text == f"会上{original}成为"
+    assert offsets[len(text) - 2] == 2 + len(shown)  # 成 maps to itself
+
+
+@pytest.mark.parametrize("text", ["会上\ue18d成为", "會上\ue18d成為"])
+def test_a_private_use_character_left_over_is_reported(text: str) -> None:
+    cleaned, _, report = clean(text, [])
+    assert cleaned == text
+    [finding] = [f for f in report.suspicious if "private-use" in f.message]
+    assert (finding.begin, finding.end) == (2, 3)
