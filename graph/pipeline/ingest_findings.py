@@ -14,6 +14,7 @@ from graph.pipeline.mojibake import (
     find_cp1252_mojibake,
     suspicious_char,
 )
+from graph.pipeline.mojibake_gbk import find_gbk_suspects
 
 # Punctuation the page uses, weakest first; a run with commas keeps its strongest mark.
 # ``!`` is the NFKC form of ``！`` (the cleaner folds before collapsing).
@@ -24,7 +25,8 @@ def suspicious_leftovers(text: str, offsets: Sequence[int], traditional: bool) -
     """Anything still suspicious after cleaning, grouped into spans (the quarantine).
 
     A cp1252 mojibake run that could not be repaired is one finding for the whole run (its
-    characters are not flagged a second time).
+    characters are not flagged a second time); so is a run that has the byte pattern of UTF-8
+    read as GBK but whose repair does not read better (``graph.pipeline.mojibake_gbk``).
     """
     out: list[Finding] = []
     inside: set[int] = set()
@@ -38,6 +40,22 @@ def suspicious_leftovers(text: str, offsets: Sequence[int], traditional: bool) -
                 "unrepaired-mojibake",
                 f"{text[b:e]!r}: UTF-8 read as Windows-1252, but its bytes do not decode "
                 "(a byte was lost); kept as it is",
+                begin=b,
+                end=e,
+                raw_begin=offsets[b],
+                raw_end=offsets[e - 1] + 1,
+            )
+        )
+    for sus in find_gbk_suspects(text):
+        b, e = sus.begin, sus.end
+        inside.update(range(b, e))
+        out.append(
+            Finding(
+                Level.WARNING,
+                STAGE,
+                "unrepaired-mojibake",
+                f"{text[b:e]!r}: may be UTF-8 read as GBK (its bytes decode to "
+                f"{sus.reading!r}), but that reading is not common words; kept as it is",
                 begin=b,
                 end=e,
                 raw_begin=offsets[b],

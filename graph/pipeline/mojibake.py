@@ -73,8 +73,14 @@ def is_traditional_text(text: str) -> bool:
     return trad > simp
 
 
+def _ends_in_han_lead(ch: str) -> bool:
+    """Whether the GBK bytes of ``ch`` end in a UTF-8 lead byte of Han (E4..E9)."""
+    data = gbk_bytes(ch)
+    return data is not None and len(data) == 2 and 0xE4 <= data[1] <= 0xE9
+
+
 def suspicious_char(text: str, i: int, traditional: bool) -> str | None:
-    """Why ``text[i]`` looks like damage, or None. Context-sensitive for ``?``."""
+    """Why ``text[i]`` looks like damage, or None. Context-sensitive for ``?`` and ``€``."""
     ch = text[i]
     if ch == "\ufffd":
         return "replacement character U+FFFD"
@@ -83,6 +89,11 @@ def suspicious_char(text: str, i: int, traditional: bool) -> str | None:
         if any(is_han(c) for c in near):
             return "'?' next to Han text (a byte lost in decoding)"
         return None
+    if ch == "\u20ac" and i > 0 and _ends_in_han_lead(text[i - 1]):
+        # byte 80 (a UTF-8 continuation byte) shown as € by Windows' GBK or a browser
+        return "'€' after a GBK character ending in a UTF-8 lead byte (UTF-8 read as GBK)"
+    if unicodedata.category(ch) == "Co":
+        return f"private-use character U+{ord(ch):04X} (a byte pair no GBK character has)"
     if has_tone_mark(ch):
         return f"stray Latin letter with tone mark {ch!r}"
     if traditional and is_han(ch) and not is_traditional_compatible(ch):
