@@ -148,6 +148,7 @@ from graph.pipeline.extract import (
     indicators,
     numbers,
     values,
+    values_carried,
     values_exclusions,
     values_parallel,
     values_sequence,
@@ -264,6 +265,7 @@ def run_with_accounting(
     spans = [(b, e) for b, e, _ in skip]
     observations = values_sequence.ranks(text, folded, observations, mentions, spans, seg)
     observations, paired = values_parallel.apply(text, folded, observations)  # 分别, sentence-wide
+    observations = values_carried.parallel_ranks(observations, seg)  # …；四川排名第6位
     findings.extend(paired)
     findings = [f if f.source_id else replace(f, source_id=clean.source_id) for f in findings]
     leftovers = _leftover_findings(clean, drafts, excluded)

@@ -350,3 +350,24 @@ def test_a_verb_of_existence_before_the_value(script: str) -> None:
     obs = figures(body, script)
     assert only(obs, "500餘個", script).indicator == s("試驗區5G試驗基站", script)
     assert only(obs, "28家", script).indicator == s("國家級創新基地", script)
+
+
+@SCRIPTS
+def test_a_rank_clause_naming_only_a_place_carries_the_ranking(script: str) -> None:
+    """…排名第8位；四川排名第6位: after the ；the clause names only a place, so it states that
+    place's position in the same ranking (statistic, scope, population); one that names a
+    statistic of its own stays its own."""
+    obs = figures(
+        "在全國31個省（區、市）中，重慶互聯網發展綜合指數排名第8位；四川排名第6位。",
+        script,
+        area="place/chongqing",
+    )
+    other = only(obs, "第6位", script)
+    assert (other.indicator, other.area, other.rank_scope, other.rank_of) == (
+        s("互聯網發展綜合指數", script),
+        "place/sichuan",
+        "place/china",
+        31,
+    )
+    obs = figures("重慶網民規模排名第8位；四川數字經濟規模排名第6位。", script)
+    assert only(obs, "第6位", script).indicator == s("數字經濟規模", script)
