@@ -128,6 +128,14 @@ def _registry_places(path: Path, key: str, registry_path: Path | None) -> dict[s
     return out
 
 
+def site_heads(path: Path = OPEN_WORLD_FILE) -> list[str]:
+    """Folded heads of a named site (``open_world.yaml`` ``site_heads``: 產業園, 軟件園 ...)."""
+    raw = mapping(path, read_yaml(path), "rules").get("site_heads")
+    if not isinstance(raw, list) or not all(isinstance(h, str) and h for h in raw):
+        raise InputError(f"{path.name}: site_heads must be a list of words")
+    return [fold_aligned(h) for h in raw]
+
+
 def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE) -> Rules:
     """Read ``periods.yaml``; a bad file is a one-line ``InputError`` naming it."""
     data = read_yaml(path)
@@ -204,6 +212,9 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
     area = re.compile(
         rf"(?<![至到])(?P<w>{_alt(list(area_ids))})(?:{no_suffix}(?:{_alt(suffixes)}))?(?<!市(?=民))"
         r"(?![至到](?!(?:19|20)\d\d|今年|明年|目前|年底))"
+        # a place that starts a site's name (两江新区数字经济产业园入驻企业): the park's name
+        # is the statistic's (fixture b21), the place is no area of the figure
+        rf"(?![\u4e00-\u9fff]{{0,8}}(?:{_alt(site_heads(districts_path))}))"
     )
     return Rules(
         time,

@@ -202,6 +202,11 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
     exprs = time_expressions(text, int(doc.date[:4]), ft)
     out: list[Observation] = []
     topic: dict[int, str] = {}  # sentence start -> the area its last stated figure named
+    # line start -> the listed district (or new area) the line's last stated figure named: a
+    # paragraph on 两江新区 goes on in it past its sentence (a province or city compared in
+    # another sentence does not: the next sentence starts afresh, as below)
+    district_topic: dict[int, str] = {}
+    district_places = rules().district_places
     for o in observations:
         period = (
             o.period
@@ -220,13 +225,19 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
                 area = _resolve_word(word, ft, o.begin, doc.area) or doc.area
                 if o.kind not in ("rank", "tier"):
                     topic[para] = area
+                    if area in district_places and area != doc.area:
+                        district_topic[line_b] = area
+                    else:
+                        district_topic.pop(line_b, None)
             else:
                 col = _table_column_area(text, ft, o, doc.area)
                 if col is not None:
                     area = col or doc.area
                 else:
                     area = _continued_area(o, values_compare.own_figures(ft, out)) or (
-                        topic.get(para, "") if o.kind not in ("rank", "tier") else ""
+                        topic.get(para, "") or district_topic.get(line_b, "")
+                        if o.kind not in ("rank", "tier")
+                        else ""
                     )
         scope = o.rank_scope
         if o.kind == "rank" and not scope:

@@ -371,3 +371,23 @@ def test_a_rank_clause_naming_only_a_place_carries_the_ranking(script: str) -> N
     )
     obs = figures("重慶網民規模排名第8位；四川數字經濟規模排名第6位。", script)
     assert only(obs, "第6位", script).indicator == s("數字經濟規模", script)
+
+
+@SCRIPTS
+def test_a_new_area_is_an_area_and_its_paragraph_goes_on_in_it(script: str) -> None:
+    """兩江新區 is listed with the districts (open_world.yaml): its figures are its own, a later
+    sentence of its paragraph with no area word goes on in it, and a place starting a site's
+    name (兩江新區數字經濟產業園) is part of the name, no area."""
+    obs = figures(
+        "2023年，兩江新區數字經濟增加值達到2160億元。截至10月底入駐軟件企業300家以上。"
+        "\n兩江新區數字經濟產業園入駐企業1500餘家。",
+        script,
+        area="place/chongqing",
+    )
+    assert only(obs, "2160億元", script).area == "place/liangjiang"
+    assert only(obs, "300家以上", script).area == "place/liangjiang"
+    park = only(obs, "1500餘家", script)
+    assert (park.indicator, park.area) == (
+        s("兩江新區數字經濟產業園入駐企業", script),
+        "place/chongqing",
+    )

@@ -178,7 +178,9 @@ def test_any_of_the_38_chongqing_districts_is_what_the_district_words_point_back
     from graph.curation import periods
 
     listed = periods.chongqing_districts()
-    assert len(listed) == 38 and listed["万州区"] == "place/wanzhou"
+    # the 38 districts and counties, and the state-level new area
+    assert len(listed) == 39 and listed["万州区"] == "place/wanzhou"
+    assert listed["两江新区"] == "place/liangjiang"
     obs = figures(
         "萬州區發布年度數字經濟報告。全區數字經濟規模達到320億元,區內5G基站達到2600個。"
         "\n石柱土家族自治縣網民規模達到30萬人,全縣寬帶用戶達到12萬戶。",
