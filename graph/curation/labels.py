@@ -63,6 +63,7 @@ _WORD_SECTIONS = (
     "generic_counted",
     "predicate_adverbs",
     "predicate_verbs",
+    "predicate_complements",
     "generic_heads",
     "total_heads",
     "flow_words",
@@ -143,6 +144,8 @@ class LabelRules:
     #: 网民规模和互联网普及率持续增长,分别达到…: a value-less clause that ends in a predicate
     #: (an adverb of manner, then a verb of change) names the subject of the clause after it
     predicate_adverbs: tuple[str, ...] = ()
+    #: 增长最快: a complement of degree after the predicate's verb
+    predicate_complements: tuple[str, ...] = ()
     predicate_verbs: tuple[str, ...] = ()
     #: 规模达到1.2万亿元 / 总数达到9.6万个: a bare generic head noun takes the clause subject
     generic_heads: frozenset[str] = frozenset()
@@ -400,6 +403,9 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         generic_counted=frozenset(words["generic_counted"]),
         predicate_adverbs=tuple(sorted(words["predicate_adverbs"], key=lambda w: (-len(w), w))),
         predicate_verbs=tuple(sorted(words["predicate_verbs"], key=lambda w: (-len(w), w))),
+        predicate_complements=tuple(
+            sorted(words["predicate_complements"], key=lambda w: (-len(w), w))
+        ),
         generic_heads=frozenset(words["generic_heads"]),
         total_heads=frozenset(words["total_heads"]),
         flow_words=tuple(sorted(words["flow_words"], key=lambda w: (-len(w), w))),

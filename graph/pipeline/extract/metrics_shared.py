@@ -11,6 +11,7 @@ the clause's text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from graph.model import Finding, Level
@@ -25,7 +26,7 @@ from graph.pipeline.extract.metrics_clauses import (
     _strip,
 )
 from graph.pipeline.extract.values_coordinated import each_item
-from graph.pipeline.extract.values_predicate import subject_label
+from graph.pipeline.extract.values_predicate import clause_before, subject_label
 
 STAGE = "extract.metrics"
 
@@ -131,6 +132,12 @@ def _resolve(
             d.indicator, d.growth_of, d.about_from = target.indicator, target, target
         elif prev is not None:  # 排名第十二位,較上年提升2位: the change of the rank's statistic
             d.indicator, d.about_from = prev.indicator, prev
+        elif not label and (pred := clause_before(folded, d.clause_begin)):
+            # 貴州千兆寬帶用戶增長最快，同比增長近六成: the predicate clause's subject, and the
+            # statement runs from that clause (its place is the figure's area)
+            d.indicator = text[pred[1][0] : pred[1][1]]
+            d.begin = d.clause_begin = pred[0]
+            return [d]
         elif not label:  # X的增速有所放緩,按年增長13.2%: the statistic a clause back
             frame = _statistic_named_before(folded, clauses, ci)
             if frame is not None:
@@ -139,6 +146,8 @@ def _resolve(
         return [d]
     if not label.strip(SPACES) and prev is None:
         frame = _statistic_named_before(folded, clauses, ci)
+        if frame is None and d.kind in ("rank", "tier") and clauses:
+            frame = _assessment_named_in_paragraph(folded, clauses[0].begin)
         if frame is not None:  # 对…的数字化发展水平进行了评估,渝北区排名第2位
             d.indicator = text[frame[0] : frame[1]]
         elif carried is not None and _points_back(folded, clauses, ci):
@@ -150,7 +159,12 @@ def _resolve(
         d.begin = _clause_start(text, d)
         return [d]
     if (not label or fold_aligned(label) in rules.anaphora) and prev is not None:
-        back = _named_by(label, earlier) or prev  # 規模排名全國第八: the 規模 named before
+        ranked = (
+            next((x for x in reversed(earlier) if x.kind in ("rank", "tier")), None)
+            if d.kind in ("rank", "tier") and not label
+            else None
+        )  # 排名第7位，較上年前移3位，首次進入第一梯隊: the tier of the rank, past its change
+        back = _named_by(label, earlier) or ranked or prev  # 規模排名全國第八: 規模 named before
         d.indicator, d.about_from = _share_head(back.indicator, label) or back.indicator, back
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
@@ -256,6 +270,31 @@ def _statistic_named_before(ft: str, clauses: list[_Clause], ci: int) -> tuple[i
             if ne > nb:
                 return nb, ne
     return None
+
+
+def _assessment_named_in_paragraph(ft: str, sentence_b: int) -> tuple[int, int] | None:
+    """The statistic an assessment frame of an earlier sentence of the paragraph names
+    (``對全市38個區縣的數字化發展水平進行了綜合評價。…銅梁區在全市38個區縣中排名第7位``):
+    a rank with no statistic in its own sentence is placed in that assessment. Only the
+    ``对…的X进行了评价`` frame (the first of labels.yaml ``named_statistic``) reaches back so
+    far; the nearest one wins."""
+    rules = indicators.label_rules()
+    line_b = ft.rfind("\n", 0, sentence_b) + 1
+    found = None
+    for m in re.finditer(r"[^。！？!?；;，,、\n]+", ft[line_b:sentence_b]):
+        b, e = _strip(ft, line_b + m.start(), line_b + m.end())
+        b = ft.find(_TOPIC, b, e)  # 《報告》對…: the frame starts at 對
+        if b < 0:
+            continue
+        span = rules.statistic_named(ft, b, e)
+        if span is not None:
+            nb, ne = _clean_left(ft, *span)
+            if ne > nb:
+                found = (nb, ne)
+    return found
+
+
+_TOPIC = fold_aligned("對")
 
 
 def _clause_start(text: str, d: _Draft) -> int:

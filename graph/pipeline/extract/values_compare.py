@@ -113,6 +113,12 @@ def compared_growth(text: str, f: str, d: _Draft, earlier: list[_Draft]) -> bool
     itself, a growth row on the statistic and the noun (数字经济规模增速), as ``增速高于全国
     2.3个百分点`` reads; a level's gap (no growth noun) is read as ``rate_gap`` reads it.
     """
+    if d.kind == "quantity" and d.val.unit == "%" and is_compared(f, d.val.begin, d.val.end):
+        # 增速高於全國平均水平（15.8%）with no gap after it: the bracket is still the compared
+        # place's rate when a growth noun stands before the comparison
+        if _growth_noun_before(f, d.val.begin - 1) is None:
+            return False
+        d.kind = "growth"
     if d.kind != "growth":
         return False
     base = next(

@@ -36,6 +36,8 @@ def predicate_subject(ft: str, b: int, e: int) -> tuple[int, int] | None:
     b, e = _strip(ft, b, e)
     particle = next((p for p in gw.words().growth_particles if ft.endswith(p, b, e)), "")
     e -= len(particle)  # 持续增长了: the aspect particle (grammar.yaml growth.particles)
+    degree = next((c for c in rules.predicate_complements if ft.endswith(c, b, e)), "")
+    e -= len(degree)  # 增长最快: a complement of degree after the verb
     verb = next((v for v in rules.predicate_verbs if ft.endswith(v, b, e)), "")
     if not verb:
         return None
@@ -51,13 +53,22 @@ def predicate_subject(ft: str, b: int, e: int) -> tuple[int, int] | None:
 def subject_before(ft: str, clause_b: int) -> tuple[int, int] | None:
     """The subject of the predicate clause right before the clause opening at ``clause_b``
     (same sentence: the separator before ``clause_b`` is a comma), or None."""
+    found = clause_before(ft, clause_b)
+    return found[1] if found is not None else None
+
+
+def clause_before(ft: str, clause_b: int) -> tuple[int, tuple[int, int]] | None:
+    """(where the predicate clause before ``clause_b`` starts, its trimmed subject), or None:
+    the start lets a figure's statement run over that clause, so the place opening it (贵州千兆
+    宽带用户增长最快，同比增长近六成) is the figure's area."""
     sep = clause_b - 1
     while sep >= 0 and ft[sep] in SPACES:
         sep -= 1
     if sep < 0 or ft[sep] not in ",，":
         return None
     b = max(ft.rfind(ch, 0, sep) for ch in CLAUSE_END) + 1
-    return predicate_subject(ft, b, sep)
+    subject = predicate_subject(ft, b, sep)
+    return (b, subject) if subject is not None else None
 
 
 def is_generic_head(label: str) -> bool:

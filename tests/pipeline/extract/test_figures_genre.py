@@ -391,3 +391,82 @@ def test_a_new_area_is_an_area_and_its_paragraph_goes_on_in_it(script: str) -> N
         s("兩江新區數字經濟產業園入駐企業", script),
         "place/chongqing",
     )
+
+
+@SCRIPTS
+@pytest.mark.parametrize(
+    ("body", "stated", "indicator", "kind", "area"),
+    [
+        # a hyphenation point as a list bullet
+        (
+            "‧公共數據資源目錄1.9萬個，按年增長23.5%。",
+            "1.9萬個",
+            "公共數據資源目錄",
+            "quantity",
+            "",
+        ),
+        # 再 before a flow word, and Hong Kong's first three quarters
+        ("今年首三季再新增網絡安全企業37家。", "37家", "新增網絡安全企業", "quantity", ""),
+        # a body named before by its kind is the subject
+        (
+            "截至今年9月底，該所累計掛牌數據產品逾一千二百個。",
+            "逾一千二百個",
+            "掛牌數據產品",
+            "quantity",
+            "",
+        ),
+        # 但仍比 … 低: the comparison's 仍 is no name
+        (
+            "互聯網普及率為74.3%，但仍比全國平均水平（77.4%）低3.1個百分點。",
+            "3.1個百分點",
+            "互聯網普及率",
+            "growth",
+            "",
+        ),
+        # a predicate with a complement of degree names the growth after it, with its place
+        (
+            "貴州千兆寬帶用戶增長最快，同比增長近六成。",
+            "近六成",
+            "千兆寬帶用戶",
+            "growth",
+            "place/guizhou",
+        ),
+        # the compared place's rate in brackets with no gap after it
+        (
+            "網絡安全產業規模約268億元，按年增長21.4%，增速高於全國平均水平（15.8%）。",
+            "15.8%",
+            "網絡安全產業規模",
+            "growth",
+            "place/china",
+        ),
+        # a quarter without 度 and 按季 (quarter on quarter) before the growth
+        (
+            "數據交易額錄得31.5億元，按年增長約七成，其中第三季按季增長18.9%。",
+            "18.9%",
+            "數據交易額",
+            "growth",
+            "",
+        ),
+    ],
+)
+def test_round_12_frames(
+    body: str, stated: str, indicator: str, kind: str, area: str, script: str
+) -> None:
+    got = only(figures(body, script, area="place/chongqing"), stated, script)
+    assert (got.indicator, got.kind) == (s(indicator, script), kind)
+    assert got.area == (area or "place/chongqing")
+
+
+@SCRIPTS
+def test_an_assessment_named_a_sentence_before_its_ranks(script: str) -> None:
+    """對全市38個區縣的X進行了綜合評價。…排名第7位，較上年前移3位，首次進入全市第一梯隊: the
+    ranks are placed in the assessment named before (X), the tier is the rank's past its
+    change, and 38個 there is the units assessed, no figure."""
+    obs = figures(
+        "《報告》對全市38個區縣的數字化發展水平進行了綜合評價。"
+        "記者獲悉，銅梁區在全市38個區縣中排名第7位，較上年前移3位，首次進入全市第一梯隊。",
+        script,
+        area="place/tongliang",
+    )
+    assert [o.stated_value for o in obs] == [s(x, script) for x in ("第7位", "3位", "第一梯隊")]
+    assert {o.indicator for o in obs} == {s("數字化發展水平", script)}
