@@ -32,6 +32,8 @@ from graph.pipeline.extract.metrics_clauses import (
 )
 from graph.pipeline.extract.metrics_shared import _resolve, _without_base_area
 
+_BETWEEN, _AMONG = fold_aligned("介於"), fold_aligned("之間")
+
 
 def unit_drafts(
     text: str,
@@ -88,8 +90,13 @@ def unit_drafts(
                 kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
             elif v.kind == "quantity":
                 rate_change = fold_aligned(v.unit) in indicators.label_rules().rate_change_units
+                # a range of rates keeps its noun when it is a spread over several units
+                # (增速介于8%至19%之间); a forecast range (增幅可达15%至20%) is one growth
+                spread = v.value_max is not None and (
+                    folded.find(_BETWEEN, lb, le) >= 0 or folded.startswith(_AMONG, v.end)
+                )
                 grown = values.growth_word(
-                    folded, left[0], left[1], keep_nouns=v.value_max is not None or rate_change
+                    folded, left[0], left[1], keep_nouns=spread or rate_change
                 )
                 if grown is None:  # 增速高於全國2.3個百分點, 普及率高於全市2.4個百分點
                     gap = values.rate_gap(folded, *_strip(folded, lb, le), points=rate_change)

@@ -317,7 +317,9 @@ def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> 
     out = []
     for m in p.population.finditer(folded, begin, end):
         if not p.rank.search(folded, m.end(), end):
-            if m.group("pn").isdigit() and _ASSESSED.match(folded, m.end(), end):
+            if m.group("pn").isdigit() and (
+                _ASSESSED.match(folded, m.end(), end) or _POSITION.match(folded, m.end(), end)
+            ):
                 # 對全市38個區縣的數字化發展水平進行了綜合評價: the units an assessment ranks
                 # (its ranks follow in a later sentence), no figure
                 excluded.setdefault(m.start("pn"), "rank population")
@@ -341,6 +343,8 @@ def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> 
     return out
 
 
+#: a question of a position among a population (重庆在西部12个省（区、市）中处在什么位置)
+_POSITION = re.compile(r"[^，,。；;]{0,8}?(?:位置|位次|名次|排位)")
 #: the assessment of a population named right after it (folded text: 的X进行了综合评价)
 _ASSESSED = re.compile(r"的?[^，,。；;]{2,20}?(?:进行了?|开展了?)(?:综合)?(?:评估|测评|评价|排名)")
 

@@ -470,3 +470,33 @@ def test_an_assessment_named_a_sentence_before_its_ranks(script: str) -> None:
     )
     assert [o.stated_value for o in obs] == [s(x, script) for x in ("第7位", "3位", "第一梯隊")]
     assert {o.indicator for o in obs} == {s("數字化發展水平", script)}
+
+
+@SCRIPTS
+def test_a_position_question_names_a_population_and_a_forecast_modal(script: str) -> None:
+    """重慶在西部12個省（區、市）中處在什麼位置 asks for a position among a population: 12 is no
+    figure; 收入增幅可達 keeps no 可 (達 is read with the number), while 許可 keeps its name."""
+    assert figures("看看重慶在西部12個省（區、市）中處在什麼位置。", script) == []
+    obs = figures("電信業務經營許可達到120張。網絡安全企業收入增幅可達15%。", script)
+    assert only(obs, "120張", script).indicator == s("電信業務經營許可", script)
+    rate = only(obs, "15%", script)
+    assert (rate.kind, rate.indicator) == ("growth", s("網絡安全企業收入", script))
+
+
+@SCRIPTS
+def test_a_time_modifier_with_de_and_a_forecast_range(script: str) -> None:
+    """網絡安全企業今年的收入: the time with 的 modifies the noun (the firms stay, 今年的 is the
+    period); a forecast range of a growth noun is one growth of the statistic, a spread
+    (介於…之間) keeps the noun."""
+    obs = figures("當地網絡安全企業今年的收入增幅可達15%至20%。", script)
+    rate = only(obs, "15%至20%", script)
+    assert (rate.kind, rate.indicator, rate.value_max) == (
+        "growth",
+        s("網絡安全企業收入", script),
+        Decimal("20"),
+    )
+    spread = only(figures("各市州數字經濟增速介於8%至19%之間。", script), "8%至19%", script)
+    assert spread.indicator == s("數字經濟增速", script)
+    # an actor and a time with no 的 still goes (通信行業全年攔截涉詐電話)
+    obs = figures("通信行業全年攔截涉詐電話1.3億次。", script)
+    assert only(obs, "1.3億次", script).indicator == s("攔截涉詐電話", script)
