@@ -22,7 +22,7 @@ from pathlib import Path
 from graph.curation import CURATION_DIR
 from graph.text import fold, is_han
 
-TOP = 20_000
+TOP = 30_000
 OUT = CURATION_DIR / "common_words.txt"
 HEADER = (
     "# The {top} most frequent words of 2-4 Han characters in jieba {version}'s dict.txt,\n"

@@ -53,11 +53,7 @@ IDS = fixture_ids()
 BELOW_TARGET: dict[str, str] = {}
 #: damaged fixtures whose clean text the cleaner does not give back yet, with the reason
 #: (strict: the day the cleaner gives it back the test fails until the entry goes)
-CLEAN_BELOW_TARGET: dict[str, str] = {
-    "fx-h34-longxiang-2023-cq2022-hans": "round 12, blind: the GBK-mojibake run of 有条不紊 "
-    "(鏈夋潯涓嶇磰) decodes exactly but its repair is an idiom outside the 20,000 common words "
-    "and the run is not rare enough, so it is reported as unrepaired mojibake with its span",
-}
+CLEAN_BELOW_TARGET: dict[str, str] = {}
 #: fixtures the build refuses outright, with the reason: they stay out of the build of the seed
 #: plus every fixture and are each a strict xfail until their text yields figures
 BUILD_REFUSED: dict[str, str] = {}

@@ -197,7 +197,7 @@ def test_phrases_of_the_fixtures_repair_when_read_as_gbk(
 def test_the_common_word_list_is_folded_sorted_and_of_short_han_words() -> None:
     lines = (CURATION_DIR / "common_words.txt").read_text(encoding="utf-8").splitlines()
     words = [w for w in lines if not w.startswith("#")]
-    assert len(words) == 20_000 and words == sorted(set(words))
+    assert len(words) == 30_000 and words == sorted(set(words))
     assert all(2 <= len(w) <= 4 and all(is_han(c) for c in w) and fold(w) == w for w in words)
     # one list for both scripts: a traditional word is found through its folded form
     assert word_cover("網絡安全") == word_cover("网络安全") == 4
