@@ -30,7 +30,10 @@ def parallel_ranks(observations: list[Observation], seg: Segmentation) -> list[O
         if para is None:
             continue
         prev = last.get(para)
-        if not o.indicator.strip() and prev is not None:
+        fits = prev is not None and (
+            prev.rank_of is None or o.rank is None or o.rank <= prev.rank_of
+        )  # 40個城市中排名第41: a rank past the population belongs to another ranking
+        if not o.indicator.strip() and prev is not None and fits:
             o = replace(
                 o,
                 indicator=prev.indicator,

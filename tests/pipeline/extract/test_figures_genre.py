@@ -500,3 +500,12 @@ def test_a_time_modifier_with_de_and_a_forecast_range(script: str) -> None:
     # an actor and a time with no 的 still goes (通信行業全年攔截涉詐電話)
     obs = figures("通信行業全年攔截涉詐電話1.3億次。", script)
     assert only(obs, "1.3億次", script).indicator == s("攔截涉詐電話", script)
+
+
+@SCRIPTS
+def test_a_rank_past_the_population_carries_no_ranking(script: str) -> None:
+    """A place's rank larger than the carried population (31) is of another ranking: it takes
+    neither the statistic nor the population (a rank cannot exceed the number ranked)."""
+    obs = figures("在全國31個省（區、市）中，重慶網民規模排名第8位；四川排名第40位。", script)
+    other = only(obs, "第40位", script)
+    assert (other.indicator, other.rank_of) == ("", None)
