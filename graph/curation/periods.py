@@ -206,11 +206,15 @@ def load_rules(path: Path = PERIODS_FILE, districts_path: Path = OPEN_WORLD_FILE
     # so the 市 of 全市市场主体 and 我国市值 stays with the word it starts.
     kinded = [fold_aligned(str(r["word"])) for r in data["areas"]]
     no_suffix = "".join(f"(?<!{re.escape(w)})" for w in sorted(set(kinded)))
+    # 整体 (as a whole) is no administrative suffix: 全国整体, 大陆整体 take it too
+    whole = [w for w in suffixes if fold_aligned(w) == fold_aligned("整体")]
+    admin = [w for w in suffixes if w not in whole]
     # A place before 至 / 到 and another name opens a route (重庆至成都的网络时延), no area: the
     # route is the statistic's name, and the place after 至 / 到 is its other end, no area
     # either. 到 before a year is a target's frame (重庆到2025年…).
     area = re.compile(
-        rf"(?<![至到])(?P<w>{_alt(list(area_ids))})(?:{no_suffix}(?:{_alt(suffixes)}))?(?<!市(?=民))"
+        rf"(?<![至到])(?P<w>{_alt(list(area_ids))})"
+        rf"(?:{no_suffix}(?:{_alt(admin)})|{_alt(whole)})?(?<!市(?=民))"
         r"(?![至到](?!(?:19|20)\d\d|今年|明年|目前|年底))"
         # a place that starts a site's name (两江新区数字经济产业园入驻企业): the park's name
         # is the statistic's (fixture b21), the place is no area of the figure

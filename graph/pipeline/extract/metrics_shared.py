@@ -111,6 +111,9 @@ def _resolve(
             else each_item(text, folded, d, d.clause_begin + len(raw_left) - 1) or [d]
         )
     prev = earlier[-1] if earlier else None
+    last_q = next((x for x in reversed(earlier) if x.kind == "quantity"), None)
+    if last_q is not None and values_share.composed_share(text, folded, d, last_q):
+        return [d]  # …，占网民总数的74.5%: the statistic before (past its growth) and its share
     prev_q = prev.indicator if prev is not None and prev.kind == "quantity" else None
     own = d.kind == "growth" or (prev is not None and prev_q is None)
     subject = None if own else subject_label(text, folded, label, d.clause_begin, prev_q)
@@ -165,6 +168,8 @@ def _resolve(
             else None
         )  # 排名第7位，較上年前移3位，首次進入第一梯隊: the tier of the rank, past its change
         back = _named_by(label, earlier) or ranked or prev  # 規模排名全國第八: 規模 named before
+        if prev is not None and back is not prev and _share_head(prev.indicator, label):
+            back = prev  # …約佔全國的2.4%，規模位居西部第三: the share's own statistic, nearer
         d.indicator, d.about_from = _share_head(back.indicator, label) or back.indicator, back
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
@@ -177,7 +182,7 @@ def _resolve(
             # 用戶占比為54.3%,占比較上年末提高: the same share again, not a share of a share
             d.indicator, d.about_from = prev.indicator, prev
         else:
-            d.indicator = prev.indicator + relative
+            d.indicator = values_share.people_counted(prev.indicator) + relative
     elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
         d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
     return [d]

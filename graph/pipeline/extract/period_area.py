@@ -105,11 +105,14 @@ def _possessor(ft: str, o: Observation) -> str:
         line_b = ft.rfind("\n", 0, end) + 1
         for m in r.area.finditer(ft, max(line_b, end - 16), end):
             if m.end() == end:
+                if ft.endswith(_SHARE_VERB, 0, m.start()):
+                    return ""  # 占全国的2.1%: the share's base, not the figure's area
                 return r.area_ids.get(m.group("w")) or ""
     return ""
 
 
 _JOINERS = "、和與及"
+_SHARE_VERB = "占"  # folded 占 / 佔
 
 
 def _respective_area(ft: str, o: Observation, observations: list[Observation]) -> str:

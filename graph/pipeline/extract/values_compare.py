@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # (metrics_clauses imports values, which imports this module)
 
 #: how far before the bracket a comparison word may stand (the compared place's name)
 PLACE_SPAN = 10
+_LINK = gw.fold_aligned("的")
 _SEPARATORS = frozenset(",，、;；。:：()\n")
 
 
@@ -95,7 +96,43 @@ def is_compared(f: str, value_begin: int, value_end: int) -> bool:
     e = value_end
     while e < len(f) and f[e].isspace():
         e += 1
+    if b > 0 and f[b - 1] == "(" and f.startswith(")", e) and opens_compared(f, b - 1):
+        return True
+    return _after_compared_place(f, b)
+
+
+def is_bracketed(f: str, value_begin: int, value_end: int) -> bool:
+    """True when the value is the whole of a compared bracket (比全国（94.0%）): the compared
+    figures whose place stands before the bracket (:func:`compared_areas`)."""
+    b = value_begin
+    while b > 0 and f[b - 1].isspace():
+        b -= 1
+    e = value_end
+    while e < len(f) and f[e].isspace():
+        e += 1
     return b > 0 and f[b - 1] == "(" and f.startswith(")", e) and opens_compared(f, b - 1)
+
+
+def _after_compared_place(f: str, b: int) -> bool:
+    """仅次于四川的约9.5EFLOPS / 高于重庆的78.1%: the value (its markers before it) follows a
+    comparison word, a place and 的, so it is the compared place's."""
+    from graph.pipeline.extract import (
+        numbers,
+        period,  # late: period imports this module
+    )
+
+    r = period.rules()
+    markers = sorted(numbers.grammar().marker_of, key=len, reverse=True)
+    i = b
+    for _ in range(2):  # up to two markers (约, 超过) between 的 and the number
+        i -= len(next((m for m in markers if f.endswith(m, 0, i)), ""))
+    if not f.endswith(_LINK, 0, i):
+        return False
+    i -= len(_LINK)
+    for m in period.area_pattern().finditer(f, max(0, i - 12), i):
+        if m.end() == i:
+            return any(f.endswith(c, 0, m.start()) for c in r.comparisons)
+    return False
 
 
 def own_figures(f: str, obs: list[Observation]) -> list[Observation]:
@@ -113,7 +150,7 @@ def compared_growth(text: str, f: str, d: _Draft, earlier: list[_Draft]) -> bool
     itself, a growth row on the statistic and the noun (数字经济规模增速), as ``增速高于全国
     2.3个百分点`` reads; a level's gap (no growth noun) is read as ``rate_gap`` reads it.
     """
-    if d.kind == "quantity" and d.val.unit == "%" and is_compared(f, d.val.begin, d.val.end):
+    if d.kind == "quantity" and d.val.unit == "%" and is_bracketed(f, d.val.begin, d.val.end):
         # 增速高於全國平均水平（15.8%）with no gap after it: the bracket is still the compared
         # place's rate when a growth noun stands before the comparison
         if _growth_noun_before(f, d.val.begin - 1) is None:
@@ -127,7 +164,7 @@ def compared_growth(text: str, f: str, d: _Draft, earlier: list[_Draft]) -> bool
     )
     if base is None:
         return False
-    if is_compared(f, d.val.begin, d.val.end):
+    if is_bracketed(f, d.val.begin, d.val.end):
         d.indicator, d.growth_of, d.about_from = base.indicator, None, base
         return True
     i = d.val.match_begin
@@ -180,7 +217,7 @@ def compared_areas(f: str, obs: list[Observation]) -> list[Observation]:
     out = []
     for o in obs:
         opened = f.rfind("(", 0, o.value_begin)
-        if not o.area and is_compared(f, o.value_begin, o.value_end):
+        if not o.area and is_bracketed(f, o.value_begin, o.value_end):
             hits = [m for m in r.area.finditer(f, max(0, opened - PLACE_SPAN), opened)]
             place = r.area_ids.get(hits[-1].group("w")) if hits else None
             o = replace(o, area=str(place)) if place else o

@@ -67,6 +67,51 @@ def share_of_part(text: str, ft: str, d: _Draft) -> bool:
     return True
 
 
+def composed_share(text: str, ft: str, d: _Draft, prev: _Draft) -> bool:
+    """A share in a clause of its own after its statistic (``网络购物用户规模达到X万人，占网民
+    总数的74.5%`` / ``，约占全国的2.1%``): the previous figure's statistic and the share, named
+    as every share is (…占网民总数的比重, …占全国的比重), a marker before 占 its qualifier. True
+    if ``d`` was one (its label only the share: [marker]占…)."""
+    if d.kind != "quantity" or d.val.unit != "%" or prev.kind != "quantity":
+        return False
+    label = d.indicator
+    folded = fold_aligned(label)
+    marker = next((p for p in _prefix_markers() if folded.startswith(p[0])), None)
+    lead = len(marker[0]) if marker is not None else 0
+    if not folded.startswith(_SHARE, lead) or folded.startswith(_RATIO, lead):
+        return False
+    share = label[lead:]
+    if folded.endswith(_NOUNS):
+        return False  # 占…的比重为N%: the relative rules compose it as written
+    if len(share) == len(_SHARE):
+        area = _trimmed_area(text, ft, d.val.match_begin)
+        if area is None:
+            return False
+        share += area
+    if marker is not None and d.val.qualifier == "exact":
+        d.val = replace(d.val, qualifier=marker[1])
+    d.indicator = people_counted(prev.indicator) + (
+        _named_base(share) or share + "的" + gw.frames().share_noun
+    )
+    d.about_from = prev
+    return True
+
+
+def people_counted(indicator: str) -> str:
+    """网络购物用户 of 网络购物用户规模 when a share is composed from it: the 规模 of a people
+    noun (用户, 网民) is their number, and the share is of the people (网络购物用户占网民总数的
+    比重, 农村网民占比), as the blind golds h37_06 and h37_16 read; an economy's 规模
+    (数字经济规模占…) is the statistic itself and stays."""
+    folded = fold_aligned(indicator)
+    if folded.endswith(_PEOPLE_SIZE):
+        return indicator[: -len(_SIZE)]
+    return indicator
+
+
+_SIZE = fold_aligned("规模")
+_PEOPLE_SIZE = tuple(fold_aligned(w + "规模") for w in ("用户", "网民", "人口", "居民"))
+
+
 def _trimmed_area(text: str, ft: str, value_begin: int) -> str | None:
     """The area word right before ``的`` and the value, with 占 before it (占全国的2.4%), as
     ``text`` writes it (``ft`` is its aligned folded copy)."""

@@ -509,3 +509,64 @@ def test_a_rank_past_the_population_carries_no_ranking(script: str) -> None:
     obs = figures("在全國31個省（區、市）中，重慶網民規模排名第8位；四川排名第40位。", script)
     other = only(obs, "第40位", script)
     assert (other.indicator, other.rank_of) == ("", None)
+
+
+@SCRIPTS
+@pytest.mark.parametrize(
+    ("body", "stated", "indicator", "area"),
+    [
+        # 整體 after 大陸 (as a whole): the compared place of a growth-rate gap
+        (
+            "數位經濟規模年增9.4%，增速高於大陸整體2.1個百分點。",
+            "2.1個百分點",
+            "數位經濟規模增速",
+            "",
+        ),
+        # 僅次於 a place: the compared place's figure, and the rank after it is the own place's
+        (
+            "重慶算力總規模約6.8EFLOPS，僅次於四川的約9.5EFLOPS，算力總規模位居西部第二。",
+            "約9.5EFLOPS",
+            "算力總規模",
+            "place/sichuan",
+        ),
+        (
+            "重慶算力總規模約6.8EFLOPS，僅次於四川的約9.5EFLOPS，算力總規模位居西部第二。",
+            "第二",
+            "算力總規模",
+            "place/chongqing",
+        ),
+        # a build verb right before the value
+        ("重慶5G基地台累計建成超過9.6萬座。", "超過9.6萬座", "5G基地台", ""),
+        # a forecast landing in a range
+        ("今年數位經濟規模年增可望落在8%至10%之間。", "8%至10%", "數位經濟規模", ""),
+        # a company's figure in a place
+        ("今年前三季度，公司在重慶的營收年增逾六成。", "逾六成", "營收", ""),
+        # a share in a clause of its own after a growth: the statistic before it
+        (
+            "網絡安全產業規模約236億元，同比增長15.2%，約佔全國的2.1%。",
+            "2.1%",
+            "網絡安全產業規模佔全國的比重",
+            "",
+        ),
+        # the number of people (用戶規模) composes a share of the people
+        (
+            "網絡購物用戶規模達到1820萬人，佔網民總數的74.5%。",
+            "74.5%",
+            "網絡購物用戶佔網民總數的比重",
+            "",
+        ),
+        ("農村網民規模約648萬人，佔比為27.9%。", "27.9%", "農村網民佔比", ""),
+        # a generic platform noun before the quoted name, and how the speaker counted
+        (
+            "一體化在線政務服務平台「渝速辦」實名註冊用戶超過1650萬人。",
+            "超過1650萬人",
+            "「渝速辦」實名註冊用戶",
+            "",
+        ),
+        ("我們統計的公共數據集開放數量超過1.2萬個。", "超過1.2萬個", "公共數據集開放數量", ""),
+    ],
+)
+def test_round_13_frames(body: str, stated: str, indicator: str, area: str, script: str) -> None:
+    got = only(figures(body, script, area="place/chongqing"), stated, script)
+    assert got.indicator == s(indicator, script)
+    assert got.area == (area or "place/chongqing")
