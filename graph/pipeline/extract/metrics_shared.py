@@ -16,7 +16,14 @@ from dataclasses import replace
 
 from graph.model import Finding, Level
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import indicators, period, values, values_compare, values_share
+from graph.pipeline.extract import (
+    indicators,
+    period,
+    values,
+    values_compare,
+    values_predicate,
+    values_share,
+)
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import (
     SPACES,
@@ -170,6 +177,14 @@ def _resolve(
         back = _named_by(label, earlier) or ranked or prev  # 規模排名全國第八: 規模 named before
         if prev is not None and back is not prev and _share_head(prev.indicator, label):
             back = prev  # …約佔全國的2.4%，規模位居西部第三: the share's own statistic, nearer
+        elif (
+            ranked is None
+            and prev is not None
+            and prev.about_from is not None
+            and prev.about_from.kind == "quantity"
+            and fold_aligned("占") in fold_aligned(prev.indicator)
+        ):  # X達到…，佔地區生產總值的比重為36.2%，在全國31個省中排名第十一: the rank is of X
+            back = prev.about_from
         d.indicator, d.about_from = _share_head(back.indicator, label) or back.indicator, back
         d.begin = _clause_start(text, d)
     elif rules.is_relative(fold_aligned(label)) and prev is not None:
@@ -183,6 +198,10 @@ def _resolve(
             d.indicator, d.about_from = prev.indicator, prev
         else:
             d.indicator = values_share.people_counted(prev.indicator) + relative
+            d.about_from = prev  # the share is of the statistic before it
+    elif fold_aligned(label) in rules.flow_words and prev is not None and prev.kind == "quantity":
+        # 上雲企業累計超過3萬家，其中去年新增6200餘家: the new ones of the statistic before
+        d.indicator = label + (values_predicate.without_flow_word(prev.indicator) or prev.indicator)
     elif rules.is_subset(fold_aligned(label)) and prev is not None and _after_subset(folded, d):
         d.indicator = label + prev.indicator  # 其中國家級3個: the national ones of the previous
     return [d]

@@ -235,7 +235,9 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
                     area = col or doc.area
                 else:
                     area = _continued_area(o, values_compare.own_figures(ft, out)) or (
-                        topic.get(para, "") or district_topic.get(line_b, "")
+                        topic.get(para, "")
+                        or _topic_clause_area(ft, para, o.begin)
+                        or district_topic.get(line_b, "")
                         if o.kind not in ("rank", "tier")
                         else ""
                     )
@@ -252,6 +254,18 @@ def apply(observations: list[Observation], doc: Any, text: str) -> list[Observat
         for o in out
     ]
     return [replace(o, area=o.area or doc.area) for o in out]
+
+
+def _topic_clause_area(ft: str, sentence_b: int, begin: int) -> str:
+    """The place a figure-less clause opening the sentence names (昆明作为省会城市，数字经济规模约
+    4600亿元): the sentence is about that place, so its figures are, when their own clause
+    names no area. "" when no such clause precedes ``begin``."""
+    r = rules()
+    clause = ft[sentence_b:begin].split("，")[0].split(",")[0]
+    if not clause or clause == ft[sentence_b:begin] or any(ch.isdigit() for ch in clause):
+        return ""
+    m = r.area.match(ft, sentence_b + len(clause) - len(clause.lstrip()))
+    return (r.area_ids.get(m.group("w")) or "") if m else ""
 
 
 def _same_period_as(ft: str, o: Observation, earlier: list[Observation]) -> str:

@@ -570,3 +570,24 @@ def test_round_13_frames(body: str, stated: str, indicator: str, area: str, scri
     got = only(figures(body, script, area="place/chongqing"), stated, script)
     assert got.indicator == s(indicator, script)
     assert got.area == (area or "place/chongqing")
+
+
+@SCRIPTS
+def test_round_14_frames(script: str) -> None:
+    """A figure-less clause opening the sentence names its place (昆明作為省會城市，…); 其中 +
+    a flow word counts the new ones of the statistic before; a rank after a composed share is
+    of the sentence's statistic; N個方面 / N個維度 are the report's aspects, no figures."""
+    obs = figures(
+        "全省上雲企業累計超過3萬家，其中去年新增6200餘家。昆明作為省會城市，數字經濟規模約4600億元。",
+        script,
+        area="place/yunnan",
+    )
+    assert only(obs, "6200餘家", script).indicator == s("新增上雲企業", script)
+    assert only(obs, "約4600億元", script).area == "place/kunming"
+    obs = figures(
+        "數字經濟規模達到1.05萬億元，佔地區生產總值的比重為36.2%，"
+        "在全國31個省（區、市）中排名第十一。",
+        script,
+    )
+    assert only(obs, "第十一", script).indicator == s("數字經濟規模", script)
+    assert figures("報告從網絡基礎設施、數字經濟等5個方面和4個維度進行了梳理。", script) == []
