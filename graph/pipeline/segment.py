@@ -178,6 +178,17 @@ def _is_non_statement(line: _Line, kind: str, n_lines: int) -> bool:
     return True
 
 
+def _is_subtitle(line: _Line, nxt: _Line | None) -> bool:
+    """Line 2 is a second headline line (重慶網民錄得2325萬人 / 信息基礎設施發展水平穩居全國第一
+    梯隊) when it carries no date or credit, ends no sentence and the line after it is the
+    dateline: its figures restate the body's, like the headline's."""
+    if nxt is None or line.text[-1] in SENTENCE_MARKS:
+        return False
+    folded, after = fold_aligned(line.text), fold_aligned(nxt.text)
+    dated = _DATELINE.search(folded) or layout().credit.search(folded)
+    return not dated and bool(_DATELINE.search(after)) and len(line.text) <= MAX_HEADING_CHARS
+
+
 def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
@@ -207,6 +218,8 @@ def _classify(lines: list[_Line]) -> list[str]:
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if i == 0:
             kinds.append("title")
+        elif i == 1 and _is_subtitle(line, nxt):
+            kinds.append("title")  # a second headline line above the dateline
         elif i == 1:
             kinds.append("dateline")
         elif i in related:

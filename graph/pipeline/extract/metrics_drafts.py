@@ -84,10 +84,15 @@ def unit_drafts(
                 left, respective = names[0], names[1:]
             elif left[1] <= left[0] and respective and ci > 0 and clause.sep_before == "、":
                 left, respective = respective[0], respective[1:]
-            if v.kind == "quantity" and values.is_multiple_of_earlier(
-                folded, *_strip(folded, lb, le)
-            ):
+            frame = (
+                values.multiple_frame_at(folded, *_strip(folded, lb, le))
+                if v.kind == "quantity"
+                else None
+            )
+            if frame is not None and frame == _strip(folded, lb, le)[0]:
                 kind, left = "growth", (left[0], left[0])  # 是2021年底的3倍
+            elif frame is not None:  # 智能算力规模是上年的2.4倍: the statistic before 是
+                kind, left = "growth", _clean_left(folded, lb, frame)
             elif v.kind == "quantity":
                 rate_change = fold_aligned(v.unit) in indicators.label_rules().rate_change_units
                 # a range of rates keeps its noun when it is a spread over several units

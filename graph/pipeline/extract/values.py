@@ -361,7 +361,14 @@ def _population_before(pops: list[Population], begin: int, pos: int) -> Populati
 
 def is_multiple_of_earlier(folded: str, begin: int, end: int) -> bool:
     """The subject of an N倍 is 是<period>的 (是2021年底的3倍): a growth, not a quantity."""
-    return bool(patterns().multiple.match(folded[begin:end]))
+    return multiple_frame_at(folded, begin, end) == begin
+
+
+def multiple_frame_at(folded: str, begin: int, end: int) -> int | None:
+    """Where 是<period>的 ending the subject ``folded[begin:end]`` starts (全市智能算力规模是上年
+    的2.4倍: the statistic stands before it), or None."""
+    m = patterns().multiple.search(folded, begin, end)
+    return m.start() if m is not None and m.end() == end else None
 
 
 def _counted_ordinal(f: str, m: re.Match[str], w: gw.Words) -> bool:

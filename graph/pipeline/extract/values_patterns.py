@@ -122,7 +122,7 @@ def patterns() -> Patterns:
         items=re.compile(rf"^(?P<n>{num})(?:{alt(list(w.items))})$"),
         latin_name=re.compile(r"[a-z]-?$"),
         multiple=re.compile(
-            rf"^(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}(?:{alt(list(w.multiple_year_suffixes))})"
+            rf"(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}(?:{alt(list(w.multiple_year_suffixes))})"
             rf"|{alt(list(w.multiple_periods))}){SP}{re.escape(w.multiple_link)}$"
         ),
         # 023-67812345, 400-123-4567, and an area code in brackets before a local number

@@ -337,6 +337,7 @@ def test_a_listed_city_is_a_curated_place_with_or_without_shi(
         "杭州市民和長沙市場主體踴躍參與。",  # 市民, 市場: the city is part of a word
         "今年新建智算中心2個,數據中心集群規模提升。",  # a kind of facility, no name
         "其中,公共資源交易中心和數據交易所穩步發展。",  # kinds of exchange, no name
+        "本地上市公司中,部分公司和多數公司業績改善。",  # quantifiers of a kind, no name
         # a service line known by its number is a contact, no entity (fixtures' README)
         "市民可撥打12345政務服務便民熱線反映問題。",
         "由12345熱線受理,也可撥打舉報電話12377。",
@@ -877,6 +878,11 @@ BLIND_ROUND_13 = ("fx-h36-", "fx-h37-", "fx-h38-")
 #: open-world recall 42/46; kept out of the other rounds' scores
 BLIND_ROUND_14 = ("fx-h39-", "fx-h40-", "fx-h41-")
 
+#: the fifteenth blind round (h42-h44): measured blind at candidate precision 33/39 (five
+#: generic 公司 phrases of a securities page and a 研究所) and open-world recall 34/45; kept
+#: out of the other rounds' scores
+BLIND_ROUND_15 = ("fx-h42-", "fx-h43-", "fx-h44-")
+
 #: wrong candidates a blind round brought that no rule fixes yet, by fixture (strict: the day
 #: a rule fixes one, the precision test fails until its entry goes)
 WRONG_BELOW_TARGET: dict[str, tuple[str, ...]] = {
@@ -887,6 +893,8 @@ WRONG_BELOW_TARGET: dict[str, tuple[str, ...]] = {
         "兩江新區經營智算中心 (agency, agency-suffix)",
     ),
     "fx-h38-gele-2024-cq2023-hans": ("歌乐数字 (document, document-title)",),
+    # round 15, blind: a securities firm's research institute read as an agency by 研究所
+    "fx-h44-hengzheng-2024-cq2023-hans": ("鸿岳证券研究所 (agency, institute-suffix)",),
 }
 
 
@@ -1012,6 +1020,7 @@ def _scores(
         + BLIND_ROUND_12
         + BLIND_ROUND_13
         + BLIND_ROUND_14
+        + BLIND_ROUND_15
         if p not in rounds
     )
     dirs = [

@@ -591,3 +591,24 @@ def test_round_14_frames(script: str) -> None:
     )
     assert only(obs, "第十一", script).indicator == s("數字經濟規模", script)
     assert figures("報告從網絡基礎設施、數字經濟等5個方面和4個維度進行了梳理。", script) == []
+
+
+@SCRIPTS
+def test_round_15_frames(script: str) -> None:
+    """A company page: a stock code is no figure, 公司 before its accounts is the subject (also
+    past 實現), 回升至 and 預計為 are verbs, 是上年同期的N倍 after a statistic is its growth, and a
+    speaker's opening quote is no part of the name."""
+    obs = figures(
+        "重慶雲岫科技股份有限公司（證券代碼：603917）是本地智算服務的代表企業。"
+        "今年上半年，公司實現營業收入15.3億元，營業收入回升至16.1億元，"
+        "新簽訂單金額是上年同期的1.6倍。他說：“我們預計今年數字經濟增加值增長8%至10%。”",
+        script,
+    )
+    assert [o.stated_value for o in obs] == [
+        s(x, script) for x in ("15.3億元", "16.1億元", "1.6倍", "8%至10%")
+    ]
+    assert only(obs, "15.3億元", script).indicator == s("營業收入", script)
+    assert only(obs, "16.1億元", script).indicator == s("營業收入", script)
+    multiple = only(obs, "1.6倍", script)
+    assert (multiple.kind, multiple.indicator) == ("growth", s("新簽訂單金額", script))
+    assert only(obs, "8%至10%", script).indicator == s("數字經濟增加值", script)
