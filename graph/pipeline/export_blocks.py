@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -48,6 +48,12 @@ JsonBlock = tuple[bytes, str]
 #: the share of new subjects above which the whole graph is walked once instead of one
 #: index lookup per new subject (a cold build: every subject is new)
 _WALK_SHARE = 0.2
+
+
+_LIST_TERMS = frozenset({RDF.first, RDF.rest, RDF.nil})
+"""A list in the graph: rdflib's converter and serializer lay it out (hashed, so a set test
+costs no ``__eq__`` per term)."""
+_TYPE, _CLASS = RDF.type, RDFS.Class
 
 
 class Fallback(Exception):
@@ -84,23 +90,25 @@ def _iri(term: bytes) -> URIRef:
     return URIRef(term[1:-1].decode("utf-8"))
 
 
-def _props(g: Graph, wanted: list[URIRef]) -> dict[URIRef, dict[Any, list[Any]]]:
-    """predicate -> objects of each subject in ``wanted``, from the graph."""
-    out: dict[URIRef, dict[Any, list[Any]]] = {}
+def _pairs(g: Graph, wanted: list[URIRef]) -> dict[URIRef, list[tuple[Any, Any]]]:
+    """(predicate, object) of each subject in ``wanted``, from the graph, in ``wanted``'s order.
+
+    Many subjects (a cold build): one walk over every triple, as the whole-file writers do;
+    a few (one article added): an index lookup per subject."""
+    out: dict[URIRef, list[tuple[Any, Any]]] = {}
     if len(wanted) > _WALK_SHARE * max(len(g), 1) / 8:  # ~8 triples a subject
-        want = set(wanted)
+        every: defaultdict[Any, list[tuple[Any, Any]]] = defaultdict(list)
         for s, p, o in export_writers.triples_of(g):
-            if s in want:
-                out.setdefault(s, {}).setdefault(p, []).append(o)
+            every[s].append((p, o))
+        for s in wanted:
+            got = every.get(s)
+            if got:
+                out[s] = got
     else:
         for s in wanted:
-            props: dict[Any, list[Any]] = {}
-            for p, o in g.predicate_objects(s):
-                props.setdefault(p, []).append(o)
-            out[s] = props
-    for s in wanted:
-        if not out.get(s):
-            raise Fallback("a subject of the N-Triples that the graph does not have")
+            out[s] = list(g.predicate_objects(s))
+    if len(out) != len(wanted) or not all(out.values()):
+        raise Fallback("a subject of the N-Triples that the graph does not have")
     return out
 
 
@@ -182,30 +190,44 @@ def _turtle_blocks(
             labels[node] = text
         return text
 
+    prefixes: dict[Any, str | None] = {}
+
+    def prefix(node: Any) -> str | None:
+        """The prefix ``node``'s name uses (None: written whole), once per term."""
+        if node in prefixes:
+            return prefixes[node]
+        if node in _LIST_TERMS:
+            raise Fallback("a list")
+        got = prefixes[node] = _prefix(pname(node, False))
+        return got
+
     out: dict[bytes, TurtleBlock] = {}
-    for s, props in _props(g, list(subjects)).items():
+    for s, pairs in _pairs(g, list(subjects)).items():
+        props: dict[Any, list[Any]] = {}
+        for p, o in pairs:
+            props.setdefault(p, []).append(o)
         # the writer's preprocessing pass, for this subject's terms: which prefixes they use
-        used: set[str | None] = {_prefix(pname(s, False))}
+        used: set[str | None] = {prefix(s)}
         points: list[str] = []
         for p, objects in props.items():
             if isinstance(p, BNode):
                 raise Fallback("a blank node")
             if p not in keywords:
-                name = pname(p, False)
-                if name is None:
+                if pname(p, False) is None:
                     raise Fallback("a predicate without a bound prefix")
-                used.add(_prefix(name))
+                used.add(prefix(p))
             for o in objects:
-                if isinstance(o, BNode) or o == RDF.nil:
-                    raise Fallback("a blank node or a list")
                 if isinstance(o, URIRef):
-                    used.add(_prefix(pname(o, False)))
+                    used.add(prefix(o))
                     points.append(str(o))
-                elif isinstance(o, Literal) and o.datatype:
-                    used.add(_prefix(pname(o.datatype, False)))
+                elif isinstance(o, Literal):
+                    if o.datatype:
+                        used.add(prefix(o.datatype))
+                else:
+                    raise Fallback("a blank node")
         used.discard(None)
         text = export_writers.turtle_block(s, props, label).encode("utf-8")
-        is_class = RDFS.Class in props.get(RDF.type, ())
+        is_class = _CLASS in props.get(_TYPE, ())
         out[subjects[s]] = (text, is_class, tuple(sorted(u for u in used if u)), tuple(points))
     if any(str(ns) != bound.get(prefix) for prefix, ns in ser.namespaces.items()):
         raise Fallback("a prefix rdflib would have made up")
@@ -239,17 +261,13 @@ def _json_blocks(
 ) -> dict[bytes, JsonBlock]:
     """The nodes of ``subjects`` (IRI -> digest of its lines) by rdflib's converter rules
     (``export_writers.JsonLdNodes``), canonical and written at the ``@graph`` list's depth."""
-    by_subject: dict[Any, list[tuple[Any, Any]]] = {}
-    props = _props(g, list(subjects))
-    for s, pos in props.items():
-        pairs = by_subject[s] = []
-        for p, objects in pos.items():
-            if p in (RDF.first, RDF.rest) or isinstance(p, BNode):
+    by_subject = _pairs(g, list(subjects))
+    for pairs in by_subject.values():
+        for p, o in pairs:
+            if p in _LIST_TERMS or isinstance(p, BNode) or isinstance(o, BNode):
+                raise Fallback("a blank node or a list")
+            if isinstance(o, URIRef) and o in _LIST_TERMS:
                 raise Fallback("a list")
-            for o in objects:
-                if isinstance(o, BNode) or o == RDF.nil:
-                    raise Fallback("a blank node or a list")
-                pairs.append((p, o))
     doc = export_writers.JsonLdNodes(context).convert(by_subject)
     if not isinstance(doc, dict):
         raise Fallback("a term rdflib's converter decides")
