@@ -151,13 +151,7 @@ def jsonld_context() -> dict[str, Any]:
     return {"@context": dict(sorted(ctx.items()))}
 
 
-def _canonical(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _canonical(v) for k, v in sorted(obj.items())}
-    if isinstance(obj, list):
-        items = [_canonical(v) for v in obj]
-        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return obj
+_canonical = export_writers.canonical_json
 
 
 def jsonld(g: Graph) -> str:
@@ -245,6 +239,66 @@ def rendered_utf8(store: Any, name: str, nt: str | bytes, render: Callable[[], s
     return data
 
 
+BLOCKS_FORMAT = "cqkg-export-blocks 1"
+BLOCK_FILES = ("cqkg.ttl", "cqkg.jsonld")
+"""The files assembled from per-subject blocks kept between builds (``export_blocks``)."""
+
+
+def by_blocks(store: Any, name: str, data: Graph, nt: bytes) -> bytes:
+    """``cqkg.ttl`` or ``cqkg.jsonld`` (``name``) of ``data``, from the blocks of the last build.
+
+    Why: one added article changes the graph, so the whole-file cache of :func:`rendered`
+    misses and every subject was rendered again; with the blocks kept (``export_blocks``, one
+    per subject, under the digest of its N-Triples lines) only the new subjects are. The memo
+    is one blob per file under the package digest (any code change starts it empty), holding
+    this build's blocks only; one that does not load is dropped, and whatever the blocks do
+    not cover (:class:`export_blocks.Fallback`) is rendered whole, so the bytes are
+    :func:`turtle`'s and :func:`jsonld`'s either way. ``store=None`` renders whole.
+    """
+    whole = (lambda: turtle(data)) if name == "cqkg.ttl" else (lambda: jsonld(data))
+    if store is None:
+        return whole().encode("utf-8")
+    import pickle
+
+    from graph.pipeline import cache, export_blocks
+
+    key = cache.digest(BLOCKS_FORMAT, name, cache.package_digest(EXPORT_LIBRARIES))
+    memo: Any = {}
+    blob = store.load_blob("export-blocks", key)
+    if blob is not None:
+        # the payload carries its own digest: a block changed on disk is never joined in
+        seal, _, body = blob.partition(b"\n")
+        try:
+            memo = pickle.loads(body) if seal == _seal(body) else None
+        except Exception:  # a damaged entry: ignored, rewritten below
+            memo = None
+        del body
+        width = 4 if name == "cqkg.ttl" else 2
+        if not isinstance(memo, dict) or not all(
+            isinstance(v, tuple) and len(v) == width and isinstance(v[0], bytes)
+            for v in memo.values()
+        ):
+            store.forget_blob("export-blocks", key)
+            memo = {}
+    del blob
+    blocks: dict[bytes, Any]
+    try:
+        if name == "cqkg.ttl":
+            text, blocks = export_blocks.turtle(bind_all(data), nt, memo)
+        else:
+            text, blocks = export_blocks.jsonld(data, nt, memo, jsonld_context()["@context"])
+    except export_blocks.Fallback:
+        return whole().encode("utf-8")
+    del memo
+    body = pickle.dumps(blocks, pickle.HIGHEST_PROTOCOL)
+    store.store_blob("export-blocks", key, _seal(body) + b"\n" + body)
+    return text
+
+
+def _seal(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+
+
 def _write(path: Path, text: str | bytes) -> bytes:
     """Write ``text`` as UTF-8 (no newline translation; bytes as they are), fsync'd; the bytes
     written."""
@@ -307,8 +361,9 @@ def render_files(
     ``ready`` holds files already rendered by :func:`prerender` (the same bytes).
 
     ``cqkg.nq`` and ``cqkg.graphml`` reuse the sorted N-Triples of ``cqkg.nt`` (``nt`` when the
-    caller has it already). With ``store`` (a ``graph.pipeline.cache.SourceCache``) the files
-    rendered from the graph alone go through :func:`rendered`. The big files are produced as
+    caller has it already). With ``store`` (a ``graph.pipeline.cache.SourceCache``) Turtle and
+    JSON-LD are assembled from the last build's per-subject blocks (:func:`by_blocks`), GraphML
+    and report.html go through :func:`rendered`. The big files are produced as
     UTF-8 bytes (see :func:`ntriples_utf8`), the others as text; both are written as UTF-8.
     """
     nt_once = functools.cache(lambda: ntriples_utf8(data) if nt is None else utf8(nt))
@@ -319,11 +374,17 @@ def render_files(
             return lambda: text
         return lambda: rendered_utf8(store, name, nt_once(), render)
 
+    def blocks(name: str) -> Callable[[], str | bytes]:
+        if ready is not None and name in ready:
+            text = ready[name]
+            return lambda: text
+        return lambda: by_blocks(store, name, data, nt_once())
+
     return {
-        "cqkg.ttl": cached("cqkg.ttl", lambda: turtle(data)),
+        "cqkg.ttl": blocks("cqkg.ttl"),
         "cqkg.nt": nt_once,
         "cqkg.nq": lambda: nquads_chunks(data, nt_once()),  # per-source graphs, graph.sparql.push
-        "cqkg.jsonld": cached("cqkg.jsonld", lambda: jsonld(data)),
+        "cqkg.jsonld": blocks("cqkg.jsonld"),
         "context.jsonld": lambda: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
         "cqkg.graphml": cached("cqkg.graphml", lambda: graphml(data, nt_once())),
         "ontology.ttl": lambda: (ontology_dir() / "cqkg.ttl").read_text(encoding="utf-8"),
@@ -356,7 +417,7 @@ def _joined(content: Content) -> bytes:
     return utf8(content) if isinstance(content, str | bytes) else b"".join(content)
 
 
-def query_store(version_dir: Path) -> None:
+def query_store(version_dir: Path, previous: Path | None = None) -> None:
     """The on-disk query store of a big build, written before the build is published.
 
     Why here: ``cqkg serve`` on a fresh big build used to have each worker bulk-load the data
@@ -366,10 +427,16 @@ def query_store(version_dir: Path) -> None:
     loaded from, under the key (file names, sizes, mtimes, pyoxigraph version) the engine
     checks; a store that does not match is rebuilt by the engine, never used. It is a
     directory, so ``MANIFEST.sha256`` and the version digest (files only) leave it out.
+
+    ``previous`` is the build published until now: when it holds the same data bytes, its
+    store and answers are copied instead (``disk_store.reuse_store``: a warm rebuild wrote the
+    same store again, most of its time at 1,000 articles).
     """
     from graph.sparql import disk_store  # imported only when publishing
 
     if disk_store.wants_store(version_dir):
+        if previous is not None and disk_store.reuse_store(previous, version_dir):
+            return
         disk_store.write_store(version_dir)
 
 

@@ -32,13 +32,16 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 """A code point UTF-8 cannot encode (only a lone surrogate: Python joins no pairs in a str)."""
 
 __all__ = [
+    "canonical_json",
     "dump_json",
+    "dump_json_at",
     "jsonld_data",
     "nt_lines",
     "ntriples",
     "ntriples_utf8",
     "triples_of",
     "turtle",
+    "turtle_block",
 ]
 
 
@@ -165,22 +168,10 @@ def turtle(g: Graph) -> str:
     seen = set(top)
     rest = sorted((references.get(s, 0), s) for s in by_subject if s not in seen)
     order = [*top, *(s for _, s in rest)]
-    first_props = (RDF.type, RDFS.label)
     out = [f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in sorted(ser.namespaces.items())]
     write: Callable[[str], None] = out.append
     for s in order:
-        props = by_subject[s]
-        names = [p for p in first_props if p in props]
-        names += sorted(p for p in props if p not in first_props)
-        parts = []
-        for p in names:
-            objects = props[p]
-            if len(objects) == 1:
-                parts.append(f"{label(p, verb=True)} {label(objects[0])}")
-            else:
-                joined = " ,\n        ".join(label(o) for o in sorted(objects))
-                parts.append(f"{label(p, verb=True)}\n        {joined}")
-        write(f"\n{label(s)}\n    " + " ;\n    ".join(parts) + " ;\n.\n")
+        write(turtle_block(s, by_subject[s], label))
     text = "".join(out)
     # rdflib writes through ``encode("utf-8", "replace")``: the same for every string but one
     # holding a lone surrogate, so only such a string makes the round trip (two more copies
@@ -189,6 +180,38 @@ def turtle(g: Graph) -> str:
         return text
     buf = BytesIO(text.encode("utf-8", "replace"))
     return buf.getvalue().decode("utf-8")
+
+
+_FIRST_PROPS = (RDF.type, RDFS.label)
+
+
+def turtle_block(s: Any, props: dict[Any, list[Any]], label: Callable[..., str]) -> str:
+    """One subject's text in the longturtle layout: ``a``, ``rdfs:label``, then the other
+    predicates by IRI, each one's objects in rdflib's term order. A pure function of the
+    subject's triples (``label`` is the writer's term text), which is what lets
+    ``graph.pipeline.export_blocks`` keep it between builds."""
+    names = [p for p in _FIRST_PROPS if p in props]
+    names += sorted(p for p in props if p not in _FIRST_PROPS)
+    parts = []
+    for p in names:
+        objects = props[p]
+        if len(objects) == 1:
+            parts.append(f"{label(p, verb=True)} {label(objects[0])}")
+        else:
+            joined = " ,\n        ".join(label(o) for o in sorted(objects))
+            parts.append(f"{label(p, verb=True)}\n        {joined}")
+    return f"\n{label(s)}\n    " + " ;\n    ".join(parts) + " ;\n.\n"
+
+
+def canonical_json(obj: Any) -> Any:
+    """``obj`` with dict keys sorted and every list sorted by its items' JSON text: the
+    order-free form the published JSON-LD takes of each node."""
+    if isinstance(obj, dict):
+        return {k: canonical_json(v) for k, v in sorted(obj.items())}
+    if isinstance(obj, list):
+        items = [canonical_json(v) for v in obj]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return obj
 
 
 def jsonld_data(g: Graph, context: dict[str, object]) -> object:
@@ -366,6 +389,10 @@ class _JsonLdNodes:
         return {ctx.get_key("@graph"): list(nodemap.values()), "@context": self.data}
 
 
+JsonLdNodes = _JsonLdNodes
+"""The converter, for ``graph.pipeline.export_blocks`` (one subject's node at a time)."""
+
+
 def dump_json(obj: object) -> str:
     """``json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True)``, the same text.
 
@@ -373,6 +400,13 @@ def dump_json(obj: object) -> str:
     per value, which was a third of the JSON-LD export; strings are still escaped by the C
     ``encode_basestring``, and numbers are written as ``json`` writes them.
     """
+    return dump_json_at(obj, 0)
+
+
+def dump_json_at(obj: object, level: int) -> str:
+    """:func:`dump_json`'s text of ``obj`` as it stands at nesting ``level`` of a document
+    (its first line unindented, the others indented for that level): a node of the JSON-LD
+    ``@graph`` list is ``dump_json_at(node, 2)``, whatever the other nodes are."""
     out: list[str] = []
     write = out.append
     enc = encode_basestring
@@ -403,5 +437,5 @@ def dump_json(obj: object) -> str:
         else:
             write(json.dumps(o))
 
-    one(obj, 0)
+    one(obj, level)
     return "".join(out)

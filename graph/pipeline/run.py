@@ -344,7 +344,9 @@ def run(
         store=store,
         ready=ready,
     )
-    version_dir = export.publish(Path(out_dir), files, finish=export.query_store)
+    shown = Path(out_dir)  # the build published until now: its query store may be reused
+    previous = shown.resolve() if shown.is_dir() else None
+    version_dir = export.publish(shown, files, finish=lambda tmp: export.query_store(tmp, previous))
     clock.lap("export (5 formats, atomic publish)")
     failed = Path(out_dir).parent / f"{Path(out_dir).name}.failed.md"
     failed.unlink(missing_ok=True)

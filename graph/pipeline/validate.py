@@ -15,6 +15,7 @@ A build is published only if all of these hold (each failure names the node and 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,8 +25,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from graph.model import CleanText, Finding, Level
-from graph.namespaces import NIF, SH
-from graph.vocab import CQO, load_ontology, load_shapes, undeclared_terms
+from graph.namespaces import CQO_IRI, NIF, SH
+from graph.vocab import (
+    CQO,
+    declared_terms,
+    load_ontology,
+    load_shapes,
+    undeclared_terms,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +360,32 @@ def quotes(data: Graph, cleans: Mapping[str, CleanText]) -> tuple[int, list[Prob
     return checked, problems
 
 
+_CQO_TERM = re.compile(b"<(" + re.escape(CQO_IRI.encode("utf-8")) + b'[^<>"]*)>')
+"""A ``cqo:`` IRI as N-Triples writes it; also matches such text inside a literal (a superset,
+narrowed by :func:`undeclared`), never less: an IRI term holds no ``<``, ``>`` or ``"``."""
+
+
+def undeclared(data: Graph, nt: str | bytes | None = None) -> list[URIRef]:
+    """``graph.vocab.undeclared_terms(data)``, read off ``nt`` (``data``'s N-Triples) if given.
+
+    Why: walking every node of every triple in Python was ~7 % of a 100-article rebuild. The
+    IRIs in the text are a superset of the terms (a literal may hold such text), so each
+    undeclared one - normally none - is looked up in the graph in every position, and the
+    answer is exactly ``undeclared_terms``'s, sorted the same way.
+    """
+    if nt is None:
+        return undeclared_terms(data)
+    raw = nt if isinstance(nt, bytes) else nt.encode("utf-8")
+    seen = {m.decode("utf-8") for m in set(_CQO_TERM.findall(raw))}
+    declared = {str(t) for t in declared_terms()}
+    out = []
+    for iri in sorted(seen - declared):
+        t = URIRef(iri)
+        if (t, None, None) in data or (None, t, None) in data or (None, None, t) in data:
+            out.append(t)
+    return out
+
+
 def count_bounds(counts: Mapping[str, int], expected: Mapping[str, int]) -> list[Problem]:
     problems = []
     for key, minimum in sorted(expected.items()):
@@ -381,7 +414,7 @@ def run(
         if f.level == Level.ERROR:
             where = f" at [{f.begin}, {f.end})" if f.begin is not None else ""
             report.problems.append(Problem("finding", f"{f.stage}/{f.code}", f.message + where))
-    for term in undeclared_terms(data):
+    for term in undeclared(data, nt):
         report.problems.append(Problem("undeclared-term", str(term), "not declared in ontology"))
     report.checked_spans, quote_problems = quotes(data, cleans)
     report.problems.extend(quote_problems)

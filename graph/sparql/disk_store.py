@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import InputError
-from graph.sparql.kept_answers import keep_answers
+from graph.sparql.kept_answers import answers_current, keep_answers
 from graph.sparql.safety import DATA_GRAPH, ONTOLOGY_GRAPH
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "build_files",
     "load_into",
     "persistent_store",
+    "reuse_store",
     "wants_store",
     "write_store",
 ]
@@ -152,3 +153,67 @@ def write_store(build_dir: Path) -> Path | None:
                 return None
             raise
     return final
+
+
+def _manifest_rows(build_dir: Path) -> dict[str, str]:
+    """name -> sha256 from a build's ``MANIFEST.sha256`` ({} when it has none)."""
+    try:
+        text = (build_dir / "MANIFEST.sha256").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    rows = (line.split("  ", 1) for line in text.splitlines() if "  " in line)
+    return {name: digest for digest, name in rows}
+
+
+def reuse_store(previous: Path, build_dir: Path) -> bool:
+    """Give ``build_dir`` the store of ``previous`` when both hold the same data bytes; whether
+    it did.
+
+    Why: a rebuild whose data did not change (a warm rebuild; one that changed only the report
+    or the metadata) wrote the same store again: bulk load, ``optimize`` and the shipped
+    queries' answers, most of a warm 1,000-article rebuild. Taken only when the data file and
+    the ontology have the same names, sizes and sha256 (``MANIFEST.sha256`` of both builds) and
+    ``previous`` holds its store under its current key and this code's answers to every
+    shipped query (``kept_answers.answers_current``). The new files then get the
+    previous files' mtimes (the bytes are the same), so the store's key, which names the files
+    it was loaded from, is the same, and the store and answers are copied (never linked: each
+    build's directory stays its own). Anything else, or any error, returns False and the caller
+    writes the store as before.
+    """
+    import shutil
+    import tempfile
+
+    try:
+        data, onto = build_files(build_dir)
+        files = [data] + ([onto] if onto is not None else [])
+        olds = [previous / f.name for f in files]
+        new_rows, old_rows = _manifest_rows(build_dir), _manifest_rows(previous)
+        for f, old in zip(files, olds, strict=True):
+            if not old.is_file() or old.stat().st_size != f.stat().st_size:
+                return False
+            if new_rows.get(f.name) is None or new_rows.get(f.name) != old_rows.get(f.name):
+                return False
+        key = _store_key(olds)
+        store, answers = previous / STORE_DIR / key, previous / STORE_DIR / f"{key}{ANSWERS_SUFFIX}"
+        if not (store.is_dir() and answers.is_dir()) or not answers_current(answers):
+            return False
+        for f, old in zip(files, olds, strict=True):
+            st = old.stat()
+            os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+        if _store_key(files) != key:
+            return False
+        root = build_dir / STORE_DIR
+        root.mkdir(exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.copy.", dir=root))
+        try:
+            shutil.copytree(store, tmp / "store")
+            shutil.copytree(answers, tmp / "answers")
+            for d in (tmp / "store", tmp / "answers"):
+                os.chmod(d, 0o755)
+            os.replace(tmp / "answers", root / f"{key}{ANSWERS_SUFFIX}")
+            os.replace(tmp / "store", root / key)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError:
+        return False
+    return True

@@ -16,7 +16,7 @@ from graph.sparql.errors import QueryError
 from graph.sparql.results import Result, Term
 from graph.sparql.safety import canonical
 
-__all__ = ["KeptAnswers", "keep_answers"]
+__all__ = ["KeptAnswers", "answers_current", "keep_answers"]
 
 
 def _answers_code() -> str:
@@ -99,6 +99,25 @@ def _json_result(d: dict[str, Any]) -> Result:
         boolean=d["boolean"],
         triples=[tuple(_json_term(t) for t in tr) for tr in d["triples"]],  # type: ignore[misc]
     )
+
+
+def answers_current(directory: Path) -> bool:
+    """Whether ``directory`` holds this code's answer to every shipped query that has one, as
+    :func:`keep_answers` would write them now (so a copy of it serves like a fresh one)."""
+    import json
+
+    from graph.sparql.catalogue import list_queries
+
+    code = _answers_code()
+    for q in list_queries():
+        text = canonical(q.text)
+        try:
+            body = json.loads((directory / f"{_query_key(text)}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(body, dict) or body.get("code") != code or body.get("query") != text:
+            return False
+    return True
 
 
 class KeptAnswers:

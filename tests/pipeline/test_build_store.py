@@ -98,3 +98,36 @@ def test_same_bytes_republished_keeps_its_store(
     _no_loading(monkeypatch)
     (row,) = run_query(OxigraphEngine(out), COUNT).rows
     assert row[0] is not None and int(row[0].value) == 1
+
+
+def test_same_data_in_a_new_version_copies_the_previous_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild whose data bytes did not change (other metadata, so another version) gets
+    the previous build's store and answers, copied, not loaded again; other data is loaded."""
+    monkeypatch.setattr(disk_store, "PERSISTENT_STORE_MIN_BYTES", 0)
+    out = tmp_path / "b"
+    nt = "<https://e.x/a> <https://e.x/p> <https://e.x/b> .\n"
+
+    def build(data: str, stamp: str) -> Path:
+        previous = out.resolve() if out.is_dir() else None
+        files = {**_files(data), "build-metadata.ttl": lambda: stamp}
+        return export.publish(out, files, finish=lambda d: export.query_store(d, previous))  # type: ignore[arg-type]
+
+    first = build(nt, "# built at 1\n")
+    (old_store,) = _stores(out)
+    loads: list[object] = []
+    real = disk_store.load_into
+    monkeypatch.setattr(disk_store, "load_into", lambda *a: (loads.append(a), real(*a)))
+    second = build(nt, "# built at 2\n")
+    assert second != first and loads == []
+    (store,) = _stores(out)
+    assert store.name == old_store.name and store.resolve().parent.parent == second
+    assert (first / STORE_DIR / store.name).is_dir()  # a copy: each version keeps its own
+    assert (store.parent / f"{store.name}{ANSWERS_SUFFIX}").is_dir()
+    _no_loading(monkeypatch)
+    (row,) = run_query(OxigraphEngine(out), COUNT).rows
+    assert row[0] is not None and int(row[0].value) == 1
+    monkeypatch.setattr(disk_store, "load_into", lambda *a: (loads.append(a), real(*a)))
+    build(nt.replace("/b>", "/c>"), "# built at 3\n")  # other data: loaded, not copied
+    assert len(loads) == 1

@@ -12,7 +12,7 @@ from graph.pipeline import validate
 from graph.pipeline.ingest import run as ingest_run
 from graph.pipeline.run import BuildResult
 from graph.pipeline.sources import load_sources
-from graph.vocab import CQO
+from graph.vocab import CQO, undeclared_terms
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,29 @@ def test_count_bounds_and_error_findings(data: Graph) -> None:
         g, {}, {}, {}, [Finding(Level.ERROR, "extract.entities", "entity-unmentioned", "gone")]
     )
     assert [p.rule for p in report.problems] == ["finding"]
+
+
+def test_undeclared_from_the_ntriples_is_the_graph_walks_answer(data: Graph) -> None:
+    """validate.undeclared reads the cqo: IRIs off the N-Triples: the same list as
+    graph.vocab.undeclared_terms, with typos in every position and a literal that only looks
+    like one (an invented sentence quoting an IRI)."""
+    from graph.pipeline import export
+
+    g = Graph()
+    for t in data:
+        g.add(t)
+    assert validate.undeclared(g, export.ntriples_utf8(g)) == undeclared_terms(g) == []
+    obs = sorted(g.subjects(RDF.type, CQO.Observation), key=str)[0]
+    g.add((obs, URIRef(CQO_IRI + "vaule"), Literal(1)))  # predicate
+    g.add((obs, RDF.type, URIRef(CQO_IRI + "Observaton")))  # class
+    g.add((obs, CQO.indicator, URIRef(CQO_IRI + "Indicatr")))  # object
+    g.add((URIRef(CQO_IRI + "Sujet"), CQO.indicator, obs))  # subject
+    g.add((obs, CQO.statedValue, Literal(f"網民寫了 <{CQO_IRI}Fake> 與 <{CQO_IRI}x\n")))
+    for nt in (export.ntriples_utf8(g), export.ntriples(g)):
+        assert validate.undeclared(g, nt) == undeclared_terms(g)
+    assert [str(t)[len(CQO_IRI) :] for t in undeclared_terms(g)] == [
+        "Indicatr",
+        "Observaton",
+        "Sujet",
+        "vaule",
+    ]
