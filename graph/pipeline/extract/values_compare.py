@@ -87,18 +87,14 @@ def bracket_gap(f: str, begin: int, end: int, points: bool) -> tuple[int, bool] 
 
 
 def is_compared(f: str, value_begin: int, value_end: int) -> bool:
-    """True when the value ``f[value_begin:value_end]`` is the whole of a compared bracket
-    (比全国（94.0%）): another place's figure, so a figure after it does not continue its area
-    (the gap after it is the sentence's own place's)."""
+    """True when the value ``f[value_begin:value_end]`` is another place's figure: the whole of
+    a compared bracket (比全国（94.0%）) or a value after a comparison word, a place and 的
+    (仅次于四川的约9.5EFLOPS). A figure after it does not continue its area (the gap after it
+    is the sentence's own place's)."""
     b = value_begin
     while b > 0 and f[b - 1].isspace():
         b -= 1
-    e = value_end
-    while e < len(f) and f[e].isspace():
-        e += 1
-    if b > 0 and f[b - 1] == "(" and f.startswith(")", e) and opens_compared(f, b - 1):
-        return True
-    return _after_compared_place(f, b)
+    return is_bracketed(f, value_begin, value_end) or _after_compared_place(f, b)
 
 
 def is_bracketed(f: str, value_begin: int, value_end: int) -> bool:
