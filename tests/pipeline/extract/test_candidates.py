@@ -878,6 +878,10 @@ BLIND_ROUND_13 = ("fx-h36-", "fx-h37-", "fx-h38-")
 #: open-world recall 42/46; kept out of the other rounds' scores
 BLIND_ROUND_14 = ("fx-h39-", "fx-h40-", "fx-h41-")
 
+#: the sixteenth blind round (h45-h47): measured blind at candidate precision 32/34 and
+#: open-world recall 32/39; kept out of the other rounds' scores
+BLIND_ROUND_16 = ("fx-h45-", "fx-h46-", "fx-h47-")
+
 #: the fifteenth blind round (h42-h44): measured blind at candidate precision 33/39 (five
 #: generic 公司 phrases of a securities page and a 研究所) and open-world recall 34/45; kept
 #: out of the other rounds' scores
@@ -895,6 +899,12 @@ WRONG_BELOW_TARGET: dict[str, tuple[str, ...]] = {
     "fx-h38-gele-2024-cq2023-hans": ("歌乐数字 (document, document-title)",),
     # round 15, blind: a securities firm's research institute read as an agency by 研究所
     "fx-h44-hengzheng-2024-cq2023-hans": ("鸿岳证券研究所 (agency, institute-suffix)",),
+    # round 16, blind: an outlet's channel name and an event with its ordinal, where the gold
+    # lists the outlet and the event bare
+    "fx-h46-yuhai-2023-cq2022-hant": (
+        "渝海網繁體頻道 (company, outlet)",
+        "第五屆西部數字生態大會 (event, event-ordinal)",
+    ),
 }
 
 
@@ -1021,6 +1031,7 @@ def _scores(
         + BLIND_ROUND_13
         + BLIND_ROUND_14
         + BLIND_ROUND_15
+        + BLIND_ROUND_16
         if p not in rounds
     )
     dirs = [
