@@ -30,37 +30,34 @@ def suspicious_leftovers(text: str, offsets: Sequence[int], traditional: bool) -
     """
     out: list[Finding] = []
     inside: set[int] = set()
-    for run in find_cp1252_mojibake(text):
-        b, e = run.begin, run.end
+
+    def run_finding(b: int, e: int, why: str) -> None:
         inside.update(range(b, e))
         out.append(
             Finding(
                 Level.WARNING,
                 STAGE,
                 "unrepaired-mojibake",
-                f"{text[b:e]!r}: UTF-8 read as Windows-1252, but its bytes do not decode "
-                "(a byte was lost); kept as it is",
+                f"{text[b:e]!r}: {why}; kept as it is",
                 begin=b,
                 end=e,
                 raw_begin=offsets[b],
                 raw_end=offsets[e - 1] + 1,
             )
         )
+
+    for run in find_cp1252_mojibake(text):
+        run_finding(
+            run.begin,
+            run.end,
+            "UTF-8 read as Windows-1252, but its bytes do not decode (a byte was lost)",
+        )
     for sus in find_gbk_suspects(text):
-        b, e = sus.begin, sus.end
-        inside.update(range(b, e))
-        out.append(
-            Finding(
-                Level.WARNING,
-                STAGE,
-                "unrepaired-mojibake",
-                f"{text[b:e]!r}: may be UTF-8 read as GBK (its bytes decode to "
-                f"{sus.reading!r}), but that reading is not common words; kept as it is",
-                begin=b,
-                end=e,
-                raw_begin=offsets[b],
-                raw_end=offsets[e - 1] + 1,
-            )
+        run_finding(
+            sus.begin,
+            sus.end,
+            f"may be UTF-8 read as GBK (its bytes decode to {sus.reading!r}), but that reading "
+            "is not common words",
         )
     flagged = [
         (i, why)
