@@ -1,10 +1,7 @@
 """Export: write a validated graph to ``build/`` atomically and byte-reproducibly.
 
-Atomicity: the files are written into a fresh directory ``.<out>.versions/<digest>`` (fsync'd),
-then the path ``<out>`` - a symlink - is swapped to it with ``os.replace``, which is atomic on
-POSIX. At every instant ``build/`` is either the previous complete build or the new one, so a
-crash (or SIGKILL) mid-build leaves the previous build intact; stale temporary directories are
-removed by the next successful run. Only the current and the previous version are kept.
+Atomicity: :mod:`graph.pipeline.export_publish` writes the files into a fresh version directory
+and swaps ``build/`` to it (its names are re-exported here: ``publish``, ``query_store``, ...).
 
 Reproducibility: N-Triples lines are sorted; Turtle is rdflib's ``longturtle`` layout (subjects
 and predicates sorted, no blank nodes in our graphs), both written by ``export_writers`` with
@@ -16,25 +13,28 @@ sorted order. Nothing volatile goes into these files; the build time lives only 
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import hashlib
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
 
-from graph.atomic import fsync_dir
 from graph.namespaces import CQR, NIF, PREFIXES, PROV, bind_all
 from graph.pipeline import export_writers
+from graph.pipeline.export_publish import VOLATILE as VOLATILE
+from graph.pipeline.export_publish import Content as Content
+from graph.pipeline.export_publish import InVersionDir as InVersionDir
+from graph.pipeline.export_publish import Producer as Producer
+from graph.pipeline.export_publish import manifest as manifest
+from graph.pipeline.export_publish import publish as publish
+from graph.pipeline.export_publish import query_store as query_store
+from graph.pipeline.export_publish import sha256_file as sha256_file
+from graph.pipeline.export_publish import utf8 as utf8
 from graph.vocab import ontology_dir
 
-VOLATILE = frozenset({"build-metadata.ttl", "MANIFEST.sha256"})
 DATA_FILES = ("cqkg.ttl", "cqkg.nt", "cqkg.jsonld", "context.jsonld", "cqkg.graphml")
 
 
@@ -53,11 +53,6 @@ def ntriples_utf8(g: Graph) -> bytes:
     Every consumer (cache keys, the SHACL and report stores, the files) takes the bytes.
     """
     return export_writers.ntriples_utf8(g)
-
-
-def utf8(text: str | bytes) -> bytes:
-    """``text`` as UTF-8 bytes (bytes are taken as they are)."""
-    return text if isinstance(text, bytes) else text.encode("utf-8")
 
 
 GRAPHS = CQR["graph/"]
@@ -185,12 +180,26 @@ def graphml(g: Graph, nt: str | bytes | None = None) -> str:
     return view_graphml.graphml(net, idx, styles)
 
 
-def report_html(g: Graph, nt: str | bytes | None = None) -> str:
+def report_html(g: Graph, nt: str | bytes | None = None, build_dir: Path | None = None) -> str:
     """``report.html``: the page ``/report`` serves, with relative links (graph.serve.report);
-    ``nt`` is ``ntriples(g)`` when the caller has it (the page's store is loaded from it)."""
+    ``nt`` is ``ntriples(g)`` when the caller has it (the page's store is loaded from it).
+
+    ``build_dir`` is the version directory being written, holding ``cqkg.nt`` and
+    ``ontology.ttl`` already (:class:`InVersionDir`): a big build's page is then read from the
+    store the build publishes there (``report.build_page``), not from one of its own."""
     from graph.serve import report  # the serving stage; imported only when the file is written
 
+    if build_dir is not None:
+        return report.build_page(build_dir)
     return report.static_page(g, nt)
+
+
+def big(nt: bytes) -> bool:
+    """Whether a build of these N-Triples gets an on-disk query store (the engine's threshold,
+    ``disk_store.PERSISTENT_STORE_MIN_BYTES``, on the bytes ``cqkg.nt`` will hold)."""
+    from graph.sparql import disk_store
+
+    return len(nt) >= disk_store.PERSISTENT_STORE_MIN_BYTES
 
 
 EXPORT_LIBRARIES = (
@@ -299,50 +308,6 @@ def _seal(body: bytes) -> bytes:
     return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
 
 
-def _write(path: Path, text: str | bytes) -> bytes:
-    """Write ``text`` as UTF-8 (no newline translation; bytes as they are), fsync'd; the bytes
-    written."""
-    data = utf8(text)
-    _write_hashed(path, data)
-    return data
-
-
-Content = str | bytes | Iterable[bytes]
-"""A file's content: text (written as UTF-8), bytes, or byte chunks written in order."""
-
-
-def _write_hashed(path: Path, content: Content, *hashes: Any) -> None:
-    """Write ``content`` fsync'd, feeding every byte written to each of ``hashes`` (a sha256 of
-    chunks is the sha256 of their concatenation, so no file is read back or joined first)."""
-    chunks = (utf8(content),) if isinstance(content, str | bytes) else content
-    with open(path, "wb") as fh:
-        for chunk in chunks:
-            fh.write(chunk)
-            for h in hashes:
-                h.update(chunk)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def manifest(directory: Path) -> str:
-    rows = [
-        f"{sha256_file(p)}  {p.name}"
-        for p in sorted(directory.iterdir())
-        if p.is_file() and p.name not in VOLATILE
-    ]
-    return "\n".join(rows) + "\n"
-
-
-def _manifest_of(hashes: Mapping[str, str]) -> str:
-    """:func:`manifest` of a directory holding exactly these files, from their sha256."""
-    rows = [f"{hashes[name]}  {name}" for name in sorted(hashes) if name not in VOLATILE]
-    return "\n".join(rows) + "\n"
-
-
 def render_files(
     data: Graph,
     metadata: Graph,
@@ -355,7 +320,7 @@ def render_files(
     nt: str | bytes | None = None,
     store: Any = None,
     ready: Mapping[str, bytes] | None = None,
-) -> dict[str, Callable[[], Content]]:
+) -> dict[str, Producer]:
     """Name -> producer of every file in build/ (produced lazily, written in sorted order).
 
     ``ready`` holds files already rendered by :func:`prerender` (the same bytes).
@@ -365,6 +330,8 @@ def render_files(
     JSON-LD are assembled from the last build's per-subject blocks (:func:`by_blocks`), GraphML
     and report.html go through :func:`rendered`. The big files are produced as
     UTF-8 bytes (see :func:`ntriples_utf8`), the others as text; both are written as UTF-8.
+    A big build's report.html (:func:`big`) is an :class:`InVersionDir`: on a cache miss it is
+    read from the query store built from the ``cqkg.nt`` and ``ontology.ttl`` just written.
     """
     nt_once = functools.cache(lambda: ntriples_utf8(data) if nt is None else utf8(nt))
 
@@ -373,6 +340,16 @@ def render_files(
             text = ready[name]
             return lambda: text
         return lambda: rendered_utf8(store, name, nt_once(), render)
+
+    def report_page() -> Producer:
+        if (ready is not None and "report.html" in ready) or not big(nt_once()):
+            return cached("report.html", lambda: report_html(data, nt_once()))
+        return InVersionDir(
+            lambda d: rendered_utf8(
+                store, "report.html", nt_once(), lambda: report_html(data, build_dir=d)
+            ),
+            after=("cqkg.nt", "ontology.ttl"),
+        )
 
     def blocks(name: str) -> Callable[[], str | bytes]:
         if ready is not None and name in ready:
@@ -394,7 +371,7 @@ def render_files(
         ),
         "report.md": lambda: report_md,
         # the report at a glance, graph.serve.report
-        "report.html": cached("report.html", lambda: report_html(data, nt_once())),
+        "report.html": report_page(),
         "quarantine.jsonl": lambda: quarantine,
         "cleaning.jsonl": lambda: cleaning,
         "curation-queue.yaml": lambda: curation_queue,  # graph.pipeline.curation_queue
@@ -408,130 +385,17 @@ before validation has answered, so the two can overlap (``graph.pipeline.overlap
 
 
 def prerender(data: Graph, nt: str | bytes, store: Any = None) -> dict[str, bytes]:
-    """:data:`GRAPH_FILES` as :func:`render_files` would write them, rendered now."""
+    """:data:`GRAPH_FILES` as :func:`render_files` would write them, rendered now; a big
+    build's report.html is left to :func:`publish` (it is read from the build's query store,
+    which exists only there: :class:`InVersionDir`)."""
     files = render_files(data, Graph(), {}, "", "", nt=nt, store=store)
-    return {name: _joined(files[name]()) for name in GRAPH_FILES}
+    out = {}
+    for name in GRAPH_FILES:
+        producer = files[name]
+        if not isinstance(producer, InVersionDir):
+            out[name] = _joined(producer())
+    return out
 
 
 def _joined(content: Content) -> bytes:
     return utf8(content) if isinstance(content, str | bytes) else b"".join(content)
-
-
-def query_store(version_dir: Path, previous: Path | None = None) -> None:
-    """The on-disk query store of a big build, written before the build is published.
-
-    Why here: ``cqkg serve`` on a fresh big build used to have each worker bulk-load the data
-    (a minute for a 1,000-article corpus) and time out. The store is built exactly when the
-    engine would open one (``graph.sparql.disk_store.wants_store``: the same size threshold),
-    inside the not-yet-published version directory, so it is published with the files it was
-    loaded from, under the key (file names, sizes, mtimes, pyoxigraph version) the engine
-    checks; a store that does not match is rebuilt by the engine, never used. It is a
-    directory, so ``MANIFEST.sha256`` and the version digest (files only) leave it out.
-
-    ``previous`` is the build published until now: when it holds the same data bytes, its
-    store and answers are copied instead (``disk_store.reuse_store``: a warm rebuild wrote the
-    same store again, most of its time at 1,000 articles).
-    """
-    from graph.sparql import disk_store  # imported only when publishing
-
-    if disk_store.wants_store(version_dir):
-        if previous is not None and disk_store.reuse_store(previous, version_dir):
-            return
-        disk_store.write_store(version_dir)
-
-
-def publish(
-    out: Path,
-    files: Mapping[str, Callable[[], Content]],
-    finish: Callable[[Path], None] | None = None,
-) -> Path:
-    """Write ``files`` into a new version directory and atomically point ``out`` at it.
-
-    ``finish(version_dir)`` runs after the files are written and before the directory is
-    published (``query_store`` for ``cqkg build``); what it adds is published with them.
-    """
-    out = Path(out)
-    versions = out.parent / f".{out.name}.versions"
-    versions.mkdir(parents=True, exist_ok=True)
-    with open(versions / "LOCK", "w") as lock:  # one publisher at a time per output path
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _publish_locked(out, versions, files, finish)
-
-
-def _publish_locked(
-    out: Path,
-    versions: Path,
-    files: Mapping[str, Callable[[], Content]],
-    finish: Callable[[Path], None] | None = None,
-) -> Path:
-    tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=versions))
-    try:
-        os.chmod(tmp, 0o755)  # mkdtemp makes 0700; a published build is world-readable
-        # Each file is hashed as it is written (for MANIFEST.sha256 and the version name)
-        # instead of being read back twice: at corpus size the files are hundreds of MB.
-        digest = hashlib.sha256()
-        hashes: dict[str, str] = {}
-        for name in sorted(files):
-            own = hashlib.sha256()
-            digest.update(name.encode() + b"\0")
-            _write_hashed(tmp / name, files[name](), own, digest)
-            digest.update(b"\0")
-            hashes[name] = own.hexdigest()
-        _write(tmp / "MANIFEST.sha256", _manifest_of(hashes))
-        if finish is not None:
-            finish(tmp)
-        fsync_dir(tmp)
-        final = versions / digest.hexdigest()[:16]
-        if final.exists():
-            # The same bytes are already published. A digest-named directory only ever comes
-            # into being whole (by rename) and only ever leaves whole (renamed to trash first),
-            # so it is complete; never delete it: it may be what build/ points at right now.
-            shutil.rmtree(tmp)
-        else:
-            os.replace(tmp, final)
-        fsync_dir(versions)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _swap_link(out, final)
-    _prune(versions, keep={final.name, *_previous(out)})
-    return final
-
-
-def _previous(out: Path) -> set[str]:
-    marker = out.parent / f".{out.name}.versions" / "PREVIOUS"
-    return {marker.read_text().strip()} if marker.exists() else set()
-
-
-def _swap_link(out: Path, target: Path) -> None:
-    rel = os.path.relpath(target, out.parent)
-    versions = target.parent
-    if out.is_symlink():
-        (versions / "PREVIOUS").write_text(Path(os.readlink(out)).name + "\n")
-    elif out.exists():
-        # A real directory from an older layout or made by hand: keep it aside, never delete it.
-        aside = versions / "legacy-build"
-        if aside.exists():
-            shutil.rmtree(aside)
-        os.replace(out, aside)
-    for stale in out.parent.glob(f".{out.name}.link-*"):  # left by a killed build
-        stale.unlink(missing_ok=True)
-    link_tmp = out.parent / f".{out.name}.link-{os.getpid()}"
-    os.symlink(rel, link_tmp)
-    os.replace(link_tmp, out)
-    fsync_dir(out.parent)
-
-
-def _prune(versions: Path, keep: set[str]) -> None:
-    """Remove old versions; each is renamed to ``trash-…`` first, so a kill mid-delete never
-    leaves a half-deleted directory under a version name that a later build could reuse."""
-    for child in sorted(versions.iterdir()):
-        if child.name in keep or child.name in {"PREVIOUS", "LOCK", "legacy-build"}:
-            continue
-        if not child.is_dir():
-            continue
-        if not child.name.startswith("trash-"):
-            trash = versions / f"trash-{child.name}-{os.getpid()}"
-            os.replace(child, trash)
-            child = trash
-        shutil.rmtree(child, ignore_errors=True)

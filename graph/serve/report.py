@@ -57,15 +57,20 @@ ORDER BY ?theme ?obs ?span"""
 
 ENTITIES = """SELECT DISTINCT ?theme ?section ?section_en ?entity ?entity_name ?entity_en ?class
 WHERE {
+  { SELECT DISTINCT ?theme ?entity WHERE { ?span cqo:refersTo ?entity ; cqo:section ?theme } }
   ?theme a cqo:Theme ; rdfs:label ?section . FILTER(langMatches(lang(?section), "zh-Hant"))
   OPTIONAL { ?theme rdfs:label ?section_en . FILTER(langMatches(lang(?section_en), "en")) }
-  ?span cqo:refersTo ?entity ; cqo:section ?theme .
   ?entity a ?class ; rdfs:label ?entity_name . FILTER(langMatches(lang(?entity_name), "zh-Hant"))
   OPTIONAL { ?entity rdfs:label ?entity_en . FILTER(langMatches(lang(?entity_en), "en")) }
   FILTER(STRSTARTS(STR(?class), STR(cqo:)))
 }
 ORDER BY ?theme ?class ?entity"""
-"""The entities each section mentions (as ``section-entities`` asks, for every section)."""
+"""The entities each section mentions (as ``section-entities`` asks, for every section).
+
+The (section, entity) pairs are made DISTINCT first, in a subquery, and only then given their
+labels and classes: the same answer (``?span`` is not projected), but the labels are no longer
+joined once per span. At 1,000 articles (1,665 rows from ~1.3M triples) this query fell from
+4.6 s to 0.7 s on the build's store, the same rows in the same order."""
 
 PERCENT = "http://qudt.org/vocab/unit/PERCENT"
 BAR_W, BAR_H, BAR_GAP, LABEL_W, VALUE_W = 640, 22, 8, 250, 90
@@ -349,9 +354,8 @@ def static_page(data: Graph, nt: str | bytes | None = None) -> str:
     loaded into the checked engine from a temporary directory, the same two queries run.
 
     ``nt`` is the graph's N-Triples when the caller has them (the build does: writing them
-    again through rdflib's serializer was a tenth of a corpus's export). The page holds every
-    figure, so its queries have no row cap (a 1,000-article corpus has more than the CLI's
-    10,000 rows: one per figure and evidence span)."""
+    again through rdflib's serializer was a tenth of a corpus's export). A big build does not
+    come here: it queries its own store (:func:`build_page`)."""
     with tempfile.TemporaryDirectory(prefix="cqkg-report-") as tmp:
         d = Path(tmp)
         if nt is None:
@@ -359,11 +363,25 @@ def static_page(data: Graph, nt: str | bytes | None = None) -> str:
         else:
             (d / "cqkg.nt").write_bytes(nt if isinstance(nt, bytes) else nt.encode("utf-8"))
         (d / "ontology.ttl").write_bytes((ontology_dir() / "cqkg.ttl").read_bytes())
-        engine = open_engine("oxigraph", d)
-        every = sys.maxsize
-        rows = sections(
-            run_query(engine, FIGURES, max_rows=every), run_query(engine, ENTITIES, max_rows=every)
-        )
+        return build_page(d)
+
+
+def build_page(build_dir: Path) -> str:
+    """``report.html`` of the build whose ``cqkg.nt`` and ``ontology.ttl`` are in
+    ``build_dir``: the two queries on the checked engine opened there, so a big build's page
+    is read from the on-disk store the build publishes (``disk_store.write_store``: built on
+    first use, kept for ``cqkg serve``) instead of from a second store of its own.
+
+    Why: at 1,000 articles the page's own store (bulk load, ``optimize``, the shipped queries'
+    kept answers) was ~25 s of CPU of a rebuild, all of it done again by the build's store.
+    The page holds every figure, so its queries have no row cap (a 1,000-article corpus has
+    more than the CLI's 10,000 rows: one per figure and evidence span)."""
+    engine = open_engine("oxigraph", build_dir)
+    every = sys.maxsize
+    rows = sections(
+        run_query(engine, FIGURES, max_rows=every), run_query(engine, ENTITIES, max_rows=every)
+    )
+    del engine  # the store is closed before its directory is renamed into place
     return renderer().render(rows, static=True)
 
 
@@ -375,6 +393,7 @@ __all__ = [
     "Report",
     "Section",
     "bar_chart",
+    "build_page",
     "rank_table",
     "renderer",
     "sections",

@@ -25,6 +25,7 @@ __all__ = [
     "PERSISTENT_STORE_MIN_BYTES",
     "STORE_DIR",
     "build_files",
+    "has_store",
     "load_into",
     "persistent_store",
     "reuse_store",
@@ -99,6 +100,17 @@ def wants_store(build_dir: Path) -> bool:
     """Whether the engine opens this build from an on-disk store (its data file is big)."""
     data, _ = build_files(build_dir)
     return data.stat().st_size >= PERSISTENT_STORE_MIN_BYTES
+
+
+def has_store(build_dir: Path) -> bool:
+    """Whether ``build_dir`` holds a store for its files as they are now (their key).
+
+    ``cqkg build`` asks before it copies the previous build's store: the build's
+    ``report.html`` may have built this one already (it queries it), and a copy would move the
+    files' mtimes, so the key, away from it."""
+    data, onto = build_files(build_dir)
+    key = _store_key([data] + ([onto] if onto is not None else []))
+    return (build_dir / STORE_DIR / key).is_dir()
 
 
 def write_store(build_dir: Path) -> Path | None:

@@ -131,3 +131,41 @@ def test_same_data_in_a_new_version_copies_the_previous_store(
     monkeypatch.setattr(disk_store, "load_into", lambda *a: (loads.append(a), real(*a)))
     build(nt.replace("/b>", "/c>"), "# built at 3\n")  # other data: loaded, not copied
     assert len(loads) == 1
+
+
+def test_big_build_reads_report_html_from_the_store_it_publishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big build loads its data into a query store once: ``report.html`` is read from the
+    store published for ``cqkg serve`` (not from a store of its own), with the bytes an
+    in-memory load of the same data gives; a rebuild of the same data loads nothing."""
+    from rdflib import Graph
+
+    from graph.serve import report
+
+    monkeypatch.setattr(disk_store, "PERSISTENT_STORE_MIN_BYTES", 0)
+    loads: list[Path] = []
+    real = disk_store.load_into
+    in_memory = engines.load_into
+
+    def counted(store: object, data: Path, onto: Path | None) -> None:
+        loads.append(data)
+        real(store, data, onto)
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the data was loaded in memory")
+
+    monkeypatch.setattr(disk_store, "load_into", counted)
+    monkeypatch.setattr(engines, "load_into", refuse)
+    built = run(tmp_path / "build", cache_dir=tmp_path / "cache")
+    assert [p.name for p in loads] == ["cqkg.nt"]
+    assert loads[0].parent.parent == built.version_dir.parent  # the version being written
+    (store,) = _stores(built.out_dir)
+    assert store.parent.parent.resolve() == built.version_dir.resolve()
+    again = run(tmp_path / "build", cache_dir=tmp_path / "cache")  # same data: page cached,
+    assert len(loads) == 1 and len(_stores(again.out_dir)) == 1  # store copied, not loaded
+    monkeypatch.setattr(disk_store, "PERSISTENT_STORE_MIN_BYTES", 1 << 60)
+    monkeypatch.setattr(engines, "load_into", in_memory)
+    nt = (built.out_dir / "cqkg.nt").read_bytes()
+    page = (built.out_dir / "report.html").read_bytes()
+    assert report.static_page(Graph(), nt).encode("utf-8") == page

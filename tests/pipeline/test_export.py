@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from graph.namespaces import CQR
-from graph.pipeline import export
+from graph.pipeline import export, export_publish
 
 
 def _graph() -> Graph:
@@ -175,7 +175,28 @@ def test_republishing_identical_content_never_touches_the_live_version(
             raise OSError("simulated crash while replacing the live version")
         real_replace(src, dst)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(export.os, "replace", crash_on_live)
+    monkeypatch.setattr(export_publish.os, "replace", crash_on_live)
     assert export.publish(out, _files("same")) == live  # type: ignore[arg-type]
     assert (out / "a.txt").read_text() == "A same\n"
     assert (out / "MANIFEST.sha256").read_text() == export.manifest(out)
+
+
+def test_a_file_made_in_the_version_directory_reads_the_files_sorted_before_it(
+    tmp_path: Path,
+) -> None:
+    seen: list[str] = []
+
+    def count(d: Path) -> str:
+        seen.append(d.name)
+        return f"{len((d / 'a.txt').read_text())} characters\n"
+
+    out = tmp_path / "build"
+    made = export.InVersionDir(count, after=("a.txt",))
+    version = export.publish(out, {**_files("x"), "c.txt": made})  # type: ignore[dict-item]
+    assert (out / "c.txt").read_text() == "4 characters\n"
+    assert seen[0].startswith("tmp-") and version.name != seen[0]  # written before the swap
+    assert "c.txt" in (out / "MANIFEST.sha256").read_text()
+    late = export.InVersionDir(count, after=("z.txt",))  # sorts after it: refused, not guessed
+    with pytest.raises(RuntimeError, match=r"z\.txt"):
+        export.publish(out, {**_files("y"), "c.txt": late})  # type: ignore[dict-item]
+    assert (out / "a.txt").read_text() == "A x\n"  # the previous build is still published
