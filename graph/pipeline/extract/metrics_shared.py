@@ -223,12 +223,9 @@ def _share_head(indicator: str, label: str) -> str | None:
     at = folded.find(fold_aligned("占"))
     if not word or at <= 0:
         return None
-    # a size word (規模 names a total too: 數位經濟總量佔GDP比重38.6%，規模躍居世界第二);
-    # 這一比例 after a share is the share itself
-    return indicator[:at] if word in _SIZE_WORDS else None
-
-
-_SIZE_WORDS = frozenset(fold_aligned(w) for w in ("規模", "總規模", "總量", "數量"))
+    # a generic head, a size word (labels.yaml generic_heads: 規模 names a total too,
+    # 數位經濟總量佔GDP比重38.6%，規模躍居世界第二); 這一比例 after a share is the share itself
+    return indicator[:at] if word in indicators.label_rules().generic_heads else None
 
 
 def _after_subset(ft: str, d: _Draft) -> bool:
