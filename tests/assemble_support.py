@@ -15,6 +15,7 @@ from graph.curation.vocabularies import load_curation
 from graph.model import Extraction, Mention, Observation, SourceDocument
 from graph.pipeline import ingest, segment
 from graph.pipeline.assemble import Bundle
+from graph.triple_index import on_memory
 from graph.vocab import load_ontology, load_shapes
 
 REGISTRY = load_registry()
@@ -71,6 +72,10 @@ def obs(
 
 def validate(g: Graph) -> list[str]:
     conforms, _results, text = pyshacl.validate(
-        g, shacl_graph=load_shapes(), ont_graph=load_ontology(), inference="none", advanced=True
+        on_memory(g),
+        shacl_graph=load_shapes(),
+        ont_graph=load_ontology(),
+        inference="none",
+        advanced=True,
     )
     return [] if conforms else [text]

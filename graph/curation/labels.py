@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,12 @@ class Rule:
     """A set of alternatives; the LONGEST match wins (so 重庆市 beats 重庆, 截至…底 beats 截至)."""
 
     alternatives: tuple[re.Pattern[str], ...]
+    #: every alternative in one pattern, for :meth:`suffix` (None when they cannot be joined:
+    #: named groups or differing flags); built from ``alternatives``, never given
+    joined: re.Pattern[str] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "joined", _joined(self.alternatives))
 
     def match(self, text: str, begin: int, end: int) -> tuple[int, int] | None:
         """Longest alternative matching at ``begin`` (within ``[begin, end)``), or None."""
@@ -95,6 +101,12 @@ class Rule:
 
     def suffix(self, text: str, begin: int, end: int) -> tuple[int, int] | None:
         """Longest alternative that ends exactly at ``end`` (and starts at or after ``begin``)."""
+        joined = self.joined
+        if joined is not None:  # the smallest start any alternative fullmatches from
+            for start in range(max(begin, end - 40), end):
+                if joined.fullmatch(text, start, end):
+                    return (start, end)
+            return None
         best: tuple[int, int] | None = None
         for p in self.alternatives:
             for start in range(max(begin, end - 40), end):
@@ -104,6 +116,22 @@ class Rule:
                         best = (start, end)
                     break
         return best
+
+
+def _joined(alternatives: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """``(?:a)|(?:b)|…`` of the alternatives: a fullmatch of it at a start succeeds exactly when
+    one of them does (the engine backtracks into the next alternative), so :meth:`Rule.suffix`
+    makes one call per start instead of one per alternative and start (3 million calls, an
+    eighth of a corpus's extraction)."""
+    if not alternatives or any(p.groupindex for p in alternatives):
+        return None
+    flags = {p.flags for p in alternatives}
+    if len(flags) != 1:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in alternatives), flags.pop())
+    except re.error:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

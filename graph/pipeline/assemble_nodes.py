@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
@@ -45,6 +45,7 @@ from graph.pipeline.assemble_iris import (
     theme_iri,
 )
 from graph.pipeline.extract.metrics import Accounting
+from graph.triple_index import index_graph, index_of
 from graph.vocab import CQO
 
 
@@ -65,7 +66,8 @@ class NodeBuilder:
     """Holds the graph while one build adds to it; small methods, one per kind of node."""
 
     def __init__(self, curation: Curation, registry: Mapping[str, Entity]) -> None:
-        self.g = bind_all(Graph())
+        self.g = bind_all(index_graph())
+        self._add = index_of(self.g).add_triple  # type: ignore[union-attr]
         self.cur = curation
         self.registry = registry
         self.counts: dict[str, int] = defaultdict(int)
@@ -97,7 +99,7 @@ class NodeBuilder:
         """
         terms = self.terms
         s, p, o = triple
-        self.g.add((terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o)))
+        self._add(terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o))
 
     @staticmethod
     def _registry_keys(registry: Mapping[str, Entity]) -> dict[tuple[str, str], str]:

@@ -42,6 +42,7 @@ spans already in the graph), with trigger words from ``graph/curation/checks.yam
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
@@ -69,6 +70,7 @@ from graph.pipeline.checks_figures import (
     status_of,
 )
 from graph.pipeline.checks_sentences import sentence_checks
+from graph.triple_index import index_of
 from graph.vocab import CQO
 
 
@@ -108,38 +110,64 @@ def _compute(
     return None, None, "the growth's unit is neither % nor the figures' unit"
 
 
-def _add_check(g: Graph, growth: Figure, current: Figure, base: Figure, out: Checked) -> None:
+_RULE = Literal(GROWTH_RULE)
+
+
+def _adder(g: Graph) -> Callable[[Node, Node, Node], None]:
+    """``g.add`` of one triple; on the build's own store its direct write."""
+    own = index_of(g)
+    if own is not None:
+        return own.add_triple
+
+    def add(s: Node, p: Node, o: Node) -> None:
+        g.add((s, p, o))
+
+    return add
+
+
+def _add_check(
+    g: Graph,
+    growth: Figure,
+    current: Figure,
+    base: Figure,
+    out: Checked,
+    add: Callable[[Node, Node, Node], None] | None = None,
+    span: Callable[[URIRef], tuple[str, int | None, int | None]] | None = None,
+) -> None:
+    """Add the check node of ``growth`` against ``current`` over ``base``; ``add`` and ``span``
+    are ``g``'s writer and :func:`span_of` when the caller has faster ones."""
+    add = add or _adder(g)
     node = check_iri(growth.iri, current.iri, base.iri)
     stated = growth.interval()
     computed, value, how = _compute(growth, current, base)
-    g.add((node, RDF.type, CQO.ConsistencyCheck))
-    g.add((node, CQO.checks, growth.iri))
-    g.add((node, CQO.usesObservation, current.iri))
-    g.add((node, CQO.usesObservation, base.iri))
-    g.add((node, CQO.rule, Literal(GROWTH_RULE)))
+    add(node, RDF.type, CQO.ConsistencyCheck)
+    add(node, CQO.checks, growth.iri)
+    add(node, CQO.usesObservation, current.iri)
+    add(node, CQO.usesObservation, base.iri)
+    add(node, CQO.rule, _RULE)
     if computed is None:
         status = CQO.uncheckable
         comment = f"stated {growth.stated} {interval_text(stated)}: not computable ({how})"
     else:
         status = status_of(computed, stated)
         if computed.lo is not None:
-            g.add((node, CQO.computedMin, decimal_literal(computed.lo)))
+            add(node, CQO.computedMin, decimal_literal(computed.lo))
         if computed.hi is not None:
-            g.add((node, CQO.computedMax, decimal_literal(computed.hi)))
+            add(node, CQO.computedMax, decimal_literal(computed.hi))
         if value is not None:
-            g.add((node, CQO.computedValue, decimal_literal(value)))
+            add(node, CQO.computedValue, decimal_literal(value))
         given = f"{number_text(value)} " if value is not None else ""
         comment = (
             f"stated {growth.stated} {interval_text(stated)}; {current.period} over "
             f"{base.period} gives {given}{interval_text(computed)} ({how}): "
             f"{str(status).rsplit('#', 1)[-1]}"
         )
-    g.add((node, CQO.status, status))
-    g.add((node, RDFS.comment, Literal(comment, lang="en")))
+    add(node, CQO.status, status)
+    add(node, RDFS.comment, Literal(comment, lang="en"))
     name = str(status).rsplit("#", 1)[-1]
     out.counts[name] = out.counts.get(name, 0) + 1
     if status == CQO.inconsistent:
-        src, begin, end = span_of(g, growth.iri)
+        src, begin, end = (span or (lambda n: span_of(g, n)))(growth.iri)
         out.findings.append(
             Finding(Level.WARNING, STAGE, "growth-inconsistent", comment, src, begin, end)
         )
@@ -153,22 +181,37 @@ def run(g: Graph) -> Checked:
     # corpus (a third of the stage at 100 articles). The check nodes added below change no
     # figure, so the answer stays the one a fresh read gives.
     known: dict[tuple[Node, Node | None, str], list[Figure]] = {}
+    # each figure read once, whichever (area, period) of its indicator asks (the checks add no
+    # figure triples); likewise the first span of a growth that is reported
+    read: dict[URIRef, Figure | None] = {}
+    spans: dict[URIRef, tuple[str, int | None, int | None]] = {}
+    add = _adder(g)
+
+    def figure(node: URIRef) -> Figure | None:
+        if node not in read:
+            read[node] = read_figure(g, node)
+        return read[node]
+
+    def first_span(node: URIRef) -> tuple[str, int | None, int | None]:
+        if node not in spans:
+            spans[node] = span_of(g, node)
+        return spans[node]
 
     def figures(indicator: Node, area: Node | None, period: str) -> list[Figure]:
         key = (indicator, area, period)
         if key not in known:
-            known[key] = figures_of(g, indicator, area, period)
+            known[key] = figures_of(g, indicator, area, period, read=figure)
         return known[key]
 
     for node in sorted(g.subjects(RDF.type, CQO.GrowthObservation), key=str):
         if not isinstance(node, URIRef):
             continue
-        growth = read_figure(g, node)
+        growth = figure(node)
         if growth is None or growth.indicator is None or not growth.period.isdigit():
             continue
         target = g.value(node, CQO.growthOf)
         if isinstance(target, URIRef) and is_figure(g, target):
-            current = read_figure(g, target)
+            current = figure(target)
             currents = [current] if current is not None else []
         else:
             currents = figures(growth.indicator, growth.area, growth.period)
@@ -177,7 +220,7 @@ def run(g: Graph) -> Checked:
                 continue
             previous = str(int(current.period) - 1)
             for base in figures(current.indicator, current.area, previous):
-                _add_check(g, growth, current, base, out)
+                _add_check(g, growth, current, base, out, add, first_span)
     sentence_checks(g, out)
     out.counts = dict(sorted(out.counts.items()))
     return out

@@ -8,8 +8,10 @@ never a rounded number with an unrounded one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -179,12 +181,20 @@ def is_figure(g: Graph, node: URIRef) -> bool:
     )
 
 
-def figures_of(g: Graph, indicator: Node, area: Node | None, period: str) -> list[Figure]:
+def figures_of(
+    g: Graph,
+    indicator: Node,
+    area: Node | None,
+    period: str,
+    read: Callable[[URIRef], Figure | None] | None = None,
+) -> list[Figure]:
+    """The figures of ``indicator`` for ``area`` and ``period``; ``read`` is
+    :func:`read_figure` on ``g`` when the caller keeps the figures it has read."""
     out = []
     for node in sorted(g.subjects(CQO.indicator, indicator), key=str):
         if not isinstance(node, URIRef) or not is_figure(g, node):
             continue
-        fig = read_figure(g, node)
+        fig = read(node) if read is not None else read_figure(g, node)
         if fig is not None and fig.area == area and fig.period == period:
             out.append(fig)
     return out
@@ -202,6 +212,10 @@ def interval_text(i: Interval) -> str:
     return f"[{lo}, {number_text(i.hi)}]"
 
 
+@lru_cache(maxsize=1 << 16)
 def decimal_literal(value: Decimal) -> Literal:
+    """The ``xsd:decimal`` literal of ``value`` (cached: rdflib parses every literal it makes,
+    ~10 µs each, and a corpus's checks write the same few values many times; equal decimals
+    give the same text, so the cache answers what a fresh call would)."""
     text = number_text(value)
     return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)

@@ -28,6 +28,8 @@ from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
 from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
 
+from graph.triple_index import index_of
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 """A code point UTF-8 cannot encode (only a lone surrogate: Python joins no pairs in a str)."""
 
@@ -54,6 +56,10 @@ def triples_of(g: Graph) -> Iterable[tuple[Any, Any, Any]]:
     (the store keeps one per graph); any other graph or store, or an rdflib whose store is laid
     out otherwise, is iterated the ordinary way.
     """
+    own = index_of(g)
+    if own is not None:  # the build's store: its index, read without a generator per triple
+        spo = own.spo()
+        return [(s, p, o) for s, by_p in spo.items() for p, objs in by_p.items() for o in objs]
     store = g.store
     if type(g) is Graph and type(store).__name__ == "Memory":
         try:

@@ -26,6 +26,7 @@ from rdflib.namespace import RDF
 
 from graph.model import CleanText, Finding, Level
 from graph.namespaces import CQO_IRI, NIF, SH
+from graph.triple_index import on_memory
 from graph.vocab import (
     CQO,
     declared_terms,
@@ -157,7 +158,7 @@ def pyshacl_results(data: Graph, shapes: Graph | None = None) -> tuple[bool, Gra
 
     if os.environ.get(FULL_VALIDATION_ENV) == "1":
         conforms, results, text = shacl_validate(
-            data,
+            on_memory(data),
             shacl_graph=load_shapes() if shapes is None else shapes,
             ont_graph=load_ontology(),
             inference="none",

@@ -221,9 +221,12 @@ class Finder:
             for d, _ in r.districts
             if d[-1] in r.place_listed_suffixes and len(d) >= 3 and not d[:-1].endswith("自治")
         ]
+        by_first: dict[str, list[str]] = {}  # the stems by their first character, in order
+        for stem in stems:
+            by_first.setdefault(stem[0], []).append(stem)
         hits: list[Hit] = []
         for p in range(len(n)):
-            ends = [p + len(s) for s in stems if n.startswith(s, p)]
+            ends = [p + len(s) for s in by_first.get(n[p], ()) if n.startswith(s, p)]
             if self.starts(p):
                 ends += [p + len(w) for w in (*r.provinces, *r.cities) if n.startswith(w, p)]
                 ends += [e for e in self.places_at(p, regions=False) if n[e - 1] == "市"]

@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from graph.pipeline.shacl.terms import Term
+from graph.triple_index import index_of
 
 _TYPE = str(RDF.type)
 _SUBCLASS = str(RDFS.subClassOf)
@@ -109,8 +110,9 @@ EMPTY: set[Term] = set()  # never modified: what a missing key answers
 
 
 def _read_memory_store(g: Graph, out: dict[Term, dict[str, set[Term]]]) -> bool:
-    """Copy ``g``'s triples into ``out`` from rdflib's in-memory index itself, if ``g`` is
-    stored there (False: the caller iterates ``g``).
+    """Copy ``g``'s triples into ``out`` from the store's index itself, if ``g`` is on the
+    build's :class:`~graph.triple_index.TripleIndex` or rdflib's ``Memory`` (False: the caller
+    iterates ``g``).
 
     Why: iterating a Graph goes through a Python generator and a context lookup per triple,
     most of the time of a validation otherwise. The index (``Memory``'s subject -> predicate
@@ -118,6 +120,16 @@ def _read_memory_store(g: Graph, out: dict[Term, dict[str, set[Term]]]) -> bool:
     ``g``'s triples: the index is the union of the store's graphs, which contains ``g``'s
     triples, so equal counts mean equal sets. ``test_validate_engine.py`` compares both ways.
     """
+    own = index_of(g)
+    if own is not None:  # the build's own store: its index holds exactly g's triples
+        for subj, by_pred in own.spo().items():
+            have = out.get(subj)
+            if have is None:
+                out[subj] = {str(pred): set(vals) for pred, vals in by_pred.items()}
+            else:
+                for pred, vals in by_pred.items():
+                    have.setdefault(str(pred), set()).update(vals)
+        return True
     spo = getattr(g.store, "_Memory__spo", None)
     if not isinstance(spo, dict):
         return False
