@@ -99,6 +99,13 @@ class TripleIndex(SimpleMemory):
         Read only: writing to it bypasses the count and the inverse indexes."""
         return self._spo
 
+    def value(self, s: Node, p: Node) -> Node | None:
+        """``Graph.value(s, p)``: the first object (in insertion order, as ``Graph.value``
+        finds it on this store), without a generator per call."""
+        by_p = self._spo.get(s)
+        objs = by_p.get(p) if by_p is not None else None
+        return next(iter(objs)) if objs else None
+
     def _inverse(self, p: Node) -> dict[Node, dict[Node, None]]:
         inv = self._pos.get(p)
         if inv is None:

@@ -48,6 +48,11 @@ from graph.pipeline.extract.metrics import Accounting
 from graph.triple_index import index_graph, index_of
 from graph.vocab import CQO
 
+# terms of every span, looked up once (rdflib's namespaces make a new IRI per attribute read)
+_NNI = XSD.nonNegativeInteger
+_BEGIN, _END, _ANCHOR = NIF.beginIndex, NIF.endIndex, NIF.anchorOf
+_CONTEXT, _SENTENCE = NIF.referenceContext, NIF.sentence
+
 
 @dataclass(frozen=True, slots=True)
 class Bundle:
@@ -85,6 +90,7 @@ class NodeBuilder:
         self.spans: set[URIRef] = set()
         self.themes: dict[URIRef, list[URIRef]] = defaultdict(list)
         self.terms: dict[Node, Node] = {}  # one object per distinct term (see ``add``)
+        self.offsets: dict[int, Literal] = {}  # see ``offset``
         self.registry_keys = self._registry_keys(registry)
         self.edition_template = self._edition_template(registry)
 
@@ -216,19 +222,29 @@ class NodeBuilder:
             return node
         self.spans.add(node)
         raw_b, raw_e = b.clean.raw_span(begin, end)
+        offset = self.offset
         self.add((node, RDF.type, CQO.Span))
-        self.add((node, NIF.beginIndex, Literal(begin, datatype=XSD.nonNegativeInteger)))
-        self.add((node, NIF.endIndex, Literal(end, datatype=XSD.nonNegativeInteger)))
-        self.add((node, CQO.rawBeginIndex, Literal(raw_b, datatype=XSD.nonNegativeInteger)))
-        self.add((node, CQO.rawEndIndex, Literal(raw_e, datatype=XSD.nonNegativeInteger)))
-        self.add((node, NIF.anchorOf, Literal(b.clean.text[begin:end])))
-        self.add((node, NIF.referenceContext, source_iri(src)))
+        self.add((node, _BEGIN, offset(begin)))
+        self.add((node, _END, offset(end)))
+        self.add((node, CQO.rawBeginIndex, offset(raw_b)))
+        self.add((node, CQO.rawEndIndex, offset(raw_e)))
+        self.add((node, _ANCHOR, Literal(b.clean.text[begin:end])))
+        self.add((node, _CONTEXT, source_iri(src)))
         if sentence is not None and sentence != node:
-            self.add((node, NIF.sentence, sentence))
+            self.add((node, _SENTENCE, sentence))
             for theme in self.themes.get(sentence, ()):
                 self.section(node, theme)
         self.counts["spans"] += 1
         return node
+
+    def offset(self, n: int) -> Literal:
+        """The ``xsd:nonNegativeInteger`` literal of a character offset, made once per value:
+        rdflib checks every literal it makes (~10 µs), four per span, and a corpus's offsets
+        are a few thousand distinct numbers."""
+        got = self.offsets.get(n)
+        if got is None:
+            got = self.offsets[n] = Literal(n, datatype=_NNI)
+        return got
 
     def section(self, node: URIRef, theme: URIRef) -> None:
         """``node cqo:section theme`` for a span or sentence node, remembered in ``themes``."""

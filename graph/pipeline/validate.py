@@ -26,7 +26,7 @@ from rdflib.namespace import RDF
 
 from graph.model import CleanText, Finding, Level
 from graph.namespaces import CQO_IRI, NIF, SH
-from graph.triple_index import on_memory
+from graph.triple_index import index_of, on_memory
 from graph.vocab import (
     CQO,
     declared_terms,
@@ -337,23 +337,25 @@ def quotes(data: Graph, cleans: Mapping[str, CleanText]) -> tuple[int, list[Prob
     by_source = {source_iri(sid): c for sid, c in cleans.items()}
     problems: list[Problem] = []
     checked = 0
+    own = index_of(data)
+    value = own.value if own is not None else (lambda s, p: data.value(s, p))
     for span in sorted(set(data.subjects(RDF.type, CQO.Span)), key=str):
-        ctx = data.value(span, NIF.referenceContext)
+        ctx = value(span, NIF.referenceContext)
         clean = by_source.get(ctx) if isinstance(ctx, URIRef) else None
         if clean is None:
             problems.append(Problem("quote", str(span), f"unknown reference context {ctx}"))
             continue
-        begin = _int(data.value(span, NIF.beginIndex))
-        end = _int(data.value(span, NIF.endIndex))
-        quote = str(data.value(span, NIF.anchorOf))
+        begin = _int(value(span, NIF.beginIndex))
+        end = _int(value(span, NIF.endIndex))
+        quote = str(value(span, NIF.anchorOf))
         checked += 1
         if not 0 <= begin < end <= len(clean.text) or clean.text[begin:end] != quote:
             problems.append(
                 Problem("quote", str(span), f"quote {quote!r} != source text [{begin}, {end})")
             )
             continue
-        raw_b = _int(data.value(span, CQO.rawBeginIndex))
-        raw_e = _int(data.value(span, CQO.rawEndIndex))
+        raw_b = _int(value(span, CQO.rawBeginIndex))
+        raw_e = _int(value(span, CQO.rawEndIndex))
         if (raw_b, raw_e) != clean.raw_span(begin, end):
             problems.append(
                 Problem("raw-offset", str(span), f"raw [{raw_b}, {raw_e}) != offset map")
