@@ -208,3 +208,21 @@ def test_gazetteer_rows_are_flagged_general_and_cover_the_grammar_places() -> No
     # gazetteer places, and national programmes other coverage names bare (東數西算)
     assert len(general) >= 30 and all(e.cls in ("place", "project") and e.en for e in general)
     assert all(match_key(e.label) not in text for e in general)
+
+
+def test_titles_are_read_again_when_the_file_changes(tmp_path: Path) -> None:
+    """``load_titles`` keeps one reading per version of the file (path, size, mtime)."""
+    path = tmp_path / "titles.yaml"
+    path.write_text("- id: bu-zhang\n  label: 部長\n  en: Head\n", encoding="utf-8")
+    first = load_titles(path)
+    assert list(first) == ["bu-zhang"]
+    first.clear()  # a caller's copy: the kept reading is not changed by it
+    assert list(load_titles(path)) == ["bu-zhang"]
+    path.write_text(
+        "- id: bu-zhang\n  label: 部長\n  en: Head\n"
+        "- id: chu-zhang\n  label: 處長\n  en: Director\n",
+        encoding="utf-8",
+    )
+    assert list(load_titles(path)) == ["bu-zhang", "chu-zhang"]
+    with pytest.raises(Exception, match="titles"):
+        load_titles(tmp_path / "missing" / "titles.yaml")
