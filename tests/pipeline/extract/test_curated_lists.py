@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import indicators, metrics_drafts, values_share
+from graph.pipeline.extract import indicators, metrics_drafts, values, values_patterns, values_share
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.text import to_hans
 
@@ -31,7 +31,9 @@ def test_a_spread_of_rates_is_framed_by_grammar_yaml_range_frames(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     w = gw.words()
-    assert fold_aligned("介於") in w.range_frame_open and fold_aligned("之間") in w.range_frame_close
+    assert (
+        fold_aligned("介於") in w.range_frame_open and fold_aligned("之間") in w.range_frame_close
+    )
     for text in ("增速介於各地8%至19%", to_hans("增速介於各地8%至19%之間")):  # either script
         f = fold_aligned(text)
         end = f.index("%", f.index("至")) + 1
@@ -45,3 +47,43 @@ def test_a_spread_of_rates_is_framed_by_grammar_yaml_range_frames(
     assert metrics_drafts._range_framed(plain, 0, plain.index("1"), len(plain))
     f = fold_aligned("增速介於各地8%至19%之間")
     assert not metrics_drafts._range_framed(f, 0, f.index("8"), f.index("之"))
+
+
+def _population_excluded(text: str) -> bool:
+    """True when the count of the population in ``text`` (no rank after it) is excluded as a
+    rank population."""
+    f = fold_aligned(text)
+    excluded: dict[int, str] = {}
+    assert values.populations(f, 0, len(f), excluded) == []  # no rank follows
+    return excluded == {next(i for i, c in enumerate(f) if c.isdigit()): "rank population"}
+
+
+_ASKED = "重慶在西部12個省（區、市）中處在什麼位置"
+_ASSESSED = "對全市38個區縣的數字化發展水平進行了綜合評價"
+
+
+def test_a_position_or_an_assessment_after_a_population_comes_from_grammar_yaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    w = gw.words()
+    assert fold_aligned("位次") in w.population_positions
+    assert (
+        fold_aligned("進行") in w.assessment_verbs
+        and fold_aligned("綜合") in w.assessment_modifiers
+    )
+    assert fold_aligned("評價") in w.assessment_nouns
+    for text in (_ASKED, _ASSESSED):
+        for variant in (text, to_hans(text)):  # either script
+            assert _population_excluded(variant), variant
+    assert not _population_excluded("全市38個區縣的數字化發展水平不斷提升")
+    # the patterns are built from the loaded lists: other words, other readings
+    other = replace(
+        w,
+        population_positions=(fold_aligned("地位"),),
+        assessment_nouns=(fold_aligned("評比"),),
+    )
+    monkeypatch.setattr(gw, "words", lambda: other)
+    monkeypatch.setattr(values, "patterns", values_patterns.patterns.__wrapped__)
+    assert not _population_excluded(_ASKED) and not _population_excluded(_ASSESSED)
+    assert _population_excluded(_ASKED.replace("位置", "地位"))
+    assert _population_excluded(to_hans(_ASSESSED.replace("評價", "評比")))
