@@ -8,10 +8,22 @@ from dataclasses import replace
 
 import pytest
 
+from graph.curation.registry import Entity
+from graph.pipeline.extract import (
+    candidates,
+    entities,
+    indicators,
+    metrics_drafts,
+    values,
+    values_patterns,
+    values_share,
+)
 from graph.pipeline.extract import grammar as gw
-from graph.pipeline.extract import indicators, metrics_drafts, values, values_patterns, values_share
+from graph.pipeline.extract.candidates_rules import Rules, fold_word, load_rules
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.text import to_hans
+
+from .conftest import stand_in
 
 
 def test_people_nouns_before_a_size_come_from_labels_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,3 +99,31 @@ def test_a_position_or_an_assessment_after_a_population_comes_from_grammar_yaml(
     assert not _population_excluded(_ASKED) and not _population_excluded(_ASSESSED)
     assert _population_excluded(_ASKED.replace("位置", "地位"))
     assert _population_excluded(to_hans(_ASSESSED.replace("評價", "評比")))
+
+
+def _quoted_projects(text: str, registry: dict[str, Entity], rules: Rules) -> set[str]:
+    clean, seg = stand_in(text, "t")
+    curated, _ = entities.run(clean, seg, registry)
+    cands, _, _ = candidates.run(clean, seg, registry, curated, rules=rules)
+    return {c.label for c in cands if c.cls == "project" and c.rule == "quoted-name"}
+
+
+def test_a_facility_phase_in_a_quoted_name_comes_from_open_world_yaml(
+    registry: dict[str, Entity],
+) -> None:
+    rules = load_rules()
+    assert fold_word("二") in rules.phase_numerals and fold_word("期項目") in rules.phase_words
+    built = "由新區牽頭建設的“兩江雲谷智算中心二期”已於9月上線。"
+    for text in (built, "啟用“明月山算力中心三期”。"):
+        for variant in (text, to_hans(text)):  # either script
+            name = variant[variant.index("“") + 1 : variant.index("”")]
+            assert _quoted_projects(variant, registry, rules) == {name}, variant
+    # the phase is read from the loaded lists: with 號 the only phase word, 二期 is no phase
+    # (the quote ends in no facility head) and 二號 is one
+    other = replace(rules, phase_words=(fold_word("號"),))
+    for variant in (built, to_hans(built)):
+        assert _quoted_projects(variant, registry, other) == set()
+        numbered = variant.replace("二期", "二號")
+        name = numbered[numbered.index("“") + 1 : numbered.index("”")]
+        assert _quoted_projects(numbered, registry, other) == {name}
+        assert _quoted_projects(numbered, registry, rules) == set()
