@@ -78,6 +78,12 @@ class Words:
     population_measures: tuple[str, ...]
     population_nouns: tuple[str, ...]
     population_end: tuple[str, ...]
+    #: 處在什麼位置 / 進行了綜合評價 after a population: the units a position or an
+    #: assessment ranks (rank.population_positions, rank.population_assessment)
+    population_positions: tuple[str, ...]
+    assessment_verbs: tuple[str, ...]
+    assessment_modifiers: tuple[str, ...]
+    assessment_nouns: tuple[str, ...]
     #: 在三十一個省份中 with no scope word: the nation's province-level units (nouns, counts)
     #: rank in this scope
     national_nouns: tuple[str, ...]
@@ -209,6 +215,16 @@ def _national(rank: Any, path: Path) -> dict[str, Any]:
     }
 
 
+def _assessment(rank: Any, path: Path) -> dict[str, Any]:
+    """``rank.population_assessment``: the verbs, modifiers and nouns of an assessment."""
+    raw = _need(rank, "population_assessment", path, dict)
+    return {
+        "assessment_verbs": _words(raw, "verbs", path),
+        "assessment_modifiers": _words(raw, "modifiers", path),
+        "assessment_nouns": _words(raw, "nouns", path),
+    }
+
+
 def load_words(path: Path = GRAMMAR_FILE) -> Words:
     """Read and check ``grammar.yaml``; any defect is one ``InputError`` naming the file."""
     data = read_yaml(path)
@@ -237,6 +253,8 @@ def load_words(path: Path = GRAMMAR_FILE) -> Words:
         population_measures=_words(rank, "population_measure", path),
         population_nouns=_words(rank, "population_nouns", path),
         population_end=_words(rank, "population_end", path),
+        population_positions=_words(rank, "population_positions", path),
+        **_assessment(rank, path),
         **_national(rank, path),
         tier=_word(rank, "tier", path),
         duration=_words(rank, "duration", path),

@@ -67,6 +67,7 @@ _WORD_SECTIONS = (
     "generic_heads",
     "total_heads",
     "flow_words",
+    "people_nouns",
 )
 #: sections that are a list of patterns, each with a named group ``x``
 _FRAME_SECTIONS = ("named_statistic",)
@@ -180,6 +181,8 @@ class LabelRules:
     total_heads: frozenset[str] = frozenset()  # 总数: a total after 新增X is of X
     #: 新增X: a flow word; a total after it (总数) is of X, not of the new X
     flow_words: tuple[str, ...] = ()
+    #: 用户规模: the 规模 of one of these nouns is their number (a share of it is of the people)
+    people_nouns: tuple[str, ...] = ()
 
     def inner_light_verb(self, ft: str, begin: int, end: int) -> tuple[int, int] | None:
         """The span of a light verb inside ``ft[begin:end]`` with a subject before it and a
@@ -437,6 +440,7 @@ def load_label_rules(path: Path = LABELS_FILE, area: re.Pattern[str] | None = No
         generic_heads=frozenset(words["generic_heads"]),
         total_heads=frozenset(words["total_heads"]),
         flow_words=tuple(sorted(words["flow_words"], key=lambda w: (-len(w), w))),
+        people_nouns=words["people_nouns"],
         per_unit=rules["per_unit"],
         per_unit_phrase=rules["per_unit_phrase"],
         flow_verbs=words["flow_verbs"],

@@ -119,8 +119,11 @@ def _generic_body(fd: Finder, p: int) -> bool:
     return any(n.startswith(w, p) for w in (*r.company_not_bodies, *r.built_not_first))
 
 
-#: a phase written after a facility's head (二期, 三期工程): part of the project's name
-_PHASE = re.compile(r"[一二三四五六七八九十]期(?:工程|項目|项目)?$")
+def _phase(r: Rules) -> str:
+    """The pattern of a phase written after a facility's head (二期, 三期工程: open_world.yaml
+    ``phase_numerals`` and ``phase_words``), at the end of a name: part of the project's name."""
+    numerals = "|".join(map(re.escape, r.phase_numerals))
+    return f"(?:{numerals})(?:{'|'.join(map(re.escape, r.phase_words))})$"
 
 
 def _quoted_facility_hits(fd: Finder) -> list[Hit]:
@@ -128,6 +131,7 @@ def _quoted_facility_hits(fd: Finder) -> list[Hit]:
     ``quote_body_min`` characters before it, is a project, as a facility after a build verb."""
     n, r = fd.n, fd.r
     hits: list[Hit] = []
+    phase = re.compile(_phase(r))
     for open_q, close_q in _QUOTES:
         for m in re.finditer(re.escape(open_q) + f"([^{open_q}{close_q}\n]+)" + close_q, n):
             b, e = m.start(1), m.end(1)
@@ -136,7 +140,7 @@ def _quoted_facility_hits(fd: Finder) -> list[Hit]:
                 continue
             if _generic_body(fd, b) or (inner[0] in r.quote_slogan_first and len(inner) < 5):
                 continue  # 兩江… of five characters or more is a name, not a slogan (一張網)
-            inner = _PHASE.sub("", inner)  # “兩江雲谷智算中心二期”: a phase of the facility
+            inner = phase.sub("", inner)  # “兩江雲谷智算中心二期”: a phase of the facility
             if any(
                 inner.endswith(h)
                 and len(inner) - len(h) >= r.quote_body_min

@@ -154,6 +154,8 @@ class Rules:
     build_verbs: tuple[str, ...]
     built_facility_heads: tuple[str, ...]
     built_not_first: tuple[str, ...]
+    phase_numerals: tuple[str, ...]  # 二 of 二期: a facility's phase
+    phase_words: tuple[str, ...]  # 期, 期工程, 期項目
     dispatch_self_words: tuple[str, ...]
 
 
@@ -292,5 +294,7 @@ def load_rules(path: Path | None = None, titles_path: Path | None = None) -> Rul
         build_verbs=w("build_verbs"),
         built_facility_heads=w("built_facility_heads"),
         built_not_first=w("built_not_first"),
+        phase_numerals=w("phase_numerals"),
+        phase_words=w("phase_words"),
         dispatch_self_words=w("dispatch_self_words"),
     )

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from graph.model import Finding
+from graph.pipeline.extract import grammar as gw
 from graph.pipeline.extract import indicators, numbers, values
 from graph.pipeline.extract.grammar import fold_aligned
 from graph.pipeline.extract.metrics_clauses import (
@@ -31,8 +32,6 @@ from graph.pipeline.extract.metrics_clauses import (
     _value_first,
 )
 from graph.pipeline.extract.metrics_shared import _resolve, _without_base_area
-
-_BETWEEN, _AMONG = fold_aligned("介於"), fold_aligned("之間")
 
 
 def unit_drafts(
@@ -96,10 +95,9 @@ def unit_drafts(
             elif v.kind == "quantity":
                 rate_change = fold_aligned(v.unit) in indicators.label_rules().rate_change_units
                 # a range of rates keeps its noun when it is a spread over several units
-                # (增速介于8%至19%之间); a forecast range (增幅可达15%至20%) is one growth
-                spread = v.value_max is not None and (
-                    folded.find(_BETWEEN, lb, le) >= 0 or folded.startswith(_AMONG, v.end)
-                )
+                # (增速介于8%至19%之间: grammar.yaml range_frame_open / range_frame_close); a
+                # forecast range (增幅可达15%至20%) is one growth
+                spread = v.value_max is not None and _range_framed(folded, lb, le, v.end)
                 grown = values.growth_word(
                     folded, left[0], left[1], keep_nouns=spread or rate_change
                 )
@@ -173,3 +171,13 @@ def unit_drafts(
                     x.growth_of = None
             out.extend(resolved)
     return out
+
+
+def _range_framed(folded: str, lb: int, le: int, value_end: int) -> bool:
+    """A range's frame around the value ending at ``value_end``: an opener (介於) in the
+    subject ``folded[lb:le]`` or a closer (之間) right after the value (grammar.yaml
+    ``range_frame_open`` / ``range_frame_close``, the words the range reader consumes)."""
+    w = gw.words()
+    if any(folded.find(x, lb, le) >= 0 for x in w.range_frame_open):
+        return True
+    return folded.startswith(w.range_frame_close, value_end)

@@ -318,10 +318,12 @@ def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> 
     for m in p.population.finditer(folded, begin, end):
         if not p.rank.search(folded, m.end(), end):
             if m.group("pn").isdigit() and (
-                _ASSESSED.match(folded, m.end(), end) or _POSITION.match(folded, m.end(), end)
+                p.assessed.match(folded, m.end(), end) or p.position.match(folded, m.end(), end)
             ):
                 # 對全市38個區縣的數字化發展水平進行了綜合評價: the units an assessment ranks
-                # (its ranks follow in a later sentence), no figure
+                # (its ranks follow in a later sentence), no figure; so are the units a
+                # position is asked among (grammar.yaml rank.population_assessment and
+                # rank.population_positions)
                 excluded.setdefault(m.start("pn"), "rank population")
             continue  # no rank follows: an ordinary count (31個省), read as a quantity
         n = cn_or_int(m.group("pn"))
@@ -341,12 +343,6 @@ def populations(folded: str, begin: int, end: int, excluded: dict[int, str]) -> 
             scope = w.national_scope  # 在三十一個省份中: the nation's provinces
         out.append(Population(m.start(), m.end(), n, scope, digits_begin))
     return out
-
-
-#: a question of a position among a population (重庆在西部12个省（区、市）中处在什么位置)
-_POSITION = re.compile(r"[^，,。；;]{0,8}?(?:位置|位次|名次|排位)")
-#: the assessment of a population named right after it (folded text: 的X进行了综合评价)
-_ASSESSED = re.compile(r"的?[^，,。；;]{2,20}?(?:进行了?|开展了?)(?:综合)?(?:评估|测评|评价|排名)")
 
 
 def _population_before(pops: list[Population], begin: int, pos: int) -> Population | None:

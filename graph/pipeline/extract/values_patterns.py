@@ -69,6 +69,10 @@ class Patterns:
     latin_name: re.Pattern[str]
     phone: re.Pattern[str]
     multiple: re.Pattern[str]  # 是2021年底的 (before N倍): a growth of the previous figure
+    #: after a population with no rank: a question of a position among it (處在什麼位置)
+    position: re.Pattern[str]
+    #: after a population with no rank: the assessment that ranks it (的X進行了綜合評價)
+    assessed: re.Pattern[str]
 
 
 def _num(w: gw.Words) -> str:
@@ -124,6 +128,11 @@ def patterns() -> Patterns:
         multiple=re.compile(
             rf"(?:{alt(list(w.multiple_frame))}){SP}(?:\d{{4}}(?:{alt(list(w.multiple_year_suffixes))})"
             rf"|{alt(list(w.multiple_periods))}){SP}{re.escape(w.multiple_link)}$"
+        ),
+        position=re.compile(rf"[^，,。；;]{{0,8}}?(?:{alt(list(w.population_positions))})"),
+        assessed=re.compile(
+            rf"的?[^，,。；;]{{2,20}}?(?:{alt(list(w.assessment_verbs))})了?"
+            rf"(?:{alt(list(w.assessment_modifiers))})?(?:{alt(list(w.assessment_nouns))})"
         ),
         # 023-67812345, 400-123-4567, and an area code in brackets before a local number
         # written in groups ((853) 2888 1234, (023)6781-2345: Hong Kong and Macau style)

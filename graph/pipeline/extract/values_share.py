@@ -99,17 +99,17 @@ def composed_share(text: str, ft: str, d: _Draft, prev: _Draft) -> bool:
 
 def people_counted(indicator: str) -> str:
     """网络购物用户 of 网络购物用户规模 when a share is composed from it: the 规模 of a people
-    noun (用户, 网民) is their number, and the share is of the people (网络购物用户占网民总数的
-    比重, 农村网民占比), as the blind golds h37_06 and h37_16 read; an economy's 规模
-    (数字经济规模占…) is the statistic itself and stays."""
+    noun (labels.yaml ``people_nouns``: 用户, 网民) is their number, and the share is of the
+    people (网络购物用户占网民总数的比重, 农村网民占比), as the blind golds h37_06 and h37_16
+    read; an economy's 规模 (数字经济规模占…) is the statistic itself and stays."""
     folded = fold_aligned(indicator)
-    if folded.endswith(_PEOPLE_SIZE):
+    people = indicators.label_rules().people_nouns
+    if folded.endswith(_SIZE) and folded.endswith(people, 0, len(folded) - len(_SIZE)):
         return indicator[: -len(_SIZE)]
     return indicator
 
 
 _SIZE = fold_aligned("规模")
-_PEOPLE_SIZE = tuple(fold_aligned(w + "规模") for w in ("用户", "网民", "人口", "居民"))
 
 
 def _trimmed_area(text: str, ft: str, value_begin: int) -> str | None:

@@ -473,6 +473,8 @@ def test_grammar_file_loads_and_every_list_is_folded() -> None:
     ("edit", "message"),
     [
         (("  tier: 梯隊\n", ""), "missing key 'tier'"),
+        (("    modifiers: [綜合]\n", ""), "missing key 'modifiers'"),
+        (("  population_positions: [位置,", "  population_positions: [位置, 位置,"), "twice"),
         (("verbs: [排名,", "verbs: [排名, 排名,"), "lists '排名' twice"),
         (("verbs: [排名,", "verbs: [排名, 蝉联, 蟬聯,"), "twice"),
         (("{word: 全國, id: place/china}", "{word: 全國, id: china}"), "id must be place/"),
