@@ -128,6 +128,11 @@ def publish(
 
     ``finish(version_dir)`` runs after the files are written and before the directory is
     published (``query_store`` for ``cqkg build``); what it adds is published with them.
+
+    A ``dict`` given is emptied as its files are written: each producer (and what it holds:
+    at 1,000 articles the graph, its N-Triples and the rendered files, ~1.2 GB) is released
+    once its file is on disk, so the query store ``finish`` loads does not come on top of
+    them (the build's peak memory was that bulk load over everything it had rendered).
     """
     out = Path(out)
     versions = out.parent / f".{out.name}.versions"
@@ -150,10 +155,13 @@ def _publish_locked(
         # instead of being read back twice: at corpus size the files are hundreds of MB.
         digest = hashlib.sha256()
         hashes: dict[str, str] = {}
+        release = isinstance(files, dict)
         for name in sorted(files):
             own = hashlib.sha256()
             digest.update(name.encode() + b"\0")
-            _write_hashed(tmp / name, _produce(files[name], tmp, name), own, digest)
+            producer = files.pop(name) if release else files[name]  # type: ignore[attr-defined]
+            _write_hashed(tmp / name, _produce(producer, tmp, name), own, digest)
+            del producer
             digest.update(b"\0")
             hashes[name] = own.hexdigest()
         _write(tmp / "MANIFEST.sha256", _manifest_of(hashes))

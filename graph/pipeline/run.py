@@ -346,6 +346,9 @@ def run(
     )
     shown = Path(out_dir)  # the build published until now: its query store may be reused
     previous = shown.resolve() if shown.is_dir() else None
+    # from here only the files' producers hold the graph, its N-Triples and the rendered files,
+    # and publish releases each once written (export_publish.publish)
+    assembled.data, bundles, nt, ready = Graph(), [], b"", {}
     version_dir = export.publish(shown, files, finish=lambda tmp: export.query_store(tmp, previous))
     clock.lap("export (5 formats, atomic publish)")
     failed = Path(out_dir).parent / f"{Path(out_dir).name}.failed.md"
