@@ -26,6 +26,8 @@ incremental and a cold build write the same files (``tests/pipeline/test_export_
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pyoxigraph as ox
 
 from graph.namespaces import PREFIXES
@@ -33,12 +35,14 @@ from graph.namespaces import PREFIXES
 __all__ = ["files", "jsonld", "turtle"]
 
 
-def _triples(nt: bytes) -> list[ox.Triple]:
-    return list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+def _triples(nt: bytes) -> Iterator[ox.Triple]:
+    """The triples of ``nt`` as the serializers take them: streamed, one at a time (a list of
+    1.6 million Oxigraph triples held ~0.7 GB more for 5 % less time)."""
+    return iter(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _serialize(
-    triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None
+    triples: Iterator[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None
 ) -> bytes:
     out = ox.serialize(triples, format=fmt, prefixes=prefixes)
     assert out is not None  # no output given: the bytes are returned
@@ -56,10 +60,5 @@ def jsonld(nt: bytes) -> bytes:
 
 
 def files(nt: bytes) -> dict[str, bytes]:
-    """``cqkg.ttl`` and ``cqkg.jsonld`` of ``nt``, parsed once for both (reading the
-    N-Triples into Oxigraph's terms is most of the cost: ~2.8 µs a triple)."""
-    triples = _triples(nt)
-    return {
-        "cqkg.ttl": _serialize(triples, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)),
-        "cqkg.jsonld": _serialize(triples, ox.RdfFormat.JSON_LD),
-    }
+    """``cqkg.ttl`` and ``cqkg.jsonld`` of ``nt``."""
+    return {"cqkg.ttl": turtle(nt), "cqkg.jsonld": jsonld(nt)}
