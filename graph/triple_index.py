@@ -16,13 +16,14 @@ sets), so nothing that reads the graph depends on the string hash (``PYTHONHASHS
 
 The build writes through :meth:`TripleIndex.add_triple` (no ``Graph.add`` type assertions, no
 event dispatch: nothing subscribes to a build graph's events) and readers that want every
-triple at once use :meth:`TripleIndex.spo` (``graph.pipeline.shacl.index``,
-``graph.pipeline.export_writers``) instead of a generator per triple.
+triple at once use :meth:`TripleIndex.triples_list` or :meth:`TripleIndex.as_sets`
+(``graph.pipeline.export_writers``, ``graph.pipeline.shacl.index``) instead of a generator per
+triple.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rdflib import Graph
@@ -32,22 +33,29 @@ from rdflib.term import Node
 __all__ = ["TripleIndex", "index_graph", "index_of", "on_memory"]
 
 _Triple = tuple[Node, Node, Node]
-_Objects = dict[Node, None]
+_Many = dict[Node, None]  # several objects of one (subject, predicate): a set kept in order
 
 
 def _none() -> Iterator[Any]:
     return iter(())
 
 
+def _each(v: Node | _Many) -> Iterable[Node]:
+    """The objects of one slot: the object itself, or the keys of a ``_Many``."""
+    return v if type(v) is dict else (v,)  # type: ignore[return-value]
+
+
 class TripleIndex(SimpleMemory):
-    """A context-free store: ``spo[s][p]`` is a dict of objects (a set kept in order).
+    """A context-free store: ``spo[s][p]`` is the object, or a dict of objects when there are
+    several (most subject-predicate pairs have one: a dict per pair was ~230 bytes a triple,
+    about 280 MB of a 1,000-article graph).
 
     ``SimpleMemory`` is the base for its namespace bindings and its ``query``/``update`` (which
     defer to rdflib's engine); its own three indexes stay empty."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._spo: dict[Node, dict[Node, _Objects]] = {}
+        self._spo: dict[Node, dict[Node, Node | _Many]] = {}
         self._pos: dict[Node, dict[Node, dict[Node, None]]] = {}  # built per predicate on use
         self._n = 0
 
@@ -56,13 +64,19 @@ class TripleIndex(SimpleMemory):
         """Add one triple (a no-op when it is there)."""
         by_p = self._spo.get(s)
         if by_p is None:
-            by_p = self._spo[s] = {}
-        objs = by_p.get(p)
-        if objs is None:
-            objs = by_p[p] = {}
-        elif o in objs:
-            return
-        objs[o] = None
+            self._spo[s] = {p: o}
+        else:
+            cur = by_p.get(p)
+            if cur is None:
+                by_p[p] = o
+            elif type(cur) is dict:
+                if o in cur:
+                    return
+                cur[o] = None
+            elif cur == o:  # the same term (what a dict key lookup would decide)
+                return
+            else:
+                by_p[p] = {cur: None, o: None}  # type: ignore[dict-item]
         self._n += 1
         inv = self._pos.get(p)
         if inv is not None:
@@ -79,9 +93,12 @@ class TripleIndex(SimpleMemory):
     def remove(self, triple_pattern: Any, context: Any = None) -> None:  # type: ignore[override]
         for (s, p, o), _ in list(self.triples(triple_pattern)):
             by_p = self._spo[s]
-            objs = by_p[p]
-            del objs[o]
-            if not objs:
+            cur = by_p[p]
+            if type(cur) is dict:
+                del cur[o]
+                if len(cur) == 1:
+                    by_p[p] = next(iter(cur))
+            else:
                 del by_p[p]
                 if not by_p:
                     del self._spo[s]
@@ -94,26 +111,42 @@ class TripleIndex(SimpleMemory):
                     del inv[o]
 
     # -- reading --------------------------------------------------------------------------
-    def spo(self) -> dict[Node, dict[Node, _Objects]]:
-        """The index itself (subject -> predicate -> objects), for readers of every triple.
-        Read only: writing to it bypasses the count and the inverse indexes."""
-        return self._spo
+    def triples_list(self) -> list[_Triple]:
+        """Every triple, in index order, without a generator per triple."""
+        out: list[_Triple] = []
+        for s, by_p in self._spo.items():
+            for p, v in by_p.items():
+                if type(v) is dict:
+                    out.extend((s, p, o) for o in v)
+                else:
+                    out.append((s, p, v))  # type: ignore[arg-type]
+        return out
+
+    def as_sets(self) -> dict[Node, dict[str, set[Node]]]:
+        """``subject -> predicate IRI (a str) -> set of objects``: the SHACL engine's index
+        (``graph.pipeline.shacl.index``), made in one pass."""
+        return {
+            s: {str(p): set(v) if type(v) is dict else {v} for p, v in by_p.items()}  # type: ignore[arg-type]
+            for s, by_p in self._spo.items()
+        }
 
     def value(self, s: Node, p: Node) -> Node | None:
         """``Graph.value(s, p)``: the first object (in insertion order, as ``Graph.value``
         finds it on this store), without a generator per call."""
         by_p = self._spo.get(s)
-        objs = by_p.get(p) if by_p is not None else None
-        return next(iter(objs)) if objs else None
+        v = by_p.get(p) if by_p is not None else None
+        if type(v) is dict:
+            return next(iter(v))
+        return v  # type: ignore[return-value]
 
     def _inverse(self, p: Node) -> dict[Node, dict[Node, None]]:
         inv = self._pos.get(p)
         if inv is None:
             inv = {}
             for s, by_p in self._spo.items():
-                objs = by_p.get(p)
-                if objs:
-                    for o in objs:
+                v = by_p.get(p)
+                if v is not None:
+                    for o in _each(v):
                         subs = inv.get(o)
                         if subs is None:
                             inv[o] = {s: None}
@@ -132,22 +165,22 @@ class TripleIndex(SimpleMemory):
             if not by_p:
                 return
             if p is not None:
-                objs = by_p.get(p)
-                if not objs:
+                v = by_p.get(p)
+                if v is None:
                     return
                 if o is not None:
-                    if o in objs:
+                    if (o in v) if type(v) is dict else (v == o):
                         yield (s, p, o), _none()
                     return
-                for obj in list(objs):
+                for obj in list(_each(v)):
                     yield (s, p, obj), _none()
                 return
-            for pred, objs in list(by_p.items()):
+            for pred, v in list(by_p.items()):
                 if o is not None:
-                    if o in objs:
+                    if (o in v) if type(v) is dict else (v == o):
                         yield (s, pred, o), _none()
                 else:
-                    for obj in list(objs):
+                    for obj in list(_each(v)):
                         yield (s, pred, obj), _none()
             return
         if p is not None:
@@ -161,12 +194,12 @@ class TripleIndex(SimpleMemory):
                     yield (subj, p, obj), _none()
             return
         for subj, by_p in list(spo.items()):
-            for pred, objs in list(by_p.items()):
+            for pred, v in list(by_p.items()):
                 if o is not None:
-                    if o in objs:
+                    if (o in v) if type(v) is dict else (v == o):
                         yield (subj, pred, o), _none()
                 else:
-                    for obj in list(objs):
+                    for obj in list(_each(v)):
                         yield (subj, pred, obj), _none()
 
     def __len__(self, context: Any = None) -> int:

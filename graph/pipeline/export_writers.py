@@ -58,8 +58,7 @@ def triples_of(g: Graph) -> Iterable[tuple[Any, Any, Any]]:
     """
     own = index_of(g)
     if own is not None:  # the build's store: its index, read without a generator per triple
-        spo = own.spo()
-        return [(s, p, o) for s, by_p in spo.items() for p, objs in by_p.items() for o in objs]
+        return own.triples_list()
     store = g.store
     if type(g) is Graph and type(store).__name__ == "Memory":
         try:

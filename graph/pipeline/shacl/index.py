@@ -122,13 +122,16 @@ def _read_memory_store(g: Graph, out: dict[Term, dict[str, set[Term]]]) -> bool:
     """
     own = index_of(g)
     if own is not None:  # the build's own store: its index holds exactly g's triples
-        for subj, by_pred in own.spo().items():
+        if not out:
+            out.update(own.as_sets())
+            return True
+        for subj, by_pred in own.as_sets().items():
             have = out.get(subj)
             if have is None:
-                out[subj] = {str(pred): set(vals) for pred, vals in by_pred.items()}
+                out[subj] = by_pred
             else:
                 for pred, vals in by_pred.items():
-                    have.setdefault(str(pred), set()).update(vals)
+                    have.setdefault(pred, set()).update(vals)
         return True
     spo = getattr(g.store, "_Memory__spo", None)
     if not isinstance(spo, dict):
