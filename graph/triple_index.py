@@ -45,6 +45,17 @@ def _each(v: Node | _Many) -> Iterable[Node]:
     return v if type(v) is dict else (v,)  # type: ignore[return-value]
 
 
+def _slot(s: Node, p: Node, v: Node | _Many, o: Node | None) -> Iterator[tuple[_Triple, Any]]:
+    """The triples of one ``(s, p)`` slot that match object ``o`` (None: any), as
+    ``Store.triples`` yields them (a copy of the objects: the caller may add meanwhile)."""
+    if o is not None:
+        if (o in v) if type(v) is dict else (v == o):
+            yield (s, p, o), _none()
+        return
+    for obj in list(_each(v)):
+        yield (s, p, obj), _none()
+
+
 class TripleIndex(SimpleMemory):
     """A context-free store: ``spo[s][p]`` is the object, or a dict of objects when there are
     several (most subject-predicate pairs have one: a dict per pair was ~230 bytes a triple,
@@ -166,22 +177,11 @@ class TripleIndex(SimpleMemory):
                 return
             if p is not None:
                 v = by_p.get(p)
-                if v is None:
-                    return
-                if o is not None:
-                    if (o in v) if type(v) is dict else (v == o):
-                        yield (s, p, o), _none()
-                    return
-                for obj in list(_each(v)):
-                    yield (s, p, obj), _none()
+                if v is not None:
+                    yield from _slot(s, p, v, o)
                 return
             for pred, v in list(by_p.items()):
-                if o is not None:
-                    if (o in v) if type(v) is dict else (v == o):
-                        yield (s, pred, o), _none()
-                else:
-                    for obj in list(_each(v)):
-                        yield (s, pred, obj), _none()
+                yield from _slot(s, pred, v, o)
             return
         if p is not None:
             inv = self._inverse(p)
@@ -195,12 +195,7 @@ class TripleIndex(SimpleMemory):
             return
         for subj, by_p in list(spo.items()):
             for pred, v in list(by_p.items()):
-                if o is not None:
-                    if (o in v) if type(v) is dict else (v == o):
-                        yield (subj, pred, o), _none()
-                else:
-                    for obj in list(_each(v)):
-                        yield (subj, pred, obj), _none()
+                yield from _slot(subj, pred, v, o)
 
     def __len__(self, context: Any = None) -> int:
         return self._n

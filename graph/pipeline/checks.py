@@ -126,17 +126,15 @@ def _adder(g: Graph) -> Callable[[Node, Node, Node], None]:
 
 
 def _add_check(
-    g: Graph,
     growth: Figure,
     current: Figure,
     base: Figure,
     out: Checked,
-    add: Callable[[Node, Node, Node], None] | None = None,
-    span: Callable[[URIRef], tuple[str, int | None, int | None]] | None = None,
+    add: Callable[[Node, Node, Node], None],
+    span: Callable[[URIRef], tuple[str, int | None, int | None]],
 ) -> None:
-    """Add the check node of ``growth`` against ``current`` over ``base``; ``add`` and ``span``
-    are ``g``'s writer and :func:`span_of` when the caller has faster ones."""
-    add = add or _adder(g)
+    """Add the check node of ``growth`` against ``current`` over ``base``: ``add`` writes a
+    triple to the graph (:func:`_adder`), ``span`` is :func:`span_of` (kept per growth)."""
     node = check_iri(growth.iri, current.iri, base.iri)
     stated = growth.interval()
     computed, value, how = _compute(growth, current, base)
@@ -167,7 +165,7 @@ def _add_check(
     name = str(status).rsplit("#", 1)[-1]
     out.counts[name] = out.counts.get(name, 0) + 1
     if status == CQO.inconsistent:
-        src, begin, end = (span or (lambda n: span_of(g, n)))(growth.iri)
+        src, begin, end = span(growth.iri)
         out.findings.append(
             Finding(Level.WARNING, STAGE, "growth-inconsistent", comment, src, begin, end)
         )
@@ -220,7 +218,7 @@ def run(g: Graph) -> Checked:
                 continue
             previous = str(int(current.period) - 1)
             for base in figures(current.indicator, current.area, previous):
-                _add_check(g, growth, current, base, out, add, first_span)
+                _add_check(growth, current, base, out, add, first_span)
     sentence_checks(g, out)
     out.counts = dict(sorted(out.counts.items()))
     return out

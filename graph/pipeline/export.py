@@ -266,7 +266,9 @@ def by_blocks(store: Any, name: str, data: Graph, nt: bytes) -> bytes:
     :func:`turtle`'s and :func:`jsonld`'s either way. ``store=None`` renders whole.
     """
     if big(nt):  # Oxigraph's writers: no blocks to keep (graph.pipeline.export_bulk)
-        return export_bulk_file(name, nt)
+        from graph.pipeline import export_bulk
+
+        return export_bulk.turtle(nt) if name == "cqkg.ttl" else export_bulk.jsonld(nt)
     whole = (lambda: turtle(data)) if name == "cqkg.ttl" else (lambda: jsonld(data))
     if store is None:
         return whole().encode("utf-8")
@@ -305,13 +307,6 @@ def by_blocks(store: Any, name: str, data: Graph, nt: bytes) -> bytes:
     body = pickle.dumps(blocks, pickle.HIGHEST_PROTOCOL)
     store.store_blob("export-blocks", key, _seal(body) + b"\n" + body)
     return text
-
-
-def export_bulk_file(name: str, nt: bytes) -> bytes:
-    """A big build's ``cqkg.ttl`` or ``cqkg.jsonld`` alone (``graph.pipeline.export_bulk``)."""
-    from graph.pipeline import export_bulk
-
-    return export_bulk.turtle(nt) if name == "cqkg.ttl" else export_bulk.jsonld(nt)
 
 
 def _seal(body: bytes) -> bytes:
@@ -361,19 +356,10 @@ def render_files(
             after=("cqkg.nt", "ontology.ttl"),
         )
 
-    @functools.cache
-    def bulk() -> dict[str, bytes]:  # a big build's two, from one parse (export_bulk)
-        from graph.pipeline import export_bulk
-
-        return export_bulk.files(nt_once())
-
     def blocks(name: str) -> Callable[[], str | bytes]:
         if ready is not None and name in ready:
             text = ready[name]
             return lambda: text
-        if big(nt_once()):
-            # each file is taken once, so the memo holds no copy; asked again, made again
-            return lambda: bulk().pop(name, None) or export_bulk_file(name, nt_once())
         return lambda: by_blocks(store, name, data, nt_once())
 
     return {

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from graph.namespaces import PREFIXES
 
-__all__ = ["files", "jsonld", "turtle"]
+__all__ = ["jsonld", "turtle"]
 
 
 def _triples(nt: bytes) -> Iterator[ox.Triple]:
@@ -57,8 +57,3 @@ def turtle(nt: bytes) -> bytes:
 def jsonld(nt: bytes) -> bytes:
     """Expanded JSON-LD of the sorted N-Triples ``nt``, ending in a line break."""
     return _serialize(_triples(nt), ox.RdfFormat.JSON_LD)
-
-
-def files(nt: bytes) -> dict[str, bytes]:
-    """``cqkg.ttl`` and ``cqkg.jsonld`` of ``nt``."""
-    return {"cqkg.ttl": turtle(nt), "cqkg.jsonld": jsonld(nt)}

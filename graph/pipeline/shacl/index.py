@@ -122,16 +122,7 @@ def _read_memory_store(g: Graph, out: dict[Term, dict[str, set[Term]]]) -> bool:
     """
     own = index_of(g)
     if own is not None:  # the build's own store: its index holds exactly g's triples
-        if not out:
-            out.update(own.as_sets())
-            return True
-        for subj, by_pred in own.as_sets().items():
-            have = out.get(subj)
-            if have is None:
-                out[subj] = by_pred
-            else:
-                for pred, vals in by_pred.items():
-                    have.setdefault(pred, set()).update(vals)
+        _merge(out, own.as_sets())
         return True
     spo = getattr(g.store, "_Memory__spo", None)
     if not isinstance(spo, dict):
@@ -148,6 +139,15 @@ def _read_memory_store(g: Graph, out: dict[Term, dict[str, set[Term]]]) -> bool:
             part[s] = d
     if n != len(g):
         return False
+    _merge(out, part)
+    return True
+
+
+def _merge(out: dict[Term, dict[str, set[Term]]], part: dict[Term, dict[str, set[Term]]]) -> None:
+    """Add ``part``'s index to ``out`` (its dictionaries are taken over, not copied)."""
+    if not out:
+        out.update(part)
+        return
     for s, d in part.items():
         mine = out.get(s)
         if mine is None:
@@ -155,4 +155,3 @@ def _read_memory_store(g: Graph, out: dict[Term, dict[str, set[Term]]]) -> bool:
         else:
             for p, objs in d.items():
                 mine.setdefault(p, set()).update(objs)
-    return True
